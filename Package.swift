@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "kuberay-gcs-wizard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kuberay-gcs-wizard", targets: ["kuberay-gcs-wizard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .target(name: "SetupPlan", dependencies: ["Yams"]),
+        .target(
+            name: "WizardResources",
+            path: "Resources",
+            exclude: ["README.md"],
+            resources: [.copy("bucket_check.py"), .copy("example-answers.yaml"), .copy("field-help.yaml")]
+        ),
+        .target(name: "SetupRunner", dependencies: [
+            "SetupPlan",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+        .target(name: "Cells"),
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
+        .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Cells"]),
+        .target(name: "WizardView", dependencies: ["WizardModel", "Cells"]),
+        .executableTarget(name: "kuberay-gcs-wizard", dependencies: [
+            "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Terminal", "WizardResources",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Yams",
+        ]),
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells"]),
+        .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams"]),
+        .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
+        .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

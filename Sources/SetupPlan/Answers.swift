@@ -1,0 +1,102 @@
+/// Every choice a person makes, in the shape of the answers file.
+public struct Answers: Equatable, Hashable, Sendable {
+    public var project: String = ""
+    public var zone: String = "us-west1-b"
+    public var cluster = Cluster()
+    public var `operator`: OperatorMode = .gkeAddon
+    public var identity = Identity()
+    public var bucket = Bucket()
+    public var ray = Ray()
+
+    public init() {}
+
+    /// The GKE cluster to create or reuse.
+    public struct Cluster: Equatable, Hashable, Sendable {
+        public var name = "cloud-bucket-cluster"
+        public var mode: ClusterMode = .createStandard
+        public var machineType = "e2-standard-8"
+        public var numNodes = 1
+        public var minNodes = 0
+        public var maxNodes = 1
+        public init() {}
+    }
+
+    /// Which Kubernetes identity the Ray pods use and how it reaches Google Cloud.
+    public struct Identity: Equatable, Hashable, Sendable {
+        public var mode: IdentityMode = .iamServiceAccount
+        public var namespace = "default"
+        public var kubernetesServiceAccount = "my-ksa"
+        /// Only in `iamServiceAccount` mode; nil means the default `my-iam-sa` there.
+        public var iamServiceAccount: String?
+        public init() {}
+    }
+
+    /// The Cloud Storage bucket the pods read and write.
+    public struct Bucket: Equatable, Hashable, Sendable {
+        public var name = ""
+        public var create = true
+        /// nil means the zone's region.
+        public var location: String?
+        public var role: BucketRole = .objectUser
+        public init() {}
+    }
+
+    /// The RayCluster to deploy.
+    public struct Ray: Equatable, Hashable, Sendable {
+        public var clusterName = "raycluster-mini"
+        public var version = "2.52.0"
+        /// nil means `rayproject/ray:<version>`.
+        public var image: String?
+        public var headCPU = "1"
+        public var headMemory = "2Gi"
+        public init() {}
+    }
+}
+
+/// Create a Standard cluster, an Autopilot cluster, or use one that exists.
+public enum ClusterMode: String, CaseIterable, Sendable {
+    case createStandard = "create-standard"
+    case createAutopilot = "create-autopilot"
+    case existing
+}
+
+/// How the KubeRay operator gets onto the cluster.
+public enum OperatorMode: String, CaseIterable, Sendable {
+    case gkeAddon = "gke-addon"
+    case helm
+    case installed
+}
+
+/// The source document's IAM service account chain, or the current direct principal.
+public enum IdentityMode: String, CaseIterable, Sendable {
+    case iamServiceAccount = "iam-service-account"
+    case direct
+}
+
+/// The role granted on the bucket.
+public enum BucketRole: String, CaseIterable, Sendable {
+    case objectUser = "roles/storage.objectUser"
+    case objectAdmin = "roles/storage.objectAdmin"
+    case admin = "roles/storage.admin"
+}
+
+extension Answers {
+    /// The zone's region (`us-west1-b` -> `us-west1`).
+    public var region: String {
+        guard let dash = zone.lastIndex(of: "-") else { return zone }
+        return String(zone[..<dash])
+    }
+
+    /// Where the cluster lives: the zone, or the region for Autopilot.
+    public var clusterLocation: String {
+        cluster.mode == .createAutopilot ? region : zone
+    }
+
+    public var workloadPool: String { "\(project).svc.id.goog" }
+    public var resolvedIAMServiceAccount: String { identity.iamServiceAccount ?? "my-iam-sa" }
+    public var iamServiceAccountEmail: String { "\(resolvedIAMServiceAccount)@\(project).iam.gserviceaccount.com" }
+    public var resolvedBucketLocation: String { bucket.location ?? region }
+    public var resolvedImage: String { ray.image ?? "rayproject/ray:\(ray.version)" }
+    /// Autopilot rejects the metadata-server nodeSelector; every other cluster needs it.
+    public var usesMetadataNodeSelector: Bool { cluster.mode != .createAutopilot }
+}

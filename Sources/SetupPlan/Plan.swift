@@ -1,0 +1,18 @@
+/// The whole job as ordered steps plus the RayCluster manifest: what `plan` shows and `apply` runs.
+public struct Plan: Equatable, Sendable {
+    public var answers: Answers
+    public var steps: [Step]
+    /// raycluster.yaml, exactly as written to the workspace.
+    public var manifest: String
+    /// The in-pod bucket check program run by the verify step.
+    public var checkScript: String
+
+    public init(answers: Answers, steps: [Step], manifest: String, checkScript: String) {
+        self.answers = answers
+        self.steps = steps
+        self.manifest = manifest
+        self.checkScript = checkScript
+    }
+
+    public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+}

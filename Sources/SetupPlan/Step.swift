@@ -1,0 +1,133 @@
+import Foundation
+
+/// One command of the plan: what it does, why, the exact argv, and how to tell it is already done.
+public struct Step: Equatable, Hashable, Sendable, Codable {
+    /// Stable across runs and answer changes; the journal keys on it.
+    public var id: String
+    public var title: String
+    /// One line: why this step exists.
+    public var why: String
+    /// Run as is, never through a shell. May hold `${NAME}` placeholders filled at run time.
+    public var argv: [String]
+    /// Proves the step's effect already exists (resume, re-runs); nil means always run.
+    public var probe: Probe?
+    /// What output counts as success beyond exit status 0.
+    public var success: OutputCheck
+    /// Values this step's stdout provides to later steps, e.g. `PROJECT_NUMBER`.
+    public var captures: [String]
+    /// Workspace files this step reads or produces (shown in the plan, written by export).
+    public var files: [String]
+    public var kind: StepKind
+    /// Seconds before the step is stopped.
+    public var timeoutSeconds: Int
+    /// Retries with backoff for steps whose failure can be transient (pod start, metadata server).
+    public var retry: RetryPolicy?
+
+    public init(
+        id: String, title: String, why: String, argv: [String], probe: Probe? = nil,
+        success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
+        kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.why = why
+        self.argv = argv
+        self.probe = probe
+        self.success = success
+        self.captures = captures
+        self.files = files
+        self.kind = kind
+        self.timeoutSeconds = timeoutSeconds
+        self.retry = retry
+    }
+
+    /// The `${NAME}` placeholders this step needs filled before it can run.
+    public var placeholders: [String] {
+        Placeholder.names(in: argv + (probe?.argv ?? []))
+    }
+}
+
+/// What a step does to the world; `create` steps are the ones a re-run must never repeat.
+public enum StepKind: String, Equatable, Hashable, Sendable, Codable {
+    case check, create, update, configure, verify
+}
+
+/// A read-only command whose success means the step's effect is already there.
+public struct Probe: Equatable, Hashable, Sendable, Codable {
+    public var argv: [String]
+    public var expect: OutputCheck
+
+    public init(argv: [String], expect: OutputCheck = .exitZero) {
+        self.argv = argv
+        self.expect = expect
+    }
+}
+
+/// How a command's stdout is judged after it exits 0.
+public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
+    /// Exit status 0 is enough.
+    case exitZero
+    /// Trimmed stdout is not empty.
+    case nonEmpty
+    /// Trimmed stdout equals the value (case-insensitive for True/true style flags).
+    case equals(String)
+    /// Some line or whitespace-separated word of stdout equals each value.
+    case containsAll([String])
+
+    /// Whether `stdout` passes this check.
+    public func accepts(_ stdout: String) -> Bool {
+        let trimmed = stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch self {
+        case .exitZero: return true
+        case .nonEmpty: return !trimmed.isEmpty
+        case .equals(let value): return trimmed.lowercased() == value.lowercased()
+        case .containsAll(let values):
+            let words = Set(trimmed.split(whereSeparator: { $0.isWhitespace || $0 == ";" || $0 == "," }).map(String.init))
+            return values.allSatisfy(words.contains)
+        }
+    }
+}
+
+/// Bounded retries with exponential backoff.
+public struct RetryPolicy: Equatable, Hashable, Sendable, Codable {
+    public var attempts: Int
+    public var initialDelaySeconds: Double
+    public var maxDelaySeconds: Double
+
+    public init(attempts: Int, initialDelaySeconds: Double, maxDelaySeconds: Double) {
+        self.attempts = attempts
+        self.initialDelaySeconds = initialDelaySeconds
+        self.maxDelaySeconds = maxDelaySeconds
+    }
+
+    /// The delay before retry number `n` (1-based).
+    public func delay(before n: Int) -> Double {
+        min(maxDelaySeconds, initialDelaySeconds * Double(1 << max(0, min(n - 1, 20))))
+    }
+}
+
+/// `${NAME}` placeholders for values known only at run time.
+public enum Placeholder {
+    public static let projectNumber = "PROJECT_NUMBER"
+
+    /// The placeholder names that appear in `strings`, in order of first appearance.
+    public static func names(in strings: [String]) -> [String] {
+        var found: [String] = []
+        for string in strings {
+            var rest = Substring(string)
+            while let start = rest.range(of: "${") {
+                let after = rest[start.upperBound...]
+                guard let end = after.firstIndex(of: "}") else { break }
+                let name = String(after[..<end])
+                if !found.contains(name) { found.append(name) }
+                rest = after[after.index(after: end)...]
+            }
+        }
+        return found
+    }
+
+    /// Replaces `${NAME}` with its value for every name in `values`.
+    public static func substitute(_ string: String, _ values: [String: String]) -> String {
+        values.reduce(string) { $0.replacingOccurrences(of: "${\($1.key)}", with: $1.value) }
+    }
+}

@@ -1,0 +1,3 @@
+import Cells
+import SetupPlan
+import SetupRunner

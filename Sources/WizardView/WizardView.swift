@@ -1,0 +1,2 @@
+import Cells
+import WizardModel
