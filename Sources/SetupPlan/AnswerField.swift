@@ -1,0 +1,67 @@
+/// The type of an answer as the answers file and the wizard's pages see it.
+public enum FieldKind: Equatable, Sendable {
+    case text
+    case integer
+    case boolean
+    /// One of fixed values (radio list).
+    case choice([String])
+}
+
+/// One answer: its key path, type, how to read and write it, and the naming rule its value follows.
+public struct AnswerField: Sendable {
+    public let path: String
+    public let kind: FieldKind
+    /// The value as text, or nil when unset (an optional answer that follows another).
+    public let get: @Sendable (Answers) -> String?
+    let assign: @Sendable (inout Answers, String?) -> Void
+    let rule: (@Sendable (String) -> String?)?
+    let applies: @Sendable (Answers) -> Bool
+
+    init(
+        _ path: String, _ kind: FieldKind = .text,
+        get: @escaping @Sendable (Answers) -> String?,
+        set: @escaping @Sendable (inout Answers, String?) -> Void,
+        rule: (@Sendable (String) -> String?)? = nil,
+        appliesWhen: @escaping @Sendable (Answers) -> Bool = { _ in true }
+    ) {
+        self.path = path
+        self.kind = kind
+        self.get = get
+        self.assign = set
+        self.rule = rule
+        self.applies = appliesWhen
+    }
+
+    /// Whether the field matters for these answers (e.g. machine type only when creating a Standard cluster).
+    public func isApplicable(in answers: Answers) -> Bool { applies(answers) }
+
+    /// Sets the field from text, checking only its type (naming rules are `Validator`'s).
+    /// nil clears an optional field back to following its default.
+    public func set(_ text: String?, in answers: inout Answers) throws(FieldError) {
+        guard let text else {
+            assign(&answers, nil)
+            return
+        }
+        switch kind {
+        case .text:
+            break
+        case .integer:
+            guard let n = Int(text), n >= 0 else {
+                throw FieldError(path: path, value: text, rule: "must be a whole number, 0 or more")
+            }
+            _ = n
+        case .boolean:
+            guard text == "true" || text == "false" else {
+                throw FieldError(path: path, value: text, rule: "must be true or false")
+            }
+        case .choice(let options):
+            guard options.contains(text) else {
+                throw FieldError(path: path, value: text, rule: "must be one of \(options.joined(separator: ", "))")
+            }
+        }
+        assign(&answers, text)
+    }
+
+    /// The naming rule broken by `value`, if any.
+    public func check(_ value: String) -> String? { rule?(value) }
+}

@@ -1,0 +1,68 @@
+/// Every answer the wizard knows, in answers-file order. The file parser, `--set`, the validator and the
+/// wizard's pages all go through this one table, so a key is spelled in one place.
+public enum AnswerFields {
+    public static let all: [AnswerField] = [
+        AnswerField("project", get: { $0.project }, set: { $0.project = $1 ?? "" }, rule: NamingRules.project),
+        AnswerField("zone", get: { $0.zone }, set: { $0.zone = $1 ?? "us-west1-b" }, rule: NamingRules.zone),
+        AnswerField("cluster.name", get: { $0.cluster.name }, set: { $0.cluster.name = $1 ?? "cloud-bucket-cluster" },
+                    rule: NamingRules.clusterName),
+        AnswerField("cluster.mode", choice(ClusterMode.self), get: { $0.cluster.mode.rawValue },
+                    set: { $0.cluster.mode = $1.flatMap(ClusterMode.init) ?? .createStandard }),
+        AnswerField("cluster.machineType", get: { $0.cluster.machineType }, set: { $0.cluster.machineType = $1 ?? "e2-standard-8" },
+                    rule: NamingRules.machineType, appliesWhen: isStandardCreate),
+        AnswerField("cluster.numNodes", .integer, get: { String($0.cluster.numNodes) },
+                    set: { $0.cluster.numNodes = $1.flatMap { Int($0) } ?? 1 }, appliesWhen: isStandardCreate),
+        AnswerField("cluster.minNodes", .integer, get: { String($0.cluster.minNodes) },
+                    set: { $0.cluster.minNodes = $1.flatMap { Int($0) } ?? 0 }, appliesWhen: isStandardCreate),
+        AnswerField("cluster.maxNodes", .integer, get: { String($0.cluster.maxNodes) },
+                    set: { $0.cluster.maxNodes = $1.flatMap { Int($0) } ?? 1 }, appliesWhen: isStandardCreate),
+        AnswerField("operator", choice(OperatorMode.self), get: { $0.operator.rawValue },
+                    set: { $0.operator = $1.flatMap(OperatorMode.init) ?? .gkeAddon }),
+        AnswerField("identity.mode", choice(IdentityMode.self), get: { $0.identity.mode.rawValue },
+                    set: { $0.identity.mode = $1.flatMap(IdentityMode.init) ?? .iamServiceAccount }),
+        AnswerField("identity.namespace", get: { $0.identity.namespace }, set: { $0.identity.namespace = $1 ?? "default" },
+                    rule: NamingRules.namespace),
+        AnswerField("identity.kubernetesServiceAccount", get: { $0.identity.kubernetesServiceAccount },
+                    set: { $0.identity.kubernetesServiceAccount = $1 ?? "my-ksa" }, rule: NamingRules.kubernetesServiceAccount),
+        AnswerField("identity.iamServiceAccount", get: { $0.identity.iamServiceAccount },
+                    set: { $0.identity.iamServiceAccount = $1 }, rule: NamingRules.iamServiceAccount,
+                    appliesWhen: { $0.identity.mode == .iamServiceAccount }),
+        AnswerField("bucket.name", get: { $0.bucket.name }, set: { $0.bucket.name = $1 ?? "" }, rule: NamingRules.bucketName),
+        AnswerField("bucket.create", .boolean, get: { String($0.bucket.create) }, set: { $0.bucket.create = $1 != "false" }),
+        AnswerField("bucket.location", get: { $0.bucket.location }, set: { $0.bucket.location = $1 },
+                    rule: NamingRules.bucketLocation, appliesWhen: { $0.bucket.create }),
+        AnswerField("bucket.role", choice(BucketRole.self), get: { $0.bucket.role.rawValue },
+                    set: { $0.bucket.role = $1.flatMap(BucketRole.init) ?? .objectUser }),
+        AnswerField("ray.clusterName", get: { $0.ray.clusterName }, set: { $0.ray.clusterName = $1 ?? "raycluster-mini" },
+                    rule: NamingRules.rayClusterName),
+        AnswerField("ray.version", get: { $0.ray.version }, set: { $0.ray.version = $1 ?? "2.52.0" }, rule: NamingRules.rayVersion),
+        AnswerField("ray.image", get: { $0.ray.image }, set: { $0.ray.image = $1 }, rule: NamingRules.image),
+        AnswerField("ray.headCPU", get: { $0.ray.headCPU }, set: { $0.ray.headCPU = $1 ?? "1" }, rule: NamingRules.cpu),
+        AnswerField("ray.headMemory", get: { $0.ray.headMemory }, set: { $0.ray.headMemory = $1 ?? "2Gi" }, rule: NamingRules.memory),
+    ]
+
+    /// The field at a dotted key path.
+    public static func field(_ path: String) -> AnswerField? { all.first { $0.path == path } }
+
+    /// Top-level keys and, for sections, their child keys, in file order.
+    public static var sections: [(key: String, children: [String])] {
+        var result: [(key: String, children: [String])] = []
+        for field in all {
+            let parts = field.path.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 1 {
+                result.append((parts[0], []))
+            } else if let last = result.indices.last, result[last].key == parts[0] {
+                result[last].children.append(parts[1])
+            } else {
+                result.append((parts[0], [parts[1]]))
+            }
+        }
+        return result
+    }
+
+    private static func choice<E: RawRepresentable & CaseIterable>(_: E.Type) -> FieldKind where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
+
+    private static let isStandardCreate: @Sendable (Answers) -> Bool = { $0.cluster.mode == .createStandard }
+}

@@ -1,0 +1,170 @@
+import Yams
+
+/// Reads the answers file and `--set` overrides into `Answers`, and writes answers back in normalized form.
+public enum AnswersFile {
+    /// Parses `yaml` (may be empty), then applies `overrides` (`key.path=value`, in order), then validates.
+    /// Throws every problem at once; nothing is returned half-parsed.
+    public static func load(yaml: String, overrides: [String] = []) throws(AnswersError) -> Answers {
+        var answers = Answers()
+        var errors: [FieldError] = []
+        if !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            errors += apply(yaml: yaml, to: &answers)
+        }
+        for override in overrides {
+            errors += apply(override: override, to: &answers)
+        }
+        if errors.isEmpty { errors = Validator.validate(answers) }
+        guard errors.isEmpty else { throw AnswersError(errors) }
+        return answers
+    }
+
+    /// The answers as YAML with every default filled in, in the documented key order.
+    public static func normalizedYAML(_ answers: Answers) -> String {
+        var top: [(Node, Node)] = []
+        for section in AnswerFields.sections {
+            if section.children.isEmpty {
+                if let node = valueNode(section.key, answers) { top.append((Node(section.key), node)) }
+                continue
+            }
+            var pairs: [(Node, Node)] = []
+            for child in section.children {
+                if let node = valueNode("\(section.key).\(child)", answers) { pairs.append((Node(child), node)) }
+            }
+            top.append((Node(section.key), Node(pairs)))
+        }
+        let text = (try? Yams.serialize(node: Node(top), sortKeys: false)) ?? ""
+        return "# kuberay-gcs-wizard answers (normalized: every default filled in)\n" + text
+    }
+
+    private static func valueNode(_ path: String, _ answers: Answers) -> Node? {
+        guard let field = AnswerFields.field(path) else { return nil }
+        var filled = answers
+        if path == "bucket.location" { filled.bucket.location = answers.resolvedBucketLocation }
+        if path == "ray.image" { filled.ray.image = answers.resolvedImage }
+        if path == "identity.iamServiceAccount", answers.identity.mode == .iamServiceAccount {
+            filled.identity.iamServiceAccount = answers.resolvedIAMServiceAccount
+        }
+        guard let value = field.get(filled) else { return nil }
+        switch field.kind {
+        case .integer: return Node(value, Tag(.int))
+        case .boolean: return Node(value, Tag(.bool))
+        case .text, .choice:
+            // Quote what YAML would otherwise read as a number or a boolean (e.g. version 2.52 or cpu 1).
+            let plain = Node(value)
+            let resolvesToString = (try? Yams.load(yaml: value)).map { $0 is String } ?? false
+            return resolvesToString ? plain : Node(value, Tag(.str), .doubleQuoted)
+        }
+    }
+
+    private static func apply(yaml: String, to answers: inout Answers) -> [FieldError] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            return [FieldError(path: "", value: nil, rule: describe(error))]
+        } catch {
+            return [FieldError(path: "", value: nil, rule: "the answers file is not valid YAML: \(error)")]
+        }
+        guard let root else { return [] }
+        guard let mapping = root.mapping else {
+            return [FieldError(path: "", value: nil, rule: "the answers file must be a mapping of keys to values\(at(root))")]
+        }
+        return apply(mapping: mapping, prefix: "", to: &answers)
+    }
+
+    private static func apply(mapping: Node.Mapping, prefix: String, to answers: inout Answers) -> [FieldError] {
+        var errors: [FieldError] = []
+        var seen = Set<String>()
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                errors.append(FieldError(path: prefix, value: nil, rule: "keys must be plain names\(at(keyNode))"))
+                continue
+            }
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if !seen.insert(key).inserted {
+                errors.append(FieldError(path: path, value: nil, rule: "is given twice\(at(keyNode))"))
+                continue
+            }
+            let section = AnswerFields.sections.first { $0.key == key }
+            if prefix.isEmpty, let section, !section.children.isEmpty {
+                if let child = valueNode.mapping {
+                    errors += apply(mapping: child, prefix: key, to: &answers)
+                } else {
+                    errors.append(FieldError(path: path, value: nil, rule: "must be a mapping with keys \(section.children.joined(separator: ", "))\(at(valueNode))"))
+                }
+                continue
+            }
+            guard let field = AnswerFields.field(path) else {
+                errors.append(FieldError(path: path, value: nil, rule: "unknown key\(at(keyNode)); known keys here: \(knownKeys(under: prefix))"))
+                continue
+            }
+            errors += assign(valueNode, to: field, in: &answers)
+        }
+        return errors
+    }
+
+    private static func assign(_ node: Node, to field: AnswerField, in answers: inout Answers) -> [FieldError] {
+        guard let scalar = node.scalar else {
+            return [FieldError(path: field.path, value: nil, rule: "must be a single value, not a list or mapping\(at(node))")]
+        }
+        if node.tag == Tag(.null) || scalar.string == "~" {
+            if field.get(Answers()) == nil {
+                do { try field.set(nil, in: &answers) } catch { return [error] }
+                return []
+            }
+            return [FieldError(path: field.path, value: nil, rule: "must have a value\(at(node))")]
+        }
+        let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+        switch field.kind {
+        case .integer where quoted, .boolean where quoted:
+            let expected = field.kind == .integer ? "a whole number" : "true or false"
+            return [FieldError(path: field.path, value: scalar.string, rule: "must be \(expected), not a quoted string\(at(node))")]
+        default:
+            break
+        }
+        do {
+            try field.set(scalar.string, in: &answers)
+        } catch {
+            return [FieldError(path: error.path, value: error.value, rule: error.rule + at(node))]
+        }
+        return []
+    }
+
+    private static func apply(override: String, to answers: inout Answers) -> [FieldError] {
+        guard let equals = override.firstIndex(of: "=") else {
+            return [FieldError(path: "--set", value: override, rule: "use key.path=value, e.g. bucket.name=my-bucket")]
+        }
+        let path = String(override[..<equals])
+        let value = String(override[override.index(after: equals)...])
+        guard let field = AnswerFields.field(path) else {
+            let hint = AnswerFields.sections.contains { $0.key == path } ? "is a section: set one of its keys" : "unknown key; known keys: \(AnswerFields.all.map(\.path).joined(separator: ", "))"
+            return [FieldError(path: path, value: nil, rule: "(--set) \(hint)")]
+        }
+        do {
+            try field.set(value, in: &answers)
+        } catch {
+            return [error]
+        }
+        return []
+    }
+
+    private static func knownKeys(under prefix: String) -> String {
+        if prefix.isEmpty { return AnswerFields.sections.map(\.key).joined(separator: ", ") }
+        return AnswerFields.sections.first { $0.key == prefix }?.children.joined(separator: ", ") ?? ""
+    }
+
+    private static func at(_ node: Node) -> String {
+        guard let mark = node.mark else { return "" }
+        return " (line \(mark.line), column \(mark.column))"
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            let where_ = " at line \(mark.line), column \(mark.column)"
+            return "the answers file is not valid YAML\(where_): \(problem)" + (context.map { " (\($0.text))" } ?? "")
+        default:
+            return "the answers file is not valid YAML: \(error)"
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// The command pieces several steps share, spelled once.
+struct Commands {
+    let answers: Answers
+
+    init(_ answers: Answers) { self.answers = answers }
+
+    /// A gcloud command, with `--format` when given.
+    func gcloud(_ args: [String], format: String? = nil) -> [String] {
+        ["gcloud"] + args + (format.map { ["--format", $0] } ?? [])
+    }
+
+    /// `gcloud container clusters describe` of the wizard's cluster with a `--format`.
+    func clusterDescribe(_ format: String) -> [String] {
+        gcloud(["container", "clusters", "describe", answers.cluster.name, "--project", answers.project,
+                "--location", answers.clusterLocation], format: format)
+    }
+
+    /// `gcloud container clusters update` of the wizard's cluster with one change.
+    func clusterUpdate(_ change: [String]) -> [String] {
+        gcloud(["container", "clusters", "update", answers.cluster.name, "--project", answers.project,
+                "--location", answers.clusterLocation] + change)
+    }
+
+    /// Who may impersonate the IAM service account: the KSA, through the workload pool.
+    var workloadIdentityUserMember: String {
+        "serviceAccount:\(answers.workloadPool)[\(answers.identity.namespace)/\(answers.identity.kubernetesServiceAccount)]"
+    }
+
+    /// Who gets the bucket role: the IAM service account, or the KSA itself as a federation principal.
+    var bucketMember: String {
+        switch answers.identity.mode {
+        case .iamServiceAccount:
+            return "serviceAccount:\(answers.iamServiceAccountEmail)"
+        case .direct:
+            return "principal://iam.googleapis.com/projects/${\(Placeholder.projectNumber)}/locations/global/workloadIdentityPools/"
+                + "\(answers.workloadPool)/subject/ns/\(answers.identity.namespace)/sa/\(answers.identity.kubernetesServiceAccount)"
+        }
+    }
+}

@@ -1,0 +1,247 @@
+/// Turns validated answers into the ordered steps that do the whole job.
+public enum PlanBuilder {
+    /// The object the verify step writes and reads back, and the text it writes.
+    public static let checkObject = "kuberay-gcs-wizard-check.txt"
+    public static let checkText = "Hello, Ray on GKE!"
+
+    /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
+    public static func build(_ answers: Answers, checkScript: String) -> Plan {
+        let c = Commands(answers)
+        var steps: [Step] = []
+        steps += preflight(answers, c)
+        steps.append(enableAPIs(answers, c))
+        steps += cluster(answers, c)
+        steps.append(getCredentials(answers, c))
+        steps += operatorSteps(answers, c)
+        steps += kubernetesIdentity(answers, c)
+        steps += googleIdentity(answers, c)
+        steps += bucket(answers, c)
+        steps += rayCluster(answers, c)
+        steps += verify(answers, c, checkScript: checkScript)
+        return Plan(answers: answers, steps: steps, manifest: RayClusterManifest(answers).yaml(), checkScript: checkScript)
+    }
+
+    private static func preflight(_ a: Answers, _ c: Commands) -> [Step] {
+        var steps = [
+            Step(id: "check-gcloud", title: "Check gcloud and the active account",
+                 why: "Every Google Cloud step runs gcloud as the account that is logged in.",
+                 argv: ["gcloud", "config", "get-value", "account"], success: .nonEmpty, kind: .check, timeoutSeconds: 60),
+            Step(id: "check-kubectl", title: "Check kubectl",
+                 why: "The Kubernetes steps run kubectl.",
+                 argv: ["kubectl", "version", "--client"], kind: .check, timeoutSeconds: 60),
+            Step(id: "check-auth-plugin", title: "Check gke-gcloud-auth-plugin",
+                 why: "kubectl needs it to log in to GKE; without it every kubectl call fails after get-credentials.",
+                 argv: ["gke-gcloud-auth-plugin", "--version"], kind: .check, timeoutSeconds: 60),
+        ]
+        if a.operator == .helm {
+            steps.append(Step(id: "check-helm", title: "Check helm", why: "The KubeRay operator is installed with Helm.",
+                              argv: ["helm", "version", "--short"], kind: .check, timeoutSeconds: 60))
+        }
+        steps.append(Step(id: "check-project", title: "Check the project is reachable",
+                          why: "Fails early on a mistyped project ID or missing access, before anything is created.",
+                          argv: c.gcloud(["projects", "describe", a.project], format: "value(projectId)"),
+                          success: .equals(a.project), kind: .check, timeoutSeconds: 120))
+        return steps
+    }
+
+    private static func enableAPIs(_ a: Answers, _ c: Commands) -> Step {
+        let apis = ["container.googleapis.com", "storage.googleapis.com", "iamcredentials.googleapis.com"]
+        return Step(id: "enable-apis", title: "Enable the GKE, Cloud Storage and IAM Credentials APIs",
+                    why: "A new project has them off; Workload Identity tokens come from IAM Credentials.",
+                    argv: c.gcloud(["services", "enable"] + apis + ["--project", a.project]),
+                    probe: Probe(argv: c.gcloud(["services", "list", "--enabled", "--project", a.project], format: "value(config.name)"),
+                                 expect: .containsAll(apis)),
+                    kind: .update, timeoutSeconds: 600)
+    }
+
+    private static func cluster(_ a: Answers, _ c: Commands) -> [Step] {
+        let describe = c.clusterDescribe
+        switch a.cluster.mode {
+        case .createStandard:
+            var argv = ["gcloud", "container", "clusters", "create", a.cluster.name, "--project", a.project, "--zone", a.zone,
+                        "--machine-type", a.cluster.machineType, "--num-nodes", String(a.cluster.numNodes),
+                        "--enable-autoscaling", "--min-nodes", String(a.cluster.minNodes), "--max-nodes", String(a.cluster.maxNodes),
+                        "--workload-pool", a.workloadPool]
+            if a.operator == .gkeAddon { argv += ["--addons", "RayOperator"] }
+            return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
+                         why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
+                            + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
+                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         kind: .create, timeoutSeconds: 1800)]
+        case .createAutopilot:
+            var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
+            if a.operator == .gkeAddon { argv.append("--enable-ray-operator") }
+            return [Step(id: "create-cluster", title: "Create the GKE Autopilot cluster",
+                         why: "Autopilot clusters are regional and always have Workload Identity"
+                            + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
+                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         kind: .create, timeoutSeconds: 1800)]
+        case .existing:
+            var steps = [
+                Step(id: "check-cluster", title: "Check the existing cluster",
+                     why: "The cluster must exist in this project and location before anything is changed on it.",
+                     argv: describe("value(name)"), success: .equals(a.cluster.name), kind: .check, timeoutSeconds: 120),
+                Step(id: "enable-workload-identity", title: "Enable Workload Identity on the cluster",
+                     why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
+                     argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
+                     probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
+                     kind: .update, timeoutSeconds: 1800),
+            ]
+            if a.operator == .gkeAddon {
+                // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
+                steps.append(Step(id: "enable-ray-addon", title: "Enable the GKE Ray operator add-on",
+                                  why: "GKE's managed KubeRay operator runs RayClusters; the cluster does not have it yet.",
+                                  argv: c.clusterUpdate(["--update-addons", "RayOperator=ENABLED"]),
+                                  probe: Probe(argv: describe("value(addonsConfig.rayOperatorConfig.enabled)"), expect: .equals("True")),
+                                  kind: .update, timeoutSeconds: 1800))
+            }
+            return steps
+        }
+    }
+
+    private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {
+        Step(id: "get-credentials", title: "Get cluster credentials for kubectl",
+             why: "Writes the kubeconfig entry that points kubectl at the cluster.",
+             argv: ["gcloud", "container", "clusters", "get-credentials", a.cluster.name, "--project", a.project, "--location", a.clusterLocation],
+             kind: .configure, timeoutSeconds: 120)
+    }
+
+    private static func operatorSteps(_ a: Answers, _ c: Commands) -> [Step] {
+        var steps: [Step] = []
+        if a.operator == .helm {
+            steps.append(Step(id: "helm-repo", title: "Add the KubeRay Helm repository",
+                               why: "The kuberay-operator chart comes from it.",
+                               argv: ["helm", "repo", "add", "kuberay", "https://ray-project.github.io/kuberay-helm/", "--force-update"],
+                               kind: .configure, timeoutSeconds: 120))
+            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator 1.7.0 with Helm",
+                               why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
+                               argv: ["helm", "install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0", "--wait"],
+                               probe: Probe(argv: ["helm", "status", "kuberay-operator"]),
+                               kind: .create, timeoutSeconds: 600))
+        }
+        steps.append(Step(id: "check-crd", title: "Check that the RayCluster kind is served as ray.io/v1",
+                           why: "Fails here, not at apply, when the operator is missing or its CRD predates ray.io/v1.",
+                           argv: ["kubectl", "get", "crd", "rayclusters.ray.io", "-o", "jsonpath={.spec.versions[?(@.served==true)].name}"],
+                           success: .containsAll(["v1"]), kind: .check, timeoutSeconds: 120,
+                           retry: RetryPolicy(attempts: 10, initialDelaySeconds: 3, maxDelaySeconds: 30)))
+        return steps
+    }
+
+    private static func kubernetesIdentity(_ a: Answers, _ c: Commands) -> [Step] {
+        let ns = a.identity.namespace, ksa = a.identity.kubernetesServiceAccount
+        var steps: [Step] = []
+        if ns != "default" {
+            steps.append(Step(id: "create-namespace", title: "Create the namespace \(ns)",
+                               why: "The Ray cluster and its service account live in it.",
+                               argv: ["kubectl", "create", "namespace", ns],
+                               probe: Probe(argv: ["kubectl", "get", "namespace", ns, "-o", "name"]),
+                               kind: .create, timeoutSeconds: 60))
+        }
+        steps.append(Step(id: "create-ksa", title: "Create the Kubernetes service account \(ksa)",
+                           why: "Every Ray pod runs as it; Workload Identity maps it to Google Cloud.",
+                           argv: ["kubectl", "create", "serviceaccount", ksa, "--namespace", ns],
+                           probe: Probe(argv: ["kubectl", "get", "serviceaccount", ksa, "--namespace", ns, "-o", "name"]),
+                           kind: .create, timeoutSeconds: 60))
+        return steps
+    }
+
+    private static func googleIdentity(_ a: Answers, _ c: Commands) -> [Step] {
+        switch a.identity.mode {
+        case .direct:
+            return [Step(id: "read-project-number", title: "Read the project number",
+                         why: "The direct Workload Identity principal names the project by number, not ID.",
+                         argv: c.gcloud(["projects", "describe", a.project], format: "value(projectNumber)"),
+                         success: .nonEmpty, captures: [Placeholder.projectNumber], kind: .check, timeoutSeconds: 120)]
+        case .iamServiceAccount:
+            let email = a.iamServiceAccountEmail
+            let member = c.workloadIdentityUserMember
+            let annotation = "iam.gke.io/gcp-service-account"
+            return [
+                Step(id: "create-iam-sa", title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
+                     why: "The Google identity the Ray pods act as; the bucket role is granted to it.",
+                     argv: ["gcloud", "iam", "service-accounts", "create", a.resolvedIAMServiceAccount, "--project", a.project,
+                            "--display-name", "KubeRay GCS access"],
+                     probe: Probe(argv: ["gcloud", "iam", "service-accounts", "describe", email, "--project", a.project, "--format", "value(email)"],
+                                  expect: .equals(email)),
+                     kind: .create, timeoutSeconds: 120),
+                Step(id: "bind-workload-identity", title: "Let the KSA impersonate the IAM service account",
+                     why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
+                     argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
+                            "--role", "roles/iam.workloadIdentityUser", "--member", member],
+                     probe: Probe(argv: ["gcloud", "iam", "service-accounts", "get-iam-policy", email, "--project", a.project,
+                                         "--flatten", "bindings[].members", "--filter", "bindings.role:roles/iam.workloadIdentityUser",
+                                         "--format", "value(bindings.members)"],
+                                  expect: .containsAll([member])),
+                     kind: .update, timeoutSeconds: 120),
+                Step(id: "annotate-ksa", title: "Annotate the KSA with the IAM service account",
+                     why: "Tells GKE's metadata server which Google identity the KSA stands for.",
+                     argv: ["kubectl", "annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                            "--overwrite", "\(annotation)=\(email)"],
+                     probe: Probe(argv: ["kubectl", "get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                         "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"],
+                                  expect: .equals(email)),
+                     kind: .update, timeoutSeconds: 60),
+            ]
+        }
+    }
+
+    private static func bucket(_ a: Answers, _ c: Commands) -> [Step] {
+        let url = "gs://\(a.bucket.name)"
+        let member = c.bucketMember
+        var steps: [Step] = []
+        if a.bucket.create {
+            steps.append(Step(id: "create-bucket", title: "Create the bucket \(url)",
+                               why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
+                               argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
+                                      "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
+                               probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                                            expect: .equals(a.bucket.name)),
+                               kind: .create, timeoutSeconds: 120))
+        } else {
+            steps.append(Step(id: "check-bucket", title: "Check the existing bucket \(url)",
+                               why: "The bucket must exist and be visible to you before access is granted on it.",
+                               argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                               success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120))
+        }
+        steps.append(Step(id: "grant-bucket-role", title: "Grant \(a.bucket.role.rawValue) on the bucket",
+                           why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
+                           argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
+                           probe: Probe(argv: ["gcloud", "storage", "buckets", "get-iam-policy", url, "--flatten", "bindings[].members",
+                                               "--filter", "bindings.role:\(a.bucket.role.rawValue)", "--format", "value(bindings.members)"],
+                                        expect: .containsAll([member])),
+                           kind: .update, timeoutSeconds: 120))
+        return steps
+    }
+
+    private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {
+        let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=head"
+        return [
+            Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
+                 why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
+                 argv: ["kubectl", "apply", "-f", "raycluster.yaml"], files: ["raycluster.yaml"],
+                 kind: .configure, timeoutSeconds: 120),
+            Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
+                 why: "Pulling the Ray image and starting Ray takes a few minutes on a new node.",
+                 argv: ["kubectl", "wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"],
+                 kind: .check, timeoutSeconds: 360,
+                 retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60)),
+        ]
+    }
+
+    private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
+        let exec = ["kubectl", "exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace, "--"]
+        return [
+            Step(id: "install-gcs-client", title: "Install google-cloud-storage in the head pod",
+                 why: "The Ray image does not ship the Cloud Storage client library.",
+                 argv: exec + ["pip", "install", "--quiet", "google-cloud-storage"],
+                 probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
+                 kind: .configure, timeoutSeconds: 600,
+                 retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
+            Step(id: "verify-bucket", title: "Write and read back a test object from a Ray task",
+                 why: "Proves the whole identity chain: a Ray task in the pod writes \(checkObject) to gs://\(a.bucket.name) and reads it back.",
+                 argv: exec + ["python", "-c", checkScript, a.bucket.name, checkObject, checkText],
+                 success: .equals(checkText), kind: .verify, timeoutSeconds: 600,
+                 retry: RetryPolicy(attempts: 6, initialDelaySeconds: 5, maxDelaySeconds: 60)),
+        ]
+    }
+}
