@@ -13,7 +13,10 @@ public enum AnswersFile {
         for override in overrides {
             errors += apply(override: override, to: &answers)
         }
-        if errors.isEmpty { errors = Validator.validate(answers) }
+        // Type errors leave a default in place; the naming and cross-field rules still run so every
+        // problem shows at once, but not a second message for a key that already has one.
+        let reported = Set(errors.map(\.path))
+        errors += Validator.validate(answers).filter { !reported.contains($0.path) }
         guard errors.isEmpty else { throw AnswersError(errors) }
         return answers
     }

@@ -1,1 +1,0 @@
-print("kuberay-gcs-wizard")
