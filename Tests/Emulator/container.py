@@ -1,0 +1,181 @@
+"""GKE (container.googleapis.com v1): clusters and their operations.
+
+Each cluster's `endpoint` is "127.0.0.1:KUBEPORT/k/LOCATION/NAME": gcloud
+writes "https://" + endpoint into the kubeconfig, so every cluster gets its
+own Kubernetes world on the one HTTPS server (the path prefix selects it).
+"""
+import base64
+import re
+import time
+import uuid
+
+from core import LOCK, ApiError
+import kube_api
+
+VERSION = "1.31.6-gke.1020000"
+LOC = r"/v1/projects/(?P<p>[^/:]+)/(?:locations|zones)/(?P<l>[^/:]+)"
+
+
+def is_zone(loc):
+    return re.fullmatch(r"[a-z]+-[a-z]+\d+-[a-z]", loc) is not None
+
+
+def is_region(loc):
+    return re.fullmatch(r"[a-z]+-[a-z]+\d+", loc) is not None
+
+
+def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
+                 machine="e2-standard-8", nodes=1, autoscaling=None):
+    """Builds the Cluster JSON gcloud reads back (endpoint, CA, versions...)."""
+    if autopilot:
+        pool = "%s.svc.id.goog" % project["projectId"]
+    key = "%s/%s" % (loc, name)
+    c = {"name": name, "location": loc, "status": "RUNNING",
+         "selfLink": "https://container.googleapis.com/v1/projects/%s/locations/%s/clusters/%s"
+                     % (project["projectId"], loc, name),
+         "endpoint": "127.0.0.1:%d/k/%s/%s" % (emu.kube_port, loc, name),
+         "masterAuth": {"clusterCaCertificate": base64.b64encode(emu.ca_pem.encode()).decode()},
+         "initialClusterVersion": VERSION, "currentMasterVersion": VERSION,
+         "currentNodeVersion": VERSION, "currentNodeCount": 0 if autopilot else nodes,
+         "createTime": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+         "network": "default", "subnetwork": "default",
+         "addonsConfig": {"rayOperatorConfig": {"enabled": True}} if ray else {},
+         "nodePools": [] if autopilot else [{
+             "name": "default-pool", "status": "RUNNING", "version": VERSION, "initialNodeCount": nodes,
+             "config": {"machineType": machine, "diskSizeGb": 100,
+                        "workloadMetadataConfig": {"mode": "GKE_METADATA"} if pool else {}},
+             "autoscaling": autoscaling or {}}],
+         "_project": project["projectId"]}
+    if is_zone(loc):
+        c["zone"] = loc
+    if pool:
+        c["workloadIdentityConfig"] = {"workloadPool": pool}
+    if autopilot:
+        c["autopilot"] = {"enabled": True}
+    with LOCK:
+        emu.clusters[key] = c
+        emu.kube[key] = kube_api.World(emu, key)
+        emu.last_cluster = key
+        if ray:
+            emu.kube[key].install_ray_crd()
+    return c
+
+
+def public(c):
+    return {k: v for k, v in c.items() if not k.startswith("_")}
+
+
+def register(route, project):
+    def cluster_rec(h, g):
+        p = project(h, g["p"], "container.googleapis.com")
+        c = h.emu.clusters.get("%s/%s" % (g["l"], g["c"]))
+        if not c or c["_project"] != p["projectId"]:
+            raise ApiError(404, "Not found: projects/%s/locations/%s/clusters/%s."
+                           % (g["p"], g["l"], g["c"]))
+        return p, c
+
+    def operation(h, p, loc, name, op_type):
+        op_name = "operation-%d-%s" % (int(time.time() * 1000), uuid.uuid4().hex[:8])
+        base = "https://container.googleapis.com/v1/projects/%s/locations/%s" % (p["projectNumber"], loc)
+        op = {"name": op_name, "zone": loc, "operationType": op_type, "status": "RUNNING",
+              "selfLink": base + "/operations/" + op_name, "targetLink": base + "/clusters/" + name,
+              "startTime": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())}
+        h.emu.operations[op_name] = {"op": op, "polls": 0}
+        return dict(op)
+
+    @route("POST", LOC + r"/clusters", "create-cluster")
+    def create(h, g):
+        body = h.json_body().get("cluster", {})
+        with LOCK:
+            p = project(h, g["p"], "container.googleapis.com")
+            loc, name = g["l"], body.get("name", "")
+            if not (is_zone(loc) or is_region(loc)):
+                raise ApiError(400, "Location \"%s\" does not exist." % loc)
+            if not re.fullmatch(r"[a-z]([-a-z0-9]{0,38}[a-z0-9])?", name):
+                raise ApiError(400, "Invalid value for field \"cluster.name\": \"%s\"" % name)
+            if "%s/%s" % (loc, name) in h.emu.clusters:
+                raise ApiError(409, "Already exists: projects/%s/locations/%s/clusters/%s."
+                               % (p["projectId"], loc, name))
+            autopilot = bool(body.get("autopilot", {}).get("enabled"))
+            if autopilot and not is_region(loc):
+                raise ApiError(400, "Autopilot clusters must be regional clusters.")
+            pool = body.get("workloadIdentityConfig", {}).get("workloadPool")
+            check_pool(p, pool)
+            ray = bool(body.get("addonsConfig", {}).get("rayOperatorConfig", {}).get("enabled"))
+            np = (body.get("nodePools") or [{}])[0]
+            make_cluster(h.emu, p, loc, name, autopilot, pool, ray,
+                         machine=np.get("config", body.get("nodeConfig", {})).get("machineType", "e2-medium"),
+                         nodes=np.get("initialNodeCount", body.get("initialNodeCount", 3)),
+                         autoscaling=np.get("autoscaling"))
+            return 200, operation(h, p, loc, name, "CREATE_CLUSTER")
+
+    def check_pool(p, pool):
+        if pool and pool != "%s.svc.id.goog" % p["projectId"]:
+            raise ApiError(400, "Workload pool \"%s\" must be \"%s.svc.id.goog\"."
+                           % (pool, p["projectId"]))
+
+    @route("GET", LOC + r"/clusters/(?P<c>[^/:]+)", "get-cluster")
+    def get(h, g):
+        with LOCK:
+            return 200, public(cluster_rec(h, g)[1])
+
+    @route("GET", LOC + r"/clusters", "list-clusters")
+    def list_(h, g):
+        with LOCK:
+            p = project(h, g["p"], "container.googleapis.com")
+            return 200, {"clusters": [public(c) for c in h.emu.clusters.values()
+                                      if c["_project"] == p["projectId"]
+                                      and g["l"] in ("-", c["location"])]}
+
+    @route("PUT", LOC + r"/clusters/(?P<c>[^/:]+)", "update-cluster")
+    def update(h, g):
+        upd = h.json_body().get("update", {})
+        with LOCK:
+            p, c = cluster_rec(h, g)
+            kind = "UPDATE_CLUSTER"
+            if "desiredWorkloadIdentityConfig" in upd:
+                pool = upd["desiredWorkloadIdentityConfig"].get("workloadPool")
+                if c.get("autopilot"):
+                    raise ApiError(400, "Workload Identity cannot be changed on Autopilot clusters.")
+                check_pool(p, pool)
+                if pool:
+                    # Existing node pools keep their metadata mode (real GKE);
+                    # recorded, not enforced: see README.
+                    c["workloadIdentityConfig"] = {"workloadPool": pool}
+                else:
+                    c.pop("workloadIdentityConfig", None)
+            ray = upd.get("desiredAddonsConfig", {}).get("rayOperatorConfig")
+            if ray is not None:
+                if ray.get("enabled"):
+                    c["addonsConfig"]["rayOperatorConfig"] = {"enabled": True}
+                    h.emu.kube["%s/%s" % (g["l"], g["c"])].install_ray_crd()
+                else:
+                    c["addonsConfig"].pop("rayOperatorConfig", None)
+            h.kind_override = {("desiredWorkloadIdentityConfig",): "update-cluster-workload-pool",
+                               ("desiredAddonsConfig",): "update-cluster-addons"}.get(
+                tuple(sorted(upd)), "update-cluster")
+            return 200, operation(h, p, g["l"], g["c"], kind)
+
+    @route("DELETE", LOC + r"/clusters/(?P<c>[^/:]+)", "delete-cluster")
+    def delete(h, g):
+        with LOCK:
+            p, c = cluster_rec(h, g)
+            key = "%s/%s" % (g["l"], g["c"])
+            del h.emu.clusters[key]
+            h.emu.kube.pop(key, None)
+            return 200, operation(h, p, g["l"], g["c"], "DELETE_CLUSTER")
+
+    @route("GET", LOC + r"/operations/(?P<op>[^/:]+)", "get-operation")
+    def get_op(h, g):
+        with LOCK:
+            project(h, g["p"], "container.googleapis.com")
+            rec = h.emu.operations.get(g["op"])
+            if not rec:
+                raise ApiError(404, "Operation %s not found." % g["op"])
+            rec["polls"] += 1
+            # gcloud polls at once after the create, then every ~N s: the
+            # operation answers RUNNING for `running_polls` polls, then DONE.
+            if "operation-never-finishes" not in h.emu.specials and rec["polls"] > h.emu.running_polls:
+                rec["op"]["status"] = "DONE"
+                rec["op"]["endTime"] = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+            return 200, rec["op"]

@@ -1,0 +1,343 @@
+"""Google API surface: Service Usage, Resource Manager, Container, IAM,
+Storage JSON API, plus the /__control endpoints for tests.
+
+Only what gcloud 528 sends for the wizard's commands is served; anything
+else gets a 404 and is logged as kind "unknown" so gaps are visible.
+"""
+import json
+import re
+import time
+import uuid
+
+from core import LOCK, ApiError, GRPC_STATUS, Handler, etag_for
+import container
+import control
+
+SERVICE_TITLES = {"container.googleapis.com": "Kubernetes Engine API",
+                  "iam.googleapis.com": "Identity and Access Management (IAM) API",
+                  "iamcredentials.googleapis.com": "IAM Service Account Credentials API",
+                  "storage.googleapis.com": "Cloud Storage API",
+                  "compute.googleapis.com": "Compute Engine API"}
+# Enabling the GKE API pulls in its dependencies, as the real one does.
+DEPENDENCIES = {"container.googleapis.com": ["compute.googleapis.com", "iam.googleapis.com",
+                                             "oslogin.googleapis.com", "artifactregistry.googleapis.com"]}
+PROJ = r"/v1/projects/(?P<p>[^/:]+)"
+
+
+class GoogleHandler(Handler):
+    server_name = "google"
+    ROUTES = []  # (method, regex, kind, fn) filled below
+
+    def route(self, method, path):
+        for m, rx, kind, fn in self.ROUTES:
+            if m == method:
+                mo = rx.fullmatch(path)
+                if mo:
+                    return kind, fn, (mo.groupdict(),)
+        return "unknown", not_found, ()
+
+    def error_body(self, e):
+        if self.url_path.startswith(("/storage/", "/upload/storage/")):
+            # Storage's JSON API error shape (no "status" string).
+            err = {"code": e.status, "message": e.message,
+                   "errors": [{"message": e.message, "domain": "global",
+                               "reason": e.reason or {403: "forbidden", 404: "notFound",
+                                                      409: "conflict"}.get(e.status, "invalid")}]}
+        else:
+            err = {"code": e.status, "message": e.message,
+                   "status": GRPC_STATUS.get(e.status, "UNKNOWN")}
+            if e.reason:
+                err["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                                   "reason": e.reason, "domain": "googleapis.com"}]
+        err.update(e.extra)
+        return {"error": err}
+
+
+def route(method, pattern, kind):
+    def deco(fn):
+        GoogleHandler.ROUTES.append((method, re.compile(pattern), kind, fn))
+        return fn
+    return deco
+
+
+def not_found(h):
+    raise ApiError(404, "The emulator does not serve %s %s" % (h.command, h.url_path))
+
+
+def project(h, pid, api=None):
+    """Resolves a project id or number; 403 like the real APIs for unknown ones,
+    and 403 SERVICE_DISABLED when the API the call needs is off."""
+    emu = h.emu
+    for p in emu.projects.values():
+        if pid in (p["projectId"], p["projectNumber"]):
+            if api and emu.enforce_services and api not in emu.services.get(p["projectId"], ()):
+                raise ApiError(403, "%s has not been used in project %s before or it is disabled. "
+                               "Enable it by visiting https://console.developers.google.com/apis/api/%s/"
+                               "overview?project=%s then retry." % (
+                                   SERVICE_TITLES.get(api, api), p["projectNumber"], api,
+                                   p["projectNumber"]), "SERVICE_DISABLED")
+            return p
+    raise ApiError(403, "The caller does not have permission", "IAM_PERMISSION_DENIED") \
+        if not h.url_path.startswith("/storage/") else \
+        ApiError(403, "tester@example.com does not have storage.buckets.create access to the "
+                 "Google Cloud project. Permission 'storage.buckets.create' denied on resource "
+                 "(or it may not exist).")
+
+
+# --- Cloud Resource Manager -----------------------------------------------
+@route("GET", PROJ, "get-project")
+@route("GET", r"/v3/projects/(?P<p>[^/:]+)", "get-project")
+def get_project(h, g):
+    with LOCK:
+        p = dict(project(h, g["p"]))
+    if h.url_path.startswith("/v3/"):
+        p = {"name": "projects/" + p["projectNumber"], "projectId": p["projectId"],
+             "state": "ACTIVE", "displayName": p["projectId"]}
+    return 200, p
+
+
+# --- Service Usage --------------------------------------------------------
+def service_json(p, name, enabled):
+    return {"name": "projects/%s/services/%s" % (p["projectNumber"], name),
+            "parent": "projects/" + p["projectNumber"],
+            "config": {"name": name, "title": SERVICE_TITLES.get(name, name)},
+            "state": "ENABLED" if enabled else "DISABLED"}
+
+
+@route("POST", PROJ + r"/services:batchEnable", "enable-services")
+def batch_enable(h, g):
+    ids = h.json_body().get("serviceIds", [])
+    return 200, enable(h, g["p"], ids)
+
+
+@route("POST", PROJ + r"/services/(?P<s>[^/:]+):enable", "enable-service")
+def enable_one(h, g):
+    return 200, enable(h, g["p"], [g["s"]])
+
+
+def enable(h, pid, ids):
+    with LOCK:
+        p = project(h, pid)
+        on = h.emu.services.setdefault(p["projectId"], set())
+        for s in ids:
+            if "." not in s:
+                raise ApiError(400, "Invalid service name %s" % s)
+            on.add(s)
+            on.update(DEPENDENCIES.get(s, []))
+        # done:true means gcloud does not poll.
+        return {"name": "operations/acat.p2-%s-%s" % (p["projectNumber"], uuid.uuid4()),
+                "done": True,
+                "response": {"@type": "type.googleapis.com/google.api.serviceusage.v1.BatchEnableServicesResponse",
+                             "services": [service_json(p, s, True) for s in ids]}}
+
+
+@route("GET", PROJ + r"/services", "list-services")
+def list_services(h, g):
+    with LOCK:
+        p = project(h, g["p"])
+        on = sorted(h.emu.services.get(p["projectId"], ()))
+    flt = (h.query.get("filter") or [""])[0]
+    if "DISABLED" in flt:
+        on = []
+    return 200, {"services": [service_json(p, s, True) for s in on]}
+
+
+@route("GET", PROJ + r"/services/(?P<s>[^/:]+)", "get-service")
+def get_service(h, g):
+    with LOCK:
+        p = project(h, g["p"])
+        return 200, service_json(p, g["s"], g["s"] in h.emu.services.get(p["projectId"], ()))
+
+
+@route("GET", r"/v1/operations/(?P<op>.+)", "get-service-operation")
+def su_operation(h, g):
+    return 200, {"name": "operations/" + g["op"], "done": True}
+
+
+# --- IAM service accounts -------------------------------------------------
+def sa_email(h, p, ref):
+    return ref if "@" in ref else "%s@%s.iam.gserviceaccount.com" % (ref, p["projectId"])
+
+
+def get_sa_rec(h, g):
+    p = project(h, g["p"], "iam.googleapis.com") if g["p"] != "-" else None
+    email = g["sa"]
+    rec = h.emu.service_accounts.get(email)
+    if not rec:
+        raise ApiError(404, "Unknown service account", extra={"status": "NOT_FOUND"})
+    return rec
+
+
+@route("POST", PROJ + r"/serviceAccounts", "create-service-account")
+def create_sa(h, g):
+    body = h.json_body()
+    with LOCK:
+        p = project(h, g["p"], "iam.googleapis.com")
+        acct = body.get("accountId", "")
+        if not re.fullmatch(r"[a-z]([-a-z0-9]{4,28}[a-z0-9])", acct):
+            raise ApiError(400, "Invalid value for accountId: %s" % acct)
+        email = sa_email(h, p, acct)
+        if email in h.emu.service_accounts:
+            raise ApiError(409, "Service account %s already exists within project projects/%s."
+                           % (acct, p["projectId"]))
+        uid = str(100000000000000000000 + len(h.emu.service_accounts) + 1)
+        sa = {"name": "projects/%s/serviceAccounts/%s" % (p["projectId"], email),
+              "projectId": p["projectId"], "uniqueId": uid, "email": email,
+              "displayName": body.get("serviceAccount", {}).get("displayName", ""),
+              "etag": "MDEwMjE5MjA=", "oauth2ClientId": uid}
+        if body.get("serviceAccount", {}).get("description"):
+            sa["description"] = body["serviceAccount"]["description"]
+        h.emu.service_accounts[email] = {"sa": sa, "policy": {"version": 1, "etag": "ACAB"}, "gen": 0}
+        return 200, sa
+
+
+@route("GET", PROJ + r"/serviceAccounts", "list-service-accounts")
+def list_sa(h, g):
+    with LOCK:
+        p = project(h, g["p"], "iam.googleapis.com")
+        return 200, {"accounts": [r["sa"] for r in h.emu.service_accounts.values()
+                                  if r["sa"]["projectId"] == p["projectId"]]}
+
+
+@route("GET", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+)", "get-service-account")
+def get_sa(h, g):
+    with LOCK:
+        return 200, get_sa_rec(h, g)["sa"]
+
+
+@route("POST", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+):getIamPolicy", "get-sa-iam-policy")
+def get_sa_policy(h, g):
+    with LOCK:
+        return 200, get_sa_rec(h, g)["policy"]
+
+
+@route("POST", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+):setIamPolicy", "set-iam-policy")
+def set_sa_policy(h, g):
+    body = h.json_body()
+    with LOCK:
+        rec = get_sa_rec(h, g)
+        rec["policy"] = set_policy(rec, body.get("policy", {}), valid_sa_member)
+        return 200, rec["policy"]
+
+
+def valid_sa_member(m):
+    if not re.match(r"(user|serviceAccount|group|domain|principal|principalSet):", m):
+        raise ApiError(400, "Invalid principal: %s" % m)
+
+
+def set_policy(rec, new, check_member):
+    """Shared by SA and bucket policies: optimistic concurrency on etag."""
+    if new.get("etag") and new["etag"] != rec["policy"].get("etag"):
+        raise ApiError(409, "There were concurrent policy changes. Please retry the whole "
+                       "read-modify-write with exponential backoff.", extra={"status": "ABORTED"})
+    for b in new.get("bindings", []):
+        for m in b.get("members", []):
+            check_member(m)
+    rec["gen"] = rec.get("gen", 0) + 1
+    pol = {k: v for k, v in new.items() if k != "etag"}
+    pol["bindings"] = [b for b in new.get("bindings", []) if b.get("members")]
+    pol["etag"] = etag_for(rec["gen"])
+    pol.setdefault("version", 1)
+    return pol
+
+
+# --- Cloud Storage --------------------------------------------------------
+@route("POST", r"/storage/v1/b", "create-bucket")
+def create_bucket(h, g):
+    body = h.json_body()
+    name = body.get("name", "")
+    with LOCK:
+        p = project(h, (h.query.get("project") or [h.emu.default_project])[0], "storage.googleapis.com")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]", name) or name.startswith("goog") \
+                or "google" in name:
+            raise ApiError(400, "Invalid bucket name: '%s'" % name, "invalid")
+        if name in h.emu.taken_bucket_names:
+            raise ApiError(409, "The requested bucket name is not available. The bucket namespace "
+                           "is shared by all users of the system. Please select a different name "
+                           "and try again.")
+        if name in h.emu.buckets:
+            raise ApiError(409, "Your previous request to create the named bucket succeeded and "
+                           "you already own it.")
+        ubla = bool(body.get("iamConfiguration", {}).get("uniformBucketLevelAccess", {}).get("enabled"))
+        rec = new_bucket(h.emu, p, name, body.get("location", "US"), ubla)
+        return 200, rec["bucket"]
+
+
+def new_bucket(emu, p, name, location, ubla):
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    b = {"kind": "storage#bucket", "selfLink": "https://www.googleapis.com/storage/v1/b/" + name,
+         "id": name, "name": name, "projectNumber": p["projectNumber"], "metageneration": "1",
+         "location": location.upper(), "storageClass": "STANDARD", "etag": "CAE=",
+         "timeCreated": now, "updated": now, "locationType": "region" if "-" in location else "multi-region",
+         "iamConfiguration": {"bucketPolicyOnly": {"enabled": ubla},
+                              "uniformBucketLevelAccess": {"enabled": ubla},
+                              "publicAccessPrevention": "inherited"}}
+    n = p["projectNumber"]
+    pol = {"kind": "storage#policy", "resourceId": "projects/_/buckets/" + name, "version": 1,
+           "etag": "CAE=", "bindings": [
+               {"role": "roles/storage.legacyBucketOwner", "members": ["projectEditor:" + p["projectId"],
+                                                                        "projectOwner:" + p["projectId"]]},
+               {"role": "roles/storage.legacyBucketReader", "members": ["projectViewer:" + p["projectId"]]},
+               {"role": "roles/storage.legacyObjectOwner", "members": ["projectEditor:" + p["projectId"],
+                                                                        "projectOwner:" + p["projectId"]]},
+               {"role": "roles/storage.legacyObjectReader", "members": ["projectViewer:" + p["projectId"]]}]}
+    rec = emu.buckets[name] = {"bucket": b, "policy": pol, "objects": {}, "gen": 1, "project": p["projectId"]}
+    return rec
+
+
+def bucket_rec(h, name):
+    rec = h.emu.buckets.get(name)
+    if not rec:
+        raise ApiError(404, "The specified bucket does not exist.", "notFound")
+    return rec
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)", "get-bucket")
+def get_bucket(h, g):
+    with LOCK:
+        return 200, bucket_rec(h, g["b"])["bucket"]
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/iam", "get-bucket-iam-policy")
+def get_bucket_policy(h, g):
+    with LOCK:
+        return 200, bucket_rec(h, g["b"])["policy"]
+
+
+@route("PUT", r"/storage/v1/b/(?P<b>[^/]+)/iam", "set-bucket-iam-policy")
+def set_bucket_policy(h, g):
+    body = h.json_body()
+    with LOCK:
+        rec = bucket_rec(h, g["b"])
+        ubla = rec["bucket"]["iamConfiguration"]["uniformBucketLevelAccess"]["enabled"]
+
+        def check(m):
+            if m.startswith(("principal:", "principalSet:")) and not ubla:
+                # What GCS says when a federated principal meets fine-grained ACLs.
+                raise ApiError(400, "Principal %s is only supported on buckets with uniform "
+                               "bucket-level access enabled." % m, "invalid")
+            if not re.match(r"(user|serviceAccount|group|domain|principal|principalSet|allUsers"
+                            r"|allAuthenticatedUsers|project(Owner|Editor|Viewer))", m):
+                raise ApiError(400, "Invalid argument", "invalid")
+        pol = set_policy(rec, body, check)
+        pol["kind"], pol["resourceId"] = "storage#policy", "projects/_/buckets/" + g["b"]
+        rec["policy"] = pol
+        return 200, pol
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/o/(?P<o>.+)", "object-read")
+def get_object(h, g):
+    from urllib.parse import unquote
+    with LOCK:
+        rec = bucket_rec(h, g["b"])
+        name = unquote(g["o"])
+        if name not in rec["objects"]:
+            raise ApiError(404, "No such object: %s/%s" % (g["b"], name), "notFound")
+        data = rec["objects"][name]
+    if (h.query.get("alt") or [""])[0] == "media":
+        return 200, data.encode(), "application/octet-stream"
+    return 200, {"kind": "storage#object", "name": name, "bucket": g["b"], "size": str(len(data.encode()))}
+
+
+container.register(route, project)
+control.register(route)

@@ -1,0 +1,152 @@
+"""What a command run with `kubectl exec` in the Ray head pod would do.
+
+The bucket check script is recognised by its marker and *not* run: the
+pod's Google identity is resolved with the Workload Identity rules and the
+bucket's IAM policy decides, producing the output google-cloud-storage
+would (see README.md for the model).
+"""
+import json
+
+from core import LOCK
+
+MARKER = "kuberay-gcs-wizard bucket check"
+LIB = "google-cloud-storage"
+OBJECT_ROLES = {"roles/storage.objectUser", "roles/storage.objectAdmin", "roles/storage.admin"}
+TB = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n'
+MISSING = TB + "ModuleNotFoundError: No module named 'google.cloud'\n"
+
+
+def run(w, pod, argv):
+    """Returns (stdout, stderr, exit_code)."""
+    key = "%s/%s" % (pod["metadata"]["namespace"], pod["metadata"]["name"])
+    rt = w.pod_rt.setdefault(key, {"created": 0, "libs": set(), "schedulable": True})
+    if argv[:1] in (["python"], ["python3"]) and argv[1:3] == ["-m", "pip"]:
+        argv = ["pip"] + argv[3:]
+    if argv[:2] in (["pip", "install"], ["pip3", "install"]):
+        pkgs = [a for a in argv[2:] if not a.startswith("-")]
+        names = [p.split("=")[0].split("<")[0].split(">")[0].lower() for p in pkgs]
+        rt["libs"].update(names)
+        out = "".join("Collecting %s\n  Downloading %s-2.19.0-py2.py3-none-any.whl (131 kB)\n" % (n, n.replace("-", "_"))
+                      for n in names)
+        out += "Installing collected packages: %s\nSuccessfully installed %s\n" % (
+            ", ".join(names), " ".join("%s-2.19.0" % n for n in names))
+        return out, "", 0
+    if argv[:2] in (["python", "-c"], ["python3", "-c"]) and len(argv) >= 3:
+        code, args = argv[2], argv[3:]
+        if MARKER in code:
+            return bucket_check(w, pod, rt, args)
+        if "google.cloud" in code and "import" in code and code.count("\n") == 0:
+            if LIB not in rt["libs"]:
+                return "", MISSING, 1
+            return ("2.19.0\n" if "__version__" in code else ""), "", 0
+        return "", "kuberay emulator: cannot simulate this python program\n", 2
+    if argv[:1] == ["true"]:
+        return "", "", 0
+    if argv[:1] == ["echo"]:
+        return " ".join(argv[1:]) + "\n", "", 0
+    return "", "kuberay emulator: cannot simulate command %s\n" % json.dumps(argv), 127
+
+
+def identity(w, pod):
+    """Returns (member, error_text). member is the IAM principal the pod's
+    Google credentials act as; error_text is set when no token can be had."""
+    emu, c = w.emu, w.cluster()
+    proj = emu.projects[c["_project"]]
+    ns, spec = pod["metadata"]["namespace"], pod["spec"]
+    pool = (c.get("workloadIdentityConfig") or {}).get("workloadPool")
+    on_wi_node = c.get("autopilot") or (pool and (spec.get("nodeSelector") or {}).get(
+        "iam.gke.io/gke-metadata-server-enabled") == "true")
+    if not on_wi_node:
+        # No GKE metadata server: the pod gets the node's Compute Engine SA.
+        return "serviceAccount:%s-compute@developer.gserviceaccount.com" % proj["projectNumber"], None
+    ksa_name = spec.get("serviceAccountName") or "default"
+    ksa = w.get("serviceaccounts", ns, ksa_name)
+    if not ksa:
+        return None, token_error("Unable to generate token; the Kubernetes service account %s/%s "
+                                 "does not exist." % (ns, ksa_name))
+    gsa = (ksa["metadata"].get("annotations") or {}).get("iam.gke.io/gcp-service-account")
+    if not gsa:
+        return ("principal://iam.googleapis.com/projects/%s/locations/global/workloadIdentityPools/"
+                "%s/subject/ns/%s/sa/%s" % (proj["projectNumber"], pool, ns, ksa_name)), None
+    if emu.enforce_services and "iamcredentials.googleapis.com" not in emu.services.get(proj["projectId"], ()):
+        return None, token_error("Unable to generate access token; IAM returned 403 Forbidden: IAM Service "
+                                 "Account Credentials API has not been used in project %s before or it is "
+                                 "disabled." % proj["projectNumber"])
+    rec = emu.service_accounts.get(gsa)
+    wanted = "serviceAccount:%s[%s/%s]" % (pool, ns, ksa_name)
+    ok = rec and any(b.get("role") == "roles/iam.workloadIdentityUser" and wanted in b.get("members", [])
+                     for b in rec["policy"].get("bindings", []))
+    if not ok:
+        return None, token_error(
+            "Unable to generate access token; IAM returned 403 Forbidden: Permission "
+            "'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).\\n"
+            "This error could be caused by a missing IAM policy binding on the target IAM service "
+            "account.\\nFor more information, refer to the Workload Identity documentation:\\n\\t"
+            "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#authenticating_to\\n\\n")
+    return "serviceAccount:" + gsa, None
+
+
+def token_error(msg):
+    return (TB + "google.auth.exceptions.RefreshError: (\"Failed to retrieve http://metadata.google.internal/"
+            "computeMetadata/v1/instance/service-accounts/default/token?scopes=https%%3A%%2F%%2Fwww.googleapis.com"
+            "%%2Fauth%%2Fcloud-platform from the Google Compute Engine metadata service. Status: 403 Response:\\n"
+            "b\\\"%s\\\"\", <google.auth.transport.requests._Response object at 0x7f3a2c1d5e90>)\n" % msg)
+
+
+def storage_error(status, method, url, message, reason):
+    name = {403: "Forbidden", 404: "NotFound", 409: "Conflict", 429: "TooManyRequests",
+            500: "InternalServerError", 503: "ServiceUnavailable"}.get(status, "GoogleAPICallError")
+    body = json.dumps({"error": {"code": status, "message": message,
+                                 "errors": [{"message": message, "domain": "global", "reason": reason}]}},
+                      indent=2)
+    return TB + "google.api_core.exceptions.%s: %d %s %s: %s\n" % (name, status, method, url, body)
+
+
+def allowed(rec, member, pool, ns):
+    ubla = rec["bucket"]["iamConfiguration"]["uniformBucketLevelAccess"]["enabled"]
+    if member.startswith("principal:") and not ubla:
+        return False
+    ns_set = None
+    if member.startswith("principal:"):
+        ns_set = member.split("/subject/")[0].replace("principal://", "principalSet://") + "/namespace/" + ns
+    for b in rec["policy"].get("bindings", []):
+        if b.get("role") in OBJECT_ROLES:
+            for m in b.get("members", []):
+                if m in (member, ns_set, "allUsers", "allAuthenticatedUsers"):
+                    return True
+    return False
+
+
+def bucket_check(w, pod, rt, args):
+    if LIB not in rt["libs"]:
+        return "", MISSING, 1
+    if len(args) < 3:
+        return "", TB + "IndexError: list index out of range\n", 1
+    bucket, obj, text = args[0], args[1], args[2]
+    emu = w.emu
+    up = "https://storage.googleapis.com/upload/storage/v1/b/%s/o?uploadType=multipart" % bucket
+    with LOCK:
+        member, err = identity(w, pod)
+        if err:
+            return "", err, 1
+        rule = emu.take_fault("POST", "/upload/storage/v1/b/%s/o" % bucket)
+        if rule:
+            st = int(rule.get("status", 500))
+            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", st, "object-write")
+            return "", storage_error(st, "POST", up, rule.get("message") or "Injected fault", "forbidden"), 1
+        rec = emu.buckets.get(bucket)
+        if not rec:
+            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", 404, "object-write")
+            return "", storage_error(404, "POST", up, "The specified bucket does not exist.", "notFound"), 1
+        pool = (w.cluster().get("workloadIdentityConfig") or {}).get("workloadPool")
+        if not allowed(rec, member, pool, pod["metadata"]["namespace"]):
+            who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
+            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", 403, "object-write")
+            return "", storage_error(403, "POST", up, "%s does not have storage.objects.create access to the "
+                                     "Google Cloud Storage object. Permission 'storage.objects.create' denied on "
+                                     "resource (or it may not exist)." % who, "forbidden"), 1
+        rec["objects"][obj] = text
+        emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart&name=" + obj,
+                   200, "object-write")
+        emu.record("pod", "GET", "/storage/v1/b/%s/o/%s" % (bucket, obj), "alt=media", 200, "object-read")
+        return rec["objects"][obj] + "\n", "", 0
