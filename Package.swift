@@ -35,7 +35,7 @@ let package = Package(
             "Yams",
         ]),
         .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells"]),
-        .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams"]),
+        .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells"]),
