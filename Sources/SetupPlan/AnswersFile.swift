@@ -15,8 +15,11 @@ public enum AnswersFile {
         }
         // Type errors leave a default in place; the naming and cross-field rules still run so every
         // problem shows at once, but not a second message for a key that already has one.
+        // A file that is not YAML at all says so alone: its keys were never read.
         let reported = Set(errors.map(\.path))
-        errors += Validator.validate(answers).filter { !reported.contains($0.path) }
+        if !reported.contains("") {
+            errors += Validator.validate(answers).filter { !reported.contains($0.path) }
+        }
         guard errors.isEmpty else { throw AnswersError(errors) }
         return answers
     }

@@ -10,7 +10,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     public struct Metadata: Encodable, Equatable, Sendable {
         public var name: String
         public var namespace: String
-        public var labels: [String: String]
+        public var labels: OrderedMap
     }
 
     public struct Spec: Encodable, Equatable, Sendable {
@@ -19,7 +19,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     }
 
     public struct HeadGroupSpec: Encodable, Equatable, Sendable {
-        public var rayStartParams: [String: String]
+        public var rayStartParams: OrderedMap
         public var template: PodTemplate
     }
 
@@ -29,7 +29,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
 
     public struct PodSpec: Encodable, Equatable, Sendable {
         public var serviceAccountName: String
-        public var nodeSelector: [String: String]?
+        public var nodeSelector: OrderedMap?
         public var containers: [Container]
     }
 
@@ -41,8 +41,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     }
 
     public struct Resources: Encodable, Equatable, Sendable {
-        public var requests: [String: String]
-        public var limits: [String: String]
+        public var requests: OrderedMap
+        public var limits: OrderedMap
     }
 
     public struct Port: Encodable, Equatable, Sendable {
@@ -83,7 +83,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     static func podSpec(_ answers: Answers, containers: [Container]) -> PodSpec {
         PodSpec(
             serviceAccountName: answers.identity.kubernetesServiceAccount,
-            nodeSelector: answers.usesMetadataNodeSelector ? ["iam.gke.io/gke-metadata-server-enabled": "true"] : nil,
+            nodeSelector: answers.usesMetadataNodeSelector ? OrderedMap(dictionaryLiteral: ("iam.gke.io/gke-metadata-server-enabled", "true")) : nil,
             containers: containers
         )
     }
@@ -93,6 +93,29 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         let floor = 5 * 1_073_741_824.0
         guard let bytes = Quantity.bytes(request), bytes < floor else { return request }
         return "5Gi"
+    }
+
+    /// A string map that keeps its order, so the YAML is byte-for-byte stable (Swift dictionaries are not).
+    public struct OrderedMap: Encodable, Equatable, Sendable, ExpressibleByDictionaryLiteral {
+        public var pairs: [(String, String)]
+
+        public init(dictionaryLiteral elements: (String, String)...) { pairs = elements }
+
+        struct CodingName: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingName.self)
+            for (key, value) in pairs { try container.encode(value, forKey: CodingName(stringValue: key)) }
+        }
+
+        public static func == (lhs: OrderedMap, rhs: OrderedMap) -> Bool {
+            lhs.pairs.map(\.0) == rhs.pairs.map(\.0) && lhs.pairs.map(\.1) == rhs.pairs.map(\.1)
+        }
     }
 
     /// The YAML text written to raycluster.yaml.

@@ -55,10 +55,12 @@ public enum SetupScript {
 
     # quietly CMD...: CMD succeeds (its output hidden).
     quietly() { "$@" >/dev/null 2>&1; }
-    # is_text WANT TEXT: TEXT equals WANT ignoring case and blanks ('' means anything non-empty).
+    # is_text WANT TEXT: TEXT, trimmed, equals WANT ignoring case ('' means anything non-empty).
     is_text() {
-      local got; got=$(printf '%s' "$2" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')
-      if [ -z "$1" ]; then [ -n "$got" ]; else [ "$got" = "$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" ]; fi
+      local want=$1 got=$2
+      got="${got#"${got%%[![:space:]]*}"}"
+      got="${got%"${got##*[![:space:]]}"}"
+      if [ -z "$want" ]; then [ -n "$got" ]; else [ "${got,,}" = "${want,,}" ]; fi
     }
     # has_words N WORD1..WORDN TEXT: TEXT holds each word (split on blanks, ';' and ',').
     has_words() {

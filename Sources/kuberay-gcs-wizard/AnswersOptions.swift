@@ -4,7 +4,7 @@ import SetupPlan
 
 /// `--answers FILE` and `--set key.path=value`, shared by every command that takes answers.
 struct AnswersOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("An answers file (YAML).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("An answers file (YAML); - reads standard input.", valueName: "file"))
     var answers: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Set one answer, e.g. --set bucket.name=my-bucket (repeatable, applied after the file).", valueName: "key.path=value"))
@@ -14,12 +14,13 @@ struct AnswersOptions: ParsableArguments {
     func load() throws -> Answers {
         var text = ""
         if let path = answers {
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                Console.error("error: cannot read the answers file \(path): \(error.localizedDescription)")
+            // FileHandle rather than String(contentsOfFile:) so pipes and `<(...)` work too.
+            let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+            guard let handle, let data = try? handle.readToEnd() ?? Data(), let contents = String(data: data, encoding: .utf8) else {
+                Console.error("error: cannot read the answers file \(path): it does not exist, is not readable, or is not UTF-8 text")
                 throw ExitCode(2)
             }
+            text = contents
         }
         do {
             return try AnswersFile.load(yaml: text, overrides: overrides)

@@ -1,0 +1,128 @@
+import SetupPlan
+import WizardResources
+import XCTest
+
+final class AnswersFileTests: XCTestCase {
+    func load(_ yaml: String, _ overrides: [String] = []) -> Result<Answers, AnswersError> {
+        do { return .success(try AnswersFile.load(yaml: yaml, overrides: overrides)) } catch { return .failure(error) }
+    }
+
+    func errors(_ yaml: String, _ overrides: [String] = []) -> [String] {
+        guard case .failure(let error) = load(yaml, overrides) else { XCTFail("expected errors"); return [] }
+        return error.errors.map(\.description)
+    }
+
+    func testOnlyProjectAndBucketAreRequired() throws {
+        XCTAssertEqual(errors(""), ["project: is required", "bucket.name: is required"])
+        let answers = try AnswersFile.load(yaml: "", overrides: ["project=demo-project", "bucket.name=my-bucket"])
+        var expected = Answers()
+        expected.project = "demo-project"
+        expected.bucket.name = "my-bucket"
+        XCTAssertEqual(answers, expected)
+        XCTAssertEqual(answers.cluster.name, "cloud-bucket-cluster")
+        XCTAssertEqual(answers.resolvedBucketLocation, "us-west1")
+        XCTAssertEqual(answers.resolvedImage, "rayproject/ray:2.52.0")
+    }
+
+    func testExampleFileLoadsWithEveryKey() throws {
+        let answers = try AnswersFile.load(yaml: WizardResources.exampleAnswers, overrides: ["project=demo-project"])
+        XCTAssertEqual(answers.bucket.name, "my-bucket")
+        XCTAssertEqual(answers.identity.iamServiceAccount, "my-iam-sa")
+        XCTAssertEqual(answers.ray.image, "rayproject/ray:2.52.0")
+    }
+
+    func testOverridesApplyAfterTheFile() throws {
+        let answers = try AnswersFile.load(yaml: "project: first-project\nbucket:\n  name: a-bucket\n",
+                                           overrides: ["project=second-project", "cluster.numNodes=2", "cluster.maxNodes=3", "bucket.create=false"])
+        XCTAssertEqual(answers.project, "second-project")
+        XCTAssertEqual(answers.cluster.numNodes, 2)
+        XCTAssertFalse(answers.bucket.create)
+        XCTAssertEqual(answers.bucket.name, "a-bucket")
+    }
+
+    func testUnknownKeysAndWrongTypesNameTheirPathAndPlace() {
+        let yaml = """
+        project: demo-project
+        zone: us-west1-b
+        cluster:
+          nmae: typo
+          numNodes: "3"
+          maxNodes: [1]
+        bucket: {name: my-bucket, create: yes}
+        identity: direct
+        extra: 1
+        """
+        XCTAssertEqual(errors(yaml), [
+            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, machineType, numNodes, minNodes, maxNodes",
+            "cluster.numNodes \"3\": must be a whole number, not a quoted string (line 5, column 13)",
+            "cluster.maxNodes: must be a single value, not a list or mapping (line 6, column 13)",
+            "bucket.create \"yes\": must be true or false (line 7, column 35)",
+            "identity: must be a mapping with keys mode, namespace, kubernetesServiceAccount, iamServiceAccount (line 8, column 11)",
+            "extra: unknown key (line 9, column 1); known keys here: project, zone, cluster, operator, identity, bucket, ray",
+        ])
+    }
+
+    func testMalformedYAMLReportsLineAndColumn() {
+        let problems = errors("project: demo-project\nbucket:\n  name: [unclosed\n")
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].hasPrefix("answers: the answers file is not valid YAML at line 4, column 1"), problems[0])
+    }
+
+    func testEveryProblemIsReportedAtOnce() {
+        let problems = errors("", ["project=Demo", "bucket.name=My_Bucket", "zone=us;rm", "cluster.numNodes=x",
+                                   "identity.mode=direct", "identity.iamServiceAccount=abcdef", "cluster.minNodes=5", "oops=1"])
+        XCTAssertEqual(problems, [
+            "cluster.numNodes \"x\": must be a whole number, 0 or more",
+            "oops: (--set) unknown key; known keys: " + AnswerFields.all.map(\.path).joined(separator: ", "),
+            "project \"Demo\": project IDs are 6-30 characters",
+            "zone \"us;rm\": zones look like REGION-LETTER, e.g. us-west1-b",
+            "bucket.name \"My_Bucket\": bucket names use lowercase letters, digits, '-', '_' and '.'",
+            "cluster.minNodes \"5\": must be at most cluster.numNodes (1)",
+            "identity.iamServiceAccount \"abcdef\": only used with identity.mode iam-service-account; remove it or switch the mode",
+        ])
+    }
+
+    func testCrossFieldRules() {
+        let base = ["project=demo-project", "bucket.name=my-bucket"]
+        XCTAssertEqual(errors("", base + ["cluster.numNodes=3", "cluster.maxNodes=2"]),
+                       ["cluster.maxNodes \"2\": must be at least cluster.numNodes (3)"])
+        XCTAssertEqual(errors("", base + ["bucket.location=us-west1-b"]),
+                       ["bucket.location \"us-west1-b\": a zone is not a bucket location: use a region (e.g. us-west1) or a multi-region (US, EU, ASIA)"])
+        // Node counts do not matter when the cluster is not created as Standard.
+        XCTAssertNoThrow(try AnswersFile.load(yaml: "", overrides: base + ["cluster.mode=create-autopilot", "cluster.numNodes=0"]))
+        XCTAssertEqual(errors("", base + ["cluster.mode=create-autopilot", "ray.headCPU=100m"]),
+                       ["ray.headCPU \"100m\": Autopilot needs at least 250m CPU per pod"])
+    }
+
+    func testHostileValuesNeverPassAnyTextField() {
+        let base = ["project=demo-project", "bucket.name=my-bucket"]
+        for field in AnswerFields.all where field.kind == .text {
+            for value in NamingRulesTests.hostile where !value.isEmpty {
+                var overrides = base + ["\(field.path)=\(value)"]
+                if field.path == "identity.iamServiceAccount" { overrides.append("identity.mode=iam-service-account") }
+                if case .success = load("", overrides) { XCTFail("\(field.path) accepted \(value.debugDescription)") }
+            }
+        }
+    }
+
+    func testNormalizedYAMLRoundTripsWithDefaultsFilled() throws {
+        for identity in IdentityMode.allCases {
+            var answers = Answers()
+            answers.project = "demo-project"
+            answers.bucket.name = "my-bucket"
+            answers.identity.mode = identity
+            answers.ray.headCPU = "2"
+            let text = AnswersFile.normalizedYAML(answers)
+            XCTAssertTrue(text.contains("location: us-west1"))
+            XCTAssertTrue(text.contains("image: rayproject/ray:2.52.0"))
+            XCTAssertTrue(text.contains("version: \"2.52.0\"") || text.contains("version: 2.52.0"), text)
+            XCTAssertTrue(text.contains("headCPU: \"2\""), text)
+            XCTAssertEqual(text.contains("iamServiceAccount"), identity == .iamServiceAccount)
+            var filled = answers
+            filled.bucket.location = "us-west1"
+            filled.ray.image = "rayproject/ray:2.52.0"
+            if identity == .iamServiceAccount { filled.identity.iamServiceAccount = "my-iam-sa" }
+            XCTAssertEqual(try AnswersFile.load(yaml: text), filled)
+        }
+    }
+}

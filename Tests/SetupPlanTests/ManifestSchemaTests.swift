@@ -1,0 +1,80 @@
+import Foundation
+import SetupPlan
+import XCTest
+import Yams
+
+final class ManifestSchemaTests: XCTestCase {
+    /// The openAPIV3Schema of the CRD's v1 version, loaded once (the file is 900 KB).
+    nonisolated(unsafe) static var v1Schema: [String: Any]?
+
+    func schema() throws -> [String: Any] {
+        if let cached = Self.v1Schema { return cached }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ray.io_rayclusters.yaml")
+        let crd = try XCTUnwrap(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
+        let spec = try XCTUnwrap(crd["spec"] as? [String: Any])
+        let versions = try XCTUnwrap(spec["versions"] as? [[String: Any]])
+        let v1 = try XCTUnwrap(versions.first { $0["name"] as? String == "v1" })
+        XCTAssertEqual(v1["served"] as? Bool, true)
+        let schema = try XCTUnwrap((v1["schema"] as? [String: Any])?["openAPIV3Schema"] as? [String: Any])
+        Self.v1Schema = schema
+        return schema
+    }
+
+    func manifest(_ configure: (inout Answers) -> Void) throws -> [String: Any] {
+        var answers = Answers()
+        answers.project = "demo-project"
+        answers.bucket.name = "my-bucket"
+        configure(&answers)
+        return try XCTUnwrap(try Yams.load(yaml: RayClusterManifest(answers).yaml()) as? [String: Any])
+    }
+
+    func testManifestIsValidAgainstTheV1SchemaInEveryClusterMode() throws {
+        let schema = try schema()
+        for mode in ClusterMode.allCases {
+            let doc = try manifest { $0.cluster.mode = mode }
+            XCTAssertEqual(SchemaValidator.violations(of: doc, against: schema), [], "cluster mode \(mode)")
+        }
+    }
+
+    func testValidatorIsStrict() throws {
+        let schema = try schema()
+        var doc = try manifest { _ in }
+        var spec = try XCTUnwrap(doc["spec"] as? [String: Any])
+        spec["rayVersoin"] = "2.52.0"
+        spec["headGroupSpec"] = ["template": ["spec": ["containers": "not-a-list"]]]
+        doc["spec"] = spec
+        let problems = SchemaValidator.violations(of: doc, against: schema)
+        XCTAssertTrue(problems.contains(".spec.rayVersoin: unknown field"), "\(problems)")
+        XCTAssertTrue(problems.contains(".spec.headGroupSpec.template.spec.containers: must be an array"), "\(problems)")
+    }
+
+    func testManifestCarriesIdentityAndCurrentVersions() throws {
+        let standard = try manifest { _ in }
+        XCTAssertEqual(standard["apiVersion"] as? String, "ray.io/v1")
+        let spec = try XCTUnwrap(standard["spec"] as? [String: Any])
+        XCTAssertEqual(spec["rayVersion"] as? String, "2.52.0")
+        let pod = try XCTUnwrap(((spec["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        XCTAssertEqual(pod["serviceAccountName"] as? String, "my-ksa")
+        XCTAssertEqual(pod["nodeSelector"] as? [String: String], ["iam.gke.io/gke-metadata-server-enabled": "true"])
+        let container = try XCTUnwrap((pod["containers"] as? [[String: Any]])?.first)
+        XCTAssertEqual(container["image"] as? String, "rayproject/ray:2.52.0")
+        let resources = try XCTUnwrap(container["resources"] as? [String: [String: String]])
+        XCTAssertEqual(resources["requests"], ["cpu": "1", "memory": "2Gi"])
+        XCTAssertEqual(resources["limits"], ["cpu": "1", "memory": "5Gi"])
+        let ports = try XCTUnwrap(container["ports"] as? [[String: Any]]).compactMap { $0["containerPort"] as? Int }
+        XCTAssertEqual(ports, [6379, 8265, 10001])
+
+        let autopilot = try manifest { $0.cluster.mode = .createAutopilot }
+        let autopilotPod = try XCTUnwrap((((autopilot["spec"] as? [String: Any])?["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        XCTAssertNil(autopilotPod["nodeSelector"], "Autopilot rejects the metadata-server nodeSelector")
+        XCTAssertEqual(autopilotPod["serviceAccountName"] as? String, "my-ksa")
+    }
+
+    func testCustomVersionImageAndLargeMemory() throws {
+        let doc = try manifest { $0.ray.version = "2.49.1"; $0.ray.headMemory = "8Gi"; $0.ray.headCPU = "500m"; $0.identity.namespace = "ray" }
+        let text = try XCTUnwrap(try Yams.serialize(node: try XCTUnwrap(Yams.compose(yaml: Yams.dump(object: doc)))))
+        XCTAssertTrue(text.contains("rayproject/ray:2.49.1"))
+        XCTAssertTrue(text.contains("memory: 8Gi"))
+        XCTAssertEqual((doc["metadata"] as? [String: Any])?["namespace"] as? String, "ray")
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import SetupPlan
+import WizardResources
+import XCTest
+
+/// Every combination the wizard supports: cluster mode x operator x identity mode.
+struct Combination: CustomStringConvertible {
+    var cluster: ClusterMode
+    var op: OperatorMode
+    var identity: IdentityMode
+
+    static let all: [Combination] = ClusterMode.allCases.flatMap { c in
+        OperatorMode.allCases.flatMap { o in IdentityMode.allCases.map { Combination(cluster: c, op: o, identity: $0) } }
+    }
+
+    var description: String { "\(cluster.rawValue)_\(op.rawValue)_\(identity.rawValue)" }
+
+    func answers() -> Answers {
+        var a = Answers()
+        a.project = "demo-project"
+        a.bucket.name = "my-bucket"
+        a.cluster.mode = cluster
+        a.operator = op
+        a.identity.mode = identity
+        return a
+    }
+
+    func plan() -> Plan { PlanBuilder.build(answers(), checkScript: WizardResources.bucketCheckScript) }
+}
+
+final class PlanBuilderTests: XCTestCase {
+    func ids(_ plan: Plan) -> [String] { plan.steps.map(\.id) }
+
+    func testSnapshotsOfEveryCombination() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+        let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+        for combo in Combination.all {
+            let text = PlanText.render(combo.plan())
+            let url = folder.appendingPathComponent("\(combo).txt")
+            if record {
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertEqual(text, expected, "plan for \(combo) differs from Snapshots/\(combo).txt (RECORD_SNAPSHOTS=1 re-records)")
+        }
+    }
+
+    func testStandardClusterFollowsTheSourceDocumentPlusTheAddon() throws {
+        let plan = Combination(cluster: .createStandard, op: .gkeAddon, identity: .iamServiceAccount).plan()
+        let create = try XCTUnwrap(plan.step("create-cluster"))
+        XCTAssertEqual(create.argv, ["gcloud", "container", "clusters", "create", "cloud-bucket-cluster", "--project", "demo-project",
+                                     "--zone", "us-west1-b", "--machine-type", "e2-standard-8", "--num-nodes", "1", "--enable-autoscaling",
+                                     "--min-nodes", "0", "--max-nodes", "1", "--workload-pool", "demo-project.svc.id.goog",
+                                     "--addons", "RayOperator"])
+        XCTAssertEqual(create.kind, .create)
+        XCTAssertEqual(create.timeoutSeconds, 1800)
+        XCTAssertNotNil(create.probe)
+        XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
+                                   "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
+                                   "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
+        XCTAssertEqual(plan.step("bind-workload-identity")?.argv.suffix(4),
+                       ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
+        XCTAssertEqual(plan.step("annotate-ksa")?.argv.last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
+        XCTAssertTrue(plan.step("annotate-ksa")?.argv.contains("--overwrite") ?? false)
+        XCTAssertEqual(plan.step("grant-bucket-role")?.argv,
+                       ["gcloud", "storage", "buckets", "add-iam-policy-binding", "gs://my-bucket",
+                        "--member", "serviceAccount:my-iam-sa@demo-project.iam.gserviceaccount.com", "--role", "roles/storage.objectUser"])
+    }
+
+    func testAutopilotIsRegionalWithTheRayOperatorFlag() throws {
+        let plan = Combination(cluster: .createAutopilot, op: .gkeAddon, identity: .direct).plan()
+        XCTAssertEqual(plan.step("create-cluster")?.argv,
+                       ["gcloud", "container", "clusters", "create-auto", "cloud-bucket-cluster", "--project", "demo-project",
+                        "--location", "us-west1", "--enable-ray-operator"])
+        XCTAssertEqual(plan.step("get-credentials")?.argv.suffix(2), ["--location", "us-west1"])
+        XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"))
+        let helm = Combination(cluster: .createAutopilot, op: .helm, identity: .direct).plan()
+        XCTAssertFalse(helm.step("create-cluster")?.argv.contains("--enable-ray-operator") ?? true)
+    }
+
+    func testExistingClusterEnablesWhatIsMissingInTwoUpdates() throws {
+        let plan = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).plan()
+        XCTAssertFalse(ids(plan).contains("create-cluster"))
+        let wi = try XCTUnwrap(plan.step("enable-workload-identity"))
+        let addon = try XCTUnwrap(plan.step("enable-ray-addon"))
+        XCTAssertEqual(wi.argv.suffix(2), ["--workload-pool", "demo-project.svc.id.goog"])
+        XCTAssertEqual(addon.argv.suffix(2), ["--update-addons", "RayOperator=ENABLED"])
+        XCTAssertEqual(wi.probe?.expect, .equals("demo-project.svc.id.goog"))
+        XCTAssertEqual(addon.probe?.expect, .equals("True"))
+        XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step("enable-ray-addon"))
+    }
+
+    func testHelmInstallsKubeRay170() throws {
+        let plan = Combination(cluster: .createStandard, op: .helm, identity: .iamServiceAccount).plan()
+        XCTAssertTrue(ids(plan).contains("check-helm"))
+        XCTAssertEqual(plan.step("install-operator")?.argv.prefix(6), ["helm", "install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0"])
+        XCTAssertFalse(plan.step("create-cluster")?.argv.contains("RayOperator") ?? true)
+        XCTAssertLessThan(ids(plan).firstIndex(of: "install-operator") ?? 0, ids(plan).firstIndex(of: "check-crd") ?? 0)
+    }
+
+    func testDirectModeGrantsThePrincipalWithTheProjectNumberReadAtRunTime() throws {
+        let plan = Combination(cluster: .createStandard, op: .gkeAddon, identity: .direct).plan()
+        XCTAssertNil(plan.step("create-iam-sa"))
+        XCTAssertNil(plan.step("annotate-ksa"))
+        let number = try XCTUnwrap(plan.step("read-project-number"))
+        XCTAssertEqual(number.captures, ["PROJECT_NUMBER"])
+        let grant = try XCTUnwrap(plan.step("grant-bucket-role"))
+        XCTAssertTrue(grant.argv.contains(
+            "principal://iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/demo-project.svc.id.goog/subject/ns/default/sa/my-ksa"))
+        XCTAssertEqual(grant.placeholders, ["PROJECT_NUMBER"])
+        XCTAssertLessThan(ids(plan).firstIndex(of: "read-project-number") ?? 99, ids(plan).firstIndex(of: "grant-bucket-role") ?? 0)
+    }
+
+    func testNamespaceExistingBucketAndRole() throws {
+        var a = Combination(cluster: .createStandard, op: .installed, identity: .iamServiceAccount).answers()
+        a.identity.namespace = "ray"
+        a.bucket.create = false
+        a.bucket.role = .admin
+        let plan = PlanBuilder.build(a, checkScript: "print(1)")
+        XCTAssertEqual(plan.step("create-namespace")?.argv, ["kubectl", "create", "namespace", "ray"])
+        XCTAssertNil(plan.step("create-bucket"))
+        XCTAssertNotNil(plan.step("check-bucket"))
+        XCTAssertEqual(plan.step("grant-bucket-role")?.argv.last, "roles/storage.admin")
+        XCTAssertTrue(plan.step("bind-workload-identity")?.argv.contains("serviceAccount:demo-project.svc.id.goog[ray/my-ksa]") ?? false)
+        XCTAssertTrue(plan.step("verify-bucket")?.argv.contains("ray") ?? false)
+    }
+
+    func testEveryCombinationDoesTheWholeJobWithCurrentTools() {
+        for combo in Combination.all {
+            let plan = combo.plan()
+            let all = plan.steps.flatMap { $0.argv + ($0.probe?.argv ?? []) }
+            XCTAssertFalse(all.contains("gsutil"), "\(combo): gsutil is legacy")
+            XCTAssertFalse(plan.manifest.contains("v1alpha1"), "\(combo)")
+            XCTAssertEqual(Set(plan.steps.map(\.id)).count, plan.steps.count, "\(combo): step ids are unique")
+            for required in ["check-project", "enable-apis", "get-credentials", "check-crd", "create-ksa", "grant-bucket-role",
+                             "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"] {
+                XCTAssertNotNil(plan.step(required), "\(combo) lacks \(required)")
+            }
+            XCTAssertEqual(plan.step("verify-bucket")?.success, .equals(PlanBuilder.checkText))
+            for step in plan.steps where step.kind == .create {
+                XCTAssertNotNil(step.probe, "\(combo): create step \(step.id) needs a probe so re-runs skip it")
+            }
+            let placeholders = Set(plan.steps.flatMap(\.placeholders))
+            XCTAssertEqual(placeholders, combo.identity == .direct ? ["PROJECT_NUMBER"] : [], "\(combo)")
+        }
+    }
+
+    func testJSONFormat() throws {
+        let plan = Combination(cluster: .createStandard, op: .gkeAddon, identity: .direct).plan()
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(PlanJSON.render(plan).utf8)) as? [String: Any])
+        let steps = try XCTUnwrap(json["steps"] as? [[String: Any]])
+        XCTAssertEqual(steps.count, plan.steps.count)
+        XCTAssertEqual(steps[0]["id"] as? String, "check-gcloud")
+        XCTAssertTrue(steps[0]["probe"] is NSNull, "a step without a probe has probe: null")
+        XCTAssertEqual(steps.first { $0["id"] as? String == "create-cluster" }?["argv"] as? [String], plan.step("create-cluster")?.argv)
+        XCTAssertEqual(json["manifest"] as? String, plan.manifest)
+    }
+
+    func testShellQuoting() {
+        XCTAssertEqual(ShellQuote.quote("plain-value_1.2:x=y"), "plain-value_1.2:x=y")
+        XCTAssertEqual(ShellQuote.quote("it's"), #"'it'\''s'"#)
+        XCTAssertEqual(ShellQuote.quote(""), "''")
+        XCTAssertEqual(ShellQuote.quote("a b"), "'a b'")
+        XCTAssertEqual(ShellQuote.join(["echo", "principal://x/${PROJECT_NUMBER}/y z"]), #"echo principal://x/"${PROJECT_NUMBER}"'/y z'"#)
+    }
+
+    func testOutputChecks() {
+        XCTAssertTrue(OutputCheck.equals("True").accepts("True\n"))
+        XCTAssertTrue(OutputCheck.equals("True").accepts("true"))
+        XCTAssertFalse(OutputCheck.equals("x").accepts(""))
+        XCTAssertTrue(OutputCheck.containsAll(["a.googleapis.com", "b.googleapis.com"]).accepts("b.googleapis.com\na.googleapis.com\nc\n"))
+        XCTAssertFalse(OutputCheck.containsAll(["a"]).accepts("ab"))
+        XCTAssertTrue(OutputCheck.containsAll(["v1"]).accepts("v1alpha1 v1"))
+        XCTAssertFalse(OutputCheck.nonEmpty.accepts("  \n"))
+    }
+}
