@@ -46,8 +46,7 @@ def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
                         "workloadMetadataConfig": {"mode": "GKE_METADATA"} if pool else {}},
              "autoscaling": autoscaling or {}}],
          "_project": project["projectId"]}
-    if is_zone(loc):
-        c["zone"] = loc
+    c["zone"] = loc  # deprecated field, still read by gcloud's LOCATION column
     if pool:
         c["workloadIdentityConfig"] = {"workloadPool": pool}
     if autopilot:

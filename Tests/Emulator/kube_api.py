@@ -7,8 +7,6 @@ rayclusters.ray.io CRD and RayClusters, watch, and websocket exec.
 """
 import copy
 import json
-import random
-import string
 import time
 import uuid
 from datetime import datetime, timezone
@@ -243,8 +241,14 @@ def decode_body(h):
         raise ApiError(400, "couldn't get version/kind; json parse error: %s" % e)
 
 
+def qualified(res):
+    """Resource name as the API server prints it: core plain, others res.group."""
+    gv = RESOURCES[res][0]
+    return res if "/" not in gv else "%s.%s" % (res, gv.split("/")[0])
+
+
 def not_found_err(res, name):
-    return ApiError(404, '%s "%s" not found' % (res.split("/")[0] if "." not in res else res, name),
+    return ApiError(404, '%s "%s" not found' % (qualified(res), name),
                     extra={"details": {"name": name, "kind": res}})
 
 
@@ -269,8 +273,7 @@ def create(h, res, ns):
                                 "generateName is required" % RESOURCES[res][1], "Invalid")
         need_ns(w, ns)
         if w.get(res, ns, name):
-            raise ApiError(409, '%s "%s" already exists' % (res if res != "rayclusters" else
-                                                             "rayclusters.ray.io", name),
+            raise ApiError(409, '%s "%s" already exists' % (qualified(res), name),
                            extra={"details": {"name": name, "kind": res}})
         if res == "rayclusters":
             raysim.validate(w, obj)
@@ -287,7 +290,7 @@ def get(h, res, ns, name):
         h.world.advance()
         obj = h.world.get(res, ns, name)
         if not obj:
-            raise not_found_err(res if res != "rayclusters" else "rayclusters.ray.io", name)
+            raise not_found_err(res, name)
         return 200, table(h, res, [obj]) or obj
 
 
