@@ -1,0 +1,167 @@
+import Foundation
+import Subprocess
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one argv (never through a shell) in its own process group, streaming its output line by line.
+///
+/// stdin is /dev/null, the environment is inherited (plus `environment` overrides), the working
+/// directory is the workspace. A timeout or `StopSwitch` stops the whole group: SIGTERM, then SIGKILL
+/// after `gracePeriod` seconds.
+struct CommandRunner: Sendable {
+    var workingDirectory: String
+    var environment: [String: String]
+    var gracePeriod: Double
+    var maxLineBytes: Int
+    var stderrTailLines: Int
+    var stdoutCaptureBytes: Int
+
+    /// Runs `argv`, writing every line to `log` and passing it to `onLine` (one call at a time, in order).
+    func run(
+        argv: [String], timeout: Double, stop: StopSwitch, log: LogWriter,
+        onLine: (@Sendable (OutputStream, String) async -> Void)?
+    ) async -> CommandResult {
+        let start = ContinuousClock.now
+        let collector = OutputCollector(
+            log: log, maxLineBytes: maxLineBytes, stderrTailLines: stderrTailLines, stdoutCaptureBytes: stdoutCaptureBytes)
+        let stopReason = StopReasonBox()
+        func elapsed() -> Double { Self.seconds(ContinuousClock.now - start) }
+
+        guard let program = argv.first, !program.isEmpty else {
+            return collector.result(ending: .launchFailed("empty command"), stopReason: nil, seconds: 0)
+        }
+        if stop.isStopped {
+            return collector.result(ending: .launchFailed("stopped before start"), stopReason: .cancelled, seconds: 0)
+        }
+
+        var options = PlatformOptions()
+        // processGroupID 0: the child leads a new group, so the terminal's Ctrl-C reaches only us and
+        // we can stop the step together with everything it started (kubectl, python, ...).
+        options.processGroupID = 0
+        let grace = Duration.milliseconds(Int64(gracePeriod * 1000))
+        // Used by swift-subprocess itself if the calling task is cancelled.
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)]
+        let executable: Executable = program.contains("/") ? .path(.init(program)) : .name(program)
+        var overrides: [Environment.Key: String?] = [:]
+        for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
+
+        do {
+            let outcome = try await Subprocess.run(
+                executable,
+                arguments: Arguments(Array(argv.dropFirst())),
+                environment: overrides.isEmpty ? .inherit : .inherit.updating(overrides),
+                workingDirectory: .init(workingDirectory),
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                let gate = AsyncGate()
+                await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        await Self.drain(execution.standardOutput, .stdout, collector, gate, onLine)
+                        return true
+                    }
+                    group.addTask {
+                        await Self.drain(execution.standardError, .stderr, collector, gate, onLine)
+                        return true
+                    }
+                    group.addTask {
+                        guard let reason = await Self.waitForStop(timeout: timeout, stop: stop) else { return false }
+                        stopReason.set(reason)
+                        await execution.teardown(using: [
+                            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace),
+                        ])
+                        // teardown() stops once the leader is dead; children that ignored SIGTERM are still in
+                        // the group. The leader is not reaped until this body returns, so its pid still names
+                        // this group and cannot have been reused.
+                        _ = kill(-execution.processIdentifier.value, SIGKILL)
+                        return false
+                    }
+                    var readersLeft = 2
+                    while let readerEnded = await group.next() {
+                        if readerEnded { readersLeft -= 1 }
+                        // Both pipes closed: the process is gone (or detached its output); stop the watchdog.
+                        if readersLeft == 0 { group.cancelAll() }
+                    }
+                }
+            }
+            let ending: CommandResult.Ending
+            switch outcome.terminationStatus {
+            case .exited(let code): ending = .exited(code)
+            case .signaled(let signal): ending = .signaled(signal)
+            }
+            return collector.result(ending: ending, stopReason: stopReason.value, seconds: elapsed())
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            return collector.result(ending: .launchFailed("\(program): command not found on PATH"),
+                                    stopReason: nil, seconds: elapsed())
+        } catch {
+            return collector.result(ending: .launchFailed("\(program): \(error)"), stopReason: stopReason.value,
+                                    seconds: elapsed())
+        }
+    }
+
+    /// Reads one pipe to its end, a chunk at a time, handing lines over under `gate`.
+    private static func drain(
+        _ sequence: SubprocessOutputSequence, _ stream: OutputStream, _ collector: OutputCollector,
+        _ gate: AsyncGate, _ onLine: (@Sendable (OutputStream, String) async -> Void)?
+    ) async {
+        do {
+            for try await buffer in sequence {
+                await gate.enter()
+                let lines = buffer.withUnsafeBytes { collector.feed(stream, $0, keepLines: onLine != nil) }
+                if let onLine {
+                    for line in lines { await onLine(stream, line) }
+                }
+                await gate.leave()
+            }
+        } catch {
+            // The library cancels reads once the process has exited while a grandchild holds the pipe open;
+            // what was read is kept.
+        }
+        await gate.enter()
+        let last = collector.finish(stream, keepLines: onLine != nil)
+        if let onLine {
+            for line in last { await onLine(stream, line) }
+        }
+        await gate.leave()
+    }
+
+    /// Returns why to stop the process, or nil when the caller cancelled this wait (the process ended).
+    private static func waitForStop(timeout: Double, stop: StopSwitch) async -> CommandResult.StopReason? {
+        await withTaskGroup(of: CommandResult.StopReason?.self) { group in
+            group.addTask {
+                do {
+                    try await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
+                    return .timeout
+                } catch {
+                    return nil
+                }
+            }
+            group.addTask {
+                await stop.wait()
+                return Task.isCancelled ? nil : .cancelled
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// Set once by the watchdog, read after the process ended.
+private final class StopReasonBox: @unchecked Sendable {
+    // Guarded by `lock`; a class so the watchdog task and the caller share it.
+    private let lock = NSLock()
+    private var reason: CommandResult.StopReason?
+
+    func set(_ value: CommandResult.StopReason) { lock.withLock { if reason == nil { reason = value } } }
+    var value: CommandResult.StopReason? { lock.withLock { reason } }
+}

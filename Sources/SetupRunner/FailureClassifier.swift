@@ -1,0 +1,166 @@
+import Foundation
+
+/// Recognises the failures people actually hit (see UPSTREAM.md) from a command's stderr and explains the fix.
+///
+/// Pure: the same text always gives the same hint. Order matters: specific causes come before the
+/// generic ones they also match (a disabled API and a missing getAccessToken are also "403 PERMISSION_DENIED").
+public enum FailureClassifier {
+    /// A hint for a failed command, or nil when the text matches nothing known.
+    public static func hint(stderr: [String], argv: [String] = []) -> Hint? {
+        let text = stderr.joined(separator: "\n")
+        let lower = text.lowercased()
+        for rule in rules {
+            if let hint = rule(text, lower, argv) { return hint }
+        }
+        return nil
+    }
+
+    /// Whether a failed create says its resource is already there (and owned by us), so the step counts as done.
+    public static func isAlreadyExists(stderr: [String]) -> Bool {
+        let text = stderr.joined(separator: "\n")
+        let lower = text.lowercased()
+        // A bucket name held by someone else also answers 409; that is a failure, not "already done".
+        if bucketNameTaken(lower) { return false }
+        return lower.contains("already exists") || text.contains("AlreadyExists") || text.contains("ALREADY_EXISTS")
+            || lower.contains("you already own it") || firstMatch(#"\b409\b"#, in: text) != nil
+    }
+
+    private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?
+
+    private static let rules: [Rule] = [
+        { text, lower, _ in
+            guard lower.contains("iam.serviceaccounts.getaccesstoken") else { return nil }
+            return Hint(
+                summary: "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).",
+                fix: "Grant roles/iam.workloadIdentityUser to serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA] on the "
+                    + "Google service account and annotate the KSA with iam.gke.io/gcp-service-account=GSA_EMAIL; then resume.")
+        },
+        { text, lower, _ in
+            guard lower.contains("identity pool does not exist") || lower.contains("identity namespace") else { return nil }
+            return Hint(
+                summary: "Workload Identity is not enabled for this project/cluster yet (no PROJECT.svc.id.goog pool).",
+                fix: "Create the cluster with --workload-pool=PROJECT.svc.id.goog (or update it), then resume.")
+        },
+        { text, lower, _ in
+            guard lower.contains("gke-gcloud-auth-plugin") else { return nil }
+            return Hint(
+                summary: "kubectl cannot authenticate to GKE: gke-gcloud-auth-plugin is not installed.",
+                fix: "Install it (`gcloud components install gke-gcloud-auth-plugin` or the google-cloud-cli-gke-gcloud-auth-plugin "
+                    + "package), check `gke-gcloud-auth-plugin --version`, then resume.")
+        },
+        { text, lower, _ in
+            let notLoggedIn = [
+                "you do not currently have an active account selected", "gcloud auth login",
+                "reauthentication failed", "problem refreshing your current auth tokens",
+                "request had invalid authentication credentials", "unauthenticated",
+            ]
+            guard notLoggedIn.contains(where: lower.contains) else { return nil }
+            return Hint(
+                summary: "gcloud is not logged in (or its credentials expired).",
+                fix: "Run `gcloud auth login`, then resume.")
+        },
+        { text, lower, _ in
+            guard text.contains("SERVICE_DISABLED") || lower.contains("has not been used in project")
+                || (lower.contains("api") && lower.contains("is disabled")) else { return nil }
+            let api = firstMatch(#"[a-z0-9-]+\.googleapis\.com"#, in: text) ?? "the API named above"
+            return Hint(
+                summary: "\(api) is not enabled in the project.",
+                fix: "Run `gcloud services enable \(api)` (it can take a minute to take effect), then resume.")
+        },
+        { text, lower, _ in
+            guard bucketNameTaken(lower) else { return nil }
+            return Hint(
+                summary: "The bucket name is taken by someone else: bucket names are global across all of Cloud Storage.",
+                fix: "Pick another bucket name (e.g. add your project ID as a prefix), then run again with --replan.")
+        },
+        { text, lower, _ in
+            guard text.contains("QUOTA_EXCEEDED") || text.contains("RESOURCE_EXHAUSTED")
+                || lower.contains("quota exceeded") || lower.contains("insufficient regional quota")
+                || (lower.contains("quota") && lower.contains("exceed")) else { return nil }
+            let metric = firstMatch(#"'[A-Z_]+'"#, in: text).map { " (\($0))" } ?? ""
+            return Hint(
+                summary: "Not enough quota in the project or region\(metric).",
+                fix: "Use a smaller machine type or fewer nodes, another region, or request more quota "
+                    + "(console: IAM & Admin > Quotas), then resume.")
+        },
+        { text, lower, _ in
+            guard lower.contains("no matches for kind \"raycluster\"") || lower.contains("no matches for kind raycluster")
+                || (lower.contains("resource mapping not found") && lower.contains("raycluster"))
+                || lower.contains("doesn't have a resource type \"rayclusters\"") else { return nil }
+            return Hint(
+                summary: "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.",
+                fix: "Install the operator (the Ray Operator add-on, or `helm install kuberay-operator kuberay/kuberay-operator`), "
+                    + "wait for it to be ready, then resume.")
+        },
+        { text, lower, _ in
+            guard text.contains("DefaultCredentialsError") || lower.contains("metadata server")
+                || lower.contains("metadata.google.internal") else { return nil }
+            return Hint(
+                summary: "The pod could not get credentials from the GKE metadata server yet.",
+                fix: "This is usually transient right after the pod starts (retried with backoff). If it persists, check that "
+                    + "Workload Identity is enabled on the cluster and node pool (GKE_METADATA).")
+        },
+        { text, lower, _ in
+            guard lower.contains("timed out waiting for the condition") || lower.contains("imagepullbackoff")
+                || lower.contains("errimagepull") || lower.contains("insufficient cpu")
+                || lower.contains("insufficient memory") else { return nil }
+            return Hint(
+                summary: "The Ray head pod did not become ready in time.",
+                fix: "Look at `kubectl describe pod -l ray.io/node-type=head -n NAMESPACE`: Insufficient cpu/memory means the "
+                    + "nodes are too small for the requests; ImagePullBackOff means the image name or tag is wrong.")
+        },
+        { text, lower, _ in
+            guard lower.contains("the connection to the server localhost:8080 was refused")
+                || lower.contains("current-context is not set") else { return nil }
+            return Hint(
+                summary: "kubectl has no credentials for the cluster.",
+                fix: "Run `gcloud container clusters get-credentials CLUSTER --zone ZONE`, then resume.")
+        },
+        { text, lower, _ in
+            guard text.contains("PERMISSION_DENIED") || lower.contains("permission denied")
+                || lower.contains("does not have permission") || lower.contains("forbidden")
+                || lower.contains("does not have") && lower.contains("access") else { return nil }
+            let permission = firstMatch(#"\b[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+\b"#, in: text, where: isPermission)
+            let who = firstMatch(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}"#, in: text)
+            var summary = "Permission denied"
+            if let permission { summary += ": missing \(permission)" }
+            if let who { summary += " for \(who)" }
+            let role = permission.flatMap(role(for:))
+            let fix = role.map { "Ask a project owner to grant \($0)\(who.map { " to \($0)" } ?? ""), then resume." }
+                ?? "Ask a project owner for a role that includes it (roles/owner or roles/editor cover most steps), then resume."
+            return Hint(summary: summary + ".", fix: fix)
+        },
+    ]
+
+    private static func bucketNameTaken(_ lower: String) -> Bool {
+        lower.contains("bucket name is not available") || lower.contains("bucket namespace is shared")
+    }
+
+    private static func isPermission(_ candidate: String) -> Bool {
+        let services = ["container", "iam", "storage", "resourcemanager", "serviceusage", "compute"]
+        return services.contains { candidate.hasPrefix($0 + ".") } && !candidate.hasSuffix(".com")
+    }
+
+    /// The predefined role that grants `permission`, for the usual permissions of this setup.
+    static func role(for permission: String) -> String? {
+        let table: [(String, String)] = [
+            ("container.", "roles/container.admin"),
+            ("iam.serviceAccounts.setIamPolicy", "roles/iam.serviceAccountAdmin"),
+            ("iam.serviceAccounts.", "roles/iam.serviceAccountAdmin"),
+            ("storage.", "roles/storage.admin"),
+            ("resourcemanager.projects.setIamPolicy", "roles/resourcemanager.projectIamAdmin"),
+            ("serviceusage.", "roles/serviceusage.serviceUsageAdmin"),
+            ("compute.", "roles/compute.viewer"),
+        ]
+        return table.first { permission.hasPrefix($0.0) }?.1
+    }
+
+    private static func firstMatch(_ pattern: String, in text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        let range = NSRange(text.startIndex..., in: text)
+        for match in regex.matches(in: text, range: range) {
+            if let r = Range(match.range, in: text), accept(String(text[r])) { return String(text[r]) }
+        }
+        return nil
+    }
+}

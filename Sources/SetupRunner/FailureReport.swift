@@ -1,0 +1,30 @@
+import Foundation
+
+/// The text shown under a failed step: its last stderr lines, the hint, the log path and how to resume.
+public enum FailureReport {
+    /// The report for `outcome` (a failed step) of a run in `workspace`; `resumeCommand` is printed verbatim.
+    public static func text(outcome: StepOutcome, title: String, total: Int, workspace: URL, resumeCommand: String) -> String {
+        var lines: [String] = []
+        let exit = outcome.exitCode.map { " (exit \($0))" } ?? ""
+        lines.append("Step \(outcome.index + 1)/\(total) failed: \(title)\(exit)")
+        let tail = outcome.stderrTail.suffix(20)
+        if !tail.isEmpty {
+            lines.append("Last \(tail.count) line\(tail.count == 1 ? "" : "s") of its error output:")
+            lines += tail.map { "  | " + $0 }
+        }
+        if let hint = outcome.hint {
+            lines.append("Hint: " + hint.summary)
+            lines.append("      " + hint.fix)
+        }
+        lines.append("Full log: " + workspace.appendingPathComponent(outcome.logPath).path)
+        lines.append("When fixed, continue with: " + resumeCommand)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The command that resumes a run in `workspace`, e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
+    public static func resumeCommand(program: String = "kuberay-gcs-wizard", workspace: String) -> String {
+        let safe = workspace.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }
+        let quoted = safe ? workspace : "'" + workspace.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "\(program) resume --workspace \(quoted)"
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SetupPlan
+
+extension Journal {
+    /// The journal a run in `mode` starts from, given what is on disk (`existing`) and the plan.
+    ///
+    /// Throws `JournalError.noJournal` for `resume` without a journal and `.answersChanged` when the
+    /// fingerprints differ outside `replan`: a journal is never silently reused for other answers.
+    static func prepare(
+        existing: Journal?, mode: RunMode, plan: Plan, fingerprint: String, normalizedAnswers: String,
+        journalPath: String, now: Date = Date()
+    ) throws -> Journal {
+        var fresh = Journal(fingerprint: fingerprint, normalizedAnswers: normalizedAnswers, steps: plan.steps, now: now)
+        guard let existing else {
+            if mode == .resume { throw JournalError.noJournal(path: journalPath) }
+            return fresh
+        }
+        if existing.fingerprint != fingerprint && mode != .replan {
+            throw JournalError.answersChanged(
+                path: journalPath, diff: AnswersDiff.text(old: existing.normalizedAnswers, new: normalizedAnswers))
+        }
+        fresh.createdAt = existing.createdAt
+        switch mode {
+        case .fresh:
+            // Every step is probed again; values read earlier stay usable until re-captured.
+            fresh.captures = existing.captures
+        case .resume:
+            fresh.captures = existing.captures
+            for index in fresh.steps.indices {
+                guard let old = existing.step(fresh.steps[index].id) else { continue }
+                fresh.steps[index] = old
+                fresh.steps[index].title = plan.steps[index].title
+                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+            }
+        case .replan:
+            // Captured values may belong to the old answers (another project's number): read them again.
+            for index in fresh.steps.indices {
+                let step = plan.steps[index]
+                guard let old = existing.step(step.id), old.status.isComplete, step.captures.isEmpty else { continue }
+                fresh.steps[index] = old
+                fresh.steps[index].title = step.title
+                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+            }
+        }
+        return fresh
+    }
+}

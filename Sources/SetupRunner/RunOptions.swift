@@ -1,0 +1,39 @@
+/// How `SetupRunner.run` treats the journal it finds.
+public enum RunMode: String, Sendable, Equatable {
+    /// `apply`: start a journal (or reuse one for the same answers) and probe every step again.
+    case fresh
+    /// `resume`: continue at the first step not complete; refuses changed answers.
+    case resume
+    /// `resume --replan`: accept changed answers, keep complete steps that still exist, re-probe the rest.
+    case replan
+}
+
+/// Knobs of a run; the defaults are what the commands use.
+public struct RunOptions: Sendable, Equatable {
+    /// Multiplies every step's timeout (e.g. 2 on a slow network).
+    public var timeoutScale: Double = 1
+    /// Timeout in seconds per step id, replacing the step's own.
+    public var timeoutOverrides: [String: Double] = [:]
+    /// Timeout of each probe command.
+    public var probeTimeoutSeconds: Double = 120
+    /// Between SIGTERM and SIGKILL when a step is stopped.
+    public var gracePeriodSeconds: Double = 3
+    /// Multiplies retry delays (tests use 0).
+    public var retryDelayScale: Double = 1
+    /// Variables set or replaced in the inherited environment of every command (tests put fakes on PATH).
+    public var environment: [String: String] = [:]
+    /// Longer output lines are split.
+    public var maxLineBytes: Int = 64 * 1024
+    /// stderr lines kept in memory per command for classification.
+    public var stderrTailLines: Int = 200
+    /// stdout bytes kept in memory per command for captures and output checks.
+    public var stdoutCaptureBytes: Int = 1 << 20
+
+    /// The defaults.
+    public init() {}
+
+    /// The timeout of `step` after overrides and scaling.
+    public func timeout(for stepID: String, default seconds: Int) -> Double {
+        (timeoutOverrides[stepID] ?? Double(seconds)) * timeoutScale
+    }
+}

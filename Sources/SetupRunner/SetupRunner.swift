@@ -1,0 +1,125 @@
+import Foundation
+import SetupPlan
+import Synchronization
+
+/// Runs a `Plan` in a workspace: probes, commands, journal, resume. Reports to observers; never prints.
+public final class SetupRunner: Sendable {
+    public let plan: Plan
+    public let workspace: Workspace
+    public let fingerprint: String
+    public let normalizedAnswers: String
+    public let options: RunOptions
+
+    private let stopSwitch = StopSwitch()
+    private let isRunning = Mutex(false)
+
+    /// A runner for `plan` in `workspace`; `fingerprint` and `normalizedAnswers` identify the answers (see `Fingerprint`).
+    public init(plan: Plan, workspace: URL, fingerprint: String, normalizedAnswers: String, options: RunOptions = RunOptions()) {
+        self.plan = plan
+        self.workspace = Workspace(url: workspace)
+        self.fingerprint = fingerprint
+        self.normalizedAnswers = normalizedAnswers
+        self.options = options
+    }
+
+    /// Stops the run in progress: the running step's process group gets SIGTERM, then SIGKILL after the
+    /// grace period; the step is marked `interrupted` and `run` returns `.interrupted`. Safe from any thread.
+    public func cancel() { stopSwitch.stop() }
+
+    /// Runs the plan in `mode`, marking the steps in `skipping` as skipped (the TUI's Skip on a failed step).
+    ///
+    /// Returns how the run ended (a failed step is a result, not an error). Throws `JournalError` when the
+    /// journal is corrupt, foreign, for other answers (outside `.replan`) or missing (`.resume`), and
+    /// `WorkspaceError` when the workspace or journal cannot be written.
+    public func run(mode: RunMode, skipping: Set<String> = [], observer: some RunObserver) async throws -> RunResult {
+        let acquired = isRunning.withLock { running -> Bool in
+            if running { return false }
+            running = true
+            return true
+        }
+        guard acquired else { throw JournalError.alreadyRunning }
+        defer { isRunning.withLock { $0 = false } }
+        stopSwitch.reset()
+        return try await withTaskCancellationHandler {
+            try await runLocked(mode: mode, skipping: skipping, observer: observer)
+        } onCancel: {
+            // Cancelling the calling task is the same as cancel(): stop the child cleanly, keep the journal right.
+            stopSwitch.stop()
+        }
+    }
+
+    private func runLocked(mode: RunMode, skipping: Set<String>, observer: some RunObserver) async throws -> RunResult {
+        let runStart = ContinuousClock.now
+        try workspace.create()
+        let existing = try Journal.load(workspace: workspace.url)
+        var journal = try Journal.prepare(
+            existing: existing, mode: mode, plan: plan, fingerprint: fingerprint,
+            normalizedAnswers: normalizedAnswers, journalPath: workspace.journalURL.path)
+        try save(&journal)
+        await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
+
+        let executor = StepExecutor(
+            runner: CommandRunner(
+                workingDirectory: workspace.url.path, environment: options.environment,
+                gracePeriod: options.gracePeriodSeconds, maxLineBytes: options.maxLineBytes,
+                stderrTailLines: options.stderrTailLines, stdoutCaptureBytes: options.stdoutCaptureBytes),
+            options: options, stop: stopSwitch, workspace: workspace, plan: plan)
+
+        func finishRun(_ result: RunResult) async throws -> RunResult {
+            journal.result = result
+            try save(&journal)
+            await observer.handle(.runFinished(result: result, seconds: CommandRunner.seconds(ContinuousClock.now - runStart)))
+            return result
+        }
+
+        for (index, step) in plan.steps.enumerated() {
+            let status = journal.steps[index].status
+            if status.isComplete { continue }
+            // A step skipped on purpose stays skipped on resume; apply and replan look at it again.
+            if status == .skipped && mode == .resume { continue }
+            if stopSwitch.isStopped { return try await finishRun(.interrupted) }
+
+            if skipping.contains(step.id) {
+                journal.steps[index].status = .skipped
+                journal.steps[index].hint = nil
+                try save(&journal)
+                await observer.handle(.stepFinished(StepOutcome(
+                    index: index, stepID: step.id, status: .skipped, seconds: 0, logPath: journal.steps[index].logPath)))
+                continue
+            }
+
+            journal.steps[index].status = .running
+            journal.steps[index].startedAt = ISOTime.string(Date())
+            journal.steps[index].finishedAt = nil
+            journal.steps[index].seconds = nil
+            journal.steps[index].exitCode = nil
+            journal.steps[index].hint = nil
+            try save(&journal)
+            await observer.handle(.stepStarted(index: index, stepID: step.id))
+
+            let result = await executor.execute(index: index, step: step, captures: journal.captures, observer: observer)
+            let outcome = result.outcome
+            journal.captures.merge(result.captures) { _, new in new }
+            journal.steps[index].status = outcome.status
+            journal.steps[index].finishedAt = ISOTime.string(Date())
+            journal.steps[index].seconds = (outcome.seconds * 1000).rounded() / 1000
+            journal.steps[index].exitCode = outcome.exitCode
+            journal.steps[index].hint = outcome.hint
+            journal.steps[index].attempts = result.attempts
+            try save(&journal)
+            await observer.handle(.stepFinished(outcome))
+
+            switch outcome.status {
+            case .failed: return try await finishRun(.failed)
+            case .interrupted: return try await finishRun(.interrupted)
+            default: continue
+            }
+        }
+        return try await finishRun(.succeeded)
+    }
+
+    private func save(_ journal: inout Journal) throws {
+        journal.updatedAt = ISOTime.string(Date())
+        try journal.save(workspace: workspace.url)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import SetupPlan
+
+/// Runs one step: placeholders, probe, the command with retries, already-exists detection, captures, hints.
+struct StepExecutor: Sendable {
+    let runner: CommandRunner
+    let options: RunOptions
+    let stop: StopSwitch
+    let workspace: Workspace
+    let plan: Plan
+
+    /// What a step produced: its outcome plus values to capture.
+    struct Result {
+        var outcome: StepOutcome
+        var captures: [String: String] = [:]
+        var attempts: Int
+    }
+
+    func execute(index: Int, step: Step, captures: [String: String], observer: any RunObserver) async -> Result {
+        let logPath = Workspace.logPath(index: index, stepID: step.id)
+        let started = ContinuousClock.now
+        func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
+                    captured: [String: String] = [:]) -> Result {
+            let trimmed = command.map { $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            let outcome = StepOutcome(
+                index: index, stepID: step.id, status: status, exitCode: command?.exitCode, hint: hint,
+                seconds: CommandRunner.seconds(ContinuousClock.now - started), logPath: logPath,
+                stderrTail: Array((command?.stderrTail ?? []).suffix(20)),
+                result: trimmed.isEmpty ? nil : String(trimmed.prefix(4096)))
+            return Result(outcome: outcome, captures: captured, attempts: attempts)
+        }
+
+        let log: LogWriter
+        do {
+            log = try LogWriter(path: workspace.url.appendingPathComponent(logPath).path)
+        } catch {
+            return finish(.failed, hint: Hint(summary: "Cannot write the step's log: \(error)",
+                                              fix: "Check the workspace folder's permissions and free space."))
+        }
+        log.write("=== \(ISOTime.string(Date())) \(step.title)")
+
+        let missing = step.placeholders.filter { captures[$0] == nil }
+        if !missing.isEmpty {
+            let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: missing) }.map(\.id)
+            let hint = Hint(
+                summary: "No value for \(missing.map { "${\($0)}" }.joined(separator: ", ")): the step that reads it "
+                    + (providers.isEmpty ? "is not in the plan." : "(\(providers.joined(separator: ", "))) has not produced it."),
+                fix: "Resume with --replan so the value is read again.")
+            log.write("# \(hint.summary)")
+            return finish(.failed, hint: hint)
+        }
+        let argv = step.argv.map { Placeholder.substitute($0, captures) }
+        let capturesKnown = step.captures.allSatisfy { captures[$0] != nil }
+
+        if let probe = step.probe {
+            await observer.handle(.stepNote(index: index, stepID: step.id, note: RunNote.probing))
+            let probeArgv = probe.argv.map { Placeholder.substitute($0, captures) }
+            log.write("# probe: $ " + Self.display(probeArgv))
+            let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, onLine: nil)
+            log.write("# probe \(Self.describe(result))")
+            if result.stopReason == .cancelled { return finish(.interrupted, result) }
+            // A step that provides values must run to read them, unless running it again would create something.
+            if result.succeeded && probe.expect.accepts(result.stdout) && (capturesKnown || step.kind == .create) {
+                return finish(.alreadyDone, result)
+            }
+        }
+
+        let attempts = max(1, step.retry?.attempts ?? 1)
+        let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
+        var attempt = 1
+        while true {
+            log.write("$ " + Self.display(argv))
+            let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log) { stream, line in
+                await observer.handle(.output(index: index, stepID: step.id, stream: stream, line: line))
+            }
+            log.write("# \(Self.describe(result))")
+            if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
+
+            if result.succeeded && step.success.accepts(result.stdout) {
+                var captured: [String: String] = [:]
+                let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !step.captures.isEmpty && (value.isEmpty || result.stdoutTruncated) {
+                    let hint = Hint(summary: "The command printed no usable value for \(step.captures.joined(separator: ", ")).",
+                                    fix: "Run the command by hand to see what it prints; check the project ID.")
+                    return finish(.failed, result, hint: hint, attempts: attempt)
+                }
+                for name in step.captures { captured[name] = value }
+                return finish(.done, result, attempts: attempt, captured: captured)
+            }
+            if step.kind == .create && !result.succeeded && FailureClassifier.isAlreadyExists(stderr: result.stderrTail) {
+                log.write("# the resource already exists: counted as done")
+                return finish(.alreadyDone, result, attempts: attempt)
+            }
+            let hint = failureHint(result, step: step, argv: argv, timeout: timeout)
+            guard attempt < attempts, let retry = step.retry else {
+                return finish(.failed, result, hint: hint, attempts: attempt)
+            }
+            let delay = retry.delay(before: attempt) * options.retryDelayScale
+            let reason = hint?.summary ?? Self.describe(result)
+            await observer.handle(.stepNote(
+                index: index, stepID: step.id,
+                note: "attempt \(attempt)/\(attempts) failed (\(reason)); retrying in \(Self.format(delay))"))
+            guard await stop.sleep(seconds: delay) else { return finish(.interrupted, result, attempts: attempt) }
+            attempt += 1
+        }
+    }
+
+    private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double) -> Hint? {
+        if case .launchFailed(let reason) = result.ending {
+            return Self.missingToolHint(argv.first ?? "", reason: reason)
+        }
+        if result.stopReason == .timeout {
+            let known = FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
+            return Hint(
+                summary: "Timed out after \(Self.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
+                fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
+        }
+        if result.ending == .exited(0) {
+            return Hint(summary: "The command succeeded but its output was not what this step expects.",
+                        fix: "Compare the output in the log with the step's purpose: \(step.why)")
+        }
+        return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
+    }
+
+    static func missingToolHint(_ tool: String, reason: String) -> Hint {
+        let install: String
+        switch (tool as NSString).lastPathComponent {
+        case "gcloud": install = "Install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install)"
+        case "kubectl": install = "Install kubectl (`gcloud components install kubectl` or your package manager)"
+        case "helm": install = "Install Helm (https://helm.sh/docs/intro/install/)"
+        default: install = "Install \(tool)"
+        }
+        return Hint(summary: "Could not start \(tool): \(reason).", fix: install + " and make sure it is on PATH, then resume.")
+    }
+
+    static func describe(_ result: CommandResult) -> String {
+        let time = format(result.seconds)
+        switch (result.ending, result.stopReason) {
+        case (_, .timeout?): return "timed out after \(time)"
+        case (_, .cancelled?): return "interrupted after \(time)"
+        case (.exited(let code), nil): return "exit \(code) after \(time)"
+        case (.signaled(let signal), nil): return "killed by signal \(signal) after \(time)"
+        case (.launchFailed(let reason), nil): return "not started: \(reason)"
+        }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        if seconds >= 60 {
+            let total = Int(seconds.rounded())
+            let s = total % 60
+            return "\(total / 60)m\(s < 10 ? "0" : "")\(s)s"
+        }
+        return seconds >= 10 ? "\(Int(seconds.rounded()))s" : String(format: "%.1fs", seconds)
+    }
+
+    /// argv as one line for logs; not a shell-exact quoting (setup.sh has that), just unambiguous enough to read.
+    static func display(_ argv: [String]) -> String {
+        argv.map { arg in
+            arg.isEmpty || arg.contains(where: { " \t\n'\"$\\".contains($0) })
+                ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
+        }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,31 @@
+/// Formats one step's status line, e.g. `[ 5/14] Create the IAM service account ..... done 1.8s`.
+public enum StepLine {
+    /// Column where the status word starts (titles are padded with dots up to it).
+    public static let statusColumn = 56
+
+    /// The line for step `index` (0-based) of `total` with `status`; `detail` follows (time, exit code).
+    public static func text(index: Int, total: Int, title: String, status: String, detail: String = "") -> String {
+        let width = String(total).count
+        let number = String(index + 1)
+        let counter = "[" + String(repeating: " ", count: max(0, width - number.count)) + number + "/\(total)]"
+        let head = counter + " " + title + " "
+        let dots = String(repeating: ".", count: max(3, statusColumn - head.count))
+        return head + dots + " " + status + (detail.isEmpty ? "" : " " + detail)
+    }
+
+    /// The word a status is shown as.
+    public static func word(_ status: StepStatus) -> String {
+        switch status {
+        case .pending: return "pending"
+        case .running: return "running"
+        case .done: return "done"
+        case .alreadyDone: return "already done"
+        case .failed: return "FAILED"
+        case .skipped: return "skipped"
+        case .interrupted: return "interrupted"
+        }
+    }
+
+    /// Seconds as `0.4s`, `12s`, `2m05s`.
+    public static func duration(_ seconds: Double) -> String { StepExecutor.format(seconds) }
+}
