@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"], exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -206,9 +206,10 @@ public enum PlanBuilder {
         steps.append(Step(id: "grant-bucket-role", title: "Grant \(a.bucket.role.rawValue) on the bucket",
                            why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
                            argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
+                           // gcloud storage's get-iam-policy has no --filter: match the role and member on one line.
                            probe: Probe(argv: ["gcloud", "storage", "buckets", "get-iam-policy", url, "--flatten", "bindings[].members",
-                                               "--filter", "bindings.role:\(a.bucket.role.rawValue)", "--format", "value(bindings.members)"],
-                                        expect: .containsAll([member])),
+                                               "--format", "value(bindings.role,bindings.members)"],
+                                        expect: .hasLine([a.bucket.role.rawValue, member])),
                            kind: .update, timeoutSeconds: 120))
         return steps
     }

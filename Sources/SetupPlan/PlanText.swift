@@ -36,6 +36,7 @@ public enum PlanText {
         case .nonEmpty: return " prints something"
         case .equals(let value): return " prints \(value)"
         case .containsAll(let values): return " lists \(values.joined(separator: ", "))"
+        case .hasLine(let fields): return " has the line \(fields.joined(separator: " "))"
         }
     }
 }

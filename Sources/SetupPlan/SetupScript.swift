@@ -33,6 +33,7 @@ public enum SetupScript {
         case .nonEmpty: return "expect_output '' \(call)"
         case .equals(let value): return "expect_output \(ShellQuote.quote(value)) \(call)"
         case .containsAll(let values): return "expect_words \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
+        case .hasLine(let fields): return "expect_line \(ShellQuote.quote(fields.joined(separator: " "))) \(call)"
         }
     }
 
@@ -43,6 +44,7 @@ public enum SetupScript {
         case .nonEmpty: return "output_is '' \(call)"
         case .equals(let value): return "output_is \(ShellQuote.quote(value)) \(call)"
         case .containsAll(let values): return "output_has \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
+        case .hasLine(let fields): return "output_line \(ShellQuote.quote(fields.joined(separator: " "))) \(call)"
         }
     }
 
@@ -78,6 +80,12 @@ public enum SetupScript {
       got=$("$@" 2>/dev/null) || return 1
       has_words "$n" "${words[@]}" "$got"
     }
+    # output_line LINE CMD...: CMD succeeds and one line of its output is LINE (blanks squeezed).
+    output_line() {
+      local want=$1 got; shift
+      got=$("$@" 2>/dev/null) || return 1
+      printf '%s\n' "$got" | tr -s ' \t' '  ' | sed -e 's/^ //' -e 's/ $//' | grep -qxF -- "$want"
+    }
     # expect_output WANT CMD... / expect_words N WORDS... CMD...: run CMD once, show its output, fail on a mismatch.
     expect_output() {
       local want=$1 got; shift
@@ -91,6 +99,12 @@ public enum SetupScript {
       got=$("$@") || return 1
       printf '%s\n' "$got"
       has_words "$n" "${words[@]}" "$got" || { echo "unexpected output from: $*" >&2; return 1; }
+    }
+    expect_line() {
+      local want=$1 got; shift
+      got=$("$@") || return 1
+      printf '%s\n' "$got"
+      printf '%s\n' "$got" | tr -s ' \t' '  ' | sed -e 's/^ //' -e 's/ $//' | grep -qxF -- "$want" || { echo "unexpected output from: $*" >&2; return 1; }
     }
     # retry N DELAY CMD...: run CMD up to N times, doubling DELAY between tries.
     retry() {

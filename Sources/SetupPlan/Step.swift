@@ -73,6 +73,8 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
     case equals(String)
     /// Some line or whitespace-separated word of stdout equals each value.
     case containsAll([String])
+    /// Some line of stdout, split on whitespace, is exactly these fields (a role and its member, say).
+    case hasLine([String])
 
     /// Whether `stdout` passes this check.
     public func accepts(_ stdout: String) -> Bool {
@@ -84,6 +86,8 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
         case .containsAll(let values):
             let words = Set(trimmed.split(whereSeparator: { $0.isWhitespace || $0 == ";" || $0 == "," }).map(String.init))
             return values.allSatisfy(words.contains)
+        case .hasLine(let fields):
+            return trimmed.split(whereSeparator: \.isNewline).contains { $0.split(whereSeparator: \.isWhitespace).map(String.init) == fields }
         }
     }
 }

@@ -26,6 +26,8 @@ enum WorkspaceExport {
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         try Data(text.utf8).write(to: temp)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temp.path)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
+        guard rename(temp.path, url.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
     }
 }

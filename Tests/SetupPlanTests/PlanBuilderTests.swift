@@ -173,5 +173,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertFalse(OutputCheck.containsAll(["a"]).accepts("ab"))
         XCTAssertTrue(OutputCheck.containsAll(["v1"]).accepts("v1alpha1 v1"))
         XCTAssertFalse(OutputCheck.nonEmpty.accepts("  \n"))
+        XCTAssertTrue(OutputCheck.hasLine(["roles/a", "user:x"]).accepts("roles/b\tuser:x\nroles/a\tuser:x\n"))
+        XCTAssertFalse(OutputCheck.hasLine(["roles/a", "user:x"]).accepts("roles/a\tuser:y\nroles/b\tuser:x\n"))
     }
 }

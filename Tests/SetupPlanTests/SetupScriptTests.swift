@@ -49,7 +49,7 @@ final class SetupScriptTests: XCTestCase {
           "gcloud container clusters describe"*) [ -f "$state/cluster" ] && echo cloud-bucket-cluster || exit 1 ;;
           "gcloud storage buckets create"*) touch "$state/bucket"; echo "CREATE bucket" >> "$state/creates.log" ;;
           "gcloud storage buckets describe"*) [ -f "$state/bucket" ] && echo my-bucket || exit 1 ;;
-          "gcloud storage buckets add-iam-policy-binding"*) echo "$args" | grep -o 'principal://[^ ]*' > "$state/member" ;;
+          "gcloud storage buckets add-iam-policy-binding"*) echo "roles/storage.objectUser	$(echo "$args" | grep -o 'principal://[^ ]*')" > "$state/member" ;;
           "gcloud storage buckets get-iam-policy"*) cat "$state/member" 2>/dev/null ;;
           "kubectl create serviceaccount"*) touch "$state/ksa"; echo "CREATE ksa" >> "$state/creates.log" ;;
           "kubectl get serviceaccount"*) [ -f "$state/ksa" ] || exit 1 ;;

@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// Every gcloud command the plans generate, run through the real gcloud installed here. A usage error
+/// (unknown flag, bad value, conflicting flags) exits 2 before any request; a command that parses
+/// reaches a local server that answers 403, so it exits 1. Hermetic: temporary CLOUDSDK_CONFIG,
+/// endpoints on 127.0.0.1, a token file; nothing reads ~/.config/gcloud.
+final class GcloudAcceptanceTests: XCTestCase {
+    func testRealGcloudAcceptsEveryGeneratedCommand() throws {
+        guard let gcloud = TestPaths.which("gcloud") else { throw XCTSkip("gcloud is not installed") }
+        let dir = try TestPaths.temporaryFolder(self, "gcloud-usage")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "900"]
+        let portPipe = Pipe()
+        server.standardOutput = portPipe
+        try server.run()
+        addTeardownBlock { server.terminate() }
+        let portLine = String(decoding: portPipe.fileHandleForReading.availableDataLine(), as: UTF8.self)
+        let port = try XCTUnwrap(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "server port: \(portLine)")
+
+        let token = dir.appendingPathComponent("token")
+        try "test-token".write(to: token, atomically: true, encoding: .utf8)
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": dir.path,
+                   "CLOUDSDK_CONFIG": dir.appendingPathComponent("gcloud").path,
+                   "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE": token.path, "CLOUDSDK_CORE_ACCOUNT": "tester@example.com",
+                   "CLOUDSDK_CORE_DISABLE_PROMPTS": "1", "CLOUDSDK_CORE_DISABLE_USAGE_REPORTING": "1",
+                   "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1", "CLOUDSDK_SURVEY_DISABLE_PROMPTS": "1",
+                   "KUBECONFIG": dir.appendingPathComponent("kubeconfig").path,
+                   "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": "http://127.0.0.1:\(port)/storage/v1/"]
+        for api in ["SERVICEUSAGE", "CONTAINER", "IAM", "CLOUDRESOURCEMANAGER", "IAMCREDENTIALS"] {
+            env["CLOUDSDK_API_ENDPOINT_OVERRIDES_\(api)"] = "http://127.0.0.1:\(port)/"
+        }
+
+        // Every distinct gcloud command (steps and probes) over every combination.
+        let wizard = try TestPaths.wizard.path
+        var commands: [[String]] = []
+        for cluster in ["create-standard", "create-autopilot", "existing"] {
+            for op in ["gke-addon", "helm", "installed"] {
+                for identity in ["iam-service-account", "direct"] {
+                    for create in ["true", "false"] {
+                        let result = try runProcess(wizard, ["plan", "--format", "json", "--set", "project=demo-project", "--set", "bucket.name=my-bucket",
+                                                             "--set", "cluster.mode=\(cluster)", "--set", "operator=\(op)", "--set", "identity.mode=\(identity)",
+                                                             "--set", "bucket.create=\(create)"])
+                        XCTAssertEqual(result.status, 0, result.stderr)
+                        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                        for step in try XCTUnwrap(doc["steps"] as? [[String: Any]]) {
+                            for argv in [step["argv"] as? [String], step["probe"] as? [String]].compactMap({ $0 }) where argv.first == "gcloud" {
+                                let filled = argv.map { $0.replacingOccurrences(of: "${PROJECT_NUMBER}", with: "123456789012") }
+                                if !commands.contains(filled) { commands.append(filled) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(commands.count, 20)
+        // A deliberately wrong spelling proves the check can fail.
+        commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
+
+        // Run them two at a time: each gcloud start costs about a second of Python start-up.
+        nonisolated(unsafe) var statuses = [Int32](repeating: -1, count: commands.count)
+        nonisolated(unsafe) var errors = [String](repeating: "", count: commands.count)
+        let toRun = commands, environment = env
+        DispatchQueue.concurrentPerform(iterations: toRun.count) { i in
+            let result = try? runProcess(gcloud, Array(toRun[i].dropFirst()), env: environment)
+            statuses[i] = result?.status ?? -1
+            errors[i] = result?.stderr ?? "did not start"
+        }
+        for (i, argv) in commands.enumerated().dropLast() {
+            XCTAssertNotEqual(statuses[i], 2, "gcloud rejected: \(argv.joined(separator: " "))\n\(errors[i])")
+            XCTAssertFalse(errors[i].contains("unrecognized arguments"), argv.joined(separator: " "))
+            XCTAssertTrue(errors[i].contains("PERMISSION_DENIED") || errors[i].contains("403") || errors[i].contains("rejected by the usage-check server")
+                          || statuses[i] == 0,
+                          "expected the request to reach the server: \(argv.joined(separator: " "))\n\(errors[i])")
+        }
+        XCTAssertEqual(statuses.last, 2, "the misspelled --addon must be a usage error: \(errors.last ?? "")")
+    }
+}
+
+extension FileHandle {
+    /// Reads up to and including the first newline.
+    func availableDataLine() -> Data {
+        var data = Data()
+        while let byte = try? read(upToCount: 1), !byte.isEmpty {
+            data.append(byte)
+            if byte == Data("\n".utf8) { break }
+        }
+        return data
+    }
+}
