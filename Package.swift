@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"], exclude: ["Support"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
     ],
     swiftLanguageModes: [.v6]
 )
