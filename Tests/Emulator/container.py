@@ -155,6 +155,32 @@ def register(route, project):
                 tuple(sorted(upd)), "update-cluster")
             return 200, operation(h, p, g["l"], g["c"], kind)
 
+    def pool_rec(h, g):
+        p, c = cluster_rec(h, g)
+        for np in c.get("nodePools", []):
+            if np["name"] == g["np"]:
+                return p, c, np
+        raise ApiError(404, "Not found: node pool %s." % g["np"])
+
+    @route("GET", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "get-node-pool")
+    def get_pool(h, g):
+        with LOCK:
+            return 200, pool_rec(h, g)[2]
+
+    @route("PUT", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "update-node-pool")
+    def update_pool(h, g):
+        """`node-pools update --workload-metadata=GKE_METADATA` (see strict_node_pools)."""
+        body = h.json_body()
+        with LOCK:
+            p, c, np = pool_rec(h, g)
+            mode = body.get("workloadMetadataConfig", {}).get("mode")
+            if mode:
+                if mode == "GKE_METADATA" and not c.get("workloadIdentityConfig"):
+                    raise ApiError(400, "Workload Identity must be enabled on the cluster before "
+                                        "GKE_METADATA can be set on a node pool.")
+                np["config"]["workloadMetadataConfig"] = {"mode": mode}
+            return 200, operation(h, p, g["l"], g["c"], "UPGRADE_NODES")
+
     @route("DELETE", LOC + r"/clusters/(?P<c>[^/:]+)", "delete-cluster")
     def delete(h, g):
         with LOCK:

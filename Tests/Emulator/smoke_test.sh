@@ -223,6 +223,24 @@ scenario_existing_update() {
   stop_emulator
 }
 
+scenario_standard_no_selector() {
+  echo "## Standard cluster, pod without the metadata-server nodeSelector: node identity, 403"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}],
+    "buckets":[{"name":"my-bucket","location":"us-west1","uniform":true}]}' >/dev/null
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  t 0 "" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  raycluster default no >"$DIR/rc.yaml"
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  wait_head default 0 "condition met"
+  t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
+  check default 1 "123456789012-compute@developer.gserviceaccount.com does not have storage.objects.create access"
+  stop_emulator
+}
+
 scenario_faults() {
   echo "## Injected faults and conflicts"
   start_emulator
@@ -249,7 +267,7 @@ scenario_faults() {
 
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update faults}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi
