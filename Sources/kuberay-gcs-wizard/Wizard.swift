@@ -14,7 +14,7 @@ struct Wizard: AsyncParsableCommand {
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
         """,
-        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self],
+        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 }

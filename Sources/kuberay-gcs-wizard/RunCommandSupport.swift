@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+import SetupPlan
+import SetupRunner
+import WizardResources
+
+/// Options every command that runs the plan shares.
+struct RunFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Multiply every step's timeout (cluster creation 30 min, others 5 min).", valueName: "factor"))
+    var timeoutScale: Double = 1
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Timeout of one step in seconds, e.g. --timeout wait-head=900 (repeatable).", valueName: "step-id=seconds"))
+    var timeouts: [String] = []
+
+    @Flag(help: "Echo every output line of the steps (they always go to the workspace's logs/).")
+    var verbose = false
+
+    /// The run options, or a usage error naming the bad value.
+    func options(for plan: Plan) throws -> RunOptions {
+        var options = RunOptions()
+        guard timeoutScale > 0 else { throw ValidationError("--timeout-scale must be more than 0") }
+        options.timeoutScale = timeoutScale
+        for entry in timeouts {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0 else {
+                throw ValidationError("--timeout \(entry): use step-id=seconds, e.g. wait-head=900")
+            }
+            guard plan.step(parts[0]) != nil else {
+                throw ValidationError("--timeout \(entry): no step \(parts[0]) in this plan (steps: \(plan.steps.map(\.id).joined(separator: ", ")))")
+            }
+            options.timeoutOverrides[parts[0]] = seconds
+        }
+        return options
+    }
+}
+
+/// Runs a plan with the line printer, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
+enum RunSession {
+    /// The plan for answers, with the in-pod check script from the resources.
+    static func plan(for answers: Answers) -> Plan {
+        PlanBuilder.build(answers, checkScript: WizardResources.bucketCheckScript)
+    }
+
+    /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
+    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool) async throws -> Int32 {
+        let normalized = AnswersFile.normalizedYAML(plan.answers)
+        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
+                                 normalizedAnswers: normalized, options: options)
+        let printer = LinePrinter(plan: plan, workspace: workspace,
+                                  resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose)
+        let signals = SignalRelay { runner.cancel() }
+        defer { signals.stop() }
+        let verified = Mutex<String?>(nil)
+        let verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
+        let capture = ClosureObserver { event in
+            if case .stepFinished(let outcome) = event, outcome.index == verifyIndex, outcome.status == .done {
+                verified.withLock { $0 = outcome.result }
+            }
+        }
+        do {
+            switch try await runner.run(mode: mode, observer: ObserverGroup([printer, capture])) {
+            case .succeeded:
+                if let text = verified.withLock({ $0 }) {
+                    Console.out("A Ray task in the cluster wrote gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkObject) and read back: \(text)")
+                }
+                Console.out("Dashboard: kubectl port-forward service/\(plan.answers.ray.clusterName)-head-svc --namespace \(plan.answers.identity.namespace) 8265:8265")
+                return 0
+            case .failed: return 1
+            case .interrupted: return 130
+            }
+        } catch let error as JournalError {
+            Console.error("error: \(error)")
+            return 2
+        }
+    }
+
+    /// Fails with exit 2 when the workspace's journal is unreadable or belongs to other answers.
+    static func checkJournal(workspace: URL, answers: Answers, allowChanged: Bool) throws {
+        let journal: Journal?
+        do {
+            journal = try Journal.load(workspace: workspace)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        let normalized = AnswersFile.normalizedYAML(answers)
+        if let journal, !allowChanged, journal.fingerprint != Fingerprint.make(normalizedAnswers: normalized) {
+            let error = JournalError.answersChanged(path: workspace.appendingPathComponent("state.json").path,
+                                                    diff: AnswersDiff.text(old: journal.normalizedAnswers, new: normalized))
+            Console.error("error: \(error)\nNothing was written; or use another --workspace.")
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import SetupRunner
+
+/// `status`: the journal's steps and their states.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the steps of a workspace's run and their states.")
+
+    @Option(help: "The workspace folder of the run.")
+    var workspace: String = "kuberay-gcs-setup"
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: workspace)
+        let journal: Journal?
+        do {
+            journal = try Journal.load(workspace: folder)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        guard let journal else {
+            Console.error("error: no run in \(folder.path) (no state.json); start one with apply")
+            throw ExitCode(2)
+        }
+        for line in StatusReport.lines(journal: journal, workspace: folder) { Console.out(line) }
+    }
+}
