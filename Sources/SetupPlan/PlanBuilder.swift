@@ -86,6 +86,16 @@ public enum PlanBuilder {
                      argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
                      probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
                      kind: .update, timeoutSeconds: 1800),
+                // Node pools made before Workload Identity keep the node's identity until their metadata mode changes.
+                Step(id: "enable-gke-metadata", title: "Switch the default node pool to the GKE metadata server",
+                     why: "Pods on a pool created before Workload Identity otherwise act as the node's service account.",
+                     argv: ["gcloud", "container", "node-pools", "update", "default-pool", "--cluster", a.cluster.name,
+                            "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
+                     probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", "default-pool", "--cluster", a.cluster.name,
+                                         "--project", a.project, "--location", a.clusterLocation,
+                                         "--format", "value(config.workloadMetadataConfig.mode)"],
+                                  expect: .equals("GKE_METADATA")),
+                     kind: .update, timeoutSeconds: 1800),
             ]
             if a.operator == .gkeAddon {
                 // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
