@@ -1,0 +1,250 @@
+import Foundation
+import SetupPlan
+import XCTest
+@testable import SetupRunner
+
+/// Runs of the engine against the fake tools, in this process.
+final class SetupRunnerTests: XCTestCase {
+    private var fakes: FakeTools!
+
+    override func setUpWithError() throws { fakes = try FakeTools() }
+    override func tearDown() { fakes.remove() }
+
+    func testWholeRunSucceedsCapturesAndJournals() async throws {
+        let plan = FakeTools.plan()
+        let observer = RecordingObserver()
+        let result = try await fakes.runner(plan).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(result, .succeeded)
+        XCTAssertEqual(observer.outcomes.map(\.status), Array(repeating: .done, count: plan.steps.count))
+        XCTAssertEqual(fakes.created(), ["apis", "cluster", "sa-123456789", "binding-123456789", "operator"])
+
+        let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertEqual(journal.result, .succeeded)
+        XCTAssertEqual(journal.captures, ["PROJECT_NUMBER": "123456789"])
+        XCTAssertTrue(journal.steps.allSatisfy { $0.status == .done && $0.startedAt != nil && $0.exitCode == 0 })
+        XCTAssertEqual(journal.steps[4].logPath, "logs/05-create-sa.log")
+        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/05-create-sa.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("$ gcloud create sa-123456789"), log)
+        XCTAssertTrue(log.contains("Created [sa-123456789]."), log)
+
+        // Private workspace: 0700 folders, 0600 files.
+        XCTAssertEqual(try mode(fakes.workspace), 0o700)
+        XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("logs")), 0o700)
+        XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("state.json")), 0o600)
+        XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("logs/01-check-account.log")), 0o600)
+        // Event order: runStarted first, runFinished last, each step started before it finished.
+        guard case .runStarted(8, _)? = observer.events.first, case .runFinished(.succeeded, _)? = observer.events.last else {
+            return XCTFail("events: \(observer.events)")
+        }
+    }
+
+    func testFailureAtEachStepThenResumeCreatesEverythingExactlyOnce() async throws {
+        let plan = FakeTools.plan()
+        for (k, step) in plan.steps.enumerated() {
+            let fakes = try FakeTools()
+            defer { fakes.remove() }
+            let failing = Placeholder.substitute(step.argv.dropFirst().joined(separator: " "), ["PROJECT_NUMBER": "123456789"])
+            let first = try await fakes.runner(plan, extra: ["FAKE_FAIL": failing]).run(mode: .fresh, observer: RecordingObserver())
+            XCTAssertEqual(first, .failed, "step \(k)")
+            let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+            XCTAssertEqual(journal.steps[k].status, .failed, "step \(k)")
+            XCTAssertTrue(journal.steps[..<k].allSatisfy { $0.status == .done }, "step \(k)")
+            XCTAssertTrue(journal.steps[(k + 1)...].allSatisfy { $0.status == .pending }, "step \(k)")
+
+            let observer = RecordingObserver()
+            let second = try await fakes.runner(plan).run(mode: .resume, observer: observer)
+            XCTAssertEqual(second, .succeeded, "step \(k)")
+            XCTAssertEqual(observer.outcomes.first?.stepID, step.id, "resume starts at the failed step")
+            XCTAssertEqual(fakes.created(), ["apis", "cluster", "sa-123456789", "binding-123456789", "operator"], "step \(k)")
+            // No create was ever attempted against something that existed.
+            let creates = fakes.calls().filter { $0.contains(" create ") }
+            XCTAssertEqual(Set(creates).count, 5, "step \(k)")
+            for call in Set(creates) {
+                let expected = call.hasSuffix(failing.split(separator: " ").last.map(String.init) ?? "") && call.contains(failing) ? 2 : 1
+                XCTAssertEqual(creates.filter { $0 == call }.count, expected, "\(call) at step \(k)")
+            }
+        }
+    }
+
+    func testApplyOfFinishedWorkspaceRunsNoCreate() async throws {
+        let plan = FakeTools.plan()
+        let ran1 = try await fakes.runner(plan).run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(ran1, .succeeded)
+        let callsBefore = fakes.calls().count
+        let observer = RecordingObserver()
+        let ran2 = try await fakes.runner(plan).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran2, .succeeded)
+        let newCalls = fakes.calls().dropFirst(callsBefore)
+        XCTAssertFalse(newCalls.contains { $0.contains(" create ") }, "\(newCalls)")
+        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone)
+        XCTAssertEqual(observer.status(of: "create-sa"), .alreadyDone)
+        XCTAssertEqual(observer.status(of: "check-account"), .done)
+    }
+
+    func testCreateAnsweringAlreadyExistsIsAlreadyDone() async throws {
+        let step = Step(id: "bucket", title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
+        try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
+        try "x".write(to: fakes.state.appendingPathComponent("res/bucket"), atomically: true, encoding: .utf8)
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .succeeded)
+        XCTAssertEqual(observer.status(of: "bucket"), .alreadyDone)
+    }
+
+    func testBucketNameTakenIsAFailureNotAlreadyDone() async throws {
+        let step = Step(id: "bucket", title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
+        let text = "ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available. "
+            + "The bucket namespace is shared by all users of the system. Please select a different name and try again."
+        let observer = RecordingObserver()
+        let runner = fakes.runner(FakeTools.plan([step]), extra: ["FAKE_FAIL": "create bucket", "FAKE_FAIL_TEXT": text])
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        let outcome = try XCTUnwrap(observer.outcomes.last)
+        XCTAssertEqual(outcome.status, .failed)
+        XCTAssertEqual(outcome.exitCode, 1)
+        XCTAssertEqual(outcome.stderrTail.last, text)
+        XCTAssertTrue(outcome.hint?.summary.contains("taken") ?? false, "\(String(describing: outcome.hint))")
+    }
+
+    func testRetryWithBackoffThenSuccess() async throws {
+        let plan = FakeTools.plan([FakeTools.plan().steps[7]])
+        let observer = RecordingObserver()
+        let runner = fakes.runner(plan, extra: [
+            "FAKE_FAIL": "print condition", "FAKE_FAIL_TIMES": "2",
+            "FAKE_FAIL_TEXT": "google.auth.exceptions.DefaultCredentialsError: Failed to retrieve http://metadata.google.internal",
+        ])
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .succeeded)
+        XCTAssertEqual(observer.notes.filter { $0.hasPrefix("attempt") }.count, 2, "\(observer.notes)")
+        XCTAssertTrue(observer.notes.contains { $0.contains("metadata server") }, "\(observer.notes)")
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].attempts, 3)
+    }
+
+    func testTimeoutStopsTheStepWithAHint() async throws {
+        let step = Step(id: "slow", title: "Slow", why: "w", argv: ["gcloud", "sleep", "30"], kind: .verify, timeoutSeconds: 1)
+        let observer = RecordingObserver()
+        let start = Date()
+        let runner = fakes.runner(FakeTools.plan([step])) { $0.timeoutScale = 0.5 }
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        let outcome = try XCTUnwrap(observer.outcomes.last)
+        XCTAssertEqual(outcome.status, .failed)
+        XCTAssertTrue(outcome.hint?.summary.hasPrefix("Timed out after 0.5s") ?? false, "\(String(describing: outcome.hint))")
+        let child = try XCTUnwrap(fakes.pid("child.pid"))
+        XCTAssertFalse(isAlive(child), "the step's whole process group is stopped")
+    }
+
+    func testCancelStopsTheProcessGroupAndMarksInterrupted() async throws {
+        let plan = FakeTools.plan([
+            Step(id: "first", title: "First", why: "w", argv: ["gcloud", "create", "first"], kind: .create),
+            Step(id: "long", title: "Long", why: "w", argv: ["gcloud", "sleep", "60"], kind: .verify),
+            Step(id: "after", title: "After", why: "w", argv: ["gcloud", "create", "after"], kind: .create),
+        ])
+        let runner = fakes.runner(plan)
+        let observer = RecordingObserver()
+        let state = fakes.state
+        let start = Date()
+        async let result = runner.run(mode: .fresh, observer: observer)
+        // Cancel once the step's process and its child both exist.
+        while !FileManager.default.fileExists(atPath: state.appendingPathComponent("child.pid").path) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        runner.cancel()
+        let ended = try await result
+        XCTAssertEqual(ended, .interrupted)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        XCTAssertEqual(observer.status(of: "long"), .interrupted)
+        XCTAssertNil(observer.status(of: "after"))
+        for name in ["leader.pid", "child.pid"] {
+            let pid = try XCTUnwrap(fakes.pid(name))
+            XCTAssertFalse(isAlive(pid), "\(name) \(pid) still running")
+        }
+        let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertEqual(journal.steps.map(\.status), [.done, .interrupted, .pending])
+        XCTAssertEqual(journal.result, .interrupted)
+
+        // The interrupted step runs again on resume; the done one does not.
+        let resumed = fakes.runner(FakeTools.plan([plan.steps[0], plan.steps[2]]))
+        let ran = try await resumed.run(mode: .resume, observer: RecordingObserver())
+        XCTAssertEqual(ran, .succeeded)
+        XCTAssertEqual(fakes.created(), ["first", "after"])
+    }
+
+    func testSkipAFailedStepThenContinue() async throws {
+        let plan = FakeTools.plan()
+        let runner = fakes.runner(plan, extra: ["FAKE_FAIL": "create binding"])
+        let ran1 = try await runner.run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(ran1, .failed)
+        let observer = RecordingObserver()
+        let ran2 = try await runner.run(mode: .resume, skipping: ["bind"], observer: observer)
+        XCTAssertEqual(ran2, .succeeded)
+        XCTAssertEqual(observer.status(of: "bind"), .skipped)
+        // Skipped stays skipped on a later resume.
+        let again = RecordingObserver()
+        let ran3 = try await fakes.runner(plan).run(mode: .resume, observer: again)
+        XCTAssertEqual(ran3, .succeeded)
+        XCTAssertNil(again.status(of: "bind"))
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.step("bind")?.status, .skipped)
+    }
+
+    func testMissingPlaceholderValueFailsClearly() async throws {
+        let step = Step(id: "use", title: "Use", why: "w", argv: ["gcloud", "create", "x-${PROJECT_NUMBER}"], kind: .create)
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        XCTAssertTrue(observer.outcomes.last?.hint?.summary.contains("${PROJECT_NUMBER}") ?? false)
+        XCTAssertTrue(fakes.calls().isEmpty)
+    }
+
+    func testMissingToolGivesAnInstallHint() async throws {
+        let step = Step(id: "x", title: "X", why: "w", argv: ["gcloud-not-installed", "version"], kind: .check)
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        let outcome = try XCTUnwrap(observer.outcomes.last)
+        XCTAssertNil(outcome.exitCode)
+        XCTAssertTrue(outcome.hint?.summary.contains("not found on PATH") ?? false, "\(String(describing: outcome.hint))")
+    }
+
+    func testMillionLineStepHasBoundedMemoryAndAFullLog() async throws {
+        let step = Step(id: "lines", title: "Lines", why: "w", argv: ["gcloud", "lines", "1000000"], kind: .verify)
+        let before = peakRSSKiB()
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .succeeded)
+        XCTAssertEqual(observer.outputLines, 1_000_000)
+        let growthMiB = (peakRSSKiB() - before) / 1024
+        XCTAssertLessThan(growthMiB, 30, "peak RSS grew by \(growthMiB) MiB")
+        let log = fakes.workspace.appendingPathComponent("logs/01-lines.log")
+        let (lines, last) = try countLines(log)
+        XCTAssertEqual(lines, 1_000_000 + 3, "header, command, 1,000,000 lines, exit line")
+        XCTAssertTrue(last.hasPrefix("# exit 0"), last)
+    }
+
+    private func mode(_ url: URL) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int ?? 0) & 0o777
+    }
+}
+
+func peakRSSKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+    return 0
+}
+
+/// Newline count and last line of a file, read in chunks.
+func countLines(_ url: URL) throws -> (Int, String) {
+    let handle = try FileHandle(forReadingFrom: url)
+    defer { try? handle.close() }
+    var count = 0
+    var tail: [UInt8] = []
+    while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+        count += data.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+        tail = Array((tail + data).suffix(200))
+    }
+    let text = String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+    return (count, text)
+}
