@@ -46,10 +46,9 @@ public struct AnswerField: Sendable {
         case .text:
             break
         case .integer:
-            guard let n = Int(text), n >= 0 else {
+            guard let number = Int(text), number >= 0 else {
                 throw FieldError(path: path, value: text, rule: "must be a whole number, 0 or more")
             }
-            _ = n
         case .boolean:
             guard text == "true" || text == "false" else {
                 throw FieldError(path: path, value: text, rule: "must be true or false")
