@@ -65,10 +65,7 @@ public struct Journal: Codable, Equatable, Sendable {
 
     /// Writes the journal to `workspace/state.json` atomically (0600).
     public func save(workspace: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try Workspace.writeAtomically(Array(data) + [0x0a], to: Workspace(url: workspace).journalURL, mode: 0o600)
+        try Workspace.writeAtomically(Array(jsonText().utf8), to: Workspace(url: workspace).journalURL, mode: 0o600)
     }
 }
 

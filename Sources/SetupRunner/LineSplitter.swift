@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a byte stream into lines (LF, with a trailing CR dropped), cutting lines longer than `maxLineBytes`.
 ///
 /// Holds at most one partial line, so memory stays bounded whatever the output size.
@@ -15,9 +21,13 @@ struct LineSplitter {
         var start = 0
         let count = bytes.count
         while start < count {
-            var end = start
-            // A plain loop over the raw buffer; this is the hot path of a 1,000,000-line step.
-            while end < count && bytes[end] != 0x0a { end += 1 }
+            // memchr: this is the hot path of a 1,000,000-line step.
+            let end: Int
+            if let base = bytes.baseAddress, let hit = memchr(base + start, 0x0a, count - start) {
+                end = base.distance(to: UnsafeRawPointer(hit))
+            } else {
+                end = count
+            }
             let room = maxLineBytes - pending.count
             if end - start > room {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + room)]))
@@ -53,7 +63,7 @@ struct LineSplitter {
     private static func decode(_ raw: UnsafeRawBufferPointer) -> String {
         var bytes = raw
         if let last = bytes.last, last == 0x0d { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-        // Invalid UTF-8 is repaired rather than dropped: a log line is still worth showing.
-        return String(decoding: bytes, as: UTF8.self)
+        // Typed view: String's fast validating path; invalid UTF-8 is repaired rather than dropped.
+        return String(decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count), as: UTF8.self)
     }
 }

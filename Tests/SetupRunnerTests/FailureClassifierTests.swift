@@ -1,0 +1,96 @@
+import XCTest
+@testable import SetupRunner
+
+/// One test per recognised failure, with stderr as the tools print it.
+final class FailureClassifierTests: XCTestCase {
+    private func hint(_ stderr: String) -> Hint? { FailureClassifier.hint(stderr: stderr.components(separatedBy: "\n")) }
+
+    func testNotLoggedIn() {
+        let h = hint("ERROR: (gcloud.container.clusters.create) You do not currently have an active account selected.\nPlease run:\n\n  $ gcloud auth login")
+        XCTAssertEqual(h?.summary, "gcloud is not logged in (or its credentials expired).")
+        XCTAssertTrue(h?.fix.contains("gcloud auth login") ?? false)
+    }
+
+    func testPermissionDeniedNamesPermissionRoleAndPrincipal() {
+        let h = hint("ERROR: (gcloud.iam.service-accounts.create) [alice@example.com] does not have permission to access "
+            + "projects instance [p]: Permission 'iam.serviceAccounts.create' denied on resource (or it may not exist).")
+        XCTAssertEqual(h?.summary, "Permission denied: missing iam.serviceAccounts.create for alice@example.com.")
+        XCTAssertEqual(h?.fix, "Ask a project owner to grant roles/iam.serviceAccountAdmin to alice@example.com, then resume.")
+    }
+
+    func testPermissionDeniedWithoutDetails() {
+        let h = hint("Error from server (Forbidden): pods is forbidden")
+        XCTAssertEqual(h?.summary, "Permission denied.")
+    }
+
+    func testAPINotEnabled() {
+        let h = hint("ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Kubernetes Engine API has not "
+            + "been used in project 123 before or it is disabled. Enable it by visiting "
+            + "https://console.developers.google.com/apis/api/container.googleapis.com/overview?project=123\nreason: SERVICE_DISABLED")
+        XCTAssertEqual(h?.summary, "container.googleapis.com is not enabled in the project.")
+        XCTAssertTrue(h?.fix.contains("gcloud services enable container.googleapis.com") ?? false)
+    }
+
+    func testQuota() {
+        let h = hint("ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Insufficient regional quota "
+            + "to satisfy request: resource \"CPUS\": request requires '8.0' and is short '4.0'. QUOTA_EXCEEDED 'CPUS'")
+        XCTAssertTrue(h?.summary.hasPrefix("Not enough quota") ?? false, "\(String(describing: h))")
+    }
+
+    func testBucketNameTaken() {
+        let text = "ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available. "
+            + "The bucket namespace is shared by all users of the system. Please select a different name and try again."
+        XCTAssertTrue(hint(text)?.summary.contains("taken by someone else") ?? false)
+        XCTAssertFalse(FailureClassifier.isAlreadyExists(stderr: [text]))
+    }
+
+    func testAlreadyExistsAnswers() {
+        for text in [
+            "ERROR: (gcloud.iam.service-accounts.create) Resource in projects [p] is the subject of a conflict: "
+                + "Service account ray-sa already exists within project projects/p.",
+            "Error from server (AlreadyExists): namespaces \"ray\" already exists",
+            "ERROR: (gcloud.container.clusters.create) ResponseError: code=409, message=Already exists: projects/p/zones/z/clusters/c.",
+            "status: ALREADY_EXISTS",
+            "HTTPError 409: Your previous request to create the named bucket succeeded and you already own it.",
+        ] {
+            XCTAssertTrue(FailureClassifier.isAlreadyExists(stderr: [text]), text)
+        }
+        XCTAssertFalse(FailureClassifier.isAlreadyExists(stderr: ["error at line 4090"]))
+    }
+
+    func testAuthPluginMissing() {
+        let h = hint("CRITICAL: ACTION REQUIRED: gke-gcloud-auth-plugin, which is needed for continued use of kubectl, was not found or is not executable.")
+        XCTAssertTrue(h?.fix.contains("gcloud components install gke-gcloud-auth-plugin") ?? false)
+    }
+
+    func testRayClusterKindUnknown() {
+        let h = hint("error: resource mapping not found for name: \"raycluster\" namespace: \"ray\" from \"raycluster.yaml\": "
+            + "no matches for kind \"RayCluster\" in version \"ray.io/v1\"\nensure CRDs are installed first")
+        XCTAssertTrue(h?.summary.contains("KubeRay operator") ?? false)
+    }
+
+    func testMetadataServerNotReady() {
+        let h = hint("google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.")
+        XCTAssertTrue(h?.summary.contains("metadata server") ?? false)
+    }
+
+    func testHeadPodNotReady() {
+        let h = hint("error: timed out waiting for the condition on pods/raycluster-head-abcde")
+        XCTAssertEqual(h?.summary, "The Ray head pod did not become ready in time.")
+    }
+
+    func testGetAccessTokenDenied() {
+        let h = hint("google.api_core.exceptions.Forbidden: 403 GET https://storage.googleapis.com/...: "
+            + "Caller does not have permission 'iam.serviceAccounts.getAccessToken' on the service account PERMISSION_DENIED")
+        XCTAssertTrue(h?.fix.contains("roles/iam.workloadIdentityUser") ?? false, "\(String(describing: h))")
+    }
+
+    func testKubectlWithoutCredentials() {
+        let h = hint("The connection to the server localhost:8080 was refused - did you specify the right host or port?")
+        XCTAssertTrue(h?.fix.contains("get-credentials") ?? false)
+    }
+
+    func testUnknownFailureHasNoHint() {
+        XCTAssertNil(hint("something unexpected happened"))
+    }
+}

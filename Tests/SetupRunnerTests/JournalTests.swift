@@ -1,0 +1,129 @@
+import Foundation
+import SetupPlan
+import XCTest
+@testable import SetupRunner
+
+/// The journal on disk: refusing what it must not reuse, never overwriting it silently.
+final class JournalTests: XCTestCase {
+    private var fakes: FakeTools!
+
+    override func setUpWithError() throws { fakes = try FakeTools() }
+    override func tearDown() { fakes.remove() }
+
+    private func writeJournal(_ text: String) throws -> URL {
+        try Workspace(url: fakes.workspace).create()
+        let url = fakes.workspace.appendingPathComponent("state.json")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testCorruptJournalIsReportedAndNotOverwritten() async throws {
+        let url = try writeJournal("{\"formatVersion\": 1, \"steps\": [")
+        do {
+            _ = try await fakes.runner(FakeTools.plan()).run(mode: .fresh, observer: RecordingObserver())
+            XCTFail("a corrupt journal must stop the run")
+        } catch let error as JournalError {
+            guard case .corrupt(let path, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, url.path)
+            XCTAssertTrue(error.description.contains("left untouched"))
+        }
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "{\"formatVersion\": 1, \"steps\": [")
+        XCTAssertTrue(fakes.calls().isEmpty, "nothing ran")
+    }
+
+    func testForeignJSONAndOtherVersionsAreRefused() throws {
+        _ = try writeJournal("{\"name\": \"something else\"}")
+        XCTAssertThrowsError(try Journal.load(workspace: fakes.workspace)) { error in
+            guard case .corrupt? = error as? JournalError else { return XCTFail("\(error)") }
+        }
+        _ = try writeJournal("{\"formatVersion\": 7}")
+        XCTAssertThrowsError(try Journal.load(workspace: fakes.workspace)) { error in
+            XCTAssertEqual(error as? JournalError, .unsupportedVersion(
+                path: fakes.workspace.appendingPathComponent("state.json").path, found: 7, expected: 1))
+        }
+    }
+
+    func testChangedAnswersAreRefusedWithTheDiffUnlessReplan() async throws {
+        let plan = FakeTools.plan()
+        let old = "project: p\nzone: us-west1-b\nbucket: b1\n"
+        let new = "project: p\nzone: us-west1-b\nbucket: b2\n"
+        let first = try await fakes.runner(plan, answers: old).run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(first, .succeeded)
+        let before = try String(contentsOf: fakes.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        for mode in [RunMode.resume, .fresh] {
+            do {
+                _ = try await fakes.runner(plan, answers: new).run(mode: mode, observer: RecordingObserver())
+                XCTFail("changed answers must be refused in \(mode)")
+            } catch let error as JournalError {
+                guard case .answersChanged(_, let diff) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(diff, "  - bucket: b1\n  + bucket: b2")
+                XCTAssertTrue(error.description.contains("--replan"))
+            }
+        }
+        XCTAssertEqual(try String(contentsOf: fakes.workspace.appendingPathComponent("state.json"), encoding: .utf8), before)
+
+        let observer = RecordingObserver()
+        let replanned = try await fakes.runner(plan, answers: new).run(mode: .replan, observer: observer)
+        XCTAssertEqual(replanned, .succeeded)
+        // Complete steps are kept; the step that captures a value runs again, the rest are re-probed or re-run.
+        XCTAssertNil(observer.status(of: "create-cluster"))
+        XCTAssertEqual(observer.status(of: "project-number"), .done)
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.fingerprint, Fingerprint.make(normalizedAnswers: new))
+    }
+
+    func testResumeWithoutJournal() async throws {
+        do {
+            _ = try await fakes.runner(FakeTools.plan()).run(mode: .resume, observer: RecordingObserver())
+            XCTFail("resume needs a journal")
+        } catch let error as JournalError {
+            guard case .noJournal = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testAtomicWriteModes() throws {
+        let workspace = Workspace(url: fakes.workspace)
+        try workspace.create()
+        try workspace.writeFile("setup.sh", contents: "#!/bin/sh\n", mode: 0o700)
+        try workspace.writeFile("answers.yaml", contents: "a: 1\n")
+        try workspace.writeFile("answers.yaml", contents: "a: 2\n")
+        let attributes = { (name: String) in
+            try FileManager.default.attributesOfItem(atPath: self.fakes.workspace.appendingPathComponent(name).path)
+        }
+        XCTAssertEqual((try attributes("setup.sh")[.posixPermissions] as? Int).map { $0 & 0o777 }, 0o700)
+        XCTAssertEqual((try attributes("answers.yaml")[.posixPermissions] as? Int).map { $0 & 0o777 }, 0o600)
+        XCTAssertEqual(try String(contentsOf: fakes.workspace.appendingPathComponent("answers.yaml"), encoding: .utf8), "a: 2\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: fakes.workspace.path).sorted(),
+                       ["answers.yaml", "logs", "setup.sh"])
+    }
+
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
+                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    func testJournalJSONRoundTrips() throws {
+        let plan = FakeTools.plan()
+        var journal = Journal(fingerprint: "f", normalizedAnswers: "project: \"p\"\n\tzone: é\u{1}", steps: plan.steps)
+        journal.captures = ["PROJECT_NUMBER": "123", "B": "x\\y"]
+        journal.result = .failed
+        journal.steps[1].status = .failed
+        journal.steps[1].exitCode = -3
+        journal.steps[1].seconds = 1.25
+        journal.steps[1].attempts = 2
+        journal.steps[1].startedAt = "2026-01-01T00:00:00.000Z"
+        journal.steps[1].finishedAt = "2026-01-01T00:00:01.250Z"
+        journal.steps[1].hint = Hint(summary: "a \"quoted\" summary", fix: "line1\nline2")
+        let decoded = try JSONDecoder().decode(Journal.self, from: Data(journal.jsonText().utf8))
+        XCTAssertEqual(decoded, journal)
+    }
+
+    func testAnswersDiff() {
+        XCTAssertEqual(AnswersDiff.lines(old: "a: 1\nb: 2\nc: 3\n", new: "a: 1\nb: 5\nc: 3\nd: 4\n"),
+                       ["- b: 2", "+ b: 5", "+ d: 4"])
+        XCTAssertEqual(AnswersDiff.lines(old: "x", new: "x"), [])
+    }
+}
