@@ -19,8 +19,8 @@ enum RunSession {
                                  normalizedAnswers: normalized, options: options)
         let printer = LinePrinter(plan: plan, workspace: workspace,
                                   resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose)
-        let signals = SignalRelay { runner.cancel() }
-        defer { signals.stop() }
+        let signals = InterruptSignals { _ in runner.cancel() }
+        defer { signals.remove() }
         let verified = Mutex<String?>(nil)
         let verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
         let capture = ClosureObserver { event in
