@@ -21,6 +21,7 @@ extension Journal {
     private func stepJSON(_ step: JournalStep) -> String {
         var fields: [String] = []
         if let attempts = step.attempts { fields.append("\"attempts\" : \(attempts)") }
+        if let command = step.command { fields.append("\"command\" : \(json(command))") }
         if let exitCode = step.exitCode { fields.append("\"exitCode\" : \(exitCode)") }
         if let finishedAt = step.finishedAt { fields.append("\"finishedAt\" : \(json(finishedAt))") }
         if let hint = step.hint {

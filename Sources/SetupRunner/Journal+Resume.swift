@@ -28,15 +28,18 @@ extension Journal {
             fresh.captures = existing.captures
             for index in fresh.steps.indices {
                 guard let old = existing.step(fresh.steps[index].id) else { continue }
+                let command = fresh.steps[index].command
                 fresh.steps[index] = old
                 fresh.steps[index].title = plan.steps[index].title
                 fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+                fresh.steps[index].command = command
             }
         case .replan:
             // Captured values may belong to the old answers (another project's number): read them again.
             for index in fresh.steps.indices {
                 let step = plan.steps[index]
-                guard let old = existing.step(step.id), old.status.isComplete, step.captures.isEmpty else { continue }
+                guard let old = existing.step(step.id), old.status.isComplete, step.captures.isEmpty,
+                      old.command == fresh.steps[index].command else { continue }
                 fresh.steps[index] = old
                 fresh.steps[index].title = step.title
                 fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)

@@ -28,7 +28,7 @@ public struct Journal: Codable, Equatable, Sendable {
         updatedAt = createdAt
         self.steps = steps.enumerated().map { index, step in
             JournalStep(id: step.id, title: step.title, status: .pending,
-                        logPath: Workspace.logPath(index: index, stepID: step.id))
+                        logPath: Workspace.logPath(index: index, stepID: step.id), command: JournalStep.commandFingerprint(step))
         }
         captures = [:]
         result = nil
@@ -83,9 +83,13 @@ public struct JournalStep: Codable, Equatable, Sendable {
     public var hint: Hint?
     /// How many times the command ran in the last attempt of this step (retries included).
     public var attempts: Int?
+    /// SHA-256 of the step's command and probe when the journal was made: `--replan` keeps a finished
+    /// step only while its command is unchanged (a new bucket name must not count as granted).
+    public var command: String?
 
     public init(id: String, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
-                seconds: Double? = nil, exitCode: Int32? = nil, logPath: String, hint: Hint? = nil, attempts: Int? = nil) {
+                seconds: Double? = nil, exitCode: Int32? = nil, logPath: String, hint: Hint? = nil, attempts: Int? = nil,
+                command: String? = nil) {
         self.id = id
         self.title = title
         self.status = status
@@ -96,6 +100,12 @@ public struct JournalStep: Codable, Equatable, Sendable {
         self.logPath = logPath
         self.hint = hint
         self.attempts = attempts
+        self.command = command
+    }
+
+    /// The `command` fingerprint of `step`.
+    public static func commandFingerprint(_ step: Step) -> String {
+        SHA256.hex((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? [])).joined(separator: "\u{0}"))
     }
 }
 

@@ -71,6 +71,22 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.fingerprint, Fingerprint.make(normalizedAnswers: new))
     }
 
+    func testReplanRerunsAFinishedStepWhoseCommandChanged() async throws {
+        let plan = FakeTools.plan()
+        let first = try await fakes.runner(plan, answers: "bucket: b1\n").run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(first, .succeeded)
+        // The new answers change one command (a new bucket, say): that step must not count as done.
+        var changed = plan
+        let index = try XCTUnwrap(changed.steps.firstIndex { $0.id == "install-operator" })
+        changed.steps[index].argv = ["helm", "create", "operator-2"]
+        changed.steps[index].probe = Probe(argv: ["helm", "describe", "operator-2"])
+        let observer = RecordingObserver()
+        let replanned = try await fakes.runner(changed, answers: "bucket: b2\n").run(mode: .replan, observer: observer)
+        XCTAssertEqual(replanned, .succeeded)
+        XCTAssertEqual(observer.status(of: "install-operator"), .done, "the changed step ran again")
+        XCTAssertNil(observer.status(of: "create-cluster"), "an unchanged finished step is kept")
+    }
+
     func testResumeWithoutJournal() async throws {
         do {
             _ = try await fakes.runner(FakeTools.plan()).run(mode: .resume, observer: RecordingObserver())
