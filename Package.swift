@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
         .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Cells"]),
-        .target(name: "WizardView", dependencies: ["WizardModel", "Cells"]),
+        .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .executableTarget(name: "kuberay-gcs-wizard", dependencies: [
             "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Terminal", "WizardResources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
-        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
     ],

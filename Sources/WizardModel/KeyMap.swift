@@ -1,0 +1,181 @@
+import Cells
+
+/// What a key means on a screen; `update` acts on commands, not on raw keys.
+public enum Command: Equatable, Hashable, Sendable {
+    case help, interrupt, quit
+    case nextField, previousField, submit, back
+    case pickNext, pickPrevious
+    case scrollUp, scrollDown, pageUp, pageDown, scrollTop, scrollBottom
+    case nextTab, previousTab, showTab(PreviewTab)
+    case nextAction, previousAction, activate
+    /// A screen's button by its hotkey.
+    case action(ScreenAction)
+    case selectPrevious, selectNext, viewLog
+    case confirm, dismiss
+}
+
+/// The buttons of the review, stopped and resume screens.
+public enum ScreenAction: String, Equatable, Hashable, Sendable {
+    case run = "Run"
+    case save = "Save files and quit"
+    case edit = "Back to edit"
+    case retry = "Retry"
+    case skip = "Skip"
+    case resume = "Resume"
+    case editAnswers = "Edit answers"
+    case startOver = "Start over"
+    case quit = "Quit"
+}
+
+/// Which set of keys applies: the screen, or the kind of field focused on a page, or an overlay.
+public enum KeyContext: Equatable, Hashable, Sendable {
+    case welcome, textField, choiceField, review, run, stopped, resume, done
+    case help, confirmQuit, log
+}
+
+/// One key binding: the keys, how the footer and help name them, and the command.
+public struct KeyBinding: Equatable, Sendable {
+    public var keys: [Key]
+    /// The keys as shown, e.g. `Tab` or `←/→`.
+    public var label: String
+    public var description: String
+    public var command: Command
+    /// Shown in the footer (the rest only in the `?` overlay).
+    public var inFooter: Bool
+
+    init(_ keys: [Key], _ label: String, _ description: String, _ command: Command, footer: Bool = true) {
+        self.keys = keys
+        self.label = label
+        self.description = description
+        self.command = command
+        self.inFooter = footer
+    }
+}
+
+/// The keymap: every key of every screen, in one place.
+public enum KeyMap {
+    /// The command `key` stands for in `context`, or nil (on a text field: an editing key).
+    public static func command(for key: Key, in context: KeyContext) -> Command? {
+        for binding in bindings(context) where binding.keys.contains(key) {
+            return binding.command
+        }
+        return nil
+    }
+
+    /// The bindings of `context`, in the order help and the footer list them.
+    public static func bindings(_ context: KeyContext) -> [KeyBinding] {
+        switch context {
+        case .welcome:
+            return [
+                KeyBinding([.enter], "Enter", "start", .submit),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.char("q")], "q", "quit", .quit),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .textField, .choiceField:
+            var list = [
+                KeyBinding([.tab, .down], "Tab/↓", "next", .nextField),
+                KeyBinding([.backTab, .up], "S-Tab/↑", "previous", .previousField),
+            ]
+            if context == .choiceField {
+                list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext))
+                list.append(KeyBinding([.left], "←", "previous option", .pickPrevious, footer: false))
+            }
+            list += [
+                KeyBinding([.enter], "Enter", "continue", .submit),
+                KeyBinding([.escape], "Esc", "back", .back),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+            return list
+        case .review:
+            return [
+                KeyBinding([.char("r")], "r", "run", .action(.run)),
+                KeyBinding([.char("s")], "s", "save and quit", .action(.save)),
+                KeyBinding([.char("e"), .escape], "Esc", "edit", .action(.edit)),
+                KeyBinding([.right], "←/→", "tab", .nextTab),
+                KeyBinding([.left], "←", "previous tab", .previousTab, footer: false),
+                KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
+                KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
+                KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
+                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown),
+                KeyBinding([.up, .char("k")], "↑", "scroll up", .scrollUp, footer: false),
+                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
+                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+                KeyBinding([.home, .char("g")], "Home", "top", .scrollTop, footer: false),
+                KeyBinding([.end, .char("G")], "End", "bottom", .scrollBottom, footer: false),
+                KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
+                KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
+                KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .run:
+            return [
+                KeyBinding([.up, .char("k")], "↑/↓", "select step", .selectPrevious),
+                KeyBinding([.down, .char("j")], "↓", "next step", .selectNext, footer: false),
+                KeyBinding([.char("l")], "l", "view log", .viewLog),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "stop", .interrupt),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+            ]
+        case .stopped, .resume:
+            var list = [
+                KeyBinding([.tab, .right], "Tab/→", "next button", .nextAction),
+                KeyBinding([.backTab, .left], "S-Tab/←", "previous button", .previousAction, footer: false),
+                KeyBinding([.enter], "Enter", "press", .activate),
+            ]
+            if context == .stopped {
+                list += [
+                    KeyBinding([.char("r")], "r", "retry", .action(.retry), footer: false),
+                    KeyBinding([.char("s")], "s", "skip", .action(.skip), footer: false),
+                    KeyBinding([.char("e")], "e", "edit answers", .action(.editAnswers), footer: false),
+                    KeyBinding([.char("l")], "l", "view log", .viewLog),
+                ]
+            } else {
+                list += [
+                    KeyBinding([.char("r")], "r", "resume", .action(.resume), footer: false),
+                    KeyBinding([.char("o")], "o", "start over", .action(.startOver), footer: false),
+                ]
+            }
+            list += [
+                KeyBinding([.char("q")], "q", "quit", .action(.quit)),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+            return list
+        case .done:
+            return [
+                KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
+                KeyBinding([.char("l")], "l", "view verify log", .viewLog),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .help:
+            return [KeyBinding([.escape, .enter, .char("?"), .char("q")], "Esc", "close", .dismiss)]
+        case .confirmQuit:
+            return [
+                KeyBinding([.char("y"), .char("Y"), .ctrl("c")], "y", "quit", .confirm),
+                KeyBinding([.char("n"), .char("N"), .escape, .enter], "n/Esc", "stay", .dismiss),
+            ]
+        case .log:
+            return [
+                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown),
+                KeyBinding([.up, .char("k")], "↑", "scroll up", .scrollUp, footer: false),
+                KeyBinding([.pageDown, .char(" ")], "PgUp/PgDn", "page", .pageDown),
+                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+                KeyBinding([.home, .char("g")], "Home/End", "top/bottom", .scrollTop),
+                KeyBinding([.end, .char("G")], "End", "bottom", .scrollBottom, footer: false),
+                KeyBinding([.escape, .char("q"), .char("l")], "Esc", "close", .dismiss),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "close", .dismiss, footer: false),
+            ]
+        }
+    }
+
+    /// Keys a text field handles itself, for the `?` overlay.
+    public static let lineEditing: [(label: String, description: String)] = [
+        ("←/→ Home/End", "move the cursor (also Ctrl-A, Ctrl-E)"),
+        ("Backspace/Del", "delete a character"),
+        ("Ctrl-U / Ctrl-K", "delete to the start / to the end"),
+        ("paste", "inserts the text (line breaks become spaces)"),
+    ]
+}

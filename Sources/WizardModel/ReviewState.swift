@@ -1,0 +1,65 @@
+import SetupPlan
+
+/// The review screen: the plan built once on entry and its three preview tabs.
+public struct ReviewState: Equatable, Sendable {
+    /// Exactly what `apply` would run for these answers.
+    public var plan: Plan
+    /// A few lines summing up the answers.
+    public var summary: [String]
+    public var tab: PreviewTab
+    /// One scroll view per tab, each keeping its own position.
+    public var panes: [PreviewTab: ScrollView]
+
+    /// The review of `plan`, with panes wrapped at `width`.
+    public init(plan: Plan, width: Int) {
+        self.plan = plan
+        self.summary = ReviewSummary.lines(plan)
+        self.tab = .commands
+        var panes: [PreviewTab: ScrollView] = [:]
+        for tab in PreviewTab.allCases {
+            panes[tab] = ScrollView(tab.text(of: plan).split(separator: "\n", omittingEmptySubsequences: false).map(String.init), width: width)
+        }
+        self.panes = panes
+    }
+
+    /// The pane of the selected tab.
+    public var pane: ScrollView {
+        get { panes[tab] ?? ScrollView([], width: 1) }
+        set { panes[tab] = newValue }
+    }
+}
+
+/// The preview tabs.
+public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
+    case commands, manifest, script
+
+    /// The tab's label.
+    public var title: String {
+        switch self {
+        case .commands: return "Commands"
+        case .manifest: return "raycluster.yaml"
+        case .script: return "setup.sh"
+        }
+    }
+
+    /// The tab's text for `plan`: the steps as `plan` prints them, the manifest file, the script file.
+    func text(of plan: Plan) -> String {
+        switch self {
+        case .commands:
+            // PlanText ends with the manifest, which has its own tab.
+            let text = PlanText.render(plan)
+            let cut = text.range(of: "--- raycluster.yaml ---").map { String(text[..<$0.lowerBound]) } ?? text
+            return cut.trimmingTrailingNewlines()
+        case .manifest: return plan.manifest.trimmingTrailingNewlines()
+        case .script: return SetupScript.render(plan).trimmingTrailingNewlines()
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = self
+        while s.last == "\n" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SetupPlan
+import SetupRunner
+
+/// The current or last run: every step's state, the live output tail and how the run ended.
+public struct RunProgress: Equatable, Sendable {
+    /// The plan being run.
+    public var plan: Plan
+    public var mode: RunMode
+    /// Steps skipped on purpose in this run.
+    public var skipping: Set<String>
+    public var rows: [StepRow]
+    /// The step running now (or the last one that ran).
+    public var current: Int?
+    /// The step `l` opens; follows the running step until the person moves it.
+    public var selected: Int
+    public var followsCurrent: Bool
+    /// The running step's last output lines.
+    public var tail: OutputTail
+    public var startedAt: Date
+    /// The total time, once finished.
+    public var seconds: Double?
+    public var result: RunResult?
+    /// How each step ended in this run, by index.
+    public var outcomes: [Int: StepOutcome]
+    /// Ctrl-C was pressed; waiting for the engine to stop the step.
+    public var stopping: Bool
+    /// The engine refused to run (e.g. the journal belongs to other answers).
+    public var startError: String?
+
+    /// A run of `plan` about to start; `previous` rows keep what an earlier run of the same plan found.
+    public init(plan: Plan, mode: RunMode, skipping: Set<String> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {
+        self.plan = plan
+        self.mode = mode
+        self.skipping = skipping
+        self.rows = plan.steps.map { step in
+            let status = previous.first { $0.id == step.id }?.status ?? .pending
+            return StepRow(id: step.id, title: step.title, status: status == .running ? .interrupted : status)
+        }
+        self.current = nil
+        self.selected = 0
+        self.followsCurrent = true
+        self.tail = OutputTail(capacity: tailCapacity)
+        self.startedAt = startedAt
+        self.seconds = nil
+        self.result = nil
+        self.outcomes = [:]
+        self.stopping = false
+        self.startError = nil
+    }
+
+    /// Still running: no result and no start error.
+    public var isActive: Bool { result == nil && startError == nil }
+
+    /// Steps done or already done.
+    public var completedCount: Int { rows.filter { $0.status.isComplete }.count }
+
+    /// The failed or interrupted step's outcome, if the run stopped on one.
+    public var stoppedOutcome: StepOutcome? {
+        outcomes.values.filter { $0.status == .failed || $0.status == .interrupted }.max { $0.index < $1.index }
+    }
+
+    /// The text the verify step read back from the bucket.
+    public var verifyResult: String? {
+        plan.steps.indices.reversed().lazy
+            .filter { self.plan.steps[$0].kind == .verify }
+            .compactMap { self.outcomes[$0]?.result }
+            .first { !$0.isEmpty }
+    }
+
+    /// The log file of the step at `index`, relative to the workspace.
+    public func logPath(_ index: Int) -> String {
+        outcomes[index]?.logPath ?? Workspace.logPath(index: index, stepID: rows[index].id)
+    }
+}

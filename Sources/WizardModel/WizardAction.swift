@@ -1,0 +1,29 @@
+import Cells
+import Foundation
+import SetupRunner
+
+/// Everything that can happen to the wizard: keys, terminal changes, clock ticks and results of effects.
+public enum WizardAction: Equatable, Sendable {
+    /// The runtime is up: send once before the first frame (starts the environment detection).
+    case start
+    case key(Key)
+    case resize(Size)
+    /// The clock moved on (spinner, elapsed times); the runtime sends it a few times a second.
+    case tick(Date)
+    /// What the `.detectEnvironment` effect found.
+    case environmentDetected(Detection)
+    /// An event from the run engine.
+    case runEvent(RunEvent)
+    /// The engine refused to run or broke off (journal for other answers, workspace not writable).
+    case runFailedToStart(String)
+    /// The result of `.loadLog`: the log's lines, or why it could not be read.
+    case logLoaded(stepID: String, result: LogLoadResult)
+    /// The result of `.writeFiles`: nil when written, else the error.
+    case filesWritten(error: String?)
+}
+
+/// A log file's lines, or why it could not be read.
+public enum LogLoadResult: Equatable, Sendable {
+    case lines([String])
+    case failed(String)
+}

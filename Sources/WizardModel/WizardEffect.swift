@@ -1,0 +1,18 @@
+import SetupPlan
+import SetupRunner
+
+/// Work the runtime does for the model; results come back as actions.
+public enum WizardEffect: Equatable, Sendable {
+    /// Look for gcloud, kubectl, gke-gcloud-auth-plugin, helm, the account and gcloud's defaults; answer with `.environmentDetected`.
+    case detectEnvironment
+    /// Write answers.yaml, raycluster.yaml and setup.sh to the workspace; answer with `.filesWritten`.
+    case writeFiles(Plan)
+    /// Write the workspace files, then run `plan` in `mode`, skipping `skipping`; events come back as `.runEvent`.
+    case startRun(Plan, mode: RunMode, skipping: Set<String>)
+    /// Stop the running step the way `apply` does on Ctrl-C (SIGTERM, then SIGKILL); the run ends `interrupted`.
+    case cancelRun
+    /// Read the log at `path` (relative to the workspace); answer with `.logLoaded`.
+    case loadLog(stepID: String, path: String)
+    /// Restore the terminal, print `WizardState.exitMessage` if any, and exit with `code`.
+    case quit(Int32)
+}

@@ -1,0 +1,80 @@
+import SetupPlan
+
+/// One page of questions: a topic and the answer fields it asks, in order.
+public struct WizardPage: Equatable, Sendable {
+    public var title: String
+    /// Short name for the progress indicator.
+    public var shortTitle: String
+    /// Key paths into `AnswerFields`.
+    public var paths: [String]
+
+    /// The pages in the order they are asked.
+    public static let all: [WizardPage] = [
+        WizardPage(title: "Project and location", shortTitle: "Project", paths: ["project", "zone"]),
+        WizardPage(title: "Cluster", shortTitle: "Cluster", paths: [
+            "cluster.mode", "cluster.name", "cluster.machineType", "cluster.numNodes", "cluster.minNodes", "cluster.maxNodes",
+        ]),
+        WizardPage(title: "KubeRay operator", shortTitle: "Operator", paths: ["operator"]),
+        WizardPage(title: "Identity", shortTitle: "Identity", paths: [
+            "identity.mode", "identity.namespace", "identity.kubernetesServiceAccount", "identity.iamServiceAccount",
+        ]),
+        WizardPage(title: "Bucket", shortTitle: "Bucket", paths: ["bucket.create", "bucket.name", "bucket.location", "bucket.role"]),
+        WizardPage(title: "Ray cluster", shortTitle: "Ray", paths: [
+            "ray.clusterName", "ray.version", "ray.image", "ray.headCPU", "ray.headMemory",
+        ]),
+    ]
+
+    /// The fields of this page that matter for `answers`, in order.
+    public func fields(for answers: Answers) -> [AnswerField] {
+        paths.compactMap(AnswerFields.field).filter { $0.isApplicable(in: answers) }
+    }
+}
+
+/// Labels a person reads beside each field (the key path stays in error messages, as in the answers file).
+public enum FieldLabels {
+    /// The label of the field at `path`.
+    public static func label(_ path: String) -> String {
+        labels[path] ?? path
+    }
+
+    /// What an empty optional field means, e.g. `my-iam-sa` for the IAM service account.
+    public static func placeholder(_ path: String, in answers: Answers) -> String? {
+        switch path {
+        case "identity.iamServiceAccount": return "my-iam-sa"
+        case "bucket.location": return answers.region
+        case "ray.image": return "rayproject/ray:\(answers.ray.version)"
+        default: return nil
+        }
+    }
+
+    /// How a choice or yes/no value reads in a radio list.
+    public static func optionLabel(_ path: String, _ value: String) -> String {
+        if path == "bucket.create" { return value == "true" ? "create a new bucket" : "use an existing bucket" }
+        return value
+    }
+
+    private static let labels: [String: String] = [
+        "project": "Project ID",
+        "zone": "Zone",
+        "cluster.mode": "Cluster",
+        "cluster.name": "Cluster name",
+        "cluster.machineType": "Machine type",
+        "cluster.numNodes": "Nodes at start",
+        "cluster.minNodes": "Minimum nodes",
+        "cluster.maxNodes": "Maximum nodes",
+        "operator": "Operator",
+        "identity.mode": "Identity",
+        "identity.namespace": "Namespace",
+        "identity.kubernetesServiceAccount": "Kubernetes SA",
+        "identity.iamServiceAccount": "IAM service account",
+        "bucket.create": "Bucket",
+        "bucket.name": "Bucket name",
+        "bucket.location": "Location",
+        "bucket.role": "Role",
+        "ray.clusterName": "RayCluster name",
+        "ray.version": "Ray version",
+        "ray.image": "Image",
+        "ray.headCPU": "Head CPU",
+        "ray.headMemory": "Head memory",
+    ]
+}

@@ -1,0 +1,108 @@
+import SetupPlan
+import SetupRunner
+
+extension WizardState {
+    /// The buttons of the review screen.
+    public static let reviewActions: [ScreenAction] = [.run, .save, .edit]
+
+    /// Builds the plan once and opens the review; answers that do not validate send the person to the
+    /// first page with a problem instead.
+    mutating func enterReview() {
+        syncOptionalFields()
+        let problems = Validator.validate(answers)
+        if let first = problems.first {
+            let page = WizardPage.all.firstIndex { $0.paths.contains(first.path) } ?? 0
+            enterPage(page)
+            for problem in problems where errors[problem.path] == nil {
+                errors[problem.path] = problem.description
+            }
+            focus = visibleFields.firstIndex { $0.path == first.path } ?? 0
+            return
+        }
+        let plan = PlanBuilder.build(answers, checkScript: checkScript)
+        if review?.plan != plan {
+            review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        }
+        screen = .review
+        actionFocus = 0
+        message = nil
+    }
+
+    mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
+        guard var review else { return [] }
+        let rows = Layout.reviewPane(size).rows
+        switch command {
+        case .nextTab?: review.tab = PreviewTab(rawValue: (review.tab.rawValue + 1) % PreviewTab.allCases.count) ?? .commands
+        case .previousTab?:
+            let count = PreviewTab.allCases.count
+            review.tab = PreviewTab(rawValue: (review.tab.rawValue + count - 1) % count) ?? .commands
+        case .showTab(let tab)?: review.tab = tab
+        case .scrollDown?: review.pane.scroll(by: 1, rows: rows)
+        case .scrollUp?: review.pane.scroll(by: -1, rows: rows)
+        case .pageDown?: review.pane.scroll(by: max(1, rows - 1), rows: rows)
+        case .pageUp?: review.pane.scroll(by: -max(1, rows - 1), rows: rows)
+        case .scrollTop?: review.pane.scrollToTop()
+        case .scrollBottom?: review.pane.scrollToBottom(rows: rows)
+        case .nextAction?: actionFocus = (actionFocus + 1) % Self.reviewActions.count
+        case .previousAction?: actionFocus = (actionFocus + Self.reviewActions.count - 1) % Self.reviewActions.count
+        case .activate?:
+            return perform(Self.reviewActions[min(actionFocus, Self.reviewActions.count - 1)], plan: review.plan)
+        case .action(let action)?:
+            return perform(action, plan: review.plan)
+        default:
+            return []
+        }
+        self.review = review
+        return []
+    }
+
+    private mutating func perform(_ action: ScreenAction, plan: Plan) -> [WizardEffect] {
+        switch action {
+        case .run:
+            return startRun(plan, mode: runMode(for: plan.answers), skipping: [])
+        case .save:
+            message = "Writing the files…"
+            return [.writeFiles(plan)]
+        case .edit:
+            enterPage(WizardPage.all.count - 1)
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Fresh without a journal; with one: continue it for the same answers, re-plan it for changed ones
+    /// (complete steps stay complete), or probe everything again after it succeeded.
+    func runMode(for answers: Answers) -> RunMode {
+        guard let journal else { return .fresh }
+        if journal.answers != answers { return .replan }
+        return journal.isUnfinished ? .resume : .fresh
+    }
+
+    /// Opens the run screen and asks the runtime to start.
+    mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<String>) -> [WizardEffect] {
+        // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
+        let previous = run?.rows ?? journal?.steps ?? []
+        run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)
+        screen = .run
+        overlay = nil
+        actionFocus = 0
+        message = nil
+        return [.startRun(plan, mode: mode, skipping: skipping)]
+    }
+
+    mutating func filesWritten(error: String?) -> [WizardEffect] {
+        if let error {
+            message = "Could not write the files: \(error)"
+            return []
+        }
+        message = nil
+        let q = ShellQuote.quote(workspace)
+        exitMessage = """
+        Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace).
+        Run them later with:
+          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(q)
+        """
+        return [.quit(0)]
+    }
+}

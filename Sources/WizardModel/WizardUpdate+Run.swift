@@ -1,0 +1,129 @@
+import Foundation
+import SetupPlan
+import SetupRunner
+
+extension WizardState {
+    mutating func applyRunEvent(_ event: RunEvent) -> [WizardEffect] {
+        guard var run else { return [] }
+        defer { self.run = run }
+        switch event {
+        case .runStarted(_, let statuses):
+            for (index, status) in statuses.enumerated() where run.rows.indices.contains(index) {
+                run.rows[index].status = status
+            }
+            run.startedAt = now
+        case .stepStarted(let index, let stepID):
+            guard run.rows.indices.contains(index) else { return [] }
+            run.rows[index].status = .running
+            run.rows[index].startedAt = now
+            run.rows[index].note = nil
+            run.rows[index].seconds = nil
+            run.current = index
+            run.tail.reset(stepID: stepID)
+            if run.followsCurrent { run.selected = index }
+        case .stepNote(let index, _, let note):
+            guard run.rows.indices.contains(index) else { return [] }
+            run.rows[index].note = note
+        case .output(let index, _, _, let line):
+            guard index == run.current else { return [] }
+            run.tail.append(line)
+        case .stepFinished(let outcome):
+            guard run.rows.indices.contains(outcome.index) else { return [] }
+            run.rows[outcome.index].status = outcome.status
+            run.rows[outcome.index].seconds = outcome.seconds
+            run.rows[outcome.index].note = nil
+            run.outcomes[outcome.index] = outcome
+        case .runFinished(let result, let seconds):
+            run.result = result
+            run.seconds = seconds
+            run.stopping = false
+            journal = JournalSummary(answers: run.plan.answers, steps: run.rows, result: result)
+            actionFocus = 0
+            if let stopped = run.stoppedOutcome {
+                run.selected = stopped.index
+            }
+            screen = result == .succeeded ? .done : .stopped
+        }
+        return []
+    }
+
+    mutating func runFailedToStart(_ message: String) {
+        guard run != nil else { return }
+        run?.startError = message
+        run?.stopping = false
+        actionFocus = 0
+        screen = .stopped
+    }
+
+    mutating func handleRunKey(_ command: Command?) -> [WizardEffect] {
+        guard var run else { return [] }
+        switch command {
+        case .selectPrevious?:
+            run.selected = max(0, run.selected - 1)
+            run.followsCurrent = false
+        case .selectNext?:
+            run.selected = min(run.rows.count - 1, run.selected + 1)
+            run.followsCurrent = run.selected == run.current
+        case .viewLog?:
+            self.run = run
+            return openLog(run.selected)
+        default:
+            return []
+        }
+        self.run = run
+        return []
+    }
+
+    /// Opens the log overlay for step `index` and asks for its text.
+    mutating func openLog(_ index: Int) -> [WizardEffect] {
+        guard let run, run.rows.indices.contains(index) else { return [] }
+        let row = run.rows[index]
+        let path = run.logPath(index)
+        log = LogView(stepID: row.id, title: "\(index + 1). \(row.title)", path: path)
+        overlay = .log
+        return [.loadLog(stepID: row.id, path: path)]
+    }
+
+    mutating func applyLog(stepID: String, result: LogLoadResult) {
+        guard var log, log.stepID == stepID else { return }
+        let pane = Layout.logPane(size)
+        switch result {
+        case .lines(let lines):
+            var text = ScrollView(lines.map(OutputTail.sanitize), width: pane.columns)
+            // A log is read from its end, where the failure is.
+            text.scrollToBottom(rows: pane.rows)
+            log.text = text
+            log.error = nil
+        case .failed(let error):
+            log.error = error
+        }
+        self.log = log
+    }
+
+    mutating func handleLogKey(_ command: Command?) {
+        guard var text = log?.text else {
+            if command == .dismiss { closeLog() }
+            return
+        }
+        let rows = Layout.logPane(size).rows
+        switch command {
+        case .scrollDown?: text.scroll(by: 1, rows: rows)
+        case .scrollUp?: text.scroll(by: -1, rows: rows)
+        case .pageDown?: text.scroll(by: max(1, rows - 1), rows: rows)
+        case .pageUp?: text.scroll(by: -max(1, rows - 1), rows: rows)
+        case .scrollTop?: text.scrollToTop()
+        case .scrollBottom?: text.scrollToBottom(rows: rows)
+        case .dismiss?:
+            closeLog()
+            return
+        default:
+            return
+        }
+        log?.text = text
+    }
+
+    private mutating func closeLog() {
+        log = nil
+        overlay = nil
+    }
+}

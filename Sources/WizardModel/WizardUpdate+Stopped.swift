@@ -1,0 +1,105 @@
+import SetupPlan
+import SetupRunner
+
+extension WizardState {
+    /// The buttons of the stopped screen: what makes sense after a failure, an interruption or a refusal to start.
+    public var stoppedActions: [ScreenAction] {
+        guard let run else { return [.quit] }
+        if run.startError != nil { return [.retry, .editAnswers, .quit] }
+        if run.result == .interrupted { return [.resume, .editAnswers, .quit] }
+        return [.retry, .skip, .editAnswers, .quit]
+    }
+
+    /// The buttons of the resume screen.
+    public static let resumeActions: [ScreenAction] = [.resume, .startOver, .quit]
+
+    mutating func handleStoppedKey(_ command: Command?) -> [WizardEffect] {
+        let actions = stoppedActions
+        switch command {
+        case .nextAction?: actionFocus = (actionFocus + 1) % actions.count
+        case .previousAction?: actionFocus = (actionFocus + actions.count - 1) % actions.count
+        case .activate?: return performStopped(actions[min(actionFocus, actions.count - 1)])
+        case .action(let action)? where actions.contains(action): return performStopped(action)
+        case .viewLog?:
+            guard let run else { return [] }
+            return openLog(run.selected)
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func performStopped(_ action: ScreenAction) -> [WizardEffect] {
+        guard let run else { return action == .quit ? quit() : [] }
+        switch action {
+        case .retry:
+            // After a refusal the same request is tried again; after a failure the journal is continued.
+            return startRun(run.plan, mode: run.startError != nil ? run.mode : .resume, skipping: [])
+        case .skip:
+            guard let failed = run.stoppedOutcome else { return [] }
+            return startRun(run.plan, mode: .resume, skipping: [failed.stepID])
+        case .resume:
+            return startRun(run.plan, mode: .resume, skipping: [])
+        case .editAnswers:
+            enterPage(0)
+            return []
+        case .quit:
+            return quit()
+        default:
+            return []
+        }
+    }
+
+    /// What will not work when the failed step is skipped.
+    public func skipWarning(for stepID: String) -> String {
+        guard let plan = run?.plan, let step = plan.step(stepID) else { return "" }
+        switch step.kind {
+        case .check:
+            return "Skipping a check: later steps that need it will likely fail the same way."
+        case .verify:
+            return "Skipping the check: nothing proves the Ray pods can read and write the bucket."
+        case .create, .update, .configure:
+            let later = plan.steps.drop { $0.id != stepID }.dropFirst().count
+            return "\"\(step.title)\" will not be done: the \(later) later steps may fail or leave the Ray pods without bucket access."
+        }
+    }
+
+    mutating func handleResumeKey(_ command: Command?) -> [WizardEffect] {
+        let actions = Self.resumeActions
+        switch command {
+        case .nextAction?: actionFocus = (actionFocus + 1) % actions.count
+        case .previousAction?: actionFocus = (actionFocus + actions.count - 1) % actions.count
+        case .activate?: return performResume(actions[min(actionFocus, actions.count - 1)])
+        case .action(let action)? where actions.contains(action): return performResume(action)
+        default: break
+        }
+        return []
+    }
+
+    private mutating func performResume(_ action: ScreenAction) -> [WizardEffect] {
+        if let journalAnswers = journal?.answers, journalAnswers != answers {
+            answers = journalAnswers
+            editors = Self.editors(for: answers)
+        }
+        let plan = PlanBuilder.build(answers, checkScript: checkScript)
+        switch action {
+        case .resume: return startRun(plan, mode: .resume, skipping: [])
+        // Start over probes every step again: what exists shows up as already done.
+        case .startOver: return startRun(plan, mode: .fresh, skipping: [])
+        case .quit: return quit()
+        default: return []
+        }
+    }
+
+    mutating func handleDoneKey(_ command: Command?) -> [WizardEffect] {
+        switch command {
+        case .quit?:
+            return quit()
+        case .viewLog?:
+            guard let run, let verify = run.plan.steps.lastIndex(where: { $0.kind == .verify }) else { return [] }
+            return openLog(verify)
+        default:
+            return []
+        }
+    }
+}

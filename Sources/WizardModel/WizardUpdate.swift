@@ -1,0 +1,191 @@
+import Cells
+import Foundation
+import SetupPlan
+import SetupRunner
+
+/// The wizard's one state transition: applies `action` to `state` and returns the effects for the runtime.
+/// Pure: no I/O, no clock (time arrives as `.tick`).
+public func update(_ state: inout WizardState, _ action: WizardAction) -> [WizardEffect] {
+    switch action {
+    case .start:
+        return state.screen == .welcome ? [.detectEnvironment] : []
+    case .key(let key):
+        return state.handleKey(key)
+    case .resize(let size):
+        state.size = size
+        state.relayout()
+        return []
+    case .tick(let date):
+        state.now = date
+        return []
+    case .environmentDetected(let detection):
+        state.applyDetection(detection)
+        return []
+    case .runEvent(let event):
+        return state.applyRunEvent(event)
+    case .runFailedToStart(let message):
+        state.runFailedToStart(message)
+        return []
+    case .logLoaded(let stepID, let result):
+        state.applyLog(stepID: stepID, result: result)
+        return []
+    case .filesWritten(let error):
+        return state.filesWritten(error: error)
+    }
+}
+
+extension WizardState {
+    /// The key context of what is on screen now.
+    public var keyContext: KeyContext {
+        switch overlay {
+        case .help: return .help
+        case .confirmQuit: return .confirmQuit
+        case .log: return .log
+        case nil: break
+        }
+        switch screen {
+        case .welcome: return .welcome
+        case .page:
+            guard let field = focusedField else { return .choiceField }
+            switch field.kind {
+            case .text, .integer: return .textField
+            case .boolean, .choice: return .choiceField
+            }
+        case .review: return .review
+        case .run: return .run
+        case .stopped: return .stopped
+        case .resume: return .resume
+        case .done: return .done
+        }
+    }
+
+    mutating func handleKey(_ key: Key) -> [WizardEffect] {
+        // Ctrl-C during a run always stops the step, whatever is open on top: like `apply`.
+        if key == .ctrl("c"), screen == .run, let run, run.isActive {
+            guard !run.stopping else { return [] }
+            self.run?.stopping = true
+            return [.cancelRun]
+        }
+        // Below the minimum size nothing but the "too small" message is visible: keys would act blind.
+        guard Layout.fits(size) else {
+            return key == .ctrl("c") ? quit() : []
+        }
+        let context = keyContext
+        let command = KeyMap.command(for: key, in: context)
+        switch overlay {
+        case .help:
+            if command == .dismiss { overlay = nil }
+            return []
+        case .confirmQuit:
+            return handleConfirmQuit(command)
+        case .log:
+            handleLogKey(command)
+            return []
+        case nil:
+            break
+        }
+        switch command {
+        case .help?:
+            overlay = .help
+            return []
+        case .interrupt?:
+            overlay = .confirmQuit
+            return []
+        default:
+            break
+        }
+        switch screen {
+        case .welcome:
+            if command == .submit { enterPage(0) }
+            if command == .quit { overlay = .confirmQuit }
+            return []
+        case .page(let index):
+            return handlePageKey(key, command: command, page: index)
+        case .review:
+            return handleReviewKey(command)
+        case .run:
+            return handleRunKey(command)
+        case .stopped:
+            return handleStoppedKey(command)
+        case .resume:
+            return handleResumeKey(command)
+        case .done:
+            return handleDoneKey(command)
+        }
+    }
+
+    private mutating func handleConfirmQuit(_ command: Command?) -> [WizardEffect] {
+        switch command {
+        case .confirm?:
+            overlay = nil
+            return quit()
+        case .dismiss?:
+            overlay = nil
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Leaves the wizard with the exit code and message the situation calls for.
+    mutating func quit() -> [WizardEffect] {
+        if screen == .done {
+            exitMessage = doneExitMessage
+            return [.quit(0)]
+        }
+        if hasUnfinishedRun {
+            exitMessage = resumeMessage
+            return [.quit(1)]
+        }
+        return [.quit(130)]
+    }
+
+    /// A run started but did not succeed (this session's, or the journal's found at start).
+    var hasUnfinishedRun: Bool {
+        if let run { return run.result != .succeeded }
+        return journal?.isUnfinished == true
+    }
+
+    /// How to continue later, with the exact command.
+    public var resumeMessage: String {
+        "The journal is kept in \(workspace)/state.json. Resume with:\n  \(resumeCommand)"
+    }
+
+    /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
+    public var resumeCommand: String {
+        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(workspace))"
+    }
+
+    private var doneExitMessage: String {
+        let a = run?.plan.answers ?? answers
+        return "Ray on GKE is ready. Dashboard:\n  \(NextSteps.portForward(a))\nWorkspace files: \(workspace)"
+    }
+
+    /// Re-wraps text panes after a resize.
+    mutating func relayout() {
+        let pane = Layout.reviewPane(size)
+        if var review {
+            for tab in PreviewTab.allCases {
+                review.panes[tab]?.rewrap(width: pane.columns)
+                review.panes[tab]?.clampOffset(rows: pane.rows)
+            }
+            self.review = review
+        }
+        let logPane = Layout.logPane(size)
+        log?.text?.rewrap(width: logPane.columns)
+        log?.text?.clampOffset(rows: logPane.rows)
+    }
+
+    mutating func applyDetection(_ detection: Detection) {
+        self.detection = detection
+        let defaults = Answers()
+        if let project = detection.project, !project.isEmpty, answers.project.isEmpty, !edited.contains("project") {
+            answers.project = project
+            editors["project"] = LineEditor(project)
+        }
+        if let zone = detection.zone, !zone.isEmpty, answers.zone == defaults.zone, !edited.contains("zone") {
+            answers.zone = zone
+            editors["zone"] = LineEditor(zone)
+        }
+    }
+}

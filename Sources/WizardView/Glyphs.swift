@@ -1,0 +1,75 @@
+import SetupRunner
+
+/// The symbols the screens use, in UTF-8 or in plain ASCII for terminals without a UTF-8 locale.
+struct Glyphs: Sendable {
+    let pending: String
+    let done: String
+    let alreadyDone: String
+    let failed: String
+    let skipped: String
+    let interrupted: String
+    let spinner: [String]
+    let radioOn: String
+    let radioOff: String
+    let focus: String
+    let rule: String
+    let separator: String
+    let ellipsis: String
+    let box: (topLeft: String, topRight: String, bottomLeft: String, bottomRight: String, horizontal: String, vertical: String)
+
+    static let unicode = Glyphs(
+        pending: "○", done: "✓", alreadyDone: "✓", failed: "✗", skipped: "–", interrupted: "■",
+        spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+        radioOn: "●", radioOff: "○", focus: "›", rule: "─", separator: " · ", ellipsis: "…",
+        box: ("┌", "┐", "└", "┘", "─", "│"))
+
+    static let ascii = Glyphs(
+        pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]",
+        spinner: ["[|]", "[/]", "[-]", "[\\]"],
+        radioOn: "(*)", radioOff: "( )", focus: ">", rule: "-", separator: " | ", ellipsis: "...",
+        box: ("+", "+", "+", "+", "-", "|"))
+
+    static func forState(asciiOnly: Bool) -> Glyphs { asciiOnly ? ascii : unicode }
+
+    /// The status symbol; `frame` picks the spinner's phase.
+    func status(_ status: StepStatus, frame: Int) -> String {
+        switch status {
+        case .pending: return pending
+        case .running: return spinner[((frame % spinner.count) + spinner.count) % spinner.count]
+        case .done: return done
+        case .alreadyDone: return alreadyDone
+        case .failed: return failed
+        case .skipped: return skipped
+        case .interrupted: return interrupted
+        }
+    }
+
+    /// Key names in the footer and help: arrows spelled out without UTF-8.
+    func keyLabel(_ label: String) -> String {
+        guard self.rule == "-" else { return label }
+        return label.replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")
+            .replacingOccurrences(of: "←", with: "Left").replacingOccurrences(of: "→", with: "Right")
+    }
+
+    /// Text that may hold UTF-8 punctuation, made ASCII.
+    func text(_ s: String) -> String {
+        guard self.rule == "-" else { return s }
+        return s.replacingOccurrences(of: "…", with: "...").replacingOccurrences(of: "—", with: "-")
+            .replacingOccurrences(of: "·", with: "|").replacingOccurrences(of: "›", with: ">")
+    }
+}
+
+extension StepStatus {
+    /// A word for states that are not plain "done", so they read without colour.
+    var label: String {
+        switch self {
+        case .pending: return ""
+        case .running: return "running"
+        case .done: return ""
+        case .alreadyDone: return "already done"
+        case .failed: return "failed"
+        case .skipped: return "skipped"
+        case .interrupted: return "interrupted"
+        }
+    }
+}

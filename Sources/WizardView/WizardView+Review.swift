@@ -1,0 +1,73 @@
+import Cells
+import WizardModel
+
+extension WizardView {
+    static func drawReview(_ canvas: inout Canvas, _ state: WizardState) {
+        guard let review = state.review else { return }
+        let g = canvas.glyphs
+        canvas.titleBar("Review · \(review.plan.steps.count) steps, nothing run yet")
+        for (i, line) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
+            let label = String(line.prefix(10))
+            canvas.text(label, x: 2, y: 2 + i, style: Style(.muted))
+            canvas.clipped(String(line.dropFirst(10)), x: 12, y: 2 + i, limit: canvas.width - 14)
+        }
+
+        let tabsRow = Layout.reviewPaneTop - 2
+        var x = 2
+        for tab in PreviewTab.allCases {
+            let selected = tab == review.tab
+            let label = selected ? "[\(tab.rawValue + 1) \(tab.title)]" : " \(tab.rawValue + 1) \(tab.title) "
+            x = canvas.text(label, x: x, y: tabsRow, style: selected ? Style(.accent, bold: true, reverse: true) : Style(.muted)) + 1
+        }
+        let pane = review.pane
+        let geometry = Layout.reviewPane(canvas.frame.size)
+        let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
+        let position = pane.lines.isEmpty ? "empty" : "lines \(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
+        if x + DisplayWidth.of(position) + 2 <= canvas.width {
+            canvas.text(position, x: canvas.width - DisplayWidth.of(position) - 2, y: tabsRow, style: Style(.muted))
+        }
+        canvas.rule(y: tabsRow + 1)
+
+        for (row, line) in pane.lines.dropFirst(pane.offset).prefix(geometry.rows).enumerated() {
+            canvas.text(line, x: 2, y: Layout.reviewPaneTop + row, style: lineStyle(line, tab: review.tab), limit: geometry.columns)
+        }
+
+        let ruleRow = canvas.height - Layout.reviewPaneBottomRows
+        canvas.rule(y: ruleRow)
+        let actions = WizardState.reviewActions
+        canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)
+        if let message = state.message {
+            canvas.clipped(g.text(message), x: 2, y: ruleRow + 2, limit: canvas.width - 4, style: Style(.warning))
+        } else {
+            let note = actions.indices.contains(state.actionFocus) ? reviewNote(actions[state.actionFocus], state) : ""
+            canvas.clipped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, style: Style(.muted))
+        }
+        canvas.footer(KeyMap.bindings(.review))
+    }
+
+    private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {
+        switch action {
+        case .run: return "Runs these steps now in \(state.workspace); each one is skipped when it is already done."
+        case .save: return "Writes answers.yaml, raycluster.yaml and setup.sh to \(state.workspace) and quits without running."
+        case .edit: return "Back to the questions; your answers are kept."
+        default: return ""
+        }
+    }
+
+    /// Step titles and commands stand out in the Commands tab; comments are muted in the files.
+    private static func lineStyle(_ line: String, tab: PreviewTab) -> Style {
+        switch tab {
+        case .commands:
+            if line.first?.isNumber == true || line.first == " " && line.dropFirst().first?.isNumber == true { return Style(bold: true) }
+            if line.unindented.hasPrefix("$ ") { return Style(.accent) }
+            if line.unindented.hasPrefix("why:") || line.unindented.hasPrefix("skipped when:") { return Style(.muted) }
+            return .plain
+        case .manifest, .script:
+            return line.unindented.hasPrefix("#") ? Style(.muted) : .plain
+        }
+    }
+}
+
+private extension String {
+    var unindented: Substring { drop { $0 == " " } }
+}

@@ -1,0 +1,90 @@
+import Cells
+import SetupRunner
+import WizardModel
+
+extension WizardView {
+    static func drawRun(_ canvas: inout Canvas, _ state: WizardState) {
+        guard let run = state.run else { return }
+        let g = canvas.glyphs
+        let total = run.rows.count
+        let elapsed = run.seconds ?? state.now.timeIntervalSince(run.startedAt)
+        let position = run.current.map { "step \($0 + 1)/\(total)" } ?? "starting"
+        canvas.titleBar("\(run.stopping ? "Stopping" : "Running") · \(position) · \(run.completedCount)/\(total) done · \(Format.duration(elapsed))")
+
+        let tailRows = max(4, (canvas.height - 4) / 3)
+        let listTop = 2
+        let listBottom = canvas.height - 2 - tailRows  // exclusive
+        drawStepList(&canvas, state, run, top: listTop, rows: max(1, listBottom - listTop), selectable: true)
+
+        // The live output of the running (or last) step.
+        let header = listBottom
+        let title = run.current.map { "Output of step \($0 + 1): \(run.rows[$0].title)" } ?? "Output"
+        canvas.rule(y: header)
+        canvas.clipped(" \(title) ", x: 2, y: header, limit: canvas.width - 4, style: Style(.muted, bold: true))
+        let paneRows = tailRows - 1
+        let lines = run.tail.lines.suffix(paneRows)
+        for (i, line) in lines.enumerated() {
+            canvas.clipped(line, x: 2, y: header + 1 + i, limit: canvas.width - 4)
+        }
+        if run.stopping {
+            canvas.text(g.text("Stopping the step (SIGTERM, then SIGKILL)…"), x: 2, y: canvas.height - 2, style: Style(.warning, bold: true))
+        }
+        canvas.footer(KeyMap.bindings(.run))
+    }
+
+    /// The steps with their states, scrolled so the selected (or running) step is in view.
+    static func drawStepList(_ canvas: inout Canvas, _ state: WizardState, _ run: RunProgress, top: Int, rows: Int, selectable: Bool) {
+        let g = canvas.glyphs
+        let focusIndex = selectable ? run.selected : (run.current ?? 0)
+        var start = max(0, focusIndex - rows / 2)
+        start = max(0, min(start, run.rows.count - rows))
+        let numberWidth = String(run.rows.count).count
+        let glyphWidth = DisplayWidth.of(g.pending)
+        for (offset, row) in run.rows.dropFirst(start).prefix(rows).enumerated() {
+            let index = start + offset
+            let y = top + offset
+            let selected = selectable && index == run.selected
+            if selected { canvas.text(g.focus, x: 1, y: y, style: Style(.accent, bold: true)) }
+            let style = statusStyle(row.status)
+            canvas.text(g.status(row.status, frame: spinnerFrame(state)), x: 3, y: y, style: style)
+            let number = String(index + 1)
+            let numberText = String(repeating: " ", count: max(0, numberWidth - number.count)) + number + "."
+            let titleX = canvas.text(numberText, x: 4 + glyphWidth, y: y, style: Style(.muted)) + 1
+            let right = statusText(row, state)
+            let rightWidth = DisplayWidth.of(right)
+            let titleLimit = canvas.width - titleX - rightWidth - 3
+            var end = canvas.clipped(row.title, x: titleX, y: y, limit: titleLimit,
+                                     style: Style(bold: selected || row.status == .running))
+            if let note = row.note, row.status == .running {
+                end = canvas.clipped(" (\(g.text(note)))", x: end, y: y, limit: canvas.width - end - rightWidth - 3, style: Style(.muted))
+            }
+            canvas.text(right, x: canvas.width - rightWidth - 2, y: y, style: style)
+        }
+    }
+
+    private static func statusText(_ row: StepRow, _ state: WizardState) -> String {
+        switch row.status {
+        case .running:
+            let seconds = row.startedAt.map { state.now.timeIntervalSince($0) } ?? 0
+            return Format.duration(seconds)
+        case .pending:
+            return ""
+        case .done:
+            return row.seconds.map(Format.duration) ?? "done"
+        case .skipped:
+            return row.status.label
+        case .alreadyDone, .interrupted, .failed:
+            return [row.status.label, row.seconds.map(Format.duration)].compactMap { $0 }.joined(separator: " ")
+        }
+    }
+
+    static func statusStyle(_ status: StepStatus) -> Style {
+        switch status {
+        case .pending: return Style(.muted)
+        case .running: return Style(.accent, bold: true)
+        case .done, .alreadyDone: return Style(.success)
+        case .failed: return Style(.error, bold: true)
+        case .skipped, .interrupted: return Style(.warning)
+        }
+    }
+}

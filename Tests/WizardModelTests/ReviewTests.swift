@@ -1,0 +1,116 @@
+import XCTest
+import Cells
+import SetupPlan
+import SetupRunner
+@testable import WizardModel
+
+final class ReviewTests: XCTestCase {
+    private func reviewStore(_ answers: Answers = Fixtures.answers, journal: JournalSummary? = nil) -> TestStore {
+        var state = Fixtures.state(answers, journal: journal)
+        state.screen = .page(5)
+        let store = TestStore(state)
+        store.send(.key(.enter)) {
+            $0.screen = .review
+            $0.review = ReviewState(plan: Fixtures.plan(answers), width: 76)
+        }
+        return store
+    }
+
+    func testTabsShowTheCommandsTheManifestAndTheScript() throws {
+        let store = reviewStore()
+        let review = try XCTUnwrap(store.state.review)
+        XCTAssertTrue(review.panes[.commands]?.source.first?.hasPrefix("Plan for project my-project") == true)
+        XCTAssertFalse(review.panes[.commands]?.source.contains { $0.contains("--- raycluster.yaml ---") } ?? true)
+        XCTAssertTrue(review.panes[.manifest]?.source.contains("apiVersion: ray.io/v1") == true)
+        XCTAssertEqual(review.panes[.script]?.source.first, "#!/usr/bin/env bash")
+        store.send(.key(.right)) { $0.review?.tab = .manifest }
+        store.send(.key(.right)) { $0.review?.tab = .script }
+        store.send(.key(.right)) { $0.review?.tab = .commands }
+        store.send(.key(.left)) { $0.review?.tab = .script }
+        store.send(.key(.char("2"))) { $0.review?.tab = .manifest }
+        store.send(.key(.char("1"))) { $0.review?.tab = .commands }
+    }
+
+    func testEachTabScrollsAndKeepsItsPlace() throws {
+        let store = reviewStore()
+        let rows = Layout.reviewPane(.minimum).rows
+        let count = try XCTUnwrap(store.state.review?.pane.lines.count)
+        XCTAssertGreaterThan(count, rows)
+        store.send(.key(.down)) { $0.review?.pane.scroll(by: 1, rows: rows) }
+        XCTAssertEqual(store.state.review?.pane.offset, 1)
+        store.send(.key(.pageDown)) { $0.review?.pane.scroll(by: rows - 1, rows: rows) }
+        XCTAssertEqual(store.state.review?.pane.offset, rows)
+        store.send(.key(.up)) { $0.review?.pane.scroll(by: -1, rows: rows) }
+        store.send(.key(.pageUp)) { $0.review?.pane.scrollToTop() }
+        store.send(.key(.end)) { $0.review?.pane.scrollToBottom(rows: rows) }
+        XCTAssertEqual(store.state.review?.pane.offset, count - rows)
+        store.send(.key(.down))  // already at the bottom
+        store.send(.key(.char("3"))) { $0.review?.tab = .script }
+        XCTAssertEqual(store.state.review?.pane.offset, 0, "each tab has its own position")
+        store.send(.key(.char("1"))) { $0.review?.tab = .commands }
+        XCTAssertEqual(store.state.review?.pane.offset, count - rows)
+        store.send(.key(.home)) { $0.review?.pane.scrollToTop() }
+        XCTAssertEqual(store.state.review?.pane.offset, 0)
+    }
+
+    func testResizeRewrapsThePreview() throws {
+        let store = reviewStore()
+        let narrow = try XCTUnwrap(store.state.review?.pane.lines.count)
+        store.send(.resize(Size(columns: 120, rows: 40))) {
+            $0.size = Size(columns: 120, rows: 40)
+            for tab in PreviewTab.allCases { $0.review?.panes[tab]?.rewrap(width: 116) }
+        }
+        XCTAssertLessThan(try XCTUnwrap(store.state.review?.pane.lines.count), narrow)
+        XCTAssertTrue(store.state.review?.pane.lines.allSatisfy { $0.count <= 116 } ?? false)
+    }
+
+    func testRunStartsAFreshRunOfExactlyThePreviewedPlan() {
+        let store = reviewStore()
+        let plan = Fixtures.plan()
+        store.send(.key(.enter), effects: [.startRun(plan, mode: .fresh, skipping: [])]) {
+            $0.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+            $0.screen = .run
+        }
+    }
+
+    func testSaveWritesTheFilesThenQuits() {
+        let store = reviewStore()
+        store.send(.key(.tab)) { $0.actionFocus = 1 }
+        store.send(.key(.enter), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
+        store.send(.filesWritten(error: "permission denied")) { $0.message = "Could not write the files: permission denied" }
+        store.send(.key(.char("s")), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
+        store.send(.filesWritten(error: nil), effects: [.quit(0)]) {
+            $0.message = nil
+            $0.exitMessage = """
+            Wrote answers.yaml, raycluster.yaml and setup.sh to kuberay-gcs-setup.
+            Run them later with:
+              kuberay-gcs-wizard apply --answers kuberay-gcs-setup/answers.yaml --workspace kuberay-gcs-setup
+            """
+        }
+    }
+
+    func testBackToEditKeepsAnswersAndTheReviewIsNotRebuiltWhenNothingChanged() {
+        let store = reviewStore()
+        store.send(.key(.escape)) { $0.screen = .page(5) }
+        store.send(.key(.enter)) { $0.screen = .review }
+        store.send(.key(.backTab)) { $0.actionFocus = 2 }
+        store.send(.key(.enter)) { $0.screen = .page(5) }
+        store.send(.key(.enter)) { $0.screen = .review; $0.actionFocus = 0 }
+    }
+
+    func testRunModeFollowsTheJournal() {
+        let plan = Fixtures.plan()
+        let rows = plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .done) }
+        var state = Fixtures.state(Fixtures.answers)
+        XCTAssertEqual(state.runMode(for: Fixtures.answers), .fresh, "no journal")
+        state.journal = JournalSummary(answers: Fixtures.answers, steps: rows, result: .succeeded)
+        XCTAssertEqual(state.runMode(for: Fixtures.answers), .fresh, "a finished run is probed again")
+        var failed = rows
+        failed[4].status = .failed
+        state.journal = JournalSummary(answers: Fixtures.answers, steps: failed, result: .failed)
+        XCTAssertEqual(state.runMode(for: Fixtures.answers), .resume, "the same answers continue")
+        var changed = Fixtures.answers
+        changed.ray.headCPU = "2"
+        XCTAssertEqual(state.runMode(for: changed), .replan, "changed answers keep complete steps")
+    }
+}

@@ -1,0 +1,265 @@
+import XCTest
+import Cells
+import SetupPlan
+import SetupRunner
+@testable import WizardModel
+
+final class RunTests: XCTestCase {
+    let plan = Fixtures.plan()
+
+    /// A store on the run screen right after Run was pressed.
+    private func runStore() -> TestStore {
+        var state = Fixtures.state(Fixtures.answers)
+        state.screen = .run
+        state.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+        return TestStore(state)
+    }
+
+    private func outcome(_ index: Int, _ status: StepStatus, seconds: Double = 2, exitCode: Int32? = 0, hint: Hint? = nil,
+                         stderr: [String] = [], result: String? = nil) -> StepOutcome {
+        StepOutcome(index: index, stepID: plan.steps[index].id, status: status, exitCode: exitCode, hint: hint, seconds: seconds,
+                    logPath: Workspace.logPath(index: index, stepID: plan.steps[index].id), stderrTail: stderr, result: result)
+    }
+
+    func testEventsMoveTheStepsAlong() {
+        let store = runStore()
+        let n = plan.steps.count
+        var statuses = Array(repeating: StepStatus.pending, count: n)
+        statuses[0] = .done
+        store.send(.tick(Fixtures.t0.addingTimeInterval(0.1))) { $0.now = Fixtures.t0.addingTimeInterval(0.1) }
+        store.send(.runEvent(.runStarted(steps: n, statuses: statuses))) {
+            $0.run?.rows[0].status = .done
+            $0.run?.startedAt = Fixtures.t0.addingTimeInterval(0.1)
+        }
+        store.send(.runEvent(.stepStarted(index: 1, stepID: plan.steps[1].id))) {
+            $0.run?.rows[1].status = .running
+            $0.run?.rows[1].startedAt = Fixtures.t0.addingTimeInterval(0.1)
+            $0.run?.current = 1
+            $0.run?.selected = 1
+            $0.run?.tail.reset(stepID: self.plan.steps[1].id)
+        }
+        store.send(.runEvent(.stepNote(index: 1, stepID: plan.steps[1].id, note: RunNote.probing))) {
+            $0.run?.rows[1].note = RunNote.probing
+        }
+        store.send(.runEvent(.output(index: 1, stepID: plan.steps[1].id, stream: .stdout, line: "\u{1B}[32mClient Version: v1.31\u{1B}[0m"))) {
+            $0.run?.tail.append("Client Version: v1.31")
+        }
+        XCTAssertEqual(Array(store.state.run?.tail.lines ?? []), ["Client Version: v1.31"])
+        store.send(.runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "late line of another step")))
+        store.send(.runEvent(.stepFinished(outcome(1, .alreadyDone, seconds: 0.5)))) {
+            $0.run?.rows[1].status = .alreadyDone
+            $0.run?.rows[1].seconds = 0.5
+            $0.run?.rows[1].note = nil
+            $0.run?.outcomes[1] = self.outcome(1, .alreadyDone, seconds: 0.5)
+        }
+        XCTAssertEqual(store.state.run?.completedCount, 2)
+        store.send(.runEvent(.stepStarted(index: 99, stepID: "nope")))  // out of range: ignored, no crash
+    }
+
+    func testTheOutputTailStaysBounded() {
+        let store = runStore()
+        store.send(.runEvent(.stepStarted(index: 0, stepID: plan.steps[0].id))) {
+            $0.run?.rows[0].status = .running
+            $0.run?.rows[0].startedAt = Fixtures.t0
+            $0.run?.current = 0
+            $0.run?.tail.reset(stepID: self.plan.steps[0].id)
+        }
+        var state = store.state
+        for i in 0..<100_000 {
+            _ = update(&state, .runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "line \(i)")))
+        }
+        let tail = state.run?.tail
+        XCTAssertEqual(tail?.lines.count, 500)
+        XCTAssertEqual(tail?.lines.first, "line 99500")
+        XCTAssertEqual(tail?.lines.last, "line 99999")
+        XCTAssertEqual(tail?.total, 100_000)
+    }
+
+    func testCtrlCDuringARunStopsTheStepWithoutAsking() {
+        let store = runStore()
+        store.send(.key(.ctrl("c")), effects: [.cancelRun]) { $0.run?.stopping = true }
+        store.send(.key(.ctrl("c")))  // already stopping
+        store.send(.runEvent(.stepFinished(outcome(3, .interrupted, seconds: 1, exitCode: nil)))) {
+            $0.run?.rows[3].status = .interrupted
+            $0.run?.rows[3].seconds = 1
+            $0.run?.outcomes[3] = self.outcome(3, .interrupted, seconds: 1, exitCode: nil)
+        }
+        store.send(.runEvent(.runFinished(result: .interrupted, seconds: 9))) {
+            $0.run?.result = .interrupted
+            $0.run?.seconds = 9
+            $0.run?.stopping = false
+            $0.run?.selected = 3
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .interrupted)
+            $0.screen = .stopped
+        }
+        XCTAssertEqual(store.state.stoppedActions, [.resume, .editAnswers, .quit])
+        var expectedRun = RunProgress(plan: plan, mode: .resume, previous: store.state.run?.rows ?? [], startedAt: Fixtures.t0)
+        expectedRun.rows[3].status = .interrupted
+        store.send(.key(.enter), effects: [.startRun(plan, mode: .resume, skipping: [])]) {
+            $0.run = expectedRun
+            $0.screen = .run
+        }
+    }
+
+    /// Runs to a failure of step 5 and returns the store on the stopped screen.
+    private func failedStore() -> (TestStore, StepOutcome) {
+        let store = runStore()
+        let failure = outcome(5, .failed, seconds: 3.2, exitCode: 1, hint: Hint(summary: "Permission denied.", fix: "Ask for roles/iam.serviceAccountAdmin."),
+                              stderr: ["ERROR: (gcloud) PERMISSION_DENIED"])
+        store.send(.runEvent(.stepFinished(failure))) {
+            $0.run?.rows[5].status = .failed
+            $0.run?.rows[5].seconds = 3.2
+            $0.run?.outcomes[5] = failure
+        }
+        store.send(.runEvent(.runFinished(result: .failed, seconds: 30))) {
+            $0.run?.result = .failed
+            $0.run?.seconds = 30
+            $0.run?.selected = 5
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .failed)
+            $0.screen = .stopped
+        }
+        XCTAssertEqual(store.state.stoppedActions, [.retry, .skip, .editAnswers, .quit])
+        return (store, failure)
+    }
+
+    func testRetryContinuesTheJournal() {
+        let (store, _) = failedStore()
+        let rows = store.state.run?.rows ?? []
+        store.send(.key(.char("r")), effects: [.startRun(plan, mode: .resume, skipping: [])]) {
+            $0.run = RunProgress(plan: self.plan, mode: .resume, previous: rows, startedAt: Fixtures.t0)
+            $0.screen = .run
+        }
+        XCTAssertEqual(store.state.run?.rows[5].status, .failed, "shown as failed until the engine starts it again")
+    }
+
+    func testSkipWarnsAndSkipsTheFailedStep() {
+        let (store, failure) = failedStore()
+        store.send(.key(.tab)) { $0.actionFocus = 1 }
+        XCTAssertTrue(store.state.skipWarning(for: failure.stepID).contains("will not be done") ||
+                      store.state.skipWarning(for: failure.stepID).contains("Skipping"))
+        let rows = store.state.run?.rows ?? []
+        store.send(.key(.enter), effects: [.startRun(plan, mode: .resume, skipping: [failure.stepID])]) {
+            $0.run = RunProgress(plan: self.plan, mode: .resume, skipping: [failure.stepID], previous: rows, startedAt: Fixtures.t0)
+            $0.screen = .run
+            $0.actionFocus = 0
+        }
+    }
+
+    func testEditAnswersGoesBackToThePagesAndRunsReplanWithChanges() {
+        let (store, _) = failedStore()
+        store.send(.key(.char("e"))) { $0.screen = .page(0) }
+        store.send(.key(.enter)) { $0.screen = .page(1) }
+        store.send(.key(.right)) {
+            $0.answers.cluster.mode = .createAutopilot
+            $0.edited = ["cluster.mode"]
+        }
+        store.send(keys: [.enter, .enter, .enter, .enter]) { $0.screen = .page(5) }
+        var changed = Fixtures.answers
+        changed.cluster.mode = .createAutopilot
+        let newPlan = Fixtures.plan(changed)
+        store.send(.key(.enter)) {
+            $0.screen = .review
+            $0.review = ReviewState(plan: newPlan, width: 76)
+        }
+        let rows = store.state.run?.rows ?? []
+        store.send(.key(.char("r")), effects: [.startRun(newPlan, mode: .replan, skipping: [])]) {
+            $0.run = RunProgress(plan: newPlan, mode: .replan, previous: rows, startedAt: Fixtures.t0)
+            $0.screen = .run
+        }
+        XCTAssertEqual(store.state.run?.rows.first?.status, .pending)
+    }
+
+    func testQuitAfterAFailureKeepsTheJournalAndSaysHowToResume() {
+        let (store, _) = failedStore()
+        store.send(.key(.char("q")), effects: [.quit(1)]) {
+            $0.exitMessage = "The journal is kept in kuberay-gcs-setup/state.json. Resume with:\n  kuberay-gcs-wizard resume --workspace kuberay-gcs-setup"
+        }
+    }
+
+    func testTheFailedStepsLogOpensFullScreenAndScrolls() {
+        let (store, failure) = failedStore()
+        store.send(.key(.char("l")), effects: [.loadLog(stepID: failure.stepID, path: failure.logPath)]) {
+            $0.log = LogView(stepID: failure.stepID, title: "6. \(self.plan.steps[5].title)", path: failure.logPath)
+            $0.overlay = .log
+        }
+        let lines = (1...100).map { "log line \($0)" }
+        let pane = Layout.logPane(.minimum)
+        store.send(.logLoaded(stepID: "other", result: .lines(["stale"])))
+        store.send(.logLoaded(stepID: failure.stepID, result: .lines(lines))) {
+            var text = ScrollView(lines, width: pane.columns)
+            text.scrollToBottom(rows: pane.rows)
+            $0.log?.text = text
+        }
+        XCTAssertEqual(store.state.log?.text?.offset, 100 - pane.rows)
+        store.send(.key(.home)) { $0.log?.text?.scrollToTop() }
+        store.send(.key(.pageDown)) { $0.log?.text?.scroll(by: pane.rows - 1, rows: pane.rows) }
+        store.send(.key(.escape)) {
+            $0.log = nil
+            $0.overlay = nil
+        }
+    }
+
+    func testARefusalToStartCanBeRetriedOrEdited() {
+        let store = runStore()
+        store.send(.runFailedToStart("state.json was written for other answers")) {
+            $0.run?.startError = "state.json was written for other answers"
+            $0.screen = .stopped
+        }
+        XCTAssertEqual(store.state.stoppedActions, [.retry, .editAnswers, .quit])
+        store.send(.key(.enter), effects: [.startRun(plan, mode: .fresh, skipping: [])]) {
+            $0.run = RunProgress(plan: self.plan, mode: .fresh, startedAt: Fixtures.t0)
+            $0.screen = .run
+        }
+    }
+
+    func testSuccessShowsDoneWithTheTextReadBack() {
+        let store = runStore()
+        let last = plan.steps.count - 1
+        let verify = outcome(last, .done, seconds: 4, result: "Hello, Ray on GKE!")
+        store.send(.runEvent(.stepFinished(verify))) {
+            $0.run?.rows[last].status = .done
+            $0.run?.rows[last].seconds = 4
+            $0.run?.outcomes[last] = verify
+        }
+        store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
+            $0.run?.result = .succeeded
+            $0.run?.seconds = 600
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
+            $0.screen = .done
+        }
+        XCTAssertEqual(store.state.run?.verifyResult, "Hello, Ray on GKE!")
+        store.send(.key(.char("q")), effects: [.quit(0)]) {
+            $0.exitMessage = "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265\nWorkspace files: kuberay-gcs-setup"
+        }
+    }
+
+    func testSelectingAStepStopsFollowingTheRunningOne() {
+        let store = runStore()
+        store.send(.runEvent(.stepStarted(index: 2, stepID: plan.steps[2].id))) {
+            $0.run?.rows[2].status = .running
+            $0.run?.rows[2].startedAt = Fixtures.t0
+            $0.run?.current = 2
+            $0.run?.selected = 2
+            $0.run?.tail.reset(stepID: self.plan.steps[2].id)
+        }
+        store.send(.key(.up)) {
+            $0.run?.selected = 1
+            $0.run?.followsCurrent = false
+        }
+        store.send(.runEvent(.stepStarted(index: 3, stepID: plan.steps[3].id))) {
+            $0.run?.rows[3].status = .running
+            $0.run?.rows[3].startedAt = Fixtures.t0
+            $0.run?.current = 3
+            $0.run?.tail.reset(stepID: self.plan.steps[3].id)
+        }
+        store.send(keys: [.down, .down]) {
+            $0.run?.selected = 3
+            $0.run?.followsCurrent = true
+        }
+        store.send(.key(.char("l")), effects: [.loadLog(stepID: plan.steps[3].id, path: Workspace.logPath(index: 3, stepID: plan.steps[3].id))]) {
+            $0.log = LogView(stepID: self.plan.steps[3].id, title: "4. \(self.plan.steps[3].title)",
+                             path: Workspace.logPath(index: 3, stepID: self.plan.steps[3].id))
+            $0.overlay = .log
+        }
+    }
+}
