@@ -75,11 +75,11 @@ public enum KeyMap {
         case .textField, .choiceField:
             var list = [
                 KeyBinding([.tab, .down], "Tab/↓", "next", .nextField),
-                KeyBinding([.backTab, .up], "S-Tab/↑", "previous", .previousField),
+                KeyBinding([.backTab, .up], "S-Tab/↑", "prev", .previousField),
             ]
             if context == .choiceField {
-                list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext))
-                list.append(KeyBinding([.left], "←", "previous option", .pickPrevious, footer: false))
+                list.append(KeyBinding([.left], "←/→", "choose", .pickPrevious))
+                list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext, footer: false))
             }
             list += [
                 KeyBinding([.enter], "Enter", "continue", .submit),

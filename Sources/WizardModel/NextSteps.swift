@@ -8,9 +8,10 @@ public enum NextSteps {
         return "kubectl \(ns)port-forward service/\(a.ray.clusterName)-head-svc 8265:8265"
     }
 
-    /// Submits a small job that writes to and lists the bucket (run while the port-forward is up).
+    /// Submits a small job that lists the bucket from a Ray pod (run while the port-forward is up).
     public static func jobSubmit(_ a: Answers) -> String {
-        let code = "import gcsfs; fs = gcsfs.GCSFileSystem(); print(fs.ls('\(a.bucket.name)'))"
-        return "ray job submit --address http://localhost:8265 --runtime-env-json '{\"pip\": [\"gcsfs\"]}' -- python -c \"\(code)\""
+        let code = "from google.cloud import storage; print([b.name for b in storage.Client().list_blobs('\(a.bucket.name)')])"
+        return "ray job submit --address http://localhost:8265 --runtime-env-json '{\"pip\": [\"google-cloud-storage\"]}'"
+            + " -- python -c \"\(code)\""
     }
 }

@@ -22,6 +22,12 @@ public struct ReviewState: Equatable, Sendable {
         self.panes = panes
     }
 
+    /// Wraps the selected tab for a pane of this size, if it is not already.
+    public mutating func fit(_ pane: (rows: Int, columns: Int)) {
+        self.pane.rewrap(width: pane.columns)
+        self.pane.clampOffset(rows: pane.rows)
+    }
+
     /// The pane of the selected tab.
     public var pane: ScrollView {
         get { panes[tab] ?? ScrollView([], width: 1) }

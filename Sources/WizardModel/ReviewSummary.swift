@@ -1,3 +1,4 @@
+import Foundation
 import SetupPlan
 
 /// The answers in a few lines, above the preview tabs.
@@ -8,9 +9,7 @@ enum ReviewSummary {
         let cluster: String
         switch a.cluster.mode {
         case .createStandard:
-            let c = a.cluster
-            let nodes = c.numNodes == 1 ? "1 node" : "\(c.numNodes) nodes"
-            cluster = "create Standard \(c.name) in \(a.clusterLocation): \(c.machineType), \(nodes), autoscaling \(c.minNodes)-\(c.maxNodes)"
+            cluster = "create Standard \(a.cluster.name) in \(a.clusterLocation)"
         case .createAutopilot:
             cluster = "create Autopilot \(a.cluster.name) in \(a.clusterLocation)"
         case .existing:
@@ -19,10 +18,11 @@ enum ReviewSummary {
         let ksa = "\(a.identity.namespace)/\(a.identity.kubernetesServiceAccount)"
         let identity = a.identity.mode == .direct
             ? "KSA \(ksa) granted directly (Workload Identity principal)"
-            : "KSA \(ksa) acts as \(a.iamServiceAccountEmail)"
+            : "KSA \(ksa) acting as IAM service account \(a.resolvedIAMServiceAccount)"
+        let role = a.bucket.role.rawValue.replacingOccurrences(of: "roles/storage.", with: "")
         let bucket = a.bucket.create
-            ? "create gs://\(a.bucket.name) in \(a.resolvedBucketLocation), grant \(a.bucket.role.rawValue)"
-            : "use gs://\(a.bucket.name), grant \(a.bucket.role.rawValue)"
+            ? "create gs://\(a.bucket.name) in \(a.resolvedBucketLocation), grant \(role)"
+            : "use gs://\(a.bucket.name), grant \(role)"
         return [
             "Project   \(a.project), zone \(a.zone)",
             "Cluster   \(cluster)",

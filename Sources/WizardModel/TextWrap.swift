@@ -2,7 +2,7 @@ import Cells
 
 /// Breaks long lines to a width so the preview and log panes never hide text off the right edge.
 public enum TextWrap {
-    /// `lines` wrapped at `width` columns; continuation rows start with `continuation`.
+    /// `lines` wrapped at `width` columns; continuation rows keep the line's indentation plus `continuation`.
     public static func wrap(_ lines: [String], width: Int, continuation: String = "  ") -> [String] {
         let width = max(1, width)
         var out: [String] = []
@@ -17,7 +17,9 @@ public enum TextWrap {
     public static func wrap(_ line: String, width: Int, continuation: String = "  ") -> [String] {
         let width = max(1, width)
         if line.count <= width, DisplayWidth.of(line) <= width { return [line] }
-        let prefix = DisplayWidth.of(continuation) < width ? continuation : ""
+        // Continuation rows keep the line's own indentation plus `continuation`, when that leaves room to write.
+        let indent = String(line.prefix { $0 == " " }) + continuation
+        let prefix = DisplayWidth.of(indent) <= width / 2 ? indent : (DisplayWidth.of(continuation) < width ? continuation : "")
         var rows: [String] = []
         var rest = Substring(line)
         var limit = width

@@ -22,6 +22,8 @@ extension WizardState {
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         if review?.plan != plan {
             review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        } else {
+            review?.fit(Layout.reviewPane(size))
         }
         screen = .review
         actionFocus = 0
@@ -52,6 +54,7 @@ extension WizardState {
         default:
             return []
         }
+        review.fit(Layout.reviewPane(size))
         self.review = review
         return []
     }

@@ -163,14 +163,8 @@ extension WizardState {
 
     /// Re-wraps text panes after a resize.
     mutating func relayout() {
-        let pane = Layout.reviewPane(size)
-        if var review {
-            for tab in PreviewTab.allCases {
-                review.panes[tab]?.rewrap(width: pane.columns)
-                review.panes[tab]?.clampOffset(rows: pane.rows)
-            }
-            self.review = review
-        }
+        // Only the text on screen is re-wrapped; other tabs catch up when they are shown.
+        if screen == .review { review?.fit(Layout.reviewPane(size)) }
         let logPane = Layout.logPane(size)
         log?.text?.rewrap(width: logPane.columns)
         log?.text?.clampOffset(rows: logPane.rows)

@@ -25,7 +25,7 @@ struct Glyphs: Sendable {
 
     static let ascii = Glyphs(
         pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]",
-        spinner: ["[|]", "[/]", "[-]", "[\\]"],
+        spinner: ["(|)", "(/)", "(-)", "(\\)"],
         radioOn: "(*)", radioOff: "( )", focus: ">", rule: "-", separator: " | ", ellipsis: "...",
         box: ("+", "+", "+", "+", "-", "|"))
 

@@ -15,48 +15,51 @@ extension WizardView {
                        style: Style(.success, bold: true))
         y += 1
         if let result = run.verifyResult {
-            canvas.text("Read back from the bucket by a Ray task:", x: 4, y: y, style: Style(.muted))
+            let start = canvas.text("Read back from the bucket by a Ray task: ", x: 4, y: y, style: Style(.muted))
+            let first = result.split(separator: "\n").first.map(String.init) ?? result
+            canvas.clipped(OutputTail.sanitize(first), x: start, y: y, limit: canvas.width - start - 2, style: Style(.accent, bold: true))
             y += 1
-            for line in result.split(separator: "\n").prefix(2) {
-                canvas.clipped(OutputTail.sanitize(String(line)), x: 6, y: y, limit: width - 2, style: Style(.accent))
-                y += 1
-            }
         }
         y += 1
 
-        // What this run made, and what it found already there.
+        // Next steps and the workspace take a fixed block at the bottom; what was created fills the rest.
+        let nextTop = canvas.height - 11
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
         let skipped = run.rows.filter { $0.status == .skipped }.count
+        var notes: [String] = []
+        if !found.isEmpty { notes.append("\(found.count) already existed and were left as they were") }
+        if skipped > 0 { notes.append("\(skipped) steps skipped") }
         canvas.text("Created", x: 2, y: y, style: Style(bold: true))
         y += 1
-        let listRows = max(1, canvas.height - 12 - y)
-        for index in made.prefix(listRows) {
-            canvas.text(g.done, x: 4, y: y, style: Style(.success))
-            canvas.clipped(run.rows[index].title, x: 6 + DisplayWidth.of(g.done), y: y, limit: width - 4)
-            y += 1
-        }
+        let listRows = max(0, nextTop - 1 - y - (notes.isEmpty ? 0 : 1))
         if made.isEmpty {
             canvas.text("nothing new: everything already existed", x: 4, y: y, style: Style(.muted))
             y += 1
         }
-        var notes: [String] = []
-        if !found.isEmpty { notes.append("\(found.count) already existed and were left as they were") }
-        if skipped > 0 { notes.append("\(skipped) skipped") }
+        for (n, index) in made.enumerated() where n < listRows {
+            let more = made.count - listRows
+            if n == listRows - 1, more > 0 {
+                canvas.text("and \(more + 1) more", x: 4, y: y, style: Style(.muted))
+            } else {
+                canvas.text(g.done, x: 4, y: y, style: Style(.success))
+                canvas.clipped(run.rows[index].title, x: 5 + DisplayWidth.of(g.done), y: y, limit: width - 4)
+            }
+            y += 1
+        }
         if !notes.isEmpty {
             canvas.clipped(notes.joined(separator: "; ") + ".", x: 4, y: y, limit: width, style: Style(.muted))
             y += 1
         }
 
-        // Next steps sit at a fixed place above the footer.
-        y = max(y + 1, canvas.height - 9)
+        y = min(y + 1, nextTop)
         canvas.text("Next steps", x: 2, y: y, style: Style(bold: true))
-        canvas.text("Ray dashboard:", x: 4, y: y + 1, style: Style(.muted))
+        canvas.text("Open the Ray dashboard at http://localhost:8265 with:", x: 4, y: y + 1, style: Style(.muted), limit: width)
         canvas.clipped(NextSteps.portForward(a), x: 6, y: y + 2, limit: width - 2, style: Style(.accent))
-        canvas.text("then open http://localhost:8265 and submit a job that uses the bucket:", x: 4, y: y + 3, style: Style(.muted), limit: width)
-        canvas.wrapped(NextSteps.jobSubmit(a), x: 6, y: y + 4, limit: width - 2, maxRows: 2, style: Style(.accent), continuation: "  ")
-        canvas.clipped("Workspace: \(state.workspace) (answers.yaml, raycluster.yaml, setup.sh, state.json, logs/)",
+        canvas.text("then run a job that lists the bucket:", x: 4, y: y + 3, style: Style(.muted), limit: width)
+        canvas.wrapped(NextSteps.jobSubmit(a), x: 6, y: y + 4, limit: width - 2, maxRows: 4, style: Style(.accent), continuation: "  ")
+        canvas.clipped("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
                        x: 2, y: canvas.height - 2, limit: canvas.width - 4, style: Style(.muted))
         canvas.footer(KeyMap.bindings(.done))
     }

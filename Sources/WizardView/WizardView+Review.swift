@@ -47,8 +47,8 @@ extension WizardView {
 
     private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {
         switch action {
-        case .run: return "Runs these steps now in \(state.workspace); each one is skipped when it is already done."
-        case .save: return "Writes answers.yaml, raycluster.yaml and setup.sh to \(state.workspace) and quits without running."
+        case .run: return "Runs the steps now; a step whose result already exists is skipped."
+        case .save: return "Writes answers.yaml, raycluster.yaml and setup.sh to \(state.workspace)/, runs nothing."
         case .edit: return "Back to the questions; your answers are kept."
         default: return ""
         }

@@ -11,7 +11,7 @@ extension WizardView {
         let position = run.current.map { "step \($0 + 1)/\(total)" } ?? "starting"
         canvas.titleBar("\(run.stopping ? "Stopping" : "Running") · \(position) · \(run.completedCount)/\(total) done · \(Format.duration(elapsed))")
 
-        let tailRows = max(4, (canvas.height - 4) / 3)
+        let tailRows = max(4, (canvas.height - 4) / 4)
         let listTop = 2
         let listBottom = canvas.height - 2 - tailRows  // exclusive
         drawStepList(&canvas, state, run, top: listTop, rows: max(1, listBottom - listTop), selectable: true)

@@ -14,7 +14,9 @@ extension WizardView {
             canvas.titleBar("The run did not start")
             canvas.text("\(g.failed) The run could not start:", x: 2, y: y, style: Style(.error, bold: true))
             y += 1
-            y += canvas.wrapped(error, x: 4, y: y, limit: width, maxRows: canvas.height - 12)
+            for line in error.split(separator: "\n", omittingEmptySubsequences: false) where y < canvas.height - 8 {
+                y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: canvas.height - 8 - y)
+            }
         } else if let outcome = run.stoppedOutcome {
             let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID
             let interrupted = outcome.status == .interrupted
@@ -27,17 +29,19 @@ extension WizardView {
             var facts: [String] = []
             if let code = outcome.exitCode { facts.append("exit code \(code)") }
             facts.append("after \(Format.duration(outcome.seconds))")
-            facts.append("log: \(state.workspace)/\(outcome.logPath)")
             canvas.clipped(facts.joined(separator: g.separator), x: 4, y: y, limit: width, style: Style(.muted))
-            y += 2
+            canvas.clipped("log: \(state.workspace)/\(outcome.logPath) (l shows it)", x: 4, y: y + 1, limit: width, style: Style(.muted))
+            y += 3
             let tail = outcome.stderrTail.map(OutputTail.sanitize).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             if !tail.isEmpty {
                 canvas.text("Last lines of its error output:", x: 2, y: y, style: Style(bold: true))
                 y += 1
                 // Room down to the buttons, leaving a blank row and the hint's three rows.
                 let room = max(1, canvas.height - 8 - (y + 1) - (outcome.hint == nil ? 0 : 3))
-                for line in tail.suffix(room) {
-                    canvas.clipped(line, x: 4, y: y, limit: width)
+                // Long error lines wrap (the reason is often at their end); the last rows matter most.
+                let rows = tail.suffix(room).flatMap { TextWrap.wrap($0, width: width, continuation: "  ") }
+                for row in rows.suffix(room) {
+                    canvas.text(row, x: 4, y: y, limit: width)
                     y += 1
                 }
                 y += 1
@@ -63,7 +67,7 @@ extension WizardView {
         canvas.wrapped(g.text(note), x: 2, y: buttonsRow + 1, limit: canvas.width - 4, maxRows: 2,
                        style: focused == .skip ? Style(.warning) : Style(.muted))
         let done = run.completedCount
-        canvas.clipped("\(done) of \(total) steps complete. The journal stays in \(state.workspace)/state.json; to resume later:",
+        canvas.clipped("\(done) of \(total) steps complete; the journal is kept. To resume later:",
                        x: 2, y: canvas.height - 3, limit: canvas.width - 4, style: Style(.muted))
         canvas.clipped(state.resumeCommand, x: 4, y: canvas.height - 2, limit: canvas.width - 6, style: Style(.accent))
         canvas.footer(KeyMap.bindings(.stopped))
@@ -71,7 +75,9 @@ extension WizardView {
 
     private static func stoppedNote(_ action: ScreenAction, _ state: WizardState, _ run: RunProgress) -> String {
         switch action {
-        case .retry: return "Runs the failed step again, then the rest; complete steps are not run again."
+        case .retry:
+            if run.startError != nil { return "Tries to start the run again." }
+            return "Runs the failed step again, then the rest; complete steps are not run again."
         case .skip: return state.skipWarning(for: run.stoppedOutcome?.stepID ?? "")
         case .resume: return "Continues where it stopped; complete steps are not run again."
         case .editAnswers: return "Back to the questions; steps already done stay done."

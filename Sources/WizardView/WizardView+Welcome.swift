@@ -9,15 +9,15 @@ extension WizardView {
         canvas.text("Set up Ray on Google Kubernetes Engine with access to a Cloud Storage bucket:", x: 2, y: y, style: Style(bold: true))
         y += 1
         let lines = [
-            "1. a GKE cluster (new or existing) with Workload Identity and the KubeRay operator,",
+            "1. a GKE cluster (new or existing) with Workload Identity and KubeRay,",
             "2. a Kubernetes service account allowed to read and write your bucket,",
-            "3. a RayCluster whose pods use it, proven by writing and reading a test object.",
+            "3. a RayCluster whose pods use it, checked with a test object.",
         ]
         for line in lines {
             canvas.clipped(line, x: 4, y: y, limit: canvas.width - 6)
             y += 1
         }
-        canvas.text(g.text("Nothing runs until you have seen every command — you can also save them and quit."), x: 2, y: y + 1,
+        canvas.text(g.text("Nothing runs until you have seen every command; you can also just save them."), x: 2, y: y + 1,
                     style: Style(.muted), limit: canvas.width - 4)
         y += 3
         canvas.text("Found on this machine", x: 2, y: y, style: Style(bold: true))
@@ -33,14 +33,14 @@ extension WizardView {
             let glyph = found ? g.done : (optional ? g.pending : g.failed)
             let style = found ? Style(.success) : (optional ? Style(.muted) : Style(.error))
             canvas.text(glyph, x: 4, y: y, style: style)
-            canvas.text(tool.name, x: 8, y: y)
+            canvas.text(tool.name, x: 5 + DisplayWidth.of(glyph), y: y)
             let detail: String
             if let version = tool.version {
                 detail = version.isEmpty ? "found" : version
             } else {
-                detail = optional ? "not found (needed only to install KubeRay with Helm)" : "not found: \(installHint(tool.name))"
+                detail = optional ? "not found (only needed for a Helm install)" : "not found: \(installHint(tool.name))"
             }
-            canvas.clipped(detail, x: 32, y: y, limit: canvas.width - 34, style: found ? .plain : style)
+            canvas.clipped(detail, x: 30, y: y, limit: canvas.width - 32, style: found ? .plain : style)
             y += 1
         }
         y += 1
@@ -67,7 +67,7 @@ extension WizardView {
     private static func installHint(_ tool: String) -> String {
         switch tool {
         case "gcloud": return "install the Google Cloud CLI"
-        case "gke-gcloud-auth-plugin": return "gcloud components install gke-gcloud-auth-plugin"
+        case "gke-gcloud-auth-plugin": return "gcloud components install it"
         case "kubectl": return "gcloud components install kubectl"
         default: return "install it"
         }

@@ -58,8 +58,14 @@ final class ReviewTests: XCTestCase {
         let narrow = try XCTUnwrap(store.state.review?.pane.lines.count)
         store.send(.resize(Size(columns: 120, rows: 40))) {
             $0.size = Size(columns: 120, rows: 40)
-            for tab in PreviewTab.allCases { $0.review?.panes[tab]?.rewrap(width: 116) }
+            $0.review?.panes[.commands]?.rewrap(width: 116)
         }
+        XCTAssertEqual(store.state.review?.panes[.manifest]?.width, 76, "tabs not on screen wait")
+        store.send(.key(.char("2"))) {
+            $0.review?.tab = .manifest
+            $0.review?.panes[.manifest]?.rewrap(width: 116)
+        }
+        store.send(.key(.char("1"))) { $0.review?.tab = .commands }
         XCTAssertLessThan(try XCTUnwrap(store.state.review?.pane.lines.count), narrow)
         XCTAssertTrue(store.state.review?.pane.lines.allSatisfy { $0.count <= 116 } ?? false)
     }

@@ -1,0 +1,174 @@
+import Foundation
+import Cells
+import SetupPlan
+import SetupRunner
+import WizardModel
+
+/// A state for every screen, reached through `update` the way a person gets there.
+enum Scenarios {
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    static let checkScript = "print('check')\n"
+    /// The real help texts, read from Resources/field-help.yaml (`key: "text"` lines).
+    static let help: [String: String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Resources/field-help.yaml").standardizedFileURL
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
+        var help: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            help[key] = value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? String(value.dropFirst().dropLast()) : value
+        }
+        return help
+    }()
+
+    static var answers: Answers {
+        var a = Answers()
+        a.project = "ray-demo-123"
+        a.bucket.name = "ray-demo-bucket"
+        return a
+    }
+
+    static let detection = Detection(
+        tools: [
+            DetectedTool(name: "gcloud", version: "Google Cloud SDK 520.0.0"),
+            DetectedTool(name: "kubectl", version: "Client Version: v1.32.2"),
+            DetectedTool(name: "gke-gcloud-auth-plugin", version: nil),
+            DetectedTool(name: "helm", version: nil),
+        ],
+        account: "ada@example.com", project: "ray-demo-123", zone: "us-west1-b")
+
+    static func base(_ answers: Answers = Answers(), asciiOnly: Bool = false, journal: JournalSummary? = nil) -> WizardState {
+        WizardState(answers: answers, workspace: "kuberay-gcs-setup", helpTexts: help, checkScript: checkScript,
+                    asciiOnly: asciiOnly, now: t0, journal: journal)
+    }
+
+    static func send(_ state: inout WizardState, _ actions: [WizardAction]) {
+        for action in actions { _ = update(&state, action) }
+    }
+
+    static func keys(_ keys: [Key]) -> [WizardAction] { keys.map(WizardAction.key) }
+
+    /// Every screen worth a golden frame, by name.
+    static var all: [(String, WizardState)] {
+        var list: [(String, WizardState)] = []
+        var s = base()
+        send(&s, [.start])
+        list.append(("welcome-detecting", s))
+        send(&s, [.environmentDetected(detection)])
+        list.append(("welcome", s))
+        send(&s, [.key(.enter)])
+        list.append(("page1-project", s))
+        send(&s, keys([.enter]))
+        list.append(("page2-cluster", s))
+        send(&s, keys([.enter]))
+        list.append(("page3-operator", s))
+        send(&s, keys([.enter]))
+        list.append(("page4-identity", s))
+        send(&s, keys([.enter]))
+        var bucket = s
+        send(&bucket, keys([.tab] + "My_Bucket".map(Key.char) + [.tab]))
+        list.append(("page5-bucket-error", bucket))
+        send(&s, keys([.tab] + "ray-demo-bucket".map(Key.char)))
+        list.append(("page5-bucket", s))
+        send(&s, keys([.enter]))
+        list.append(("page6-ray", s))
+        var help = s
+        send(&help, keys([.char("?")]))
+        list.append(("help-overlay", help))
+        send(&s, keys([.enter]))
+        list.append(("review-commands", s))
+        var manifest = s
+        send(&manifest, keys([.char("2"), .pageDown]))
+        list.append(("review-manifest", manifest))
+        var script = s
+        send(&script, keys([.char("3"), .tab]))
+        list.append(("review-script", script))
+
+        let plan = s.review?.plan ?? PlanBuilder.build(answers, checkScript: checkScript)
+        send(&s, keys([.char("r")]))
+        list.append(("run-starting", s))
+        var statuses = Array(repeating: StepStatus.pending, count: plan.steps.count)
+        statuses[0] = .done
+        send(&s, [.runEvent(.runStarted(steps: plan.steps.count, statuses: statuses))])
+        for i in 1..<6 {
+            let id = plan.steps[i].id
+            send(&s, [.runEvent(.stepStarted(index: i, stepID: id)), .tick(t0.addingTimeInterval(Double(i) * 1.5))])
+            let status: StepStatus = i == 4 ? .alreadyDone : .done
+            send(&s, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: status, exitCode: 0, seconds: Double(i) * 0.7,
+                                                          logPath: Workspace.logPath(index: i, stepID: id))))])
+        }
+        let running = 6
+        send(&s, [.runEvent(.stepStarted(index: running, stepID: plan.steps[running].id))])
+        send(&s, [.runEvent(.stepNote(index: running, stepID: plan.steps[running].id, note: RunNote.probing))])
+        for line in ["Creating cluster ray-demo in us-west1-b...", "  \u{1B}[33mNote:\u{1B}[0m The Kubelet readonly port (10255) is now deprecated.",
+                     "Creating cluster ray-demo in us-west1-b... Cluster is being health-checked...done."] {
+            send(&s, [.runEvent(.output(index: running, stepID: plan.steps[running].id, stream: .stderr, line: line))])
+        }
+        send(&s, [.tick(t0.addingTimeInterval(95))])
+        list.append(("run", s))
+        var ascii = s
+        ascii.asciiOnly = true
+        list.append(("run-ascii", ascii))
+        var log = s
+        send(&log, keys([.char("l")]))
+        send(&log, [.logLoaded(stepID: plan.steps[running].id, result: .lines((1...60).map { "log line \($0): gcloud container clusters create output" }))])
+        list.append(("log", log))
+
+        var stopping = s
+        send(&stopping, keys([.ctrl("c")]))
+        list.append(("run-stopping", stopping))
+        var interrupted = stopping
+        send(&interrupted, [
+            .runEvent(.stepFinished(StepOutcome(index: running, stepID: plan.steps[running].id, status: .interrupted, exitCode: nil,
+                                                seconds: 80, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id)))),
+            .runEvent(.runFinished(result: .interrupted, seconds: 100)),
+        ])
+        list.append(("stopped-interrupted", interrupted))
+
+        var failed = s
+        let failure = StepOutcome(
+            index: running, stepID: plan.steps[running].id, status: .failed, exitCode: 1,
+            hint: Hint(summary: "The Kubernetes Engine API is not enabled or not yet ready in ray-demo-123.",
+                       fix: "Wait a minute and choose Retry; if it persists, run: gcloud services enable container.googleapis.com --project ray-demo-123"),
+            seconds: 12.4, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id),
+            stderrTail: [
+                "ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Kubernetes Engine API has not been used in project 1234 before or it is disabled.",
+                "Enable it by visiting https://console.developers.google.com/apis/api/container.googleapis.com/overview?project=1234 then retry.",
+            ])
+        send(&failed, [.runEvent(.stepFinished(failure)), .runEvent(.runFinished(result: .failed, seconds: 40))])
+        list.append(("stopped-failed", failed))
+        var skip = failed
+        send(&skip, keys([.tab]))
+        list.append(("stopped-skip", skip))
+        var quit = failed
+        send(&quit, keys([.ctrl("c")]))
+        list.append(("confirm-quit-after-failure", quit))
+
+        var refused = s
+        send(&refused, [.runFailedToStart("kuberay-gcs-setup/state.json was written for other answers:\n- project: old-project\n+ project: ray-demo-123")])
+        list.append(("stopped-refused", refused))
+
+        var done = s
+        for i in running..<plan.steps.count {
+            let id = plan.steps[i].id
+            let result = plan.steps[i].kind == .verify ? "Hello, Ray on GKE!" : nil
+            send(&done, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: .done, exitCode: 0, seconds: 3,
+                                                             logPath: Workspace.logPath(index: i, stepID: id), result: result)))])
+        }
+        send(&done, [.runEvent(.runFinished(result: .succeeded, seconds: 734))])
+        list.append(("done", done))
+
+        let rows = plan.steps.enumerated().map { i, step in
+            StepRow(id: step.id, title: step.title, status: i < 9 ? (i == 4 ? .alreadyDone : .done) : (i == 9 ? .failed : .pending))
+        }
+        let resume = base(answers, journal: JournalSummary(answers: answers, steps: rows, result: .failed))
+        list.append(("resume", resume))
+
+        var quitEarly = base()
+        send(&quitEarly, [.environmentDetected(detection), .key(.enter), .key(.ctrl("c"))])
+        list.append(("confirm-quit", quitEarly))
+        return list
+    }
+}
