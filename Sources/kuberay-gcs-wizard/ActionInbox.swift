@@ -1,0 +1,22 @@
+import Synchronization
+import WizardModel
+
+/// Actions posted by background work (run events, detection, log reads) for the UI thread to apply in order.
+final class ActionInbox: Sendable {
+    private let queue = Mutex<[WizardAction]>([])
+
+    /// Queues an action; safe from any thread, never blocks on the UI.
+    func post(_ action: WizardAction) {
+        queue.withLock { $0.append(action) }
+    }
+
+    /// Takes every queued action, oldest first.
+    func drain() -> [WizardAction] {
+        queue.withLock { pending in
+            guard !pending.isEmpty else { return [] }
+            let taken = pending
+            pending.removeAll(keepingCapacity: true)
+            return taken
+        }
+    }
+}

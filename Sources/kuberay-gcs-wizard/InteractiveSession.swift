@@ -1,0 +1,73 @@
+import Foundation
+import SetupPlan
+import SetupRunner
+import Terminal
+import WizardModel
+import WizardResources
+import Yams
+
+/// The interactive wizard: sets up the first state from the workspace, runs the terminal loop on its own
+/// thread (ncurses calls block and must stay on one thread), and returns the exit status.
+enum InteractiveSession {
+    /// Runs the wizard in this terminal; `initialAnswers` (from --answers/--set) win over the workspace's answers.yaml.
+    ///
+    /// Exit status: 0 done or files saved, 1 quit with an unfinished run (the journal stays), 130 quit before
+    /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used.
+    static func run(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) async -> Int32 {
+        let folder = URL(fileURLWithPath: workspace)
+        let journal = loadJournal(folder)
+        let answers = initialAnswers ?? loadAnswersFile(folder) ?? journal?.answers ?? Answers()
+        let setup = SessionSetup(workspace: workspace, folder: folder, answers: answers, journal: journal, options: options,
+                                 helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<SessionResult, Never>) in
+            let thread = Thread {
+                let loop = SessionLoop(setup)
+                continuation.resume(returning: loop.run())
+            }
+            thread.name = "kuberay-gcs-wizard UI"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        // The terminal is restored by now: messages land in the normal screen, where they stay readable.
+        if let error = result.error { Console.error(error) }
+        if let message = result.message { Console.out(message) }
+        return result.code
+    }
+
+    /// The workspace's journal as the model sees it; nil when there is none or it cannot be read.
+    static func loadJournal(_ folder: URL) -> JournalSummary? {
+        guard let journal = try? Journal.load(workspace: folder),
+              let answers = try? AnswersFile.load(yaml: journal.normalizedAnswers)
+        else { return nil }
+        let rows = journal.steps.map { StepRow(id: $0.id, title: $0.title, status: $0.status, seconds: $0.seconds) }
+        return JournalSummary(answers: answers, steps: rows, result: journal.result)
+    }
+
+    private static func loadAnswersFile(_ folder: URL) -> Answers? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("answers.yaml").path) else { return nil }
+        return try? AnswersFile.load(yaml: String(decoding: data, as: UTF8.self))
+    }
+
+    private static func helpTexts() -> [String: String] {
+        ((try? Yams.load(yaml: WizardResources.fieldHelpYAML)) as? [String: String]) ?? [:]
+    }
+}
+
+/// What the UI thread needs to start; all of it Sendable.
+struct SessionSetup: Sendable {
+    var workspace: String
+    var folder: URL
+    var answers: Answers
+    var journal: JournalSummary?
+    var options: RunOptions
+    var helpTexts: [String: String]
+    var checkScript: String
+}
+
+/// How the session ended.
+struct SessionResult: Sendable {
+    var code: Int32
+    /// Printed to stdout after the terminal is restored (how to resume, where the files are).
+    var message: String?
+    var error: String?
+}

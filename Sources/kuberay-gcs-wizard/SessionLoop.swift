@@ -1,0 +1,161 @@
+import Foundation
+import SetupPlan
+import SetupRunner
+import Terminal
+import WizardModel
+import WizardView
+
+/// The runtime loop: keys -> update -> effects -> runner -> events -> update -> render -> present.
+/// Lives on one thread with the terminal; background work reports through the inbox.
+final class SessionLoop {
+    private let setup: SessionSetup
+    private let terminal = Terminal()
+    private let inbox = ActionInbox()
+    private var state: WizardState
+    private var runner: SetupRunner?
+    private var runActive = false
+    private var exitCode: Int32?
+    /// A SIGINT/SIGTERM from outside: stop the run, then leave with this status.
+    private var signalExit: Int32?
+    private var dirty = true
+    private var lastDraw = Date.distantPast
+
+    /// Redraws at most this often while output streams in; a key after a pause draws at once.
+    private static let frameInterval = 1.0 / 60
+    /// Clock ticks while a run is going (spinner, elapsed times).
+    private static let tickInterval = 0.1
+
+    init(_ setup: SessionSetup) {
+        self.setup = setup
+        self.state = WizardState(answers: setup.answers, workspace: setup.workspace, helpTexts: setup.helpTexts,
+                                 checkScript: setup.checkScript, now: Date(), journal: setup.journal)
+    }
+
+    func run() -> SessionResult {
+        do {
+            try terminal.start()
+        } catch {
+            return SessionResult(code: 2, error: "error: cannot use the terminal: \(error)")
+        }
+        state.asciiOnly = !terminal.isUTF8
+        dispatch(.resize(terminal.size()))
+        dispatch(.start)
+        while exitCode == nil {
+            drawIfDue()
+            pollTerminal()
+            for action in inbox.drain() { dispatch(action) }
+            if runActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
+                dispatch(.tick(Date()))
+            }
+            if let code = signalExit, !runActive { exitCode = code }
+        }
+        terminal.stop()
+        return SessionResult(code: exitCode ?? 0, message: state.exitMessage)
+    }
+
+    /// Applies an action and carries out its effects.
+    private func dispatch(_ action: WizardAction) {
+        // Keep the model's clock fresh before anything that may record a time (a run or step start).
+        if case .tick = action {} else if Date().timeIntervalSince(state.now) > 0.05 {
+            _ = update(&state, .tick(Date()))
+        }
+        if case .runEvent(.runFinished) = action { runActive = false }
+        if case .runFailedToStart = action { runActive = false }
+        let effects = update(&state, action)
+        dirty = true
+        for effect in effects { perform(effect) }
+    }
+
+    private func drawIfDue() {
+        guard dirty, Date().timeIntervalSince(lastDraw) >= Self.frameInterval else { return }
+        terminal.present(WizardView.render(state, size: state.size))
+        lastDraw = Date()
+        dirty = false
+    }
+
+    /// Waits for input no longer than the next thing due (a frame, a tick), then takes every key already typed.
+    private func pollTerminal() {
+        let timeout: Int
+        if dirty {
+            timeout = max(1, Int((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000))
+        } else {
+            timeout = runActive ? Int(Self.tickInterval * 1000) : 250
+        }
+        var wait = timeout
+        for _ in 0..<256 {
+            guard let event = terminal.nextEvent(timeoutMilliseconds: wait) else { return }
+            handle(event)
+            wait = 0
+            if exitCode != nil { return }
+        }
+    }
+
+    private func handle(_ event: TerminalEvent) {
+        switch event {
+        case .key(let key):
+            dispatch(.key(key))
+        case .resize(let size):
+            dispatch(.resize(size))
+        case .signal(let signal):
+            signalExit = signal.exitStatus
+            if runActive {
+                // Like `apply`: stop the step, let the journal record it, then leave.
+                runner?.cancel()
+                state.exitMessage = state.resumeMessage
+            }
+        }
+    }
+
+    private func perform(_ effect: WizardEffect) {
+        switch effect {
+        case .detectEnvironment:
+            let inbox = self.inbox
+            let environment = setup.options.environment
+            DispatchQueue.global().async {
+                inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
+            }
+        case .writeFiles(let plan):
+            do {
+                _ = try WorkspaceExport.write(plan, to: setup.folder)
+                inbox.post(.filesWritten(error: nil))
+            } catch {
+                inbox.post(.filesWritten(error: "\(error)"))
+            }
+        case .startRun(let plan, let mode, let skipping):
+            startRun(plan, mode: mode, skipping: skipping)
+        case .cancelRun:
+            runner?.cancel()
+        case .loadLog(let stepID, let path):
+            let inbox = self.inbox
+            let folder = setup.folder
+            DispatchQueue.global().async {
+                inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder)))
+            }
+        case .quit(let code):
+            exitCode = code
+        }
+    }
+
+    /// Writes the workspace files the steps read (raycluster.yaml) and starts the engine in the background.
+    private func startRun(_ plan: Plan, mode: RunMode, skipping: Set<String>) {
+        do {
+            _ = try WorkspaceExport.write(plan, to: setup.folder)
+        } catch {
+            inbox.post(.runFailedToStart("cannot write the workspace files: \(error)"))
+            return
+        }
+        let normalized = AnswersFile.normalizedYAML(plan.answers)
+        let runner = SetupRunner(plan: plan, workspace: setup.folder, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
+                                 normalizedAnswers: normalized, options: setup.options)
+        self.runner = runner
+        runActive = true
+        let inbox = self.inbox
+        Task.detached {
+            do {
+                _ = try await runner.run(mode: mode, skipping: skipping, observer: ClosureObserver { inbox.post(.runEvent($0)) })
+            } catch {
+                inbox.post(.runFailedToStart("\(error)"))
+            }
+        }
+    }
+}
