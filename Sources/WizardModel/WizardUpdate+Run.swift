@@ -26,6 +26,8 @@ extension WizardState {
             run.rows[index].note = note
         case .output(let index, _, _, let line):
             guard index == run.current else { return [] }
+            // Output means the probe is over and the command itself runs: "checking…" no longer holds.
+            if run.rows[index].note == RunNote.probing { run.rows[index].note = nil }
             run.tail.append(line)
         case .stepFinished(let outcome):
             guard run.rows.indices.contains(outcome.index) else { return [] }

@@ -56,15 +56,13 @@ extension WizardView {
         canvas.frame.fill(column: 0, row: 0, width: canvas.width, height: canvas.height)
         canvas.frame.cursor = nil
         canvas.titleBar("Log")
-        canvas.clipped(log.title, x: 2, y: 1, limit: canvas.width / 2, style: Style(bold: true))
+        canvas.clipped(log.title, x: 2, y: 1, limit: canvas.width - 4, style: Style(bold: true))
         let pane = Layout.logPane(canvas.frame.size)
         var info = "\(state.workspace)/\(log.path)"
         if let text = log.text, !text.lines.isEmpty {
-            info += "  lines \(text.offset + 1)-\(min(text.lines.count, text.offset + pane.rows)) of \(text.lines.count)"
+            info += g.separator + "lines \(text.offset + 1)-\(min(text.lines.count, text.offset + pane.rows)) of \(text.lines.count)"
         }
-        let infoWidth = min(DisplayWidth.of(info), canvas.width / 2 - 4)
-        canvas.clipped(info, x: canvas.width - infoWidth - 2, y: 1, limit: infoWidth, style: Style(.muted))
-        canvas.rule(y: 2)
+        canvas.clipped(info, x: 2, y: 2, limit: canvas.width - 4, style: Style(.muted))
         if let error = log.error {
             canvas.wrapped("Could not read the log: \(error)", x: 2, y: 3, limit: canvas.width - 4, maxRows: 3, style: Style(.error))
         } else if let text = log.text {

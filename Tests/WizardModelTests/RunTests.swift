@@ -43,13 +43,13 @@ final class RunTests: XCTestCase {
         }
         store.send(.runEvent(.output(index: 1, stepID: plan.steps[1].id, stream: .stdout, line: "\u{1B}[32mClient Version: v1.31\u{1B}[0m"))) {
             $0.run?.tail.append("Client Version: v1.31")
+            $0.run?.rows[1].note = nil  // output: the probe is over
         }
         XCTAssertEqual(Array(store.state.run?.tail.lines ?? []), ["Client Version: v1.31"])
         store.send(.runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "late line of another step")))
         store.send(.runEvent(.stepFinished(outcome(1, .alreadyDone, seconds: 0.5)))) {
             $0.run?.rows[1].status = .alreadyDone
             $0.run?.rows[1].seconds = 0.5
-            $0.run?.rows[1].note = nil
             $0.run?.outcomes[1] = self.outcome(1, .alreadyDone, seconds: 0.5)
         }
         XCTAssertEqual(store.state.run?.completedCount, 2)
