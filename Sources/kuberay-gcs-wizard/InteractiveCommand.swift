@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SetupRunner
 
 /// The guided wizard (the default when no subcommand is given).
 struct InteractiveCommand: AsyncParsableCommand {
@@ -7,6 +8,8 @@ struct InteractiveCommand: AsyncParsableCommand {
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
     var workspace: String = "kuberay-gcs-setup"
+
+    @OptionGroup var flags: RunFlags
 
     func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -18,7 +21,13 @@ struct InteractiveCommand: AsyncParsableCommand {
             """)
             throw ExitCode(2)
         }
-        Console.error("The interactive wizard is not wired yet.")
-        throw ExitCode(2)
+        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
+        guard flags.timeouts.isEmpty else {
+            throw ValidationError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
+        }
+        var options = RunOptions()
+        options.timeoutScale = flags.timeoutScale
+        let code = await InteractiveSession.run(workspace: workspace, options: options)
+        if code != 0 { throw ExitCode(code) }
     }
 }
