@@ -48,6 +48,14 @@ public enum FailureClassifier {
                 fix: "Install it (`gcloud components install gke-gcloud-auth-plugin` or the google-cloud-cli-gke-gcloud-auth-plugin "
                     + "package), check `gke-gcloud-auth-plugin --version`, then resume.")
         },
+        { _, lower, _ in
+            guard (lower.contains("the connection to the server") && lower.contains("was refused"))
+                || lower.contains("unable to connect to the server") else { return nil }
+            return Hint(
+                summary: "kubectl cannot reach the cluster's API server.",
+                fix: "Check the cluster is RUNNING (`gcloud container clusters list`) and that kubectl's current context is it "
+                    + "(the get-credentials step sets it; `kubectl config current-context`), then retry.")
+        },
         { text, lower, _ in
             let notLoggedIn = [
                 "you do not currently have an active account selected", "gcloud auth login",

@@ -11,6 +11,12 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertTrue(h?.fix.contains("gcloud auth login") ?? false)
     }
 
+    func testAPIServerUnreachable() {
+        let h = hint("The connection to the server 127.0.0.1:41007 was refused - did you specify the right host or port?")
+        XCTAssertEqual(h?.summary, "kubectl cannot reach the cluster's API server.")
+        XCTAssertTrue(h?.fix.contains("kubectl config current-context") ?? false)
+    }
+
     func testPermissionDeniedNamesPermissionRoleAndPrincipal() {
         let h = hint("ERROR: (gcloud.iam.service-accounts.create) [alice@example.com] does not have permission to access "
             + "projects instance [p]: Permission 'iam.serviceAccounts.create' denied on resource (or it may not exist).")
