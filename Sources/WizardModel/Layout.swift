@@ -4,8 +4,8 @@ import Cells
 public enum Layout {
     /// Rows above the preview pane on the review screen: title, blank, summary, blank, tabs, rule.
     public static let reviewPaneTop = 10
-    /// Rows below it: rule, actions, message, footer.
-    public static let reviewPaneBottomRows = 4
+    /// Rows below it: rule, actions, message (two rows, so a write error or a note is read whole), footer.
+    public static let reviewPaneBottomRows = 5
     /// Summary lines on the review screen.
     public static let reviewSummaryRows = 6
 

@@ -10,7 +10,8 @@ public enum NextSteps {
 
     /// Submits a small job that lists the bucket from a Ray pod (run while the port-forward is up).
     public static func jobSubmit(_ a: Answers) -> String {
-        let code = "from google.cloud import storage; print([b.name for b in storage.Client().list_blobs('\(a.bucket.name)')])"
+        // Statements short enough that the command wraps between them (`TextWrap.command`) on an 80-column screen.
+        let code = "from google.cloud import storage; c = storage.Client(); print([b.name for b in c.list_blobs('\(a.bucket.name)')])"
         return "ray job submit --address http://localhost:8265 --runtime-env-json '{\"pip\": [\"google-cloud-storage\"]}'"
             + " -- python -c \"\(code)\""
     }

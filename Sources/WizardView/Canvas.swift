@@ -49,6 +49,22 @@ struct Canvas {
         return rows.count
     }
 
+    /// Writes a shell command from row `y`, broken into rows that still paste as one command (see
+    /// `TextWrap.command`), at most `maxRows` rows; returns the rows used.
+    @discardableResult
+    mutating func command(_ text: String, x: Int, y: Int, limit: Int, maxRows: Int = .max, style: Style = Style(.accent)) -> Int {
+        guard limit > 0, maxRows > 0 else { return 0 }
+        let rows = TextWrap.command(text, width: limit)
+        for (i, row) in rows.prefix(maxRows).enumerated() {
+            if i == maxRows - 1, rows.count > maxRows {
+                clipped(row + glyphs.ellipsis, x: x, y: y + i, limit: limit, style: style)
+            } else {
+                clipped(row, x: x, y: y + i, limit: limit, style: style)
+            }
+        }
+        return min(rows.count, maxRows)
+    }
+
     /// A horizontal line across the screen.
     mutating func rule(y: Int, from x: Int = 0, to end: Int? = nil, style: Style = Style(.muted)) {
         let end = end ?? width

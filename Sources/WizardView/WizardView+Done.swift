@@ -22,8 +22,17 @@ extension WizardView {
         }
         y += 1
 
-        // Next steps and the workspace take a fixed block at the bottom; what was created fills the rest.
-        let nextTop = canvas.height - 11
+        // The workspace line and the next steps sit at the bottom, commands whole (wrapped so they paste as one);
+        // what was created fills the rest.
+        let commandX = 6
+        let commandWidth = canvas.width - commandX - 2
+        let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
+        let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
+        let files = TextWrap.wrap("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
+                                  width: canvas.width - 4, continuation: "  ")
+        let filesTop = canvas.height - 1 - files.count
+        let nextRows = 3 + portForward.count + jobSubmit.count
+        let nextTop = max(y + 2, filesTop - 1 - nextRows)
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
@@ -55,12 +64,22 @@ extension WizardView {
 
         y = min(y + 1, nextTop)
         canvas.text("Next steps", x: 2, y: y, style: Style(bold: true))
-        canvas.text("Open the Ray dashboard at http://localhost:8265 with:", x: 4, y: y + 1, style: Style(.muted), limit: width)
-        canvas.clipped(NextSteps.portForward(a), x: 6, y: y + 2, limit: width - 2, style: Style(.accent))
-        canvas.text("then run a job that lists the bucket:", x: 4, y: y + 3, style: Style(.muted), limit: width)
-        canvas.wrapped(NextSteps.jobSubmit(a), x: 6, y: y + 4, limit: width - 2, maxRows: 4, style: Style(.accent), continuation: "  ")
-        canvas.clipped("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
-                       x: 2, y: canvas.height - 2, limit: canvas.width - 4, style: Style(.muted))
+        y += 1
+        canvas.text("Open the Ray dashboard at http://localhost:8265 with:", x: 4, y: y, style: Style(.muted), limit: width)
+        y += 1
+        for row in portForward {
+            canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
+            y += 1
+        }
+        canvas.text("then, in another terminal, run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
+        y += 1
+        for row in jobSubmit where y < filesTop - 1 {
+            canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
+            y += 1
+        }
+        for (i, row) in files.enumerated() {
+            canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)
+        }
         canvas.footer(KeyMap.bindings(.done))
     }
 }

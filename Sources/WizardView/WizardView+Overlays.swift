@@ -29,20 +29,29 @@ extension WizardView {
 
     static func drawConfirmQuit(_ canvas: inout Canvas, _ state: WizardState) {
         let g = canvas.glyphs
-        let detail: [String]
+        let prose: String
+        var command: String?
         if state.run != nil || state.journal?.isUnfinished == true {
-            detail = ["The journal stays in \(state.workspace); resume later with:", state.resumeCommand]
+            // The command names the workspace; the prose does too when it is short enough to read on one row.
+            let named = "The journal stays in \(state.workspace); resume later with:"
+            prose = DisplayWidth.of(named) <= canvas.width - 10 ? named : "The journal is kept; resume later with:"
+            command = state.resumeCommand
         } else {
-            detail = ["Nothing has been run; your answers are not saved."]
+            prose = "Nothing has been run; your answers are not saved."
         }
-        let width = min(canvas.width - 4, max(44, (detail.map { DisplayWidth.of($0) }.max() ?? 0) + 6))
-        let height = detail.count + 5
+        // As wide as the text needs, up to the screen; the prose wraps and the command stays pasteable.
+        let longest = max(DisplayWidth.of(prose), command.map { DisplayWidth.of($0) } ?? 0)
+        let width = min(canvas.width - 4, max(44, longest + 6))
+        let inner = width - 4
+        let detail = TextWrap.wrap(prose, width: inner, continuation: "").map { ($0, Style(.muted)) }
+            + (command.map { TextWrap.command($0, width: inner) } ?? []).map { ($0, Style(.accent)) }
+        let height = min(canvas.height - 2, detail.count + 5)
         let x = (canvas.width - width) / 2
         let y = max(1, (canvas.height - height) / 2)
         canvas.box(x: x, y: y, width: width, height: height, title: "Quit")
         canvas.text("Quit the wizard?", x: x + 2, y: y + 1, style: Style(bold: true))
-        for (i, line) in detail.enumerated() {
-            canvas.clipped(line, x: x + 2, y: y + 2 + i, limit: width - 4, style: i == 1 ? Style(.accent) : Style(.muted))
+        for (i, line) in detail.prefix(height - 5).enumerated() {
+            canvas.text(line.0, x: x + 2, y: y + 2 + i, style: line.1, limit: inner)
         }
         let keys = g.text("y quit · n or Esc stay")
         canvas.text(keys, x: x + 2, y: y + height - 2, style: Style(.accent, bold: true))
@@ -55,14 +64,15 @@ extension WizardView {
         let g = canvas.glyphs
         canvas.frame.fill(column: 0, row: 0, width: canvas.width, height: canvas.height)
         canvas.frame.cursor = nil
-        canvas.titleBar("Log")
-        canvas.clipped(log.title, x: 2, y: 1, limit: canvas.width - 4, style: Style(bold: true))
         let pane = Layout.logPane(canvas.frame.size)
-        var info = "\(state.workspace)/\(log.path)"
+        // Where in the log goes in the title bar, so the path (which people copy) has its row to itself.
         if let text = log.text, !text.lines.isEmpty {
-            info += g.separator + "lines \(text.offset + 1)-\(min(text.lines.count, text.offset + pane.rows)) of \(text.lines.count)"
+            canvas.titleBar("Log · lines \(text.offset + 1)-\(min(text.lines.count, text.offset + pane.rows)) of \(text.lines.count)")
+        } else {
+            canvas.titleBar("Log")
         }
-        canvas.clipped(info, x: 2, y: 2, limit: canvas.width - 4, style: Style(.muted))
+        canvas.clipped(log.title, x: 2, y: 1, limit: canvas.width - 4, style: Style(bold: true))
+        canvas.clipped("\(state.workspace)/\(log.path)", x: 2, y: 2, limit: canvas.width - 4, style: Style(.muted))
         if let error = log.error {
             canvas.wrapped("Could not read the log: \(error)", x: 2, y: 3, limit: canvas.width - 4, maxRows: 3, style: Style(.error))
         } else if let text = log.text {

@@ -37,10 +37,10 @@ extension WizardView {
         let actions = WizardState.reviewActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)
         if let message = state.message {
-            canvas.clipped(g.text(message), x: 2, y: ruleRow + 2, limit: canvas.width - 4, style: Style(.warning))
+            canvas.wrapped(g.text(message), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: 2, style: Style(.warning))
         } else {
             let note = actions.indices.contains(state.actionFocus) ? reviewNote(actions[state.actionFocus], state) : ""
-            canvas.clipped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, style: Style(.muted))
+            canvas.wrapped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: 2, style: Style(.muted))
         }
         canvas.footer(KeyMap.bindings(.review))
     }

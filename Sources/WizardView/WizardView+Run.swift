@@ -50,7 +50,11 @@ extension WizardView {
             let number = String(index + 1)
             let numberText = String(repeating: " ", count: max(0, numberWidth - number.count)) + number + "."
             let titleX = canvas.text(numberText, x: 4 + glyphWidth, y: y, style: Style(.muted)) + 1
-            let right = statusText(row, state)
+            // The title is read whole where it can be: a finished step's time gives way to it first.
+            var right = statusText(row, state, withTime: true)
+            if DisplayWidth.of(row.title) > canvas.width - titleX - DisplayWidth.of(right) - 3, row.status != .running {
+                right = statusText(row, state, withTime: false)
+            }
             let rightWidth = DisplayWidth.of(right)
             let titleLimit = canvas.width - titleX - rightWidth - 3
             var end = canvas.clipped(row.title, x: titleX, y: y, limit: titleLimit,
@@ -62,7 +66,7 @@ extension WizardView {
         }
     }
 
-    private static func statusText(_ row: StepRow, _ state: WizardState) -> String {
+    private static func statusText(_ row: StepRow, _ state: WizardState, withTime: Bool) -> String {
         switch row.status {
         case .running:
             let seconds = row.startedAt.map { state.now.timeIntervalSince($0) } ?? 0
@@ -70,11 +74,12 @@ extension WizardView {
         case .pending:
             return ""
         case .done:
-            return row.seconds.map(Format.duration) ?? "done"
+            return withTime ? row.seconds.map(Format.duration) ?? "done" : "done"
         case .skipped:
             return row.status.label
         case .alreadyDone, .interrupted, .failed:
-            return [row.status.label, row.seconds.map(Format.duration)].compactMap { $0 }.joined(separator: " ")
+            let time = withTime ? row.seconds.map(Format.duration) : nil
+            return [row.status.label, time].compactMap { $0 }.joined(separator: " ")
         }
     }
 

@@ -9,13 +9,21 @@ extension WizardView {
         let g = canvas.glyphs
         let total = run.rows.count
         let width = canvas.width - 6
+
+        // The bottom block sits at a fixed place: buttons, what the focused one will do, and the resume command
+        // (whole, wrapped so it still pastes as one command).
+        let resume = TextWrap.command(state.resumeCommand, width: canvas.width - 6)
+        let resumeTop = canvas.height - 1 - resume.count
+        let buttonsRow = resumeTop - 4
+        let contentEnd = buttonsRow - 1  // the rule; content stays above it
+
         var y = 2
         if let error = run.startError {
             canvas.titleBar("The run did not start")
             canvas.text("\(g.failed) The run could not start:", x: 2, y: y, style: Style(.error, bold: true))
             y += 1
-            for line in error.split(separator: "\n", omittingEmptySubsequences: false) where y < canvas.height - 8 {
-                y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: canvas.height - 8 - y)
+            for line in error.split(separator: "\n", omittingEmptySubsequences: false) where y < contentEnd - 1 {
+                y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: contentEnd - 1 - y)
             }
         } else if let outcome = run.stoppedOutcome {
             let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID
@@ -23,21 +31,41 @@ extension WizardView {
             canvas.titleBar("\(interrupted ? "Interrupted" : "Failed") at step \(outcome.index + 1)/\(total)")
             let glyph = interrupted ? g.interrupted : g.failed
             let verb = interrupted ? "was interrupted" : "failed"
-            canvas.clipped("\(glyph) Step \(outcome.index + 1) of \(total) \(verb): \(title)", x: 2, y: y, limit: canvas.width - 4,
-                           style: Style(interrupted ? .warning : .error, bold: true))
-            y += 1
+            y += canvas.wrapped("\(glyph) Step \(outcome.index + 1) of \(total) \(verb): \(title)", x: 2, y: y, limit: canvas.width - 4,
+                                maxRows: 2, style: Style(interrupted ? .warning : .error, bold: true), continuation: "  ")
             var facts: [String] = []
             if let code = outcome.exitCode { facts.append("exit code \(code)") }
             facts.append("after \(Format.duration(outcome.seconds))")
             canvas.clipped(facts.joined(separator: g.separator), x: 4, y: y, limit: width, style: Style(.muted))
-            canvas.clipped("log: \(state.workspace)/\(outcome.logPath) (l shows it)", x: 4, y: y + 1, limit: width, style: Style(.muted))
-            y += 3
+            y += 1
+            // The log's path is copied by people: whole, on its own rows when it does not fit beside the label.
+            let path = "\(state.workspace)/\(outcome.logPath)"
+            let logLine = "log: \(path) (l shows it)"
+            if DisplayWidth.of(logLine) <= width {
+                canvas.text(logLine, x: 4, y: y, style: Style(.muted))
+                y += 1
+            } else {
+                canvas.text("log (l shows it):", x: 4, y: y, style: Style(.muted))
+                y += 1
+                for row in pathRows(path, width: width - 2).prefix(3) {
+                    canvas.clipped(row, x: 6, y: y, limit: width - 2, style: Style(.muted))
+                    y += 1
+                }
+            }
+            y += 1
+
+            // The hint is drawn whole under the error output, which gets the rows left (at least two).
+            let hintX = 8
+            let hintWidth = canvas.width - hintX - 2
+            let summary = outcome.hint.map { TextWrap.wrap($0.summary, width: hintWidth, continuation: "") } ?? []
+            let fix = outcome.hint.map { hintRows($0.fix, width: hintWidth) } ?? []
             let tail = outcome.stderrTail.map(OutputTail.sanitize).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let tailReserve = tail.isEmpty ? 0 : 4  // heading, two rows, blank
+            let hintHeight = min(summary.count + fix.count, max(2, contentEnd - y - tailReserve))
             if !tail.isEmpty {
                 canvas.text("Last lines of its error output:", x: 2, y: y, style: Style(bold: true))
                 y += 1
-                // Room down to the buttons, leaving a blank row and the hint's three rows.
-                let room = max(1, canvas.height - 8 - (y + 1) - (outcome.hint == nil ? 0 : 3))
+                let room = max(1, contentEnd - y - (hintHeight > 0 ? hintHeight + 1 : 0))
                 // Long error lines wrap (the reason is often at their end); the last rows matter most.
                 let rows = tail.suffix(room).flatMap { TextWrap.wrap($0, width: width, continuation: "  ") }
                 for row in rows.suffix(room) {
@@ -46,20 +74,21 @@ extension WizardView {
                 }
                 y += 1
             }
-            if let hint = outcome.hint {
-                let start = canvas.text("Hint: ", x: 2, y: y, style: Style(.warning, bold: true))
-                canvas.clipped(hint.summary, x: start, y: y, limit: canvas.width - start - 2, style: Style(bold: true))
-                y += 1
-                y += canvas.wrapped(hint.fix, x: start, y: y, limit: canvas.width - start - 2, maxRows: 2)
+            if outcome.hint != nil {
+                canvas.text("Hint:", x: 2, y: y, style: Style(.warning, bold: true))
+                let shown = Array((summary.map { ($0, Style(bold: true)) } + fix).prefix(hintHeight))
+                for (i, row) in shown.enumerated() where y < contentEnd {
+                    let cut = i == shown.count - 1 && summary.count + fix.count > shown.count
+                    canvas.clipped(cut ? row.0 + g.ellipsis : row.0, x: hintX, y: y, limit: hintWidth, style: row.1)
+                    y += 1
+                }
             }
         } else {
             canvas.titleBar("Stopped")
             canvas.text("The run stopped.", x: 2, y: y, style: Style(.warning, bold: true))
         }
 
-        // The buttons sit at a fixed place at the bottom, with what the focused one will do.
         let actions = state.stoppedActions
-        let buttonsRow = canvas.height - 6
         canvas.rule(y: buttonsRow - 1)
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: buttonsRow)
         let focused = actions.indices.contains(state.actionFocus) ? actions[state.actionFocus] : .quit
@@ -68,9 +97,63 @@ extension WizardView {
                        style: focused == .skip ? Style(.warning) : Style(.muted))
         let done = run.completedCount
         canvas.clipped("\(done) of \(total) steps complete; the journal is kept. To resume later:",
-                       x: 2, y: canvas.height - 3, limit: canvas.width - 4, style: Style(.muted))
-        canvas.clipped(state.resumeCommand, x: 4, y: canvas.height - 2, limit: canvas.width - 6, style: Style(.accent))
+                       x: 2, y: resumeTop - 1, limit: canvas.width - 4, style: Style(.muted))
+        for (i, row) in resume.enumerated() {
+            canvas.text(row, x: 4, y: resumeTop + i, style: Style(.accent), limit: canvas.width - 6)
+        }
         canvas.footer(KeyMap.bindings(.stopped))
+    }
+
+    /// A hint's fix as rows of `width` columns. A `backticked` command that fits in a row is never broken; one
+    /// that does not gets rows of its own, wrapped so it still pastes as one command.
+    static func hintRows(_ fix: String, width: Int) -> [(String, Style)] {
+        var rows: [(String, Style)] = []
+        var prose = ""
+        func flush() {
+            let text = prose.trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty {
+                rows += TextWrap.wrap(text, width: width, continuation: "").map {
+                    ($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{00A0}", with: " "), .plain)
+                }
+            }
+            prose = ""
+        }
+        var afterCommand = false
+        for (i, part) in fix.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            if i % 2 == 0 {
+                // Prose; right after a command on its own rows, without the punctuation that joined them.
+                prose += afterCommand ? String(part.drop { " .,;:".contains($0) }) : String(part)
+                afterCommand = false
+            } else if DisplayWidth.of("`\(part)`") <= width {
+                prose += "`" + part.replacingOccurrences(of: " ", with: "\u{00A0}") + "`"
+            } else {
+                flush()
+                rows += TextWrap.command(String(part), width: width).map { ($0, Style(.accent)) }
+                afterCommand = true
+            }
+        }
+        flush()
+        return rows
+    }
+
+    /// A path in rows of `width` columns, broken after a `/` where it can be.
+    static func pathRows(_ path: String, width: Int) -> [String] {
+        var rows: [String] = []
+        var rest = Substring(path)
+        while DisplayWidth.of(String(rest)) > width, width > 0 {
+            var end = rest.startIndex
+            var used = 0
+            while end < rest.endIndex, used + DisplayWidth.of(rest[end]) <= width {
+                used += DisplayWidth.of(rest[end])
+                end = rest.index(after: end)
+            }
+            if let slash = rest[..<end].lastIndex(of: "/"), slash > rest.startIndex { end = rest.index(after: slash) }
+            if end == rest.startIndex { end = rest.index(after: end) }
+            rows.append(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        rows.append(String(rest))
+        return rows
     }
 
     private static func stoppedNote(_ action: ScreenAction, _ state: WizardState, _ run: RunProgress) -> String {

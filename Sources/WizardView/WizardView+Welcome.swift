@@ -6,20 +6,21 @@ extension WizardView {
         let g = canvas.glyphs
         canvas.titleBar("Welcome")
         var y = 2
-        canvas.text("Set up Ray on Google Kubernetes Engine with access to a Cloud Storage bucket:", x: 2, y: y, style: Style(bold: true))
-        y += 1
+        let prose = canvas.width - 4
+        y += canvas.wrapped("Run Ray on Google Kubernetes Engine with access to a Cloud Storage bucket:", x: 2, y: y, limit: prose,
+                            maxRows: 2, style: Style(bold: true))
         let lines = [
             "1. a GKE cluster (new or existing) with Workload Identity and KubeRay,",
             "2. a Kubernetes service account allowed to read and write your bucket,",
             "3. a RayCluster whose pods use it, checked with a test object.",
         ]
         for line in lines {
-            canvas.clipped(line, x: 4, y: y, limit: canvas.width - 6)
-            y += 1
+            y += canvas.wrapped(line, x: 4, y: y, limit: prose - 2, maxRows: 2, continuation: "   ")
         }
-        canvas.text(g.text("Nothing runs until you have seen every command; you can also just save them."), x: 2, y: y + 1,
-                    style: Style(.muted), limit: canvas.width - 4)
-        y += 3
+        y += 1
+        y += canvas.wrapped(g.text("Nothing runs until you have seen every command; you can also just save them."), x: 2, y: y,
+                            limit: prose, maxRows: 2, style: Style(.muted))
+        y += 1
         canvas.text("Found on this machine", x: 2, y: y, style: Style(bold: true))
         y += 1
         guard let detection = state.detection else {
@@ -34,13 +35,24 @@ extension WizardView {
             let style = found ? Style(.success) : (optional ? Style(.muted) : Style(.error))
             canvas.text(glyph, x: 4, y: y, style: style)
             canvas.text(tool.name, x: 5 + DisplayWidth.of(glyph), y: y)
-            let detail: String
+            let detailX = 30
+            let detailWidth = canvas.width - detailX - 2
             if let version = tool.version {
-                detail = version.isEmpty ? "found" : version
+                canvas.clipped(version.isEmpty ? "found" : version, x: detailX, y: y, limit: detailWidth)
+            } else if optional {
+                y += canvas.wrapped("not found (only needed for a Helm install)", x: detailX, y: y, limit: detailWidth, maxRows: 2,
+                                    style: style) - 1
             } else {
-                detail = optional ? "not found (only needed for a Helm install)" : "not found: \(installHint(tool.name))"
+                // How to install it, whole: on the same row when it fits, else the command or address on rows below.
+                let (how, what) = installHint(tool.name)
+                let oneRow = "not found; \(how): \(what)"
+                if DisplayWidth.of(oneRow) <= detailWidth {
+                    canvas.text(oneRow, x: detailX, y: y, style: style)
+                } else {
+                    canvas.text("not found; \(how):", x: detailX, y: y, style: style)
+                    y += canvas.command(what, x: detailX, y: y + 1, limit: detailWidth, maxRows: 3, style: Style(.accent))
+                }
             }
-            canvas.clipped(detail, x: 30, y: y, limit: canvas.width - 32, style: found ? .plain : style)
             y += 1
         }
         y += 1
@@ -54,7 +66,8 @@ extension WizardView {
             if let value, !value.isEmpty {
                 let end = canvas.clipped(value, x: 14, y: y, limit: canvas.width - 16)
                 if label != "Account" {
-                    canvas.text("  (gcloud config, used as the default)", x: end, y: y, style: Style(.muted))
+                    let note = "  (from gcloud config; the default)"
+                    if end + DisplayWidth.of(note) <= canvas.width - 2 { canvas.text(note, x: end, y: y, style: Style(.muted)) }
                 }
             } else {
                 canvas.text(missing, x: 14, y: y, style: Style(.warning))
@@ -64,12 +77,11 @@ extension WizardView {
         canvas.footer(KeyMap.bindings(.welcome))
     }
 
-    private static func installHint(_ tool: String) -> String {
+    /// What to do about a missing tool: a few words and the command (or address) that does it.
+    private static func installHint(_ tool: String) -> (String, String) {
         switch tool {
-        case "gcloud": return "install the Google Cloud CLI"
-        case "gke-gcloud-auth-plugin": return "gcloud components install it"
-        case "kubectl": return "gcloud components install kubectl"
-        default: return "install it"
+        case "gcloud": return ("install it from", "https://cloud.google.com/sdk/docs/install")
+        default: return ("install it with", "gcloud components install \(tool)")
         }
     }
 }

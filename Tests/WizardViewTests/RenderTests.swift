@@ -1,5 +1,7 @@
 import XCTest
 import Cells
+import Foundation
+import SetupRunner
 import WizardModel
 @testable import WizardView
 
@@ -81,5 +83,76 @@ final class RenderTests: XCTestCase {
         for _ in 0..<100 { _ = WizardView.render(state, size: Size(columns: 120, rows: 40)) }
         let perFrame = Date().timeIntervalSince(start) / 100
         XCTAssertLessThan(perFrame, 0.05, "a frame took \(perFrame * 1000) ms")
+    }
+
+    /// What people copy is shown whole at 80x24, even with a long workspace path: the resume command and the
+    /// next-step commands paste as one command (rows joined at ` \`), the log path is not cut.
+    func testCommandsAndPathsAreWholeAt80x24() throws {
+        let workspace = "/home/ada/projects/ray-on-gke/kuberay-gcs-setup-for-the-demo"
+        let states = Dictionary(Scenarios.all(workspace: workspace), uniquingKeysWith: { a, _ in a })
+        let resume = FailureReport.resumeCommand(workspace: workspace)
+        for name in ["stopped-failed", "stopped-skip", "stopped-interrupted", "stopped-refused", "confirm-quit-after-failure"] {
+            let text = try render(XCTUnwrap(states[name], name))
+            XCTAssertTrue(Self.commands(in: text).contains(resume), "\(name):\n\(text)")
+            XCTAssertFalse(text.contains("…"), "\(name) cuts something:\n\(text)")
+        }
+        let failed = try render(XCTUnwrap(states["stopped-failed"]))
+        let rows = failed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertTrue(rows.contains(workspace + "/logs/") && rows.contains("07-get-credentials.log"), failed)
+        XCTAssertTrue(Self.commands(in: failed).contains("gcloud services enable container.googleapis.com --project ray-demo-123"), failed)
+
+        let done = try XCTUnwrap(states["done"])
+        let doneText = render(done)
+        let answers = try XCTUnwrap(done.run?.plan.answers)
+        let commands = Self.commands(in: doneText)
+        XCTAssertTrue(commands.contains(NextSteps.portForward(answers)), doneText)
+        XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.jobSubmit(answers) },
+                      doneText)
+        XCTAssertFalse(doneText.contains("…"), doneText)
+
+        for name in ["welcome", "review-commands", "review-script", "run"] {
+            let text = try render(XCTUnwrap(states[name], name))
+            let cut = text.split(separator: "\n").filter { $0.contains("…") && !$0.contains("health-checked") }
+            XCTAssertTrue(cut.isEmpty, "\(name) cuts: \(cut)")
+        }
+    }
+
+    func testLongHintCommandsGetRowsOfTheirOwn() {
+        let rows = WizardView.hintRows("If it persists, run `gcloud services enable container.googleapis.com --project a-long-project-id`.",
+                                       width: 40)
+        XCTAssertEqual(rows.map(\.0), [
+            "If it persists, run",
+            "gcloud services enable \\",
+            "  container.googleapis.com --project \\",
+            "  a-long-project-id",
+        ])
+        XCTAssertEqual(WizardView.hintRows("Run `gcloud auth login`, then resume.", width: 20).map(\.0), ["Run", "`gcloud auth login`,", "then resume."])
+    }
+
+    private func render(_ state: WizardState) -> String {
+        var sized = state
+        _ = update(&sized, .resize(.minimum))
+        return WizardView.render(sized, size: .minimum).plainText
+    }
+
+    /// Every run of rows joined where a row ends in ` \` (as a shell reads a paste), trimmed.
+    private static func commands(in text: String) -> [String] {
+        var out: [String] = []
+        var pending: String?
+        for row in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = Substring(row)
+            if let open = line.firstIndex(of: "│"), let close = line.lastIndex(of: "│"), open < close {
+                line = line[line.index(after: open)..<close]  // inside a box
+            }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let joined = pending.map { $0 + " " + trimmed } ?? trimmed
+            if joined.hasSuffix(" \\") {
+                pending = String(joined.dropLast(2))
+            } else {
+                out.append(joined)
+                pending = nil
+            }
+        }
+        return out
     }
 }

@@ -39,8 +39,9 @@ enum Scenarios {
         ],
         account: "ada@example.com", project: "ray-demo-123", zone: "us-west1-b")
 
-    static func base(_ answers: Answers = Answers(), asciiOnly: Bool = false, journal: JournalSummary? = nil) -> WizardState {
-        WizardState(answers: answers, workspace: "kuberay-gcs-setup", helpTexts: help, checkScript: checkScript,
+    static func base(_ answers: Answers = Answers(), asciiOnly: Bool = false, journal: JournalSummary? = nil,
+                     workspace: String = "kuberay-gcs-setup") -> WizardState {
+        WizardState(answers: answers, workspace: workspace, helpTexts: help, checkScript: checkScript,
                     asciiOnly: asciiOnly, now: t0, journal: journal)
     }
 
@@ -51,9 +52,12 @@ enum Scenarios {
     static func keys(_ keys: [Key]) -> [WizardAction] { keys.map(WizardAction.key) }
 
     /// Every screen worth a golden frame, by name.
-    static var all: [(String, WizardState)] {
+    static var all: [(String, WizardState)] { all(workspace: "kuberay-gcs-setup") }
+
+    /// Every screen, with the workspace folder named `workspace`.
+    static func all(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
-        var s = base()
+        var s = base(workspace: workspace)
         send(&s, [.start])
         list.append(("welcome-detecting", s))
         send(&s, [.environmentDetected(detection)])
@@ -131,7 +135,7 @@ enum Scenarios {
         let failure = StepOutcome(
             index: running, stepID: plan.steps[running].id, status: .failed, exitCode: 1,
             hint: Hint(summary: "The Kubernetes Engine API is not enabled or not yet ready in ray-demo-123.",
-                       fix: "Wait a minute and choose Retry; if it persists, run: gcloud services enable container.googleapis.com --project ray-demo-123"),
+                       fix: "Wait a minute and choose Retry; if it persists, run `gcloud services enable container.googleapis.com --project ray-demo-123`."),
             seconds: 12.4, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id),
             stderrTail: [
                 "ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Kubernetes Engine API has not been used in project 1234 before or it is disabled.",
@@ -163,10 +167,10 @@ enum Scenarios {
         let rows = plan.steps.enumerated().map { i, step in
             StepRow(id: step.id, title: step.title, status: i < 9 ? (i == 4 ? .alreadyDone : .done) : (i == 9 ? .failed : .pending))
         }
-        let resume = base(answers, journal: JournalSummary(answers: answers, steps: rows, result: .failed))
+        let resume = base(answers, journal: JournalSummary(answers: answers, steps: rows, result: .failed), workspace: workspace)
         list.append(("resume", resume))
 
-        var quitEarly = base()
+        var quitEarly = base(workspace: workspace)
         send(&quitEarly, [.environmentDetected(detection), .key(.enter), .key(.ctrl("c"))])
         list.append(("confirm-quit", quitEarly))
         return list
