@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs one argv (never through a shell) in its own process group, streaming its output line by line.
+/// Runs one argv (never through a shell) in its own process group, streaming its output as lines.
 ///
 /// stdin is /dev/null, the environment is inherited (plus `environment` overrides), the working
 /// directory is the workspace. A timeout or `StopSwitch` stops the whole group: SIGTERM, then SIGKILL
@@ -19,14 +19,13 @@ struct CommandRunner: Sendable {
     var stderrTailLines: Int
     var stdoutCaptureBytes: Int
 
-    /// Runs `argv`, writing every line to `log` and passing it to `onLine` (one call at a time, in order).
-    func run(
-        argv: [String], timeout: Double, stop: StopSwitch, log: LogWriter,
-        onLine: (@Sendable (OutputStream, String) async -> Void)?
-    ) async -> CommandResult {
+    /// Runs `argv`, writing every line to `log` and, with an `output` sink, handing every line over as an event:
+    /// the lines split from one read of a pipe in one batch; one batch at a time, in order.
+    func run(argv: [String], timeout: Double, stop: StopSwitch, log: LogWriter, output: OutputSink?) async -> CommandResult {
         let start = ContinuousClock.now
         let collector = OutputCollector(
-            log: log, maxLineBytes: maxLineBytes, stderrTailLines: stderrTailLines, stdoutCaptureBytes: stdoutCaptureBytes)
+            log: log, maxLineBytes: maxLineBytes, stderrTailLines: stderrTailLines, stdoutCaptureBytes: stdoutCaptureBytes,
+            makeEvent: output?.event)
         let stopReason = StopReasonBox()
         func elapsed() -> Double { Self.seconds(ContinuousClock.now - start) }
 
@@ -62,11 +61,11 @@ struct CommandRunner: Sendable {
                 let gate = AsyncGate()
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
-                        await Self.drain(execution.standardOutput, .stdout, collector, gate, onLine)
+                        await Self.drain(execution.standardOutput, .stdout, collector, gate, output?.deliver)
                         return true
                     }
                     group.addTask {
-                        await Self.drain(execution.standardError, .stderr, collector, gate, onLine)
+                        await Self.drain(execution.standardError, .stderr, collector, gate, output?.deliver)
                         return true
                     }
                     group.addTask {
@@ -104,18 +103,16 @@ struct CommandRunner: Sendable {
         }
     }
 
-    /// Reads one pipe to its end, a chunk at a time, handing lines over under `gate`.
+    /// Reads one pipe to its end, a chunk at a time, handing each chunk's lines over at once under `gate`.
     private static func drain(
         _ sequence: SubprocessOutputSequence, _ stream: OutputStream, _ collector: OutputCollector,
-        _ gate: AsyncGate, _ onLine: (@Sendable (OutputStream, String) async -> Void)?
+        _ gate: AsyncGate, _ deliver: (@Sendable ([RunEvent]) async -> Void)?
     ) async {
         do {
             for try await buffer in sequence {
                 await gate.enter()
-                let lines = buffer.withUnsafeBytes { collector.feed(stream, $0, keepLines: onLine != nil) }
-                if let onLine {
-                    for line in lines { await onLine(stream, line) }
-                }
+                let events = buffer.withUnsafeBytes { collector.feed(stream, $0) }
+                if let deliver, !events.isEmpty { await deliver(events) }
                 await gate.leave()
             }
         } catch {
@@ -123,10 +120,8 @@ struct CommandRunner: Sendable {
             // what was read is kept.
         }
         await gate.enter()
-        let last = collector.finish(stream, keepLines: onLine != nil)
-        if let onLine {
-            for line in last { await onLine(stream, line) }
-        }
+        let last = collector.finish(stream)
+        if let deliver, !last.isEmpty { await deliver(last) }
         await gate.leave()
     }
 
@@ -154,6 +149,14 @@ struct CommandRunner: Sendable {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
+}
+
+/// Where a command's lines go besides the log: each made into an event, handed over a read chunk at a time.
+struct OutputSink: Sendable {
+    /// The event for one line.
+    var event: @Sendable (OutputStream, String) -> RunEvent
+    /// Receives the events of one chunk, in order; the next chunk waits for it.
+    var deliver: @Sendable ([RunEvent]) async -> Void
 }
 
 /// Set once by the watchdog, read after the process ended.

@@ -6,7 +6,9 @@ import Darwin
 
 /// Splits a byte stream into lines (LF, with a trailing CR dropped), cutting lines longer than `maxLineBytes`.
 ///
-/// Holds at most one partial line, so memory stays bounded whatever the output size.
+/// Holds at most one partial line, so memory stays bounded whatever the output size. Lines are handed out as
+/// bytes (valid only during the call, usually pointing into the caller's read buffer), so a caller that only
+/// logs a line never makes a `String` of it.
 struct LineSplitter {
     let maxLineBytes: Int
     private var pending: [UInt8] = []
@@ -16,14 +18,15 @@ struct LineSplitter {
         pending.reserveCapacity(min(self.maxLineBytes, 4096))
     }
 
-    /// Feeds `bytes`, calling `emit` for each complete line.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, emit: (String) -> Void) {
+    /// Feeds `bytes`, calling `emit` with the bytes of each complete line (without LF or trailing CR).
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, emitBytes emit: (UnsafeRawBufferPointer) -> Void) {
+        guard let base = bytes.baseAddress else { return }
         var start = 0
         let count = bytes.count
         while start < count {
             // memchr: this is the hot path of a 1,000,000-line step.
             let end: Int
-            if let base = bytes.baseAddress, let hit = memchr(base + start, 0x0a, count - start) {
+            if let hit = memchr(base + start, 0x0a, count - start) {
                 end = base.distance(to: UnsafeRawPointer(hit))
             } else {
                 end = count
@@ -31,7 +34,7 @@ struct LineSplitter {
             let room = maxLineBytes - pending.count
             if end - start > room {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + room)]))
-                emit(takeLine())
+                takeLine(emit)
                 start += room
                 continue
             }
@@ -40,30 +43,44 @@ struct LineSplitter {
                 return
             }
             if pending.isEmpty {
-                emit(Self.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+                emit(Self.droppingCR(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
             } else {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                emit(takeLine())
+                takeLine(emit)
             }
             start = end + 1
         }
     }
 
+    /// Emits the last line's bytes when the stream ended without a newline.
+    mutating func finish(emitBytes emit: (UnsafeRawBufferPointer) -> Void) {
+        if !pending.isEmpty { takeLine(emit) }
+    }
+
+    /// Feeds `bytes`, calling `emit` for each complete line.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, emit: (String) -> Void) {
+        feed(bytes, emitBytes: { emit(Self.decode($0)) })
+    }
+
     /// Emits the last line when the stream ended without a newline.
     mutating func finish(emit: (String) -> Void) {
-        if !pending.isEmpty { emit(takeLine()) }
+        finish(emitBytes: { emit(Self.decode($0)) })
     }
 
-    private mutating func takeLine() -> String {
-        let line = pending.withUnsafeBytes { Self.decode($0) }
+    private mutating func takeLine(_ emit: (UnsafeRawBufferPointer) -> Void) {
+        pending.withUnsafeBytes { emit(Self.droppingCR($0)) }
         pending.removeAll(keepingCapacity: true)
-        return line
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer) -> String {
-        var bytes = raw
-        if let last = bytes.last, last == 0x0d { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-        // Typed view: String's fast validating path; invalid UTF-8 is repaired rather than dropped.
-        return String(decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count), as: UTF8.self)
+    private static func droppingCR(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if let last = bytes.last, last == 0x0d { return UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+        return bytes
+    }
+
+    /// A line's bytes as a String; invalid UTF-8 is repaired rather than dropped.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Typed view: String's fast validating path.
+        String(decoding: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
+               as: UTF8.self)
     }
 }

@@ -1,7 +1,21 @@
-/// Receives a run's events in order, one at a time; the journal is already saved when a status event arrives.
+/// Receives a run's events in order, one call at a time; the journal is already saved when a status event arrives.
 public protocol RunObserver: Sendable {
-    /// Called for every event; the engine waits for it, so slow observers slow the run (keep it quick).
+    /// Called for every event not delivered in a batch; the engine waits for it, so slow observers slow the run
+    /// (keep it quick).
     func handle(_ event: RunEvent) async
+
+    /// Called with several events at once, in order: the output lines split from one read of a pipe (a few
+    /// hundred for a chatty step). Events of a batch come before any later event, never after it.
+    ///
+    /// The default calls `handle(_:)` for each event; implement it when a batch can be handled more cheaply
+    /// than its events one by one (one lock, one redraw).
+    func handle(batch events: [RunEvent]) async
+}
+
+extension RunObserver {
+    public func handle(batch events: [RunEvent]) async {
+        for event in events { await handle(event) }
+    }
 }
 
 /// An observer from a closure (tests, adapters).
@@ -14,7 +28,7 @@ public struct ClosureObserver: RunObserver {
     public func handle(_ event: RunEvent) async { await body(event) }
 }
 
-/// Forwards every event to several observers, in the given order.
+/// Forwards every event (and every batch, as a batch) to several observers, in the given order.
 public struct ObserverGroup: RunObserver {
     private let observers: [any RunObserver]
 
@@ -23,6 +37,10 @@ public struct ObserverGroup: RunObserver {
 
     public func handle(_ event: RunEvent) async {
         for observer in observers { await observer.handle(event) }
+    }
+
+    public func handle(batch events: [RunEvent]) async {
+        for observer in observers { await observer.handle(batch: events) }
     }
 }
 

@@ -21,7 +21,7 @@ struct StepExecutor: Sendable {
         let started = ContinuousClock.now
         func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
                     captured: [String: String] = [:]) -> Result {
-            let trimmed = command.map { $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            let trimmed = command.map { Self.trimmed($0.stdout) } ?? ""
             let outcome = StepOutcome(
                 index: index, stepID: step.id, status: status, exitCode: command?.exitCode, hint: hint,
                 seconds: CommandRunner.seconds(ContinuousClock.now - started), logPath: logPath,
@@ -56,7 +56,7 @@ struct StepExecutor: Sendable {
             await observer.handle(.stepNote(index: index, stepID: step.id, note: RunNote.probing))
             let probeArgv = probe.argv.map { Placeholder.substitute($0, captures) }
             log.write("# probe: $ " + Self.display(probeArgv))
-            let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, onLine: nil)
+            let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, output: nil)
             log.write("# probe \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result) }
             // A step that provides values must run to read them, unless running it again would create something.
@@ -65,20 +65,22 @@ struct StepExecutor: Sendable {
             }
         }
 
+        let stepID = step.id
+        let sink = OutputSink(
+            event: { stream, line in .output(index: index, stepID: stepID, stream: stream, line: line) },
+            deliver: { events in await observer.handle(batch: events) })
         let attempts = max(1, step.retry?.attempts ?? 1)
         let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
         var attempt = 1
         while true {
             log.write("$ " + Self.display(argv))
-            let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log) { stream, line in
-                await observer.handle(.output(index: index, stepID: step.id, stream: stream, line: line))
-            }
+            let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log, output: sink)
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
 
             if result.succeeded && step.success.accepts(result.stdout) {
                 var captured: [String: String] = [:]
-                let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                let value = Self.trimmed(result.stdout)
                 if !step.captures.isEmpty && (value.isEmpty || result.stdoutTruncated) {
                     let hint = Hint(summary: "The command printed no usable value for \(step.captures.joined(separator: ", ")).",
                                     fix: "Run the command by hand to see what it prints; check the project ID.")
@@ -142,6 +144,16 @@ struct StepExecutor: Sendable {
         case (.signaled(let signal), nil): return "killed by signal \(signal) after \(time)"
         case (.launchFailed(let reason), nil): return "not started: \(reason)"
         }
+    }
+
+    /// `text` without leading and trailing whitespace and newlines, like Foundation's `trimmingCharacters(in:)`
+    /// but looking only at the ends: stdout can be a megabyte, and Foundation's version copies it through UTF-16.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let blank = CharacterSet.whitespacesAndNewlines
+        guard let first = scalars.firstIndex(where: { !blank.contains($0) }),
+              let last = scalars.lastIndex(where: { !blank.contains($0) }) else { return "" }
+        return String(scalars[first...last])
     }
 
     static func format(_ seconds: Double) -> String {

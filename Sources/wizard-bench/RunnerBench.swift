@@ -5,137 +5,314 @@ import SetupRunner
 import Glibc
 #endif
 
-/// `wizard-bench runner [--steps N] [--lines N]`: SetupRunner's cost over the bare commands.
+/// `wizard-bench runner [--steps N] [--lines N] [--runs R] [--big-lines N]`: SetupRunner's cost over the bare commands.
 ///
 /// 1. N steps of /bin/true through the engine (N/10 runs of a probe-less 10-step plan, journal saved
 ///    twice per step with fsync) against N posix_spawn + waitpid of /bin/true.
-/// 2. One step printing L lines (`cat` of a generated file) through the engine, every line an event and
-///    a log line, against `cat file > /dev/null` and `cat file | wc -l`.
-/// 3. Peak resident memory (VmHWM) of this process.
+/// 2. Throughput: a file of L lines is written by a separate process (`runner-lines`) before anything is
+///    timed; then, median of R runs each, `cat FILE > /dev/null`, `cat FILE | cat > /dev/null` (a reader
+///    that consumes a pipe, like the engine), `cat FILE | tee LOG > /dev/null` (one that also writes a log, as
+///    the engine must) and one step `cat FILE` through the engine, run in a child process (`runner-step`) that
+///    does nothing else: every line is an event and a log line.
+/// 3. Peak resident memory (VmHWM) of that child: before the step, after L lines, and after a step printing
+///    `--big-lines` lines (default 10 x L), to show memory does not grow with the output size.
 enum RunnerBench {
     static func main(_ arguments: [String]) async {
         let stepCount = value(of: "--steps", in: arguments) ?? 200
         let lineCount = value(of: "--lines", in: arguments) ?? 1_000_000
+        let runs = max(1, value(of: "--runs", in: arguments) ?? 5)
+        let bigLines = value(of: "--big-lines", in: arguments) ?? lineCount * 10
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: root) }
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-
-            // 1. Per-step overhead.
-            let bare = time { for _ in 0..<stepCount { _ = spawnAndWait(["/bin/true"], stdoutTo: "/dev/null") } }
-            // A plan the size of the real one (10 steps), run again and again: journal cost as in real use.
-            let trueSteps = (0..<10).map { Step(id: "true-\($0)", title: "true \($0)", why: "bench", argv: ["/bin/true"], kind: .check) }
-            var engine = (seconds: 0.0, lines: 0)
-            for _ in 0..<max(1, stepCount / 10) {
-                let run = try await timeRun(steps: trueSteps, workspace: root.appendingPathComponent("overhead"))
-                engine.seconds += run.seconds
-            }
-            print("steps: \(stepCount) x /bin/true (\(stepCount / 10) runs of a 10-step plan)")
-            print(String(format: "  bare posix_spawn+wait : %7.3f ms/step", bare.seconds * 1000 / Double(stepCount)))
-            print(String(format: "  through SetupRunner   : %7.3f ms/step", engine.seconds * 1000 / Double(stepCount)))
-            print(String(format: "  engine overhead       : %7.3f ms/step", (engine.seconds - bare.seconds) * 1000 / Double(stepCount)))
-            print("  peak RSS so far       : \(peakRSSKiB() / 1024) MiB")
-
-            // 2. Output throughput.
-            let file = root.appendingPathComponent("lines.txt")
-            let bytes = try writeLines(lineCount, to: file)
-            let cat = time { _ = spawnAndWait(["/bin/cat", file.path], stdoutTo: "/dev/null") }
-            let pipeline = time { _ = spawnAndWait(["/bin/sh", "-c", "/bin/cat \"$0\" | /usr/bin/wc -l", file.path], stdoutTo: "/dev/null") }
-            let catStep = Step(id: "cat", title: "print lines", why: "bench", argv: ["/bin/cat", file.path], kind: .check)
-            let counted = try await timeRun(steps: [catStep], workspace: root.appendingPathComponent("throughput"))
-            let mib = Double(bytes) / 1_048_576
-            print("output: \(lineCount) lines, \(String(format: "%.1f", mib)) MiB")
-            print(String(format: "  cat > /dev/null       : %7.3f s  (%8.1f MiB/s)", cat.seconds, mib / cat.seconds))
-            print(String(format: "  cat | wc -l           : %7.3f s  (%8.1f MiB/s, through a pipe)", pipeline.seconds, mib / pipeline.seconds))
-            print(String(format: "  through SetupRunner   : %7.3f s  (%8.1f MiB/s, %.0f lines/s, %.2fx cat)",
-                         counted.seconds, mib / counted.seconds, Double(lineCount) / counted.seconds,
-                         cat.seconds / counted.seconds))
-            print("  output events seen    : \(counted.lines)")
-            print("  peak RSS (VmHWM)      : \(peakRSSKiB() / 1024) MiB")
+            try await overhead(steps: stepCount, root: root)
+            try throughput(lines: lineCount, bigLines: bigLines, runs: runs, root: root)
         } catch {
             FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
             exit(1)
         }
     }
 
-    private static func value(of flag: String, in arguments: [String]) -> Int? {
+    // MARK: 1. Per-step overhead
+
+    private static func overhead(steps stepCount: Int, root: URL) async throws {
+        let bare = time { for _ in 0..<stepCount { _ = spawnAndWait(["/bin/true"]) } }
+        // A plan the size of the real one (10 steps), run again and again: journal cost as in real use.
+        let trueSteps = (0..<10).map { Step(id: "true-\($0)", title: "true \($0)", why: "bench", argv: ["/bin/true"], kind: .check) }
+        var engine = 0.0
+        for _ in 0..<max(1, stepCount / 10) {
+            let start = ContinuousClock.now
+            let result = try await RunnerStep.run(steps: trueSteps, workspace: root.appendingPathComponent("overhead"), observer: LineCounter())
+            guard result == .succeeded else { throw BenchError.runFailed("\(result)") }
+            engine += seconds(ContinuousClock.now - start)
+        }
+        print("steps: \(stepCount) x /bin/true (\(stepCount / 10) runs of a 10-step plan)")
+        print(String(format: "  bare posix_spawn+wait : %7.3f ms/step", bare * 1000 / Double(stepCount)))
+        print(String(format: "  through SetupRunner   : %7.3f ms/step", engine * 1000 / Double(stepCount)))
+        print(String(format: "  engine overhead       : %7.3f ms/step", (engine - bare) * 1000 / Double(stepCount)))
+        print("")
+    }
+
+    // MARK: 2-3. Throughput and memory
+
+    private static func throughput(lines lineCount: Int, bigLines: Int, runs: Int, root: URL) throws {
+        let me = try selfPath()
+        let file = root.appendingPathComponent("lines.txt")
+        // Written by a separate process so this one's heap stays out of the way.
+        let generated = try capture([me, "runner-lines", "--lines", "\(lineCount)", "--out", file.path])
+        guard let bytes = Int(generated.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError.runFailed("runner-lines printed \(generated)")
+        }
+        let mib = Double(bytes) / 1_048_576
+
+        let cat = median(runs) { time { _ = spawnAndWait(["/bin/cat", file.path]) } }
+        let catCat = median(runs) { time { pipeline(["/bin/cat", file.path], ["/bin/cat"]) } }
+        let teeLog = root.appendingPathComponent("tee.log").path
+        let catTee = median(runs) {
+            unlink(teeLog)
+            return time { pipeline(["/bin/cat", file.path], ["/usr/bin/tee", teeLog]) }
+        }
+        unlink(teeLog)
+        var engineRuns: [StepReport] = []
+        for run in 0..<runs {
+            let workspace = root.appendingPathComponent("step-\(run)")
+            engineRuns.append(try stepChild(me, file: file, repeats: 1, workspace: workspace))
+            try? FileManager.default.removeItem(at: workspace)
+        }
+        engineRuns.sort { $0.seconds < $1.seconds }
+        let engine = engineRuns[engineRuns.count / 2]
+        guard engine.events == lineCount else { throw BenchError.runFailed("\(engine.events) output events, expected \(lineCount)") }
+
+        // The big run: the same file `cat`-ed several times in one step (no bigger input file to write).
+        let repeats = max(1, (bigLines + lineCount - 1) / max(1, lineCount))
+        let bigWorkspace = root.appendingPathComponent("step-big")
+        let big = try stepChild(me, file: file, repeats: repeats, workspace: bigWorkspace)
+        try? FileManager.default.removeItem(at: bigWorkspace)
+
+        func row(_ name: String, _ s: Double, _ versus: String) -> String {
+            "| " + name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                + String(format: " | %7.3f s | %6.0f MiB/s | %5.1f M/s | ", s, mib / s, Double(lineCount) / s / 1e6)
+                + versus.padding(toLength: 18, withPad: " ", startingAt: 0) + " |"
+        }
+        func ratio(_ baseline: Double) -> String { String(format: "%.2f", baseline / engine.seconds) }
+        print("output: \(lineCount) lines, \(String(format: "%.1f", mib)) MiB; times are medians of \(runs) runs")
+        print("")
+        print("| " + "command".padding(toLength: 34, withPad: " ", startingAt: 0)
+              + " |      time |   throughput | lines     | engine speed / this |")
+        print("|" + String(repeating: "-", count: 36) + "|-----------|--------------|-----------|--------------------|")
+        print(row("`cat FILE > /dev/null`", cat, ratio(cat) + " (goal >= 0.5)"))
+        print(row("`cat FILE \\| cat > /dev/null`", catCat, ratio(catCat) + " (goal >= 0.5)"))
+        print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratio(catTee)))
+        print(row("SetupRunner: step `cat FILE`", engine.seconds, "1"))
+        print("")
+        print("peak RSS (VmHWM) of a process that only runs the step (goal: under 30 MB whatever the output size):")
+        print("")
+        print("| step output        | step time | RSS before the step | peak RSS  |")
+        print("|--------------------|-----------|---------------------|-----------|")
+        for (report, name) in [(engine, "\(lineCount) lines"), (big, "\(big.events) lines")] {
+            print("| " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: " | %7.2f s | %15.1f MiB | %5.1f MiB |", report.seconds,
+                           Double(report.rssBeforeKiB) / 1024, Double(report.peakKiB) / 1024))
+        }
+    }
+
+    // MARK: Helpers
+
+    static func value(of flag: String, in arguments: [String]) -> Int? {
         guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
         return Int(arguments[i + 1])
     }
 
-    private static func time(_ body: () -> Void) -> (seconds: Double, Void) {
+    private static func time(_ body: () -> Void) -> Double {
         let start = ContinuousClock.now
         body()
-        return (seconds(ContinuousClock.now - start), ())
+        return seconds(ContinuousClock.now - start)
     }
 
-    private static func seconds(_ d: Duration) -> Double {
+    private static func median(_ runs: Int, _ measure: () -> Double) -> Double {
+        let values = (0..<runs).map { _ in measure() }.sorted()
+        return values[values.count / 2]
+    }
+
+    static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private static func timeRun(steps: [Step], workspace: URL) async throws -> (seconds: Double, lines: Int) {
-        let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
-        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: "bench", normalizedAnswers: "bench")
-        let counter = LineCounter()
-        let start = ContinuousClock.now
-        let result = try await runner.run(mode: .fresh, observer: counter)
-        let elapsed = seconds(ContinuousClock.now - start)
-        guard result == .succeeded else { throw BenchError.runFailed(result) }
-        return (elapsed, counter.count)
+    private static func selfPath() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { throw BenchError.runFailed("cannot read /proc/self/exe") }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func writeLines(_ count: Int, to url: URL) throws -> Int {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: url.path) else { throw BenchError.cannotWrite(url.path) }
-        defer { try? handle.close() }
-        var chunk = ""
-        var total = 0
-        for i in 0..<count {
-            // About the width of kubectl / gcloud output lines.
-            chunk += "line \(i): pod/raycluster-head-\(i % 997) condition met, status Running, restarts 0\n"
-            if chunk.utf8.count > 1 << 20 || i == count - 1 {
-                total += chunk.utf8.count
-                handle.write(Data(chunk.utf8))
-                chunk = ""
-            }
-        }
-        return total
+    /// Runs the engine on one `cat` step in a child process that does nothing else.
+    private static func stepChild(_ me: String, file: URL, repeats: Int, workspace: URL) throws -> StepReport {
+        let text = try capture([me, "runner-step", "--file", file.path, "--repeat", "\(repeats)", "--workspace", workspace.path])
+        guard let report = StepReport(text) else { throw BenchError.runFailed("runner-step printed \(text)") }
+        return report
     }
 
-    /// posix_spawn + waitpid, the floor any process runner pays.
-    private static func spawnAndWait(_ argv: [String], stdoutTo path: String) -> Int32 {
+    /// Runs `argv` and returns its stdout.
+    private static func capture(_ argv: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError.runFailed("\(argv[1]) exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// posix_spawn + waitpid with stdout to /dev/null, the floor any process runner pays.
+    private static func spawnAndWait(_ argv: [String]) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY, 0)
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return -1 }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        guard let pid = spawn(argv, &actions) else { return -1 }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         return status
     }
 
-    private static func peakRSSKiB() -> Int {
+    /// `first | second > /dev/null`, without a shell.
+    private static func pipeline(_ first: [String], _ second: [String]) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        var writer = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&writer)
+        defer { posix_spawn_file_actions_destroy(&writer) }
+        posix_spawn_file_actions_adddup2(&writer, fds[1], 1)
+        posix_spawn_file_actions_addclose(&writer, fds[0])
+        posix_spawn_file_actions_addclose(&writer, fds[1])
+        var reader = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&reader)
+        defer { posix_spawn_file_actions_destroy(&reader) }
+        posix_spawn_file_actions_adddup2(&reader, fds[0], 0)
+        posix_spawn_file_actions_addclose(&reader, fds[0])
+        posix_spawn_file_actions_addclose(&reader, fds[1])
+        posix_spawn_file_actions_addopen(&reader, 1, "/dev/null", O_WRONLY, 0)
+        let a = spawn(first, &writer)
+        let b = spawn(second, &reader)
+        close(fds[0])
+        close(fds[1])
+        var status: Int32 = 0
+        if let a { waitpid(a, &status, 0) }
+        if let b { waitpid(b, &status, 0) }
+    }
+
+    private static func spawn(_ argv: [String], _ actions: inout posix_spawn_file_actions_t) -> pid_t? {
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return nil }
+        return pid
+    }
+}
+
+/// What `runner-step` prints: `seconds events rssBeforeKiB peakKiB`.
+struct StepReport {
+    var seconds: Double
+    var events: Int
+    var rssBeforeKiB: Int
+    var peakKiB: Int
+
+    init(seconds: Double, events: Int, rssBeforeKiB: Int, peakKiB: Int) {
+        self.seconds = seconds
+        self.events = events
+        self.rssBeforeKiB = rssBeforeKiB
+        self.peakKiB = peakKiB
+    }
+
+    init?(_ text: String) {
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        guard fields.count == 4, let s = Double(fields[0]), let e = Int(fields[1]), let b = Int(fields[2]), let p = Int(fields[3]) else {
+            return nil
+        }
+        self.init(seconds: s, events: e, rssBeforeKiB: b, peakKiB: p)
+    }
+
+    var text: String { "\(seconds) \(events) \(rssBeforeKiB) \(peakKiB)" }
+}
+
+/// `wizard-bench runner-step --file FILE [--repeat K] --workspace DIR`: one step `cat FILE` (K times) through
+/// the engine with a counting observer; prints a `StepReport`. Does nothing else, so VmHWM is the engine's.
+enum RunnerStep {
+    static func main(_ arguments: [String]) async {
+        guard let i = arguments.firstIndex(of: "--file"), i + 1 < arguments.count,
+              let w = arguments.firstIndex(of: "--workspace"), w + 1 < arguments.count else {
+            FileHandle.standardError.write(Data("usage: wizard-bench runner-step --file FILE [--repeat K] --workspace DIR\n".utf8))
+            exit(2)
+        }
+        let repeats = max(1, RunnerBench.value(of: "--repeat", in: arguments) ?? 1)
+        let step = Step(id: "cat", title: "print lines", why: "bench",
+                        argv: ["/bin/cat"] + Array(repeating: arguments[i + 1], count: repeats), kind: .check)
+        let counter = LineCounter()
+        let before = memoryKiB("VmRSS:")
+        let start = ContinuousClock.now
+        do {
+            let result = try await run(steps: [step], workspace: URL(fileURLWithPath: arguments[w + 1]), observer: counter)
+            guard result == .succeeded else { throw BenchError.runFailed("\(result)") }
+        } catch {
+            FileHandle.standardError.write(Data("runner-step failed: \(error)\n".utf8))
+            exit(1)
+        }
+        let elapsed = RunnerBench.seconds(ContinuousClock.now - start)
+        print(StepReport(seconds: elapsed, events: counter.count, rssBeforeKiB: before, peakKiB: memoryKiB("VmHWM:")).text)
+    }
+
+    static func run(steps: [Step], workspace: URL, observer: some RunObserver) async throws -> RunResult {
+        let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
+        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: "bench", normalizedAnswers: "bench")
+        return try await runner.run(mode: .fresh, observer: observer)
+    }
+
+    private static func memoryKiB(_ key: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(key) {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
         return 0
     }
 }
 
+/// `wizard-bench runner-lines --lines N --out FILE`: writes N lines about the width of kubectl / gcloud output;
+/// prints the byte count.
+enum RunnerLines {
+    static func main(_ arguments: [String]) {
+        let count = RunnerBench.value(of: "--lines", in: arguments) ?? 1_000_000
+        guard let o = arguments.firstIndex(of: "--out"), o + 1 < arguments.count,
+              let file = fopen(arguments[o + 1], "w") else {
+            FileHandle.standardError.write(Data("usage: wizard-bench runner-lines --lines N --out FILE\n".utf8))
+            exit(2)
+        }
+        var total = 0
+        for i in 0..<count {
+            let line = "line \(i): pod/raycluster-head-\(i % 997) condition met, status Running, restarts 0\n"
+            total += line.utf8.count
+            fputs(line, file)
+        }
+        fclose(file)
+        print(total)
+    }
+}
+
 /// Counts output events; the cheapest possible observer, so the figures are the engine's own cost.
-private final class LineCounter: RunObserver, @unchecked Sendable {
-    // Only the engine's single event sequence touches `count`, one event at a time.
+final class LineCounter: RunObserver, @unchecked Sendable {
+    // Only the engine's single event sequence touches `count`, one call at a time.
     var count = 0
     func handle(_ event: RunEvent) async {
         if case .output = event { count += 1 }
     }
+    func handle(batch events: [RunEvent]) async {
+        for event in events { if case .output = event { count += 1 } }
+    }
 }
 
-private enum BenchError: Error {
-    case runFailed(RunResult)
-    case cannotWrite(String)
+enum BenchError: Error {
+    case runFailed(String)
 }

@@ -3,13 +3,19 @@ import Foundation
 // wizard-bench SUBCOMMAND: one subcommand per layer, so each engineer adds theirs without touching the others.
 //   runner         engine overhead, output throughput and peak memory (SetupRunner)
 //   runner-child   runs a steps file through SetupRunner in this process (used by the kill -9 / SIGINT tests)
+//   runner-step    one `cat FILE` step through SetupRunner, alone in its process (used by `runner` for time and memory)
+//   runner-lines   writes the line file `runner` measures with (in its own process)
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "runner":
     await RunnerBench.main(Array(arguments.dropFirst()))
 case "runner-child":
     await RunnerChild.main(Array(arguments.dropFirst()))
+case "runner-step":
+    await RunnerStep.main(Array(arguments.dropFirst()))
+case "runner-lines":
+    RunnerLines.main(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-child ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-child | runner-step | runner-lines ...\n".utf8))
     exit(2)
 }
