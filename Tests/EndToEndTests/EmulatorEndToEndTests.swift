@@ -1,0 +1,433 @@
+import Foundation
+import XCTest
+
+/// The wizard's `apply` run by the real gcloud, kubectl and gke-gcloud-auth-plugin against the local
+/// emulator of the GKE, IAM, Storage and Kubernetes APIs (Tests/Emulator), with a fake helm. Each test
+/// starts its own emulators in temporary folders and stops them in teardown; nothing touches
+/// ~/.config/gcloud or ~/.kube, and all traffic goes to 127.0.0.1.
+final class EmulatorEndToEndTests: XCTestCase {
+    static let project = "demo-project"
+    static let bucket = "my-bucket"
+    static let projectNumber = "123456789012"
+
+    private let emulators = EmulatorRegistry()
+
+    override func tearDown() {
+        emulators.stopAll()
+        super.tearDown()
+    }
+
+    /// A new emulator in `root` (a folder removed in teardown), stopped in teardown.
+    private func startEmulator(in root: URL, tools: EndToEndTools) throws -> EmulatorHarness {
+        try emulators.start(in: root, tools: tools)
+    }
+
+    // MARK: Every combination
+
+    struct Combination: Sendable, CustomStringConvertible {
+        var cluster: String
+        var operatorMode: String
+        var identity: String
+
+        var sets: [String] {
+            ["project=\(project)", "bucket.name=\(bucket)", "cluster.mode=\(cluster)", "operator=\(operatorMode)",
+             "identity.mode=\(identity)"]
+        }
+        var description: String { "\(cluster)/\(operatorMode)/\(identity)" }
+
+        static let clusters = ["create-standard", "create-autopilot", "existing"]
+        static let operators = ["gke-addon", "helm", "installed"]
+        static let identities = ["iam-service-account", "direct"]
+
+        static var all: [Combination] {
+            clusters.flatMap { c in operators.flatMap { o in identities.map { Combination(cluster: c, operatorMode: o, identity: $0) } } }
+        }
+
+        /// Six of the 18: every cluster mode x identity mode pair and every operator x identity mode pair,
+        /// each operator with two different cluster modes.
+        static var covering: [Combination] {
+            [Combination(cluster: "create-standard", operatorMode: "gke-addon", identity: "iam-service-account"),
+             Combination(cluster: "create-standard", operatorMode: "helm", identity: "direct"),
+             Combination(cluster: "create-autopilot", operatorMode: "helm", identity: "iam-service-account"),
+             Combination(cluster: "create-autopilot", operatorMode: "installed", identity: "direct"),
+             Combination(cluster: "existing", operatorMode: "installed", identity: "iam-service-account"),
+             Combination(cluster: "existing", operatorMode: "gke-addon", identity: "direct")]
+        }
+    }
+
+    /// `apply` succeeds for every combination of cluster mode x operator x identity mode (E2E_ALL=1), or a
+    /// covering subset by default; several run at once (E2E_PARALLEL, default 3), each with its own emulator.
+    /// Each shows every create exactly once in the emulator's log, and the check writing and reading back.
+    func testApplySucceedsForEveryCombination() throws {
+        let tools = try EndToEndTools.require()
+        let env = ProcessInfo.processInfo.environment
+        let combinations = env["E2E_ALL"] == "1" ? Combination.all : Combination.covering
+        let width = max(1, Int(env["E2E_PARALLEL"] ?? "") ?? 3)
+        let root = try TestPaths.temporaryFolder(self, "e2e-combinations")
+        let userConfig = UserConfigGuard()
+
+        let results = ResultList(count: combinations.count)
+        let next = Counter()
+        let started = Date()
+        let group = DispatchGroup()
+        for _ in 0..<min(width, combinations.count) {
+            group.enter()
+            let emulators = self.emulators
+            let worker = Thread {
+                while let i = next.take(below: combinations.count) {
+                    let combination = combinations[i]
+                    let t0 = Date()
+                    var result = CombinationResult()
+                    do {
+                        let dir = root.appendingPathComponent("\(i)-\(combination.cluster)-\(combination.operatorMode)-\(combination.identity)")
+                        result = try Self.runCombination(combination, root: dir, tools: tools, emulators: emulators)
+                    } catch {
+                        result.failures = ["\(error)"]
+                    }
+                    result.seconds = Date().timeIntervalSince(t0)
+                    results.set(i, result)
+                }
+                group.leave()
+            }
+            worker.stackSize = 4 << 20
+            worker.start()
+        }
+        group.wait()
+
+        var summary: [String] = []
+        for (i, combination) in combinations.enumerated() {
+            let result = results.get(i)
+            let retries = result?.retries ?? 0
+            summary.append(String(format: "%@ %.0fs%@%@", combination.description, result?.seconds ?? 0,
+                                  retries == 0 ? "" : " (\(retries) retries)", (result?.failures.isEmpty ?? false) ? "" : " FAILED"))
+            for failure in result?.failures ?? ["did not run"] { XCTFail("\(combination): \(failure)") }
+        }
+        print(String(format: "EmulatorEndToEndTests: %d combinations, %d at a time, in %.0fs: ", combinations.count, width,
+                     Date().timeIntervalSince(started)) + summary.joined(separator: ", "))
+        userConfig.assertUntouched()
+    }
+
+    /// One combination from a fresh emulator; the list of what went wrong (empty: all good).
+    private static func runCombination(_ c: Combination, root: URL, tools: EndToEndTools,
+                                       emulators: EmulatorRegistry) throws -> CombinationResult {
+        var failures: [String] = []
+        func expect(_ ok: Bool, _ message: @autoclosure () -> String) { if !ok { failures.append(message()) } }
+        func outcome(_ stdout: String) -> CombinationResult {
+            CombinationResult(failures: failures, retries: stdout.components(separatedBy: "; retrying in ").count - 1)
+        }
+
+        let emulator = try emulators.start(in: root, tools: tools)
+        defer { emulator.stop() }
+        let location = c.cluster == "create-autopilot" ? "us-west1" : "us-west1-b"
+        if c.cluster == "existing" {
+            // A Standard cluster made before: no Workload Identity, no Ray add-on, node pool on GCE metadata.
+            try emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": location, "autopilot": false,
+                                              "workloadPool": NSNull(), "rayOperator": false]],
+                               "strict_node_pools": true])
+            // "installed": someone installed KubeRay (its CRD) in it earlier.
+            if c.operatorMode == "installed" { try emulator.installCRD(cluster: "\(location)/cloud-bucket-cluster") }
+        }
+        // A new cluster with operator "installed" has no operator until someone installs it: the test does so
+        // when the wizard's check-crd first finds no CRD (404); the step's retry must then pick it up.
+        let installer = c.operatorMode == "installed" && c.cluster != "existing" ? CRDInstaller(emulator) : nil
+        installer?.start()
+        let result = try emulator.apply(c.sets)
+        installer?.finish()
+
+        expect(result.status == 0, "apply exit \(result.status)\n\(result.stdout.suffix(3000))\n\(result.stderr.suffix(2000))")
+        expect(result.stdout.contains("read back: Hello, Ray on GKE!"), "no read-back line in:\n\(result.stdout.suffix(1500))")
+        if let installer { expect(installer.installed, "check-crd never got a 404 before the CRD was installed") }
+
+        let log = try emulator.log()
+        var expected = ["create-serviceaccount", "create-bucket", "create-raycluster"]
+        if c.cluster != "existing" { expected.append("create-cluster") }
+        if c.identity == "iam-service-account" { expected.append("create-service-account") }
+        for kind in expected {
+            expect(log.count(kind) == 1 && log.succeeded(kind) == 1,
+                   "\(kind): \(log.count(kind)) requests, \(log.succeeded(kind)) succeeded; want exactly one, successful")
+        }
+        let unexpected = Set(log.creates.map(\.kind)).subtracting(expected)
+        expect(unexpected.isEmpty, "unexpected creates: \(unexpected.sorted())")
+        expect(log.succeeded("object-write") == 1 && log.succeeded("object-read") == 1,
+               "object-write \(log.succeeded("object-write")), object-read \(log.succeeded("object-read")); want 1 and 1")
+        expect(log.succeeded("set-bucket-iam-policy") == 1, "set-bucket-iam-policy: \(log.succeeded("set-bucket-iam-policy")), want 1")
+        expect(log.succeeded("set-iam-policy") == (c.identity == "iam-service-account" ? 1 : 0),
+               "set-iam-policy (service account): \(log.succeeded("set-iam-policy"))")
+        if c.cluster == "existing" {
+            expect(log.succeeded("update-cluster-workload-pool") == 1, "workload pool not enabled once")
+            expect(log.succeeded("update-node-pool") == 1, "node pool not switched to GKE_METADATA once")
+            expect(log.succeeded("update-cluster-addons") == (c.operatorMode == "gke-addon" ? 1 : 0),
+                   "update-cluster-addons: \(log.succeeded("update-cluster-addons"))")
+        }
+        let helmCalls = (try? String(contentsOf: root.appendingPathComponent("helm-state/calls.log"), encoding: .utf8)) ?? ""
+        let installs = helmCalls.split(separator: "\n").filter { $0.hasPrefix("helm install ") }.count
+        expect(installs == (c.operatorMode == "helm" ? 1 : 0), "helm install ran \(installs) times:\n\(helmCalls)")
+        return outcome(result.stdout)
+    }
+
+    // MARK: Failures, resume, second runs
+
+    /// A 403 on the bucket create stops the run with a hint naming the missing permission and the role;
+    /// `resume` completes; across both runs no create is sent twice except the refused bucket create.
+    func testInjectedFailureStopsWithHintAndResumeCompletes() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-fault"), tools: tools)
+        try emulator.addFaults(["rules": [["method": "POST", "path_regex": "/storage/v1/b$", "status": 403, "times": 1,
+                                           "message": "tester@example.com does not have storage.buckets.create access to the Google Cloud project. Permission 'storage.buckets.create' denied on resource (or it may not exist)."]]])
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)"]
+        let first = try emulator.apply(sets)
+        XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        XCTAssertTrue(first.stdout.contains("failed: Create the bucket gs://\(Self.bucket)"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Hint: Permission denied: missing storage.buckets.create for tester@example.com."), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Ask a project owner to grant roles/storage.admin to tester@example.com, then resume."), first.stdout)
+        XCTAssertTrue(first.stdout.contains("When fixed, continue with: kuberay-gcs-wizard resume --workspace \(emulator.workspace.path)"), first.stdout)
+        let firstLog = try emulator.log()
+        XCTAssertEqual(firstLog.succeeded("create-bucket"), 0)
+        XCTAssertEqual(firstLog.succeeded("object-write"), 0)
+
+        let resumed = try emulator.wizard(["resume", "--workspace", emulator.workspace.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("read back: Hello, Ray on GKE!"), resumed.stdout)
+
+        let log = try emulator.log()
+        for kind in ["create-cluster", "create-serviceaccount", "create-service-account", "create-raycluster"] {
+            XCTAssertEqual(log.count(kind), 1, "\(kind) sent \(log.count(kind)) times across apply and resume")
+            XCTAssertEqual(log.succeeded(kind), 1, kind)
+        }
+        XCTAssertEqual(log.count("create-bucket"), 2, "the refused create and the one on resume")
+        XCTAssertEqual(log.succeeded("create-bucket"), 1)
+        let resumeCreates = log.dropFirst(firstLog.count).filter { $0.kind.hasPrefix("create-") }.map(\.kind)
+        XCTAssertEqual(resumeCreates, ["create-bucket", "create-raycluster"], "resume re-sent a create")
+        XCTAssertEqual(log.succeeded("object-write"), 1)
+        XCTAssertEqual(log.succeeded("object-read"), 1)
+    }
+
+    /// A bucket name someone else owns gets a 409: the hint says names are global and to pick another; resuming
+    /// with another name (--replan) keeps what is done and completes.
+    func testTakenBucketNameHintThenReplanWithAnotherName() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-taken"), tools: tools)
+        try emulator.seed(["taken_bucket_names": ["taken-bucket"]])
+        let first = try emulator.apply(["project=\(Self.project)", "bucket.name=taken-bucket", "identity.mode=direct"])
+        XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        XCTAssertTrue(first.stdout.contains("failed: Create the bucket gs://taken-bucket"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Hint: The bucket name is taken by someone else: bucket names are global across all of Cloud Storage."),
+                      first.stdout)
+        XCTAssertTrue(first.stdout.contains("Pick another bucket name"), first.stdout)
+        let firstLog = try emulator.log()
+        XCTAssertEqual(firstLog.count("create-bucket"), 1)
+        XCTAssertEqual(firstLog.succeeded("create-bucket"), 0)
+
+        let resumed = try emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "bucket.name=\(Self.bucket)", "--replan"])
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("wrote gs://\(Self.bucket)/"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("read back: Hello, Ray on GKE!"), resumed.stdout)
+        let log = try emulator.log()
+        for kind in ["create-cluster", "create-serviceaccount", "create-raycluster"] {
+            XCTAssertEqual(log.count(kind), 1, "\(kind) sent \(log.count(kind)) times")
+        }
+        XCTAssertEqual(log.count("create-service-account"), 0)
+        XCTAssertEqual(log.count("create-bucket"), 2)
+        XCTAssertEqual(log.succeeded("create-bucket"), 1)
+        XCTAssertEqual(log.succeeded("object-write"), 1)
+    }
+
+    /// A second `apply` on a finished workspace finds everything and sends no create (nor any IAM change).
+    func testSecondApplyOnFinishedWorkspaceSendsNoCreate() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-second"), tools: tools)
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)"]
+        let first = try emulator.apply(sets)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let before = try emulator.log()
+
+        let second = try emulator.apply(sets)
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        XCTAssertTrue(second.stdout.contains("read back: Hello, Ray on GKE!"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("Create the GKE Standard cluster ................ already done"), second.stdout)
+        let after = try emulator.log()
+        XCTAssertGreaterThan(after.count, before.count)
+        let sent = after.dropFirst(before.count)
+        let changes = sent.filter { $0.kind.hasPrefix("create-") || $0.kind.hasPrefix("set-") || $0.kind.hasPrefix("update-")
+            || $0.kind.hasPrefix("enable-") || $0.kind == "patch-serviceaccount" }
+        XCTAssertEqual(changes.map { "\($0.kind) \($0.method) \($0.path)" }, [], "the second apply changed something")
+        XCTAssertEqual(sent.filter { $0.kind == "object-write" }.count, 1, "the check runs again")
+    }
+
+    // MARK: A broken identity chain fails the in-cluster check
+
+    /// Direct mode: with the bucket's binding for the KSA's principal removed, the plan's own verify command
+    /// (run through the real kubectl) fails with a 403; the same command passed before the removal.
+    func testRemovedBucketBindingFailsTheCheckWith403() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-broken-bucket"), tools: tools)
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=direct"]
+        let applied = try emulator.apply(sets)
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+
+        let steps = try planSteps(emulator, sets)
+        let verify = try XCTUnwrap(steps["verify-bucket"])
+        // The plan reads the project number at run time (step read-project-number).
+        let grant = try XCTUnwrap(steps["grant-bucket-role"]).map { $0.replacingOccurrences(of: "${PROJECT_NUMBER}", with: Self.projectNumber) }
+        XCTAssertEqual(Array(grant.prefix(4)), ["gcloud", "storage", "buckets", "add-iam-policy-binding"])
+        let member = "principal://iam.googleapis.com/projects/\(Self.projectNumber)/locations/global/workloadIdentityPools/"
+            + "\(Self.project).svc.id.goog/subject/ns/default/sa/my-ksa"
+        XCTAssertTrue(grant.contains(member), "\(grant)")
+
+        let intact = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
+        XCTAssertEqual(intact.status, 0, intact.stderr)
+
+        var remove = grant
+        remove[3] = "remove-iam-policy-binding"
+        let removed = try emulator.run("gcloud", Array(remove.dropFirst()))
+        XCTAssertEqual(removed.status, 0, removed.stderr)
+
+        let broken = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
+        XCTAssertNotEqual(broken.status, 0, broken.stdout)
+        XCTAssertTrue(broken.stderr.contains("Forbidden: 403"), broken.stderr)
+        XCTAssertTrue(broken.stderr.contains("does not have storage.objects.create access"), broken.stderr)
+    }
+
+    /// IAM service account mode: without the GSA's roles/iam.workloadIdentityUser binding for the KSA, the
+    /// pod cannot get a token for the GSA: the check fails with iam.serviceAccounts.getAccessToken denied.
+    func testRemovedWorkloadIdentityUserBindingFailsTheCheck() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-broken-wi"), tools: tools)
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=iam-service-account"]
+        let applied = try emulator.apply(sets)
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+
+        let steps = try planSteps(emulator, sets)
+        let verify = try XCTUnwrap(steps["verify-bucket"])
+        var remove = try XCTUnwrap(steps["bind-workload-identity"])
+        XCTAssertEqual(Array(remove.prefix(4)), ["gcloud", "iam", "service-accounts", "add-iam-policy-binding"])
+        XCTAssertTrue(remove.contains("serviceAccount:\(Self.project).svc.id.goog[default/my-ksa]"), "\(remove)")
+        remove[3] = "remove-iam-policy-binding"
+        let removed = try emulator.run("gcloud", Array(remove.dropFirst()))
+        XCTAssertEqual(removed.status, 0, removed.stderr)
+
+        let broken = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
+        XCTAssertNotEqual(broken.status, 0, broken.stdout)
+        XCTAssertTrue(broken.stderr.contains("Permission 'iam.serviceAccounts.getAccessToken' denied"), broken.stderr)
+        XCTAssertEqual(try emulator.log().filter { $0.kind == "object-write" && $0.succeeded }.count, 1, "only the apply's check wrote")
+    }
+
+    /// The argv of every step of the plan for `sets`, by step id.
+    private func planSteps(_ emulator: EmulatorHarness, _ sets: [String]) throws -> [String: [String]] {
+        let plan = try emulator.wizard(["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        var steps: [String: [String]] = [:]
+        for step in try XCTUnwrap(doc["steps"] as? [[String: Any]]) {
+            if let id = step["id"] as? String, let argv = step["argv"] as? [String] { steps[id] = argv }
+        }
+        return steps
+    }
+}
+
+// MARK: Helpers
+
+/// The emulators a test started, for its teardown to stop; usable from any thread.
+final class EmulatorRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var harnesses: [EmulatorHarness] = []
+
+    func start(in root: URL, tools: EndToEndTools) throws -> EmulatorHarness {
+        let harness = try EmulatorHarness(root: root, tools: tools)
+        lock.lock()
+        harnesses.append(harness)
+        lock.unlock()
+        return harness
+    }
+
+    func stopAll() {
+        lock.lock()
+        let all = harnesses
+        harnesses = []
+        lock.unlock()
+        for harness in all { harness.stop() }
+    }
+}
+
+struct CombinationResult: Sendable {
+    var failures: [String] = []
+    /// How many times a step was retried ("; retrying in" lines of the apply's output).
+    var retries = 0
+    var seconds: TimeInterval = 0
+}
+
+/// Results by index, filled from several threads.
+final class ResultList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [CombinationResult?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: CombinationResult) { lock.lock(); items[i] = value; lock.unlock() }
+    func get(_ i: Int) -> CombinationResult? { lock.lock(); defer { lock.unlock() }; return items[i] }
+}
+
+/// Hands out 0, 1, 2... to worker threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Installs the RayCluster CRD as soon as the emulator has answered a CRD lookup with 404 (someone
+/// installing the operator while the wizard waits for it).
+final class CRDInstaller: @unchecked Sendable {
+    private let emulator: EmulatorHarness
+    private let lock = NSLock()
+    private var done = false
+    private var didInstall = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ emulator: EmulatorHarness) { self.emulator = emulator }
+
+    var installed: Bool { lock.lock(); defer { lock.unlock() }; return didInstall }
+
+    func start() {
+        Thread { [self] in
+            while !isDone {
+                let log = (try? emulator.log()) ?? []
+                if log.contains(where: { $0.kind == "get-customresourcedefinition" && $0.status == 404 }) {
+                    if (try? emulator.installCRD()) != nil { lock.lock(); didInstall = true; lock.unlock() }
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+            finished.signal()
+        }.start()
+    }
+
+    func finish() {
+        lock.lock(); done = true; lock.unlock()
+        finished.wait()
+    }
+
+    private var isDone: Bool { lock.lock(); defer { lock.unlock() }; return done }
+}
+
+/// Checks that ~/.config/gcloud and ~/.kube of the user running the tests are not written.
+struct UserConfigGuard {
+    let started = Date()
+    let kubeExisted = FileManager.default.fileExists(atPath: NSHomeDirectory() + "/.kube")
+
+    func assertUntouched(file: StaticString = #filePath, line: UInt = #line) {
+        let home = NSHomeDirectory()
+        XCTAssertEqual(FileManager.default.fileExists(atPath: home + "/.kube"), kubeExisted, "~/.kube was created", file: file, line: line)
+        for dir in [home + "/.config/gcloud", home + "/.kube"] {
+            guard let files = FileManager.default.enumerator(atPath: dir) else { continue }
+            for case let name as String in files {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: dir + "/" + name)
+                if let modified = attributes?[.modificationDate] as? Date, modified > started {
+                    XCTFail("\(dir)/\(name) was written during the test", file: file, line: line)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// The programs the emulator tests run for real; a test skips with a clear message when one is missing.
+struct EndToEndTools: Sendable {
+    var python: String
+    var gcloud: String
+    var kubectl: String
+
+    /// The installed tools, or an `XCTSkip` naming the missing ones.
+    static func require() throws -> EndToEndTools {
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : TestPaths.which("python3")
+        let found: [String: String?] = [
+            "gcloud": TestPaths.which("gcloud"), "kubectl": TestPaths.which("kubectl"),
+            "gke-gcloud-auth-plugin": TestPaths.which("gke-gcloud-auth-plugin"), "python3": python,
+            "openssl": TestPaths.which("openssl"),
+        ]
+        let missing = found.filter { $0.value == nil }.map(\.key).sorted()
+        if !missing.isEmpty {
+            throw XCTSkip("end-to-end emulator tests need \(missing.joined(separator: ", ")) on PATH (not installed here)")
+        }
+        return EndToEndTools(python: python!, gcloud: found["gcloud"]!!, kubectl: found["kubectl"]!!)
+    }
+}
+
+/// One request the emulator logged (`GET /__control/log`).
+struct EmulatorLogEntry: Decodable, Sendable, Equatable {
+    var method: String
+    var path: String
+    var status: Int
+    var kind: String
+    var server: String
+
+    var succeeded: Bool { status < 300 }
+}
+
+extension Array where Element == EmulatorLogEntry {
+    /// Successful requests of `kind`.
+    func succeeded(_ kind: String) -> Int { filter { $0.kind == kind && $0.succeeded }.count }
+    /// All requests of `kind`, whatever their status.
+    func count(_ kind: String) -> Int { filter { $0.kind == kind }.count }
+    /// Every `create-*` request, whatever its status.
+    var creates: [EmulatorLogEntry] { filter { $0.kind.hasPrefix("create-") } }
+}
+
+/// A running emulator (Tests/Emulator) in its own temporary folder, with the hermetic environment the real
+/// gcloud, kubectl and the wizard run in: temporary CLOUDSDK_CONFIG, KUBECONFIG, KUBECACHEDIR and HOME,
+/// endpoints on 127.0.0.1, a fake `helm` first on PATH. Nothing else is inherited from the test's
+/// environment except PATH. `stop()` ends the emulator; it also ends itself after `maxLifetime`.
+final class EmulatorHarness: @unchecked Sendable {
+    let root: URL
+    let stateDir: URL
+    let workspace: URL
+    let googlePort: Int
+    let kubePort: Int
+    /// The environment for the wizard and for direct gcloud/kubectl calls.
+    let environment: [String: String]
+    private let process: Process
+    private let lock = NSLock()
+    private var stopped = false
+
+    static let emulatorScript = TestPaths.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py")
+
+    /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`.
+    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 900) throws {
+        self.root = root
+        stateDir = root.appendingPathComponent("emulator")
+        workspace = root.appendingPathComponent("workspace")
+        let home = root.appendingPathComponent("home"), bin = root.appendingPathComponent("bin")
+        for dir in [stateDir, home, bin] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+
+        let stdoutURL = root.appendingPathComponent("emulator.stdout"), stderrURL = root.appendingPathComponent("emulator.stderr")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tools.python)
+        process.arguments = [Self.emulatorScript.path, "--state-dir", stateDir.path, "--max-lifetime", String(maxLifetime)]
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        self.process = process
+
+        // emulator.json is written last, atomically, once both servers listen.
+        let info = stateDir.appendingPathComponent("emulator.json")
+        let deadline = Date().addingTimeInterval(60)
+        var json: [String: Any]?
+        while json == nil {
+            if let data = try? Data(contentsOf: info) { json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] }
+            if json != nil { break }
+            if !process.isRunning || Date() > deadline {
+                if process.isRunning { process.terminate() }
+                let err = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+                throw EmulatorError("the emulator did not start (exit \(process.isRunning ? -1 : process.terminationStatus)):\n\(err)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        googlePort = json?["google_port"] as? Int ?? 0
+        kubePort = json?["kube_port"] as? Int ?? 0
+
+        // The fake helm, first on PATH.
+        let helm = bin.appendingPathComponent("helm")
+        try? FileManager.default.removeItem(at: helm)
+        try FileManager.default.copyItem(at: TestPaths.support.appendingPathComponent("fake-helm"), to: helm)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helm.path)
+
+        var env = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                   "HOME": home.path, "LANG": "C.UTF-8",
+                   "FAKE_HELM_STATE": root.appendingPathComponent("helm-state").path,
+                   "FAKE_HELM_CONTROL": "http://127.0.0.1:\(googlePort)/__control", "FAKE_HELM_PYTHON": tools.python]
+        let hermetic = try String(contentsOf: stateDir.appendingPathComponent("hermetic.env"), encoding: .utf8)
+        for line in hermetic.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            env[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        environment = env
+    }
+
+    /// Ends the emulator (SIGTERM, then SIGKILL after 5 s) and waits for it. Idempotent.
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    // MARK: Running the wizard and the real clients
+
+    /// Runs the built wizard with `args` in the hermetic environment (cwd: `root`).
+    func wizard(_ args: [String], timeout: TimeInterval = 600) throws -> ProcessResult {
+        try runProcessWithTimeout(try TestPaths.wizard.path, args, env: environment, cwd: root, timeout: timeout)
+    }
+
+    /// `apply` with the answers in `sets` (`key=value`) on this harness's workspace.
+    func apply(_ sets: [String], extra: [String] = []) throws -> ProcessResult {
+        try wizard(["apply"] + sets.flatMap { ["--set", $0] } + ["--workspace", workspace.path, "--yes"] + extra)
+    }
+
+    /// Runs an installed program (gcloud, kubectl) in the hermetic environment.
+    func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
+        guard let path = TestPaths.which(program) else { throw XCTSkip("\(program) is not installed") }
+        return try runProcessWithTimeout(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
+    }
+
+    // MARK: Control API
+
+    /// The request log so far.
+    func log() throws -> [EmulatorLogEntry] {
+        try JSONDecoder().decode([EmulatorLogEntry].self, from: control("GET", "log"))
+    }
+
+    /// Pre-creates things (`POST /__control/seed`).
+    func seed(_ spec: [String: Any]) throws { _ = try control("POST", "seed", spec) }
+
+    /// Adds fault rules (`POST /__control/faults`).
+    func addFaults(_ spec: [String: Any]) throws { _ = try control("POST", "faults", spec) }
+
+    /// Serves rayclusters.ray.io in `cluster` ("LOCATION/NAME"), else in the most recent cluster.
+    func installCRD(cluster: String? = nil) throws {
+        _ = try control("POST", "install-crd", cluster.map { ["cluster": $0] } ?? [:])
+    }
+
+    /// One control request to 127.0.0.1; throws on a status other than 200.
+    func control(_ method: String, _ endpoint: String, _ body: [String: Any]? = nil) throws -> Data {
+        let url = URL(string: "http://127.0.0.1:\(googlePort)/__control/\(endpoint)")!
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.connectionProxyDictionary = [:]
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let box = ResponseBox()
+        let done = DispatchSemaphore(value: 0)
+        session.dataTask(with: request) { data, response, error in
+            box.set(data, (response as? HTTPURLResponse)?.statusCode, error)
+            done.signal()
+        }.resume()
+        guard done.wait(timeout: .now() + 35) == .success else { throw EmulatorError("\(method) \(url): no answer") }
+        let (data, status, error) = box.get()
+        if let error { throw EmulatorError("\(method) \(url): \(error)") }
+        guard status == 200 else {
+            throw EmulatorError("\(method) \(url): HTTP \(status ?? -1) \(String(decoding: data ?? Data(), as: UTF8.self))")
+        }
+        return data ?? Data()
+    }
+}
+
+struct EmulatorError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+private final class ResponseBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (Data?, Int?, Error?) = (nil, nil, nil)
+    func set(_ data: Data?, _ status: Int?, _ error: Error?) { lock.lock(); value = (data, status, error); lock.unlock() }
+    func get() -> (Data?, Int?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// Like `runProcess`, but interrupts the program (SIGINT: the wizard stops its step and exits 130) after
+/// `timeout` seconds and kills it 10 s later, so a hung run fails the test instead of hanging it.
+func runProcessWithTimeout(_ path: String, _ args: [String], env: [String: String], cwd: URL,
+                           timeout: TimeInterval) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = args
+    process.environment = env
+    process.currentDirectoryURL = cwd
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let pid = process.processIdentifier
+    let finished = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            kill(pid, SIGINT)
+            if finished.wait(timeout: .now() + 10) == .timedOut { kill(pid, SIGKILL) }
+        }
+    }
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    finished.signal()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
