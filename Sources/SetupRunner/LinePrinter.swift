@@ -1,5 +1,6 @@
 import Foundation
 import SetupPlan
+import Synchronization
 
 /// An observer for plain terminals and logs: one line per status change, and a failure report on failure.
 public struct LinePrinter: RunObserver {
@@ -7,16 +8,36 @@ public struct LinePrinter: RunObserver {
     private let workspace: URL
     private let resumeCommand: String
     private let showOutput: Bool
-    private let write: @Sendable (String) -> Void
+    private let writeLine: @Sendable (String) -> Void
+    /// Writes without a newline: set on a terminal, where a running step shows a line its result later replaces.
+    private let writeRaw: (@Sendable (String) -> Void)?
+    /// Whether a "running" line is on screen, waiting to be replaced.
+    private let liveLine = LiveLine()
 
     /// Prints for `plan` run in `workspace`; `showOutput` echoes every output line; `write` receives whole lines.
+    /// With `writeRaw` (a terminal), the running step shows as a line that its result then overwrites.
     public init(plan: Plan, workspace: URL, resumeCommand: String? = nil, showOutput: Bool = false,
-                write: @escaping @Sendable (String) -> Void = LinePrinter.standardOutput) {
+                write: @escaping @Sendable (String) -> Void = LinePrinter.standardOutput,
+                writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
         self.resumeCommand = resumeCommand ?? FailureReport.resumeCommand(workspace: workspace.path)
         self.showOutput = showOutput
-        self.write = write
+        self.writeLine = write
+        self.writeRaw = writeRaw
+    }
+
+    /// Writes `text` to stdout as it is, unbuffered.
+    public static let standardOutputRaw: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func write(_ text: String) {
+        if let writeRaw, liveLine.open.withLock({ open in defer { open = false }; return open }) {
+            // Carriage return and erase-line: the result replaces the "running" line in place.
+            writeRaw("\r\u{1B}[K")
+        }
+        writeLine(text)
     }
 
     /// Writes `line` and a newline to stdout, unbuffered so lines show up as steps finish.
@@ -30,8 +51,14 @@ public struct LinePrinter: RunObserver {
             for (index, status) in statuses.enumerated() where status.isComplete || status == .skipped {
                 write(line(index, StepLine.word(status), "(earlier run)"))
             }
-        case .stepStarted:
-            break
+        case .stepStarted(let index, _):
+            guard let writeRaw else { break }
+            liveLine.open.withLock { open in
+                if open { writeRaw("\r\u{1B}[K") }
+                open = true
+            }
+            // Kept within 79 columns: a wrapped line could not be replaced by a carriage return.
+            writeRaw(String(line(index, "running", "").prefix(79)))
         case .stepNote(let index, _, let note):
             if note != RunNote.probing { write(String(repeating: " ", count: 8) + "step \(index + 1): " + note) }
         case .output(_, _, let stream, let text):
@@ -59,4 +86,9 @@ public struct LinePrinter: RunObserver {
     private func line(_ index: Int, _ status: String, _ detail: String) -> String {
         StepLine.text(index: index, total: titles.count, title: title(index), status: status, detail: detail)
     }
+}
+
+/// Shared between copies of a printer: whether a "running" line waits to be replaced.
+private final class LiveLine: Sendable {
+    let open = Mutex(false)
 }

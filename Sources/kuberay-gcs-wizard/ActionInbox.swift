@@ -10,6 +10,11 @@ final class ActionInbox: Sendable {
         queue.withLock { $0.append(action) }
     }
 
+    /// Queues several actions under one lock (a batch of output lines).
+    func post(contentsOf actions: [WizardAction]) {
+        queue.withLock { $0.append(contentsOf: actions) }
+    }
+
     /// Takes every queued action, oldest first.
     func drain() -> [WizardAction] {
         queue.withLock { pending in

@@ -18,7 +18,8 @@ enum RunSession {
         let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
                                  normalizedAnswers: normalized, options: options)
         let printer = LinePrinter(plan: plan, workspace: workspace,
-                                  resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose)
+                                  resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
+                                  writeRaw: isatty(1) == 1 && !verbose ? LinePrinter.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         let verified = Mutex<String?>(nil)

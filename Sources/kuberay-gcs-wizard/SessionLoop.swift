@@ -152,7 +152,7 @@ final class SessionLoop {
         let inbox = self.inbox
         Task.detached {
             do {
-                _ = try await runner.run(mode: mode, skipping: skipping, observer: ClosureObserver { inbox.post(.runEvent($0)) })
+                _ = try await runner.run(mode: mode, skipping: skipping, observer: InboxObserver(inbox: inbox))
             } catch {
                 inbox.post(.runFailedToStart("\(error)"))
             }

@@ -75,6 +75,22 @@ final class OutputTests: XCTestCase {
         XCTAssertTrue(resumed.lines[0].contains("done (earlier run)"), resumed.lines[0])
         XCTAssertEqual(resumed.lines.last, "All 8 steps complete in " + (resumed.lines.last?.split(separator: " ").last.map(String.init) ?? ""))
     }
+
+    func testOnATerminalTheRunningLineIsReplacedByTheResult() async throws {
+        let fakes = try FakeTools()
+        defer { fakes.remove() }
+        let plan = FakeTools.plan()
+        let screen = LinesBox()
+        let printer = LinePrinter(plan: plan, workspace: fakes.workspace, write: { screen.append($0 + "\n") },
+                                  writeRaw: { screen.append($0) })
+        let result = try await fakes.runner(plan).run(mode: .fresh, observer: printer)
+        XCTAssertEqual(result, .succeeded)
+        let text = screen.lines.joined()
+        XCTAssertTrue(text.hasPrefix("[1/8] Check the gcloud account ") && text.contains(" running\r\u{1B}[K[1/8] Check the gcloud account "), text)
+        // Every running line is replaced: none is left on a line of its own.
+        XCTAssertFalse(text.components(separatedBy: "\n").contains { $0.hasSuffix(" running") }, text)
+        XCTAssertEqual(text.components(separatedBy: " running\r\u{1B}[K").count - 1, 8)
+    }
 }
 
 /// Collects printed lines from the printer's `write` closure.
