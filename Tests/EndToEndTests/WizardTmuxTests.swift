@@ -1,0 +1,318 @@
+import Foundation
+import XCTest
+
+/// The guided wizard as a person uses it: the built binary in a real 80x24 terminal (tmux on a private
+/// socket), fake gcloud/kubectl/gke-gcloud-auth-plugin/helm first on PATH, every answer typed, an injected
+/// failure, quit, a second start in the same workspace, resume to done. Assertions read `tmux capture-pane`.
+final class WizardTmuxTests: XCTestCase {
+    func testTypeAnswersPreviewRunFailQuitThenResumeToDone() throws {
+        guard let tmuxPath = TestPaths.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let wizard = try TestPaths.wizard
+        let root = try TestPaths.temporaryFolder(self, "tmux")
+        let world = try FakeCloud(root: root)
+        try world.failBucketCreate(true)
+        let tmux = try TmuxTerminal(tmux: tmuxPath, root: root, environment: world.environment)
+        addTeardownBlock { tmux.killServer() }
+
+        // The shell starts in the temp folder; a relative workspace, as people type it, keeps the screens' lines short.
+        let workspace = "ws"
+        let command = "\(shellQuoted(wizard.path)) --workspace \(workspace); echo EXIT=$?"
+        try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+        try tmux.type(command)
+        try tmux.keys("Enter")
+
+        // Welcome, once the detection effect has reported what the fakes said.
+        var screen = try tmux.waitFor("Welcome with the detected tools") {
+            $0.contains("Welcome") && $0.contains("tester@example.com") && $0.contains("Kubernetes v1.30.0+fake")
+        }
+        XCTAssertTrue(screen.contains("✓ gcloud                  Google Cloud SDK 999.0.0 (fake)"), screen)
+        XCTAssertTrue(screen.contains("✓ helm                    v3.15.0+fake"), screen)
+        XCTAssertEqual(try tmux.format("#{alternate_on}"), "1", "the wizard draws on the alternate screen")
+
+        // Page 1: the project is typed (gcloud config has none); the zone keeps its default.
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 1") { $0.contains("Page 1 of 6 · Project and location") && $0.contains("› Project ID") }
+        try tmux.type("ray-demo-123")
+        try tmux.waitFor("the typed project") { $0.contains("› Project ID            ray-demo-123") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 2") { $0.contains("Page 2 of 6 · Cluster") && $0.contains("● create-standard") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 3") { $0.contains("Page 3 of 6 · KubeRay operator") && $0.contains("● gke-addon") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 4") { $0.contains("Page 4 of 6 · Identity") && $0.contains("● iam-service-account") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 5") { $0.contains("Page 5 of 6 · Bucket") && $0.contains("› Bucket ") }
+
+        // A bad bucket name: the answers file's rule and message, beside the field, when the field is left.
+        try tmux.keys("Tab")
+        try tmux.waitFor("the bucket name focused") { $0.contains("› Bucket name") }
+        try tmux.type("My_Bucket")
+        try tmux.keys("Tab")
+        screen = try tmux.waitFor("the bucket name error") {
+            collapsed($0).contains("Bucket name My_Bucket ✗ bucket.name \"My_Bucket\": "
+                + "bucket names use lowercase letters, digits, '-', '_' and '.' › Location")
+        }
+        // Enter does not leave a page with an error on it: it goes back to the bad field.
+        try tmux.keys("Enter")
+        screen = try tmux.waitFor("back on the bucket name") { $0.contains("› Bucket name           My_Bucket") }
+        XCTAssertTrue(screen.contains("Page 5 of 6 · Bucket") && screen.contains("✗ bucket.name"), screen)
+        try tmux.keys("C-u")
+        try tmux.type("ray-demo-bucket")
+        try tmux.keys("Tab")
+        screen = try tmux.waitFor("the fixed bucket name") {
+            $0.contains("    Bucket name           ray-demo-bucket\n  › Location")
+        }
+        XCTAssertFalse(screen.contains("✗"), screen)
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 6") { $0.contains("Page 6 of 6 · Ray cluster") && $0.contains("raycluster-mini") }
+        try tmux.keys("Enter")
+
+        // Review: the summary and the three tabs of the dry run.
+        screen = try tmux.waitFor("review, Commands tab") {
+            $0.contains("Review · 18 steps, nothing run yet") && $0.contains("[1 Commands]")
+        }
+        for text in ["Project   ray-demo-123, zone us-west1-b", "Bucket    create gs://ray-demo-bucket in us-west1, grant objectUser",
+                     "Plan for project ray-demo-123: 18 steps", "$ gcloud config get-value account", "< Run >"] {
+            XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
+        }
+        try tmux.keys("End")
+        try tmux.waitFor("the end of the commands") {
+            $0.contains("lines 160-169 of 169") && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check.txt 'Hello, Ray on GKE!'")
+        }
+        try tmux.keys("Right")
+        try tmux.waitFor("raycluster.yaml tab") {
+            $0.contains("[2 raycluster.yaml]") && $0.contains("kind: RayCluster") && $0.contains("name: raycluster-mini")
+        }
+        try tmux.keys("Right")
+        try tmux.waitFor("setup.sh tab") { $0.contains("[3 setup.sh]") && $0.contains("#!/usr/bin/env bash") }
+        try tmux.keys("PageDown")
+        try tmux.waitFor("setup.sh scrolled") {
+            $0.contains("[3 setup.sh]") && !$0.contains("lines 1-10 of") && !$0.contains("#!/usr/bin/env bash")
+        }
+        try tmux.keys("1")
+        try tmux.waitFor("back on Commands") { $0.contains("[1 Commands]") }
+
+        // Run: the bucket create fails while FAIL_BUCKET exists.
+        try tmux.keys("r")
+        screen = try tmux.waitFor("the failure screen") {
+            $0.contains("Failed at step 13/18") && $0.contains("< Retry >")
+        }
+        let failure = collapsed(screen)
+        for text in ["✗ Step 13 of 18 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+                     "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
+                     "Hint: Permission denied: missing storage.buckets.create",
+                     "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
+                     "12 of 18 steps complete; the journal is kept. To resume later:",
+                     "kuberay-gcs-wizard resume --workspace \(workspace)"] {
+            XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
+        }
+
+        // Quit: the terminal is restored, stdout says how to resume, exit 1.
+        try tmux.keys("q")
+        screen = try tmux.waitFor("the exit after quitting") { $0.contains("EXIT=") }
+        try assertRestored(tmux, exitCode: 1)
+        XCTAssertTrue(screen.contains("The journal is kept in \(workspace)/state.json. Resume with:"), screen)
+        XCTAssertTrue(screen.contains("  kuberay-gcs-wizard resume --workspace \(workspace)"), screen)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("ws/state.json").path))
+
+        // The failure goes away; the same command in the same workspace opens on Resume.
+        try world.failBucketCreate(false)
+        try tmux.type("clear; " + command)
+        try tmux.keys("Enter")
+        screen = try tmux.waitFor("the resume screen") { $0.contains("Unfinished run") && $0.contains("< Resume >") }
+        let resume = collapsed(screen)
+        for text in ["ws holds a run that did not finish: 12 of 18 steps complete.",
+                     "Stopped at step 13: Create the bucket gs://ray-demo-bucket (failed).",
+                     "✗ 13. Create the bucket gs://ray-demo-bucket failed", "○ 18. Write and read back a test object"] {
+            XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")
+        }
+        try tmux.keys("Enter")
+        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 18 steps") }
+        for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
+                     "Read back from the bucket by a Ray task: Hello, Ray on GKE!",
+                     "✓ Create the bucket gs://ray-demo-bucket", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265"] {
+            XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
+        }
+        try tmux.keys("q")
+        screen = try tmux.waitFor("the exit after done") { $0.contains("EXIT=") }
+        try assertRestored(tmux, exitCode: 0)
+        XCTAssertTrue(screen.contains("Ray on GKE is ready. Dashboard:"), screen)
+
+        // Resume ran only what was left: nothing created twice, the failed create tried again once.
+        let calls = world.calls()
+        XCTAssertEqual(calls.filter { $0.hasPrefix("gcloud container clusters create ") }.count, 1, calls.joined(separator: "\n"))
+        XCTAssertEqual(calls.filter { $0.hasPrefix("gcloud storage buckets create ") }.count, 2, calls.joined(separator: "\n"))
+        XCTAssertEqual(calls.filter { $0.hasPrefix("kubectl create serviceaccount ") }.count, 1, calls.joined(separator: "\n"))
+        XCTAssertFalse(calls.contains { $0.contains("unexpected call") }, calls.joined(separator: "\n"))
+    }
+
+    /// After the wizard exited: the normal screen with the exit line and a fresh prompt under it, cursor
+    /// visible, keypad mode off, and the expected status.
+    private func assertRestored(_ tmux: TmuxTerminal, exitCode: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
+        let screen = try tmux.waitFor("the prompt after EXIT") {
+            $0.contains("EXIT=\(exitCode)\n\(TmuxTerminal.prompt)")
+        }
+        XCTAssertFalse(screen.contains("Tab/→ next button") || screen.contains("q/Enter quit"),
+                       "the wizard's frame is gone\n\(screen)", file: file, line: line)
+        XCTAssertEqual(try tmux.format("#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag}"), "0 1 0 0",
+                       "normal screen, cursor shown, keypad modes off", file: file, line: line)
+    }
+}
+
+/// The fake tools and their state, all under the test's temporary folder.
+private struct FakeCloud {
+    let bin: URL
+    let state: URL
+    let environment: [String: String]
+
+    init(root: URL) throws {
+        bin = root.appendingPathComponent("bin")
+        state = root.appendingPathComponent("state")
+        let home = root.appendingPathComponent("home")
+        for dir in [bin, state, home] {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
+        let script = try String(contentsOf: TestPaths.support.appendingPathComponent("fake-cloud-tools.sh"), encoding: .utf8)
+        for tool in ["gcloud", "kubectl", "gke-gcloud-auth-plugin", "helm"] {
+            let path = bin.appendingPathComponent(tool).path
+            try script.write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        // A whole environment, nothing inherited: the fakes first on PATH, HOME and every config in the temp folder.
+        environment = [
+            "PATH": "\(bin.path):/usr/local/bin:/usr/bin:/bin",
+            "HOME": home.path,
+            "FAKE_STATE": state.path,
+            "CLOUDSDK_CONFIG": root.appendingPathComponent("gcloud-config").path,
+            "KUBECONFIG": root.appendingPathComponent("kubeconfig").path,
+            "TERM": "xterm-256color",
+            "LANG": "C.UTF-8",
+            "TMPDIR": root.path,
+        ]
+    }
+
+    func failBucketCreate(_ fail: Bool) throws {
+        let flag = state.appendingPathComponent("FAIL_BUCKET")
+        if fail {
+            try Data().write(to: flag)
+        } else {
+            try FileManager.default.removeItem(at: flag)
+        }
+    }
+
+    /// Every fake call, one per line (the bucket check script's own lines included).
+    func calls() -> [String] {
+        let text = (try? String(contentsOf: state.appendingPathComponent("calls.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+}
+
+/// A tmux server of its own (a socket in the test's folder) with one 80x24 pane running a bare bash.
+private final class TmuxTerminal: @unchecked Sendable {
+    /// The shell's prompt as captured (trailing space trimmed).
+    static let prompt = "e2e$"
+    private let tmux: String
+    private let socket: String
+    private let environment: [String: String]
+
+    init(tmux: String, root: URL, environment: [String: String]) throws {
+        self.tmux = tmux
+        socket = root.appendingPathComponent("tmux.sock").path
+        self.environment = environment
+        let args = ["-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", "e2e", "-c", root.path,
+                    "PS1='\(Self.prompt) ' exec bash --norc --noprofile"]
+        let status = spawnDetached(tmux, args, environment: environment)
+        guard status == 0 else { throw TmuxError.failed(args, "new-session exited \(status)") }
+    }
+
+    /// Sends keys by tmux name (`Enter`, `Tab`, `BTab`, `C-u`, `Right`, `PageDown`) or plain characters.
+    func keys(_ names: String...) throws {
+        try run(["send-keys", "-t", "e2e"] + names)
+    }
+
+    /// Types `text` literally.
+    func type(_ text: String) throws {
+        try run(["send-keys", "-t", "e2e", "-l", text])
+    }
+
+    /// The visible pane as text, trailing spaces trimmed.
+    func capture() -> String {
+        ((try? run(["capture-pane", "-p", "-t", "e2e"])) ?? "")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
+            .joined(separator: "\n")
+    }
+
+    /// A tmux format of the pane, e.g. `#{alternate_on}`.
+    func format(_ format: String) throws -> String {
+        try run(["display-message", "-p", "-t", "e2e", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Polls the pane until `condition` holds (at most `seconds`) and returns that screen; fails with the last one.
+    @discardableResult
+    func waitFor(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = capture()
+        while !condition(screen) {
+            guard Date() < deadline else {
+                XCTFail("timed out after \(seconds)s waiting for \(what); the screen:\n\(screen)")
+                throw TmuxError.timeout(what)
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+            screen = capture()
+        }
+        return screen
+    }
+
+    func killServer() {
+        _ = try? run(["kill-server"])
+    }
+
+    @discardableResult
+    private func run(_ args: [String]) throws -> String {
+        let result = try runProcess(tmux, ["-S", socket] + args, env: environment)
+        guard result.status == 0 else { throw TmuxError.failed(args, result.stderr) }
+        return result.stdout
+    }
+}
+
+/// posix_spawn + waitpid with stdin/stdout/stderr on /dev/null and no other descriptor inherited.
+///
+/// For the command that starts the tmux server: the server lives on with whatever its first client had open.
+/// Through Foundation's Process it would keep Process's exit-watch socket, and the client would never count as
+/// exited; through pipes, reading them would never end.
+private func spawnDetached(_ path: String, _ args: [String], environment: [String: String]) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/fd")) ?? []
+    for fd in open.compactMap(Int32.init) where fd > 2 {
+        posix_spawn_file_actions_addclose(&actions, fd)
+    }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for pointer in argv + envp { free(pointer) } }
+    var pid = pid_t()
+    guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    // Exited normally: the status; killed by a signal: 128 + the signal.
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
+private enum TmuxError: Error {
+    case failed([String], String)
+    case timeout(String)
+}
+
+/// The screen with every run of whitespace (line breaks included) as one space: text that wraps still matches.
+private func collapsed(_ screen: String) -> String {
+    screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+}
+
+private func shellQuoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
