@@ -77,7 +77,7 @@ final class WizardTmuxTests: XCTestCase {
         }
         try tmux.keys("End")
         try tmux.waitFor("the end of the commands") {
-            $0.contains("lines 160-169 of 169") && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check.txt 'Hello, Ray on GKE!'")
+            scrolledToEnd($0) && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check.txt 'Hello, Ray on GKE!'")
         }
         try tmux.keys("Right")
         try tmux.waitFor("raycluster.yaml tab") {
@@ -311,6 +311,12 @@ private enum TmuxError: Error {
 /// The screen with every run of whitespace (line breaks included) as one space: text that wraps still matches.
 private func collapsed(_ screen: String) -> String {
     screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+}
+
+/// Whether the preview's position reads `lines A-B of B`: its last line is on screen.
+private func scrolledToEnd(_ screen: String) -> Bool {
+    guard let match = screen.firstMatch(of: /lines \d+-(\d+) of (\d+)/) else { return false }
+    return match.1 == match.2
 }
 
 private func shellQuoted(_ text: String) -> String {
