@@ -1,0 +1,369 @@
+import Cells
+import Foundation
+import SetupPlan
+import SetupRunner
+import Synchronization
+import Terminal
+import WizardModel
+import WizardResources
+import WizardView
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `wizard-bench tui [--runs N] [--keys N] [--lines N] [--wizard PATH]`: the wizard's responsiveness (issue 4's Measure).
+///
+/// 1. Start to first complete frame, in an 80x24 tmux pane: the real `kuberay-gcs-wizard` (Welcome) against
+///    `whiptail --inputbox`, launched the same way (respawn-pane) and timed until capture-pane shows the frame;
+///    interleaved runs, medians. A `printf` baseline shows what launching and polling alone cost.
+/// 2. Keystroke to updated screen: in this process, `update` + `WizardView.render` + `Terminal.present` (ncurses
+///    diff and write to a pty someone reads) for typical keys; and through tmux (send-keys until capture-pane shows it).
+/// 3. A key while a step streams 100,000 lines: the runtime loop's policy (keys first, inbox drained, drawing at most
+///    60 fps) in this process with a real Terminal on a pty; a producer thread posts output batches as fast as it
+///    can while a typist sends `?` every 20 ms; latency from the key's bytes written to the frame that shows it.
+enum TUIBench {
+    static func main(_ arguments: [String]) async {
+        let runs = value(of: "--runs", in: arguments) ?? 30
+        let keyCount = value(of: "--keys", in: arguments) ?? 400
+        let lineCount = value(of: "--lines", in: arguments) ?? 100_000
+        let wizardPath = string(of: "--wizard", in: arguments)
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kuberay-gcs-wizard").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-bench-tui-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            guard let tmuxPath = Spawn.which("tmux") else { fail("tmux is needed (apt-get install -y tmux)") }
+            guard let whiptailPath = Spawn.which("whiptail") else { fail("whiptail is needed for the comparison (apt-get install -y whiptail)") }
+            guard FileManager.default.isExecutableFile(atPath: wizardPath) else {
+                fail("no kuberay-gcs-wizard at \(wizardPath): build it with the same -c/--scratch-path, or pass --wizard PATH")
+            }
+            let environment = try fakeWorld(in: folder)
+            guard let tmux = BenchTmux(tmux: tmuxPath, folder: folder, environment: environment) else { fail("cannot start tmux") }
+            defer { tmux.kill() }
+
+            print("wizard-bench tui: \(runs) runs per program, \(keyCount) keys per kind, \(lineCount) streamed lines; 80x24")
+            print("")
+            print("1. start to first complete frame (tmux 80x24, respawn-pane until capture-pane shows it)")
+            startup(tmux, runs: runs, wizard: wizardPath, whiptail: whiptailPath)
+            print("")
+            print("2. keystroke to updated screen")
+            try keystrokesInProcess(count: keyCount)
+            keystrokesThroughTmux(tmux, runs: runs, wizard: wizardPath)
+            print("")
+            print("3. a key while a step streams \(lineCount) lines (runtime loop policy, in process, pty)")
+            try streaming(lines: lineCount)
+        } catch {
+            fail("bench failed: \(error)")
+        }
+    }
+
+    // MARK: 1. Startup
+
+    private static func startup(_ tmux: BenchTmux, runs: Int, wizard: String, whiptail: String) {
+        let programs: [(name: String, command: (Int) -> String, markers: [String])] = [
+            ("printf (launch + poll floor)", { _ in "printf 'READY\\n'; exec sleep 100000" }, ["READY"]),
+            // The Swift runtime and Foundation loading alone: the binary printing its help.
+            ("kuberay-gcs-wizard --help", { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" }, ["VERSION "]),
+            ("kuberay-gcs-wizard (Welcome)", { "exec \(quote(wizard)) --workspace ws-\($0)" }, ["Welcome", "Enter start", "q quit"]),
+            ("whiptail --inputbox", { _ in
+                "exec \(quote(whiptail)) --title 'Project and location' --inputbox 'Google Cloud project ID' 10 60 ray-demo-123"
+            }, ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]),
+        ]
+        var samples = Array(repeating: [Double](), count: programs.count)
+        for run in 0..<(runs + 2) {
+            for (index, program) in programs.enumerated() {
+                tmux.respawn("clear; exec sleep 100000")
+                _ = tmux.wait { $0.allSatisfy(\.isWhitespace) }
+                let start = ContinuousClock.now
+                tmux.respawn(program.command(run))
+                guard tmux.wait({ screen in program.markers.allSatisfy(screen.contains) }) != nil else {
+                    print("   \(program.name): no frame within 10 s; the pane:\n\(tmux.capture())")
+                    return
+                }
+                // The first two rounds warm the page cache and tmux; they are not counted.
+                if run >= 2 { samples[index].append((ContinuousClock.now - start).seconds) }
+            }
+        }
+        print(row("program", "median", "p90", "min", header: true))
+        for (index, program) in programs.enumerated() {
+            let s = Stats(samples[index])
+            print(row(program.name, ms(s.median), ms(s.p90), ms(s.min)))
+        }
+        let floor = Stats(samples[0]).median
+        let wizardMedian = Stats(samples[2]).median, whiptailMedian = Stats(samples[3]).median
+        print(String(format: "   minus the floor: wizard %.1f ms, whiptail %.1f ms; wizard/whiptail %.2fx (goal: <= 1)",
+                     (wizardMedian - floor) * 1000, (whiptailMedian - floor) * 1000, wizardMedian / whiptailMedian))
+    }
+
+    // MARK: 2. Keystrokes
+
+    private static func keystrokesInProcess(count: Int) throws {
+        guard let pty = BenchPTY() else { throw TUIBenchError.noPTY }
+        let terminal = Terminal(input: pty.slave, output: pty.slave,
+                                options: Terminal.Options(deliverSignals: false, terminalType: "xterm-256color"))
+        try terminal.start()
+        defer { terminal.stop() }
+        var state = firstState(asciiOnly: !terminal.isUTF8)
+        terminal.present(WizardView.render(state, size: state.size))
+
+        var table: [(String, [Double], [Double], [Double])] = []
+        func measure(_ name: String, _ keys: [Key]) {
+            var updates: [Double] = [], renders: [Double] = [], totals: [Double] = []
+            for i in 0..<count {
+                let key = keys[i % keys.count]
+                let t0 = ContinuousClock.now
+                _ = update(&state, .key(key))
+                let t1 = ContinuousClock.now
+                let frame = WizardView.render(state, size: state.size)
+                let t2 = ContinuousClock.now
+                terminal.present(frame)
+                let t3 = ContinuousClock.now
+                updates.append((t1 - t0).seconds)
+                renders.append((t2 - t1).seconds)
+                totals.append((t3 - t0).seconds)
+            }
+            table.append((name, updates, renders, totals))
+        }
+        _ = update(&state, .key(.enter))  // Welcome -> page 1, the project field focused
+        measure("type a char (Project ID)", Array(repeating: .char("x"), count: 10) + Array(repeating: .backspace, count: 10))
+        _ = update(&state, .key(.enter))  // page 2: Cluster
+        _ = update(&state, .key(.tab))    // a text field, so Tab moves between fields
+        measure("Tab / S-Tab (Cluster page)", [.tab, .tab, .tab, .backTab, .backTab, .backTab])
+        for _ in 0..<5 { _ = update(&state, .key(.enter)) }  // pages 3..6, then Review
+        guard state.screen == .review else { throw TUIBenchError.notOnReview(state.screen) }
+        measure("scroll preview (↓ / Home)", Array(repeating: .down, count: 40) + [.home])
+        measure("PgDn setup.sh", [.char("3")] + Array(repeating: .pageDown, count: 12) + [.home])
+        measure("switch tab (1/2/3)", [.char("1"), .char("2"), .char("3")])
+        print("   in process: update + render + present (ncurses diff, written to a pty), ms per key, \(count) keys each")
+        print(row("key", "update", "render", "total med", "total p99", "max", header: true))
+        for (name, updates, renders, totals) in table {
+            let t = Stats(totals)
+            print(row(name, ms(Stats(updates).median, 3), ms(Stats(renders).median, 3), ms(t.median, 3), ms(t.p99, 3), ms(t.max, 3)))
+        }
+        print("   goal: under 10 ms")
+    }
+
+    private static func keystrokesThroughTmux(_ tmux: BenchTmux, runs: Int, wizard: String) {
+        tmux.respawn("exec \(quote(wizard)) --workspace ws-keys")
+        guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
+        tmux.keys(["Enter"])
+        guard tmux.wait({ $0.contains("› Project ID") }) != nil else { return print("   tmux: no page 1") }
+        var samples: [Double] = []
+        var typed = ""
+        for i in 0..<(runs * 2) {
+            let char = i % 2 == 0 ? "a" : "b"
+            let start = ContinuousClock.now
+            if typed.count >= 20 {
+                tmux.keys(["C-u"])
+                typed = ""
+            } else {
+                tmux.keys([char], literal: true)
+                typed += char
+            }
+            let expected = "› Project ID            \(typed)"
+            guard tmux.wait({ screen in
+                screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == expected.trimmingCharacters(in: .whitespaces) }
+            }) != nil else { return print("   tmux: the typed text never showed") }
+            samples.append((ContinuousClock.now - start).seconds)
+        }
+        tmux.respawn("exec sleep 100000")
+        let s = Stats(samples)
+        print(String(format: "   through tmux (send-keys until capture-pane shows it, %d keys): median %.1f ms, p90 %.1f ms, min %.1f ms",
+                     samples.count, s.median * 1000, s.p90 * 1000, s.min * 1000))
+    }
+
+    // MARK: 3. Streaming
+
+    private static func streaming(lines: Int) throws {
+        guard let pty = BenchPTY() else { throw TUIBenchError.noPTY }
+        let terminal = Terminal(input: pty.slave, output: pty.slave,
+                                options: Terminal.Options(deliverSignals: false, terminalType: "xterm-256color"))
+        try terminal.start()
+        defer { terminal.stop() }
+        var state = firstState(asciiOnly: !terminal.isUTF8)
+        for _ in 0..<7 { _ = update(&state, .key(.enter)) }  // Welcome, six pages -> Review
+        var plan: Plan?
+        for effect in update(&state, .key(.char("r"))) {
+            if case .startRun(let p, _, _) = effect { plan = p }
+        }
+        guard let plan, state.screen == .run, let first = plan.steps.first else { throw TUIBenchError.notOnReview(state.screen) }
+        _ = update(&state, .runEvent(.runStarted(steps: plan.steps.count, statuses: plan.steps.map { _ in .pending })))
+        _ = update(&state, .runEvent(.stepStarted(index: 0, stepID: first.id)))
+
+        let inbox = Mutex<[WizardAction]>([])
+        let producerDone = Atomic(false)
+        let typistDone = Atomic(false)
+        let sent = Mutex<[ContinuousClock.Instant]>([])
+        let streamStart = ContinuousClock.now
+        let producer = Thread {
+            var index = 0
+            while index < lines {
+                // About one pipe read's worth per batch, as the engine hands them over.
+                let batch = (index..<min(lines, index + 512)).map { i -> WizardAction in
+                    .runEvent(.output(index: 0, stepID: first.id, stream: .stdout,
+                                      line: "line \(i): pod/raycluster-head-\(i % 997) condition met, status Running, restarts 0"))
+                }
+                inbox.withLock { $0.append(contentsOf: batch) }
+                index += batch.count
+            }
+            producerDone.store(true, ordering: .releasing)
+        }
+        let typist = Thread {
+            while !producerDone.load(ordering: .acquiring) || !inbox.withLock({ $0.isEmpty }) {
+                sent.withLock { $0.append(ContinuousClock.now) }
+                pty.type(Array("?".utf8))
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            typistDone.store(true, ordering: .releasing)
+        }
+        producer.start()
+        typist.start()
+
+        // The runtime loop's policy (SessionLoop): draw if due (at most 60 fps), wait for keys no longer than the next
+        // frame, take every key typed, then every queued action; ticks ten times a second.
+        let frameInterval = 1.0 / 60
+        var dirty = true
+        var lastDraw = ContinuousClock.now - .seconds(1)
+        var keysWaiting: [ContinuousClock.Instant] = []
+        var latencies: [Double] = []
+        var frames = 0
+        var consumed = 0
+        var drained: ContinuousClock.Instant?
+        func dispatch(_ action: WizardAction) {
+            _ = update(&state, action)
+            dirty = true
+        }
+        while true {
+            let now = ContinuousClock.now
+            if dirty, (now - lastDraw).seconds >= frameInterval {
+                terminal.present(WizardView.render(state, size: state.size))
+                let drawn = ContinuousClock.now
+                for key in keysWaiting { latencies.append((drawn - key).seconds) }
+                keysWaiting.removeAll()
+                lastDraw = drawn
+                dirty = false
+                frames += 1
+            }
+            let keysLeft = sent.withLock { $0.count }
+            if typistDone.load(ordering: .acquiring), keysLeft == 0, keysWaiting.isEmpty, !dirty { break }
+            var wait = dirty ? max(1, Int((frameInterval - (ContinuousClock.now - lastDraw).seconds) * 1000)) : 100
+            for _ in 0..<256 {
+                guard let event = terminal.nextEvent(timeoutMilliseconds: wait) else { break }
+                wait = 0
+                if case .key(let key) = event {
+                    if let typedAt = sent.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { keysWaiting.append(typedAt) }
+                    dispatch(.key(key))
+                }
+            }
+            let actions = inbox.withLock { pending -> [WizardAction] in
+                let taken = pending
+                pending.removeAll(keepingCapacity: true)
+                return taken
+            }
+            for action in actions { dispatch(action) }
+            consumed += actions.count
+            if consumed >= lines, drained == nil { drained = ContinuousClock.now }
+            if (ContinuousClock.now - lastDraw).seconds >= 0.1 { dispatch(.tick(Date())) }
+        }
+        let streamSeconds = ((drained ?? ContinuousClock.now) - streamStart).seconds
+        let s = Stats(latencies)
+        print(String(format: "   %d lines applied in %.3f s (%.0f lines/s), %d frames drawn, %d keys", consumed, streamSeconds,
+                     Double(consumed) / streamSeconds, frames, latencies.count))
+        print(String(format: "   key to its frame while streaming: median %.2f ms, p99 %.2f ms, max %.2f ms (goal: under 50 ms)",
+                     s.median * 1000, s.p99 * 1000, s.max * 1000))
+        print("   tail shown at the end: \(state.run?.tail.lines.last ?? "-")")
+    }
+
+    // MARK: Helpers
+
+    /// The wizard as it starts, with a project and bucket name given and the field help loaded.
+    private static func firstState(asciiOnly: Bool) -> WizardState {
+        var answers = Answers()
+        answers.project = "ray-demo-123"
+        answers.bucket.name = "ray-demo-bucket"
+        var state = WizardState(answers: answers, workspace: "kuberay-gcs-setup", helpTexts: helpTexts(),
+                                checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
+        _ = update(&state, .resize(Size(columns: 80, rows: 24)))
+        return state
+    }
+
+    /// field-help.yaml is flat `key: "text"` lines.
+    private static func helpTexts() -> [String: String] {
+        var texts: [String: String] = [:]
+        for line in WizardResources.fieldHelpYAML.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            texts[key] = text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? String(text.dropFirst().dropLast()) : text
+        }
+        return texts
+    }
+
+    /// Fake gcloud, kubectl, gke-gcloud-auth-plugin and helm (the wizard's detection runs them), HOME and
+    /// configs in `folder`: nothing of the user's is read or written.
+    private static func fakeWorld(in folder: URL) throws -> [String: String] {
+        let bin = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
+        for tool in ["gcloud", "kubectl", "gke-gcloud-auth-plugin", "helm"] {
+            let path = bin.appendingPathComponent(tool).path
+            try "#!/bin/sh\necho \"\(tool) 1.0 (fake)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        return [
+            "PATH": "\(bin.path):/usr/local/bin:/usr/bin:/bin",
+            "HOME": folder.appendingPathComponent("home").path,
+            "CLOUDSDK_CONFIG": folder.appendingPathComponent("gcloud-config").path,
+            "KUBECONFIG": folder.appendingPathComponent("kubeconfig").path,
+            "TERM": "xterm-256color",
+            "LANG": "C.UTF-8",
+        ]
+    }
+
+    private static func row(_ name: String, _ values: String..., header: Bool = false) -> String {
+        "   " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+            + values.map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()
+    }
+
+    private static func ms(_ seconds: Double, _ digits: Int = 1) -> String {
+        String(format: "%.\(digits)f", seconds * 1000)
+    }
+
+    private static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private static func value(of flag: String, in arguments: [String]) -> Int? {
+        string(of: flag, in: arguments).flatMap { Int($0) }
+    }
+
+    private static func string(of flag: String, in arguments: [String]) -> String? {
+        guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+
+    private static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(2)
+    }
+}
+
+/// Median, p90, p99, min and max of samples (seconds).
+private struct Stats {
+    let sorted: [Double]
+    init(_ samples: [Double]) { sorted = samples.sorted() }
+    var median: Double { percentile(0.5) }
+    var p90: Double { percentile(0.9) }
+    var p99: Double { percentile(0.99) }
+    var min: Double { sorted.first ?? 0 }
+    var max: Double { sorted.last ?? 0 }
+    private func percentile(_ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+}
+
+private enum TUIBenchError: Error {
+    case noPTY
+    case notOnReview(Screen)
+}

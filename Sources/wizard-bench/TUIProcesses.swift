@@ -1,0 +1,181 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// posix_spawn helpers for the `tui` bench: no Foundation.Process, whose exit watch would follow a daemon
+/// (the tmux server) forever, and no descriptor of ours left to a child.
+enum Spawn {
+    /// Runs `argv` to completion with `environment`; returns its stdout and exit status.
+    @discardableResult
+    static func run(_ argv: [String], environment: [String: String]) -> (status: Int32, stdout: String) {
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { return (-1, "") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        closeInherited(&actions)
+        let pid = spawn(argv, environment: environment, actions: &actions)
+        close(pipeEnds[1])
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while pid > 0 {
+            let count = read(pipeEnds[0], &buffer, buffer.count)
+            if count > 0 {
+                output.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(pipeEnds[0])
+        guard pid > 0 else { return (-1, "") }
+        return (wait(pid), String(decoding: output, as: UTF8.self))
+    }
+
+    /// Runs `argv` with stdin/stdout/stderr on /dev/null and nothing else inherited; waits for it.
+    static func detached(_ argv: [String], environment: [String: String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        closeInherited(&actions)
+        let pid = spawn(argv, environment: environment, actions: &actions)
+        return pid > 0 ? wait(pid) : -1
+    }
+
+    /// Where `name` is on PATH, or nil.
+    static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 {
+            // A descriptor that is gone by then (the directory listing's own) is skipped by glibc.
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+    }
+
+    private static func spawn(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t) -> pid_t {
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in cArgs + cEnv { free(pointer) } }
+        var pid = pid_t()
+        guard let path = argv.first, posix_spawn(&pid, path, &actions, nil, cArgs, cEnv) == 0 else { return -1 }
+        return pid
+    }
+
+    private static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}
+
+/// A tmux server of the bench's own (socket in its temp folder), one 80x24 pane.
+final class BenchTmux {
+    private let tmux: String
+    private let socket: String
+    let environment: [String: String]
+
+    init?(tmux: String, folder: URL, environment: [String: String]) {
+        self.tmux = tmux
+        socket = folder.appendingPathComponent("tmux.sock").path
+        self.environment = environment
+        let status = Spawn.detached([tmux, "-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24",
+                                     "-s", "bench", "-c", folder.path, "exec sleep 100000"], environment: environment)
+        guard status == 0 else { return nil }
+    }
+
+    /// Replaces whatever runs in the pane with `command` (a shell command line).
+    func respawn(_ command: String) {
+        tmuxCommand(["respawn-pane", "-k", "-t", "bench", command])
+    }
+
+    func keys(_ keys: [String], literal: Bool = false) {
+        tmuxCommand(["send-keys", "-t", "bench"] + (literal ? ["-l"] : []) + keys)
+    }
+
+    func capture() -> String {
+        Spawn.run([tmux, "-S", socket, "capture-pane", "-p", "-t", "bench"], environment: environment).stdout
+    }
+
+    /// Polls the pane until `condition` holds; the seconds it took, or nil after `timeout`.
+    func wait(timeout: Double = 10, _ condition: (String) -> Bool) -> Double? {
+        let start = ContinuousClock.now
+        while true {
+            if condition(capture()) { return (ContinuousClock.now - start).seconds }
+            if (ContinuousClock.now - start).seconds > timeout { return nil }
+        }
+    }
+
+    func kill() {
+        tmuxCommand(["kill-server"])
+    }
+
+    private func tmuxCommand(_ args: [String]) {
+        Spawn.run([tmux, "-S", socket] + args, environment: environment)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// A pseudo-terminal pair whose master side is read (and thrown away) by a thread, like an emulator would.
+final class BenchPTY: @unchecked Sendable {
+    let master: Int32
+    let slave: Int32
+    /// Bytes the program wrote so far; only the reader thread writes it.
+    private let bytesRead = Atomic(0)
+
+    init?(columns: Int = 80, rows: Int = 24) {
+        // Glibc's Swift module hides posix_openpt/unlockpt/ptsname; these ioctls are what they do.
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        guard master >= 0 else { return nil }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
+            close(master)
+            return nil
+        }
+        slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        guard slave >= 0 else {
+            close(master)
+            return nil
+        }
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        let thread = Thread { [self] in drain() }
+        thread.start()
+    }
+
+    var written: Int { bytesRead.load(ordering: .relaxed) }
+
+    func type(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(master, &buffer, buffer.count)
+            if count > 0 {
+                bytesRead.add(count, ordering: .relaxed)
+            } else if count < 0, errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}
