@@ -67,9 +67,28 @@ enum Spawn {
         let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArgs + cEnv { free(pointer) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        cleanSignals(&attributes)
         var pid = pid_t()
-        guard let path = argv.first, posix_spawn(&pid, path, &actions, nil, cArgs, cEnv) == 0 else { return -1 }
+        guard let path = argv.first, posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv) == 0 else { return -1 }
         return pid
+    }
+
+    /// No blocked signals and default handlers in the child. The bench runs on a Swift concurrency thread whose
+    /// mask blocks signals; inherited, it would leave the tmux server deaf to kill-server and the panes to SIGHUP.
+    static func cleanSignals(_ attributes: inout posix_spawnattr_t) {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigemptyset(&all)
+        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD, SIGWINCH, SIGUSR1, SIGUSR2] {
+            sigaddset(&all, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 
     private static func wait(_ pid: pid_t) -> Int32 {
