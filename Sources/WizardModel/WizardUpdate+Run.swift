@@ -5,6 +5,8 @@ import SetupRunner
 extension WizardState {
     mutating func applyRunEvent(_ event: RunEvent) -> [WizardEffect] {
         guard var run else { return [] }
+        // Taken out while it changes: otherwise every output line would copy the tail's storage (copy on write).
+        self.run = nil
         defer { self.run = run }
         switch event {
         case .runStarted(_, let statuses):

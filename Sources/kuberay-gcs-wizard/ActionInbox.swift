@@ -15,6 +15,20 @@ final class ActionInbox: Sendable {
         queue.withLock { $0.append(contentsOf: actions) }
     }
 
+    /// Takes at most `limit` queued actions, oldest first, leaving the rest for the next call.
+    func drain(limit: Int) -> [WizardAction] {
+        queue.withLock { pending in
+            guard pending.count > limit else {
+                let taken = pending
+                pending.removeAll(keepingCapacity: true)
+                return taken
+            }
+            let taken = Array(pending.prefix(limit))
+            pending.removeFirst(limit)
+            return taken
+        }
+    }
+
     /// Takes every queued action, oldest first.
     func drain() -> [WizardAction] {
         queue.withLock { pending in

@@ -24,6 +24,8 @@ final class SessionLoop {
     private static let frameInterval = 1.0 / 60
     /// Clock ticks while a run is going (spinner, elapsed times).
     private static let tickInterval = 0.1
+    /// How long one turn of the loop may spend applying queued actions before it reads keys and draws.
+    private static let actionBudget = 0.008
 
     init(_ setup: SessionSetup) {
         self.setup = setup
@@ -43,7 +45,7 @@ final class SessionLoop {
         while exitCode == nil {
             drawIfDue()
             pollTerminal()
-            for action in inbox.drain() { dispatch(action) }
+            applyQueuedActions()
             if runActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
                 dispatch(.tick(Date()))
             }
@@ -51,6 +53,17 @@ final class SessionLoop {
         }
         terminal.stop()
         return SessionResult(code: exitCode ?? 0, message: state.exitMessage)
+    }
+
+    /// Applies queued run events and results for at most a few milliseconds, so keys and frames never wait
+    /// behind a step that prints faster than the model takes it in; the rest waits for the next turn.
+    private func applyQueuedActions() {
+        let deadline = Date().addingTimeInterval(Self.actionBudget)
+        repeat {
+            let batch = inbox.drain(limit: 1024)
+            if batch.isEmpty { return }
+            for action in batch { dispatch(action) }
+        } while Date() < deadline
     }
 
     /// Applies an action and carries out its effects.
