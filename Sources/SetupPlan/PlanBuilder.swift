@@ -133,7 +133,11 @@ public enum PlanBuilder {
                            why: "Fails here, not at apply, when the operator is missing or its CRD predates ray.io/v1.",
                            argv: ["kubectl", "get", "crd", "rayclusters.ray.io", "-o", "jsonpath={.spec.versions[?(@.served==true)].name}"],
                            success: .containsAll(["v1"]), kind: .check, timeoutSeconds: 120,
-                           retry: RetryPolicy(attempts: 10, initialDelaySeconds: 3, maxDelaySeconds: 30)))
+                           // The add-on installs the CRD a little after the cluster is up: wait for it (about 2.5 min);
+                           // Helm installed with --wait and "installed" need no long wait.
+                           retry: a.operator == .gkeAddon
+                               ? RetryPolicy(attempts: 8, initialDelaySeconds: 5, maxDelaySeconds: 30)
+                               : RetryPolicy(attempts: 3, initialDelaySeconds: 3, maxDelaySeconds: 10)))
         return steps
     }
 

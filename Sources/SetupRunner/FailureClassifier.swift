@@ -94,11 +94,14 @@ public enum FailureClassifier {
         { text, lower, _ in
             guard lower.contains("no matches for kind \"raycluster\"") || lower.contains("no matches for kind raycluster")
                 || (lower.contains("resource mapping not found") && lower.contains("raycluster"))
-                || lower.contains("doesn't have a resource type \"rayclusters\"") else { return nil }
+                || lower.contains("doesn't have a resource type \"rayclusters\"")
+                || (lower.contains("customresourcedefinition") && lower.contains("rayclusters.ray.io") && lower.contains("not found"))
+            else { return nil }
             return Hint(
                 summary: "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.",
-                fix: "Install the operator (the Ray Operator add-on, or `helm install kuberay-operator kuberay/kuberay-operator`), "
-                    + "wait for it to be ready, then resume.")
+                fix: "Install the operator (the Ray Operator add-on: `gcloud container clusters update CLUSTER "
+                    + "--update-addons RayOperator=ENABLED`, or `helm install kuberay-operator kuberay/kuberay-operator "
+                    + "--version 1.7.0`), wait for it to be ready, then resume; or choose operator gke-addon or helm.")
         },
         { text, lower, _ in
             guard text.contains("DefaultCredentialsError") || lower.contains("metadata server")

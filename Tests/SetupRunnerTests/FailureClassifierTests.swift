@@ -11,6 +11,11 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertTrue(h?.fix.contains("gcloud auth login") ?? false)
     }
 
+    func testRayClusterCRDNotFound() {
+        let h = hint(#"Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "rayclusters.ray.io" not found"#)
+        XCTAssertEqual(h?.summary, "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.")
+    }
+
     func testAPIServerUnreachable() {
         let h = hint("The connection to the server 127.0.0.1:41007 was refused - did you specify the right host or port?")
         XCTAssertEqual(h?.summary, "kubectl cannot reach the cluster's API server.")
