@@ -35,11 +35,13 @@ let package = Package(
             "Yams",
         ]),
         .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources"]),
-        .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams"], exclude: ["Fixtures", "Snapshots"]),
+        // Helpers the process-level tests share (running a program with a timeout).
+        .target(name: "TestKit", path: "Tests/TestKit"),
+        .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan"], exclude: ["Support"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
     ],
     swiftLanguageModes: [.v6]

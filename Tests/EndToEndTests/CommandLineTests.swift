@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import XCTest
 
 /// The built binary as a user runs it: exit codes, error listings, files written.

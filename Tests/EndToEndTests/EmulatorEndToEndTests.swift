@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import XCTest
 
 /// The wizard's `apply` run by the real gcloud, kubectl and gke-gcloud-auth-plugin against the local

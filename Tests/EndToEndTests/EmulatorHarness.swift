@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -140,7 +141,7 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// Runs the built wizard with `args` in the hermetic environment (cwd: `root`).
     func wizard(_ args: [String], timeout: TimeInterval = 600) throws -> ProcessResult {
-        try runProcessWithTimeout(try TestPaths.wizard.path, args, env: environment, cwd: root, timeout: timeout)
+        try runProcess(try TestPaths.wizard.path, args, env: environment, cwd: root, timeout: timeout)
     }
 
     /// `apply` with the answers in `sets` (`key=value`) on this harness's workspace.
@@ -151,7 +152,7 @@ final class EmulatorHarness: @unchecked Sendable {
     /// Runs an installed program (gcloud, kubectl) in the hermetic environment.
     func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
         guard let path = TestPaths.which(program) else { throw XCTSkip("\(program) is not installed") }
-        return try runProcessWithTimeout(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
+        return try runProcess(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
     }
 
     // MARK: Control API
@@ -213,36 +214,3 @@ private final class ResponseBox: @unchecked Sendable {
     func get() -> (Data?, Int?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
 }
 
-/// Like `runProcess`, but interrupts the program (SIGINT: the wizard stops its step and exits 130) after
-/// `timeout` seconds and kills it 10 s later, so a hung run fails the test instead of hanging it.
-func runProcessWithTimeout(_ path: String, _ args: [String], env: [String: String], cwd: URL,
-                           timeout: TimeInterval) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    process.environment = env
-    process.currentDirectoryURL = cwd
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let pid = process.processIdentifier
-    let finished = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            kill(pid, SIGINT)
-            if finished.wait(timeout: .now() + 10) == .timedOut { kill(pid, SIGKILL) }
-        }
-    }
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    finished.signal()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import XCTest
 
 /// Every gcloud command the plans generate, run through the real gcloud installed here. A usage error

@@ -1,39 +1,6 @@
 import Foundation
+import TestKit
 import XCTest
-
-/// The result of running a program to completion.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `path` with `args` to completion, optional stdin text and environment (nil: inherit).
-func runProcess(_ path: String, _ args: [String], stdin: String? = nil, env: [String: String]? = nil,
-                cwd: URL? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    if let env { process.environment = env }
-    if let cwd { process.currentDirectoryURL = cwd }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Drain both pipes before waiting so a chatty child never blocks on a full pipe.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
-}
 
 /// Paths of the package and its built products.
 enum TestPaths {

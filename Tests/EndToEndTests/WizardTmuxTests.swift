@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import XCTest
 
 /// The guided wizard as a person uses it: the built binary in a real 80x24 terminal (tmux on a private

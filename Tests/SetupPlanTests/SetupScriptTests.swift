@@ -1,5 +1,6 @@
 import Foundation
 import SetupPlan
+import TestKit
 import XCTest
 
 final class SetupScriptTests: XCTestCase {
@@ -85,35 +86,4 @@ final class SetupScriptTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("creates.log"), encoding: .utf8), creates, "a second run creates nothing")
         XCTAssertTrue(second.stdout.contains("Create the GKE Standard cluster: already done"))
     }
-}
-
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a program to completion with optional stdin text and environment.
-func runProcess(_ path: String, _ args: [String], stdin: String? = nil, env: [String: String]? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    if let env { process.environment = env }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes fully before waiting so a chatty child never blocks on a full pipe.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
 }
