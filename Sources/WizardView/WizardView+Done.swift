@@ -38,7 +38,10 @@ extension WizardView {
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
         let skipped = run.rows.filter { $0.status == .skipped }.count
         var notes: [String] = []
-        if !found.isEmpty { notes.append("\(found.count) already existed and were left as they were") }
+        if !found.isEmpty {
+            notes.append(found.count == 1 ? "1 already existed and was left as it was"
+                                          : "\(found.count) already existed and were left as they were")
+        }
         if skipped > 0 { notes.append("\(skipped) steps skipped") }
         canvas.text("Created", x: 2, y: y, style: Style(bold: true))
         y += 1
