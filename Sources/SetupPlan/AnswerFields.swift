@@ -44,8 +44,8 @@ public enum AnswerFields {
     /// The field at a dotted key path.
     public static func field(_ path: String) -> AnswerField? { all.first { $0.path == path } }
 
-    /// Top-level keys and, for sections, their child keys, in file order.
-    public static var sections: [(key: String, children: [String])] {
+    /// Top-level keys and, for sections, their child keys, in file order (derived once from `all`).
+    public static let sections: [(key: String, children: [String])] = {
         var result: [(key: String, children: [String])] = []
         for field in all {
             let parts = field.path.split(separator: ".", maxSplits: 1).map(String.init)
@@ -58,7 +58,7 @@ public enum AnswerFields {
             }
         }
         return result
-    }
+    }()
 
     private static func choice<E: RawRepresentable & CaseIterable>(_: E.Type) -> FieldKind where E.RawValue == String {
         .choice(E.allCases.map(\.rawValue))

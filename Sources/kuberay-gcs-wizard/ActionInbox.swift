@@ -28,14 +28,4 @@ final class ActionInbox: Sendable {
             return taken
         }
     }
-
-    /// Takes every queued action, oldest first.
-    func drain() -> [WizardAction] {
-        queue.withLock { pending in
-            guard !pending.isEmpty else { return [] }
-            let taken = pending
-            pending.removeAll(keepingCapacity: true)
-            return taken
-        }
-    }
 }

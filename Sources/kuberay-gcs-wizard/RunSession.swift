@@ -14,9 +14,7 @@ enum RunSession {
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
     static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool) async throws -> Int32 {
-        let normalized = AnswersFile.normalizedYAML(plan.answers)
-        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
-                                 normalizedAnswers: normalized, options: options)
+        let runner = makeRunner(plan: plan, workspace: workspace, options: options)
         let printer = LinePrinter(plan: plan, workspace: workspace,
                                   resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
                                   writeRaw: isatty(1) == 1 && !verbose ? LinePrinter.standardOutputRaw : nil)
@@ -46,15 +44,26 @@ enum RunSession {
         }
     }
 
-    /// Fails with exit 2 when the workspace's journal is unreadable or belongs to other answers.
-    static func checkJournal(workspace: URL, answers: Answers, allowChanged: Bool) throws {
-        let journal: Journal?
+    /// The engine for `plan` in `workspace`, its journal keyed by the normalized answers.
+    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions) -> SetupRunner {
+        let normalized = AnswersFile.normalizedYAML(plan.answers)
+        return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
+                           normalizedAnswers: normalized, options: options)
+    }
+
+    /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
+    static func loadJournal(workspace: URL) throws -> Journal? {
         do {
-            journal = try Journal.load(workspace: workspace)
+            return try Journal.load(workspace: workspace)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)
         }
+    }
+
+    /// Fails with exit 2 when the workspace's journal is unreadable or belongs to other answers.
+    static func checkJournal(workspace: URL, answers: Answers, allowChanged: Bool) throws {
+        let journal = try loadJournal(workspace: workspace)
         let normalized = AnswersFile.normalizedYAML(answers)
         if let journal, !allowChanged, journal.fingerprint != Fingerprint.make(normalizedAnswers: normalized) {
             let error = JournalError.answersChanged(path: workspace.appendingPathComponent("state.json").path,

@@ -157,9 +157,7 @@ final class SessionLoop {
             inbox.post(.runFailedToStart("cannot write the workspace files: \(error)"))
             return
         }
-        let normalized = AnswersFile.normalizedYAML(plan.answers)
-        let runner = SetupRunner(plan: plan, workspace: setup.folder, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
-                                 normalizedAnswers: normalized, options: setup.options)
+        let runner = RunSession.makeRunner(plan: plan, workspace: setup.folder, options: setup.options)
         self.runner = runner
         runActive = true
         let inbox = self.inbox

@@ -11,14 +11,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: workspace)
-        let journal: Journal?
-        do {
-            journal = try Journal.load(workspace: folder)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode(2)
-        }
-        guard let journal else {
+        guard let journal = try RunSession.loadJournal(workspace: folder) else {
             Console.error("error: no run in \(folder.path) (no state.json); start one with apply")
             throw ExitCode(2)
         }
