@@ -19,13 +19,13 @@ struct CommandRunner: Sendable {
     var stderrTailLines: Int
     var stdoutCaptureBytes: Int
 
-    /// Runs `argv`, writing every line to `log` and, with an `output` sink, handing every line over as an event:
-    /// the lines split from one read of a pipe in one batch; one batch at a time, in order.
+    /// Runs `argv`, writing every line to `log` and, with an `output` sink, handing every line over: the lines
+    /// split from one read of a pipe together; one read's lines at a time, in order.
     func run(argv: [String], timeout: Double, stop: StopSwitch, log: LogWriter, output: OutputSink?) async -> CommandResult {
         let start = ContinuousClock.now
         let collector = OutputCollector(
             log: log, maxLineBytes: maxLineBytes, stderrTailLines: stderrTailLines, stdoutCaptureBytes: stdoutCaptureBytes,
-            makeEvent: output?.event)
+            source: output?.source)
         let stopReason = StopReasonBox()
         func elapsed() -> Double { Self.seconds(ContinuousClock.now - start) }
 
@@ -106,13 +106,13 @@ struct CommandRunner: Sendable {
     /// Reads one pipe to its end, a chunk at a time, handing each chunk's lines over at once under `gate`.
     private static func drain(
         _ sequence: SubprocessOutputSequence, _ stream: OutputStream, _ collector: OutputCollector,
-        _ gate: AsyncGate, _ deliver: (@Sendable ([RunEvent]) async -> Void)?
+        _ gate: AsyncGate, _ deliver: (@Sendable (OutputLines) async -> Void)?
     ) async {
         do {
             for try await buffer in sequence {
                 await gate.enter()
-                let events = buffer.withUnsafeBytes { collector.feed(stream, $0) }
-                if let deliver, !events.isEmpty { await deliver(events) }
+                let lines = buffer.withUnsafeBytes { collector.feed(stream, $0) }
+                if let deliver, let lines { await deliver(lines) }
                 await gate.leave()
             }
         } catch {
@@ -120,8 +120,7 @@ struct CommandRunner: Sendable {
             // what was read is kept.
         }
         await gate.enter()
-        let last = collector.finish(stream)
-        if let deliver, !last.isEmpty { await deliver(last) }
+        if let last = collector.finish(stream), let deliver { await deliver(last) }
         await gate.leave()
     }
 
@@ -151,12 +150,17 @@ struct CommandRunner: Sendable {
     }
 }
 
-/// Where a command's lines go besides the log: each made into an event, handed over a read chunk at a time.
+/// Where a command's lines go besides the log: handed over a read chunk at a time.
 struct OutputSink: Sendable {
-    /// The event for one line.
-    var event: @Sendable (OutputStream, String) -> RunEvent
-    /// Receives the events of one chunk, in order; the next chunk waits for it.
-    var deliver: @Sendable ([RunEvent]) async -> Void
+    var source: OutputSource
+    /// Receives the lines of one chunk, in order; the next chunk waits for it.
+    var deliver: @Sendable (OutputLines) async -> Void
+}
+
+/// The step whose lines these are.
+struct OutputSource: Sendable {
+    var index: Int
+    var stepID: String
 }
 
 /// Set once by the watchdog, read after the process ended.

@@ -81,6 +81,12 @@ public struct LinePrinter: RunObserver {
         }
     }
 
+    public func handle(output lines: OutputLines) async {
+        guard showOutput else { return }
+        let marker = lines.stream == .stderr ? "  ! " : "  | "
+        for line in lines { write(marker + line) }
+    }
+
     private func title(_ index: Int) -> String { index < titles.count ? titles[index] : "step \(index + 1)" }
 
     private func line(_ index: Int, _ status: String, _ detail: String) -> String {

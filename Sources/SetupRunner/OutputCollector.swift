@@ -1,7 +1,7 @@
 /// Splits a command's two pipes into lines, writes them to the log, and keeps only bounded parts in memory.
 ///
-/// Lines go to the log as bytes straight from the read buffer; a `String` is made only for a line that becomes
-/// an event or joins the stderr tail.
+/// Lines go to the log as bytes straight from the read buffer and are handed on as `OutputLines`, one per read;
+/// a `String` is made here only for a line that joins the stderr tail.
 ///
 /// `@unchecked Sendable`: the two reader tasks only touch it while holding `CommandRunner`'s `AsyncGate`.
 final class OutputCollector: @unchecked Sendable {
@@ -12,56 +12,46 @@ final class OutputCollector: @unchecked Sendable {
     private var stdoutCapture: [UInt8] = []
     private var stdoutTruncated = false
     private let stdoutCaptureBytes: Int
-    /// Makes a line's event; nil when nobody wants the lines as events (probes).
-    private let makeEvent: (@Sendable (OutputStream, String) -> RunEvent)?
-    /// Lines in the last chunk: the next batch's starting capacity, so a batch is not regrown line by line.
-    private var lastBatchCount = 0
+    /// The step the lines belong to; nil when nobody wants the lines (probes).
+    private let source: OutputSource?
 
-    init(log: LogWriter, maxLineBytes: Int, stderrTailLines: Int, stdoutCaptureBytes: Int,
-         makeEvent: (@Sendable (OutputStream, String) -> RunEvent)?) {
+    init(log: LogWriter, maxLineBytes: Int, stderrTailLines: Int, stdoutCaptureBytes: Int, source: OutputSource?) {
         self.log = log
-        self.makeEvent = makeEvent
+        self.source = source
         stdoutSplitter = LineSplitter(maxLineBytes: maxLineBytes)
         stderrSplitter = LineSplitter(maxLineBytes: maxLineBytes)
         stderrTail = TailBuffer(capacity: stderrTailLines)
         self.stdoutCaptureBytes = stdoutCaptureBytes
     }
 
-    /// Takes one chunk of `stream`; returns the events of its complete lines (none without `makeEvent`).
-    func feed(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) -> [RunEvent] {
-        var events: [RunEvent] = []
-        if makeEvent != nil { events.reserveCapacity(lastBatchCount) }
+    /// Takes one chunk of `stream`; returns its complete lines (none without a source).
+    func feed(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) -> OutputLines? {
+        var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, reservingBytes: bytes.count) }
         if stream == .stdout {
             captureStdout(bytes)
-            stdoutSplitter.feed(bytes) { line in take(stream, line, into: &events) }
+            stdoutSplitter.feed(bytes) { line in take(stream, line, into: &lines) }
         } else {
-            stderrSplitter.feed(bytes) { line in take(stream, line, into: &events) }
+            stderrSplitter.feed(bytes) { line in take(stream, line, into: &lines) }
         }
-        lastBatchCount = events.count
-        return events
+        return lines?.isEmpty == false ? lines : nil
     }
 
-    /// Flushes the unterminated last line of `stream`, if any; returns its event.
-    func finish(_ stream: OutputStream) -> [RunEvent] {
-        var events: [RunEvent] = []
+    /// Flushes the unterminated last line of `stream`, if any, and returns it.
+    func finish(_ stream: OutputStream) -> OutputLines? {
+        var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream) }
         if stream == .stdout {
-            stdoutSplitter.finish { line in take(stream, line, into: &events) }
+            stdoutSplitter.finish { line in take(stream, line, into: &lines) }
         } else {
-            stderrSplitter.finish { line in take(stream, line, into: &events) }
+            stderrSplitter.finish { line in take(stream, line, into: &lines) }
         }
         log.flush()
-        return events
+        return lines?.isEmpty == false ? lines : nil
     }
 
-    private func take(_ stream: OutputStream, _ line: UnsafeRawBufferPointer, into events: inout [RunEvent]) {
+    private func take(_ stream: OutputStream, _ line: UnsafeRawBufferPointer, into lines: inout OutputLines?) {
         log.write(line: line)
-        if stream == .stderr {
-            let text = LineSplitter.decode(line)
-            stderrTail.append(text)
-            if let makeEvent { events.append(makeEvent(stream, text)) }
-        } else if let makeEvent {
-            events.append(makeEvent(stream, LineSplitter.decode(line)))
-        }
+        if stream == .stderr { stderrTail.append(LineSplitter.decode(line)) }
+        lines?.append(line)
     }
 
     func result(ending: CommandResult.Ending, stopReason: CommandResult.StopReason?, seconds: Double) -> CommandResult {

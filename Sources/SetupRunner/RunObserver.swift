@@ -4,17 +4,17 @@ public protocol RunObserver: Sendable {
     /// (keep it quick).
     func handle(_ event: RunEvent) async
 
-    /// Called with several events at once, in order: the output lines split from one read of a pipe (a few
-    /// hundred for a chatty step). Events of a batch come before any later event, never after it.
+    /// Called with the output lines split from one read of a pipe (a few hundred for a chatty step), in order,
+    /// before any later event.
     ///
-    /// The default calls `handle(_:)` for each event; implement it when a batch can be handled more cheaply
-    /// than its events one by one (one lock, one redraw).
-    func handle(batch events: [RunEvent]) async
+    /// The default calls `handle(_:)` with an `.output` event for each line; implement it when the lines can be
+    /// handled more cheaply together (one lock, one redraw, only the last few decoded).
+    func handle(output lines: OutputLines) async
 }
 
 extension RunObserver {
-    public func handle(batch events: [RunEvent]) async {
-        for event in events { await handle(event) }
+    public func handle(output lines: OutputLines) async {
+        for event in lines.events { await handle(event) }
     }
 }
 
@@ -28,7 +28,7 @@ public struct ClosureObserver: RunObserver {
     public func handle(_ event: RunEvent) async { await body(event) }
 }
 
-/// Forwards every event (and every batch, as a batch) to several observers, in the given order.
+/// Forwards every event (and every read's lines, together) to several observers, in the given order.
 public struct ObserverGroup: RunObserver {
     private let observers: [any RunObserver]
 
@@ -39,8 +39,8 @@ public struct ObserverGroup: RunObserver {
         for observer in observers { await observer.handle(event) }
     }
 
-    public func handle(batch events: [RunEvent]) async {
-        for observer in observers { await observer.handle(batch: events) }
+    public func handle(output lines: OutputLines) async {
+        for observer in observers { await observer.handle(output: lines) }
     }
 }
 

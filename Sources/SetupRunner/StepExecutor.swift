@@ -65,10 +65,8 @@ struct StepExecutor: Sendable {
             }
         }
 
-        let stepID = step.id
-        let sink = OutputSink(
-            event: { stream, line in .output(index: index, stepID: stepID, stream: stream, line: line) },
-            deliver: { events in await observer.handle(batch: events) })
+        let sink = OutputSink(source: OutputSource(index: index, stepID: step.id),
+                              deliver: { lines in await observer.handle(output: lines) })
         let attempts = max(1, step.retry?.attempts ?? 1)
         let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
         var attempt = 1

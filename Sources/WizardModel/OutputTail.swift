@@ -33,6 +33,13 @@ public struct OutputTail: Equatable, Sendable {
         }
     }
 
+    /// Adds a read's lines; only the last `capacity` of them are decoded and kept.
+    public mutating func append(contentsOf lines: some Collection<String>) {
+        let kept = lines.suffix(capacity)
+        total += lines.count - kept.count
+        for line in kept { append(line) }
+    }
+
     public static func == (lhs: OutputTail, rhs: OutputTail) -> Bool {
         lhs.capacity == rhs.capacity && lhs.stepID == rhs.stepID && lhs.total == rhs.total && lhs.lines.elementsEqual(rhs.lines)
     }

@@ -14,6 +14,8 @@ public enum WizardAction: Equatable, Sendable {
     case environmentDetected(Detection)
     /// An event from the run engine.
     case runEvent(RunEvent)
+    /// Output lines from the run engine: one read of a step's pipe.
+    case runOutput(OutputLines)
     /// The engine refused to run or broke off (journal for other answers, workspace not writable).
     case runFailedToStart(String)
     /// The result of `.loadLog`: the log's lines, or why it could not be read.

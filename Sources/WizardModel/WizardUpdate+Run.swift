@@ -4,6 +4,10 @@ import SetupRunner
 
 extension WizardState {
     mutating func applyRunEvent(_ event: RunEvent) -> [WizardEffect] {
+        if case .output(let index, let stepID, let stream, let line) = event {
+            applyRunOutput(OutputLines(index: index, stepID: stepID, stream: stream, lines: [line]))
+            return []
+        }
         guard var run else { return [] }
         // Taken out while it changes: otherwise every output line would copy the tail's storage (copy on write).
         self.run = nil
@@ -26,11 +30,9 @@ extension WizardState {
         case .stepNote(let index, _, let note):
             guard run.rows.indices.contains(index) else { return [] }
             run.rows[index].note = note
-        case .output(let index, _, _, let line):
-            guard index == run.current else { return [] }
-            // Output means the probe is over and the command itself runs: "checking…" no longer holds.
-            if run.rows[index].note == RunNote.probing { run.rows[index].note = nil }
-            run.tail.append(line)
+        case .output:
+            // Taken by applyRunOutput before the run state is taken out.
+            break
         case .stepFinished(let outcome):
             guard run.rows.indices.contains(outcome.index) else { return [] }
             run.rows[outcome.index].status = outcome.status
@@ -49,6 +51,16 @@ extension WizardState {
             screen = result == .succeeded ? .done : .stopped
         }
         return []
+    }
+
+    mutating func applyRunOutput(_ lines: OutputLines) {
+        guard var run, lines.index == run.current else { return }
+        // Taken out while it changes, as above.
+        self.run = nil
+        defer { self.run = run }
+        // Output means the probe is over and the command itself runs: "checking…" no longer holds.
+        if run.rows[lines.index].note == RunNote.probing { run.rows[lines.index].note = nil }
+        run.tail.append(contentsOf: lines)
     }
 
     mutating func runFailedToStart(_ message: String) {

@@ -23,6 +23,9 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
         return []
     case .runEvent(let event):
         return state.applyRunEvent(event)
+    case .runOutput(let lines):
+        state.applyRunOutput(lines)
+        return []
     case .runFailedToStart(let message):
         state.runFailedToStart(message)
         return []

@@ -10,11 +10,6 @@ final class ActionInbox: Sendable {
         queue.withLock { $0.append(action) }
     }
 
-    /// Queues several actions under one lock (a batch of output lines).
-    func post(contentsOf actions: [WizardAction]) {
-        queue.withLock { $0.append(contentsOf: actions) }
-    }
-
     /// Takes at most `limit` queued actions, oldest first, leaving the rest for the next call.
     func drain(limit: Int) -> [WizardAction] {
         queue.withLock { pending in

@@ -1,7 +1,7 @@
 import SetupRunner
 import WizardModel
 
-/// Hands the runner's events to the UI thread's inbox; a batch of output lines takes the lock once.
+/// Hands the runner's events to the UI thread's inbox; a read's output lines go as one action.
 struct InboxObserver: RunObserver {
     let inbox: ActionInbox
 
@@ -9,7 +9,7 @@ struct InboxObserver: RunObserver {
         inbox.post(.runEvent(event))
     }
 
-    func handle(batch events: [RunEvent]) async {
-        inbox.post(contentsOf: events.map { .runEvent($0) })
+    func handle(output lines: OutputLines) async {
+        inbox.post(.runOutput(lines))
     }
 }

@@ -10,10 +10,11 @@ import Glibc
 /// 1. N steps of /bin/true through the engine (N/10 runs of a probe-less 10-step plan, journal saved
 ///    twice per step with fsync) against N posix_spawn + waitpid of /bin/true.
 /// 2. Throughput: a file of L lines is written by a separate process (`runner-lines`) before anything is
-///    timed; then, median of R runs each, `cat FILE > /dev/null`, `cat FILE | cat > /dev/null` (a reader
-///    that consumes a pipe, like the engine), `cat FILE | tee LOG > /dev/null` (one that also writes a log, as
-///    the engine must) and one step `cat FILE` through the engine, run in a child process (`runner-step`) that
-///    does nothing else: every line is an event and a log line.
+///    timed; then, median of R runs each: `cat FILE > /dev/null` and `cat FILE > LOG` (nobody reads the output),
+///    `cat FILE | cat > /dev/null` (`cat` reading the step's output to /dev/null, as the engine reads it),
+///    `cat FILE | tee LOG > /dev/null` (a reader that also writes a log, as the engine must) and one step
+///    `cat FILE` through the engine, run in a child process (`runner-step`) that does nothing else: every line
+///    goes to the log and to an observer that counts the lines, or (`--decode`) makes a `String` of each.
 /// 3. Peak resident memory (VmHWM) of that child: before the step, after L lines, and after a step printing
 ///    `--big-lines` lines (default 10 x L), to show memory does not grow with the output size.
 enum RunnerBench {
@@ -67,6 +68,12 @@ enum RunnerBench {
         let mib = Double(bytes) / 1_048_576
 
         let cat = median(runs) { time { _ = spawnAndWait(["/bin/cat", file.path]) } }
+        let catLogPath = root.appendingPathComponent("cat.log").path
+        let catLog = median(runs) {
+            unlink(catLogPath)
+            return time { _ = spawnAndWait(["/bin/cat", file.path], stdout: catLogPath) }
+        }
+        unlink(catLogPath)
         let catCat = median(runs) { time { pipeline(["/bin/cat", file.path], ["/bin/cat"]) } }
         let teeLog = root.appendingPathComponent("tee.log").path
         let catTee = median(runs) {
@@ -74,15 +81,20 @@ enum RunnerBench {
             return time { pipeline(["/bin/cat", file.path], ["/usr/bin/tee", teeLog]) }
         }
         unlink(teeLog)
-        var engineRuns: [StepReport] = []
-        for run in 0..<runs {
-            let workspace = root.appendingPathComponent("step-\(run)")
-            engineRuns.append(try stepChild(me, file: file, repeats: 1, workspace: workspace))
-            try? FileManager.default.removeItem(at: workspace)
+        func engineMedian(decode: Bool) throws -> StepReport {
+            var reports: [StepReport] = []
+            for run in 0..<runs {
+                let workspace = root.appendingPathComponent("step-\(run)")
+                reports.append(try stepChild(me, file: file, repeats: 1, workspace: workspace, decode: decode))
+                try? FileManager.default.removeItem(at: workspace)
+            }
+            reports.sort { $0.seconds < $1.seconds }
+            let report = reports[reports.count / 2]
+            guard report.events == lineCount else { throw BenchError.runFailed("\(report.events) output lines, expected \(lineCount)") }
+            return report
         }
-        engineRuns.sort { $0.seconds < $1.seconds }
-        let engine = engineRuns[engineRuns.count / 2]
-        guard engine.events == lineCount else { throw BenchError.runFailed("\(engine.events) output events, expected \(lineCount)") }
+        let engine = try engineMedian(decode: false)
+        let decoding = try engineMedian(decode: true)
 
         // The big run: the same file `cat`-ed several times in one step (no bigger input file to write).
         let repeats = max(1, (bigLines + lineCount - 1) / max(1, lineCount))
@@ -101,10 +113,12 @@ enum RunnerBench {
         print("| " + "command".padding(toLength: 34, withPad: " ", startingAt: 0)
               + " |      time |   throughput | lines     | engine speed / this |")
         print("|" + String(repeating: "-", count: 36) + "|-----------|--------------|-----------|--------------------|")
-        print(row("`cat FILE > /dev/null`", cat, ratio(cat) + " (goal >= 0.5)"))
+        print(row("`cat FILE > /dev/null` (no reader)", cat, ratio(cat)))
+        print(row("`cat FILE > LOG` (no reader)", catLog, ratio(catLog)))
         print(row("`cat FILE \\| cat > /dev/null`", catCat, ratio(catCat) + " (goal >= 0.5)"))
         print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratio(catTee)))
         print(row("SetupRunner: step `cat FILE`", engine.seconds, "1"))
+        print(row("SetupRunner, every line a String", decoding.seconds, ratio(decoding.seconds)))
         print("")
         print("peak RSS (VmHWM) of a process that only runs the step (goal: under 30 MB whatever the output size):")
         print("")
@@ -147,8 +161,9 @@ enum RunnerBench {
     }
 
     /// Runs the engine on one `cat` step in a child process that does nothing else.
-    private static func stepChild(_ me: String, file: URL, repeats: Int, workspace: URL) throws -> StepReport {
-        let text = try capture([me, "runner-step", "--file", file.path, "--repeat", "\(repeats)", "--workspace", workspace.path])
+    private static func stepChild(_ me: String, file: URL, repeats: Int, workspace: URL, decode: Bool = false) throws -> StepReport {
+        let text = try capture([me, "runner-step", "--file", file.path, "--repeat", "\(repeats)", "--workspace", workspace.path]
+                               + (decode ? ["--decode"] : []))
         guard let report = StepReport(text) else { throw BenchError.runFailed("runner-step printed \(text)") }
         return report
     }
@@ -167,12 +182,12 @@ enum RunnerBench {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// posix_spawn + waitpid with stdout to /dev/null, the floor any process runner pays.
-    private static func spawnAndWait(_ argv: [String]) -> Int32 {
+    /// posix_spawn + waitpid with stdout to /dev/null (or a new file), the floor any process runner pays.
+    private static func spawnAndWait(_ argv: [String], stdout: String = "/dev/null") -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard let pid = spawn(argv, &actions) else { return -1 }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -239,19 +254,19 @@ struct StepReport {
     var text: String { "\(seconds) \(events) \(rssBeforeKiB) \(peakKiB)" }
 }
 
-/// `wizard-bench runner-step --file FILE [--repeat K] --workspace DIR`: one step `cat FILE` (K times) through
-/// the engine with a counting observer; prints a `StepReport`. Does nothing else, so VmHWM is the engine's.
+/// `wizard-bench runner-step --file FILE [--repeat K] --workspace DIR [--decode]`: one step `cat FILE` (K times)
+/// through the engine with a counting observer; prints a `StepReport`. Does nothing else, so VmHWM is the engine's.
 enum RunnerStep {
     static func main(_ arguments: [String]) async {
         guard let i = arguments.firstIndex(of: "--file"), i + 1 < arguments.count,
               let w = arguments.firstIndex(of: "--workspace"), w + 1 < arguments.count else {
-            FileHandle.standardError.write(Data("usage: wizard-bench runner-step --file FILE [--repeat K] --workspace DIR\n".utf8))
+            FileHandle.standardError.write(Data("usage: wizard-bench runner-step --file FILE [--repeat K] --workspace DIR [--decode]\n".utf8))
             exit(2)
         }
         let repeats = max(1, RunnerBench.value(of: "--repeat", in: arguments) ?? 1)
         let step = Step(id: "cat", title: "print lines", why: "bench",
                         argv: ["/bin/cat"] + Array(repeating: arguments[i + 1], count: repeats), kind: .check)
-        let counter = LineCounter()
+        let counter = LineCounter(decode: arguments.contains("--decode"))
         let before = memoryKiB("VmRSS:")
         let start = ContinuousClock.now
         do {
@@ -301,15 +316,22 @@ enum RunnerLines {
     }
 }
 
-/// Counts output events; the cheapest possible observer, so the figures are the engine's own cost.
+/// Counts output lines; the cheapest possible observer, so the figures are the engine's own cost. With `decode`,
+/// it also makes a `String` of every line, as an observer that shows every line must.
 final class LineCounter: RunObserver, @unchecked Sendable {
-    // Only the engine's single event sequence touches `count`, one call at a time.
+    // Only the engine's single event sequence touches these, one call at a time.
     var count = 0
+    var bytes = 0
+    let decode: Bool
+
+    init(decode: Bool = false) { self.decode = decode }
+
     func handle(_ event: RunEvent) async {
         if case .output = event { count += 1 }
     }
-    func handle(batch events: [RunEvent]) async {
-        for event in events { if case .output = event { count += 1 } }
+    func handle(output lines: OutputLines) async {
+        count += lines.count
+        if decode { for line in lines { bytes += line.utf8.count } }
     }
 }
 

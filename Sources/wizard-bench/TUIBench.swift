@@ -199,11 +199,10 @@ enum TUIBench {
             var index = 0
             while index < lines {
                 // About one pipe read's worth per batch, as the engine hands them over.
-                let batch = (index..<min(lines, index + 512)).map { i -> WizardAction in
-                    .runEvent(.output(index: 0, stepID: first.id, stream: .stdout,
-                                      line: "line \(i): pod/raycluster-head-\(i % 997) condition met, status Running, restarts 0"))
-                }
-                inbox.withLock { $0.append(contentsOf: batch) }
+                let batch = OutputLines(index: 0, stepID: first.id, stream: .stdout, lines: (index..<min(lines, index + 512)).map {
+                    "line \($0): pod/raycluster-head-\($0 % 997) condition met, status Running, restarts 0"
+                })
+                inbox.withLock { $0.append(.runOutput(batch)) }
                 index += batch.count
             }
             producerDone.store(true, ordering: .releasing)
@@ -264,8 +263,10 @@ enum TUIBench {
                     return taken
                 }
                 if actions.isEmpty { break }
-                for action in actions { dispatch(action) }
-                consumed += actions.count
+                for action in actions {
+                    dispatch(action)
+                    if case .runOutput(let batch) = action { consumed += batch.count }
+                }
             } while ContinuousClock.now < deadline
             if consumed >= lines, drained == nil { drained = ContinuousClock.now }
             if (ContinuousClock.now - lastDraw).seconds >= 0.1 { dispatch(.tick(Date())) }

@@ -64,7 +64,7 @@ private final class BatchRecorder: RunObserver {
     var calls: [Call] { stored.withLock { $0 } }
 
     func handle(_ event: RunEvent) async { stored.withLock { $0.append(Call(isBatch: false, events: [event])) } }
-    func handle(batch events: [RunEvent]) async { stored.withLock { $0.append(Call(isBatch: true, events: events)) } }
+    func handle(output lines: OutputLines) async { stored.withLock { $0.append(Call(isBatch: true, events: lines.events)) } }
 }
 
 private extension RunEvent {

@@ -76,6 +76,21 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(resumed.lines.last, "All 8 steps complete in " + (resumed.lines.last?.split(separator: " ").last.map(String.init) ?? ""))
     }
 
+    func testVerboseShowsEveryOutputLineMarkedByItsStream() async throws {
+        let plan = FakeTools.plan()
+        let workspace = URL(fileURLWithPath: "/tmp/unused")
+        let verbose = LinesBox(), quiet = LinesBox()
+        let lines = OutputLines(index: 0, stepID: plan.steps[0].id, stream: .stdout, lines: ["one", "two"])
+        let errors = OutputLines(index: 0, stepID: plan.steps[0].id, stream: .stderr, lines: ["oops"])
+        for (box, show) in [(verbose, true), (quiet, false)] {
+            let printer = LinePrinter(plan: plan, workspace: workspace, showOutput: show, write: { box.append($0) })
+            await printer.handle(output: lines)
+            await printer.handle(output: errors)
+        }
+        XCTAssertEqual(verbose.lines, ["  | one", "  | two", "  ! oops"])
+        XCTAssertEqual(quiet.lines, [])
+    }
+
     func testOnATerminalTheRunningLineIsReplacedByTheResult() async throws {
         let fakes = try FakeTools()
         defer { fakes.remove() }

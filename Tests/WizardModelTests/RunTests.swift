@@ -75,6 +75,27 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(tail?.total, 100_000)
     }
 
+    func testAReadsLinesArriveTogetherAndOnlyTheTailIsKept() {
+        let store = runStore()
+        store.send(.runEvent(.stepStarted(index: 0, stepID: plan.steps[0].id))) {
+            $0.run?.rows[0].status = .running
+            $0.run?.rows[0].startedAt = Fixtures.t0
+            $0.run?.current = 0
+            $0.run?.tail.reset(stepID: self.plan.steps[0].id)
+        }
+        var state = store.state
+        let id = plan.steps[0].id
+        _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stdout, lines: (0..<1_200).map { "a \($0)" })))
+        _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stderr, lines: ["\u{1B}[31mb 0\u{1B}[0m", "b 1"])))
+        // Lines of a step that is no longer the running one are not shown.
+        _ = update(&state, .runOutput(OutputLines(index: 1, stepID: plan.steps[1].id, stream: .stdout, lines: ["stray"])))
+        let tail = state.run?.tail
+        XCTAssertEqual(tail?.total, 1_202)
+        XCTAssertEqual(tail?.lines.count, 500)
+        XCTAssertEqual(tail?.lines.first, "a 702")
+        XCTAssertEqual(Array(tail?.lines.suffix(3) ?? []), ["a 1199", "b 0", "b 1"])
+    }
+
     func testCtrlCDuringARunStopsTheStepWithoutAsking() {
         let store = runStore()
         store.send(.key(.ctrl("c")), effects: [.cancelRun]) { $0.run?.stopping = true }

@@ -1,0 +1,49 @@
+import XCTest
+@testable import SetupRunner
+
+/// A read's lines are kept as bytes and decoded on demand; what an observer sees is what the step printed.
+final class OutputLinesTests: XCTestCase {
+    func testLinesDecodeInOrderAndRepairInvalidUTF8() {
+        var lines = OutputLines(index: 3, stepID: "s", stream: .stderr)
+        for raw in [Array("first".utf8), [], Array("zwei – ✓".utf8), [0x61, 0xFF, 0x62]] {
+            raw.withUnsafeBytes { lines.append($0) }
+        }
+        XCTAssertEqual(Array(lines), ["first", "", "zwei – ✓", "a\u{FFFD}b"])
+        XCTAssertEqual(lines.events, [
+            .output(index: 3, stepID: "s", stream: .stderr, line: "first"),
+            .output(index: 3, stepID: "s", stream: .stderr, line: ""),
+            .output(index: 3, stepID: "s", stream: .stderr, line: "zwei – ✓"),
+            .output(index: 3, stepID: "s", stream: .stderr, line: "a\u{FFFD}b"),
+        ])
+        XCTAssertEqual(OutputLines(index: 3, stepID: "s", stream: .stderr, lines: Array(lines)).count, 4)
+    }
+
+    func testTheCollectorSplitsReadsAndCarriesAPartialLineOver() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outputlines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = try LogWriter(path: dir.appendingPathComponent("log").path)
+        let collector = OutputCollector(log: log, maxLineBytes: 8, stderrTailLines: 5, stdoutCaptureBytes: 1024,
+                                        source: OutputSource(index: 2, stepID: "step"))
+        func feed(_ text: String) -> [String] {
+            Array(text.utf8).withUnsafeBytes { collector.feed(.stdout, $0).map(Array.init) ?? [] }
+        }
+        XCTAssertEqual(feed("one\r\ntw"), ["one"])
+        XCTAssertEqual(feed("o\nthree\nfo"), ["two", "three"])
+        XCTAssertEqual(feed("ur is long, cut"), ["four is ", "long, cu"], "cut at maxLineBytes")
+        XCTAssertEqual(collector.finish(.stdout).map(Array.init), ["t"])
+        XCTAssertNil(collector.finish(.stdout), "nothing left")
+        let text = try String(contentsOf: dir.appendingPathComponent("log"), encoding: .utf8)
+        XCTAssertEqual(text, "one\ntwo\nthree\nfour is \nlong, cu\nt\n")
+    }
+
+    func testAProbeGetsNoLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outputlines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let collector = OutputCollector(log: try LogWriter(path: dir.appendingPathComponent("log").path), maxLineBytes: 80,
+                                        stderrTailLines: 5, stdoutCaptureBytes: 1024, source: nil)
+        XCTAssertNil(Array("a\nb\n".utf8).withUnsafeBytes { collector.feed(.stderr, $0) })
+        XCTAssertEqual(collector.result(ending: .exited(0), stopReason: nil, seconds: 0).stderrTail, ["a", "b"])
+    }
+}
