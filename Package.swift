@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "SetupPlan", dependencies: ["Yams"]),
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "Cells"),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,6 +48,20 @@ struct CommandRunner: Sendable {
         var overrides: [Environment.Key: String?] = [:]
         for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
 
+        let pipes: PipeReader.Pipes
+        switch PipeReader.makePipes() {
+        case .success(let made): pipes = made
+        case .failure(let error):
+            return collector.result(ending: .launchFailed("cannot make pipes: \(error)"), stopReason: nil, seconds: 0)
+        }
+        // Until the reader thread takes them over, the read ends are ours to close.
+        var readEndsOwned = true
+        defer {
+            if readEndsOwned {
+                close(pipes.stdoutRead)
+                close(pipes.stderrRead)
+            }
+        }
         do {
             let outcome = try await Subprocess.run(
                 executable,
@@ -55,17 +70,16 @@ struct CommandRunner: Sendable {
                 workingDirectory: .init(workingDirectory),
                 platformOptions: options,
                 input: .none,
-                output: .sequence,
-                error: .sequence
+                output: .fileDescriptor(FileDescriptor(rawValue: pipes.stdoutWrite), closeAfterSpawningProcess: true),
+                error: .fileDescriptor(FileDescriptor(rawValue: pipes.stderrWrite), closeAfterSpawningProcess: true)
             ) { execution in
-                let gate = AsyncGate()
+                let queue = OutputQueue()
+                readEndsOwned = false
+                PipeReader(stdout: pipes.stdoutRead, stderr: pipes.stderrRead, collector: collector, queue: queue)
+                    .start(pid: execution.processIdentifier.value)
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
-                        await Self.drain(execution.standardOutput, .stdout, collector, gate, output?.deliver)
-                        return true
-                    }
-                    group.addTask {
-                        await Self.drain(execution.standardError, .stderr, collector, gate, output?.deliver)
+                        while let lines = await queue.next() { await output?.deliver(lines) }
                         return true
                     }
                     group.addTask {
@@ -80,11 +94,9 @@ struct CommandRunner: Sendable {
                         _ = kill(-execution.processIdentifier.value, SIGKILL)
                         return false
                     }
-                    var readersLeft = 2
                     while let readerEnded = await group.next() {
-                        if readerEnded { readersLeft -= 1 }
-                        // Both pipes closed: the process is gone (or detached its output); stop the watchdog.
-                        if readersLeft == 0 { group.cancelAll() }
+                        // Output over: the process is gone (or left its pipes to a grandchild); stop the watchdog.
+                        if readerEnded { group.cancelAll() }
                     }
                 }
             }
@@ -101,27 +113,6 @@ struct CommandRunner: Sendable {
             return collector.result(ending: .launchFailed("\(program): \(error)"), stopReason: stopReason.value,
                                     seconds: elapsed())
         }
-    }
-
-    /// Reads one pipe to its end, a chunk at a time, handing each chunk's lines over at once under `gate`.
-    private static func drain(
-        _ sequence: SubprocessOutputSequence, _ stream: OutputStream, _ collector: OutputCollector,
-        _ gate: AsyncGate, _ deliver: (@Sendable (OutputLines) async -> Void)?
-    ) async {
-        do {
-            for try await buffer in sequence {
-                await gate.enter()
-                let lines = buffer.withUnsafeBytes { collector.feed(stream, $0) }
-                if let deliver, let lines { await deliver(lines) }
-                await gate.leave()
-            }
-        } catch {
-            // The library cancels reads once the process has exited while a grandchild holds the pipe open;
-            // what was read is kept.
-        }
-        await gate.enter()
-        if let last = collector.finish(stream), let deliver { await deliver(last) }
-        await gate.leave()
     }
 
     /// Returns why to stop the process, or nil when the caller cancelled this wait (the process ended).

@@ -18,8 +18,10 @@ struct LineSplitter {
         pending.reserveCapacity(min(self.maxLineBytes, 4096))
     }
 
-    /// Feeds `bytes`, calling `emit` with the bytes of each complete line (without LF or trailing CR).
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, emitBytes emit: (UnsafeRawBufferPointer) -> Void) {
+    /// Feeds `bytes`, calling `emit` with the bytes of each complete line (without LF or trailing CR) and whether
+    /// they are verbatim: a slice of `bytes` followed there by its LF, so a caller may pass on whole runs of lines
+    /// without copying them one by one.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, emitBytes emit: (UnsafeRawBufferPointer, Bool) -> Void) {
         guard let base = bytes.baseAddress else { return }
         var start = 0
         let count = bytes.count
@@ -43,7 +45,9 @@ struct LineSplitter {
                 return
             }
             if pending.isEmpty {
-                emit(Self.droppingCR(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                let trimmed = Self.droppingCR(line)
+                emit(trimmed, trimmed.count == line.count)
             } else {
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                 takeLine(emit)
@@ -53,22 +57,22 @@ struct LineSplitter {
     }
 
     /// Emits the last line's bytes when the stream ended without a newline.
-    mutating func finish(emitBytes emit: (UnsafeRawBufferPointer) -> Void) {
+    mutating func finish(emitBytes emit: (UnsafeRawBufferPointer, Bool) -> Void) {
         if !pending.isEmpty { takeLine(emit) }
     }
 
     /// Feeds `bytes`, calling `emit` for each complete line.
     mutating func feed(_ bytes: UnsafeRawBufferPointer, emit: (String) -> Void) {
-        feed(bytes, emitBytes: { emit(Self.decode($0)) })
+        feed(bytes, emitBytes: { line, _ in emit(Self.decode(line)) })
     }
 
     /// Emits the last line when the stream ended without a newline.
     mutating func finish(emit: (String) -> Void) {
-        finish(emitBytes: { emit(Self.decode($0)) })
+        finish(emitBytes: { line, _ in emit(Self.decode(line)) })
     }
 
-    private mutating func takeLine(_ emit: (UnsafeRawBufferPointer) -> Void) {
-        pending.withUnsafeBytes { emit(Self.droppingCR($0)) }
+    private mutating func takeLine(_ emit: (UnsafeRawBufferPointer, Bool) -> Void) {
+        pending.withUnsafeBytes { emit(Self.droppingCR($0), false) }
         pending.removeAll(keepingCapacity: true)
     }
 

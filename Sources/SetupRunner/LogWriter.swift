@@ -5,11 +5,18 @@ import Darwin
 #endif
 
 /// Appends lines to a step's log file through a 64 KiB buffer: one write(2) per buffer, not per line.
+///
+/// Lines that lie back to back in the caller's read buffer (most of a chatty step's output) are not copied at all:
+/// they are written from there as one run when the caller is done with that buffer (`endOfChunk()`).
 final class LogWriter {
     private let fd: Int32
     private let capacity = 64 * 1024
     private let buffer: UnsafeMutableRawBufferPointer
     private var used = 0
+    /// The run of verbatim lines not yet written, in the caller's buffer. Either it or `buffer` is empty, so
+    /// writing whichever is not keeps the lines in order.
+    private var runStart: UnsafeRawPointer?
+    private var runCount = 0
 
     /// Opens `path` for appending (created 0600).
     init(path: String) throws {
@@ -31,10 +38,27 @@ final class LogWriter {
         line.withUTF8 { write(line: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Buffers the bytes of one line plus a newline: the output hot path, straight from the read buffer.
+    /// Takes one line that the caller's buffer holds followed by its newline; valid until `endOfChunk()`.
+    func write(verbatimLine bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress else { return write(line: bytes) }
+        if let runStart, runStart + runCount == start {
+            runCount += bytes.count + 1
+            return
+        }
+        writeRun()
+        flushBuffer()
+        runStart = start
+        runCount = bytes.count + 1
+    }
+
+    /// Writes the pending run of verbatim lines: call before the buffer they are in is reused.
+    func endOfChunk() { writeRun() }
+
+    /// Buffers (copies) the bytes of one line plus a newline.
     func write(line bytes: UnsafeRawBufferPointer) {
+        writeRun()
         if used + bytes.count + 1 > capacity {
-            flush()
+            flushBuffer()
             // Longer than the whole buffer: write it as it is.
             if bytes.count + 1 > capacity {
                 writeAll(bytes)
@@ -50,10 +74,22 @@ final class LogWriter {
         used += bytes.count + 1
     }
 
-    /// Writes out what is buffered. Log writing is best effort: a full disk must not fail the step itself.
+    /// Writes out what is pending. Log writing is best effort: a full disk must not fail the step itself.
     func flush() {
+        writeRun()
+        flushBuffer()
+    }
+
+    private func flushBuffer() {
         writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
         used = 0
+    }
+
+    private func writeRun() {
+        guard let start = runStart else { return }
+        writeAll(UnsafeRawBufferPointer(start: start, count: runCount))
+        runStart = nil
+        runCount = 0
     }
 
     private func writeAll(_ raw: UnsafeRawBufferPointer) {

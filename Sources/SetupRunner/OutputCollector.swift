@@ -3,7 +3,7 @@
 /// Lines go to the log as bytes straight from the read buffer and are handed on as `OutputLines`, one per read;
 /// a `String` is made here only for a line that joins the stderr tail.
 ///
-/// `@unchecked Sendable`: the two reader tasks only touch it while holding `CommandRunner`'s `AsyncGate`.
+/// `@unchecked Sendable`: only `PipeReader`'s thread touches it while the command runs; the caller reads the result after.
 final class OutputCollector: @unchecked Sendable {
     private let log: LogWriter
     private var stdoutSplitter: LineSplitter
@@ -14,6 +14,8 @@ final class OutputCollector: @unchecked Sendable {
     private let stdoutCaptureBytes: Int
     /// The step the lines belong to; nil when nobody wants the lines (probes).
     private let source: OutputSource?
+    /// Lines in the last chunk: the next one's starting capacity, so the list is not regrown line by line.
+    private var lastLineCount = 0
 
     init(log: LogWriter, maxLineBytes: Int, stderrTailLines: Int, stdoutCaptureBytes: Int, source: OutputSource?) {
         self.log = log
@@ -26,32 +28,48 @@ final class OutputCollector: @unchecked Sendable {
 
     /// Takes one chunk of `stream`; returns its complete lines (none without a source).
     func feed(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) -> OutputLines? {
-        var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, reservingBytes: bytes.count) }
+        var lines = source.map {
+            OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: bytes, expectedLines: lastLineCount)
+        }
         if stream == .stdout {
             captureStdout(bytes)
-            stdoutSplitter.feed(bytes) { line in take(stream, line, into: &lines) }
+            stdoutSplitter.feed(bytes) { line, verbatim in take(stream, line, verbatim: verbatim, chunk: bytes, into: &lines) }
         } else {
-            stderrSplitter.feed(bytes) { line in take(stream, line, into: &lines) }
+            stderrSplitter.feed(bytes) { line, verbatim in take(stream, line, verbatim: verbatim, chunk: bytes, into: &lines) }
         }
+        // The verbatim lines point into `bytes`, which the caller reuses after this returns.
+        log.endOfChunk()
+        lastLineCount = lines?.count ?? 0
         return lines?.isEmpty == false ? lines : nil
     }
 
     /// Flushes the unterminated last line of `stream`, if any, and returns it.
     func finish(_ stream: OutputStream) -> OutputLines? {
-        var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream) }
+        var lines = source.map {
+            OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
         if stream == .stdout {
-            stdoutSplitter.finish { line in take(stream, line, into: &lines) }
+            stdoutSplitter.finish { line, _ in take(stream, line, verbatim: false, chunk: none, into: &lines) }
         } else {
-            stderrSplitter.finish { line in take(stream, line, into: &lines) }
+            stderrSplitter.finish { line, _ in take(stream, line, verbatim: false, chunk: none, into: &lines) }
         }
         log.flush()
         return lines?.isEmpty == false ? lines : nil
     }
 
-    private func take(_ stream: OutputStream, _ line: UnsafeRawBufferPointer, into lines: inout OutputLines?) {
-        log.write(line: line)
+    /// Logs one line and adds it to `lines`: in place when it is verbatim in `chunk`, else copied.
+    private func take(_ stream: OutputStream, _ line: UnsafeRawBufferPointer, verbatim: Bool, chunk: UnsafeRawBufferPointer,
+                      into lines: inout OutputLines?) {
+        if verbatim, let base = chunk.baseAddress, let start = line.baseAddress {
+            log.write(verbatimLine: line)
+            let offset = base.distance(to: start)
+            lines?.appendVerbatim(offset..<(offset + line.count))
+        } else {
+            log.write(line: line)
+            lines?.append(line)
+        }
         if stream == .stderr { stderrTail.append(LineSplitter.decode(line)) }
-        lines?.append(line)
     }
 
     func result(ending: CommandResult.Ending, stopReason: CommandResult.StopReason?, seconds: Double) -> CommandResult {

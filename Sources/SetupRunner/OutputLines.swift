@@ -8,42 +8,52 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     public let index: Int
     public let stepID: String
     public let stream: OutputStream
-    /// The lines' bytes back to back, without newlines.
+    /// The read's bytes, then the bytes of lines that were not verbatim in it (carried over, or CR dropped).
     private var bytes: [UInt8]
-    /// Where each line ends in `bytes`.
-    private var ends: [Int]
+    /// Where each line is in `bytes`.
+    private var ranges: [Range<Int>]
 
     /// Lines from `lines` (tests, adapters).
     public init(index: Int, stepID: String, stream: OutputStream, lines: [String]) {
-        self.init(index: index, stepID: stepID, stream: stream)
+        self.init(index: index, stepID: stepID, stream: stream, chunk: UnsafeRawBufferPointer(start: nil, count: 0))
         for line in lines {
             var line = line
             line.withUTF8 { append(UnsafeRawBufferPointer($0)) }
         }
     }
 
-    init(index: Int, stepID: String, stream: OutputStream, reservingBytes: Int = 0) {
+    /// Lines to be taken from `chunk` (copied once, whole) by `appendVerbatim`, or copied by `append`.
+    init(index: Int, stepID: String, stream: OutputStream, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
         self.index = index
         self.stepID = stepID
         self.stream = stream
-        bytes = []
-        bytes.reserveCapacity(reservingBytes)
-        ends = []
+        bytes = Array(chunk)
+        ranges = []
+        ranges.reserveCapacity(expectedLines)
+    }
+
+    /// Adds the line at `range` of the chunk given to `init`.
+    mutating func appendVerbatim(_ range: Range<Int>) {
+        ranges.append(range)
     }
 
     /// Adds one line's bytes (copied).
     mutating func append(_ line: UnsafeRawBufferPointer) {
+        let start = bytes.count
         bytes.append(contentsOf: line)
-        ends.append(bytes.count)
+        ranges.append(start..<bytes.count)
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { ends.count }
+    public var endIndex: Int { ranges.count }
 
     /// Line `position`, decoded (invalid UTF-8 repaired).
     public subscript(position: Int) -> String {
-        let start = position == 0 ? 0 : ends[position - 1]
-        return bytes[start..<ends[position]].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        bytes[ranges[position]].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public static func == (lhs: OutputLines, rhs: OutputLines) -> Bool {
+        lhs.index == rhs.index && lhs.stepID == rhs.stepID && lhs.stream == rhs.stream && lhs.elementsEqual(rhs)
     }
 
     /// Each line as an `.output` event, for observers that take lines one at a time.

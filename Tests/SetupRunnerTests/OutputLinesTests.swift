@@ -4,8 +4,12 @@ import XCTest
 /// A read's lines are kept as bytes and decoded on demand; what an observer sees is what the step printed.
 final class OutputLinesTests: XCTestCase {
     func testLinesDecodeInOrderAndRepairInvalidUTF8() {
-        var lines = OutputLines(index: 3, stepID: "s", stream: .stderr)
-        for raw in [Array("first".utf8), [], Array("zwei – ✓".utf8), [0x61, 0xFF, 0x62]] {
+        // "first" and "" taken from the chunk where they are; the other two copied in.
+        let chunk = Array("first\n\n".utf8)
+        var lines = chunk.withUnsafeBytes { OutputLines(index: 3, stepID: "s", stream: .stderr, chunk: $0) }
+        lines.appendVerbatim(0..<5)
+        lines.appendVerbatim(6..<6)
+        for raw in [Array("zwei – ✓".utf8), [0x61, 0xFF, 0x62]] {
             raw.withUnsafeBytes { lines.append($0) }
         }
         XCTAssertEqual(Array(lines), ["first", "", "zwei – ✓", "a\u{FFFD}b"])
@@ -31,10 +35,12 @@ final class OutputLinesTests: XCTestCase {
         XCTAssertEqual(feed("one\r\ntw"), ["one"])
         XCTAssertEqual(feed("o\nthree\nfo"), ["two", "three"])
         XCTAssertEqual(feed("ur is long, cut"), ["four is ", "long, cu"], "cut at maxLineBytes")
-        XCTAssertEqual(collector.finish(.stdout).map(Array.init), ["t"])
+        XCTAssertEqual(feed("\na\nb\r\n\nc\n"), ["t", "a", "b", "", "c"], "lines taken in place and copied, in order")
+        XCTAssertEqual(feed("d"), [])
+        XCTAssertEqual(collector.finish(.stdout).map(Array.init), ["d"])
         XCTAssertNil(collector.finish(.stdout), "nothing left")
         let text = try String(contentsOf: dir.appendingPathComponent("log"), encoding: .utf8)
-        XCTAssertEqual(text, "one\ntwo\nthree\nfour is \nlong, cu\nt\n")
+        XCTAssertEqual(text, "one\ntwo\nthree\nfour is \nlong, cu\nt\na\nb\n\nc\nd\n")
     }
 
     func testAProbeGetsNoLines() throws {
