@@ -26,8 +26,9 @@ public struct RunOptions: Sendable, Equatable {
     public var maxLineBytes: Int = 64 * 1024
     /// stderr lines kept in memory per command for classification.
     public var stderrTailLines: Int = 200
-    /// stdout bytes kept in memory per command for captures and output checks.
-    public var stdoutCaptureBytes: Int = 1 << 20
+    /// stdout bytes kept in memory per command for captures and output checks. The largest real answer, a bucket's
+    /// IAM policy, is a few KiB; the whole output is in the log anyway.
+    public var stdoutCaptureBytes: Int = 256 * 1024
 
     /// The defaults.
     public init() {}
