@@ -67,7 +67,8 @@ public enum PlanBuilder {
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
-                         kind: .create, timeoutSeconds: 1800)]
+                         kind: .create, timeoutSeconds: 1800),
+                    waitForCluster(a, c)]
         case .createAutopilot:
             var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
             if a.operator == .gkeAddon { argv.append("--enable-ray-operator") }
@@ -75,7 +76,8 @@ public enum PlanBuilder {
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
-                         kind: .create, timeoutSeconds: 1800)]
+                         kind: .create, timeoutSeconds: 1800),
+                    waitForCluster(a, c)]
         case .existing:
             var steps = [
                 Step(id: "check-cluster", title: "Check the existing cluster",
@@ -107,6 +109,15 @@ public enum PlanBuilder {
             }
             return steps
         }
+    }
+
+    /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
+    /// be PROVISIONING: credentials and kubectl must wait for RUNNING. After a create that finished, one describe.
+    private static func waitForCluster(_ a: Answers, _ c: Commands) -> Step {
+        Step(id: "wait-cluster", title: "Wait for the cluster to be running",
+             why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",
+             argv: c.clusterDescribe("value(status)"), success: .equals("RUNNING"), kind: .check, timeoutSeconds: 120,
+             retry: RetryPolicy(attempts: 60, initialDelaySeconds: 10, maxDelaySeconds: 30))
     }
 
     private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {

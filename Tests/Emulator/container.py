@@ -116,7 +116,13 @@ def register(route, project):
     @route("GET", LOC + r"/clusters/(?P<c>[^/:]+)", "get-cluster")
     def get(h, g):
         with LOCK:
-            return 200, public(cluster_rec(h, g)[1])
+            c = cluster_rec(h, g)[1]
+            answer = public(c)
+            if c.get("_provisioning_reads", 0) > 0:
+                c["_provisioning_reads"] -= 1
+                if c["_provisioning_reads"] == 0:
+                    c["status"] = "RUNNING"
+            return 200, answer
 
     @route("GET", LOC + r"/clusters", "list-clusters")
     def list_(h, g):

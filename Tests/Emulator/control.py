@@ -62,8 +62,12 @@ def seed(emu, spec):
         default = emu.projects[emu.default_project]
         for c in spec.get("clusters", []):
             p = emu.projects[c.get("project", emu.default_project)]
-            container.make_cluster(emu, p, c["location"], c["name"], bool(c.get("autopilot")),
-                                   c.get("workloadPool"), bool(c.get("rayOperator")))
+            made = container.make_cluster(emu, p, c["location"], c["name"], bool(c.get("autopilot")),
+                                          c.get("workloadPool"), bool(c.get("rayOperator")))
+            # A cluster whose create was interrupted: PROVISIONING for this many more reads, then RUNNING.
+            if c.get("provisioningReads"):
+                made["status"] = "PROVISIONING"
+                made["_provisioning_reads"] = int(c["provisioningReads"])
         for b in spec.get("buckets", []):
             if isinstance(b, str):
                 b = {"name": b}

@@ -203,6 +203,29 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertEqual(log.succeeded("object-read"), 1)
     }
 
+    /// A cluster left PROVISIONING by an interrupted create (here seeded so) counts as created, and the run waits
+    /// until it is RUNNING before getting credentials; the create is not sent again.
+    func testAClusterStillProvisioningIsWaitedFor() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-provisioning"), tools: tools)
+        // Two reads: the create step's probe, then the wait step's first look; its retry finds it RUNNING.
+        try emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "autopilot": false,
+                                          "workloadPool": "\(Self.project).svc.id.goog", "rayOperator": true,
+                                          "provisioningReads": 2]]])
+        let result = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("Create the GKE Standard cluster") && result.stdout.contains("already done"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("step 7: attempt 1/60 failed (The command succeeded but its output was not what this step expects.); retrying in"),
+                      result.stdout)
+        XCTAssertTrue(result.stdout.contains("read back: Hello, Ray on GKE!"), result.stdout)
+        let log = try emulator.log()
+        XCTAssertEqual(log.count("create-cluster"), 0)
+        // Credentials were asked for only once the cluster answered RUNNING.
+        let kinds = log.map(\.kind)
+        let reads = kinds.indices.filter { kinds[$0] == "get-cluster" }
+        XCTAssertGreaterThanOrEqual(reads.count, 3, "\(kinds)")
+    }
+
     /// A bucket name someone else owns gets a 409: the hint says names are global and to pick another; resuming
     /// with another name (--replan) keeps what is done and completes.
     func testTakenBucketNameHintThenReplanWithAnotherName() throws {

@@ -70,10 +70,10 @@ final class WizardTmuxTests: XCTestCase {
 
         // Review: the summary and the three tabs of the dry run.
         screen = try tmux.waitFor("review, Commands tab") {
-            $0.contains("Review · 18 steps, nothing run yet") && $0.contains("[1 Commands]")
+            $0.contains("Review · 19 steps, nothing run yet") && $0.contains("[1 Commands]")
         }
         for text in ["Project   ray-demo-123, zone us-west1-b", "Bucket    create gs://ray-demo-bucket in us-west1, grant objectUser",
-                     "Plan for project ray-demo-123: 18 steps", "$ gcloud config get-value account", "< Run >"] {
+                     "Plan for project ray-demo-123: 19 steps", "$ gcloud config get-value account", "< Run >"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("End")
@@ -96,14 +96,14 @@ final class WizardTmuxTests: XCTestCase {
         // Run: the bucket create fails while FAIL_BUCKET exists.
         try tmux.keys("r")
         screen = try tmux.waitFor("the failure screen") {
-            $0.contains("Failed at step 13/18") && $0.contains("< Retry >")
+            $0.contains("Failed at step 14/19") && $0.contains("< Retry >")
         }
         let failure = collapsed(screen)
-        for text in ["✗ Step 13 of 18 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+        for text in ["✗ Step 14 of 19 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
-                     "12 of 18 steps complete; the journal is kept. To resume later:",
+                     "13 of 19 steps complete; the journal is kept. To resume later:",
                      "kuberay-gcs-wizard resume --workspace \(workspace)"] {
             XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
         }
@@ -122,13 +122,13 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the resume screen") { $0.contains("Unfinished run") && $0.contains("< Resume >") }
         let resume = collapsed(screen)
-        for text in ["ws holds a run that did not finish: 12 of 18 steps complete.",
-                     "Stopped at step 13: Create the bucket gs://ray-demo-bucket (failed).",
-                     "✗ 13. Create the bucket gs://ray-demo-bucket failed", "○ 18. Write and read back a test object"] {
+        for text in ["ws holds a run that did not finish: 13 of 19 steps complete.",
+                     "Stopped at step 14: Create the bucket gs://ray-demo-bucket (failed).",
+                     "✗ 14. Create the bucket gs://ray-demo-bucket failed", "○ 19. Write and read back a test object"] {
             XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("Enter")
-        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 18 steps") }
+        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 19 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
                      "Read back from the bucket by a Ray task: Hello, Ray on GKE!",
                      "✓ Create the bucket gs://ray-demo-bucket", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265"] {

@@ -57,7 +57,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(create.timeoutSeconds, 1800)
         XCTAssertNotNil(create.probe)
         XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
-                                   "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
+                                   "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
                                    "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
         XCTAssertEqual(plan.step("bind-workload-identity")?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
@@ -66,6 +66,22 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(plan.step("grant-bucket-role")?.argv,
                        ["gcloud", "storage", "buckets", "add-iam-policy-binding", "gs://my-bucket",
                         "--member", "serviceAccount:my-iam-sa@demo-project.iam.gserviceaccount.com", "--role", "roles/storage.objectUser"])
+    }
+
+    func testACreatedClusterIsWaitedForUntilRunningBeforeCredentials() throws {
+        for cluster in [ClusterMode.createStandard, .createAutopilot] {
+            let plan = Combination(cluster: cluster, op: .helm, identity: .direct).plan()
+            let wait = try XCTUnwrap(plan.step("wait-cluster"), "\(cluster)")
+            // An interrupted create leaves a PROVISIONING cluster that the create's probe counts as done on resume.
+            XCTAssertEqual(ids(plan).firstIndex(of: "wait-cluster"), ids(plan).firstIndex(of: "create-cluster").map { $0 + 1 })
+            XCTAssertEqual(wait.argv.suffix(2), ["--format", "value(status)"])
+            XCTAssertEqual(wait.success, .equals("RUNNING"))
+            XCTAssertEqual(wait.kind, .check)
+            let retry = try XCTUnwrap(wait.retry)
+            let patience = (1..<retry.attempts).map { retry.delay(before: $0) }.reduce(0, +)
+            XCTAssertGreaterThanOrEqual(patience, 20 * 60, "long enough for a cluster still provisioning")
+        }
+        XCTAssertNil(Combination(cluster: .existing, op: .helm, identity: .direct).plan().step("wait-cluster"))
     }
 
     func testAutopilotIsRegionalWithTheRayOperatorFlag() throws {

@@ -47,6 +47,7 @@ final class SetupScriptTests: XCTestCase {
           "gcloud services enable"*) touch "$state/apis" ;;
           "gcloud services list"*) [ -f "$state/apis" ] && printf '%s\n' container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com ;;
           "gcloud container clusters create"*) touch "$state/cluster"; echo "CREATE cluster" >> "$state/creates.log" ;;
+          "gcloud container clusters describe"*"value(status)"*) [ -f "$state/cluster" ] && echo RUNNING || exit 1 ;;
           "gcloud container clusters describe"*) [ -f "$state/cluster" ] && echo cloud-bucket-cluster || exit 1 ;;
           "gcloud storage buckets create"*) touch "$state/bucket"; echo "CREATE bucket" >> "$state/creates.log" ;;
           "gcloud storage buckets describe"*) [ -f "$state/bucket" ] && echo my-bucket || exit 1 ;;

@@ -103,7 +103,7 @@ enum Scenarios {
             send(&s, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: status, exitCode: 0, seconds: Double(i) * 0.7,
                                                           logPath: Workspace.logPath(index: i, stepID: id))))])
         }
-        let running = 6
+        let running = 7
         send(&s, [.runEvent(.stepStarted(index: running, stepID: plan.steps[running].id))])
         send(&s, [.runEvent(.stepNote(index: running, stepID: plan.steps[running].id, note: RunNote.probing))])
         for line in ["Creating cluster ray-demo in us-west1-b...", "  \u{1B}[33mNote:\u{1B}[0m The Kubelet readonly port (10255) is now deprecated.",

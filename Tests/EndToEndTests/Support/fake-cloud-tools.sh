@@ -30,6 +30,7 @@ gcloud)
     "projects describe "*) echo "$3" ;;
     "services list "*) has apis && printf '%s\n' container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com ;;
     "services enable "*) sleep 0.2; echo "Operation finished successfully." >&2; mark apis ;;
+    "container clusters describe "*"value(status)"*) has cluster && echo RUNNING || notfound "cluster $4" ;;
     "container clusters describe "*) has cluster && value cluster || notfound "cluster $4" ;;
     "container clusters create "*)
       for i in 1 2 3; do echo "Creating cluster $4... ($i)" >&2; sleep 0.1; done
