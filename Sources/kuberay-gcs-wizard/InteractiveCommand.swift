@@ -27,6 +27,9 @@ struct InteractiveCommand: AsyncParsableCommand {
         }
         var options = RunOptions()
         options.timeoutScale = flags.timeoutScale
+        // A state.json that cannot be read is said now, in the normal screen, as resume says it; not after the
+        // pages, when a run would start and refuse it.
+        _ = try RunSession.loadJournal(workspace: URL(fileURLWithPath: workspace))
         let code = await InteractiveSession.run(workspace: workspace, options: options)
         if code != 0 { throw ExitCode(code) }
     }

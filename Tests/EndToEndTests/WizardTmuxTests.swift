@@ -147,6 +147,28 @@ final class WizardTmuxTests: XCTestCase {
         XCTAssertFalse(calls.contains { $0.contains("unexpected call") }, calls.joined(separator: "\n"))
     }
 
+    /// A workspace whose state.json cannot be read: the wizard says so before drawing anything and leaves the file.
+    func testACorruptJournalIsReportedBeforeTheWizardOpens() throws {
+        guard let tmuxPath = TestPaths.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let wizard = try TestPaths.wizard
+        let root = try TestPaths.temporaryFolder(self, "tmux-corrupt")
+        let world = try FakeCloud(root: root)
+        let workspace = root.appendingPathComponent("ws")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        let journal = workspace.appendingPathComponent("state.json")
+        try Data("{\"version\": 1, \"steps\": [".utf8).write(to: journal)
+        let tmux = try TmuxTerminal(tmux: tmuxPath, root: root, environment: world.environment)
+        addTeardownBlock { tmux.killServer() }
+        try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+        try tmux.type("\(shellQuoted(wizard.path)) --workspace ws; echo EXIT=$?")
+        try tmux.keys("Enter")
+        let screen = try tmux.waitFor("the error and the exit status") { $0.contains("EXIT=2") }
+        XCTAssertTrue(screen.contains("state.json"), screen)
+        XCTAssertFalse(screen.contains("Welcome"), screen)
+        XCTAssertEqual(try String(contentsOf: journal, encoding: .utf8), "{\"version\": 1, \"steps\": [", "left as it was")
+        try assertRestored(tmux, exitCode: 2)
+    }
+
     /// After the wizard exited: the normal screen with the exit line and a fresh prompt under it, cursor
     /// visible, keypad mode off, and the expected status.
     private func assertRestored(_ tmux: TmuxTerminal, exitCode: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
