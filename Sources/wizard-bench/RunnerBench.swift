@@ -67,34 +67,41 @@ enum RunnerBench {
         }
         let mib = Double(bytes) / 1_048_576
 
-        let cat = median(runs) { time { _ = spawnAndWait(["/bin/cat", file.path]) } }
+        // Interleaved, one of each per round, so a change in the machine's load hits every row alike; the ratios
+        // are medians of the per-round ratios.
         let catLogPath = root.appendingPathComponent("cat.log").path
-        let catLog = median(runs) {
+        let teeLog = root.appendingPathComponent("tee.log").path
+        var rounds: [(cat: Double, catLog: Double, catCat: Double, catTee: Double, engine: StepReport, decoding: StepReport)] = []
+        for run in 0..<runs {
+            let cat = time { _ = spawnAndWait(["/bin/cat", file.path]) }
             unlink(catLogPath)
-            return time { _ = spawnAndWait(["/bin/cat", file.path], stdout: catLogPath) }
+            let catLog = time { _ = spawnAndWait(["/bin/cat", file.path], stdout: catLogPath) }
+            let catCat = time { pipeline(["/bin/cat", file.path], ["/bin/cat"]) }
+            unlink(teeLog)
+            let catTee = time { pipeline(["/bin/cat", file.path], ["/usr/bin/tee", teeLog]) }
+            var reports: [StepReport] = []
+            for decode in [false, true] {
+                let workspace = root.appendingPathComponent("step-\(run)")
+                let report = try stepChild(me, file: file, repeats: 1, workspace: workspace, decode: decode)
+                try? FileManager.default.removeItem(at: workspace)
+                guard report.events == lineCount else { throw BenchError.runFailed("\(report.events) output lines, expected \(lineCount)") }
+                reports.append(report)
+            }
+            rounds.append((cat, catLog, catCat, catTee, reports[0], reports[1]))
         }
         unlink(catLogPath)
-        let catCat = median(runs) { time { pipeline(["/bin/cat", file.path], ["/bin/cat"]) } }
-        let teeLog = root.appendingPathComponent("tee.log").path
-        let catTee = median(runs) {
-            unlink(teeLog)
-            return time { pipeline(["/bin/cat", file.path], ["/usr/bin/tee", teeLog]) }
-        }
         unlink(teeLog)
-        func engineMedian(decode: Bool) throws -> StepReport {
-            var reports: [StepReport] = []
-            for run in 0..<runs {
-                let workspace = root.appendingPathComponent("step-\(run)")
-                reports.append(try stepChild(me, file: file, repeats: 1, workspace: workspace, decode: decode))
-                try? FileManager.default.removeItem(at: workspace)
-            }
-            reports.sort { $0.seconds < $1.seconds }
-            let report = reports[reports.count / 2]
-            guard report.events == lineCount else { throw BenchError.runFailed("\(report.events) output lines, expected \(lineCount)") }
-            return report
-        }
-        let engine = try engineMedian(decode: false)
-        let decoding = try engineMedian(decode: true)
+        func medianOf(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let engine = rounds.sorted { $0.engine.seconds < $1.engine.seconds }[rounds.count / 2].engine
+        let cat = medianOf(rounds.map(\.cat)), catLog = medianOf(rounds.map(\.catLog))
+        let catCat = medianOf(rounds.map(\.catCat)), catTee = medianOf(rounds.map(\.catTee))
+        let decoding = medianOf(rounds.map(\.decoding.seconds))
+        let ratios = (
+            cat: String(format: "%.2f", medianOf(rounds.map { $0.cat / $0.engine.seconds })),
+            catLog: String(format: "%.2f", medianOf(rounds.map { $0.catLog / $0.engine.seconds })),
+            catCat: String(format: "%.2f", medianOf(rounds.map { $0.catCat / $0.engine.seconds })),
+            catTee: String(format: "%.2f", medianOf(rounds.map { $0.catTee / $0.engine.seconds })),
+            decoding: String(format: "%.2f", medianOf(rounds.map { $0.decoding.seconds / $0.engine.seconds })))
 
         // The big run: the same file `cat`-ed several times in one step (no bigger input file to write).
         let repeats = max(1, (bigLines + lineCount - 1) / max(1, lineCount))
@@ -107,27 +114,26 @@ enum RunnerBench {
                 + String(format: " | %7.3f s | %6.0f MiB/s | %5.1f M/s | ", s, mib / s, Double(lineCount) / s / 1e6)
                 + versus.padding(toLength: 18, withPad: " ", startingAt: 0) + " |"
         }
-        func ratio(_ baseline: Double) -> String { String(format: "%.2f", baseline / engine.seconds) }
-        print("output: \(lineCount) lines, \(String(format: "%.1f", mib)) MiB; times are medians of \(runs) runs")
+        print("output: \(lineCount) lines, \(String(format: "%.1f", mib)) MiB; times are medians of \(runs) interleaved rounds, ratios medians of each round's")
         print("")
         print("| " + "command".padding(toLength: 34, withPad: " ", startingAt: 0)
               + " |      time |   throughput | lines     | engine speed / this |")
         print("|" + String(repeating: "-", count: 36) + "|-----------|--------------|-----------|--------------------|")
-        print(row("`cat FILE > /dev/null` (no reader)", cat, ratio(cat)))
-        print(row("`cat FILE > LOG` (no reader)", catLog, ratio(catLog)))
-        print(row("`cat FILE \\| cat > /dev/null`", catCat, ratio(catCat) + " (goal >= 0.5)"))
-        print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratio(catTee)))
+        print(row("`cat FILE > /dev/null` (no reader)", cat, ratios.cat))
+        print(row("`cat FILE > LOG` (no reader)", catLog, ratios.catLog))
+        print(row("`cat FILE \\| cat > /dev/null`", catCat, ratios.catCat + " (goal >= 0.5)"))
+        print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratios.catTee))
         print(row("SetupRunner: step `cat FILE`", engine.seconds, "1"))
-        print(row("SetupRunner, every line a String", decoding.seconds, ratio(decoding.seconds)))
+        print(row("SetupRunner, every line a String", decoding, ratios.decoding))
         print("")
         print("peak RSS (VmHWM) of a process that only runs the step (goal: under 30 MB whatever the output size):")
         print("")
-        print("| step output        | step time | RSS before the step | peak RSS  |")
-        print("|--------------------|-----------|---------------------|-----------|")
+        print("| step output        | step time | RSS before the step | peak RSS           |")
+        print("|--------------------|-----------|---------------------|--------------------|")
         for (report, name) in [(engine, "\(lineCount) lines"), (big, "\(big.events) lines")] {
             print("| " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: " | %7.2f s | %15.1f MiB | %5.1f MiB |", report.seconds,
-                           Double(report.rssBeforeKiB) / 1024, Double(report.peakKiB) / 1024))
+                  + String(format: " | %7.2f s | %15.1f MiB | %5.1f MiB (%4.1f MB) |", report.seconds,
+                           Double(report.rssBeforeKiB) / 1024, Double(report.peakKiB) / 1024, Double(report.peakKiB) * 1024 / 1e6))
         }
     }
 
