@@ -18,13 +18,14 @@ final class OutputQueue: @unchecked Sendable {
     /// Called by the reader thread: queues `lines`, waiting while `limit` are already queued.
     func push(_ lines: OutputLines) {
         condition.lock()
+        // A waiting consumer has emptied the queue: it takes these directly, whatever was full before.
+        while waiter == nil && items.count >= limit { condition.wait() }
         if let waiter {
             self.waiter = nil
             condition.unlock()
             waiter.resume(returning: lines)
             return
         }
-        while items.count >= limit { condition.wait() }
         items.append(lines)
         condition.unlock()
     }
@@ -53,6 +54,7 @@ final class OutputQueue: @unchecked Sendable {
                 continuation.resume(returning: nil)
             } else {
                 waiter = continuation
+                condition.signal()
                 condition.unlock()
             }
         }
