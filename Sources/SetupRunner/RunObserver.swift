@@ -1,7 +1,7 @@
 /// Receives a run's events in order, one call at a time; the journal is already saved when a status event arrives.
 public protocol RunObserver: Sendable {
-    /// Called for every event not delivered in a batch; the engine waits for it, so slow observers slow the run
-    /// (keep it quick).
+    /// Called for every event but output lines (see `handle(output:)`); the engine waits for it, so slow
+    /// observers slow the run (keep it quick).
     func handle(_ event: RunEvent) async
 
     /// Called with the output lines split from one read of a pipe (a few hundred for a chatty step), in order,
