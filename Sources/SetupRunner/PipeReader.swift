@@ -40,8 +40,10 @@ final class PipeReader: @unchecked Sendable {
         for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         for fd in [out[0], err[0]] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            #if os(Linux)
             // Best effort: an unprivileged process may be refused above its pipe quota; 64 KiB still works.
             _ = fcntl(fd, pipeSetSize, 1 << 20)
+            #endif
         }
         return .success(Pipes(stdoutRead: out[0], stdoutWrite: out[1], stderrRead: err[0], stderrWrite: err[1]))
     }
@@ -127,6 +129,10 @@ final class PipeReader: @unchecked Sendable {
             // ECHILD: already reaped, so gone.
             return errno == ECHILD
         }
+        #if os(Linux)
         return info._sifields._kill.si_pid == pid
+        #else
+        return info.si_pid == pid
+        #endif
     }
 }
