@@ -34,7 +34,9 @@ let package = Package(
             name: "WizardResources",
             path: "Resources",
             exclude: ["README.md"],
-            resources: [.copy("bucket_check.py"), .copy("example-answers.yaml"), .copy("field-help.yaml")]
+            // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
+            // (statically linked) executable keeps working when copied elsewhere on its own.
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml"), .embedInCode("field-help.yaml")]
         ),
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
