@@ -7,11 +7,30 @@ struct InteractiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "The guided wizard in the terminal (default).")
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = InteractiveCommand.defaultWorkspace
 
     @OptionGroup var flags: RunFlags
 
+    static let defaultWorkspace = "kuberay-gcs-setup"
+
     func run() async throws {
+        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
+        guard flags.timeouts.isEmpty else {
+            throw ValidationError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
+        }
+        var options = RunOptions()
+        options.timeoutScale = flags.timeoutScale
+        try await Self.start(workspace: workspace, options: options)
+    }
+
+    /// Runs the wizard in this terminal; also `Wizard.main`'s quick path, which skips parsing.
+    static func start(workspace: String, options: RunOptions) async throws {
+        try requireTerminal()
+        let code = await InteractiveSession.run(workspace: workspace, options: options)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private static func requireTerminal() throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             Console.error("""
             kuberay-gcs-wizard needs a terminal for the guided wizard.
@@ -21,13 +40,5 @@ struct InteractiveCommand: AsyncParsableCommand {
             """)
             throw ExitCode(2)
         }
-        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
-        guard flags.timeouts.isEmpty else {
-            throw ValidationError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
-        }
-        var options = RunOptions()
-        options.timeoutScale = flags.timeoutScale
-        let code = await InteractiveSession.run(workspace: workspace, options: options)
-        if code != 0 { throw ExitCode(code) }
     }
 }
