@@ -53,6 +53,7 @@ enum InteractiveSession {
 
     /// One-line help per key path (Resources/field-help.yaml).
     private static func helpTexts() -> [String: String] {
+        if let texts = WizardResources.simpleFieldHelp { return texts }
         // The basic resolver takes every scalar as a string, which is all this file holds; the default one first
         // compiles a dozen regular expressions (ICU), about 3 ms of start-up before the first frame.
         guard let mapping = (try? Yams.compose(yaml: WizardResources.fieldHelpYAML, .basic))?.mapping else { return [:] }
