@@ -7,11 +7,33 @@ struct InteractiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "The guided wizard in the terminal (default).")
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = InteractiveCommand.defaultWorkspace
 
     @OptionGroup var flags: RunFlags
 
+    static let defaultWorkspace = "kuberay-gcs-setup"
+
     func run() async throws {
+        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
+        guard flags.timeouts.isEmpty else {
+            throw ValidationError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
+        }
+        var options = RunOptions()
+        options.timeoutScale = flags.timeoutScale
+        try await Self.start(workspace: workspace, options: options)
+    }
+
+    /// Runs the wizard in this terminal; also `Wizard.main`'s quick path, which skips parsing.
+    static func start(workspace: String, options: RunOptions) async throws {
+        try requireTerminal()
+        // A state.json that cannot be read is said now, in the normal screen, as resume says it; not after the
+        // pages, when a run would start and refuse it. (No workspace yet, the usual first start: nothing to read.)
+        if access(workspace, F_OK) == 0 { _ = try RunSession.loadJournal(workspace: URL(fileURLWithPath: workspace)) }
+        let code = await InteractiveSession.run(workspace: workspace, options: options)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private static func requireTerminal() throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             Console.error("""
             kuberay-gcs-wizard needs a terminal for the guided wizard.
@@ -21,16 +43,5 @@ struct InteractiveCommand: AsyncParsableCommand {
             """)
             throw ExitCode(2)
         }
-        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
-        guard flags.timeouts.isEmpty else {
-            throw ValidationError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
-        }
-        var options = RunOptions()
-        options.timeoutScale = flags.timeoutScale
-        // A state.json that cannot be read is said now, in the normal screen, as resume says it; not after the
-        // pages, when a run would start and refuse it.
-        _ = try RunSession.loadJournal(workspace: URL(fileURLWithPath: workspace))
-        let code = await InteractiveSession.run(workspace: workspace, options: options)
-        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -19,6 +19,9 @@ final class SessionLoop {
     private var signalExit: Int32?
     private var dirty = true
     private var lastDraw = Date.distantPast
+    /// Detection asked for before the first frame: started right after it is drawn, so the probes' seven
+    /// process launches do not compete with the first frame for the CPU (start-up time, issue 4).
+    private var detectionDeferred = false
 
     /// Redraws at most this often while output streams in; a key after a pause draws at once.
     private static let frameInterval = 1.0 / 60
@@ -84,6 +87,10 @@ final class SessionLoop {
         terminal.present(WizardView.render(state, size: state.size))
         lastDraw = Date()
         dirty = false
+        if detectionDeferred {
+            detectionDeferred = false
+            detectEnvironment()
+        }
     }
 
     /// Waits for input no longer than the next thing due (a frame, a tick), then takes every key already typed.
@@ -122,10 +129,10 @@ final class SessionLoop {
     private func perform(_ effect: WizardEffect) {
         switch effect {
         case .detectEnvironment:
-            let inbox = self.inbox
-            let environment = setup.options.environment
-            DispatchQueue.global().async {
-                inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
+            if lastDraw == .distantPast {
+                detectionDeferred = true
+            } else {
+                detectEnvironment()
             }
         case .writeFiles(let plan):
             do {
@@ -146,6 +153,14 @@ final class SessionLoop {
             }
         case .quit(let code):
             exitCode = code
+        }
+    }
+
+    private func detectEnvironment() {
+        let inbox = self.inbox
+        let environment = setup.options.environment
+        DispatchQueue.global().async {
+            inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SetupRunner
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.
 @main
@@ -17,4 +18,35 @@ struct Wizard: AsyncParsableCommand {
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
+
+    /// The entry point. The plain guided wizard (`kuberay-gcs-wizard`, or with `--workspace PATH`) starts
+    /// without ArgumentParser: parsing even that one command reflects over its options and looks up
+    /// protocol conformances across the whole (statically linked) binary, about 2 ms of the 5-10 ms to the
+    /// first frame (issue 4). Any other arguments, including help and every error, take ArgumentParser's
+    /// path through the whole command tree as before.
+    static func main() async {
+        guard let workspace = plainWizardWorkspace(Array(CommandLine.arguments.dropFirst())) else {
+            return await main(nil)
+        }
+        do {
+            try await InteractiveCommand.start(workspace: workspace, options: RunOptions())
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The workspace when `arguments` ask for the wizard with nothing but (at most) `--workspace PATH`, else nil.
+    static func plainWizardWorkspace(_ arguments: [String]) -> String? {
+        switch arguments.count {
+        case 0:
+            return InteractiveCommand.defaultWorkspace
+        case 1 where arguments[0].hasPrefix("--workspace="):
+            let path = String(arguments[0].dropFirst("--workspace=".count))
+            return path.isEmpty ? nil : path
+        case 2 where arguments[0] == "--workspace" && !arguments[1].isEmpty && !arguments[1].hasPrefix("-"):
+            return arguments[1]
+        default:
+            return nil
+        }
+    }
 }
