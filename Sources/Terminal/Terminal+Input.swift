@@ -1,5 +1,10 @@
 internal import CNcurses
 import Cells
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Terminal {
     /// Waits up to `timeoutMilliseconds` (negative: forever) for a key, a resize or a caught signal.
@@ -7,6 +12,11 @@ extension Terminal {
     public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         if let signal = Terminal.takePendingSignal() { return .signal(signal) }
         guard let window else { return nil }
+        if inputHungUp {
+            // Reported once already; without this wait the caller's loop would spin on a dead terminal.
+            usleep(useconds_t(min(max(0, timeoutMilliseconds < 0 ? 100 : timeoutMilliseconds), 100) * 1000))
+            return nil
+        }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(max(0, timeoutMilliseconds)))
         // Keys the wizard ignores (mouse, keypad centre...) must not end the wait early.
@@ -24,6 +34,10 @@ extension Terminal {
                 return .signal(signal)
             }
             if status == ERR {
+                if hasHungUp() {
+                    inputHungUp = true
+                    return .signal(.hangup)
+                }
                 // ERR also means a signal interrupted the wait; loop unless the time is up.
                 if timeoutMilliseconds >= 0 && clock.now >= deadline { return nil }
                 continue
@@ -31,6 +45,13 @@ extension Terminal {
             if let event = event(status: status, code: code) { return event }
             if timeoutMilliseconds >= 0 && clock.now >= deadline { return nil }
         }
+    }
+
+    /// Whether the input side hung up (the emulator closed, the ssh session dropped) while no SIGHUP came.
+    private func hasHungUp() -> Bool {
+        var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        return poller.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     private func event(status: Int32, code: wint_t) -> TerminalEvent? {

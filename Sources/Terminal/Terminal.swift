@@ -60,6 +60,8 @@ public final class Terminal {
     /// The last presented frame: `present` draws only the cells that differ from it.
     var previous: Frame?
     var needsFullRedraw = true
+    /// Set once the input reported a hang-up: reading again would return at once, forever.
+    var inputHungUp = false
     var cursorVisible: Bool?
     /// The descriptor whose termios ncurses changes and we restore.
     var ttyDescriptor: Int32 { isatty(output) == 1 ? output : input }

@@ -8,6 +8,8 @@ import Darwin
 public enum TerminalSignal: Equatable, Sendable {
     case interrupt
     case terminate
+    /// The terminal went away without a SIGHUP reaching us (its input reports a hang-up): nobody can answer.
+    case hangup
 
     init?(number: Int32) {
         switch number {
@@ -18,8 +20,14 @@ public enum TerminalSignal: Equatable, Sendable {
     }
 
     /// The POSIX signal number.
-    public var number: Int32 { self == .interrupt ? SIGINT : SIGTERM }
+    public var number: Int32 {
+        switch self {
+        case .interrupt: return SIGINT
+        case .terminate: return SIGTERM
+        case .hangup: return SIGHUP
+        }
+    }
 
-    /// The conventional shell exit status after this signal: 130 or 143.
+    /// The conventional shell exit status after this signal: 130, 143 or 129.
     public var exitStatus: Int32 { 128 + number }
 }

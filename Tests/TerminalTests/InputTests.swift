@@ -90,6 +90,19 @@ final class InputTests: TerminalTestCase {
         XCTAssertEqual(TerminalSignal.terminate.exitStatus, 143)
     }
 
+    func testAHungUpTerminalIsReportedOnceAndThenWaitedOn() throws {
+        pty.hangUp()
+        let clock = ContinuousClock()
+        var start = clock.now
+        XCTAssertEqual(terminal.nextEvent(timeoutMilliseconds: -1), .signal(.hangup), "a wait forever ends")
+        XCTAssertLessThan(clock.now - start, .milliseconds(1000))
+        XCTAssertEqual(TerminalSignal.hangup.exitStatus, 129)
+        // Afterwards each call waits (up to 100 ms) instead of returning at once: a caller's loop does not spin.
+        start = clock.now
+        for _ in 0..<3 { XCTAssertNil(terminal.nextEvent(timeoutMilliseconds: 50)) }
+        XCTAssertGreaterThanOrEqual(clock.now - start, .milliseconds(140))
+    }
+
     func testSignalInterruptsABlockingWait() throws {
         let clock = ContinuousClock()
         let start = clock.now

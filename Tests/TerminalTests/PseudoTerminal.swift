@@ -8,6 +8,7 @@ import Darwin
 final class PseudoTerminal {
     let master: Int32
     let slave: Int32
+    private var masterOpen = true
 
     init(columns: Int = 80, rows: Int = 24) throws {
         // Glibc's Swift module hides posix_openpt/unlockpt/ptsname (X/Open only), so do what they do.
@@ -29,7 +30,13 @@ final class PseudoTerminal {
 
     deinit {
         close(slave)
-        close(master)
+        if masterOpen { close(master) }
+    }
+
+    /// Closes the emulator's side, as when its window is closed: the slave side reads a hang-up.
+    func hangUp() {
+        if masterOpen { close(master) }
+        masterOpen = false
     }
 
     /// Sets the window size the slave side reports (what an emulator does when its window changes).
