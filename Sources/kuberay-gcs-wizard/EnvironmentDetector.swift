@@ -21,11 +21,15 @@ enum EnvironmentDetector {
         let group = DispatchGroup()
         for probe in probes {
             group.enter()
-            DispatchQueue.global().async {
+            // A thread each, not the global queue: its width is the core count and these block in read(2), so
+            // on two cores the seven probes ran two at a time (gcloud alone takes about half a second to start).
+            let thread = Thread {
                 let result = run(probe.argv, environment: environment, timeoutSeconds: timeoutSeconds)
                 results.withLock { $0[probe.key] = result }
                 group.leave()
             }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
         group.wait()
         let found = results.withLock { $0 }
