@@ -8,7 +8,10 @@ public enum StepLine {
         let width = String(total).count
         let number = String(index + 1)
         let counter = "[" + String(repeating: " ", count: max(0, width - number.count)) + number + "/\(total)]"
-        let head = counter + " " + title + " "
+        // A title too long for the dots is cut, so the status and time stay on the line in 80 columns.
+        let room = statusColumn - counter.count - 5
+        let shown = title.count > room ? String(title.prefix(max(1, room - 1))) + "…" : title
+        let head = counter + " " + shown + " "
         let dots = String(repeating: ".", count: max(3, statusColumn - head.count))
         return head + dots + " " + status + (detail.isEmpty ? "" : " " + detail)
     }
