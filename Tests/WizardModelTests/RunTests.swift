@@ -56,7 +56,8 @@ final class RunTests: XCTestCase {
         store.send(.runEvent(.stepStarted(index: 99, stepID: "nope")))  // out of range: ignored, no crash
     }
 
-    func testTheOutputTailStaysBounded() {
+    /// The run screen with its first step started.
+    private func stateRunningFirstStep() -> WizardState {
         let store = runStore()
         store.send(.runEvent(.stepStarted(index: 0, stepID: plan.steps[0].id))) {
             $0.run?.rows[0].status = .running
@@ -64,7 +65,11 @@ final class RunTests: XCTestCase {
             $0.run?.current = 0
             $0.run?.tail.reset(stepID: self.plan.steps[0].id)
         }
-        var state = store.state
+        return store.state
+    }
+
+    func testTheOutputTailStaysBounded() {
+        var state = stateRunningFirstStep()
         for i in 0..<100_000 {
             _ = update(&state, .runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "line \(i)")))
         }
@@ -76,14 +81,7 @@ final class RunTests: XCTestCase {
     }
 
     func testAReadsLinesArriveTogetherAndOnlyTheTailIsKept() {
-        let store = runStore()
-        store.send(.runEvent(.stepStarted(index: 0, stepID: plan.steps[0].id))) {
-            $0.run?.rows[0].status = .running
-            $0.run?.rows[0].startedAt = Fixtures.t0
-            $0.run?.current = 0
-            $0.run?.tail.reset(stepID: self.plan.steps[0].id)
-        }
-        var state = store.state
+        var state = stateRunningFirstStep()
         let id = plan.steps[0].id
         _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stdout, lines: (0..<1_200).map { "a \($0)" })))
         _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stderr, lines: ["\u{1B}[31mb 0\u{1B}[0m", "b 1"])))
