@@ -40,6 +40,19 @@ final class PipeReaderTests: XCTestCase {
         XCTAssertEqual(try openDescriptors(), before)
     }
 
+    func testACommandThatCannotStartLeavesNoDescriptorsOpen() async throws {
+        let runner = CommandRunner(workingDirectory: fakes.root.path, environment: [:], gracePeriod: 1, maxLineBytes: 1024,
+                                   stderrTailLines: 10, stdoutCaptureBytes: 1024)
+        let log = try LogWriter(path: fakes.root.appendingPathComponent("missing.log").path)
+        _ = await runner.run(argv: ["no-such-program-kgw"], timeout: 5, stop: StopSwitch(), log: log, output: nil)
+        let before = try openDescriptors()
+        for _ in 0..<20 {
+            let result = await runner.run(argv: ["no-such-program-kgw"], timeout: 5, stop: StopSwitch(), log: log, output: nil)
+            XCTAssertEqual(result.ending, .launchFailed("no-such-program-kgw: command not found on PATH"))
+        }
+        XCTAssertEqual(try openDescriptors(), before)
+    }
+
     private func openDescriptors() throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
     }
