@@ -62,7 +62,7 @@ public struct LinePrinter: RunObserver {
         case .stepNote(let index, _, let note):
             if note != RunNote.probing { write(String(repeating: " ", count: 8) + "step \(index + 1): " + note) }
         case .output(_, _, let stream, let text):
-            if showOutput { write((stream == .stderr ? "  ! " : "  | ") + text) }
+            if showOutput { write(Self.outputLine(stream, text)) }
         case .stepFinished(let outcome):
             var detail = StepLine.duration(outcome.seconds)
             if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
@@ -83,8 +83,12 @@ public struct LinePrinter: RunObserver {
 
     public func handle(output lines: OutputLines) async {
         guard showOutput else { return }
-        let marker = lines.stream == .stderr ? "  ! " : "  | "
-        for line in lines { write(marker + line) }
+        for line in lines { write(Self.outputLine(lines.stream, line)) }
+    }
+
+    /// An echoed output line, marked by its stream.
+    private static func outputLine(_ stream: OutputStream, _ text: String) -> String {
+        (stream == .stderr ? "  ! " : "  | ") + text
     }
 
     private func title(_ index: Int) -> String { index < titles.count ? titles[index] : "step \(index + 1)" }

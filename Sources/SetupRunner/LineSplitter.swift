@@ -61,16 +61,6 @@ struct LineSplitter {
         if !pending.isEmpty { takeLine(emit) }
     }
 
-    /// Feeds `bytes`, calling `emit` for each complete line.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, emit: (String) -> Void) {
-        feed(bytes, emitBytes: { line, _ in emit(Self.decode(line)) })
-    }
-
-    /// Emits the last line when the stream ended without a newline.
-    mutating func finish(emit: (String) -> Void) {
-        finish(emitBytes: { line, _ in emit(Self.decode(line)) })
-    }
-
     private mutating func takeLine(_ emit: (UnsafeRawBufferPointer, Bool) -> Void) {
         pending.withUnsafeBytes { emit(Self.droppingCR($0), false) }
         pending.removeAll(keepingCapacity: true)

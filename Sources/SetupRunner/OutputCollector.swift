@@ -45,10 +45,8 @@ final class OutputCollector: @unchecked Sendable {
 
     /// Flushes the unterminated last line of `stream`, if any, and returns it.
     func finish(_ stream: OutputStream) -> OutputLines? {
-        var lines = source.map {
-            OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: UnsafeRawBufferPointer(start: nil, count: 0))
-        }
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: none) }
         if stream == .stdout {
             stdoutSplitter.finish { line, _ in take(stream, line, verbatim: false, chunk: none, into: &lines) }
         } else {

@@ -26,10 +26,7 @@ struct InteractiveCommand: AsyncParsableCommand {
     /// Runs the wizard in this terminal; also `Wizard.main`'s quick path, which skips parsing.
     static func start(workspace: String, options: RunOptions) async throws {
         try requireTerminal()
-        // A state.json that cannot be read is said now, in the normal screen, as resume says it; not after the
-        // pages, when a run would start and refuse it. (No workspace yet, the usual first start: nothing to read.)
-        if access(workspace, F_OK) == 0 { _ = try RunSession.loadJournal(workspace: URL(fileURLWithPath: workspace)) }
-        let code = await InteractiveSession.run(workspace: workspace, options: options)
+        let code = try await InteractiveSession.run(workspace: workspace, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 

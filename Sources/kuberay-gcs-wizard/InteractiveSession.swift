@@ -12,13 +12,15 @@ enum InteractiveSession {
     /// Runs the wizard in this terminal; `initialAnswers` (from --answers/--set) win over the workspace's answers.yaml.
     ///
     /// Exit status: 0 done or files saved, 1 quit with an unfinished run (the journal stays), 130 quit before
-    /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used.
-    static func run(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) async -> Int32 {
+    /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used. An unreadable
+    /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
+    /// than when a run would start and refuse it.
+    static func run(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) async throws -> Int32 {
         let folder = URL(fileURLWithPath: workspace)
         // A workspace that does not exist yet (the usual first start) has nothing to load; asking anyway
         // costs Foundation's first file-system calls, about half a millisecond before the first frame.
         let exists = access(workspace, F_OK) == 0
-        let journal = exists ? loadJournal(folder) : nil
+        let journal = exists ? try RunSession.loadJournal(workspace: folder).flatMap(summary) : nil
         let answers = initialAnswers ?? (exists ? loadAnswersFile(folder) : nil) ?? journal?.answers ?? Answers()
         let setup = SessionSetup(workspace: workspace, folder: folder, answers: answers, journal: journal, options: options,
                                  helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript)
@@ -37,11 +39,9 @@ enum InteractiveSession {
         return result.code
     }
 
-    /// The workspace's journal as the model sees it; nil when there is none or it cannot be read.
-    static func loadJournal(_ folder: URL) -> JournalSummary? {
-        guard let journal = try? Journal.load(workspace: folder),
-              let answers = try? AnswersFile.load(yaml: journal.normalizedAnswers)
-        else { return nil }
+    /// The journal as the model sees it; nil when its answers no longer parse (an older version's keys).
+    private static func summary(_ journal: Journal) -> JournalSummary? {
+        guard let answers = try? AnswersFile.load(yaml: journal.normalizedAnswers) else { return nil }
         let rows = journal.steps.map { StepRow(id: $0.id, title: $0.title, status: $0.status, seconds: $0.seconds) }
         return JournalSummary(answers: answers, steps: rows, result: journal.result)
     }

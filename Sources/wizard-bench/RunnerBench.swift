@@ -71,7 +71,7 @@ enum RunnerBench {
         // are medians of the per-round ratios.
         let catLogPath = root.appendingPathComponent("cat.log").path
         let teeLog = root.appendingPathComponent("tee.log").path
-        var rounds: [(cat: Double, catLog: Double, catCat: Double, catTee: Double, engine: StepReport, decoding: StepReport)] = []
+        var rounds: [ThroughputRound] = []
         for run in 0..<runs {
             let cat = time { _ = spawnAndWait(["/bin/cat", file.path]) }
             unlink(catLogPath)
@@ -87,7 +87,8 @@ enum RunnerBench {
                 guard report.events == lineCount else { throw BenchError.runFailed("\(report.events) output lines, expected \(lineCount)") }
                 reports.append(report)
             }
-            rounds.append((cat, catLog, catCat, catTee, reports[0], reports[1]))
+            rounds.append(ThroughputRound(cat: cat, catLog: catLog, catCat: catCat, catTee: catTee, engine: reports[0],
+                                          decoding: reports[1].seconds))
         }
         unlink(catLogPath)
         unlink(teeLog)
@@ -95,13 +96,11 @@ enum RunnerBench {
         let engine = rounds.sorted { $0.engine.seconds < $1.engine.seconds }[rounds.count / 2].engine
         let cat = medianOf(rounds.map(\.cat)), catLog = medianOf(rounds.map(\.catLog))
         let catCat = medianOf(rounds.map(\.catCat)), catTee = medianOf(rounds.map(\.catTee))
-        let decoding = medianOf(rounds.map(\.decoding.seconds))
-        let ratios = (
-            cat: String(format: "%.2f", medianOf(rounds.map { $0.cat / $0.engine.seconds })),
-            catLog: String(format: "%.2f", medianOf(rounds.map { $0.catLog / $0.engine.seconds })),
-            catCat: String(format: "%.2f", medianOf(rounds.map { $0.catCat / $0.engine.seconds })),
-            catTee: String(format: "%.2f", medianOf(rounds.map { $0.catTee / $0.engine.seconds })),
-            decoding: String(format: "%.2f", medianOf(rounds.map { $0.decoding.seconds / $0.engine.seconds })))
+        let decoding = medianOf(rounds.map(\.decoding))
+        /// Median over the rounds of this baseline's time over the engine's: engine speed relative to it.
+        func ratio(_ baseline: KeyPath<ThroughputRound, Double>) -> String {
+            String(format: "%.2f", medianOf(rounds.map { $0[keyPath: baseline] / $0.engine.seconds }))
+        }
 
         // The big run: the same file `cat`-ed several times in one step (no bigger input file to write).
         let repeats = max(1, (bigLines + lineCount - 1) / max(1, lineCount))
@@ -119,12 +118,12 @@ enum RunnerBench {
         print("| " + "command".padding(toLength: 34, withPad: " ", startingAt: 0)
               + " |      time |   throughput | lines     | engine speed / this |")
         print("|" + String(repeating: "-", count: 36) + "|-----------|--------------|-----------|--------------------|")
-        print(row("`cat FILE > /dev/null` (no reader)", cat, ratios.cat))
-        print(row("`cat FILE > LOG` (no reader)", catLog, ratios.catLog))
-        print(row("`cat FILE \\| cat > /dev/null`", catCat, ratios.catCat + " (goal >= 0.5)"))
-        print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratios.catTee))
+        print(row("`cat FILE > /dev/null` (no reader)", cat, ratio(\.cat)))
+        print(row("`cat FILE > LOG` (no reader)", catLog, ratio(\.catLog)))
+        print(row("`cat FILE \\| cat > /dev/null`", catCat, ratio(\.catCat) + " (goal >= 0.5)"))
+        print(row("`cat FILE \\| tee LOG > /dev/null`", catTee, ratio(\.catTee)))
         print(row("SetupRunner: step `cat FILE`", engine.seconds, "1"))
-        print(row("SetupRunner, every line a String", decoding, ratios.decoding))
+        print(row("SetupRunner, every line a String", decoding, ratio(\.decoding)))
         print("")
         print("peak RSS (VmHWM) of a process that only runs the step (goal: under 30 MB whatever the output size):")
         print("")
@@ -148,11 +147,6 @@ enum RunnerBench {
         let start = ContinuousClock.now
         body()
         return seconds(ContinuousClock.now - start)
-    }
-
-    private static func median(_ runs: Int, _ measure: () -> Double) -> Double {
-        let values = (0..<runs).map { _ in measure() }.sorted()
-        return values[values.count / 2]
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -233,6 +227,17 @@ enum RunnerBench {
         guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return nil }
         return pid
     }
+}
+
+/// One round of the throughput measure: each baseline's time and the engine's, taken one after another.
+struct ThroughputRound {
+    var cat: Double
+    var catLog: Double
+    var catCat: Double
+    var catTee: Double
+    var engine: StepReport
+    /// The engine with an observer that decodes every line.
+    var decoding: Double
 }
 
 /// What `runner-step` prints: `seconds events rssBeforeKiB peakKiB`.

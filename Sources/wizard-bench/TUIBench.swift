@@ -294,22 +294,10 @@ enum TUIBench {
         var answers = Answers()
         answers.project = "ray-demo-123"
         answers.bucket.name = "ray-demo-bucket"
-        var state = WizardState(answers: answers, workspace: "kuberay-gcs-setup", helpTexts: helpTexts(),
+        var state = WizardState(answers: answers, workspace: "kuberay-gcs-setup", helpTexts: WizardResources.simpleFieldHelp ?? [:],
                                 checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
         _ = update(&state, .resize(Size(columns: 80, rows: 24)))
         return state
-    }
-
-    /// field-help.yaml is flat `key: "text"` lines.
-    private static func helpTexts() -> [String: String] {
-        var texts: [String: String] = [:]
-        for line in WizardResources.fieldHelpYAML.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            texts[key] = text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? String(text.dropFirst().dropLast()) : text
-        }
-        return texts
     }
 
     /// Fake gcloud, kubectl, gke-gcloud-auth-plugin and helm (the wizard's detection runs them), HOME and

@@ -8,9 +8,9 @@ final class OutputTests: XCTestCase {
         var splitter = LineSplitter(maxLineBytes: max)
         var lines: [String] = []
         for chunk in chunks {
-            Array(chunk.utf8).withUnsafeBytes { splitter.feed($0) { lines.append($0) } }
+            Array(chunk.utf8).withUnsafeBytes { splitter.feed($0) { line, _ in lines.append(LineSplitter.decode(line)) } }
         }
-        splitter.finish { lines.append($0) }
+        splitter.finish { line, _ in lines.append(LineSplitter.decode(line)) }
         return lines
     }
 
