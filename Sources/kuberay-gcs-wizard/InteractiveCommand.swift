@@ -23,10 +23,17 @@ struct InteractiveCommand: AsyncParsableCommand {
         try await Self.start(workspace: workspace, options: options)
     }
 
-    /// Runs the wizard in this terminal; also `Wizard.main`'s quick path, which skips parsing.
+    /// Runs the wizard in this terminal, on a thread of its own.
     static func start(workspace: String, options: RunOptions) async throws {
         try requireTerminal()
         let code = try await InteractiveSession.run(workspace: workspace, options: options)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Runs the wizard in this terminal on the calling thread (`WizardMain`'s quick path, before anything async).
+    static func startHere(workspace: String, options: RunOptions) throws {
+        try requireTerminal()
+        let code = try InteractiveSession.runHere(workspace: workspace, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -6,33 +6,44 @@ import WizardModel
 import WizardResources
 import Yams
 
-/// The interactive wizard: sets up the first state from the workspace, runs the terminal loop on its own
-/// thread (ncurses calls block and must stay on one thread), and returns the exit status.
+/// The interactive wizard: sets up the first state from the workspace, runs the terminal loop (ncurses calls
+/// block and must stay on one thread) and returns the exit status.
 enum InteractiveSession {
-    /// Runs the wizard in this terminal; `initialAnswers` (from --answers/--set) win over the workspace's answers.yaml.
-    ///
-    /// Exit status: 0 done or files saved, 1 quit with an unfinished run (the journal stays), 130 quit before
-    /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used. An unreadable
-    /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
-    /// than when a run would start and refuse it.
+    /// Runs the wizard in this terminal on a thread of its own (ncurses calls block, and must not hold up
+    /// a thread of Swift concurrency's pool); `initialAnswers` win over the workspace's answers.yaml.
     static func run(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) async throws -> Int32 {
-        let folder = URL(fileURLWithPath: workspace)
-        // A workspace that does not exist yet (the usual first start) has nothing to load; asking anyway
-        // costs Foundation's first file-system calls, about half a millisecond before the first frame.
-        let exists = access(workspace, F_OK) == 0
-        let journal = exists ? try RunSession.loadJournal(workspace: folder).flatMap(summary) : nil
-        let answers = initialAnswers ?? (exists ? loadAnswersFile(folder) : nil) ?? journal?.answers ?? Answers()
-        let setup = SessionSetup(workspace: workspace, folder: folder, answers: answers, journal: journal, options: options,
-                                 helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<SessionResult, Never>) in
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int32, any Error>, Never>) in
             let thread = Thread {
-                let loop = SessionLoop(setup)
-                continuation.resume(returning: loop.run())
+                continuation.resume(returning: Result { try runHere(workspace: workspace, initialAnswers: initialAnswers, options: options) })
             }
             thread.name = "kuberay-gcs-wizard UI"
             thread.stackSize = 8 << 20
             thread.start()
         }
+        return try outcome.get()
+    }
+
+    /// Runs the wizard in this terminal on the calling thread and returns the exit status.
+    ///
+    /// Exit status: 0 done or files saved, 1 quit with an unfinished run (the journal stays), 130 quit before
+    /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used. An unreadable
+    /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
+    /// than when a run would start and refuse it.
+    static func runHere(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) throws -> Int32 {
+        // A workspace that does not exist yet (the usual first start) has nothing to load; asking anyway
+        // costs Foundation's first file-system calls, about half a millisecond before the first frame.
+        var journal: JournalSummary?
+        var saved: Answers?
+        if access(workspace, F_OK) == 0 {
+            let folder = URL(fileURLWithPath: workspace)
+            journal = try RunSession.loadJournal(workspace: folder).flatMap(summary)
+            saved = loadAnswersFile(folder)
+        }
+        let answers = initialAnswers ?? saved ?? journal?.answers ?? Answers()
+        let setup = SessionSetup(workspace: workspace, answers: answers, journal: journal, options: options,
+                                 helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript)
+        let loop = SessionLoop(setup)
+        let result = loop.run()
         // The terminal is restored by now: messages land in the normal screen, where they stay readable.
         if let error = result.error { Console.error(error) }
         if let message = result.message { Console.out(message) }
@@ -68,12 +79,14 @@ enum InteractiveSession {
 /// What the UI thread needs to start; all of it Sendable.
 struct SessionSetup: Sendable {
     var workspace: String
-    var folder: URL
     var answers: Answers
     var journal: JournalSummary?
     var options: RunOptions
     var helpTexts: [String: String]
     var checkScript: String
+
+    /// The workspace folder; made when first needed, as a URL is not free at start-up.
+    var folder: URL { URL(fileURLWithPath: workspace) }
 }
 
 /// How the session ended.

@@ -1,8 +1,6 @@
 import ArgumentParser
-import SetupRunner
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.
-@main
 struct Wizard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kuberay-gcs-wizard",
@@ -18,22 +16,6 @@ struct Wizard: AsyncParsableCommand {
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
-
-    /// The entry point. The plain guided wizard (`kuberay-gcs-wizard`, or with `--workspace PATH`) starts
-    /// without ArgumentParser: parsing even that one command reflects over its options and looks up
-    /// protocol conformances across the whole (statically linked) binary, about 2 ms of the 5-10 ms to the
-    /// first frame (issue 4). Any other arguments, including help and every error, take ArgumentParser's
-    /// path through the whole command tree as before.
-    static func main() async {
-        guard let workspace = plainWizardWorkspace(Array(CommandLine.arguments.dropFirst())) else {
-            return await main(nil)
-        }
-        do {
-            try await InteractiveCommand.start(workspace: workspace, options: RunOptions())
-        } catch {
-            exit(withError: error)
-        }
-    }
 
     /// The workspace when `arguments` ask for the wizard with nothing but (at most) `--workspace PATH`, else nil.
     static func plainWizardWorkspace(_ arguments: [String]) -> String? {
