@@ -21,9 +21,10 @@ extension WizardView {
         let title = run.current.map { "Output of step \($0 + 1): \(run.rows[$0].title)" } ?? "Output"
         canvas.rule(y: header)
         canvas.clipped(" \(title) ", x: 2, y: header, limit: canvas.width - 4, style: Style(.muted, bold: true))
+        // Long lines (gcloud's errors, URLs) wrap rather than lose their end; the newest rows stay in view.
         let paneRows = tailRows - 1
-        let lines = run.tail.lines.suffix(paneRows)
-        for (i, line) in lines.enumerated() {
+        let rows = TextWrap.wrap(Array(run.tail.lines.suffix(paneRows)), width: canvas.width - 4, continuation: "  ").suffix(paneRows)
+        for (i, line) in rows.enumerated() {
             canvas.clipped(line, x: 2, y: header + 1 + i, limit: canvas.width - 4)
         }
         if run.stopping {
