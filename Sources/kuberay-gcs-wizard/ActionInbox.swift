@@ -1,25 +1,57 @@
+import SetupRunner
 import Synchronization
 import WizardModel
 
 /// Actions posted by background work (run events, detection, log reads) for the UI thread to apply in order.
+///
+/// Output is flow-controlled: a step can print far faster than the model takes lines in, and an unbounded
+/// queue would grow without end, show ever older lines and make each turn of the loop longer. While
+/// `outputLimit` reads wait, `postOutput` holds the engine's consumer, which stops the pipe reader, which
+/// stops the step at a full pipe, as `apply` does with a slow terminal.
 final class ActionInbox: Sendable {
-    private let queue = Mutex<[WizardAction]>([])
+    private struct Pending {
+        var actions: [WizardAction] = []
+        var outputs = 0
+    }
+
+    private let queue = Mutex(Pending())
+    /// About 4 MiB of output at one 64 KiB pipe read per action.
+    static let outputLimit = 64
 
     /// Queues an action; safe from any thread, never blocks on the UI.
     func post(_ action: WizardAction) {
-        queue.withLock { $0.append(action) }
+        queue.withLock {
+            $0.actions.append(action)
+            if case .runOutput = action { $0.outputs += 1 }
+        }
     }
+
+    /// Queues a read's output lines, first waiting while `outputLimit` of them are already queued.
+    func postOutput(_ lines: OutputLines) async {
+        while queue.withLock({ $0.outputs >= Self.outputLimit }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        post(.runOutput(lines))
+    }
+
+    /// True when actions are waiting.
+    var isEmpty: Bool { queue.withLock { $0.actions.isEmpty } }
 
     /// Takes at most `limit` queued actions, oldest first, leaving the rest for the next call.
     func drain(limit: Int) -> [WizardAction] {
         queue.withLock { pending in
-            guard pending.count > limit else {
-                let taken = pending
-                pending.removeAll(keepingCapacity: true)
-                return taken
+            let taken: [WizardAction]
+            if pending.actions.count > limit {
+                taken = Array(pending.actions.prefix(limit))
+                pending.actions.removeFirst(limit)
+            } else {
+                taken = pending.actions
+                pending.actions.removeAll(keepingCapacity: true)
             }
-            let taken = Array(pending.prefix(limit))
-            pending.removeFirst(limit)
+            pending.outputs -= taken.reduce(0) { count, action in
+                if case .runOutput = action { return count + 1 }
+                return count
+            }
             return taken
         }
     }

@@ -10,6 +10,6 @@ struct InboxObserver: RunObserver {
     }
 
     func handle(output lines: OutputLines) async {
-        inbox.post(.runOutput(lines))
+        await inbox.postOutput(lines)
     }
 }

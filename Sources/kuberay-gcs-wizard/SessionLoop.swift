@@ -63,7 +63,8 @@ final class SessionLoop {
     private func applyQueuedActions() {
         let deadline = Date().addingTimeInterval(Self.actionBudget)
         repeat {
-            let batch = inbox.drain(limit: 1024)
+            // Small batches: one read's lines take about 0.1 ms to apply, and the budget is checked between batches.
+            let batch = inbox.drain(limit: 8)
             if batch.isEmpty { return }
             for action in batch { dispatch(action) }
         } while Date() < deadline
@@ -96,7 +97,10 @@ final class SessionLoop {
     /// Waits for input no longer than the next thing due (a frame, a tick), then takes every key already typed.
     private func pollTerminal() {
         let timeout: Int
-        if dirty {
+        if !inbox.isEmpty {
+            // Queued work goes on at once; waiting for the next frame here would halve what the model takes in.
+            timeout = 0
+        } else if dirty {
             timeout = max(1, Int((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000))
         } else {
             timeout = runActive ? Int(Self.tickInterval * 1000) : 250

@@ -147,6 +147,60 @@ final class WizardTmuxTests: XCTestCase {
         XCTAssertFalse(calls.contains { $0.contains("unexpected call") }, calls.joined(separator: "\n"))
     }
 
+    /// A step that prints without pause: keys still answer, the run goes on when the step ends, and its log holds
+    /// every line (the wizard slows the step down to what it can show rather than queueing without bound).
+    func testKeysAnswerWhileAStepFloodsAndNoLineIsLost() throws {
+        guard let tmuxPath = TestPaths.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let wizard = try TestPaths.wizard
+        let root = try TestPaths.temporaryFolder(self, "tmux-flood")
+        let world = try FakeCloud(root: root)
+        let workspace = root.appendingPathComponent("ws")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        try Data("project: ray-demo-123\nbucket:\n  name: ray-demo-bucket\n".utf8).write(to: workspace.appendingPathComponent("answers.yaml"))
+        let flood = world.state.appendingPathComponent("FLOOD")
+        try Data().write(to: flood)
+        let tmux = try TmuxTerminal(tmux: tmuxPath, root: root, environment: world.environment)
+        addTeardownBlock {
+            try? FileManager.default.removeItem(at: flood)
+            tmux.killServer()
+        }
+        try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+        try tmux.type("\(shellQuoted(wizard.path)) --workspace ws; echo EXIT=$?")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+        for page in 1...6 {
+            try tmux.keys("Enter")
+            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 6") }
+        }
+        try tmux.keys("Enter")
+        try tmux.waitFor("review") { $0.contains("Review · 19 steps") }
+        try tmux.keys("r")
+        try tmux.waitFor("the create step streaming") { $0.contains("Output of step 6: Create the GKE Standard cluster") && $0.contains("flood line ") }
+        for _ in 0..<3 {
+            try tmux.keys("?")
+            try tmux.waitFor("the keys overlay while lines stream", seconds: 5) { $0.contains("Esc closes") }
+            try tmux.keys("?")
+            try tmux.waitFor("the overlay closed while lines stream", seconds: 5) { !$0.contains("Esc closes") }
+        }
+        let streaming = tmux.capture()
+        XCTAssertTrue(streaming.contains("step 6/19"), "still on the flooding step:\n\(streaming)")
+
+        try FileManager.default.removeItem(at: flood)
+        try tmux.waitFor("the done screen", seconds: 60) { $0.contains("Done · 19 steps") }
+        let printed = try XCTUnwrap(Int(String(contentsOf: world.state.appendingPathComponent("FLOODED"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertGreaterThanOrEqual(printed, 100_000)
+        let logs = try FileManager.default.contentsOfDirectory(at: workspace.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
+        let log = try XCTUnwrap(logs.first { $0.lastPathComponent.contains("create-cluster") }, "\(logs)")
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        let flooded = lines.filter { $0.contains("flood line ") }
+        XCTAssertEqual(flooded.count, printed, "every printed line is in the step's log")
+        XCTAssertTrue(flooded.last?.hasSuffix("flood line \(printed - 1)") == true, String(flooded.last ?? "none"))
+        try tmux.keys("q")
+        try tmux.waitFor("the exit after done") { $0.contains("EXIT=") }
+        try assertRestored(tmux, exitCode: 0)
+    }
+
     /// A workspace whose state.json cannot be read: the wizard says so before drawing anything and leaves the file.
     func testACorruptJournalIsReportedBeforeTheWizardOpens() throws {
         guard let tmuxPath = TestPaths.which("tmux") else { throw XCTSkip("tmux is not installed") }

@@ -2,7 +2,8 @@
 # Fake gcloud, kubectl, gke-gcloud-auth-plugin and helm for the tmux end-to-end test (WizardTmuxTests).
 # One script, installed under each tool's name. State lives in $FAKE_STATE (files per created resource),
 # so a probe answers "done" after its create. While $FAKE_STATE/FAIL_BUCKET exists, creating a bucket
-# fails with a permission error. Every call is appended to $FAKE_STATE/calls.log. Nothing else is touched.
+# fails with a permission error; while $FAKE_STATE/FLOOD exists, creating a cluster prints lines without
+# pause. Every call is appended to $FAKE_STATE/calls.log. Nothing else is touched.
 set -u
 tool=${0##*/}
 state=${FAKE_STATE:?FAKE_STATE is not set}
@@ -33,6 +34,15 @@ gcloud)
     "container clusters describe "*"value(status)"*) has cluster && echo RUNNING || notfound "cluster $4" ;;
     "container clusters describe "*) has cluster && value cluster || notfound "cluster $4" ;;
     "container clusters create "*)
+      # While $FAKE_STATE/FLOOD exists, print numbered lines as fast as possible; the count goes to FLOODED.
+      if [ -e "$state/FLOOD" ]; then
+        n=0
+        while [ -e "$state/FLOOD" ]; do
+          awk -v s=$n 'BEGIN { for (i = s; i < s + 100000; i++) print "flood line " i }'
+          n=$((n + 100000))
+        done
+        echo "$n" > "$state/FLOODED"
+      fi
       for i in 1 2 3; do echo "Creating cluster $4... ($i)" >&2; sleep 0.1; done
       mark cluster "$4"; echo "NAME: $4" ;;
     "container clusters get-credentials "*) echo "kubeconfig entry generated for $4." >&2 ;;
