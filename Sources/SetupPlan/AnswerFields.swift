@@ -8,6 +8,10 @@ public enum AnswerFields {
                     rule: NamingRules.clusterName),
         AnswerField("cluster.mode", choice(ClusterMode.self), get: { $0.cluster.mode.rawValue },
                     set: { $0.cluster.mode = $1.flatMap(ClusterMode.init) ?? .createStandard }),
+        AnswerField("cluster.location", get: { $0.cluster.location }, set: { $0.cluster.location = $1 },
+                    rule: NamingRules.clusterLocation, appliesWhen: isExisting),
+        AnswerField("cluster.autopilot", .boolean, get: { String($0.cluster.autopilot) },
+                    set: { $0.cluster.autopilot = $1 == "true" }, appliesWhen: isExisting),
         AnswerField("cluster.machineType", get: { $0.cluster.machineType }, set: { $0.cluster.machineType = $1 ?? "e2-standard-8" },
                     rule: NamingRules.machineType, appliesWhen: isStandardCreate),
         AnswerField("cluster.numNodes", .integer, get: { String($0.cluster.numNodes) },
@@ -65,4 +69,5 @@ public enum AnswerFields {
     }
 
     private static let isStandardCreate: @Sendable (Answers) -> Bool = { $0.cluster.mode == .createStandard }
+    private static let isExisting: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing }
 }

@@ -14,6 +14,10 @@ public struct Answers: Equatable, Hashable, Sendable {
     public struct Cluster: Equatable, Hashable, Sendable {
         public var name = "cloud-bucket-cluster"
         public var mode: ClusterMode = .createStandard
+        /// Only for an existing cluster: its zone or region; nil means `zone`.
+        public var location: String?
+        /// Only for an existing cluster: it is Autopilot, so its node pools and nodeSelectors are GKE's to manage.
+        public var autopilot = false
         public var machineType = "e2-standard-8"
         public var numNodes = 1
         public var minNodes = 0
@@ -35,7 +39,7 @@ public struct Answers: Equatable, Hashable, Sendable {
     public struct Bucket: Equatable, Hashable, Sendable {
         public var name = ""
         public var create = true
-        /// nil means the zone's region.
+        /// nil means the cluster's region.
         public var location: String?
         public var role: BucketRole = .objectUser
         public init() {}
@@ -81,15 +85,26 @@ public enum BucketRole: String, CaseIterable, Sendable {
 }
 
 extension Answers {
-    /// The zone's region (`us-west1-b` -> `us-west1`).
+    /// The cluster's region: the zone's (`us-west1-b` -> `us-west1`), or an existing cluster's location's.
     public var region: String {
-        guard let dash = zone.lastIndex(of: "-") else { return zone }
-        return String(zone[..<dash])
+        if cluster.mode == .existing, let location = cluster.location {
+            return NamingRules.zone(location) == nil ? Self.dropLastPart(location) : location
+        }
+        return Self.dropLastPart(zone)
     }
 
-    /// Where the cluster lives: the zone, or the region for Autopilot.
+    /// Where the cluster lives: the zone, the region for Autopilot, or what an existing cluster's answers say.
     public var clusterLocation: String {
-        cluster.mode == .createAutopilot ? region : zone
+        switch cluster.mode {
+        case .createStandard: return zone
+        case .createAutopilot: return region
+        case .existing: return cluster.location ?? zone
+        }
+    }
+
+    /// Whether the cluster is Autopilot: created so, or an existing one the answers say is.
+    public var isAutopilot: Bool {
+        cluster.mode == .createAutopilot || (cluster.mode == .existing && cluster.autopilot)
     }
 
     public var workloadPool: String { "\(project).svc.id.goog" }
@@ -98,5 +113,10 @@ extension Answers {
     public var resolvedBucketLocation: String { bucket.location ?? region }
     public var resolvedImage: String { ray.image ?? "rayproject/ray:\(ray.version)" }
     /// Autopilot rejects the metadata-server nodeSelector; every other cluster needs it.
-    public var usesMetadataNodeSelector: Bool { cluster.mode != .createAutopilot }
+    public var usesMetadataNodeSelector: Bool { !isAutopilot }
+
+    private static func dropLastPart(_ location: String) -> String {
+        guard let dash = location.lastIndex(of: "-") else { return location }
+        return String(location[..<dash])
+    }
 }

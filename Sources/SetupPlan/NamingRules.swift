@@ -16,6 +16,14 @@ public enum NamingRules {
         return nil
     }
 
+    /// An existing cluster's location: a zone (Standard) or a region (regional Standard, every Autopilot).
+    public static func clusterLocation(_ v: String) -> String? {
+        guard zone(v) == nil || v.wholeMatch(of: #/[a-z]+-[a-z]+[0-9]+/#) != nil else {
+            return "cluster locations are a zone (e.g. us-west1-b) or a region (e.g. us-west1)"
+        }
+        return nil
+    }
+
     public static func clusterName(_ v: String) -> String? {
         guard !v.isEmpty, v.count <= 40 else { return "cluster names are 1-40 characters" }
         guard v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil else {

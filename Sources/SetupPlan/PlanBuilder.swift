@@ -83,22 +83,27 @@ public enum PlanBuilder {
                 Step(id: "check-cluster", title: "Check the existing cluster",
                      why: "The cluster must exist in this project and location before anything is changed on it.",
                      argv: describe("value(name)"), success: .equals(a.cluster.name), kind: .check, timeoutSeconds: 120),
+                checkClusterType(a, c),
+                // On Autopilot the pool is always set, so the probe finds this done.
                 Step(id: "enable-workload-identity", title: "Enable Workload Identity on the cluster",
                      why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
                      argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
                      probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
                      kind: .update, timeoutSeconds: 1800),
-                // Node pools made before Workload Identity keep the node's identity until their metadata mode changes.
-                Step(id: "enable-gke-metadata", title: "Switch the default node pool to the GKE metadata server",
-                     why: "Pods on a pool created before Workload Identity otherwise act as the node's service account.",
-                     argv: ["gcloud", "container", "node-pools", "update", "default-pool", "--cluster", a.cluster.name,
-                            "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
-                     probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", "default-pool", "--cluster", a.cluster.name,
-                                         "--project", a.project, "--location", a.clusterLocation,
-                                         "--format", "value(config.workloadMetadataConfig.mode)"],
-                                  expect: .equals("GKE_METADATA")),
-                     kind: .update, timeoutSeconds: 1800),
             ]
+            // Autopilot manages its node pools (it rejects this update) and always runs the GKE metadata server.
+            if !a.cluster.autopilot {
+                // Node pools made before Workload Identity keep the node's identity until their metadata mode changes.
+                steps.append(Step(id: "enable-gke-metadata", title: "Switch the default node pool to the GKE metadata server",
+                                  why: "Pods on a pool created before Workload Identity otherwise act as the node's service account.",
+                                  argv: ["gcloud", "container", "node-pools", "update", "default-pool", "--cluster", a.cluster.name,
+                                         "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
+                                  probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", "default-pool", "--cluster", a.cluster.name,
+                                                      "--project", a.project, "--location", a.clusterLocation,
+                                                      "--format", "value(config.workloadMetadataConfig.mode)"],
+                                               expect: .equals("GKE_METADATA")),
+                                  kind: .update, timeoutSeconds: 1800))
+            }
             if a.operator == .gkeAddon {
                 // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
                 steps.append(Step(id: "enable-ray-addon", title: "Enable the GKE Ray operator add-on",
@@ -109,6 +114,23 @@ public enum PlanBuilder {
             }
             return steps
         }
+    }
+
+    /// The plan of an existing cluster depends on cluster.autopilot; a wrong answer fails here, before any change,
+    /// rather than as a rejected node-pool update or RayCluster later. The why is the failure's hint: it says the fix.
+    private static func checkClusterType(_ a: Answers, _ c: Commands) -> Step {
+        // yesno(no=False): a Standard cluster has no autopilot.enabled, and empty output could not be checked for (setup.sh reads '' as anything).
+        let argv = c.clusterDescribe("value(autopilot.enabled.yesno(no=False))")
+        if a.cluster.autopilot {
+            return Step(id: "check-cluster-type", title: "Check the cluster is Autopilot",
+                        why: "cluster.autopilot is true, so the node-pool update and the metadata nodeSelector are left out; "
+                            + "for a Standard cluster resume with --set cluster.autopilot=false --replan.",
+                        argv: argv, success: .equals("True"), kind: .check, timeoutSeconds: 120)
+        }
+        return Step(id: "check-cluster-type", title: "Check the cluster is Standard",
+                    why: "cluster.autopilot is false, so the plan updates the node pool and sets the metadata nodeSelector, which Autopilot "
+                        + "rejects; for an Autopilot cluster resume with --set cluster.autopilot=true --replan.",
+                    argv: argv, success: .equals("False"), kind: .check, timeoutSeconds: 120)
     }
 
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still

@@ -4,7 +4,8 @@ public enum PlanText {
     public static func render(_ plan: Plan) -> String {
         let a = plan.answers
         var out = "Plan for project \(a.project): \(plan.steps.count) steps\n"
-        out += "  cluster \(a.cluster.name) (\(a.cluster.mode.rawValue), \(a.clusterLocation)), operator \(a.operator.rawValue), "
+        let kind = a.cluster.mode == .existing && a.cluster.autopilot ? " Autopilot" : ""
+        out += "  cluster \(a.cluster.name) (\(a.cluster.mode.rawValue)\(kind), \(a.clusterLocation)), operator \(a.operator.rawValue), "
         out += "identity \(a.identity.mode.rawValue), bucket gs://\(a.bucket.name)\n"
         if plan.steps.contains(where: { !$0.placeholders.isEmpty }) {
             out += "  ${PROJECT_NUMBER} is read from the project at run time.\n"

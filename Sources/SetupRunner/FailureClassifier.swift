@@ -41,6 +41,15 @@ public enum FailureClassifier {
                 summary: "Workload Identity is not enabled for this project/cluster yet (no PROJECT.svc.id.goog pool).",
                 fix: "Create the cluster with --workload-pool=PROJECT.svc.id.goog (or update it), then resume.")
         },
+        { text, _, _ in
+            // gcloud's own suggestion after a 404 on a cluster: the name exists in another zone or region.
+            guard let found = groups(#"Could not find \[([^\]]+)\] in \[([^\]]+)\]\.\s*Did you mean \[[^\]]+\] in \[([^\]]+)\]\?"#, in: text)
+            else { return nil }
+            let (name, asked, actual) = (found[0], found[1], found[2])
+            return Hint(
+                summary: "The cluster \(name) is not in \(asked); gcloud found it in \(actual).",
+                fix: "Answer its zone or region as cluster.location: resume with --set cluster.location=\(actual) --replan.")
+        },
         { text, lower, _ in
             guard lower.contains("gke-gcloud-auth-plugin") else { return nil }
             return Hint(
@@ -164,6 +173,14 @@ public enum FailureClassifier {
             ("compute.", "roles/compute.viewer"),
         ]
         return table.first { permission.hasPrefix($0.0) }?.1
+    }
+
+    /// The capture groups of the first match of `pattern`, when every group matched.
+    private static func groups(_ pattern: String, in text: String) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        let values = (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: text).map { String(text[$0]) } }
+        return values.count == match.numberOfRanges - 1 ? values : nil
     }
 
     private static func firstMatch(_ pattern: String, in text: String, where accept: (String) -> Bool = { _ in true }) -> String? {

@@ -13,7 +13,7 @@ enum ReviewSummary {
         case .createAutopilot:
             cluster = "create Autopilot \(a.cluster.name) in \(a.clusterLocation)"
         case .existing:
-            cluster = "use existing \(a.cluster.name) in \(a.clusterLocation)"
+            cluster = "use existing \(a.cluster.name) in \(a.clusterLocation)\(a.cluster.autopilot ? " (Autopilot)" : "")"
         }
         let ksa = "\(a.identity.namespace)/\(a.identity.kubernetesServiceAccount)"
         let identity = a.identity.mode == .direct
@@ -23,8 +23,10 @@ enum ReviewSummary {
         let bucket = a.bucket.create
             ? "create gs://\(a.bucket.name) in \(a.resolvedBucketLocation), grant \(role)"
             : "use gs://\(a.bucket.name), grant \(role)"
+        // An existing cluster's own location leaves the zone unused.
+        let zone = a.cluster.mode == .existing && a.cluster.location != nil ? "" : ", zone \(a.zone)"
         return [
-            "Project   \(a.project), zone \(a.zone)",
+            "Project   \(a.project)\(zone)",
             "Cluster   \(cluster)",
             "Operator  \(a.operator.rawValue)",
             "Identity  \(identity)",

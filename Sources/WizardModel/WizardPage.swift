@@ -12,7 +12,8 @@ public struct WizardPage: Equatable, Sendable {
     public static let all: [WizardPage] = [
         WizardPage(title: "Project and location", shortTitle: "Project", paths: ["project", "zone"]),
         WizardPage(title: "Cluster", shortTitle: "Cluster", paths: [
-            "cluster.mode", "cluster.name", "cluster.machineType", "cluster.numNodes", "cluster.minNodes", "cluster.maxNodes",
+            "cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot",
+            "cluster.machineType", "cluster.numNodes", "cluster.minNodes", "cluster.maxNodes",
         ]),
         WizardPage(title: "KubeRay operator", shortTitle: "Operator", paths: ["operator"]),
         WizardPage(title: "Identity", shortTitle: "Identity", paths: [
@@ -40,6 +41,7 @@ public enum FieldLabels {
     /// What an empty optional field means, e.g. `my-iam-sa` for the IAM service account.
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
         switch path {
+        case "cluster.location": return answers.zone
         case "identity.iamServiceAccount": return "my-iam-sa"
         case "bucket.location": return answers.region
         case "ray.image": return "rayproject/ray:\(answers.ray.version)"
@@ -50,6 +52,7 @@ public enum FieldLabels {
     /// How a choice or yes/no value reads in a radio list.
     public static func optionLabel(_ path: String, _ value: String) -> String {
         if path == "bucket.create" { return value == "true" ? "create a new bucket" : "use an existing bucket" }
+        if path == "cluster.autopilot" { return value == "true" ? "Autopilot" : "Standard" }
         return value
     }
 
@@ -58,6 +61,8 @@ public enum FieldLabels {
         "zone": "Zone",
         "cluster.mode": "Cluster",
         "cluster.name": "Cluster name",
+        "cluster.location": "Location",
+        "cluster.autopilot": "Cluster type",
         "cluster.machineType": "Machine type",
         "cluster.numNodes": "Nodes at start",
         "cluster.minNodes": "Minimum nodes",

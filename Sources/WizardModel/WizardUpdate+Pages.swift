@@ -113,6 +113,7 @@ extension WizardState {
 
     /// Optional fields that stop applying (the IAM service account in direct mode) are cleared in the answers,
     /// so the validator does not flag a value nobody can see; their buffers keep the text for when they apply again.
+    /// A yes/no that stops applying (an existing cluster's Autopilot) goes back to its default for the same reason.
     mutating func syncOptionalFields() {
         for field in AnswerFields.all where FieldLabels.placeholder(field.path, in: answers) != nil {
             if field.isApplicable(in: answers) {
@@ -121,6 +122,9 @@ extension WizardState {
                 try? field.set(nil, in: &answers)
                 errors[field.path] = nil
             }
+        }
+        for field in AnswerFields.all where field.kind == .boolean && !field.isApplicable(in: answers) {
+            try? field.set(field.get(Answers()), in: &answers)
         }
     }
 

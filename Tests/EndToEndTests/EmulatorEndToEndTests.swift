@@ -226,6 +226,46 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(reads.count, 3, "\(kinds)")
     }
 
+    /// An existing regional Autopilot cluster answered as a person might at first: by the zone, then as Standard.
+    /// Each wrong answer stops the run before any change, with a hint naming the `--set` that fixes it; resuming
+    /// with it completes without the node-pool update and the nodeSelector that Autopilot rejects.
+    func testExistingRegionalAutopilotClusterWrongAnswersStopEarlyThenResumeCompletes() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-existing-autopilot"), tools: tools)
+        try emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1", "autopilot": true, "rayOperator": false]]])
+        let workspace = emulator.workspace.path
+        func changes(_ log: [EmulatorLogEntry]) -> [String] {
+            log.filter { $0.kind.hasPrefix("update-") || $0.kind.hasPrefix("create-") }.map(\.kind)
+        }
+
+        let byZone = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"])
+        XCTAssertEqual(byZone.status, 1, byZone.stdout + byZone.stderr)
+        XCTAssertTrue(byZone.stdout.contains("failed: Check the existing cluster"), byZone.stdout)
+        XCTAssertTrue(byZone.stdout.contains("Hint: The cluster cloud-bucket-cluster is not in us-west1-b; gcloud found it in us-west1."), byZone.stdout)
+        XCTAssertTrue(byZone.stdout.contains("resume with --set cluster.location=us-west1 --replan"), byZone.stdout)
+
+        let asStandard = try emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.location=us-west1", "--replan"])
+        XCTAssertEqual(asStandard.status, 1, asStandard.stdout + asStandard.stderr)
+        XCTAssertTrue(asStandard.stdout.contains("failed: Check the cluster is Standard"), asStandard.stdout)
+        XCTAssertTrue(asStandard.stdout.contains("resume with --set cluster.autopilot=true --replan"), asStandard.stdout)
+        XCTAssertEqual(changes(try emulator.log()), [], "a wrong answer changed something before it was caught")
+
+        let asAutopilot = try emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.autopilot=true", "--replan"])
+        XCTAssertEqual(asAutopilot.status, 0, asAutopilot.stdout + asAutopilot.stderr)
+        XCTAssertTrue(asAutopilot.stdout.contains("read back: Hello, Ray on GKE!"), asAutopilot.stdout)
+        let wi = asAutopilot.stdout.split(separator: "\n").first { $0.contains("] Enable Workload Identity on the cluster") } ?? ""
+        XCTAssertTrue(wi.contains("already done"), "Autopilot always has the pool:\n\(asAutopilot.stdout)")
+        let log = try emulator.log()
+        XCTAssertEqual(log.count("update-node-pool"), 0, "Autopilot rejects node-pool updates")
+        XCTAssertEqual(log.count("update-cluster-workload-pool"), 0)
+        XCTAssertEqual(log.succeeded("update-cluster-addons"), 1)
+        XCTAssertEqual(log.count("create-cluster"), 0)
+        XCTAssertEqual(log.count("create-raycluster"), 1)
+        XCTAssertEqual(log.succeeded("object-write"), 1, "the head pod ran: Autopilot did not deny it")
+        let manifest = try String(contentsOf: emulator.workspace.appendingPathComponent("raycluster.yaml"), encoding: .utf8)
+        XCTAssertFalse(manifest.contains("gke-metadata-server-enabled"), manifest)
+    }
+
     /// A bucket name someone else owns gets a 409: the hint says names are global and to pick another; resuming
     /// with another name (--replan) keeps what is done and completes.
     func testTakenBucketNameHintThenReplanWithAnotherName() throws {

@@ -36,13 +36,15 @@ final class GcloudAcceptanceTests: XCTestCase {
         // Every distinct gcloud command (steps and probes) over every combination.
         let wizard = try TestPaths.wizard.path
         var commands: [[String]] = []
-        for cluster in ["create-standard", "create-autopilot", "existing"] {
+        let clusters = [["cluster.mode=create-standard"], ["cluster.mode=create-autopilot"], ["cluster.mode=existing"],
+                        ["cluster.mode=existing", "cluster.location=us-west1", "cluster.autopilot=true"]]
+        for cluster in clusters {
             for op in ["gke-addon", "helm", "installed"] {
                 for identity in ["iam-service-account", "direct"] {
                     for create in ["true", "false"] {
-                        let result = try runProcess(wizard, ["plan", "--format", "json", "--set", "project=demo-project", "--set", "bucket.name=my-bucket",
-                                                             "--set", "cluster.mode=\(cluster)", "--set", "operator=\(op)", "--set", "identity.mode=\(identity)",
-                                                             "--set", "bucket.create=\(create)"])
+                        let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
+                                    "bucket.create=\(create)"] + cluster
+                        let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)
                         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
                         for step in try XCTUnwrap(doc["steps"] as? [[String: Any]]) {

@@ -31,6 +31,47 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertEqual(answers.ray.image, "rayproject/ray:2.52.0")
     }
 
+    func testExampleFileKeysForAnExistingClusterAreRealKeys() throws {
+        let example = WizardResources.exampleAnswers
+            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
+            .replacingOccurrences(of: "  # location: us-west1 ", with: "  location: us-west1   ")
+            .replacingOccurrences(of: "  # autopilot: false ", with: "  autopilot: true    ")
+        let answers = try AnswersFile.load(yaml: example, overrides: ["project=demo-project"])
+        XCTAssertEqual(answers.cluster.location, "us-west1")
+        XCTAssertTrue(answers.cluster.autopilot)
+    }
+
+    func testAnExistingClusterIsAddressedByItsLocationAndKind() throws {
+        let base = ["project=demo-project", "bucket.name=my-bucket", "cluster.mode=existing"]
+        let file = "cluster:\n  mode: existing\n  location: europe-west4\n  autopilot: true\n"
+        let answers = try AnswersFile.load(yaml: file, overrides: ["project=demo-project", "bucket.name=my-bucket"])
+        XCTAssertEqual(answers.clusterLocation, "europe-west4")
+        XCTAssertTrue(answers.isAutopilot)
+        XCTAssertFalse(answers.usesMetadataNodeSelector)
+        XCTAssertEqual(answers.resolvedBucketLocation, "europe-west4", "the bucket defaults to the cluster's region, not the zone's")
+        // Without a location the zone is the address, as before the key existed.
+        let zonal = try AnswersFile.load(yaml: "", overrides: base)
+        XCTAssertNil(zonal.cluster.location)
+        XCTAssertEqual(zonal.clusterLocation, "us-west1-b")
+        XCTAssertFalse(zonal.cluster.autopilot)
+        XCTAssertTrue(zonal.usesMetadataNodeSelector)
+        XCTAssertEqual(try AnswersFile.load(yaml: "", overrides: base + ["cluster.location=us-east1-c"]).resolvedBucketLocation, "us-east1")
+
+        XCTAssertEqual(errors("", base + ["cluster.location=us-west", "cluster.autopilot=yes"]), [
+            "cluster.autopilot \"yes\": must be true or false",
+            "cluster.location \"us-west\": cluster locations are a zone (e.g. us-west1-b) or a region (e.g. us-west1)",
+        ])
+        // Said of a cluster the wizard creates, they would be ignored: the file says so instead.
+        XCTAssertEqual(errors("", ["project=demo-project", "bucket.name=my-bucket", "cluster.mode=create-autopilot",
+                                   "cluster.location=us-east1", "cluster.autopilot=true"]), [
+            "cluster.location \"us-east1\": only used with cluster.mode existing (a new cluster goes in the zone, or its region for Autopilot); remove it or switch the mode",
+            "cluster.autopilot \"true\": only used with cluster.mode existing; to create an Autopilot cluster use cluster.mode create-autopilot",
+        ])
+        // Autopilot's minimum CPU holds for an existing Autopilot cluster too.
+        XCTAssertEqual(errors("", base + ["cluster.autopilot=true", "ray.headCPU=100m"]),
+                       ["ray.headCPU \"100m\": Autopilot needs at least 250m CPU per pod"])
+    }
+
     func testOverridesApplyAfterTheFile() throws {
         let answers = try AnswersFile.load(yaml: "project: first-project\nbucket:\n  name: a-bucket\n",
                                            overrides: ["project=second-project", "cluster.numNodes=2", "cluster.maxNodes=3", "bucket.create=false"])
@@ -53,7 +94,7 @@ final class AnswersFileTests: XCTestCase {
         extra: 1
         """
         XCTAssertEqual(errors(yaml), [
-            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, machineType, numNodes, minNodes, maxNodes",
+            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, location, autopilot, machineType, numNodes, minNodes, maxNodes",
             "cluster.numNodes \"3\": must be a whole number, not a quoted string (line 5, column 13)",
             "cluster.maxNodes: must be a single value, not a list or mapping (line 6, column 13)",
             "bucket.create \"yes\": must be true or false (line 7, column 35)",
@@ -100,6 +141,7 @@ final class AnswersFileTests: XCTestCase {
             for value in NamingRulesTests.hostile where !value.isEmpty {
                 var overrides = base + ["\(field.path)=\(value)"]
                 if field.path == "identity.iamServiceAccount" { overrides.append("identity.mode=iam-service-account") }
+                if field.path == "cluster.location" { overrides.append("cluster.mode=existing") }
                 if case .success = load("", overrides) { XCTFail("\(field.path) accepted \(value.debugDescription)") }
             }
         }
@@ -123,6 +165,27 @@ final class AnswersFileTests: XCTestCase {
             filled.ray.image = "rayproject/ray:2.52.0"
             if identity == .iamServiceAccount { filled.identity.iamServiceAccount = "my-iam-sa" }
             XCTAssertEqual(try AnswersFile.load(yaml: text), filled)
+            XCTAssertFalse(text.contains("autopilot"), "a key only an existing cluster has")
         }
+    }
+
+    func testNormalizedYAMLOfAnExistingClusterNamesItsLocationAndKind() throws {
+        var answers = Answers()
+        answers.project = "demo-project"
+        answers.bucket.name = "my-bucket"
+        answers.cluster.mode = .existing
+        let zonal = AnswersFile.normalizedYAML(answers)
+        XCTAssertTrue(zonal.contains("  mode: existing\n  location: us-west1-b\n  autopilot: false\n"), zonal)
+        XCTAssertEqual(try AnswersFile.load(yaml: zonal).clusterLocation, "us-west1-b")
+
+        answers.cluster.location = "us-west1"
+        answers.cluster.autopilot = true
+        let text = AnswersFile.normalizedYAML(answers)
+        XCTAssertTrue(text.contains("  mode: existing\n  location: us-west1\n  autopilot: true\n"), text)
+        var filled = answers
+        filled.bucket.location = "us-west1"
+        filled.ray.image = "rayproject/ray:2.52.0"
+        filled.identity.iamServiceAccount = "my-iam-sa"
+        XCTAssertEqual(try AnswersFile.load(yaml: text), filled)
     }
 }

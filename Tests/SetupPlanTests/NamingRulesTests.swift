@@ -20,6 +20,13 @@ final class NamingRulesTests: XCTestCase {
                    bad: ["us-west1", "uswest1-b", "US-WEST1-B", "us-west1-bb"] + Self.hostile)
     }
 
+    func testClusterLocation() {
+        assertRule(NamingRules.clusterLocation,
+                   good: ["us-west1-b", "us-west1", "europe-west4", "northamerica-northeast1", "northamerica-northeast1-c"],
+                   bad: ["us", "US", "us-west1-bb", "us-west", "uswest1", "us-west1-b-c"] + Self.hostile)
+        XCTAssertEqual(NamingRules.clusterLocation("us-west"), "cluster locations are a zone (e.g. us-west1-b) or a region (e.g. us-west1)")
+    }
+
     func testClusterName() {
         assertRule(NamingRules.clusterName, good: ["cloud-bucket-cluster", "a", "a1", String(repeating: "a", count: 40)],
                    bad: ["1cluster", "cluster-", "Cluster", "my_cluster", String(repeating: "a", count: 41)] + Self.hostile)

@@ -31,11 +31,23 @@ struct Combination: CustomStringConvertible {
 final class PlanBuilderTests: XCTestCase {
     func ids(_ plan: Plan) -> [String] { plan.steps.map(\.id) }
 
+    /// Existing clusters addressed by a region: a regional Standard one and an Autopilot one.
+    static let regionalExisting: [(name: String, answers: Answers)] = {
+        var standard = Combination(cluster: .existing, op: .installed, identity: .direct).answers()
+        standard.cluster.location = "us-east1"
+        var autopilot = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).answers()
+        autopilot.cluster.location = "us-west1"
+        autopilot.cluster.autopilot = true
+        return [("existing-regional_installed_direct", standard), ("existing-autopilot_gke-addon_iam-service-account", autopilot)]
+    }()
+
     func testSnapshotsOfEveryCombination() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
-        for combo in Combination.all {
-            let text = PlanText.render(combo.plan())
+        let cases = Combination.all.map { ($0.description, $0.plan()) }
+            + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketCheckScript)) }
+        for (combo, plan) in cases {
+            let text = PlanText.render(plan)
             let url = folder.appendingPathComponent("\(combo).txt")
             if record {
                 try text.write(to: url, atomically: true, encoding: .utf8)
@@ -105,6 +117,55 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(wi.probe?.expect, .equals("demo-project.svc.id.goog"))
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
         XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step("enable-ray-addon"))
+        // A zonal Standard cluster, as before cluster.location existed, with the check of its kind first.
+        XCTAssertEqual(Array(ids(plan)[5...9]),
+                       ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
+        XCTAssertEqual(plan.step("enable-gke-metadata")?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
+    }
+
+    func testExistingRegionalStandardClusterIsAddressedByItsRegion() throws {
+        let a = Self.regionalExisting[0].answers
+        let plan = PlanBuilder.build(a, checkScript: "print(1)")
+        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata",
+                                              "get-credentials"])
+        for id in ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "get-credentials"] {
+            let step = try XCTUnwrap(plan.step(id))
+            for argv in [step.argv, step.probe?.argv ?? []] where !argv.isEmpty {
+                let at = try XCTUnwrap(argv.firstIndex(of: "--location"), "\(id): \(argv)")
+                XCTAssertEqual(argv[at + 1], "us-east1", "\(id) addresses the cluster by its region")
+                XCTAssertFalse(argv.contains("us-west1-b"), "\(id) names the unused zone: \(argv)")
+            }
+        }
+        let kind = try XCTUnwrap(plan.step("check-cluster-type"))
+        XCTAssertEqual(kind.title, "Check the cluster is Standard")
+        XCTAssertEqual(kind.argv.suffix(2), ["--format", "value(autopilot.enabled.yesno(no=False))"])
+        XCTAssertEqual(kind.success, .equals("False"))
+        XCTAssertEqual(kind.kind, .check)
+        XCTAssertTrue(kind.why.contains("--set cluster.autopilot=true --replan"), "the failure's hint says the fix: \(kind.why)")
+        XCTAssertTrue(plan.manifest.contains("iam.gke.io/gke-metadata-server-enabled"))
+        XCTAssertEqual(plan.step("create-bucket")?.argv.suffix(3), ["--location", "us-east1", "--uniform-bucket-level-access"])
+    }
+
+    func testExistingAutopilotClusterLeavesOutWhatAutopilotRejects() throws {
+        let plan = PlanBuilder.build(Self.regionalExisting[1].answers, checkScript: "print(1)")
+        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-ray-addon",
+                                              "get-credentials"])
+        XCTAssertNil(plan.step("enable-gke-metadata"), "Autopilot rejects node-pool updates")
+        XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"), "Autopilot rejects the nodeSelector")
+        XCTAssertFalse(plan.step("apply-raycluster")?.why.contains("nodeSelector") ?? true)
+        let kind = try XCTUnwrap(plan.step("check-cluster-type"))
+        XCTAssertEqual(kind.title, "Check the cluster is Autopilot")
+        XCTAssertEqual(kind.success, .equals("True"))
+        XCTAssertTrue(kind.why.contains("--set cluster.autopilot=false --replan"), kind.why)
+        XCTAssertEqual(plan.step("check-cluster")?.argv,
+                       ["gcloud", "container", "clusters", "describe", "cloud-bucket-cluster", "--project", "demo-project",
+                        "--location", "us-west1", "--format", "value(name)"])
+        XCTAssertEqual(plan.step("get-credentials")?.argv.suffix(2), ["--location", "us-west1"])
+        // Workload Identity is always on there: the probe finds the pool and the step counts as done.
+        XCTAssertEqual(plan.step("enable-workload-identity")?.probe?.expect, .equals("demo-project.svc.id.goog"))
+        XCTAssertTrue(PlanText.render(plan).contains("cluster cloud-bucket-cluster (existing Autopilot, us-west1)"))
     }
 
     func testHelmInstallsKubeRay170() throws {

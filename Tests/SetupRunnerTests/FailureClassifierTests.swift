@@ -11,6 +11,18 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertTrue(h?.fix.contains("gcloud auth login") ?? false)
     }
 
+    func testClusterInAnotherLocationNamesTheLocationToAnswer() {
+        // As gcloud 528 prints it for an existing regional cluster asked for by its zone.
+        let h = hint("""
+            ERROR: (gcloud.container.clusters.describe) ResponseError: code=404, message=Not found: projects/demo-project/locations/us-west1-b/clusters/ray.
+            Could not find [ray] in [us-west1-b].
+            Did you mean [ray] in [us-west1]?
+            """)
+        XCTAssertEqual(h?.summary, "The cluster ray is not in us-west1-b; gcloud found it in us-west1.")
+        XCTAssertEqual(h?.fix, "Answer its zone or region as cluster.location: resume with --set cluster.location=us-west1 --replan.")
+        XCTAssertNil(hint("ERROR: (gcloud.container.clusters.describe) ResponseError: code=404, message=Not found.\nNo cluster named 'ray' in demo-project."))
+    }
+
     func testRayClusterCRDNotFound() {
         let h = hint(#"Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "rayclusters.ray.io" not found"#)
         XCTAssertEqual(h?.summary, "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.")

@@ -129,9 +129,61 @@ final class PagesTests: XCTestCase {
         store.send(.key(.char(" "))) { $0.answers.cluster.mode = .existing }
         store.send(.key(.char(" "))) { $0.answers.cluster.mode = .createStandard }
         store.send(.key(.left)) { $0.answers.cluster.mode = .existing }
+        XCTAssertEqual(store.state.visibleFields.map(\.path), ["cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot"])
         store.send(.key(.tab)) { $0.focus = 1 }
         XCTAssertEqual(store.state.keyContext, .textField)
-        store.send(.key(.tab)) { $0.focus = 0 }  // wraps round the two fields
+        store.send(.key(.tab)) { $0.focus = 2 }
+        XCTAssertEqual(store.state.keyContext, .textField)
+        store.send(.key(.tab)) { $0.focus = 3 }
+        XCTAssertEqual(store.state.keyContext, .choiceField)
+        store.send(.key(.tab)) { $0.focus = 0 }  // wraps round the four fields
+    }
+
+    func testAnExistingClusterAsksForItsLocationAndKind() {
+        var answers = Fixtures.answers
+        answers.cluster.mode = .existing
+        var state = Fixtures.state(answers)
+        state.screen = .page(1)
+        state.focus = 2
+        let store = TestStore(state)
+        XCTAssertEqual(FieldLabels.placeholder("cluster.location", in: store.state.answers), "us-west1-b", "empty means the zone")
+        store.type("us-west") {
+            $0.editors["cluster.location"] = LineEditor("us-west")
+            $0.answers.cluster.location = "us-west"
+            $0.edited = ["cluster.location"]
+        }
+        store.send(.key(.tab)) {
+            $0.errors["cluster.location"] = #"cluster.location "us-west": cluster locations are a zone (e.g. us-west1-b) or a region (e.g. us-west1)"#
+            $0.focus = 3
+        }
+        store.send(.key(.backTab)) { $0.focus = 2 }
+        store.type("1") {
+            $0.editors["cluster.location"] = LineEditor("us-west1")
+            $0.answers.cluster.location = "us-west1"
+            $0.errors["cluster.location"] = nil
+        }
+        store.send(.key(.tab)) { $0.focus = 3 }
+        store.send(.key(.right)) {
+            $0.answers.cluster.autopilot = true
+            $0.edited.insert("cluster.autopilot")
+        }
+        XCTAssertEqual(store.state.answers.clusterLocation, "us-west1")
+        XCTAssertTrue(store.state.answers.isAutopilot)
+
+        // Creating a cluster instead: both answers stop applying and leave the answers (the typed location stays
+        // in its buffer), so the validator has nothing hidden to flag.
+        store.send(.key(.tab)) { $0.focus = 0 }
+        store.send(.key(.right)) {
+            $0.answers.cluster.mode = .createStandard
+            $0.answers.cluster.location = nil
+            $0.answers.cluster.autopilot = false
+            $0.edited.insert("cluster.mode")
+        }
+        XCTAssertEqual(Validator.validate(store.state.answers), [])
+        store.send(.key(.left)) {
+            $0.answers.cluster.mode = .existing
+            $0.answers.cluster.location = "us-west1"
+        }
     }
 
     func testBackAndForthKeepsAnswers() {

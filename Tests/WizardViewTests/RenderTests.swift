@@ -29,6 +29,23 @@ final class RenderTests: XCTestCase {
         }
     }
 
+    func testTheReviewNamesAnExistingClustersLocationAndKind() throws {
+        var answers = Scenarios.answers
+        answers.cluster.mode = .existing
+        answers.cluster.location = "us-west1"
+        answers.cluster.autopilot = true
+        var state = Scenarios.base(answers)
+        Scenarios.send(&state, [.start, .environmentDetected(Scenarios.detection)] + Scenarios.keys(Array(repeating: .enter, count: 7)))
+        XCTAssertEqual(state.screen, .review)
+        let lines = WizardView.render(state, size: .minimum).plainText.split(separator: "\n")
+        let cluster = try XCTUnwrap(lines.first { $0.contains("Cluster   ") })
+        XCTAssertTrue(cluster.contains("use existing cloud-bucket-cluster in us-west1 (Autopilot)"), String(cluster))
+        // The cluster's own location leaves the zone unused: the summary does not name it.
+        let project = try XCTUnwrap(lines.first { $0.contains("Project   ") })
+        XCTAssertTrue(project.contains("Project   ray-demo-123") && !project.contains("zone"), String(project))
+        XCTAssertTrue(lines.contains { $0.contains("create gs://ray-demo-bucket in us-west1,") }, "the bucket follows the cluster's region")
+    }
+
     func testTooSmallSaysWhatIsNeeded() {
         let frame = WizardView.render(Scenarios.base(), size: Size(columns: 79, rows: 30))
         XCTAssertTrue(frame.plainText.contains("Terminal too small"))

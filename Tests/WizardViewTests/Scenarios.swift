@@ -66,6 +66,9 @@ enum Scenarios {
         list.append(("page1-project", s))
         send(&s, keys([.enter]))
         list.append(("page2-cluster", s))
+        var existing = s
+        send(&existing, keys([.left, .tab, .tab] + "us-west1".map(Key.char) + [.tab, .right]))
+        list.append(("page2-cluster-existing", existing))
         send(&s, keys([.enter]))
         list.append(("page3-operator", s))
         send(&s, keys([.enter]))
