@@ -42,13 +42,20 @@ public struct KeyBinding: Equatable, Sendable {
     public var command: Command
     /// Shown in the footer (the rest only in the `?` overlay).
     public var inFooter: Bool
+    /// How the `?` overlay names the keys and what they do; a footer label such as `↑/↓ scroll` speaks for
+    /// two bindings, but the overlay lists each of them once.
+    public var helpLabel: String
+    public var helpDescription: String
 
-    init(_ keys: [Key], _ label: String, _ description: String, _ command: Command, footer: Bool = true) {
+    init(_ keys: [Key], _ label: String, _ description: String, _ command: Command, footer: Bool = true,
+         help: (label: String, description: String)? = nil) {
         self.keys = keys
         self.label = label
         self.description = description
         self.command = command
         self.inFooter = footer
+        self.helpLabel = help?.label ?? label
+        self.helpDescription = help?.description ?? description
     }
 }
 
@@ -78,7 +85,7 @@ public enum KeyMap {
                 KeyBinding([.backTab, .up], "S-Tab/↑", "prev", .previousField),
             ]
             if context == .choiceField {
-                list.append(KeyBinding([.left], "←/→", "choose", .pickPrevious))
+                list.append(KeyBinding([.left], "←/→", "choose", .pickPrevious, help: ("←", "previous option")))
                 list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext, footer: false))
             }
             list += [
@@ -93,17 +100,17 @@ public enum KeyMap {
                 KeyBinding([.char("r")], "r", "run", .action(.run)),
                 KeyBinding([.char("s")], "s", "save and quit", .action(.save)),
                 KeyBinding([.char("e"), .escape], "Esc", "edit", .action(.edit)),
-                KeyBinding([.right], "←/→", "tab", .nextTab),
+                KeyBinding([.right], "←/→", "tab", .nextTab, help: ("→", "next tab")),
                 KeyBinding([.left], "←", "previous tab", .previousTab, footer: false),
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown),
-                KeyBinding([.up, .char("k")], "↑", "scroll up", .scrollUp, footer: false),
+                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
                 KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
                 KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End", "bottom", .scrollBottom, footer: false),
+                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
+                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
                 KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
                 KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
                 KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
@@ -112,8 +119,8 @@ public enum KeyMap {
             ]
         case .run:
             return [
-                KeyBinding([.up, .char("k")], "↑/↓", "select step", .selectPrevious),
-                KeyBinding([.down, .char("j")], "↓", "next step", .selectNext, footer: false),
+                KeyBinding([.up, .char("k")], "↑/↓", "select step", .selectPrevious, help: ("↑ k", "previous step")),
+                KeyBinding([.down, .char("j")], "↓ j", "next step", .selectNext, footer: false),
                 KeyBinding([.char("l")], "l", "view log", .viewLog),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "stop", .interrupt),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
@@ -159,12 +166,12 @@ public enum KeyMap {
             ]
         case .log:
             return [
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown),
-                KeyBinding([.up, .char("k")], "↑", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgUp/PgDn", "page", .pageDown),
+                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
+                KeyBinding([.pageDown, .char(" ")], "PgUp/PgDn", "page", .pageDown, help: ("PgDn", "page down")),
                 KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home/End", "top/bottom", .scrollTop),
-                KeyBinding([.end, .char("G")], "End", "bottom", .scrollBottom, footer: false),
+                KeyBinding([.home, .char("g")], "Home/End", "top/bottom", .scrollTop, help: ("Home g", "top")),
+                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
                 KeyBinding([.escape, .char("q"), .char("l")], "Esc", "close", .dismiss),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "close", .dismiss, footer: false),
             ]

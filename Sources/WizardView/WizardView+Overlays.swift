@@ -8,7 +8,7 @@ extension WizardView {
         var below = state
         below.overlay = nil
         let context = below.keyContext
-        var rows = KeyMap.bindings(context).map { (g.keyLabel($0.label), $0.description) }
+        var rows = KeyMap.bindings(context).map { (g.keyLabel($0.helpLabel), $0.helpDescription) }
         if context == .textField {
             rows += KeyMap.lineEditing.map { (g.keyLabel($0.label), $0.description) }
         }

@@ -118,6 +118,9 @@ enum Scenarios {
         var ascii = s
         ascii.asciiOnly = true
         list.append(("run-ascii", ascii))
+        var runHelp = s
+        send(&runHelp, keys([.char("?")]))
+        list.append(("help-overlay-run", runHelp))
         var log = s
         send(&log, keys([.char("l")]))
         send(&log, [.logLoaded(stepID: plan.steps[running].id, result: .lines((1...60).map { "log line \($0): gcloud container clusters create output" }))])
