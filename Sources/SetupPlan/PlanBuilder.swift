@@ -124,12 +124,12 @@ public enum PlanBuilder {
         if a.cluster.autopilot {
             return Step(id: "check-cluster-type", title: "Check the cluster is Autopilot",
                         why: "cluster.autopilot is true, so the node-pool update and the metadata nodeSelector are left out; "
-                            + "for a Standard cluster resume with --set cluster.autopilot=false --replan.",
+                            + "for a Standard cluster answer false (the wizard's Cluster type, or resume --set cluster.autopilot=false --replan).",
                         argv: argv, success: .equals("True"), kind: .check, timeoutSeconds: 120)
         }
         return Step(id: "check-cluster-type", title: "Check the cluster is Standard",
                     why: "cluster.autopilot is false, so the plan updates the node pool and sets the metadata nodeSelector, which Autopilot "
-                        + "rejects; for an Autopilot cluster resume with --set cluster.autopilot=true --replan.",
+                        + "rejects; for an Autopilot cluster answer true (the wizard's Cluster type, or resume --set cluster.autopilot=true --replan).",
                     argv: argv, success: .equals("False"), kind: .check, timeoutSeconds: 120)
     }
 

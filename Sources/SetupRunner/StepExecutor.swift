@@ -116,10 +116,23 @@ struct StepExecutor: Sendable {
                 fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
         }
         if result.ending == .exited(0) {
-            return Hint(summary: "The command succeeded but its output was not what this step expects.",
+            return Hint(summary: "The command succeeded but " + Self.mismatch(result.stdout, step.success),
                         fix: "Compare the output in the log with the step's purpose: \(step.why)")
         }
         return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
+    }
+
+    /// What the output was against what the step wanted, when both are short enough to read in a hint.
+    static func mismatch(_ stdout: String, _ check: OutputCheck) -> String {
+        let read = stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = read.isEmpty ? "nothing" : "\"\(read)\""
+        guard !read.contains("\n"), read.count <= 60 else { return "its output was not what this step expects." }
+        switch check {
+        case .equals(let value): return "printed \(shown) where this step expects \"\(value)\"."
+        case .nonEmpty: return "printed nothing where this step expects output."
+        case .containsAll(let values): return "printed \(shown) where this step expects \(values.joined(separator: ", "))."
+        case .exitZero, .hasLine: return "its output was not what this step expects."
+        }
     }
 
     static func missingToolHint(_ tool: String, reason: String) -> Hint {

@@ -39,6 +39,8 @@ public struct WizardState: Equatable, Sendable {
     public var run: RunProgress?
     /// What the workspace journal holds (from the start, or from a run in this session).
     public var journal: JournalSummary?
+    /// Steps of this workspace have run before (in this session or an earlier one): a new run checks them first.
+    public var hasEarlierRun: Bool { run != nil || journal != nil }
     /// A step's log shown full screen.
     public var log: LogView?
     /// Focused button on screens with a row of actions (review, stopped, resume).

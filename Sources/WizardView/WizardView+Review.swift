@@ -5,7 +5,8 @@ extension WizardView {
     static func drawReview(_ canvas: inout Canvas, _ state: WizardState) {
         guard let review = state.review else { return }
         let g = canvas.glyphs
-        canvas.titleBar("Review · \(review.plan.steps.count) steps, nothing run yet")
+        let progress = state.hasEarlierRun ? "finished ones are checked, not redone" : "nothing run yet"
+        canvas.titleBar(g.text("Review · \(review.plan.steps.count) steps, \(progress)"))
         for (i, line) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
             let label = String(line.prefix(10))
             canvas.text(label, x: 2, y: 2 + i, style: Style(.muted))

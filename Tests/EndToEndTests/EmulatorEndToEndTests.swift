@@ -215,7 +215,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         let result = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("Create the GKE Standard cluster") && result.stdout.contains("already done"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("step 7: attempt 1/60 failed (The command succeeded but its output was not what this step expects.); retrying in"),
+        XCTAssertTrue(result.stdout.contains("step 7: attempt 1/60 failed (The command succeeded but printed \"PROVISIONING\" where this step expects \"RUNNING\".); retrying in"),
                       result.stdout)
         XCTAssertTrue(result.stdout.contains("read back: Hello, Ray on GKE!"), result.stdout)
         let log = try emulator.log()
@@ -247,7 +247,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         let asStandard = try emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.location=us-west1", "--replan"])
         XCTAssertEqual(asStandard.status, 1, asStandard.stdout + asStandard.stderr)
         XCTAssertTrue(asStandard.stdout.contains("failed: Check the cluster is Standard"), asStandard.stdout)
-        XCTAssertTrue(asStandard.stdout.contains("resume with --set cluster.autopilot=true --replan"), asStandard.stdout)
+        XCTAssertTrue(asStandard.stdout.contains("resume --set cluster.autopilot=true --replan"), asStandard.stdout)
         XCTAssertEqual(changes(try emulator.log()), [], "a wrong answer changed something before it was caught")
 
         let asAutopilot = try emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.autopilot=true", "--replan"])

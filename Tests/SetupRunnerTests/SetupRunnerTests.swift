@@ -197,6 +197,21 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertTrue(fakes.calls().isEmpty)
     }
 
+    func testUnexpectedOutputSaysWhatWasReadAndWhatWasExpected() async throws {
+        let wrong = Step(id: "type", title: "Type", why: "w", argv: ["echo", "True"], success: .equals("False"), kind: .check)
+        let empty = Step(id: "empty", title: "Empty", why: "w", argv: ["true"], success: .nonEmpty, kind: .check)
+        for (step, summary) in [(wrong, "The command succeeded but printed \"True\" where this step expects \"False\"."),
+                                (empty, "The command succeeded but printed nothing where this step expects output.")] {
+            let observer = RecordingObserver()
+            let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+            XCTAssertEqual(ran, .failed)
+            let outcome = try XCTUnwrap(observer.outcomes.last)
+            XCTAssertEqual(outcome.exitCode, 0)
+            XCTAssertEqual(outcome.hint?.summary, summary)
+            XCTAssertEqual(outcome.hint?.fix, "Compare the output in the log with the step's purpose: w")
+        }
+    }
+
     func testMissingToolGivesAnInstallHint() async throws {
         let step = Step(id: "x", title: "X", why: "w", argv: ["gcloud-not-installed", "version"], kind: .check)
         let observer = RecordingObserver()

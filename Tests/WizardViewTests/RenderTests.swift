@@ -46,6 +46,16 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("create gs://ray-demo-bucket in us-west1,") }, "the bucket follows the cluster's region")
     }
 
+    func testTheReviewAfterAFailedRunSaysFinishedStepsAreNotRedone() throws {
+        let fresh = try XCTUnwrap(Scenarios.all.first { $0.0 == "review-commands" }?.1)
+        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("19 steps, nothing run yet"))
+        var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
+        Scenarios.send(&state, Scenarios.keys([.char("e")] + Array(repeating: .enter, count: 6)))
+        XCTAssertEqual(state.screen, .review)
+        let title = WizardView.render(state, size: .minimum).plainText.split(separator: "\n").first ?? ""
+        XCTAssertTrue(title.contains("Review · 19 steps, finished ones are checked, not redone"), String(title))
+    }
+
     func testTooSmallSaysWhatIsNeeded() {
         let frame = WizardView.render(Scenarios.base(), size: Size(columns: 79, rows: 30))
         XCTAssertTrue(frame.plainText.contains("Terminal too small"))
