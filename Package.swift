@@ -51,10 +51,12 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
         .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Cells"]),
         .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
+        // The queue from background work (the engine, detection) to the UI loop, with flow control for output.
+        .target(name: "WizardInbox", dependencies: ["WizardModel", "SetupRunner"]),
         .executableTarget(
             name: "kuberay-gcs-wizard",
             dependencies: [
-                "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Terminal", "WizardResources",
+                "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Yams",
             ],
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
+        .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),
     ],
     swiftLanguageModes: [.v6]
 )

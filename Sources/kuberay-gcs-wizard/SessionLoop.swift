@@ -2,6 +2,7 @@ import Foundation
 import SetupPlan
 import SetupRunner
 import Terminal
+import WizardInbox
 import WizardModel
 import WizardView
 

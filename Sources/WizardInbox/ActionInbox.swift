@@ -8,18 +8,20 @@ import WizardModel
 /// queue would grow without end, show ever older lines and make each turn of the loop longer. While
 /// `outputLimit` reads wait, `postOutput` holds the engine's consumer, which stops the pipe reader, which
 /// stops the step at a full pipe, as `apply` does with a slow terminal.
-final class ActionInbox: Sendable {
+public final class ActionInbox: Sendable {
     private struct Pending {
         var actions: [WizardAction] = []
         var outputs = 0
     }
 
     private let queue = Mutex(Pending())
+
+    public init() {}
     /// About 4 MiB of output at one 64 KiB pipe read per action.
-    static let outputLimit = 64
+    public static let outputLimit = 64
 
     /// Queues an action; safe from any thread, never blocks on the UI.
-    func post(_ action: WizardAction) {
+    public func post(_ action: WizardAction) {
         queue.withLock {
             $0.actions.append(action)
             if case .runOutput = action { $0.outputs += 1 }
@@ -27,7 +29,7 @@ final class ActionInbox: Sendable {
     }
 
     /// Queues a read's output lines, first waiting while `outputLimit` of them are already queued.
-    func postOutput(_ lines: OutputLines) async {
+    public func postOutput(_ lines: OutputLines) async {
         while queue.withLock({ $0.outputs >= Self.outputLimit }) {
             try? await Task.sleep(for: .milliseconds(2))
         }
@@ -35,10 +37,10 @@ final class ActionInbox: Sendable {
     }
 
     /// True when actions are waiting.
-    var isEmpty: Bool { queue.withLock { $0.actions.isEmpty } }
+    public var isEmpty: Bool { queue.withLock { $0.actions.isEmpty } }
 
     /// Takes at most `limit` queued actions, oldest first, leaving the rest for the next call.
-    func drain(limit: Int) -> [WizardAction] {
+    public func drain(limit: Int) -> [WizardAction] {
         queue.withLock { pending in
             let taken: [WizardAction]
             if pending.actions.count > limit {
