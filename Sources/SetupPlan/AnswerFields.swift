@@ -12,6 +12,8 @@ public enum AnswerFields {
                     rule: NamingRules.clusterLocation, appliesWhen: isExisting),
         AnswerField("cluster.autopilot", .boolean, get: { String($0.cluster.autopilot) },
                     set: { $0.cluster.autopilot = $1 == "true" }, appliesWhen: isExisting),
+        AnswerField("cluster.nodePool", get: { $0.cluster.nodePool }, set: { $0.cluster.nodePool = $1 },
+                    rule: NamingRules.nodePool, appliesWhen: isExistingStandard),
         AnswerField("cluster.machineType", get: { $0.cluster.machineType }, set: { $0.cluster.machineType = $1 ?? "e2-standard-8" },
                     rule: NamingRules.machineType, appliesWhen: isStandardCreate),
         AnswerField("cluster.numNodes", .integer, get: { String($0.cluster.numNodes) },
@@ -70,4 +72,5 @@ public enum AnswerFields {
 
     private static let isStandardCreate: @Sendable (Answers) -> Bool = { $0.cluster.mode == .createStandard }
     private static let isExisting: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing }
+    private static let isExistingStandard: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing && !$0.cluster.autopilot }
 }

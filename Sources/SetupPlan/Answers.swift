@@ -18,6 +18,8 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var location: String?
         /// Only for an existing cluster: it is Autopilot, so its node pools and nodeSelectors are GKE's to manage.
         public var autopilot = false
+        /// Only for an existing Standard cluster: the node pool switched to the GKE metadata server; nil means `default-pool`.
+        public var nodePool: String?
         public var machineType = "e2-standard-8"
         public var numNodes = 1
         public var minNodes = 0
@@ -107,6 +109,8 @@ extension Answers {
         cluster.mode == .createAutopilot || (cluster.mode == .existing && cluster.autopilot)
     }
 
+    /// The node pool of an existing Standard cluster the Ray pods run on.
+    public var resolvedNodePool: String { cluster.nodePool ?? "default-pool" }
     public var workloadPool: String { "\(project).svc.id.goog" }
     public var resolvedIAMServiceAccount: String { identity.iamServiceAccount ?? "my-iam-sa" }
     public var iamServiceAccountEmail: String { "\(resolvedIAMServiceAccount)@\(project).iam.gserviceaccount.com" }

@@ -45,9 +45,11 @@ public enum AnswersFile {
     private static func valueNode(_ path: String, _ answers: Answers) -> Node? {
         guard let field = AnswerFields.field(path) else { return nil }
         // Keys only an existing cluster has stay out of the other modes' files, so those normalize (and fingerprint) as before.
-        if path == "cluster.location" || path == "cluster.autopilot", !field.isApplicable(in: answers) { return nil }
+        if ["cluster.location", "cluster.autopilot", "cluster.nodePool"].contains(path), !field.isApplicable(in: answers) { return nil }
         var filled = answers
         if path == "cluster.location" { filled.cluster.location = answers.clusterLocation }
+        // The pool stays out unless given: filled in, it would turn `resume --set cluster.autopilot=true` into a
+        // conflict with an answer the person never gave.
         if path == "bucket.location" { filled.bucket.location = answers.resolvedBucketLocation }
         if path == "ray.image" { filled.ray.image = answers.resolvedImage }
         if path == "identity.iamServiceAccount", answers.identity.mode == .iamServiceAccount {

@@ -24,6 +24,14 @@ public enum NamingRules {
         return nil
     }
 
+    /// A GKE node pool name: the same shape as a cluster name.
+    public static func nodePool(_ v: String) -> String? {
+        guard !v.isEmpty, v.count <= 40, v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil else {
+            return "node pool names are 1-40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"
+        }
+        return nil
+    }
+
     public static func clusterName(_ v: String) -> String? {
         guard !v.isEmpty, v.count <= 40 else { return "cluster names are 1-40 characters" }
         guard v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil else {

@@ -94,11 +94,12 @@ public enum PlanBuilder {
             // Autopilot manages its node pools (it rejects this update) and always runs the GKE metadata server.
             if !a.cluster.autopilot {
                 // Node pools made before Workload Identity keep the node's identity until their metadata mode changes.
-                steps.append(Step(id: "enable-gke-metadata", title: "Switch the default node pool to the GKE metadata server",
-                                  why: "Pods on a pool created before Workload Identity otherwise act as the node's service account.",
-                                  argv: ["gcloud", "container", "node-pools", "update", "default-pool", "--cluster", a.cluster.name,
+                steps.append(Step(id: "enable-gke-metadata", title: "Switch the node pool \(a.resolvedNodePool) to the GKE metadata server",
+                                  why: "Pods on a pool created before Workload Identity otherwise act as the node's service account; "
+                                    + "the Ray pods' nodeSelector keeps them on pools that have it.",
+                                  argv: ["gcloud", "container", "node-pools", "update", a.resolvedNodePool, "--cluster", a.cluster.name,
                                          "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
-                                  probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", "default-pool", "--cluster", a.cluster.name,
+                                  probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", a.resolvedNodePool, "--cluster", a.cluster.name,
                                                       "--project", a.project, "--location", a.clusterLocation,
                                                       "--format", "value(config.workloadMetadataConfig.mode)"],
                                                expect: .equals("GKE_METADATA")),

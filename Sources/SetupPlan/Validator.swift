@@ -51,6 +51,10 @@ public enum Validator {
             errors.append(FieldError(path: "cluster.autopilot", value: "true",
                                      rule: "only used with cluster.mode existing; to create an Autopilot cluster use cluster.mode create-autopilot"))
         }
+        if let pool = a.cluster.nodePool, a.cluster.mode != .existing || a.cluster.autopilot {
+            errors.append(FieldError(path: "cluster.nodePool", value: pool,
+                                     rule: "only used with cluster.mode existing on a Standard cluster (the pool switched to the GKE metadata server); remove it"))
+        }
         if a.identity.mode == .direct, let sa = a.identity.iamServiceAccount {
             errors.append(FieldError(path: "identity.iamServiceAccount", value: sa,
                                      rule: "only used with identity.mode iam-service-account; remove it or switch the mode"))

@@ -12,7 +12,7 @@ public struct WizardPage: Equatable, Sendable {
     public static let all: [WizardPage] = [
         WizardPage(title: "Project and location", shortTitle: "Project", paths: ["project", "zone"]),
         WizardPage(title: "Cluster", shortTitle: "Cluster", paths: [
-            "cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot",
+            "cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot", "cluster.nodePool",
             "cluster.machineType", "cluster.numNodes", "cluster.minNodes", "cluster.maxNodes",
         ]),
         WizardPage(title: "KubeRay operator", shortTitle: "Operator", paths: ["operator"]),
@@ -42,6 +42,7 @@ public enum FieldLabels {
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
         switch path {
         case "cluster.location": return answers.zone
+        case "cluster.nodePool": return "default-pool"
         case "identity.iamServiceAccount": return "my-iam-sa"
         case "bucket.location": return answers.region
         case "ray.image": return "rayproject/ray:\(answers.ray.version)"
@@ -63,6 +64,7 @@ public enum FieldLabels {
         "cluster.name": "Cluster name",
         "cluster.location": "Location",
         "cluster.autopilot": "Cluster type",
+        "cluster.nodePool": "Node pool",
         "cluster.machineType": "Machine type",
         "cluster.numNodes": "Nodes at start",
         "cluster.minNodes": "Minimum nodes",

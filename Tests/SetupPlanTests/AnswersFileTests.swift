@@ -39,6 +39,40 @@ final class AnswersFileTests: XCTestCase {
         let answers = try AnswersFile.load(yaml: example, overrides: ["project=demo-project"])
         XCTAssertEqual(answers.cluster.location, "us-west1")
         XCTAssertTrue(answers.cluster.autopilot)
+        let standard = WizardResources.exampleAnswers
+            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
+            .replacingOccurrences(of: "  # nodePool: default-pool ", with: "  nodePool: ray-pool       ")
+        XCTAssertEqual(try AnswersFile.load(yaml: standard, overrides: ["project=demo-project"]).cluster.nodePool, "ray-pool")
+    }
+
+    func testAnExistingStandardClustersNodePoolIsAnsweredAndChecked() throws {
+        let base = ["project=demo-project", "bucket.name=my-bucket", "cluster.mode=existing"]
+        let plan = PlanBuilder.build(try AnswersFile.load(yaml: "", overrides: base + ["cluster.nodePool=ray-pool"]), checkScript: "")
+        let step = try XCTUnwrap(plan.step("enable-gke-metadata"))
+        XCTAssertEqual(step.title, "Switch the node pool ray-pool to the GKE metadata server")
+        XCTAssertEqual(Array(step.argv.prefix(5)), ["gcloud", "container", "node-pools", "update", "ray-pool"])
+        XCTAssertEqual(step.probe.map { Array($0.argv.prefix(5)) }, ["gcloud", "container", "node-pools", "describe", "ray-pool"])
+        // Unset, the pool is GKE's default one; the normalized file keeps the key only when it was given, so that
+        // switching to Autopilot later (resume --set cluster.autopilot=true) does not conflict with a filled-in default.
+        let unset = try AnswersFile.load(yaml: "", overrides: base)
+        XCTAssertEqual(PlanBuilder.build(unset, checkScript: "").step("enable-gke-metadata")?.argv[4], "default-pool")
+        XCTAssertFalse(AnswersFile.normalizedYAML(unset).contains("nodePool"))
+        var given = try AnswersFile.load(yaml: "", overrides: base + ["cluster.nodePool=ray-pool"])
+        XCTAssertTrue(AnswersFile.normalizedYAML(given).contains("nodePool: ray-pool"))
+        given.cluster.autopilot = true
+        XCTAssertFalse(AnswersFile.normalizedYAML(given).contains("nodePool"), "not an Autopilot cluster's key")
+        XCTAssertNoThrow(try AnswersFile.load(yaml: AnswersFile.normalizedYAML(unset), overrides: ["cluster.autopilot=true"]))
+        XCTAssertFalse(AnswersFile.normalizedYAML(try AnswersFile.load(yaml: "", overrides: ["project=demo-project", "bucket.name=my-bucket"]))
+            .contains("nodePool"), "a cluster the wizard creates has no such key")
+
+        XCTAssertEqual(errors("", base + ["cluster.nodePool=Ray_Pool"]), [
+            "cluster.nodePool \"Ray_Pool\": node pool names are 1-40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
+        ])
+        for other in [["cluster.mode=create-standard"], ["cluster.autopilot=true"]] {
+            XCTAssertEqual(errors("", base + other + ["cluster.nodePool=ray-pool"]), [
+                "cluster.nodePool \"ray-pool\": only used with cluster.mode existing on a Standard cluster (the pool switched to the GKE metadata server); remove it",
+            ], "\(other)")
+        }
     }
 
     func testAnExistingClusterIsAddressedByItsLocationAndKind() throws {
@@ -94,7 +128,7 @@ final class AnswersFileTests: XCTestCase {
         extra: 1
         """
         XCTAssertEqual(errors(yaml), [
-            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, location, autopilot, machineType, numNodes, minNodes, maxNodes",
+            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, location, autopilot, nodePool, machineType, numNodes, minNodes, maxNodes",
             "cluster.numNodes \"3\": must be a whole number, not a quoted string (line 5, column 13)",
             "cluster.maxNodes: must be a single value, not a list or mapping (line 6, column 13)",
             "bucket.create \"yes\": must be true or false (line 7, column 35)",
@@ -141,7 +175,7 @@ final class AnswersFileTests: XCTestCase {
             for value in NamingRulesTests.hostile where !value.isEmpty {
                 var overrides = base + ["\(field.path)=\(value)"]
                 if field.path == "identity.iamServiceAccount" { overrides.append("identity.mode=iam-service-account") }
-                if field.path == "cluster.location" { overrides.append("cluster.mode=existing") }
+                if field.path == "cluster.location" || field.path == "cluster.nodePool" { overrides.append("cluster.mode=existing") }
                 if case .success = load("", overrides) { XCTFail("\(field.path) accepted \(value.debugDescription)") }
             }
         }

@@ -129,14 +129,17 @@ final class PagesTests: XCTestCase {
         store.send(.key(.char(" "))) { $0.answers.cluster.mode = .existing }
         store.send(.key(.char(" "))) { $0.answers.cluster.mode = .createStandard }
         store.send(.key(.left)) { $0.answers.cluster.mode = .existing }
-        XCTAssertEqual(store.state.visibleFields.map(\.path), ["cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot"])
+        XCTAssertEqual(store.state.visibleFields.map(\.path),
+                       ["cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot", "cluster.nodePool"])
         store.send(.key(.tab)) { $0.focus = 1 }
         XCTAssertEqual(store.state.keyContext, .textField)
         store.send(.key(.tab)) { $0.focus = 2 }
         XCTAssertEqual(store.state.keyContext, .textField)
         store.send(.key(.tab)) { $0.focus = 3 }
         XCTAssertEqual(store.state.keyContext, .choiceField)
-        store.send(.key(.tab)) { $0.focus = 0 }  // wraps round the four fields
+        store.send(.key(.tab)) { $0.focus = 4 }
+        XCTAssertEqual(store.state.keyContext, .textField)
+        store.send(.key(.tab)) { $0.focus = 0 }  // wraps round the five fields
     }
 
     func testAnExistingClusterAsksForItsLocationAndKind() {
@@ -169,6 +172,8 @@ final class PagesTests: XCTestCase {
         }
         XCTAssertEqual(store.state.answers.clusterLocation, "us-west1")
         XCTAssertTrue(store.state.answers.isAutopilot)
+        // Autopilot's nodes are GKE's: no node pool to name.
+        XCTAssertEqual(store.state.visibleFields.map(\.path), ["cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot"])
 
         // Creating a cluster instead: both answers stop applying and leave the answers (the typed location stays
         // in its buffer), so the validator has nothing hidden to flag.
