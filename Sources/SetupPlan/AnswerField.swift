@@ -16,13 +16,18 @@ public struct AnswerField: Sendable {
     let assign: @Sendable (inout Answers, String?) -> Void
     let rule: (@Sendable (String) -> String?)?
     let applies: @Sendable (Answers) -> Bool
+    /// For an answer that only means something where it applies: the rule a value other than the default breaks
+    /// elsewhere. Such a value is an error there rather than silently ignored, and the normalized file leaves the
+    /// key out where it does not apply.
+    let onlyWhereApplicable: String?
 
     init(
         _ path: String, _ kind: FieldKind = .text,
         get: @escaping @Sendable (Answers) -> String?,
         set: @escaping @Sendable (inout Answers, String?) -> Void,
         rule: (@Sendable (String) -> String?)? = nil,
-        appliesWhen: @escaping @Sendable (Answers) -> Bool = { _ in true }
+        appliesWhen: @escaping @Sendable (Answers) -> Bool = { _ in true },
+        elsewhere: String? = nil
     ) {
         self.path = path
         self.kind = kind
@@ -30,6 +35,7 @@ public struct AnswerField: Sendable {
         self.assign = set
         self.rule = rule
         self.applies = appliesWhen
+        self.onlyWhereApplicable = elsewhere
     }
 
     /// Whether the field matters for these answers (e.g. machine type only when creating a Standard cluster).
@@ -60,6 +66,15 @@ public struct AnswerField: Sendable {
         }
         assign(&answers, text)
     }
+
+    /// The rule broken by a value given where the field does not apply (see `onlyWhereApplicable`), if any.
+    func misplacedValueProblem(in answers: Answers) -> FieldError? {
+        guard let rule = onlyWhereApplicable, !isApplicable(in: answers), let value = get(answers), value != get(Answers()) else { return nil }
+        return FieldError(path: path, value: value, rule: rule)
+    }
+
+    /// Whether the normalized file leaves this key out for `answers`.
+    func isOmitted(in answers: Answers) -> Bool { onlyWhereApplicable != nil && !isApplicable(in: answers) }
 
     /// The naming rule broken by `value`, if any.
     public func check(_ value: String) -> String? { rule?(value) }

@@ -44,8 +44,8 @@ public enum AnswersFile {
 
     private static func valueNode(_ path: String, _ answers: Answers) -> Node? {
         guard let field = AnswerFields.field(path) else { return nil }
-        // Keys only an existing cluster has stay out of the other modes' files, so those normalize (and fingerprint) as before.
-        if ["cluster.location", "cluster.autopilot", "cluster.nodePool"].contains(path), !field.isApplicable(in: answers) { return nil }
+        // Keys only some modes have stay out of the others' files, so those normalize (and fingerprint) as before.
+        if field.isOmitted(in: answers) { return nil }
         var filled = answers
         if path == "cluster.location" { filled.cluster.location = answers.clusterLocation }
         // The pool stays out unless given: filled in, it would turn `resume --set cluster.autopilot=true` into a

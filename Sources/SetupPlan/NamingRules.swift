@@ -26,7 +26,7 @@ public enum NamingRules {
 
     /// A GKE node pool name: the same shape as a cluster name.
     public static func nodePool(_ v: String) -> String? {
-        guard !v.isEmpty, v.count <= 40, v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil else {
+        guard !v.isEmpty, v.count <= 40, isGKEName(v) else {
             return "node pool names are 1-40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"
         }
         return nil
@@ -34,10 +34,15 @@ public enum NamingRules {
 
     public static func clusterName(_ v: String) -> String? {
         guard !v.isEmpty, v.count <= 40 else { return "cluster names are 1-40 characters" }
-        guard v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil else {
+        guard isGKEName(v) else {
             return "cluster names use lowercase letters, digits and hyphens, start with a letter and do not end with a hyphen"
         }
         return nil
+    }
+
+    /// Lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (clusters, node pools).
+    private static func isGKEName(_ v: String) -> Bool {
+        v.wholeMatch(of: #/[a-z]([a-z0-9-]*[a-z0-9])?/#) != nil
     }
 
     public static func machineType(_ v: String) -> String? {

@@ -42,23 +42,7 @@ public enum Validator {
                 errors.append(FieldError(path: "cluster.maxNodes", value: String(c.maxNodes), rule: "GKE node pools hold at most 1000 nodes per zone"))
             }
         }
-        // Said of a cluster the wizard creates, they would read as where or how to create it, and be ignored.
-        if a.cluster.mode != .existing, let location = a.cluster.location {
-            errors.append(FieldError(path: "cluster.location", value: location,
-                                     rule: "only used with cluster.mode existing (a new cluster goes in the zone, or its region for Autopilot); remove it or switch the mode"))
-        }
-        if a.cluster.mode != .existing, a.cluster.autopilot {
-            errors.append(FieldError(path: "cluster.autopilot", value: "true",
-                                     rule: "only used with cluster.mode existing; to create an Autopilot cluster use cluster.mode create-autopilot"))
-        }
-        if let pool = a.cluster.nodePool, a.cluster.mode != .existing || a.cluster.autopilot {
-            errors.append(FieldError(path: "cluster.nodePool", value: pool,
-                                     rule: "only used with cluster.mode existing on a Standard cluster (the pool switched to the GKE metadata server); remove it"))
-        }
-        if a.identity.mode == .direct, let sa = a.identity.iamServiceAccount {
-            errors.append(FieldError(path: "identity.iamServiceAccount", value: sa,
-                                     rule: "only used with identity.mode iam-service-account; remove it or switch the mode"))
-        }
+        errors += AnswerFields.all.compactMap { $0.misplacedValueProblem(in: a) }
         if let cpu = Quantity.cpuMillis(a.ray.headCPU), cpu > 0, a.isAutopilot, cpu < 250 {
             errors.append(FieldError(path: "ray.headCPU", value: a.ray.headCPU, rule: "Autopilot needs at least 250m CPU per pod"))
         }

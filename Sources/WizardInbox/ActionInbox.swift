@@ -15,10 +15,10 @@ public final class ActionInbox: Sendable {
     }
 
     private let queue = Mutex(Pending())
-
-    public init() {}
     /// About 4 MiB of output at one 64 KiB pipe read per action.
     public static let outputLimit = 64
+
+    public init() {}
 
     /// Queues an action; safe from any thread, never blocks on the UI.
     public func post(_ action: WizardAction) {

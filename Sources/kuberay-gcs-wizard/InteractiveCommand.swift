@@ -20,20 +20,22 @@ struct InteractiveCommand: AsyncParsableCommand {
         }
         var options = RunOptions()
         options.timeoutScale = flags.timeoutScale
-        try await Self.start(workspace: workspace, options: options)
+        // ncurses calls block: on a thread of its own, not one of Swift concurrency's pool.
+        let (workspace, runOptions) = (self.workspace, options)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                continuation.resume(with: Result { try Self.start(workspace: workspace, options: runOptions) })
+            }
+            thread.name = "kuberay-gcs-wizard UI"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
     }
 
-    /// Runs the wizard in this terminal, on a thread of its own.
-    static func start(workspace: String, options: RunOptions) async throws {
+    /// Runs the wizard in this terminal on the calling thread (also `WizardMain`'s quick path, before anything async).
+    static func start(workspace: String, options: RunOptions) throws {
         try requireTerminal()
-        let code = try await InteractiveSession.run(workspace: workspace, options: options)
-        if code != 0 { throw ExitCode(code) }
-    }
-
-    /// Runs the wizard in this terminal on the calling thread (`WizardMain`'s quick path, before anything async).
-    static func startHere(workspace: String, options: RunOptions) throws {
-        try requireTerminal()
-        let code = try InteractiveSession.runHere(workspace: workspace, options: options)
+        let code = try InteractiveSession.run(workspace: workspace, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 

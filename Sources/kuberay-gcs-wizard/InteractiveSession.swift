@@ -9,27 +9,13 @@ import Yams
 /// The interactive wizard: sets up the first state from the workspace, runs the terminal loop (ncurses calls
 /// block and must stay on one thread) and returns the exit status.
 enum InteractiveSession {
-    /// Runs the wizard in this terminal on a thread of its own (ncurses calls block, and must not hold up
-    /// a thread of Swift concurrency's pool); `initialAnswers` win over the workspace's answers.yaml.
-    static func run(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) async throws -> Int32 {
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int32, any Error>, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: Result { try runHere(workspace: workspace, initialAnswers: initialAnswers, options: options) })
-            }
-            thread.name = "kuberay-gcs-wizard UI"
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        return try outcome.get()
-    }
-
     /// Runs the wizard in this terminal on the calling thread and returns the exit status.
     ///
     /// Exit status: 0 done or files saved, 1 quit with an unfinished run (the journal stays), 130 quit before
     /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used. An unreadable
     /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
     /// than when a run would start and refuse it.
-    static func runHere(workspace: String, initialAnswers: Answers? = nil, options: RunOptions = RunOptions()) throws -> Int32 {
+    static func run(workspace: String, options: RunOptions) throws -> Int32 {
         // A workspace that does not exist yet (the usual first start) has nothing to load; asking anyway
         // costs Foundation's first file-system calls, about half a millisecond before the first frame.
         var journal: JournalSummary?
@@ -39,7 +25,7 @@ enum InteractiveSession {
             journal = try RunSession.loadJournal(workspace: folder).flatMap(summary)
             saved = loadAnswersFile(folder)
         }
-        let answers = initialAnswers ?? saved ?? journal?.answers ?? Answers()
+        let answers = saved ?? journal?.answers ?? Answers()
         let setup = SessionSetup(workspace: workspace, answers: answers, journal: journal, options: options,
                                  helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript)
         let loop = SessionLoop(setup)

@@ -16,7 +16,7 @@ enum WizardMain {
     static func main() {
         if let workspace = Wizard.plainWizardWorkspace(Array(CommandLine.arguments.dropFirst())) {
             do {
-                try InteractiveCommand.startHere(workspace: workspace, options: RunOptions())
+                try InteractiveCommand.start(workspace: workspace, options: RunOptions())
                 exit(0)
             } catch {
                 Wizard.exit(withError: error)

@@ -2,7 +2,6 @@ import Cells
 import Foundation
 import SetupPlan
 import SetupRunner
-import Synchronization
 import Terminal
 import WizardModel
 import WizardResources

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -154,8 +153,6 @@ extension Duration {
 final class BenchPTY: @unchecked Sendable {
     let master: Int32
     let slave: Int32
-    /// Bytes the program wrote so far; only the reader thread writes it.
-    private let bytesRead = Atomic(0)
 
     init?(columns: Int = 80, rows: Int = 24) {
         // Glibc's Swift module hides posix_openpt/unlockpt/ptsname; these ioctls are what they do.
@@ -178,23 +175,12 @@ final class BenchPTY: @unchecked Sendable {
         thread.start()
     }
 
-    var written: Int { bytesRead.load(ordering: .relaxed) }
-
-    func type(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-    }
-
     private func drain() {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = read(master, &buffer, buffer.count)
-            if count > 0 {
-                bytesRead.add(count, ordering: .relaxed)
-            } else if count < 0, errno == EINTR {
-                continue
-            } else {
-                return
-            }
+            if count > 0 || (count < 0 && errno == EINTR) { continue }
+            return
         }
     }
 }
