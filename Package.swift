@@ -62,6 +62,9 @@ let package = Package(
             ],
             linkerSettings: staticSwiftRuntime
         ),
+        // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
+        .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
         .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources"]),
         // Helpers the process-level tests share (running a program with a timeout).
         .target(name: "TestKit", path: "Tests/TestKit"),

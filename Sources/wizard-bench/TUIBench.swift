@@ -10,7 +10,7 @@ import WizardView
 import Glibc
 #endif
 
-/// `wizard-bench tui [--runs N] [--keys N] [--lines N] [--stream-rounds N] [--wizard PATH]`: the wizard's responsiveness (issue 4's Measure).
+/// `wizard-bench tui [--runs N] [--keys N] [--lines N] [--stream-rounds N] [--wizard PATH] [--compare PATH] [--only 1|2|3]`: the wizard's responsiveness (issue 4's Measure).
 ///
 /// 1. Start to first complete frame, in an 80x24 tmux pane: the real `kuberay-gcs-wizard` (Welcome) against
 ///    `whiptail --inputbox`, launched the same way (respawn-pane) and timed until capture-pane shows the frame;
@@ -27,6 +27,10 @@ enum TUIBench {
         let keyCount = value(of: "--keys", in: arguments) ?? 400
         let lineCount = value(of: "--lines", in: arguments) ?? 100_000
         let streamRounds = max(1, value(of: "--stream-rounds", in: arguments) ?? 10)
+        let only = value(of: "--only", in: arguments)
+        // Another build of the wizard timed in the same rounds (start-up only), e.g. with other link options.
+        let comparePath = string(of: "--compare", in: arguments)
+        let referencePath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("frame-reference").path
         let wizardPath = string(of: "--wizard", in: arguments)
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kuberay-gcs-wizard").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-bench-tui-\(getpid())")
@@ -44,16 +48,26 @@ enum TUIBench {
 
             print("wizard-bench tui: \(runs) runs per program, \(keyCount) keys per kind, \(lineCount) streamed lines; 80x24")
             print("")
-            print("1. start to first complete frame (tmux 80x24, respawn-pane until capture-pane shows it)")
-            startup(tmux, runs: runs, wizard: wizardPath, whiptail: whiptailPath)
-            print("")
-            print("2. keystroke to updated screen")
-            try keystrokesInProcess(count: keyCount)
-            keystrokesThroughTmux(tmux, runs: runs, wizard: wizardPath)
-            print("")
-            print("3. a key while a step streams output")
-            try streaming(lines: lineCount, rounds: streamRounds)
-            streamingThroughTmux(tmux, folder: folder, runs: runs, wizard: wizardPath)
+            if only == nil || only == 1 {
+                print("1. start to first complete frame (tmux 80x24, respawn-pane until capture-pane shows it)")
+                startup(tmux, runs: runs, wizard: wizardPath, compare: comparePath, whiptail: whiptailPath)
+                print("   the same on a pty the bench reads itself (no tmux; from posix_spawn until the frame's text is written)")
+                startupOnPTY(folder: folder, environment: environment, runs: runs, wizard: wizardPath, compare: comparePath,
+                             reference: FileManager.default.isExecutableFile(atPath: referencePath) ? referencePath : nil,
+                             whiptail: whiptailPath)
+                print("")
+            }
+            if only == nil || only == 2 {
+                print("2. keystroke to updated screen")
+                try keystrokesInProcess(count: keyCount)
+                keystrokesThroughTmux(tmux, runs: runs, wizard: wizardPath)
+                print("")
+            }
+            if only == nil || only == 3 {
+                print("3. a key while a step streams output")
+                try streaming(lines: lineCount, rounds: streamRounds)
+                streamingThroughTmux(tmux, folder: folder, runs: runs, wizard: wizardPath)
+            }
         } catch {
             fail("bench failed: \(error)")
         }
@@ -61,8 +75,8 @@ enum TUIBench {
 
     // MARK: 1. Startup
 
-    private static func startup(_ tmux: BenchTmux, runs: Int, wizard: String, whiptail: String) {
-        let programs: [(name: String, command: (Int) -> String, markers: [String])] = [
+    private static func startup(_ tmux: BenchTmux, runs: Int, wizard: String, compare: String?, whiptail: String) {
+        var programs: [(name: String, command: (Int) -> String, markers: [String])] = [
             ("printf (launch + poll floor)", { _ in "printf 'READY\\n'; exec sleep 100000" }, ["READY"]),
             // The Swift runtime and Foundation loading alone: the binary printing its help.
             ("kuberay-gcs-wizard --help", { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" }, ["VERSION "]),
@@ -71,6 +85,9 @@ enum TUIBench {
                 "exec \(quote(whiptail)) --title 'Project and location' --inputbox 'Google Cloud project ID' 10 60 ray-demo-123"
             }, ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]),
         ]
+        if let compare {
+            programs.append(("--compare build (Welcome)", { "exec \(quote(compare)) --workspace ws-c\($0)" }, ["Welcome", "Enter start", "q quit"]))
+        }
         var samples = Array(repeating: [Double](), count: programs.count)
         for run in 0..<(runs + 2) {
             for (index, program) in programs.enumerated() {
@@ -95,6 +112,50 @@ enum TUIBench {
         let wizardMedian = Stats(samples[2]).median, whiptailMedian = Stats(samples[3]).median
         print(String(format: "   minus the floor: wizard %.1f ms, whiptail %.1f ms; wizard/whiptail %.2fx (goal: <= 1)",
                      (wizardMedian - floor) * 1000, (whiptailMedian - floor) * 1000, wizardMedian / whiptailMedian))
+        if compare != nil {
+            let compareMedian = Stats(samples[4]).median
+            print(String(format: "   --compare build: %.1f ms over the floor; /whiptail %.2fx",
+                         (compareMedian - floor) * 1000, compareMedian / whiptailMedian))
+        }
+    }
+
+    private static func startupOnPTY(folder: URL, environment: [String: String], runs: Int, wizard: String, compare: String?,
+                                     reference: String?, whiptail: String) {
+        let welcome = ["Welcome", "Enter start", "q quit"]
+        var programs: [(name: String, argv: (Int) -> [String], markers: [String])] = [
+            ("printf (launch floor)", { _ in ["/usr/bin/printf", "READY"] }, ["READY"]),
+            ("kuberay-gcs-wizard (Welcome)", { [wizard, "--workspace", folder.appendingPathComponent("pty-\($0)").path] }, welcome),
+            ("whiptail --inputbox", { _ in
+                [whiptail, "--title", "Project and location", "--inputbox", "Google Cloud project ID", "10", "60", "ray-demo-123"]
+            }, ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]),
+        ]
+        if let compare {
+            programs.append(("--compare build (Welcome)", { [compare, "--workspace", folder.appendingPathComponent("ptyc-\($0)").path] }, welcome))
+        }
+        if let reference {
+            programs.append(("frame-reference (Swift floor)", { _ in [reference] }, welcome))
+        }
+        var samples = Array(repeating: [Double](), count: programs.count)
+        for run in 0..<(runs + 2) {
+            for (index, program) in programs.enumerated() {
+                guard let seconds = FrameTimer.time(program.argv(run), environment: environment, markers: program.markers) else {
+                    return print("   \(program.name): no frame on the pty within 10 s")
+                }
+                if run >= 2 { samples[index].append(seconds) }
+            }
+        }
+        print(row("program", "median", "p90", "min", header: true))
+        for (index, program) in programs.enumerated() {
+            let s = Stats(samples[index])
+            print(row(program.name, ms(s.median, 2), ms(s.p90, 2), ms(s.min, 2)))
+        }
+        let whiptailMedian = Stats(samples[2]).median
+        print(String(format: "   wizard/whiptail %.2fx (goal: <= 1)", Stats(samples[1]).median / whiptailMedian)
+              + (compare == nil ? "" : String(format: "; --compare build/whiptail %.2fx", Stats(samples[3]).median / whiptailMedian)))
+        if reference != nil, let floor = samples.last.map({ Stats($0).median }) {
+            print(String(format: "   frame-reference/whiptail %.2fx; wizard over frame-reference %.2f ms", floor / whiptailMedian,
+                         (Stats(samples[1]).median - floor) * 1000))
+        }
     }
 
     // MARK: 2. Keystrokes
