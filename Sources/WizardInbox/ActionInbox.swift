@@ -7,11 +7,18 @@ import WizardModel
 /// Output is flow-controlled: a step can print far faster than the model takes lines in, and an unbounded
 /// queue would grow without end, show ever older lines and make each turn of the loop longer. While
 /// `outputLimit` reads wait, `postOutput` holds the engine's consumer, which stops the pipe reader, which
-/// stops the step at a full pipe, as `apply` does with a slow terminal.
+/// stops the step at a full pipe, as `apply` does with a slow terminal. `drain` lets the waiting reads in, in
+/// order, as it makes room.
 public final class ActionInbox: Sendable {
+    private struct Waiting {
+        var lines: OutputLines
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct Pending {
         var actions: [WizardAction] = []
         var outputs = 0
+        var waiting: [Waiting] = []
     }
 
     private let queue = Mutex(Pending())
@@ -30,10 +37,19 @@ public final class ActionInbox: Sendable {
 
     /// Queues a read's output lines, first waiting while `outputLimit` of them are already queued.
     public func postOutput(_ lines: OutputLines) async {
-        while queue.withLock({ $0.outputs >= Self.outputLimit }) {
-            try? await Task.sleep(for: .milliseconds(2))
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queued = queue.withLock { pending in
+                // Behind reads that already wait, even if there is room: their lines come first.
+                guard pending.outputs < Self.outputLimit, pending.waiting.isEmpty else {
+                    pending.waiting.append(Waiting(lines: lines, continuation: continuation))
+                    return false
+                }
+                pending.actions.append(.runOutput(lines))
+                pending.outputs += 1
+                return true
+            }
+            if queued { continuation.resume() }
         }
-        post(.runOutput(lines))
     }
 
     /// True when actions are waiting.
@@ -41,7 +57,7 @@ public final class ActionInbox: Sendable {
 
     /// Takes at most `limit` queued actions, oldest first, leaving the rest for the next call.
     public func drain(limit: Int) -> [WizardAction] {
-        queue.withLock { pending in
+        let (taken, admitted) = queue.withLock { pending -> ([WizardAction], [CheckedContinuation<Void, Never>]) in
             let taken: [WizardAction]
             if pending.actions.count > limit {
                 taken = Array(pending.actions.prefix(limit))
@@ -54,7 +70,16 @@ public final class ActionInbox: Sendable {
                 if case .runOutput = action { return count + 1 }
                 return count
             }
-            return taken
+            var admitted: [CheckedContinuation<Void, Never>] = []
+            while pending.outputs < Self.outputLimit, !pending.waiting.isEmpty {
+                let waiter = pending.waiting.removeFirst()
+                pending.actions.append(.runOutput(waiter.lines))
+                pending.outputs += 1
+                admitted.append(waiter.continuation)
+            }
+            return (taken, admitted)
         }
+        for continuation in admitted { continuation.resume() }
+        return taken
     }
 }
