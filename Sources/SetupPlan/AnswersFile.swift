@@ -47,9 +47,9 @@ public enum AnswersFile {
         // Keys only some modes have stay out of the others' files, so those normalize (and fingerprint) as before.
         if field.isOmitted(in: answers) { return nil }
         var filled = answers
-        if path == "cluster.location" { filled.cluster.location = answers.clusterLocation }
-        // The pool stays out unless given: filled in, it would turn `resume --set cluster.autopilot=true` into a
-        // conflict with an answer the person never gave.
+        // An existing cluster's location and node pool stay out unless given (their defaults follow the zone and
+        // GKE's default pool): filled in, they would turn `resume --set cluster.mode=create-standard --replan` or
+        // `--set cluster.autopilot=true` into a conflict with an answer the person never gave.
         if path == "bucket.location" { filled.bucket.location = answers.resolvedBucketLocation }
         if path == "ray.image" { filled.ray.image = answers.resolvedImage }
         if path == "identity.iamServiceAccount", answers.identity.mode == .iamServiceAccount {

@@ -90,6 +90,14 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertFalse(zonal.cluster.autopilot)
         XCTAssertTrue(zonal.usesMetadataNodeSelector)
         XCTAssertEqual(try AnswersFile.load(yaml: "", overrides: base + ["cluster.location=us-east1-c"]).resolvedBucketLocation, "us-east1")
+        // The normalized file keeps the location only when it was given, so switching to a new cluster later
+        // (resume --set cluster.mode=create-standard --replan) does not conflict with a filled-in default.
+        XCTAssertFalse(AnswersFile.normalizedYAML(zonal).contains("location: us-west1-b"))
+        XCTAssertEqual(try AnswersFile.load(yaml: AnswersFile.normalizedYAML(zonal)).clusterLocation, "us-west1-b")
+        XCTAssertEqual(try AnswersFile.load(yaml: AnswersFile.normalizedYAML(zonal), overrides: ["cluster.mode=create-standard"]).cluster.mode,
+                       .createStandard)
+        XCTAssertTrue(AnswersFile.normalizedYAML(try AnswersFile.load(yaml: file, overrides: ["project=demo-project", "bucket.name=my-bucket"]))
+            .contains("location: europe-west4"))
 
         XCTAssertEqual(errors("", base + ["cluster.location=us-west", "cluster.autopilot=yes"]), [
             "cluster.autopilot \"yes\": must be true or false",
@@ -203,13 +211,14 @@ final class AnswersFileTests: XCTestCase {
         }
     }
 
-    func testNormalizedYAMLOfAnExistingClusterNamesItsLocationAndKind() throws {
+    func testNormalizedYAMLOfAnExistingClusterNamesItsKindAndAGivenLocation() throws {
         var answers = Answers()
         answers.project = "demo-project"
         answers.bucket.name = "my-bucket"
         answers.cluster.mode = .existing
         let zonal = AnswersFile.normalizedYAML(answers)
-        XCTAssertTrue(zonal.contains("  mode: existing\n  location: us-west1-b\n  autopilot: false\n"), zonal)
+        // Unset, the location is the zone (a key of its own): only a given location is written.
+        XCTAssertTrue(zonal.contains("  mode: existing\n  autopilot: false\n"), zonal)
         XCTAssertEqual(try AnswersFile.load(yaml: zonal).clusterLocation, "us-west1-b")
 
         answers.cluster.location = "us-west1"
