@@ -33,7 +33,8 @@ extension WizardView {
         let filesTop = canvas.height - 1 - files.count
         let nextRows = 3 + portForward.count + jobSubmit.count
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
-        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create }
+        // Applying the manifest the wizard wrote makes the RayCluster, the thing the person came for.
+        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || !run.plan.steps[$0].files.isEmpty }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
         let skipped = run.rows.filter { $0.status == .skipped }.count

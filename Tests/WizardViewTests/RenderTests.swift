@@ -136,6 +136,8 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.jobSubmit(answers) },
                       doneText)
         XCTAssertFalse(doneText.contains("…"), doneText)
+        // What was made includes the RayCluster itself, not only the cluster, KSA and bucket.
+        XCTAssertTrue(doneText.contains("✓ Apply the RayCluster \(answers.ray.clusterName)"), doneText)
 
         for name in ["welcome", "review-commands", "review-script", "run"] {
             let text = try render(XCTUnwrap(states[name], name))
