@@ -2,7 +2,10 @@ import Foundation
 import SetupPlan
 
 /// The answers in a few lines, above the preview tabs.
-enum ReviewSummary {
+public enum ReviewSummary {
+    /// The Operator line's label, which the review marks when the chosen install needs a tool not found here.
+    public static let operatorLabel = "Operator  "
+
     /// At most `Layout.reviewSummaryRows` lines.
     static func lines(_ plan: Plan) -> [String] {
         let a = plan.answers
@@ -28,7 +31,7 @@ enum ReviewSummary {
         return [
             "Project   \(a.project)\(zone)",
             "Cluster   \(cluster)",
-            "Operator  \(a.operator.rawValue)",
+            operatorLabel + a.operator.rawValue,
             "Identity  \(identity)",
             "Bucket    \(bucket)",
             "Ray       \(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)",

@@ -7,16 +7,17 @@ extension WizardView {
     static let labelColumn = 4
     static let valueColumn = 26
 
-    /// One screen row of a page: a field, one more option of a vertical radio list, or a line of an error.
+    /// One screen row of a page: a field, one more option of a vertical radio list, or a line of an error or warning.
     private enum PageLine {
         case field(Int)
         case option(field: Int, option: Int)
         case error(field: Int, text: String)
+        case warning(field: Int, text: String)
 
         /// The index of the field the line belongs to.
         var field: Int {
             switch self {
-            case .field(let i), .option(let i, _), .error(let i, _): return i
+            case .field(let i), .option(let i, _), .error(let i, _), .warning(let i, _): return i
             }
         }
     }
@@ -81,10 +82,14 @@ extension WizardView {
             if !options.isEmpty, !optionsFitInline(canvas, field, options) {
                 for option in 1..<options.count { lines.append(.option(field: i, option: option)) }
             }
+            let width = max(10, canvas.width - valueColumn - 2)
             if let error = state.errors[field.path] {
-                let width = canvas.width - valueColumn - 2
-                for text in TextWrap.wrap(canvas.glyphs.failed + " " + error, width: max(10, width), continuation: "  ") {
+                for text in TextWrap.wrap(canvas.glyphs.failed + " " + error, width: width, continuation: "  ") {
                     lines.append(.error(field: i, text: text))
+                }
+            } else if let warning = state.warning(for: field.path) {
+                for text in TextWrap.wrap("! " + warning, width: width, continuation: "  ") {
+                    lines.append(.warning(field: i, text: text))
                 }
             }
         }
@@ -116,6 +121,8 @@ extension WizardView {
             drawOption(&canvas, state, field, optionValues(field), option, x: valueColumn, y: y, focused: focused)
         case .error(_, let text):
             canvas.text(text, x: valueColumn, y: y, style: Style(.error))
+        case .warning(_, let text):
+            canvas.text(text, x: valueColumn, y: y, style: Style(.warning))
         }
     }
 

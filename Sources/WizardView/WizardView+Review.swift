@@ -10,7 +10,10 @@ extension WizardView {
         for (i, line) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
             let label = String(line.prefix(10))
             canvas.text(label, x: 2, y: 2 + i, style: Style(.muted))
-            canvas.clipped(String(line.dropFirst(10)), x: 12, y: 2 + i, limit: canvas.width - 14)
+            let end = canvas.clipped(String(line.dropFirst(10)), x: 12, y: 2 + i, limit: canvas.width - 14)
+            if label == ReviewSummary.operatorLabel, let tool = state.missingTool(for: "operator") {
+                canvas.clipped("  ! \(tool) not found on this machine", x: end, y: 2 + i, limit: canvas.width - 2 - end, style: Style(.warning))
+            }
         }
 
         let tabsRow = Layout.reviewPaneTop - 2

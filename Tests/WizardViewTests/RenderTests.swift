@@ -29,6 +29,30 @@ final class RenderTests: XCTestCase {
         }
     }
 
+    /// Helm chosen on a machine where detection found no helm: a warning beside the field and on the review,
+    /// not an error (it may be installed before the run); none once helm is found or another install is chosen.
+    func testAHelmInstallWithoutHelmOnThisMachineIsWarnedOf() throws {
+        var answers = Scenarios.answers
+        answers.operator = .helm
+        var state = Scenarios.base(answers)
+        Scenarios.send(&state, [.start, .environmentDetected(Scenarios.detection)] + Scenarios.keys([.enter, .enter, .enter]))
+        XCTAssertEqual(state.screen, .page(2))
+        var text = WizardView.render(state, size: .minimum).plainText
+        XCTAssertTrue(text.contains("! helm is not on PATH here: install it"), text)
+        Scenarios.send(&state, Scenarios.keys(Array(repeating: .enter, count: 4)))
+        XCTAssertEqual(state.screen, .review, "a warning does not hold the page back")
+        text = WizardView.render(state, size: .minimum).plainText
+        XCTAssertTrue(text.contains("Operator  helm  ! helm not found on this machine"), text)
+
+        var found = Scenarios.detection
+        found.tools[3].version = "v3.16.2+g13654a5"
+        Scenarios.send(&state, [.environmentDetected(found)])
+        XCTAssertFalse(WizardView.render(state, size: .minimum).plainText.contains("not found on this machine"))
+        state.answers.operator = .gkeAddon
+        XCTAssertNil(state.warning(for: "operator"))
+        XCTAssertNil(Scenarios.base(answers).warning(for: "operator"), "nothing is known before detection ends")
+    }
+
     func testTheReviewNamesAnExistingClustersLocationAndKind() throws {
         var answers = Scenarios.answers
         answers.cluster.mode = .existing
