@@ -23,7 +23,7 @@ extension WizardView {
         y += 1
 
         // The workspace line and the next steps sit at the bottom, commands whole (wrapped so they paste as one);
-        // what was created fills the rest.
+        // what was created or applied fills the rest.
         let commandX = 6
         let commandWidth = canvas.width - commandX - 2
         let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
@@ -33,7 +33,7 @@ extension WizardView {
         let filesTop = canvas.height - 1 - files.count
         let nextRows = 3 + portForward.count + jobSubmit.count
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
-        // Applying the manifest the wizard wrote makes the RayCluster, the thing the person came for.
+        // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || !run.plan.steps[$0].files.isEmpty }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
@@ -44,7 +44,7 @@ extension WizardView {
                                           : "\(found.count) already existed and were left as they were")
         }
         if skipped > 0 { notes.append("\(skipped) steps skipped") }
-        canvas.text("Created", x: 2, y: y, style: Style(bold: true))
+        canvas.text("Created or applied", x: 2, y: y, style: Style(bold: true))
         y += 1
         let listRows = max(0, nextTop - 1 - y - (notes.isEmpty ? 0 : 1))
         if made.isEmpty {
