@@ -28,6 +28,9 @@ extension WizardView {
             canvas.footer(KeyMap.bindings(.welcome))
             return
         }
+        // The details start two columns after the longest name, whatever the width of the marks (ASCII's are wider).
+        let markWidth = [g.done, g.pending, g.failed].map(DisplayWidth.of).max() ?? 1
+        let detailX = max(30, 5 + markWidth + (detection.tools.map { DisplayWidth.of($0.name) }.max() ?? 0) + 2)
         for tool in detection.tools {
             let found = tool.isFound
             let optional = tool.name == "helm"
@@ -35,7 +38,6 @@ extension WizardView {
             let style = found ? Style(.success) : (optional ? Style(.muted) : Style(.error))
             canvas.text(glyph, x: 4, y: y, style: style)
             canvas.text(tool.name, x: 5 + DisplayWidth.of(glyph), y: y)
-            let detailX = 30
             let detailWidth = canvas.width - detailX - 2
             if let version = tool.version {
                 canvas.clipped(version.isEmpty ? "found" : version, x: detailX, y: y, limit: detailWidth)

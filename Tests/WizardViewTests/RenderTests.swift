@@ -53,6 +53,20 @@ final class RenderTests: XCTestCase {
         XCTAssertNil(Scenarios.base(answers).warning(for: "operator"), "nothing is known before detection ends")
     }
 
+    /// With ASCII marks ("[x]", three columns) the longest tool name still keeps two spaces before its details.
+    func testTheWelcomesToolNamesNeverRunIntoTheirDetails() throws {
+        for ascii in [false, true] {
+            var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "welcome" }?.1)
+            state.asciiOnly = ascii
+            let text = WizardView.render(state, size: .minimum).plainText
+            for tool in Detection.toolNames {
+                // The tool's own row: its name after the mark (not the install hint that names it too).
+                let row = text.split(separator: "\n").first { $0.contains(" \(tool)") && !$0.contains("components") }
+                XCTAssertTrue(row?.contains(" \(tool)  ") == true, "ascii \(ascii): \(String(describing: row))\n\(text)")
+            }
+        }
+    }
+
     func testTheReviewNamesAnExistingClustersLocationAndKind() throws {
         var answers = Scenarios.answers
         answers.cluster.mode = .existing

@@ -62,6 +62,9 @@ enum Scenarios {
         list.append(("welcome-detecting", s))
         send(&s, [.environmentDetected(detection)])
         list.append(("welcome", s))
+        var asciiWelcome = s
+        asciiWelcome.asciiOnly = true
+        list.append(("welcome-ascii", asciiWelcome))
         send(&s, [.key(.enter)])
         list.append(("page1-project", s))
         send(&s, keys([.enter]))
