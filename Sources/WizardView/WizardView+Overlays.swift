@@ -36,6 +36,9 @@ extension WizardView {
             let named = "The journal stays in \(state.workspace); resume later with:"
             prose = DisplayWidth.of(named) <= canvas.width - 10 ? named : "The journal is kept; resume later with:"
             command = state.resumeCommand
+        } else if state.journal != nil {
+            // A finished earlier run: its files stay; only what was changed now is lost.
+            prose = "Nothing has been run this time; answers changed now are not saved."
         } else {
             prose = "Nothing has been run; your answers are not saved."
         }

@@ -1,6 +1,7 @@
 import XCTest
 import Cells
 import Foundation
+import SetupPlan
 import SetupRunner
 import WizardModel
 @testable import WizardView
@@ -65,6 +66,21 @@ final class RenderTests: XCTestCase {
                 XCTAssertTrue(row?.contains(" \(tool)  ") == true, "ascii \(ascii): \(String(describing: row))\n\(text)")
             }
         }
+    }
+
+    /// Quitting before running in a workspace whose earlier run finished: that run's files stay, so the box
+    /// does not say nothing was ever run or saved.
+    func testQuittingAfterAFinishedEarlierRunSaysOnlyTodaysChangesAreLost() throws {
+        let plan = PlanBuilder.build(Scenarios.answers, checkScript: "")
+        let rows = plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .done) }
+        var state = Scenarios.base(Scenarios.answers, journal: JournalSummary(answers: Scenarios.answers, steps: rows, result: .succeeded))
+        XCTAssertEqual(state.screen, .welcome)
+        Scenarios.send(&state, [.environmentDetected(Scenarios.detection), .key(.ctrl("c"))])
+        let text = WizardView.render(state, size: .minimum).plainText
+        XCTAssertTrue(text.contains("Nothing has been run this time; answers changed now are not saved."), text)
+        var fresh = Scenarios.base(Scenarios.answers)
+        Scenarios.send(&fresh, [.environmentDetected(Scenarios.detection), .key(.ctrl("c"))])
+        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("Nothing has been run; your answers are not saved."))
     }
 
     func testTheReviewNamesAnExistingClustersLocationAndKind() throws {
