@@ -104,6 +104,9 @@ extension Answers {
         }
     }
 
+    /// The kubeconfig context `gcloud container clusters get-credentials` writes for the cluster.
+    public var kubeContext: String { "gke_\(project)_\(clusterLocation)_\(cluster.name)" }
+
     /// Whether the cluster is Autopilot: created so, or an existing one the answers say is.
     public var isAutopilot: Bool {
         cluster.mode == .createAutopilot || (cluster.mode == .existing && cluster.autopilot)

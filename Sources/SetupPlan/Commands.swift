@@ -21,6 +21,18 @@ struct Commands {
                 "--location", answers.clusterLocation] + change)
     }
 
+    /// A kubectl command against the wizard's cluster by its context, never whatever context is current (another
+    /// cluster after a switch in another terminal, or days later on resume); another cluster is another command,
+    /// so `--replan` redoes the Kubernetes steps there. The context goes last, before any `--` the caller adds.
+    func kubectl(_ args: [String]) -> [String] {
+        ["kubectl"] + args + ["--context", answers.kubeContext]
+    }
+
+    /// A helm command against the wizard's cluster by its context (see `kubectl`).
+    func helm(_ args: [String]) -> [String] {
+        ["helm"] + args + ["--kube-context", answers.kubeContext]
+    }
+
     /// Who may impersonate the IAM service account: the KSA, through the workload pool.
     var workloadIdentityUserMember: String {
         "serviceAccount:\(answers.workloadPool)[\(answers.identity.namespace)/\(answers.identity.kubernetesServiceAccount)]"

@@ -159,13 +159,13 @@ public enum PlanBuilder {
                                kind: .configure, timeoutSeconds: 120))
             steps.append(Step(id: "install-operator", title: "Install the KubeRay operator 1.7.0 with Helm",
                                why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
-                               argv: ["helm", "install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0", "--wait"],
-                               probe: Probe(argv: ["helm", "status", "kuberay-operator"]),
+                               argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0", "--wait"]),
+                               probe: Probe(argv: c.helm(["status", "kuberay-operator"])),
                                kind: .create, timeoutSeconds: 600))
         }
         steps.append(Step(id: "check-crd", title: "Check that the RayCluster kind is served as ray.io/v1",
                            why: "Fails here, not at apply, when the operator is missing or its CRD predates ray.io/v1.",
-                           argv: ["kubectl", "get", "crd", "rayclusters.ray.io", "-o", "jsonpath={.spec.versions[?(@.served==true)].name}"],
+                           argv: c.kubectl(["get", "crd", "rayclusters.ray.io", "-o", "jsonpath={.spec.versions[?(@.served==true)].name}"]),
                            success: .containsAll(["v1"]), kind: .check, timeoutSeconds: 120,
                            // The add-on installs the CRD a little after the cluster is up: wait for it (about 2.5 min);
                            // Helm installed with --wait and "installed" need no long wait.
@@ -181,14 +181,14 @@ public enum PlanBuilder {
         if ns != "default" {
             steps.append(Step(id: "create-namespace", title: "Create the namespace \(ns)",
                                why: "The Ray cluster and its service account live in it.",
-                               argv: ["kubectl", "create", "namespace", ns],
-                               probe: Probe(argv: ["kubectl", "get", "namespace", ns, "-o", "name"]),
+                               argv: c.kubectl(["create", "namespace", ns]),
+                               probe: Probe(argv: c.kubectl(["get", "namespace", ns, "-o", "name"])),
                                kind: .create, timeoutSeconds: 60))
         }
         steps.append(Step(id: "create-ksa", title: "Create the Kubernetes service account \(ksa)",
                            why: "Every Ray pod runs as it; Workload Identity maps it to Google Cloud.",
-                           argv: ["kubectl", "create", "serviceaccount", ksa, "--namespace", ns],
-                           probe: Probe(argv: ["kubectl", "get", "serviceaccount", ksa, "--namespace", ns, "-o", "name"]),
+                           argv: c.kubectl(["create", "serviceaccount", ksa, "--namespace", ns]),
+                           probe: Probe(argv: c.kubectl(["get", "serviceaccount", ksa, "--namespace", ns, "-o", "name"])),
                            kind: .create, timeoutSeconds: 60))
         return steps
     }
@@ -223,10 +223,10 @@ public enum PlanBuilder {
                      kind: .update, timeoutSeconds: 120),
                 Step(id: "annotate-ksa", title: "Annotate the KSA with the IAM service account",
                      why: "Tells GKE's metadata server which Google identity the KSA stands for.",
-                     argv: ["kubectl", "annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                            "--overwrite", "\(annotation)=\(email)"],
-                     probe: Probe(argv: ["kubectl", "get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                                         "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"],
+                     argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                      "--overwrite", "\(annotation)=\(email)"]),
+                     probe: Probe(argv: c.kubectl(["get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                                   "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"]),
                                   expect: .equals(email)),
                      kind: .update, timeoutSeconds: 60),
             ]
@@ -267,18 +267,18 @@ public enum PlanBuilder {
         return [
             Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
-                 argv: ["kubectl", "apply", "-f", "raycluster.yaml"], files: ["raycluster.yaml"],
+                 argv: c.kubectl(["apply", "-f", "raycluster.yaml"]), files: ["raycluster.yaml"],
                  kind: .configure, timeoutSeconds: 120),
             Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node.",
-                 argv: ["kubectl", "wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"],
+                 argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"]),
                  kind: .check, timeoutSeconds: 360,
                  retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60)),
         ]
     }
 
     private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
-        let exec = ["kubectl", "exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace, "--"]
+        let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [
             Step(id: "install-gcs-client", title: "Install google-cloud-storage in the head pod",
                  why: "The Ray image does not ship the Cloud Storage client library.",

@@ -50,6 +50,19 @@ public enum FailureClassifier {
                 summary: "The cluster \(name) is not in \(asked); gcloud found it in \(actual).",
                 fix: "Answer its zone or region as cluster.location: resume with --set cluster.location=\(actual) --replan.")
         },
+        { text, _, _ in
+            // Every kubectl and helm step names the cluster's context (gke_PROJECT_LOCATION_NAME); the kubeconfig
+            // lost it since the credentials step (another KUBECONFIG, a deleted file, `kubectl config delete-context`).
+            guard let context = groups(#"context was not found for specified context: (gke_\S+)"#, in: text)?.first
+                    ?? groups(#"context "(gke_[^"]+)" does not exist"#, in: text)?.first else { return nil }
+            let parts = context.split(separator: "_", maxSplits: 3).map(String.init)
+            let fetch = parts.count == 4
+                ? "gcloud container clusters get-credentials \(parts[3]) --project \(parts[1]) --location \(parts[2])"
+                : "the plan's get-credentials command"
+            return Hint(
+                summary: "kubectl has no context \(context) for the cluster: the kubeconfig changed after the credentials step.",
+                fix: "Run \(fetch) (with the same KUBECONFIG), then resume.")
+        },
         { text, lower, _ in
             guard lower.contains("gke-gcloud-auth-plugin") else { return nil }
             return Hint(

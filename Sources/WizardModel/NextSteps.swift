@@ -2,10 +2,10 @@ import SetupPlan
 
 /// What to do with the cluster once it is up, as exact commands.
 public enum NextSteps {
-    /// Forwards the Ray dashboard to localhost:8265.
+    /// Forwards the Ray dashboard to localhost:8265, on the wizard's cluster whatever kubectl's current context is.
     public static func portForward(_ a: Answers) -> String {
         let ns = a.identity.namespace == "default" ? "" : "-n \(ShellQuote.quote(a.identity.namespace)) "
-        return "kubectl \(ns)port-forward service/\(a.ray.clusterName)-head-svc 8265:8265"
+        return "kubectl \(ns)port-forward service/\(a.ray.clusterName)-head-svc 8265:8265 --context \(a.kubeContext)"
     }
 
     /// Submits a small job that lists the bucket from a Ray pod (run while the port-forward is up).

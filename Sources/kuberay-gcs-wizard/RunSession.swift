@@ -3,6 +3,7 @@ import Foundation
 import SetupPlan
 import SetupRunner
 import Synchronization
+import WizardModel
 import WizardResources
 
 /// Runs a plan with the line printer, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
@@ -33,7 +34,7 @@ enum RunSession {
                 if let text = verified.withLock({ $0 }) {
                     Console.out("A Ray task in the cluster wrote gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkObject) and read back: \(text)")
                 }
-                Console.out("Dashboard: kubectl port-forward service/\(plan.answers.ray.clusterName)-head-svc --namespace \(plan.answers.identity.namespace) 8265:8265")
+                Console.out("Dashboard: \(NextSteps.portForward(plan.answers))")
                 return 0
             case .failed: return 1
             case .interrupted: return 130

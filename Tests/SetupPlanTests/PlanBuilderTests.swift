@@ -73,7 +73,7 @@ final class PlanBuilderTests: XCTestCase {
                                    "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
         XCTAssertEqual(plan.step("bind-workload-identity")?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
-        XCTAssertEqual(plan.step("annotate-ksa")?.argv.last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
+        XCTAssertEqual(plan.step("annotate-ksa")?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
         XCTAssertTrue(plan.step("annotate-ksa")?.argv.contains("--overwrite") ?? false)
         XCTAssertEqual(plan.step("grant-bucket-role")?.argv,
                        ["gcloud", "storage", "buckets", "add-iam-policy-binding", "gs://my-bucket",
@@ -168,6 +168,31 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertTrue(PlanText.render(plan).contains("cluster cloud-bucket-cluster (existing Autopilot, us-west1)"))
     }
 
+    /// Every kubectl and helm command that reaches the cluster names the context get-credentials writes for it, so
+    /// a resume days later (or after a context switch in another terminal) cannot act on another cluster, and a
+    /// replan onto another cluster runs the Kubernetes steps again (their commands differ).
+    func testClusterCommandsNameTheClustersContext() throws {
+        for combination in Combination.all {
+            let plan = combination.plan()
+            let context = "gke_demo-project_\(plan.answers.clusterLocation)_cloud-bucket-cluster"
+            var moved = combination.answers()
+            moved.cluster.name = "other-cluster"
+            let other = PlanBuilder.build(moved, checkScript: WizardResources.bucketCheckScript)
+            for step in plan.steps {
+                for argv in [step.argv] + (step.probe.map { [$0.argv] } ?? []) where ["kubectl", "helm"].contains(argv.first) {
+                    let local = argv == ["kubectl", "version", "--client"] || argv == ["helm", "version", "--short"] || argv.prefix(3) == ["helm", "repo", "add"]
+                    let flag = argv.first == "helm" ? "--kube-context" : "--context"
+                    let named = argv.firstIndex(of: flag).map { argv[$0 + 1] == context } ?? false
+                    XCTAssertEqual(named, !local, "\(combination) \(step.id): \(argv)")
+                    if !local {
+                        XCTAssertNotEqual(other.step(step.id)?.argv, step.argv, "\(combination) \(step.id) on another cluster")
+                        if let dash = argv.firstIndex(of: "--") { XCTAssertLessThan(argv.firstIndex(of: flag) ?? .max, dash, "kubectl's own flags come before --") }
+                    }
+                }
+            }
+        }
+    }
+
     func testHelmInstallsKubeRay170() throws {
         let plan = Combination(cluster: .createStandard, op: .helm, identity: .iamServiceAccount).plan()
         XCTAssertTrue(ids(plan).contains("check-helm"))
@@ -195,7 +220,8 @@ final class PlanBuilderTests: XCTestCase {
         a.bucket.create = false
         a.bucket.role = .admin
         let plan = PlanBuilder.build(a, checkScript: "print(1)")
-        XCTAssertEqual(plan.step("create-namespace")?.argv, ["kubectl", "create", "namespace", "ray"])
+        XCTAssertEqual(plan.step("create-namespace")?.argv,
+                       ["kubectl", "create", "namespace", "ray", "--context", "gke_demo-project_us-west1-b_cloud-bucket-cluster"])
         XCTAssertNil(plan.step("create-bucket"))
         XCTAssertNotNil(plan.step("check-bucket"))
         XCTAssertEqual(plan.step("grant-bucket-role")?.argv.last, "roles/storage.admin")

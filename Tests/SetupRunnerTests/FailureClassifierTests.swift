@@ -23,6 +23,16 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertNil(hint("ERROR: (gcloud.container.clusters.describe) ResponseError: code=404, message=Not found.\nNo cluster named 'ray' in demo-project."))
     }
 
+    func testAMissingKubeContextNamesTheCommandThatWritesIt() {
+        // As kubectl 1.32 and helm 3 print it when the kubeconfig has no entry for the plan's --context.
+        for stderr in ["Error in configuration: context was not found for specified context: gke_demo-project_us-west1-b_ray",
+                       #"Error: Kubernetes cluster unreachable: context "gke_demo-project_us-west1-b_ray" does not exist"#] {
+            let h = hint(stderr)
+            XCTAssertEqual(h?.summary, "kubectl has no context gke_demo-project_us-west1-b_ray for the cluster: the kubeconfig changed after the credentials step.")
+            XCTAssertEqual(h?.fix, "Run gcloud container clusters get-credentials ray --project demo-project --location us-west1-b (with the same KUBECONFIG), then resume.")
+        }
+    }
+
     func testRayClusterCRDNotFound() {
         let h = hint(#"Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "rayclusters.ray.io" not found"#)
         XCTAssertEqual(h?.summary, "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.")

@@ -248,7 +248,7 @@ final class RunTests: XCTestCase {
         }
         XCTAssertEqual(store.state.run?.verifyResult, "Hello, Ray on GKE!")
         store.send(.key(.char("q")), effects: [.quit(0)]) {
-            $0.exitMessage = "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265\nWorkspace files: kuberay-gcs-setup"
+            $0.exitMessage = "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265 --context gke_my-project_us-west1-b_cloud-bucket-cluster\nWorkspace files: kuberay-gcs-setup"
         }
     }
 

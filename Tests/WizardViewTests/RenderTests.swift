@@ -190,8 +190,10 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.jobSubmit(answers) },
                       doneText)
         XCTAssertFalse(doneText.contains("…"), doneText)
-        // What was made includes the RayCluster itself, not only the cluster, KSA and bucket.
-        XCTAssertTrue(doneText.contains("✓ Apply the RayCluster \(answers.ray.clusterName)"), doneText)
+        // What was made includes the RayCluster itself, not only the cluster, KSA and bucket (with a short workspace
+        // path: a long one takes a row, and the list ends in "and 2 more").
+        let shortPath = try render(XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1))
+        XCTAssertTrue(shortPath.contains("✓ Apply the RayCluster \(answers.ray.clusterName)"), shortPath)
 
         for name in ["welcome", "review-commands", "review-script", "run"] {
             let text = try render(XCTUnwrap(states[name], name))

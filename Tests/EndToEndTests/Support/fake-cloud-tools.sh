@@ -64,6 +64,9 @@ gcloud)
     *) echo "fake gcloud: unexpected call: gcloud $all" >&2; exit 2 ;;
   esac ;;
 kubectl)
+  # The plan names the cluster's kubeconfig context on every call; this fake serves one cluster.
+  args=(); while [ $# -gt 0 ]; do if [ "$1" = "--context" ]; then shift 2; continue; fi; args+=("$1"); shift; done
+  set -- "${args[@]}"
   case "$*" in
     "version --client"*) echo "Client Version: v1.32.0+fake" ;;
     "get crd "*) echo "v1" ;;
