@@ -65,8 +65,8 @@ let package = Package(
         // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
         .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources"]),
-        // Helpers the process-level tests share (running a program with a timeout).
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"]),
+        // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),

@@ -3,6 +3,7 @@ import Foundation
 import SetupPlan
 import SetupRunner
 import Terminal
+import TestKit
 import WizardModel
 import WizardResources
 import WizardView
@@ -110,7 +111,7 @@ enum TUIBench {
         }
         let floor = Stats(samples[0]).median
         let wizardMedian = Stats(samples[2]).median, whiptailMedian = Stats(samples[3]).median
-        print(String(format: "   minus the floor: wizard %.1f ms, whiptail %.1f ms; wizard/whiptail %.2fx (goal: <= 1)",
+        print(String(format: "   minus the floor: wizard %.1f ms, whiptail %.1f ms; wizard/whiptail %.2fx",
                      (wizardMedian - floor) * 1000, (whiptailMedian - floor) * 1000, wizardMedian / whiptailMedian))
         if compare != nil {
             let compareMedian = Stats(samples[4]).median
@@ -149,12 +150,12 @@ enum TUIBench {
             let s = Stats(samples[index])
             print(row(program.name, ms(s.median, 2), ms(s.p90, 2), ms(s.min, 2)))
         }
-        let whiptailMedian = Stats(samples[2]).median
-        print(String(format: "   wizard/whiptail %.2fx (goal: <= 1)", Stats(samples[1]).median / whiptailMedian)
+        let whiptailMedian = Stats(samples[2]).median, wizardMedian = Stats(samples[1]).median
+        print(String(format: "   wizard %.2f ms (goal: under 10 ms); wizard/whiptail %.2fx", wizardMedian * 1000, wizardMedian / whiptailMedian)
               + (compare == nil ? "" : String(format: "; --compare build/whiptail %.2fx", Stats(samples[3]).median / whiptailMedian)))
         if reference != nil, let floor = samples.last.map({ Stats($0).median }) {
-            print(String(format: "   frame-reference/whiptail %.2fx; wizard over frame-reference %.2f ms", floor / whiptailMedian,
-                         (Stats(samples[1]).median - floor) * 1000))
+            print(String(format: "   frame-reference/whiptail %.2fx; wizard over frame-reference %.2f ms (goal: under 2 ms)", floor / whiptailMedian,
+                         (wizardMedian - floor) * 1000))
         }
     }
 

@@ -298,7 +298,7 @@ private final class TmuxTerminal: @unchecked Sendable {
         self.environment = environment
         let args = ["-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", "e2e", "-c", root.path,
                     "PS1='\(Self.prompt) ' exec bash --norc --noprofile"]
-        let status = spawnDetached(tmux, args, environment: environment)
+        let status = Spawn.detached([tmux] + args, environment: environment)
         guard status == 0 else { throw TmuxError.failed(args, "new-session exited \(status)") }
     }
 
@@ -351,45 +351,6 @@ private final class TmuxTerminal: @unchecked Sendable {
         guard result.status == 0 else { throw TmuxError.failed(args, result.stderr) }
         return result.stdout
     }
-}
-
-/// posix_spawn + waitpid with stdin/stdout/stderr on /dev/null and no other descriptor inherited.
-///
-/// For the command that starts the tmux server: the server lives on with whatever its first client had open.
-/// Through Foundation's Process it would keep Process's exit-watch socket, and the client would never count as
-/// exited; through pipes, reading them would never end.
-private func spawnDetached(_ path: String, _ args: [String], environment: [String: String]) -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/fd")) ?? []
-    for fd in open.compactMap(Int32.init) where fd > 2 {
-        posix_spawn_file_actions_addclose(&actions, fd)
-    }
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { for pointer in argv + envp { free(pointer) } }
-    // No blocked signals and default handlers, whatever thread this runs on: the server must obey kill-server.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD, SIGWINCH] { sigaddset(&defaults, signal) }
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var pid = pid_t()
-    guard posix_spawn(&pid, path, &actions, &attributes, argv, envp) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-    // Exited normally: the status; killed by a signal: 128 + the signal.
-    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
 private enum TmuxError: Error {
