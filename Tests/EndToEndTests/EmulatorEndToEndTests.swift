@@ -266,6 +266,32 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertFalse(manifest.contains("gke-metadata-server-enabled"), manifest)
     }
 
+    /// Moving a finished setup onto another cluster (resume --replan with a new cluster): the Kubernetes steps run
+    /// again there, by the new cluster's kubeconfig context, instead of counting as done from the first cluster.
+    func testReplanOntoAnotherClusterRunsTheKubernetesStepsThere() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-other-cluster"), tools: tools)
+        try emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "workloadPool": NSNull(), "rayOperator": false]]])
+        let first = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"])
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+
+        let moved = try emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "cluster.mode=create-standard",
+                                         "--set", "cluster.name=second-cluster", "--replan"])
+        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
+        XCTAssertTrue(moved.stdout.contains("read back: Hello, Ray on GKE!"), moved.stdout)
+        XCTAssertTrue(moved.stdout.contains("--context gke_\(Self.project)_us-west1-b_second-cluster"), moved.stdout)
+        let log = try emulator.log()
+        func made(_ kind: String, in cluster: String) -> Int {
+            log.filter { $0.kind == kind && $0.succeeded && $0.path.contains("/k/us-west1-b/\(cluster)/") }.count
+        }
+        for kind in ["create-serviceaccount", "create-raycluster"] {
+            XCTAssertEqual(made(kind, in: "cloud-bucket-cluster"), 1, "\(kind) in the first cluster")
+            XCTAssertEqual(made(kind, in: "second-cluster"), 1, "\(kind) in the second cluster")
+        }
+        XCTAssertEqual(log.count("create-bucket"), 1, "the bucket is kept")
+        XCTAssertEqual(log.succeeded("object-write"), 2, "the check ran again, from the second cluster's head pod")
+    }
+
     /// A bucket name someone else owns gets a 409: the hint says names are global and to pick another; resuming
     /// with another name (--replan) keeps what is done and completes.
     func testTakenBucketNameHintThenReplanWithAnotherName() throws {
