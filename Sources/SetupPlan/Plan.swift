@@ -15,4 +15,10 @@ public struct Plan: Equatable, Sendable {
     }
 
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+
+    /// The workspace file the manifest is written to and applied from.
+    public static let manifestFile = "raycluster.yaml"
+
+    /// What the workspace file `name` a step reads holds, if the plan writes it.
+    public func contents(of name: String) -> String? { name == Self.manifestFile ? manifest : nil }
 }

@@ -267,7 +267,7 @@ public enum PlanBuilder {
         return [
             Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
-                 argv: c.kubectl(["apply", "-f", "raycluster.yaml"]), files: ["raycluster.yaml"],
+                 argv: c.kubectl(["apply", "-f", Plan.manifestFile]), files: [Plan.manifestFile],
                  kind: .configure, timeoutSeconds: 120),
             Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node.",

@@ -10,7 +10,8 @@ extension Journal {
         existing: Journal?, mode: RunMode, plan: Plan, fingerprint: String, normalizedAnswers: String,
         journalPath: String, now: Date = Date()
     ) throws -> Journal {
-        var fresh = Journal(fingerprint: fingerprint, normalizedAnswers: normalizedAnswers, steps: plan.steps, now: now)
+        var fresh = Journal(fingerprint: fingerprint, normalizedAnswers: normalizedAnswers, steps: plan.steps, files: plan.contents(of:),
+                            now: now)
         guard let existing else {
             if mode == .resume { throw JournalError.noJournal(path: journalPath) }
             return fresh
@@ -35,10 +36,13 @@ extension Journal {
                 fresh.steps[index].command = command
             }
         case .replan:
-            // Captured values may belong to the old answers (another project's number): read them again.
+            // Captured values may belong to the old answers (another project's number): read them again. Checks and
+            // the in-cluster verification run again too: they only read, and what they proved may have changed with
+            // the answers (a new manifest's head pod, the bucket seen from new pods).
             for index in fresh.steps.indices {
                 let step = plan.steps[index]
                 guard let old = existing.step(step.id), old.status.isComplete, step.captures.isEmpty,
+                      step.kind != .check, step.kind != .verify,
                       old.command == fresh.steps[index].command else { continue }
                 fresh.steps[index] = old
                 fresh.steps[index].title = step.title

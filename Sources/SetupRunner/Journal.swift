@@ -19,8 +19,9 @@ public struct Journal: Codable, Equatable, Sendable {
     /// Nil while a run is in progress (or was killed).
     public var result: RunResult?
 
-    /// A journal with every step of `steps` pending.
-    public init(fingerprint: String, normalizedAnswers: String, steps: [Step], now: Date = Date()) {
+    /// A journal with every step of `steps` pending; `files` gives what the workspace files they read hold.
+    public init(fingerprint: String, normalizedAnswers: String, steps: [Step], files: (String) -> String? = { _ in nil },
+                now: Date = Date()) {
         formatVersion = Self.currentFormatVersion
         self.fingerprint = fingerprint
         self.normalizedAnswers = normalizedAnswers
@@ -28,7 +29,7 @@ public struct Journal: Codable, Equatable, Sendable {
         updatedAt = createdAt
         self.steps = steps.enumerated().map { index, step in
             JournalStep(id: step.id, title: step.title, status: .pending,
-                        logPath: Workspace.logPath(index: index, stepID: step.id), command: JournalStep.commandFingerprint(step))
+                        logPath: Workspace.logPath(index: index, stepID: step.id), command: JournalStep.commandFingerprint(step, files: files))
         }
         captures = [:]
         result = nil
@@ -83,8 +84,9 @@ public struct JournalStep: Codable, Equatable, Sendable {
     public var hint: Hint?
     /// How many times the command ran in the last attempt of this step (retries included).
     public var attempts: Int?
-    /// SHA-256 of the step's command and probe when the journal was made: `--replan` keeps a finished
-    /// step only while its command is unchanged (a new bucket name must not count as granted).
+    /// SHA-256 of the step's command, probe and the files it reads when the journal was made: `--replan` keeps a
+    /// finished step only while all of it is unchanged (a new bucket name must not count as granted, nor another
+    /// Ray version as applied).
     public var command: String?
 
     public init(id: String, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
@@ -104,8 +106,9 @@ public struct JournalStep: Codable, Equatable, Sendable {
     }
 
     /// The `command` fingerprint of `step`.
-    public static func commandFingerprint(_ step: Step) -> String {
-        SHA256.hex((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? [])).joined(separator: "\u{0}"))
+    public static func commandFingerprint(_ step: Step, files: (String) -> String? = { _ in nil }) -> String {
+        let read = step.files.flatMap { ["\u{0}file", $0, files($0) ?? ""] }
+        return SHA256.hex((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
     }
 }
 

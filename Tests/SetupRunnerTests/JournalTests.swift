@@ -87,6 +87,29 @@ final class JournalTests: XCTestCase {
         XCTAssertNil(observer.status(of: "create-cluster"), "an unchanged finished step is kept")
     }
 
+    /// A replan keeps a finished change only while its command, probe and the files it reads are the same: another
+    /// manifest (a new Ray version, say) is applied again, and the checks after it run again rather than count.
+    func testReplanReappliesAChangedManifestAndChecksAgain() throws {
+        let steps = [
+            Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
+                 probe: Probe(argv: ["kubectl", "get", "serviceaccount", "ksa"]), kind: .create),
+            Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", Plan.manifestFile], files: [Plan.manifestFile],
+                 kind: .configure),
+            Step(id: "wait-head", title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
+            Step(id: "verify-bucket", title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
+        ]
+        let old = Plan(answers: Answers(), steps: steps, manifest: "image: rayproject/ray:2.52.0\n", checkScript: "")
+        var done = try Journal.prepare(existing: nil, mode: .fresh, plan: old, fingerprint: "a", normalizedAnswers: "a", journalPath: "j")
+        for index in done.steps.indices { done.steps[index].status = .done }
+
+        let same = try Journal.prepare(existing: done, mode: .replan, plan: old, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
+        XCTAssertEqual(same.steps.map(\.status), [.done, .done, .pending, .pending], "an unchanged manifest stays applied")
+        var newer = old
+        newer.manifest = "image: rayproject/ray:2.53.0\n"
+        let changed = try Journal.prepare(existing: done, mode: .replan, plan: newer, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
+        XCTAssertEqual(changed.steps.map(\.status), [.done, .pending, .pending, .pending])
+    }
+
     func testResumeWithoutJournal() async throws {
         do {
             _ = try await fakes.runner(FakeTools.plan()).run(mode: .resume, observer: RecordingObserver())
