@@ -36,12 +36,13 @@ extension Journal {
                 fresh.steps[index].command = command
             }
         case .replan:
-            // Captured values may belong to the old answers (another project's number): read them again. Checks and
-            // the in-cluster verification run again too: they only read, and what they proved may have changed with
-            // the answers (a new manifest's head pod, the bucket seen from new pods).
+            // The answers changed, and with them what earlier steps proved: a step with a probe is probed again (what
+            // exists is found, not made twice; a new manifest's head pod lacks what was installed in the old one),
+            // captured values are read again (another project's number), checks and the in-cluster verification run
+            // again. Only a finished step that cannot be probed is kept, while its command and files are the same.
             for index in fresh.steps.indices {
                 let step = plan.steps[index]
-                guard let old = existing.step(step.id), old.status.isComplete, step.captures.isEmpty,
+                guard let old = existing.step(step.id), old.status.isComplete, step.probe == nil, step.captures.isEmpty,
                       step.kind != .check, step.kind != .verify,
                       old.command == fresh.steps[index].command else { continue }
                 fresh.steps[index] = old

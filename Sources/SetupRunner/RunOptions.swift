@@ -4,7 +4,7 @@ public enum RunMode: String, Sendable, Equatable {
     case fresh
     /// `resume`: continue at the first step not complete; refuses changed answers.
     case resume
-    /// `resume --replan`: accept changed answers, keep complete steps that still exist, re-probe the rest.
+    /// `resume --replan`: accept changed answers; probe again what can be probed, keep the rest while unchanged.
     case replan
 }
 

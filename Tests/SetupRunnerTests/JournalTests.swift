@@ -65,8 +65,8 @@ final class JournalTests: XCTestCase {
         let observer = RecordingObserver()
         let replanned = try await fakes.runner(plan, answers: new).run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
-        // Complete steps are kept; the step that captures a value runs again, the rest are re-probed or re-run.
-        XCTAssertNil(observer.status(of: "create-cluster"))
+        // Finished steps are probed again and found (not made twice); the step that captures a value runs again.
+        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone)
         XCTAssertEqual(observer.status(of: "project-number"), .done)
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.fingerprint, Fingerprint.make(normalizedAnswers: new))
     }
@@ -84,11 +84,11 @@ final class JournalTests: XCTestCase {
         let replanned = try await fakes.runner(changed, answers: "bucket: b2\n").run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
         XCTAssertEqual(observer.status(of: "install-operator"), .done, "the changed step ran again")
-        XCTAssertNil(observer.status(of: "create-cluster"), "an unchanged finished step is kept")
+        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone, "an unchanged finished step is found by its probe, not made again")
     }
 
-    /// A replan keeps a finished change only while its command, probe and the files it reads are the same: another
-    /// manifest (a new Ray version, say) is applied again, and the checks after it run again rather than count.
+    /// A replan probes again what it can; a finished step without a probe is kept only while its command and the files
+    /// it reads are the same: another manifest (a new Ray version, say) is applied again. Checks always run again.
     func testReplanReappliesAChangedManifestAndChecksAgain() throws {
         let steps = [
             Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
@@ -103,11 +103,12 @@ final class JournalTests: XCTestCase {
         for index in done.steps.indices { done.steps[index].status = .done }
 
         let same = try Journal.prepare(existing: done, mode: .replan, plan: old, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
-        XCTAssertEqual(same.steps.map(\.status), [.done, .done, .pending, .pending], "an unchanged manifest stays applied")
+        // The KSA is probed again; an unchanged manifest, which no probe can check, stays applied.
+        XCTAssertEqual(same.steps.map(\.status), [.pending, .done, .pending, .pending])
         var newer = old
         newer.manifest = "image: rayproject/ray:2.53.0\n"
         let changed = try Journal.prepare(existing: done, mode: .replan, plan: newer, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
-        XCTAssertEqual(changed.steps.map(\.status), [.done, .pending, .pending, .pending])
+        XCTAssertEqual(changed.steps.map(\.status), [.pending, .pending, .pending, .pending])
     }
 
     func testResumeWithoutJournal() async throws {
