@@ -47,8 +47,8 @@ public enum AnswersFile {
         // Keys only some modes have stay out of the others' files, so those normalize (and fingerprint) as before.
         if field.isOmitted(in: answers) { return nil }
         var filled = answers
-        // An existing cluster's location and node pool stay out unless given (their defaults follow the zone and
-        // GKE's default pool): filled in, they would turn `resume --set cluster.mode=create-standard --replan` or
+        // Defaults are filled in below, but not an existing cluster's location and node pool, which stay out unless
+        // given (they follow the zone and GKE's default pool): filled in, they would turn `resume --set cluster.mode=create-standard --replan` or
         // `--set cluster.autopilot=true` into a conflict with an answer the person never gave.
         if path == "bucket.location" { filled.bucket.location = answers.resolvedBucketLocation }
         if path == "ray.image" { filled.ray.image = answers.resolvedImage }

@@ -136,11 +136,12 @@ struct StepExecutor: Sendable {
     }
 
     static func missingToolHint(_ tool: String, reason: String) -> Hint {
+        let name = (tool as NSString).lastPathComponent
         let install: String
-        switch (tool as NSString).lastPathComponent {
-        case "gcloud": install = "Install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install)"
-        case "kubectl": install = "Install kubectl (`gcloud components install kubectl` or your package manager)"
-        case "helm": install = "Install Helm (https://helm.sh/docs/intro/install/)"
+        switch (name, ToolInstall.source(name)) {
+        case ("gcloud", let page?): install = "Install the Google Cloud CLI (\(page))"
+        case ("kubectl", let command?): install = "Install kubectl (`\(command)` or your package manager)"
+        case ("helm", let page?): install = "Install Helm (\(page))"
         default: install = "Install \(tool)"
         }
         return Hint(summary: "Could not start \(tool): \(reason).", fix: install + " and make sure it is on PATH, then resume.")

@@ -12,7 +12,7 @@ extension WizardState {
 
     /// A warning beside the field at `path` when its answer needs a tool that is not on PATH here.
     public func warning(for path: String) -> String? {
-        guard missingTool(for: path) == "helm" else { return nil }
-        return "helm is not on PATH here: install it (https://helm.sh/docs/intro/install/) before you run, or choose gke-addon"
+        guard let tool = missingTool(for: path), let source = ToolInstall.source(tool) else { return nil }
+        return "\(tool) is not on PATH here: install it (\(source)) before you run, or choose gke-addon"
     }
 }

@@ -34,7 +34,7 @@ extension WizardView {
         let nextRows = 3 + portForward.count + jobSubmit.count
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
-        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || !run.plan.steps[$0].files.isEmpty }
+        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(Plan.manifestFile) }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
         let skipped = run.rows.filter { $0.status == .skipped }.count

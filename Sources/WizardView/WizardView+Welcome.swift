@@ -1,4 +1,5 @@
 import Cells
+import SetupPlan
 import WizardModel
 
 extension WizardView {
@@ -81,9 +82,7 @@ extension WizardView {
 
     /// What to do about a missing tool: a few words and the command (or address) that does it.
     private static func installHint(_ tool: String) -> (String, String) {
-        switch tool {
-        case "gcloud": return ("install it from", "https://cloud.google.com/sdk/docs/install")
-        default: return ("install it with", "gcloud components install \(tool)")
-        }
+        let source = ToolInstall.source(tool) ?? "gcloud components install \(tool)"
+        return (ToolInstall.isPage(source) ? "install it from" : "install it with", source)
     }
 }

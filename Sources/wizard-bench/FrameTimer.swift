@@ -11,7 +11,7 @@ enum FrameTimer {
     /// Seconds until all `markers` were written, or nil if they did not appear within `timeout`.
     static func time(_ argv: [String], environment: [String: String], markers: [String],
                      columns: Int = 80, rows: Int = 24, timeout: Double = 10) -> Double? {
-        guard let (master, slavePath) = openPTY(columns: columns, rows: rows) else { return nil }
+        guard let (master, slavePath) = BenchPTY.openMaster(columns: columns, rows: rows) else { return nil }
         defer { close(master) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -21,26 +21,12 @@ enum FrameTimer {
         posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        posix_spawn_file_actions_addclose(&actions, master)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        Spawn.cleanSignals(&attributes)
-        var flags: Int16 = 0
-        posix_spawnattr_getflags(&attributes, &flags)
-        // POSIX_SPAWN_SETSID (glibc 2.26), which Glibc's Swift module does not export.
-        posix_spawnattr_setflags(&attributes, flags | 0x80)
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in cArgs + cEnv { free(pointer) } }
-
-        var pid = pid_t()
         let start = ContinuousClock.now
-        guard let path = argv.first, posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv) == 0 else { return nil }
+        let pid = Spawn.launch(argv, environment: environment, actions: &actions, newSession: true)
+        guard pid > 0 else { return nil }
         defer {
             kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            _ = Spawn.wait(pid)
         }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -85,20 +71,5 @@ enum FrameTimer {
             index += 1
         }
         return String(decoding: kept, as: UTF8.self)
-    }
-
-    private static func openPTY(columns: Int, rows: Int) -> (Int32, String)? {
-        // Glibc's Swift module hides posix_openpt/unlockpt/ptsname; these ioctls are what they do.
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard master >= 0 else { return nil }
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-        guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0,
-              ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else {
-            close(master)
-            return nil
-        }
-        return (master, "/dev/pts/\(number)")
     }
 }

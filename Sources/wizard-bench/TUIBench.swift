@@ -76,39 +76,57 @@ enum TUIBench {
 
     // MARK: 1. Startup
 
-    private static func startup(_ tmux: BenchTmux, runs: Int, wizard: String, compare: String?, whiptail: String) {
-        var programs: [(name: String, command: (Int) -> String, markers: [String])] = [
-            ("printf (launch + poll floor)", { _ in "printf 'READY\\n'; exec sleep 100000" }, ["READY"]),
-            // The Swift runtime and Foundation loading alone: the binary printing its help.
-            ("kuberay-gcs-wizard --help", { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" }, ["VERSION "]),
-            ("kuberay-gcs-wizard (Welcome)", { "exec \(quote(wizard)) --workspace ws-\($0)" }, ["Welcome", "Enter start", "q quit"]),
-            ("whiptail --inputbox", { _ in
-                "exec \(quote(whiptail)) --title 'Project and location' --inputbox 'Google Cloud project ID' 10 60 ray-demo-123"
-            }, ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]),
-        ]
-        if let compare {
-            programs.append(("--compare build (Welcome)", { "exec \(quote(compare)) --workspace ws-c\($0)" }, ["Welcome", "Enter start", "q quit"]))
-        }
+    /// What each program's first frame shows once it is complete.
+    private static let welcomeMarkers = ["Welcome", "Enter start", "q quit"]
+    private static let whiptailMarkers = ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]
+    private static let whiptailArguments = ["--title", "Project and location", "--inputbox", "Google Cloud project ID", "10", "60", "ray-demo-123"]
+
+    /// One program's start-up timing: run `n` gives seconds to its first frame, or nil if none came.
+    private typealias Timed = (name: String, time: (Int) -> Double?)
+
+    /// Times every program once per round, interleaved, and prints the table (`digits` after the millisecond
+    /// point); the first two rounds warm the page cache and are not counted. The samples, or nil after a failure.
+    private static func interleaved(_ programs: [Timed], runs: Int, digits: Int) -> [[Double]]? {
         var samples = Array(repeating: [Double](), count: programs.count)
         for run in 0..<(runs + 2) {
             for (index, program) in programs.enumerated() {
-                tmux.respawn("clear; exec sleep 100000")
-                _ = tmux.wait { $0.allSatisfy(\.isWhitespace) }
-                let start = ContinuousClock.now
-                tmux.respawn(program.command(run))
-                guard tmux.wait({ screen in program.markers.allSatisfy(screen.contains) }) != nil else {
-                    print("   \(program.name): no frame within 10 s; the pane:\n\(tmux.capture())")
-                    return
-                }
-                // The first two rounds warm the page cache and tmux; they are not counted.
-                if run >= 2 { samples[index].append((ContinuousClock.now - start).seconds) }
+                guard let seconds = program.time(run) else { return nil }
+                if run >= 2 { samples[index].append(seconds) }
             }
         }
         print(row("program", "median", "p90", "min", header: true))
         for (index, program) in programs.enumerated() {
             let s = Stats(samples[index])
-            print(row(program.name, ms(s.median), ms(s.p90), ms(s.min)))
+            print(row(program.name, ms(s.median, digits), ms(s.p90, digits), ms(s.min, digits)))
         }
+        return samples
+    }
+
+    private static func startup(_ tmux: BenchTmux, runs: Int, wizard: String, compare: String?, whiptail: String) {
+        func inPane(_ name: String, _ markers: [String], _ command: @escaping (Int) -> String) -> Timed {
+            (name, { run in
+                tmux.respawn("clear; exec sleep 100000")
+                _ = tmux.wait { $0.allSatisfy(\.isWhitespace) }
+                let start = ContinuousClock.now
+                tmux.respawn(command(run))
+                guard tmux.wait({ screen in markers.allSatisfy(screen.contains) }) != nil else {
+                    print("   \(name): no frame within 10 s; the pane:\n\(tmux.capture())")
+                    return nil
+                }
+                return (ContinuousClock.now - start).seconds
+            })
+        }
+        var programs: [Timed] = [
+            inPane("printf (launch + poll floor)", ["READY"]) { _ in "printf 'READY\\n'; exec sleep 100000" },
+            // The Swift runtime and Foundation loading alone: the binary printing its help.
+            inPane("kuberay-gcs-wizard --help", ["VERSION "]) { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" },
+            inPane("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { "exec \(quote(wizard)) --workspace ws-\($0)" },
+            inPane("whiptail --inputbox", whiptailMarkers) { _ in "exec " + ([whiptail] + whiptailArguments).map(quote).joined(separator: " ") },
+        ]
+        if let compare {
+            programs.append(inPane("--compare build (Welcome)", welcomeMarkers) { "exec \(quote(compare)) --workspace ws-c\($0)" })
+        }
+        guard let samples = interleaved(programs, runs: runs, digits: 1) else { return }
         let floor = Stats(samples[0]).median
         let wizardMedian = Stats(samples[2]).median, whiptailMedian = Stats(samples[3]).median
         print(String(format: "   minus the floor: wizard %.1f ms, whiptail %.1f ms; wizard/whiptail %.2fx",
@@ -122,34 +140,25 @@ enum TUIBench {
 
     private static func startupOnPTY(folder: URL, environment: [String: String], runs: Int, wizard: String, compare: String?,
                                      reference: String?, whiptail: String) {
-        let welcome = ["Welcome", "Enter start", "q quit"]
-        var programs: [(name: String, argv: (Int) -> [String], markers: [String])] = [
-            ("printf (launch floor)", { _ in ["/usr/bin/printf", "READY"] }, ["READY"]),
-            ("kuberay-gcs-wizard (Welcome)", { [wizard, "--workspace", folder.appendingPathComponent("pty-\($0)").path] }, welcome),
-            ("whiptail --inputbox", { _ in
-                [whiptail, "--title", "Project and location", "--inputbox", "Google Cloud project ID", "10", "60", "ray-demo-123"]
-            }, ["Google Cloud project ID", "ray-demo-123", "<Ok>", "<Cancel>"]),
+        func onPTY(_ name: String, _ markers: [String], _ argv: @escaping (Int) -> [String]) -> Timed {
+            (name, { run in
+                let seconds = FrameTimer.time(argv(run), environment: environment, markers: markers)
+                if seconds == nil { print("   \(name): no frame on the pty within 10 s") }
+                return seconds
+            })
+        }
+        var programs: [Timed] = [
+            onPTY("printf (launch floor)", ["READY"]) { _ in ["/usr/bin/printf", "READY"] },
+            onPTY("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { [wizard, "--workspace", folder.appendingPathComponent("pty-\($0)").path] },
+            onPTY("whiptail --inputbox", whiptailMarkers) { _ in [whiptail] + whiptailArguments },
         ]
         if let compare {
-            programs.append(("--compare build (Welcome)", { [compare, "--workspace", folder.appendingPathComponent("ptyc-\($0)").path] }, welcome))
+            programs.append(onPTY("--compare build (Welcome)", welcomeMarkers) { [compare, "--workspace", folder.appendingPathComponent("ptyc-\($0)").path] })
         }
         if let reference {
-            programs.append(("frame-reference (Swift floor)", { _ in [reference] }, welcome))
+            programs.append(onPTY("frame-reference (Swift floor)", welcomeMarkers) { _ in [reference] })
         }
-        var samples = Array(repeating: [Double](), count: programs.count)
-        for run in 0..<(runs + 2) {
-            for (index, program) in programs.enumerated() {
-                guard let seconds = FrameTimer.time(program.argv(run), environment: environment, markers: program.markers) else {
-                    return print("   \(program.name): no frame on the pty within 10 s")
-                }
-                if run >= 2 { samples[index].append(seconds) }
-            }
-        }
-        print(row("program", "median", "p90", "min", header: true))
-        for (index, program) in programs.enumerated() {
-            let s = Stats(samples[index])
-            print(row(program.name, ms(s.median, 2), ms(s.p90, 2), ms(s.min, 2)))
-        }
+        guard let samples = interleaved(programs, runs: runs, digits: 2) else { return }
         let whiptailMedian = Stats(samples[2]).median, wizardMedian = Stats(samples[1]).median
         print(String(format: "   wizard %.2f ms (goal: under 10 ms); wizard/whiptail %.2fx", wizardMedian * 1000, wizardMedian / whiptailMedian)
               + (compare == nil ? "" : String(format: "; --compare build/whiptail %.2fx", Stats(samples[3]).median / whiptailMedian)))

@@ -13,11 +13,11 @@ struct EndToEndTools: Sendable {
 
     /// The installed tools, or an `XCTSkip` naming the missing ones.
     static func require() throws -> EndToEndTools {
-        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : TestPaths.which("python3")
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : Spawn.which("python3")
         let found: [String: String?] = [
-            "gcloud": TestPaths.which("gcloud"), "kubectl": TestPaths.which("kubectl"),
-            "gke-gcloud-auth-plugin": TestPaths.which("gke-gcloud-auth-plugin"), "python3": python,
-            "openssl": TestPaths.which("openssl"),
+            "gcloud": Spawn.which("gcloud"), "kubectl": Spawn.which("kubectl"),
+            "gke-gcloud-auth-plugin": Spawn.which("gke-gcloud-auth-plugin"), "python3": python,
+            "openssl": Spawn.which("openssl"),
         ]
         let missing = found.filter { $0.value == nil }.map(\.key).sorted()
         if !missing.isEmpty {
@@ -151,7 +151,7 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// Runs an installed program (gcloud, kubectl) in the hermetic environment.
     func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
-        guard let path = TestPaths.which(program) else { throw XCTSkip("\(program) is not installed") }
+        guard let path = Spawn.which(program) else { throw XCTSkip("\(program) is not installed") }
         return try runProcess(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
     }
 

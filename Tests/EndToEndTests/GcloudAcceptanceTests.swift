@@ -8,7 +8,7 @@ import XCTest
 /// endpoints on 127.0.0.1, a token file; nothing reads ~/.config/gcloud.
 final class GcloudAcceptanceTests: XCTestCase {
     func testRealGcloudAcceptsEveryGeneratedCommand() throws {
-        guard let gcloud = TestPaths.which("gcloud") else { throw XCTSkip("gcloud is not installed") }
+        guard let gcloud = Spawn.which("gcloud") else { throw XCTSkip("gcloud is not installed") }
         let dir = try TestPaths.temporaryFolder(self, "gcloud-usage")
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -30,10 +30,4 @@ enum TestPaths {
         test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
-
-    /// Where a program is on PATH, or nil.
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
 }

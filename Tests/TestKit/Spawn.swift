@@ -19,7 +19,7 @@ public enum Spawn {
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         closeInherited(&actions)
-        let pid = spawn(argv, environment: environment, actions: &actions)
+        let pid = launch(argv, environment: environment, actions: &actions)
         close(pipeEnds[1])
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)
@@ -45,7 +45,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         closeInherited(&actions)
-        let pid = spawn(argv, environment: environment, actions: &actions)
+        let pid = launch(argv, environment: environment, actions: &actions)
         return pid > 0 ? wait(pid) : -1
     }
 
@@ -63,7 +63,10 @@ public enum Spawn {
         }
     }
 
-    private static func spawn(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t) -> pid_t {
+    /// Starts `argv` with `actions` and clean signals, in a session of its own when `newSession` (so a terminal it
+    /// opens becomes its controlling one); its pid, or -1.
+    public static func launch(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t,
+                              newSession: Bool = false) -> pid_t {
         let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArgs + cEnv { free(pointer) } }
@@ -71,6 +74,12 @@ public enum Spawn {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         cleanSignals(&attributes)
+        if newSession {
+            var flags: Int16 = 0
+            posix_spawnattr_getflags(&attributes, &flags)
+            // POSIX_SPAWN_SETSID (glibc 2.26), which Glibc's Swift module does not export.
+            posix_spawnattr_setflags(&attributes, flags | 0x80)
+        }
         var pid = pid_t()
         guard let path = argv.first, posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv) == 0 else { return -1 }
         return pid
@@ -78,7 +87,7 @@ public enum Spawn {
 
     /// No blocked signals and default handlers in the child. The bench runs on a Swift concurrency thread whose
     /// mask blocks signals; inherited, it would leave the tmux server deaf to kill-server and the panes to SIGHUP.
-    public static func cleanSignals(_ attributes: inout posix_spawnattr_t) {
+    static func cleanSignals(_ attributes: inout posix_spawnattr_t) {
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
@@ -91,7 +100,8 @@ public enum Spawn {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 
-    private static func wait(_ pid: pid_t) -> Int32 {
+    /// Waits for `pid`; its exit status, or 128 + the signal that killed it.
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
