@@ -35,13 +35,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "SetupPlan", dependencies: ["Yams"]),
+        // doctor's pure half: which read-only commands to run, and what their outputs say about each link.
+        .target(name: "Diagnosis", dependencies: ["SetupPlan"]),
         .target(
             name: "WizardResources",
             path: "Resources",
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml"), .embedInCode("field-help.yaml")]
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("doctor_probe.py"), .embedInCode("example-answers.yaml"), .embedInCode("field-help.yaml")]
         ),
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "kuberay-gcs-wizard",
             dependencies: [
-                "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
+                "SetupPlan", "Diagnosis", "SetupRunner", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Yams",
             ],
@@ -71,6 +73,7 @@ let package = Package(
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
