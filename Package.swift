@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "Diagnosis", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),
     ],
