@@ -53,8 +53,8 @@ let package = Package(
         .target(name: "Cells"),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
-        .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Cells"]),
-        .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
+        .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
+        .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
         // The queue from background work (the engine, detection) to the UI loop, with flow control for output.
         .target(name: "WizardInbox", dependencies: ["WizardModel", "SetupRunner"]),
         .executableTarget(
@@ -75,8 +75,8 @@ let package = Package(
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
-        .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
-        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
+        .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "Diagnosis"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "Diagnosis", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),

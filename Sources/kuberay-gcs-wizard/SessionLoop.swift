@@ -1,9 +1,11 @@
+import Diagnosis
 import Foundation
 import SetupPlan
 import SetupRunner
 import Terminal
 import WizardInbox
 import WizardModel
+import WizardResources
 import WizardView
 
 /// The runtime loop: keys -> update -> effects -> runner -> events -> update -> render -> present.
@@ -15,6 +17,8 @@ final class SessionLoop {
     private var state: WizardState
     private var runner: SetupRunner?
     private var runActive = false
+    /// doctor's reads are going on (the spinner turns).
+    private var doctorActive = false
     private var exitCode: Int32?
     /// A SIGINT/SIGTERM from outside: stop the run, then leave with this status.
     private var signalExit: Int32?
@@ -50,7 +54,7 @@ final class SessionLoop {
             drawIfDue()
             pollTerminal()
             applyQueuedActions()
-            if runActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
+            if runActive || doctorActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
                 dispatch(.tick(Date()))
             }
             if let code = signalExit, !runActive { exitCode = code }
@@ -79,6 +83,7 @@ final class SessionLoop {
         }
         if case .runEvent(.runFinished) = action { runActive = false }
         if case .runFailedToStart = action { runActive = false }
+        if case .doctorFinished = action { doctorActive = false }
         let effects = update(&state, action)
         dirty = true
         for effect in effects { perform(effect) }
@@ -156,6 +161,8 @@ final class SessionLoop {
             DispatchQueue.global().async {
                 inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder)))
             }
+        case .startDoctor(let answers):
+            startDoctor(answers)
         case .quit(let code):
             exitCode = code
         }
@@ -166,6 +173,18 @@ final class SessionLoop {
         let environment = setup.options.environment
         DispatchQueue.global().async {
             inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
+        }
+    }
+
+    /// Runs doctor's reads in the background; each check and the end come back through the inbox.
+    private func startDoctor(_ answers: Answers) {
+        doctorActive = true
+        let inbox = self.inbox
+        let doctor = Doctor(answers: answers, probeScript: WizardResources.doctorProbeScript)
+        let reader = CommandReader(environment: setup.options.environment)
+        Task.detached {
+            let checks = await DoctorSession.run(doctor, reader: reader) { inbox.post(.doctorChecked($0)) }
+            inbox.post(.doctorFinished(checks))
         }
     }
 
