@@ -38,12 +38,4 @@ public enum CheckStatus: String, Equatable, Sendable, Codable {
         }
     }
 
-    /// The mark in plain ASCII for terminals without UTF-8.
-    public var asciiMark: String {
-        switch self {
-        case .ok: return "[ok]"
-        case .broken: return "[x]"
-        case .skipped: return "[-]"
-        }
-    }
 }

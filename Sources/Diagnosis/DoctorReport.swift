@@ -3,10 +3,14 @@ import SetupPlan
 
 /// doctor's output for people (one line a link, its evidence and fix indented) and for programs (JSON).
 public enum DoctorReport {
-    /// The lines of one check: mark and title, then evidence, advice and the fix commands (shell-quoted for copying).
-    public static func lines(_ check: Check, ascii: Bool = false) -> [String] {
-        var lines = ["\(ascii ? check.status.asciiMark : check.status.mark) \(check.title)"]
-        lines += check.evidence.map { "    \($0)" }
+    /// The lines of one check: mark and title, then its details.
+    public static func lines(_ check: Check) -> [String] {
+        ["\(check.status.mark) \(check.title)"] + details(check)
+    }
+
+    /// What follows a check's title, indented: evidence, cause, advice and the fix commands (shell-quoted for copying).
+    public static func details(_ check: Check) -> [String] {
+        var lines = check.evidence.map { "    \($0)" }
         if let cause = check.cause { lines.append("    explained by: \(cause)") }
         if let advice = check.advice { lines.append("    \(advice)") }
         for (index, argv) in check.fix.enumerated() {

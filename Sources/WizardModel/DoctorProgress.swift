@@ -4,7 +4,8 @@ import Diagnosis
 public struct DoctorProgress: Equatable, Sendable {
     /// What a row of the checklist is, for its style.
     public enum RowKind: Equatable, Sendable {
-        case check(CheckStatus)
+        /// A check's title: its first row takes the status mark, the rest line up after it.
+        case check(CheckStatus, first: Bool)
         case detail
         case fix
     }
@@ -26,10 +27,10 @@ public struct DoctorProgress: Equatable, Sendable {
     public private(set) var paneRows = 17
     /// Follow new checks to the bottom until the person scrolls up.
     public private(set) var following = true
-    let asciiOnly: Bool
+    /// Columns left of a title for its mark ("✓ ", or "[x] " in ASCII).
+    static let markColumns = 4
 
-    public init(asciiOnly: Bool, pane: (rows: Int, columns: Int)) {
-        self.asciiOnly = asciiOnly
+    public init(pane: (rows: Int, columns: Int)) {
         width = pane.columns
         paneRows = pane.rows
     }
@@ -40,21 +41,26 @@ public struct DoctorProgress: Equatable, Sendable {
     /// The closing line once finished.
     public var summary: String? { finished ? DoctorReport.summary(checks) : nil }
 
-    mutating func append(_ check: Check) {
+    public mutating func append(_ check: Check) {
         checks.append(check)
-        rows += Self.rows(check, width: width, asciiOnly: asciiOnly)
+        rows += Self.rows(check, width: width)
         if following { offset = maxOffset }
     }
 
-    mutating func finish(_ all: [Check]) {
+    /// The end: every check as finally decided; unless the person scrolled, the first broken link goes to the top.
+    public mutating func finish(_ all: [Check]) {
         finished = true
         if all != checks {
             checks = all
             rewrap()
         }
+        if following, let first = rows.firstIndex(where: { $0.kind == .check(.broken, first: true) }) {
+            offset = min(first, maxOffset)
+            following = false
+        }
     }
 
-    mutating func fit(_ pane: (rows: Int, columns: Int)) {
+    public mutating func fit(_ pane: (rows: Int, columns: Int)) {
         paneRows = pane.rows
         if pane.columns != width {
             width = pane.columns
@@ -63,28 +69,30 @@ public struct DoctorProgress: Equatable, Sendable {
         offset = following ? maxOffset : min(offset, maxOffset)
     }
 
-    mutating func scroll(by delta: Int) {
+    public mutating func scroll(by delta: Int) {
         offset = min(max(0, offset + delta), maxOffset)
         following = offset == maxOffset
     }
 
-    mutating func scrollToTop() { scroll(by: -offset) }
-    mutating func scrollToBottom() { scroll(by: maxOffset - offset) }
+    public mutating func scrollToTop() { scroll(by: -offset) }
+    public mutating func scrollToBottom() { scroll(by: maxOffset - offset) }
 
     private var maxOffset: Int { max(0, rows.count - max(1, paneRows)) }
 
     private mutating func rewrap() {
-        rows = checks.flatMap { Self.rows($0, width: width, asciiOnly: asciiOnly) }
+        rows = checks.flatMap { Self.rows($0, width: width) }
         offset = following ? maxOffset : min(offset, maxOffset)
     }
 
-    /// A check's report lines wrapped at `width`, each row styled by the line it comes from.
-    static func rows(_ check: Check, width: Int, asciiOnly: Bool) -> [Row] {
-        DoctorReport.lines(check, ascii: asciiOnly).enumerated().flatMap { index, line -> [Row] in
+    /// A check's title and details wrapped at `width`, each row styled by the line it comes from.
+    static func rows(_ check: Check, width: Int) -> [Row] {
+        let title = TextWrap.wrap(check.title, width: max(1, width - markColumns), continuation: "").enumerated().map {
+            Row(text: $0.element, kind: .check(check.status, first: $0.offset == 0))
+        }
+        return title + DoctorReport.details(check).flatMap { line -> [Row] in
             let trimmed = line.drop { $0 == " " }
-            let kind: RowKind = index == 0 ? .check(check.status)
-                : (trimmed.hasPrefix("fix:") || trimmed.hasPrefix("then:") ? .fix : .detail)
-            return TextWrap.wrap(line, width: width, continuation: index == 0 ? "  " : "      ").map { Row(text: $0, kind: kind) }
+            let kind: RowKind = trimmed.hasPrefix("fix:") || trimmed.hasPrefix("then:") ? .fix : .detail
+            return TextWrap.wrap(line, width: width, continuation: "      ").map { Row(text: $0, kind: kind) }
         }
     }
 }

@@ -7,13 +7,13 @@ extension WizardState {
     mutating func startDoctor() -> [WizardEffect] {
         let problems = Validator.validate(answers)
         guard problems.isEmpty else {
-            message = "Checking needs the setup's answers (\(problems.map(\.path).joined(separator: ", ")) missing or invalid): "
-                + "start the wizard with --workspace DIR of the setup, or run kuberay-gcs-wizard doctor --set ..."
+            message = "Checking needs the setup's answers (missing or invalid: \(problems.map(\.path).joined(separator: ", "))): "
+                + "start with --workspace DIR of the setup, or run kuberay-gcs-wizard doctor."
             return []
         }
         message = nil
         screen = .doctor
-        doctor = DoctorProgress(asciiOnly: asciiOnly, pane: Layout.doctorPane(size))
+        doctor = DoctorProgress(pane: Layout.doctorPane(size))
         return [.startDoctor(answers)]
     }
 

@@ -14,15 +14,20 @@ extension WizardView {
         let top = 4
         guard let doctor = state.doctor else { return }
         for (i, row) in doctor.rows.dropFirst(doctor.offset).prefix(pane.rows).enumerated() {
-            let style: Style
             switch row.kind {
-            case .check(.ok): style = Style(.success)
-            case .check(.broken): style = Style(.error, bold: true)
-            case .check(.skipped): style = Style(.muted)
-            case .detail: style = Style(.muted)
-            case .fix: style = Style(.accent)
+            case .check(let status, let first):
+                let (mark, style): (String, Style) = switch status {
+                case .ok: (g.done, Style(.success))
+                case .broken: (g.failed, Style(.error, bold: true))
+                case .skipped: (g.skipped, Style(.muted))
+                }
+                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
+                canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style, limit: pane.columns - DisplayWidth.of(g.failed) - 1)
+            case .detail:
+                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: pane.columns)
+            case .fix:
+                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: pane.columns)
             }
-            canvas.text(row.text, x: 2, y: top + i, style: style, limit: pane.columns)
         }
         let statusRow = canvas.height - 2
         if let summary = doctor.summary {
