@@ -38,14 +38,25 @@ public enum FieldLabels {
         labels[path] ?? path
     }
 
-    /// What an empty optional field means, e.g. `my-iam-sa` for the IAM service account.
+    /// What an empty optional field means, e.g. the default IAM service account for that one.
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
+        // What the answers resolve to with the field cleared (an existing cluster's location follows the zone).
+        var cleared = answers
         switch path {
-        case "cluster.location": return answers.zone
-        case "cluster.nodePool": return "default-pool"
-        case "identity.iamServiceAccount": return "my-iam-sa"
-        case "bucket.location": return answers.region
-        case "ray.image": return "rayproject/ray:\(answers.ray.version)"
+        case "cluster.location":
+            return answers.zone
+        case "cluster.nodePool":
+            cleared.cluster.nodePool = nil
+            return cleared.resolvedNodePool
+        case "identity.iamServiceAccount":
+            cleared.identity.iamServiceAccount = nil
+            return cleared.resolvedIAMServiceAccount
+        case "bucket.location":
+            cleared.bucket.location = nil
+            return cleared.resolvedBucketLocation
+        case "ray.image":
+            cleared.ray.image = nil
+            return cleared.resolvedImage
         default: return nil
         }
     }
