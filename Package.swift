@@ -41,7 +41,7 @@ let package = Package(
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml"), .embedInCode("field-help.yaml")]
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml")]
         ),
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
-        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "WizardResources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),
