@@ -65,9 +65,12 @@ let package = Package(
             linkerSettings: staticSwiftRuntime
         ),
         // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
-        .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"],
+        .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"], path: "Tests/Benchmarks/frame-reference",
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"]),
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"],
+                          path: "Tests/Benchmarks/wizard-bench"),
+        // The engine in a process of its own, for the tests that kill it or send it signals.
+        .executableTarget(name: "runner-child", dependencies: ["SetupPlan", "SetupRunner"], path: "Tests/RunnerChild"),
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
