@@ -1,17 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Start-up time (issue 4): on Linux the wizard links the Swift runtime and Foundation statically, as
-// `swift build --static-swift-stdlib` would, but for this executable only and without the flag. Loading
-// and relocating the shared libFoundation and its 40 MB ICU library took about 5 ms of every start,
-// more than the wizard's own work before its first frame; the binary grows to about 85 MB instead and
-// needs no Swift libraries where it runs. The targets are compiled against the shared Foundation module,
-// whose link dependencies leave out those of the static archives; naming them here (each after the
-// archives that use it) is what `-static-stdlib` alone was missing (undefined `swift_udat_*` etc.).
-// It is linked with the toolchain's lld rather than gold: gold repeats glibc's link-time warning about the
-// `mktemp` inside Foundation's archive on every build, lld does not, and start-up is the same or slightly faster.
-// The executable stays position-independent: linked at a fixed address (`-Xclang-linker -no-pie`) it would
-// skip some 80,000 start-up relocations, 0.7-1 ms, but lose address randomisation for its own code.
+// On Linux the wizard links the Swift runtime and Foundation statically (no shared libraries to load at start-up), naming
+// the link dependencies of Foundation's archives that `-static-stdlib` leaves out; lld, as gold warns about its `mktemp`.
 let staticSwiftRuntime: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux])),
     .linkedLibrary("CoreFoundation", .when(platforms: [.linux])),
