@@ -11,7 +11,7 @@ import WizardView
 import Glibc
 #endif
 
-/// `wizard-bench tui [--runs N] [--keys N] [--lines N] [--stream-rounds N] [--wizard PATH] [--compare PATH] [--only 1|2|3]`: the wizard's responsiveness (issue 4's Measure).
+/// `wizard-bench tui [--runs N] [--keys N] [--lines N] [--stream-rounds N] [--wizard PATH] [--compare PATH] [--only 1|2|3]`: the wizard's responsiveness.
 ///
 /// 1. Start to first complete frame, in an 80x24 tmux pane: the real `kuberay-gcs-wizard` (Welcome) against
 ///    `whiptail --inputbox`, launched the same way (respawn-pane) and timed until capture-pane shows the frame;
