@@ -42,21 +42,13 @@ public enum FieldLabels {
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
         // What the answers resolve to with the field cleared (an existing cluster's location follows the zone).
         var cleared = answers
+        try? AnswerFields.field(path)?.set(nil, in: &cleared)
         switch path {
-        case "cluster.location":
-            return answers.zone
-        case "cluster.nodePool":
-            cleared.cluster.nodePool = nil
-            return cleared.resolvedNodePool
-        case "identity.iamServiceAccount":
-            cleared.identity.iamServiceAccount = nil
-            return cleared.resolvedIAMServiceAccount
-        case "bucket.location":
-            cleared.bucket.location = nil
-            return cleared.resolvedBucketLocation
-        case "ray.image":
-            cleared.ray.image = nil
-            return cleared.resolvedImage
+        case "cluster.location": return cleared.zone
+        case "cluster.nodePool": return cleared.resolvedNodePool
+        case "identity.iamServiceAccount": return cleared.resolvedIAMServiceAccount
+        case "bucket.location": return cleared.resolvedBucketLocation
+        case "ray.image": return cleared.resolvedImage
         default: return nil
         }
     }
