@@ -71,6 +71,16 @@ public enum KeyBindings {
         return nil
     }
 
+    /// Scrolling a pane of text (the review's tabs, doctor's checklist).
+    static let scrolling = [
+        KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+        KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
+        KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
+        KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+        KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
+        KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+    ]
+
     /// The bindings of `context`, in the order help and the footer list them.
     public static func bindings(_ context: KeyContext) -> [KeyBinding] {
         switch context {
@@ -108,12 +118,7 @@ public enum KeyBindings {
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
-                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
-                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+            ] + scrolling + [
                 KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
                 KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
                 KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
@@ -121,13 +126,7 @@ public enum KeyBindings {
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]
         case .doctor:
-            return [
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
-                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
-                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+            return scrolling + [
                 KeyBinding([.escape], "Esc", "back", .back),
                 KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),

@@ -38,6 +38,6 @@ extension WizardView {
             canvas.text(g.text("\(spinner) Reading with gcloud and kubectl… \(doctor.checks.count) links decided"), x: 2, y: statusRow,
                         style: Style(.muted))
         }
-        canvas.footer(KeyMap.bindings(.doctor))
+        canvas.footer(KeyBindings.bindings(.doctor))
     }
 }
