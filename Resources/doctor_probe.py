@@ -3,7 +3,9 @@
 # identity the pod gets, then writes, reads back and deletes one object with it. Standard library only, so it
 # installs nothing in the pod. Prints one JSON line.
 # Usage: python -c "$(cat doctor_probe.py)" BUCKET OBJECT TRIES
+# GCE_METADATA_HOST and STORAGE_EMULATOR_HOST (google-auth's and google-cloud-storage's own) point it elsewhere.
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -11,8 +13,8 @@ import urllib.parse
 import urllib.request
 
 bucket, name, tries = sys.argv[1], sys.argv[2], int(sys.argv[3])
-META = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/"
-API = "https://storage.googleapis.com"
+META = "http://%s/computeMetadata/v1/instance/service-accounts/default/" % os.environ.get("GCE_METADATA_HOST", "metadata.google.internal")
+API = os.environ.get("STORAGE_EMULATOR_HOST", "https://storage.googleapis.com")
 report = {}
 
 
