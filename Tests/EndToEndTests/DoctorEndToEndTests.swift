@@ -170,4 +170,33 @@ final class DoctorEndToEndTests: XCTestCase {
         print(String(format: "DoctorEndToEndTests: %d doctor runs in %.0f s", doctorRuns, Date().timeIntervalSince(started)))
         userConfig.assertUntouched()
     }
+
+    /// Direct mode in its own namespace: healthy after apply; a principal naming the project ID instead of its
+    /// number is found as the principal link, and the grant doctor prints (the number filled in) repairs it.
+    func testDirectModePrincipalWithTheProjectIDIsFoundAndRepaired() throws {
+        let tools = try EndToEndTools.require()
+        let emulator = try emulators.start(in: try TestPaths.temporaryFolder(self, "e2e-doctor-direct"), tools: tools)
+        let applied = try emulator.apply(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+        let healthy = try doctor(emulator)
+        XCTAssertEqual(healthy.status, 0, healthy.text)
+
+        let pool = "demo-project.svc.id.goog"
+        let right = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/\(pool)/subject/ns/ray/sa/my-ksa"
+        let wrong = right.replacingOccurrences(of: "projects/123456789012", with: "projects/demo-project")
+        try run(emulator, "gcloud", ["storage", "buckets", "remove-iam-policy-binding", "gs://my-bucket", "--member", right,
+                                     "--role", "roles/storage.objectUser"])
+        try run(emulator, "gcloud", ["storage", "buckets", "add-iam-policy-binding", "gs://my-bucket", "--member", wrong,
+                                     "--role", "roles/storage.objectUser"])
+        let report = try doctor(emulator)
+        XCTAssertEqual(report.status, 1)
+        XCTAssertEqual(report.brokenLinks, ["principal"], report.text)
+        XCTAssertTrue(report.evidence("principal").contains("it must be the number, not the ID"), report.evidence("principal"))
+        XCTAssertTrue(report.checks.contains { ($0["id"] as? String ?? "").hasPrefix("pod:") && $0["status"] as? String == "broken" },
+                      "the pod is refused the write: \(report.text)")
+        XCTAssertEqual(report.fix("principal").first?.contains(right), true, "\(report.fix("principal"))")
+        try repair(emulator, report.fix("principal"))
+        let repaired = try doctor(emulator)
+        XCTAssertEqual(repaired.status, 0, repaired.text)
+    }
 }
