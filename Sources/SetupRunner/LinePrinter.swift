@@ -64,7 +64,7 @@ public struct LinePrinter: RunObserver {
         case .output(_, _, let stream, let text):
             if showOutput { write(Self.outputLine(stream, text)) }
         case .stepFinished(let outcome):
-            var detail = StepLine.duration(outcome.seconds)
+            var detail = DurationText.format(outcome.seconds)
             if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
             if outcome.status == .skipped { detail = "" }
             write(line(outcome.index, StepLine.word(outcome.status), detail))
@@ -74,7 +74,7 @@ public struct LinePrinter: RunObserver {
             }
         case .runFinished(let result, let seconds):
             switch result {
-            case .succeeded: write("All \(titles.count) steps complete in \(StepLine.duration(seconds)).")
+            case .succeeded: write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
             case .failed: break
             case .interrupted: write("Interrupted. Continue with: " + resumeCommand)
             }

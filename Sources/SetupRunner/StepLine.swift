@@ -29,6 +29,4 @@ public enum StepLine {
         }
     }
 
-    /// Seconds as `0.4s`, `12s`, `2m05s`.
-    public static func duration(_ seconds: Double) -> String { StepExecutor.format(seconds) }
 }

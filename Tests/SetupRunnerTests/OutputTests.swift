@@ -34,12 +34,18 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(StepLine.text(index: 4, total: 14, title: "Create the IAM service account", status: "done", detail: "1.8s"),
                        "[ 5/14] Create the IAM service account ................. done 1.8s")
         let long = StepLine.text(index: 4, total: 19, title: "Enable the GKE, Cloud Storage and IAM Credentials APIs",
-                                 status: "already done", detail: "12m05s")
-        XCTAssertEqual(long, "[ 5/19] Enable the GKE, Cloud Storage and IAM Crede… ... already done 12m05s")
+                                 status: "already done", detail: "12m 05s")
+        XCTAssertEqual(long, "[ 5/19] Enable the GKE, Cloud Storage and IAM Crede… ... already done 12m 05s")
         XCTAssertLessThanOrEqual(long.count, 79, "one line in 80 columns")
-        XCTAssertEqual(StepLine.duration(125), "2m05s")
-        XCTAssertEqual(StepLine.duration(0.04), "0.0s")
-        XCTAssertEqual(StepLine.duration(42.4), "42s")
+    }
+
+    func testDurationText() {
+        XCTAssertEqual(DurationText.format(0.04), "0.0s")
+        XCTAssertEqual(DurationText.format(1.84), "1.8s")
+        XCTAssertEqual(DurationText.format(42.4), "42s")
+        XCTAssertEqual(DurationText.format(62), "1m 02s")
+        XCTAssertEqual(DurationText.format(125), "2m 05s")
+        XCTAssertEqual(DurationText.format(3900), "1h 05m")
     }
 
     func testFailureReport() {
