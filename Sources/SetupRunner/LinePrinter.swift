@@ -21,7 +21,7 @@ public struct LinePrinter: RunObserver {
                 writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
-        self.resumeCommand = resumeCommand ?? FailureReport.resumeCommand(workspace: workspace.path)
+        self.resumeCommand = resumeCommand ?? Workspace.resumeCommand(path: workspace.path)
         self.showOutput = showOutput
         self.writeLine = write
         self.writeRaw = writeRaw

@@ -156,7 +156,7 @@ extension WizardState {
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
     public var resumeCommand: String {
-        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(workspace))"
+        Workspace.resumeCommand(path: workspace)
     }
 
     private var doneExitMessage: String {

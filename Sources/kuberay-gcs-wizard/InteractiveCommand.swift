@@ -7,11 +7,9 @@ struct InteractiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "The guided wizard in the terminal (default).")
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = InteractiveCommand.defaultWorkspace
+    var workspace: String = Workspace.defaultPath
 
     @OptionGroup var flags: RunFlags
-
-    static let defaultWorkspace = "kuberay-gcs-setup"
 
     func run() async throws {
         // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.

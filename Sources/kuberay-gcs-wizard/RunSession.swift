@@ -17,7 +17,7 @@ enum RunSession {
     static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool) async throws -> Int32 {
         let runner = makeRunner(plan: plan, workspace: workspace, options: options)
         let printer = LinePrinter(plan: plan, workspace: workspace,
-                                  resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
+                                  resumeCommand: Workspace.resumeCommand(path: workspace.path), showOutput: verbose,
                                   writeRaw: isatty(1) == 1 && !verbose ? LinePrinter.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }

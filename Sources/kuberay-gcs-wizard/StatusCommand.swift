@@ -7,7 +7,7 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the steps of a workspace's run and their states.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     func run() throws {
         let folder = URL(fileURLWithPath: workspace)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SetupRunner
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.
 struct Wizard: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct Wizard: AsyncParsableCommand {
     static func plainWizardWorkspace(_ arguments: [String]) -> String? {
         switch arguments.count {
         case 0:
-            return InteractiveCommand.defaultWorkspace
+            return Workspace.defaultPath
         case 1 where arguments[0].hasPrefix("--workspace="):
             let path = String(arguments[0].dropFirst("--workspace=".count))
             return path.isEmpty ? nil : path

@@ -54,7 +54,7 @@ final class OutputTests: XCTestCase {
                                   logPath: "logs/05-create-sa.log", stderrTail: (1...25).map { "line \($0)" })
         let text = FailureReport.text(outcome: outcome, title: "Create the IAM service account", total: 14,
                                       workspace: URL(fileURLWithPath: "/tmp/ws"),
-                                      resumeCommand: FailureReport.resumeCommand(workspace: "/tmp/my ws"))
+                                      resumeCommand: Workspace.resumeCommand(path: "/tmp/my ws"))
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "Step 5/14 failed: Create the IAM service account (exit 1)")
         XCTAssertEqual(lines.filter { $0.hasPrefix("  | ") }.count, 20)
