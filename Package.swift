@@ -48,6 +48,8 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        // The run's output for people (and later for programs): each view is a RunObserver that owns its output.
+        .target(name: "RunViews", dependencies: ["SetupPlan", "SetupRunner"]),
         .target(name: "Cells"),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "kuberay-gcs-wizard",
             dependencies: [
-                "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
+                "SetupPlan", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Yams",
             ],
@@ -67,11 +69,12 @@ let package = Package(
         // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
         .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"]),
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "RunViews", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"]),
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
+        .testTarget(name: "RunViewsTests", dependencies: ["RunViews", "SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),

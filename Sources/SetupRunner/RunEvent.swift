@@ -16,7 +16,7 @@ public enum StepStatus: String, Equatable, Hashable, Sendable, Codable, CaseIter
 }
 
 /// Which pipe an output line came from.
-public enum OutputStream: String, Equatable, Hashable, Sendable, Codable {
+public enum OutputPipe: String, Equatable, Hashable, Sendable, Codable {
     case stdout, stderr
 }
 
@@ -72,7 +72,7 @@ public enum RunEvent: Equatable, Sendable {
     case stepStarted(index: Int, stepID: String)
     /// A probe or a retry is under way (shown as the step's sub-status).
     case stepNote(index: Int, stepID: String, note: String)
-    case output(index: Int, stepID: String, stream: OutputStream, line: String)
+    case output(index: Int, stepID: String, stream: OutputPipe, line: String)
     case stepFinished(StepOutcome)
     case runFinished(result: RunResult, seconds: Double)
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunViews
 import SetupRunner
 
 /// `status`: the journal's steps and their states.

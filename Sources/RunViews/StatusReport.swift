@@ -1,4 +1,5 @@
 import Foundation
+import SetupRunner
 
 /// What `status` prints: the journal's steps and their states.
 public enum StatusReport {

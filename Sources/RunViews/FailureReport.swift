@@ -1,4 +1,5 @@
 import Foundation
+import SetupRunner
 
 /// The text shown under a failed step: its last stderr lines, the hint, the log path and how to resume.
 public enum FailureReport {

@@ -1,3 +1,5 @@
+import SetupRunner
+
 /// Formats one step's status line, e.g. `[ 5/14] Create the IAM service account ..... done 1.8s`.
 public enum StepLine {
     /// Column where the status word starts (titles are padded with dots up to it).
