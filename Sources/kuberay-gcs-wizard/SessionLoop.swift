@@ -164,8 +164,8 @@ final class SessionLoop {
     private func detectEnvironment() {
         let inbox = self.inbox
         let environment = setup.options.environment
-        DispatchQueue.global().async {
-            inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
+        Task.detached {
+            inbox.post(.environmentDetected(await EnvironmentDetector.detect(environment: environment)))
         }
     }
 
