@@ -66,7 +66,14 @@ public struct Journal: Codable, Equatable, Sendable {
 
     /// Writes the journal to `workspace/state.json` atomically (0600).
     public func save(workspace: URL) throws {
-        try Workspace.writeAtomically(Array(jsonText().utf8), to: Workspace(url: workspace).journalURL, mode: 0o600)
+        try Workspace.writeAtomically(Array(try jsonData()), to: Workspace(url: workspace).journalURL, mode: 0o600)
+    }
+
+    /// The journal as state.json holds it: pretty JSON with sorted keys, nil values left out, and a final newline.
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
     }
 }
 
@@ -108,7 +115,7 @@ public struct JournalStep: Codable, Equatable, Sendable {
     /// The `command` fingerprint of `step`.
     public static func commandFingerprint(_ step: Step, files: (String) -> String? = { _ in nil }) -> String {
         let read = step.files.flatMap { ["\u{0}file", $0, files($0) ?? ""] }
-        return SHA256.hex((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
+        return Fingerprint.sha256((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
     }
 }
 
