@@ -207,7 +207,7 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(journal.normalizedAnswers, "project: \"p\"\n")
         XCTAssertEqual(journal.result, .failed)
         XCTAssertEqual(journal.steps.map(\.status), [.done, .failed])
-        XCTAssertEqual(journal.steps[0].command, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        XCTAssertEqual(journal.steps[0].fingerprint, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
         XCTAssertEqual(journal.steps[0].seconds, 1.25)
         XCTAssertEqual(journal.steps[1].hint, Hint(summary: "a \"quoted\" summary", fix: "line1\nline2"))
         XCTAssertEqual(journal.steps[1].attempts, 2)
