@@ -65,7 +65,7 @@ public enum RunResult: String, Equatable, Sendable, Codable {
     case succeeded, failed, interrupted
 }
 
-/// What the engine reports; it never prints. The journal, the line printer and the TUI observe these.
+/// What the engine reports; it never prints. The journal, the run views and the TUI observe these.
 public enum RunEvent: Equatable, Sendable {
     /// `steps` is the plan's step count; `statuses` what the journal already knew (resume).
     case runStarted(steps: Int, statuses: [StepStatus])

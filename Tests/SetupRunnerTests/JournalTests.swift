@@ -161,7 +161,7 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(decoded, journal)
     }
 
-    /// A state.json as earlier builds wrote it (their own JSON writer, same format version) still loads.
+    /// A format-1 state.json laid out otherwise than JSONEncoder does (a hint on one line) loads and saves back the same.
     func testAnEarlierBuildsJournalLoads() throws {
         let fakes = try FakeTools()
         defer { fakes.remove() }
