@@ -15,6 +15,6 @@ public enum WizardEffect: Equatable, Sendable {
     case loadLog(stepID: String, path: String)
     /// Run doctor's read-only checks of `answers`' setup; each check comes back as `.doctorChecked`, then `.doctorFinished`.
     case startDoctor(Answers)
-    /// Restore the terminal, print `WizardState.exitMessage` if any, and exit with `code`.
-    case quit(Int32)
+    /// Restore the terminal, print `message` if any, and exit with `code`.
+    case quit(Int32, message: String?)
 }

@@ -2,6 +2,9 @@ import Diagnosis
 import SetupPlan
 
 extension WizardState {
+    /// doctor's reads are going on (the runtime keeps the clock ticking for the spinner).
+    public var isDoctorActive: Bool { screen == .doctor && doctor?.finished == false }
+
     /// Welcome's "check an existing setup": doctor needs the setup's answers (a workspace's answers.yaml, or
     /// the wizard's pages filled in); without valid ones it says so and stays.
     mutating func startDoctor() -> [WizardEffect] {

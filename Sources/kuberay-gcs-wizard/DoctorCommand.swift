@@ -45,7 +45,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let loaded = try source.load()
         let doctor = Doctor(answers: loaded, exec: !noExec, probeScript: WizardResources.doctorProbeScript)
         let view = DoctorView(format: format == .json ? .json : .text)
-        let checks = await DoctorSession.run(doctor, reader: CommandReader()) { view.show($0) }
+        let checks = await DoctorSession.run(doctor) { view.show($0) }
         view.finish(checks)
         if !Doctor.healthy(checks) { throw ExitCode(1) }
     }

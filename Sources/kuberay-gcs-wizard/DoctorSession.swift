@@ -7,7 +7,8 @@ enum DoctorSession {
     /// gcloud is a Python program that takes about a second of CPU to start: more at once only queue on two cores.
     static let parallelReads = 4
 
-    static func run(_ doctor: Doctor, reader: CommandReader, show: @escaping @Sendable (Check) -> Void) async -> [Check] {
+    /// Runs `doctor`'s reads with `environment` over the inherited variables, showing each check as it is decided.
+    static func run(_ doctor: Doctor, environment: [String: String] = [:], show: @escaping @Sendable (Check) -> Void) async -> [Check] {
         var results: [String: ReadResult] = [:]
         var shown = 0
         func showNew() {
@@ -23,7 +24,7 @@ enum DoctorSession {
                 func startNext() {
                     guard let read = pending.popFirst() else { return }
                     group.addTask {
-                        let output = await reader.read(read.argv, timeoutSeconds: Double(read.timeoutSeconds))
+                        let output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
                         return (read.id, ReadResult(exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr))
                     }
                 }

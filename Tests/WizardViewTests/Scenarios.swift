@@ -48,7 +48,7 @@ enum Scenarios {
     static func all(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
         var s = base(workspace: workspace)
-        send(&s, [.start])
+        send(&s, [.start(terminalUTF8: true)])
         list.append(("welcome-detecting", s))
         send(&s, [.environmentDetected(detection)])
         list.append(("welcome", s))
@@ -180,11 +180,11 @@ enum Scenarios {
     static func doctorScreens(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
         var missing = base(workspace: workspace)
-        send(&missing, [.start, .environmentDetected(detection), .key(.char("c"))])
+        send(&missing, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
         list.append(("welcome-check-needs-answers", missing))
 
         var s = base(answers, workspace: workspace)
-        send(&s, [.start, .environmentDetected(detection), .key(.char("c"))])
+        send(&s, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
         for check in doctorChecks.prefix(4) { send(&s, [.doctorChecked(check)]) }
         list.append(("doctor-checking", s))
         for check in doctorChecks.dropFirst(4) { send(&s, [.doctorChecked(check)]) }
