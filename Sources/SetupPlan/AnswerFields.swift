@@ -26,6 +26,12 @@ public enum AnswerFields {
                     set: { $0.cluster.minNodes = $1.flatMap { Int($0) } ?? 0 }, appliesWhen: isStandardCreate),
         AnswerField("cluster.maxNodes", .integer, get: { String($0.cluster.maxNodes) },
                     set: { $0.cluster.maxNodes = $1.flatMap { Int($0) } ?? 1 }, appliesWhen: isStandardCreate),
+        AnswerField("cluster.rayClusterLogging", .boolean, get: { String($0.cluster.rayClusterLogging) },
+                    set: { $0.cluster.rayClusterLogging = $1 == "true" }, appliesWhen: usesRayAddon,
+                    elsewhere: rayAddonOnly),
+        AnswerField("cluster.rayClusterMonitoring", .boolean, get: { String($0.cluster.rayClusterMonitoring) },
+                    set: { $0.cluster.rayClusterMonitoring = $1 == "true" }, appliesWhen: usesRayAddon,
+                    elsewhere: rayAddonOnly),
         AnswerField("operator", choice(OperatorMode.self), get: { $0.operator.rawValue },
                     set: { $0.operator = $1.flatMap(OperatorMode.init) ?? .gkeAddon }),
         AnswerField("identity.mode", choice(IdentityMode.self), get: { $0.identity.mode.rawValue },
@@ -46,14 +52,21 @@ public enum AnswerFields {
                     set: { $0.bucket.role = $1.flatMap(BucketRole.init) ?? .objectUser }),
         AnswerField("ray.clusterName", get: { $0.ray.clusterName }, set: { $0.ray.clusterName = $1 ?? "raycluster-mini" },
                     rule: NamingRules.rayClusterName),
-        AnswerField("ray.version", get: { $0.ray.version }, set: { $0.ray.version = $1 ?? "2.52.0" }, rule: NamingRules.rayVersion),
+        AnswerField("ray.version", get: { $0.ray.version }, set: { $0.ray.version = $1 ?? RayVersions.default }, rule: NamingRules.rayVersion),
         AnswerField("ray.image", get: { $0.ray.image }, set: { $0.ray.image = $1 }, rule: NamingRules.image),
         AnswerField("ray.headCPU", get: { $0.ray.headCPU }, set: { $0.ray.headCPU = $1 ?? "1" }, rule: NamingRules.cpu),
         AnswerField("ray.headMemory", get: { $0.ray.headMemory }, set: { $0.ray.headMemory = $1 ?? "2Gi" }, rule: NamingRules.memory),
+        AnswerField("ray.autoscaling", .boolean, get: { String($0.ray.autoscaling) }, set: { $0.ray.autoscaling = $1 != "false" }),
     ]
 
-    /// The field at a dotted key path.
-    public static func field(_ path: String) -> AnswerField? { all.first { $0.path == path } }
+    /// The field at a dotted key path, a worker group's (`ray.workers[N].KEY`) included.
+    public static func field(_ path: String) -> AnswerField? {
+        if let worker = WorkerGroupFields.parse(path) { return WorkerGroupFields.field(worker.index, worker.key) }
+        return all.first { $0.path == path }
+    }
+
+    /// Every field of `answers`: the fixed ones, then each worker group's.
+    public static func fields(in answers: Answers) -> [AnswerField] { all + WorkerGroupFields.fields(in: answers) }
 
     /// Top-level keys and, for sections, their child keys, in file order (derived once from `all`).
     public static let sections: [(key: String, children: [String])] = {
@@ -75,6 +88,8 @@ public enum AnswerFields {
         .choice(E.allCases.map(\.rawValue))
     }
 
+    private static let usesRayAddon: @Sendable (Answers) -> Bool = { $0.operator == .gkeAddon }
+    private static let rayAddonOnly = "only used with operator gke-addon (an option of GKE's Ray add-on); remove it or switch the operator"
     private static let isStandardCreate: @Sendable (Answers) -> Bool = { $0.cluster.mode == .createStandard }
     private static let isExisting: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing }
     private static let isExistingStandard: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing && !$0.cluster.autopilot }
