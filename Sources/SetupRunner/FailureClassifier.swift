@@ -28,6 +28,18 @@ public enum FailureClassifier {
     private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?
 
     private static let rules: [Rule] = [
+        { text, _, _ in
+            // The bucket check's per-node lines ("GROUP POD failed: REASON"). When the head passed and only workers
+            // failed, the cause is in their groups' templates, not in the shared identity chain the rules below explain.
+            let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) (\S+) failed: (.*)$"#, in: String($0)) }
+            guard let first = failed.first, !failed.contains(where: { $0[0] == "headgroup" }) else { return nil }
+            let nodes = failed.map { "\($0[1]) (group \($0[0]))" }.joined(separator: ", ")
+            return Hint(
+                summary: "The bucket check failed on worker \(nodes): \(first[2])",
+                fix: "The head passed, so the identity chain works: check that worker group \(first[0])'s pod template in raycluster.yaml "
+                    + "has the same serviceAccountName and (Standard clusters) nodeSelector iam.gke.io/gke-metadata-server-enabled: \"true\" "
+                    + "as the head's, re-apply it (or resume --replan), then resume.")
+        },
         { text, lower, _ in
             guard lower.contains("iam.serviceaccounts.getaccesstoken") else { return nil }
             return Hint(
