@@ -36,7 +36,7 @@ public enum FailureClassifier {
             let nodes = failed.map { "\($0[1]) (group \($0[0]))" }.joined(separator: ", ")
             return Hint(
                 summary: "The bucket check failed on worker \(nodes): \(first[2])",
-                fix: "The head passed, so the identity chain works: check that worker group \(first[0])'s pod template in raycluster.yaml "
+                fix: "The head passed, so the identity chain works: check that the pod template of worker group \(first[0]) in raycluster.yaml "
                     + "has the same serviceAccountName and (Standard clusters) nodeSelector iam.gke.io/gke-metadata-server-enabled: \"true\" "
                     + "as the head's, re-apply it (or resume --replan), then resume.")
         },
