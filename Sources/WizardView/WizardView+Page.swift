@@ -48,8 +48,10 @@ extension WizardView {
         if lines.count > start + rows { canvas.text(g.text("…"), x: 2, y: bottom, style: Style(.muted)) }
 
         canvas.rule(y: canvas.height - 4)
-        if fields.indices.contains(focus) {
-            let help = state.helpTexts[fields[focus].path] ?? ""
+        if let message = state.message {
+            canvas.wrapped(g.text(message), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2, style: Style(.accent))
+        } else if fields.indices.contains(focus) {
+            let help = state.helpTexts[FieldLabels.helpKey(fields[focus].path)] ?? ""
             canvas.wrapped(g.text(help), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2)
         }
         canvas.footer(KeyMap.bindings(state.keyContext))
