@@ -68,6 +68,11 @@ public enum FieldLabels {
         }
     }
 
+    /// A line under the field that offers what is known to work (the Ray versions tested with KubeRay 1.7.0).
+    public static func note(_ path: String) -> String? {
+        path == "ray.version" ? "known good: \(RayVersions.knownGood.joined(separator: ", "))" : nil
+    }
+
     /// How a choice or yes/no value reads in a radio list.
     public static func optionLabel(_ path: String, _ value: String) -> String {
         if path == "bucket.create" { return value == "true" ? "create a new bucket" : "use an existing bucket" }

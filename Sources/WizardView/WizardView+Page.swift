@@ -13,11 +13,12 @@ extension WizardView {
         case option(field: Int, option: Int)
         case error(field: Int, text: String)
         case warning(field: Int, text: String)
+        case note(field: Int, text: String)
 
         /// The index of the field the line belongs to.
         var field: Int {
             switch self {
-            case .field(let i), .option(let i, _), .error(let i, _), .warning(let i, _): return i
+            case .field(let i), .option(let i, _), .error(let i, _), .warning(let i, _), .note(let i, _): return i
             }
         }
     }
@@ -93,6 +94,10 @@ extension WizardView {
                 for text in TextWrap.wrap("! " + warning, width: width, continuation: "  ") {
                     lines.append(.warning(field: i, text: text))
                 }
+            } else if let note = FieldLabels.note(field.path) {
+                for text in TextWrap.wrap(note, width: width, continuation: "  ") {
+                    lines.append(.note(field: i, text: text))
+                }
             }
         }
         return lines
@@ -125,6 +130,8 @@ extension WizardView {
             canvas.text(text, x: valueColumn, y: y, style: Style(.error))
         case .warning(_, let text):
             canvas.text(text, x: valueColumn, y: y, style: Style(.warning))
+        case .note(_, let text):
+            canvas.text(text, x: valueColumn, y: y, style: Style(.muted))
         }
     }
 
