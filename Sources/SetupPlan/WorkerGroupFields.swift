@@ -10,6 +10,14 @@ public enum WorkerGroupFields {
     /// `ray.workers[index].key`.
     public static func path(_ index: Int, _ key: String) -> String { "\(listPath)[\(index)].\(key)" }
 
+    /// The key a field's help text is filed under: every group shares `ray.workers.KEY`'s; other fields their own path.
+    public static func helpKey(_ path: String) -> String {
+        parse(path).map { "\(listPath).\($0.key)" } ?? path
+    }
+
+    /// The help keys of a group's fields.
+    public static var helpKeys: [String] { keys.map { helpKey(path(0, $0)) } }
+
     /// The group index and key of a path `ray.workers[N].KEY`, or of `ray.workers[N]` (empty key).
     public static func parse(_ path: String) -> (index: Int, key: String)? {
         guard let match = path.wholeMatch(of: #/ray\.workers\[([0-9]{1,4})\](?:\.(.+))?/#), let index = Int(match.1) else { return nil }

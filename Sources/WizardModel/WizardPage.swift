@@ -46,24 +46,22 @@ public enum FieldLabels {
         return labels[path] ?? path
     }
 
-    /// The key of the field's help text: every worker group shares `ray.workers.KEY`'s.
-    public static func helpKey(_ path: String) -> String {
-        WorkerGroupFields.parse(path).map { "\(WorkerGroupFields.listPath).\($0.key)" } ?? path
-    }
-
     private static let groupLabels: [String: String] = [
         "replicas": "Replicas", "minReplicas": "Min replicas", "maxReplicas": "Max replicas",
         "cpu": "CPU", "memory": "Memory", "gpu.type": "GPU", "gpu.count": "GPUs per pod",
     ]
 
-    /// What an empty optional field means, e.g. `my-iam-sa` for the IAM service account.
+    /// What an empty optional field means, e.g. the default IAM service account for that one.
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
+        // What the answers resolve to with the field cleared (an existing cluster's location follows the zone).
+        var cleared = answers
+        try? AnswerFields.field(path)?.set(nil, in: &cleared)
         switch path {
-        case "cluster.location": return answers.zone
-        case "cluster.nodePool": return "default-pool"
-        case "identity.iamServiceAccount": return "my-iam-sa"
-        case "bucket.location": return answers.region
-        case "ray.image": return "rayproject/ray:\(answers.ray.version)"
+        case "cluster.location": return cleared.zone
+        case "cluster.nodePool": return cleared.resolvedNodePool
+        case "identity.iamServiceAccount": return cleared.resolvedIAMServiceAccount
+        case "bucket.location": return cleared.resolvedBucketLocation
+        case "ray.image": return cleared.resolvedImage
         default: return nil
         }
     }

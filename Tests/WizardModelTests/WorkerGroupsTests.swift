@@ -21,8 +21,8 @@ final class WorkerGroupsTests: XCTestCase {
         let store = TestStore(state)
         XCTAssertEqual(store.state.visibleFields.map(\.path), ["ray.autoscaling"] + groupFields(0))
         XCTAssertEqual(store.state.keyContext, .groupChoiceField)
-        XCTAssertTrue(KeyMap.bindings(.groupChoiceField).contains { $0.command == .addGroup && $0.inFooter })
-        XCTAssertFalse(KeyMap.bindings(.choiceField).contains { $0.command == .addGroup }, "other pages add no groups")
+        XCTAssertTrue(KeyBindings.bindings(.groupChoiceField).contains { $0.command == .addGroup && $0.inFooter })
+        XCTAssertFalse(KeyBindings.bindings(.choiceField).contains { $0.command == .addGroup }, "other pages add no groups")
 
         store.send(.key(.ctrl("n"))) {
             $0.answers.ray.workers.append(WorkerGroup(name: "workers-2"))
