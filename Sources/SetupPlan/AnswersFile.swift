@@ -103,7 +103,10 @@ public enum AnswersFile {
         return apply(mapping: mapping, prefix: "", to: &answers)
     }
 
-    private static func apply(mapping: Node.Mapping, prefix: String, to answers: inout Answers) -> [FieldError] {
+    /// The entries of a mapping whose keys are plain names given once, with their key paths; the others as errors.
+    private static func entries(of mapping: Node.Mapping, prefix: String)
+        -> (entries: [(key: String, path: String, keyNode: Node, valueNode: Node)], errors: [FieldError]) {
+        var entries: [(key: String, path: String, keyNode: Node, valueNode: Node)] = []
         var errors: [FieldError] = []
         var seen = Set<String>()
         for (keyNode, valueNode) in mapping {
@@ -116,6 +119,14 @@ public enum AnswersFile {
                 errors.append(FieldError(path: path, value: nil, rule: "is given twice\(at(keyNode))"))
                 continue
             }
+            entries.append((key, path, keyNode, valueNode))
+        }
+        return (entries, errors)
+    }
+
+    private static func apply(mapping: Node.Mapping, prefix: String, to answers: inout Answers) -> [FieldError] {
+        var (entries, errors) = entries(of: mapping, prefix: prefix)
+        for (key, path, keyNode, valueNode) in entries {
             if path == WorkerGroupFields.listPath {
                 errors += applyWorkers(valueNode, to: &answers)
                 continue
@@ -160,18 +171,8 @@ public enum AnswersFile {
     }
 
     private static func applyGroup(_ mapping: Node.Mapping, index: Int, prefix: String, known: [String], to answers: inout Answers) -> [FieldError] {
-        var errors: [FieldError] = []
-        var seen = Set<String>()
-        for (keyNode, valueNode) in mapping {
-            guard let key = keyNode.scalar?.string else {
-                errors.append(FieldError(path: prefix, value: nil, rule: "keys must be plain names\(at(keyNode))"))
-                continue
-            }
-            let path = "\(prefix).\(key)"
-            if !seen.insert(key).inserted {
-                errors.append(FieldError(path: path, value: nil, rule: "is given twice\(at(keyNode))"))
-                continue
-            }
+        var (entries, errors) = entries(of: mapping, prefix: prefix)
+        for (key, path, keyNode, valueNode) in entries {
             if known.contains(key) && prefix.hasSuffix("]") && key == "gpu" {
                 if valueNode.tag == Tag(.null) { continue }
                 guard let gpu = valueNode.mapping else {

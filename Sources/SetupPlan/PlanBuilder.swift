@@ -63,7 +63,7 @@ public enum PlanBuilder {
                         "--machine-type", a.cluster.machineType, "--num-nodes", String(a.cluster.numNodes),
                         "--enable-autoscaling", "--min-nodes", String(a.cluster.minNodes), "--max-nodes", String(a.cluster.maxNodes),
                         "--workload-pool", a.workloadPool]
-            if a.operator == .gkeAddon { argv += ["--addons", "RayOperator"] + rayAddonOptions(a) }
+            if a.operator == .gkeAddon { argv += ["--addons", "RayOperator"] + RayAddonOption.createFlags(a) }
             return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
@@ -72,7 +72,7 @@ public enum PlanBuilder {
                     waitForCluster(a, c)]
         case .createAutopilot:
             var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
-            if a.operator == .gkeAddon { argv += ["--enable-ray-operator"] + rayAddonOptions(a) }
+            if a.operator == .gkeAddon { argv += ["--enable-ray-operator"] + RayAddonOption.createFlags(a) }
             return [Step(id: "create-cluster", title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
@@ -119,35 +119,10 @@ public enum PlanBuilder {
         }
     }
 
-    /// The GKE Ray add-on's options chosen for a new cluster.
-    private static func rayAddonOptions(_ a: Answers) -> [String] {
-        (a.cluster.rayClusterLogging ? [rayLogging.flag] : []) + (a.cluster.rayClusterMonitoring ? [rayMonitoring.flag] : [])
-    }
-
-    private static let rayLogging = (flag: "--enable-ray-cluster-logging", field: "rayClusterLoggingConfig")
-    private static let rayMonitoring = (flag: "--enable-ray-cluster-monitoring", field: "rayClusterMonitoringConfig")
-
     /// The add-on's options turned on in an existing cluster: one update each, as gcloud puts them in one
     /// mutually exclusive group with the other cluster updates.
     private static func rayAddonOptionUpdates(_ a: Answers, _ c: Commands) -> [Step] {
-        var steps: [Step] = []
-        if a.cluster.rayClusterLogging {
-            steps.append(Step(id: "enable-ray-logging", title: "Turn on Ray cluster logging",
-                              why: "The add-on's log-processing sidecar sends each Ray cluster's logs to Cloud Logging.",
-                              argv: c.clusterUpdate([rayLogging.flag]),
-                              probe: Probe(argv: c.clusterDescribe("value(addonsConfig.rayOperatorConfig.\(rayLogging.field).enabled)"),
-                                           expect: .equals("True")),
-                              kind: .update, timeoutSeconds: 1800))
-        }
-        if a.cluster.rayClusterMonitoring {
-            steps.append(Step(id: "enable-ray-monitoring", title: "Turn on Ray cluster monitoring",
-                              why: "The add-on collects each Ray cluster's metrics into Managed Service for Prometheus.",
-                              argv: c.clusterUpdate([rayMonitoring.flag]),
-                              probe: Probe(argv: c.clusterDescribe("value(addonsConfig.rayOperatorConfig.\(rayMonitoring.field).enabled)"),
-                                           expect: .equals("True")),
-                              kind: .update, timeoutSeconds: 1800))
-        }
-        return steps
+        RayAddonOption.all.filter { $0.isAsked(a) }.map { $0.update(c) }
     }
 
     /// The plan of an existing cluster depends on cluster.autopilot; a wrong answer fails here, before any change,
