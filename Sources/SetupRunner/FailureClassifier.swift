@@ -29,6 +29,16 @@ public enum FailureClassifier {
 
     private static let rules: [Rule] = [
         { text, _, _ in
+            // GKE names the first zone of the pool's location that lacks the GPU.
+            guard let found = groups(#"Accelerator type "([^"]+)" does not exist in zone ([a-z0-9-]+)"#, in: text) else { return nil }
+            let (type, zone) = (found[0], found[1])
+            return Hint(
+                summary: "GKE has no \(type) GPUs in \(zone): each GPU type is offered only in some zones.",
+                fix: "List the zones that have it (gcloud compute accelerator-types list --filter=name:\(type)), then answer one of them "
+                    + "as zone (a new cluster) or choose another ray.workers[N].gpu.type, and resume with --set ... --replan; a regional "
+                    + "cluster needs the type in every zone of its region.")
+        },
+        { text, _, _ in
             // The bucket check's per-node lines ("GROUP POD failed: REASON"). When the head passed and only workers
             // failed, the cause is in their groups' templates, not in the shared identity chain the rules below explain.
             let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) (\S+) failed: (.*)$"#, in: String($0)) }

@@ -196,6 +196,12 @@ def register(route, project):
                 raise ApiError(409, "Already exists: projects/%s/locations/%s/clusters/%s/nodePools/%s."
                                % (p["projectId"], g["l"], g["c"], name))
             config = body.get("config", {})
+            zones = [g["l"]] if is_zone(g["l"]) else ["%s-%s" % (g["l"], z) for z in "abc"]
+            for accelerator in config.get("accelerators", []):
+                for zone in zones:
+                    if accelerator.get("acceleratorType") in h.emu.missing_accelerators.get(zone, ()):
+                        raise ApiError(400, "Accelerator type \"%s\" does not exist in zone %s."
+                                       % (accelerator["acceleratorType"], zone))
             if config.get("workloadMetadataConfig", {}).get("mode") == "GKE_METADATA" and not c.get("workloadIdentityConfig"):
                 raise ApiError(400, "Workload Identity must be enabled on the cluster before GKE_METADATA can be set "
                                     "on a node pool.")

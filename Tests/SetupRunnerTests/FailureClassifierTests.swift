@@ -33,6 +33,13 @@ final class FailureClassifierTests: XCTestCase {
         }
     }
 
+    func testAGPUTypeMissingInTheZoneSaysHowToFindOne() {
+        // As GKE answers a node pool whose accelerator the zone does not have.
+        let h = hint(#"ERROR: (gcloud.container.node-pools.create) ResponseError: code=400, message=Accelerator type "nvidia-l4" does not exist in zone us-west4-b."#)
+        XCTAssertEqual(h?.summary, "GKE has no nvidia-l4 GPUs in us-west4-b: each GPU type is offered only in some zones.")
+        XCTAssertTrue(h?.fix.contains("gcloud compute accelerator-types list --filter=name:nvidia-l4") ?? false, h?.fix ?? "")
+    }
+
     func testABucketCheckFailingOnlyOnAWorkerNamesItsPodAndGroup() {
         // The bucket check's per-node failure lines, as it prints them to stderr (the head passed).
         let worker = "workers raycluster-mini-workers-worker-x7k2p failed: Forbidden: 403 POST https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: "
