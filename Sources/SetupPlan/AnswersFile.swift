@@ -18,7 +18,10 @@ public enum AnswersFile {
         // A file that is not YAML at all says so alone: its keys were never read.
         let reported = Set(errors.map(\.path))
         if !reported.contains("") {
-            errors += Validator.validate(answers).filter { !reported.contains($0.path) }
+            // A worker group item that was not a mapping (`ray.workers[N]`) has no keys to check either.
+            errors += Validator.validate(answers).filter { error in
+                !reported.contains(error.path) && !reported.contains { !$0.isEmpty && error.path.hasPrefix($0 + ".") }
+            }
         }
         guard errors.isEmpty else { throw AnswersError(errors) }
         return answers

@@ -22,7 +22,8 @@ public enum Validator {
             return [FieldError(path: field.path, value: nil, rule: "is required")]
         }
         guard field.isApplicable(in: answers) else { return [] }
-        return field.check(value).map { [FieldError(path: field.path, value: value, rule: $0)] } ?? []
+        // An empty value that is required says so without quoting nothing.
+        return field.check(value).map { [FieldError(path: field.path, value: value.isEmpty ? nil : value, rule: $0)] } ?? []
     }
 
     private static func crossFieldProblems(_ a: Answers) -> [FieldError] {

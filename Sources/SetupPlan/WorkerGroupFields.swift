@@ -82,7 +82,7 @@ public enum WorkerGroupFields {
         var errors: [FieldError] = []
         var seen = Set<String>()
         for (i, group) in a.ray.workers.enumerated() {
-            if !seen.insert(group.name).inserted {
+            if !group.name.isEmpty, !seen.insert(group.name).inserted {
                 errors.append(FieldError(path: path(i, "name"), value: group.name, rule: "another worker group has this name; names must be unique"))
             }
             if group.maxReplicas < 1 {
