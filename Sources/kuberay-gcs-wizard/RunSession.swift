@@ -32,7 +32,7 @@ enum RunSession {
             switch try await runner.run(mode: mode, observer: ObserverGroup([printer, capture])) {
             case .succeeded:
                 if let text = verified.withLock({ $0 }) {
-                    Console.out("Ray tasks wrote and read back gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkPrefix)/ on every Ray node: \(PlanBuilder.checkSummary(text))")
+                    Console.out("Ray tasks wrote gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkPrefix)/ and read it back on every Ray node: \(PlanBuilder.checkSummary(text))")
                 }
                 Console.out("Dashboard: \(NextSteps.portForward(plan.answers))")
                 return 0
