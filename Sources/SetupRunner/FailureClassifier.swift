@@ -25,6 +25,15 @@ public enum FailureClassifier {
             || lower.contains("you already own it") || firstMatch(#"\b409\b"#, in: text) != nil
     }
 
+    /// Whether a failed command says its resource does not exist, so a delete of it counts as done. A missing kubeconfig
+    /// context or tool also says "not found" and proves nothing, so only the APIs' own not-found answers count.
+    public static func isNotFound(stderr: [String]) -> Bool {
+        let text = stderr.joined(separator: "\n")
+        if text.lowercased().contains("context") { return false }
+        return text.contains("NOT_FOUND") || text.contains("(NotFound)") || text.contains("Not found: projects/")
+            || text.contains("The specified bucket does not exist") || firstMatch(#"\b404\b"#, in: text) != nil
+    }
+
     private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?
 
     private static let rules: [Rule] = [

@@ -63,6 +63,10 @@ struct StepExecutor: Sendable {
             if result.succeeded && probe.expect.accepts(result.stdout) && (capturesKnown || step.kind == .create) {
                 return finish(.alreadyDone, result)
             }
+            // What holds the thing is gone (a binding's bucket or account): so is the thing.
+            if step.kind == .delete && !result.succeeded && FailureClassifier.isNotFound(stderr: result.stderrTail) {
+                return finish(.alreadyDone, result)
+            }
         }
 
         let sink = OutputSink(source: OutputSource(index: index, stepID: step.id),
@@ -89,6 +93,10 @@ struct StepExecutor: Sendable {
             }
             if step.kind == .create && !result.succeeded && FailureClassifier.isAlreadyExists(stderr: result.stderrTail) {
                 log.write("# the resource already exists: counted as done")
+                return finish(.alreadyDone, result, attempts: attempt)
+            }
+            if step.kind == .delete && !result.succeeded && FailureClassifier.isNotFound(stderr: result.stderrTail) {
+                log.write("# the resource is already gone: counted as done")
                 return finish(.alreadyDone, result, attempts: attempt)
             }
             let hint = failureHint(result, step: step, argv: argv, timeout: timeout)
@@ -130,8 +138,9 @@ struct StepExecutor: Sendable {
         switch check {
         case .equals(let value): return "printed \(shown) where this step expects \"\(value)\"."
         case .nonEmpty: return "printed nothing where this step expects output."
+        case .not(.nonEmpty): return "printed \(shown) where this step expects nothing."
         case .containsAll(let values): return "printed \(shown) where this step expects \(values.joined(separator: ", "))."
-        case .exitZero, .hasLine: return "its output was not what this step expects."
+        case .exitZero, .hasLine, .not: return "its output was not what this step expects."
         }
     }
 

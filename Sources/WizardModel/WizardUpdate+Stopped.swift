@@ -58,7 +58,7 @@ extension WizardState {
             return "Skipping a check: later steps that need it will likely fail the same way."
         case .verify:
             return "Skipping the check: nothing proves the Ray pods can read and write the bucket."
-        case .create, .update, .configure:
+        case .create, .update, .configure, .delete:
             let later = plan.steps.drop { $0.id != stepID }.dropFirst().count
             return "\"\(step.title)\" will not be done: the \(later) later steps may fail or leave the Ray pods without bucket access."
         }
