@@ -17,7 +17,7 @@ public enum DestroyPlanBuilder {
             let record = records[step.id] ?? .notRun
             guard let teardown = step.teardown else {
                 if step.kind == .update && record == .done {
-                    kept.append(KeptItem(subject: step.title, why: "a change to something that was there: left as it is"))
+                    kept.append(KeptItem(subject: step.title, why: "a change, not something created: left as it is (unless deleted above with what it changed)"))
                 } else if step.kind == .create && record == .found {
                     kept.append(KeptItem(subject: step.title, why: "it was there before this workspace's run"))
                 }

@@ -31,7 +31,7 @@ public enum FailureClassifier {
         let text = stderr.joined(separator: "\n")
         if text.lowercased().contains("context") { return false }
         return text.contains("NOT_FOUND") || text.contains("(NotFound)") || text.contains("Not found: projects/")
-            || text.contains("The specified bucket does not exist") || firstMatch(#"\b404\b"#, in: text) != nil
+            || text.contains("The specified bucket does not exist") || text.contains("not found: 404")
     }
 
     private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?

@@ -54,8 +54,13 @@ enum RunSession {
 
     /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
     static func loadJournal(workspace: URL) throws -> Journal? {
+        try loadJournal(at: Workspace(url: workspace).journalURL)
+    }
+
+    /// The journal at `url` (nil when there is none); an unreadable or foreign one is printed and exits 2.
+    static func loadJournal(at url: URL) throws -> Journal? {
         do {
-            return try Journal.load(workspace: workspace)
+            return try Journal.load(from: url)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)

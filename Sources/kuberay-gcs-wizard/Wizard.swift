@@ -12,8 +12,10 @@ struct Wizard: AsyncParsableCommand {
           apply    run the plan with live progress (resumable)
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
+          destroy  remove what a workspace's run created (resumable)
         """,
-        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
+        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self,
+                      DestroyCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 

@@ -173,6 +173,18 @@ def register(route, project):
         with LOCK:
             return 200, pool_rec(h, g)[2]
 
+    @route("GET", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools", "list-node-pools")
+    def list_pools(h, g):
+        with LOCK:
+            return 200, {"nodePools": cluster_rec(h, g)[1].get("nodePools", [])}
+
+    @route("DELETE", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "delete-node-pool")
+    def delete_pool(h, g):
+        with LOCK:
+            p, c, np = pool_rec(h, g)
+            c["nodePools"].remove(np)
+            return 200, operation(h, p, g["l"], g["c"], "DELETE_NODE_POOL")
+
     @route("PUT", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "update-node-pool")
     def update_pool(h, g):
         """`node-pools update --workload-metadata=GKE_METADATA` (see strict_node_pools)."""
