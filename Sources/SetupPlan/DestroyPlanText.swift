@@ -13,15 +13,29 @@ public enum DestroyPlanText {
     }
 }
 
-/// The destroy plan as JSON: `{"steps": [...as in plan --format json], "kept": [{subject, why}], "deletesBucket": bool}`.
+/// The destroy plan as JSON: `{"steps": [...as in plan --format json], "kept": [{subject, why}], "deletesBucket": bool,
+/// "bucketContents": argv or null}` (the listing shown before the bucket is deleted).
 public enum DestroyPlanJSON {
     struct Document: Encodable {
         var steps: [PlanJSON.StepEntry]
         var kept: [KeptItem]
         var deletesBucket: Bool
+        var bucketContents: [String]?
+
+        enum CodingKeys: String, CodingKey { case steps, kept, deletesBucket, bucketContents }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(kept, forKey: .kept)
+            try c.encode(deletesBucket, forKey: .deletesBucket)
+            // null, not a missing key, when the bucket stays.
+            try c.encode(bucketContents, forKey: .bucketContents)
+        }
     }
 
     public static func render(_ destroy: DestroyPlan) -> String {
-        PlanJSON.encode(Document(steps: PlanJSON.entries(destroy.plan.steps), kept: destroy.kept, deletesBucket: destroy.deletesBucket))
+        PlanJSON.encode(Document(steps: PlanJSON.entries(destroy.plan.steps), kept: destroy.kept, deletesBucket: destroy.deletesBucket,
+                                 bucketContents: destroy.deletesBucket ? destroy.bucketContents : nil))
     }
 }

@@ -99,6 +99,18 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
             return !check.accepts(stdout)
         }
     }
+
+    /// The check with `${NAME}` placeholders in its values filled from `values` (a member naming the project number).
+    public func substituting(_ values: [String: String]) -> OutputCheck {
+        let fill = { (value: String) in Placeholder.substitute(value, values) }
+        switch self {
+        case .exitZero, .nonEmpty: return self
+        case .equals(let value): return .equals(fill(value))
+        case .containsAll(let items): return .containsAll(items.map(fill))
+        case .hasLine(let fields): return .hasLine(fields.map(fill))
+        case .not(let check): return .not(check.substituting(values))
+        }
+    }
 }
 
 /// Bounded retries with exponential backoff.

@@ -62,7 +62,7 @@ struct StepExecutor: Sendable {
             return result
         }
         func proves(_ probe: Probe, _ result: CommandResult) -> Bool {
-            if result.succeeded { return probe.expect.accepts(result.stdout) }
+            if result.succeeded { return probe.expect.substituting(captures).accepts(result.stdout) }
             // What holds the thing is gone (a binding's bucket or account), so the thing is gone too.
             return step.kind == .delete && FailureClassifier.isNotFound(stderr: result.stderrTail)
         }
@@ -87,7 +87,7 @@ struct StepExecutor: Sendable {
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
 
-            if result.succeeded && step.success.accepts(result.stdout) {
+            if result.succeeded && step.success.substituting(captures).accepts(result.stdout) {
                 var captured: [String: String] = [:]
                 let value = Self.trimmed(result.stdout)
                 if !step.captures.isEmpty && (value.isEmpty || result.stdoutTruncated) {

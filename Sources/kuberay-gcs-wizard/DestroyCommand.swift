@@ -40,17 +40,18 @@ struct DestroyCommand: AsyncParsableCommand {
         else { return }
         let destroy = session.destroy
         let options = try flags.options(for: destroy.plan)
-        let interactive = isatty(0) == 1
-        if !yes && !interactive {
-            Console.error("error: standard input is not a terminal, so destroy cannot ask before deleting; add --yes to run "
-                + "(and --delete-bucket --yes to delete the bucket)")
-            throw ExitCode(2)
-        }
         switch format {
         case .text: Console.out(DestroyPlanText.render(destroy))
         case .json: Console.out(DestroyPlanJSON.render(destroy))
         }
-        if destroy.plan.steps.contains(where: { $0.kind == .delete }) && !yes {
+        let deletes = destroy.plan.steps.contains { $0.kind == .delete }
+        if deletes && !yes && isatty(0) != 1 {
+            // The preview above is all that happens: a script reviews it, then runs again with --yes.
+            Console.error("error: standard input is not a terminal, so destroy cannot ask before deleting; nothing was deleted. "
+                + "Add --yes to run (--delete-bucket --yes to delete the bucket too)")
+            throw ExitCode(2)
+        }
+        if deletes && !yes {
             guard try await confirm(destroy) else {
                 Console.out("Nothing was deleted.")
                 return

@@ -288,6 +288,14 @@ def get_storage_layout(h, g):
                      "locationType": b["locationType"], "hierarchicalNamespace": {"enabled": False}}
 
 
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/managedFolders", "list-managed-folders")
+def list_managed_folders(h, g):
+    """`gcloud storage rm --recursive` removes managed folders too; buckets here have none."""
+    with LOCK:
+        bucket_rec(h, g["b"])
+        return 200, {"kind": "storage#managedFolders", "items": []}
+
+
 @route("DELETE", r"/storage/v1/b/(?P<b>[^/]+)", "delete-bucket")
 def delete_bucket(h, g):
     with LOCK:
