@@ -84,6 +84,6 @@ extension WizardView {
         for (i, row) in files.enumerated() {
             canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)
         }
-        canvas.footer(KeyMap.bindings(.done))
+        canvas.footer(KeyBindings.bindings(.done))
     }
 }
