@@ -112,6 +112,27 @@ public enum FailureClassifier {
                 summary: "The bucket name is taken by someone else: bucket names are global across all of Cloud Storage.",
                 fix: "Pick another bucket name (e.g. add your project ID as a prefix), then run again with --replan.")
         },
+        { _, lower, _ in
+            guard lower.contains("deletion protection") || lower.contains("deletion_protection")
+                || lower.contains("deletionprotection") else { return nil }
+            return Hint(
+                summary: "Deletion protection is on for it, so it cannot be deleted.",
+                fix: "Turn deletion protection off (in the console, or the resource's update command), then resume.")
+        },
+        { _, lower, _ in
+            guard lower.contains("retention policy") || lower.contains("object hold") || lower.contains("event-based hold")
+                || lower.contains("temporary hold") else { return nil }
+            return Hint(
+                summary: "Objects in the bucket are held or under a retention policy: they cannot be deleted yet.",
+                fix: "Release the holds, or wait for the retention period to end (a locked policy cannot be shortened); "
+                    + "or run destroy without --delete-bucket to keep the bucket.")
+        },
+        { _, lower, _ in
+            guard lower.contains("bucket you tried to delete is not empty") else { return nil }
+            return Hint(
+                summary: "The bucket still holds objects (some were written while it was being emptied).",
+                fix: "Resume: destroy empties it again (gcloud storage rm --recursive) before deleting it.")
+        },
         { text, lower, _ in
             guard text.contains("QUOTA_EXCEEDED") || text.contains("RESOURCE_EXHAUSTED")
                 || lower.contains("quota exceeded") || lower.contains("insufficient regional quota")
