@@ -17,7 +17,7 @@ public enum DestroyPlanBuilder {
             let record = records[step.id] ?? .notRun
             guard let teardown = step.teardown else {
                 if step.kind == .update && record == .done {
-                    kept.append(KeptItem(subject: step.title, why: "a change, not something created: left as it is (unless deleted above with what it changed)"))
+                    kept.append(KeptItem(subject: step.title, why: "changed, not created: left as it is"))
                 } else if step.kind == .create && record == .found {
                     kept.append(KeptItem(subject: step.title, why: "it was there before this workspace's run"))
                 }

@@ -22,6 +22,8 @@ public enum WizardAction: Equatable, Sendable {
     case logLoaded(stepID: String, result: LogLoadResult)
     /// The result of `.writeFiles`: nil when written, else the error.
     case filesWritten(error: String?)
+    /// The result of `.readBucketUsage`: what the bucket holds, e.g. "2 objects, 36 bytes (36B)".
+    case bucketUsageRead(String)
 }
 
 /// A log file's lines, or why it could not be read.

@@ -34,6 +34,9 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
         return []
     case .filesWritten(let error):
         return state.filesWritten(error: error)
+    case .bucketUsageRead(let text):
+        state.bucketUsageRead(text)
+        return []
     }
 }
 
@@ -44,6 +47,7 @@ extension WizardState {
         case .help: return .help
         case .confirmQuit: return .confirmQuit
         case .log: return .log
+        case .confirmDestroy: return .confirmDestroy
         case nil: break
         }
         switch screen {
@@ -59,6 +63,7 @@ extension WizardState {
         case .stopped: return .stopped
         case .resume: return .resume
         case .done: return .done
+        case .destroy: return .destroy
         }
     }
 
@@ -84,6 +89,8 @@ extension WizardState {
         case .log:
             handleLogKey(command)
             return []
+        case .confirmDestroy:
+            return handleConfirmDestroyKey(key)
         case nil:
             break
         }
@@ -101,6 +108,7 @@ extension WizardState {
         case .welcome:
             if command == .submit { enterPage(0) }
             if command == .quit { overlay = .confirmQuit }
+            if command == .action(.destroy) && offersDestroyOnWelcome { enterDestroy() }
             return []
         case .page(let index):
             return handlePageKey(key, command: command, page: index)
@@ -114,6 +122,8 @@ extension WizardState {
             return handleResumeKey(command)
         case .done:
             return handleDoneKey(command)
+        case .destroy:
+            return handleDestroyKey(command)
         }
     }
 
@@ -133,7 +143,7 @@ extension WizardState {
     /// Leaves the wizard with the exit code and message the situation calls for.
     mutating func quit() -> [WizardEffect] {
         if screen == .done {
-            exitMessage = doneExitMessage
+            exitMessage = destroy == nil ? doneExitMessage : destroyedExitMessage
             return [.quit(0)]
         }
         if hasUnfinishedRun {

@@ -50,9 +50,19 @@ struct DestroySession {
             for problem in error.errors { Console.error("  \(problem)") }
             throw ExitCode(2)
         }
-        let records = Dictionary(setup.steps.map { ($0.id, Self.record($0.status)) }, uniquingKeysWith: { first, _ in first })
+        let records = Dictionary(setup.steps.map { ($0.id, $0.status.setupRecord) }, uniquingKeysWith: { first, _ in first })
         let destroy = DestroyPlanBuilder.build(setup: RunSession.plan(for: answers), records: records, options: options)
         return DestroySession(workspace: workspace, setup: setup, destroy: destroy)
+    }
+
+    /// How a destroy of the run with `fingerprint` starts: `.resume` continues an unfinished destroy of it; anything
+    /// else in the destroy journal (a finished destroy, another run's) is removed and the destroy starts `.fresh`.
+    static func prepareJournal(workspace: URL, fingerprint: String) throws -> RunMode {
+        let url = journalURL(workspace)
+        guard let previous = try Journal.load(from: url) else { return .fresh }
+        if previous.result != .succeeded && previous.fingerprint == fingerprint { return .resume }
+        try FileManager.default.removeItem(at: url)
+        return .fresh
     }
 
     /// Moves `state.json` aside as `state.destroyed.json`; returns where it is now.
@@ -62,16 +72,6 @@ struct DestroySession {
         try? FileManager.default.removeItem(at: archived)
         try FileManager.default.moveItem(at: Workspace(url: workspace).journalURL, to: archived)
         return archived
-    }
-
-    /// What destroy needs to know of a journal status.
-    static func record(_ status: StepStatus) -> SetupRecord {
-        switch status {
-        case .done: return .done
-        case .alreadyDone: return .found
-        case .running, .failed, .interrupted: return .attempted
-        case .pending, .skipped: return .notRun
-        }
     }
 
     /// The options an unfinished destroy ran with, read from its steps (so `resume` continues the same destroy).
@@ -84,10 +84,7 @@ struct DestroySession {
     /// Runs the destroy: continues an unfinished one for the same run, else starts over (every deletion probed first).
     /// After a finished destroy the setup journal moves aside, so `apply` with the same answers starts from scratch.
     func run(options: RunOptions, verbose: Bool) async throws -> Int32 {
-        let journalURL = Self.journalURL(workspace)
-        let previous = try RunSession.loadJournal(at: journalURL)
-        let continuing = previous.map { $0.result != .succeeded && $0.fingerprint == setup.fingerprint } ?? false
-        if previous != nil && !continuing { try FileManager.default.removeItem(at: journalURL) }
+        let continuing = try Self.prepareJournal(workspace: workspace, fingerprint: setup.fingerprint) == .resume
 
         let plan = destroy.plan
         let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: setup.fingerprint,

@@ -46,10 +46,10 @@ enum RunSession {
     }
 
     /// The engine for `plan` in `workspace`, its journal keyed by the normalized answers.
-    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions) -> SetupRunner {
+    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions, journalFile: String? = nil) -> SetupRunner {
         let normalized = AnswersFile.normalizedYAML(plan.answers)
         return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
-                           normalizedAnswers: normalized, options: options)
+                           normalizedAnswers: normalized, options: options, journalFile: journalFile)
     }
 
     /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
