@@ -126,7 +126,7 @@ extension WizardState {
 
     /// Printed after a finished destroy.
     var destroyedExitMessage: String {
-        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/state.destroyed.json; "
+        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/\(DestroyPlan.destroyedSetupJournalFile); "
             + "the wizard or apply with the same answers sets it up again from scratch."
     }
 }

@@ -102,11 +102,10 @@ extension WizardState {
         }
         message = nil
         let q = ShellQuote.quote(workspace)
-        exitMessage = """
+        return [.quit(0, message: """
         Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace).
         Run them later with:
           kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(q)
-        """
-        return [.quit(0)]
+        """)]
     }
 }

@@ -13,7 +13,7 @@ extension WizardView {
         let g = canvas.glyphs
         let a = run.plan.answers
         let width = canvas.width - 6
-        canvas.titleBar("Done · \(run.rows.count) steps · \(Format.duration(run.seconds ?? 0))")
+        canvas.titleBar("Done · \(run.rows.count) steps · \(DurationText.format(run.seconds ?? 0))")
         var y = 2
         canvas.clipped("\(g.done) Ray on GKE is ready, and its pods can use gs://\(a.bucket.name).", x: 2, y: y, limit: canvas.width - 4,
                        style: Style(.success, bold: true))
@@ -94,7 +94,7 @@ extension WizardView {
     /// After a destroy: what went, what was already gone, and what stays.
     private static func drawDestroyed(_ canvas: inout Canvas, _ state: WizardState, destroy: DestroyState, run: RunProgress) {
         let g = canvas.glyphs
-        canvas.titleBar("Destroyed · \(run.rows.count) steps · \(Format.duration(run.seconds ?? 0))")
+        canvas.titleBar("Destroyed · \(run.rows.count) steps · \(DurationText.format(run.seconds ?? 0))")
         canvas.clipped("\(g.done) What this workspace's run created is gone.", x: 2, y: 2, limit: canvas.width - 4,
                        style: Style(.success, bold: true))
         var y = 4
@@ -116,7 +116,7 @@ extension WizardView {
                 y += 1
             }
         }
-        canvas.wrapped("Journal: \(state.workspace)/state.destroyed.json; setting up again starts from scratch.", x: 2,
+        canvas.wrapped("Journal: \(state.workspace)/\(DestroyPlan.destroyedSetupJournalFile); setting up again starts from scratch.", x: 2,
                        y: canvas.height - 3, limit: canvas.width - 4, maxRows: 1, style: Style(.muted))
         canvas.footer(KeyBindings.bindings(.done).filter { $0.command == .quit || $0.command == .help })
     }

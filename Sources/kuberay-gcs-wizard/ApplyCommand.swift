@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var answers: AnswersOptions
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     @Flag(help: "Run without asking (required when standard input is not a terminal).")
     var yes = false

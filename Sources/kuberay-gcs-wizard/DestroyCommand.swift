@@ -18,7 +18,7 @@ struct DestroyCommand: AsyncParsableCommand {
     }
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     @Flag(help: "Run without asking (required when standard input is not a terminal).")
     var yes = false

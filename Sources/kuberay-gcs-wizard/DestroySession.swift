@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunViews
 import SetupPlan
 import SetupRunner
 import Synchronization
@@ -10,9 +11,6 @@ struct DestroySession {
     /// The setup journal the plan was built from.
     let setup: Journal
     let destroy: DestroyPlan
-
-    /// The setup journal after a finished destroy: kept for the record, out of the way of the next apply.
-    static let destroyedJournalFile = "state.destroyed.json"
 
     static func journalURL(_ workspace: URL) -> URL { workspace.appendingPathComponent(DestroyPlan.journalFile) }
 
@@ -68,7 +66,7 @@ struct DestroySession {
     /// Moves `state.json` aside as `state.destroyed.json`; returns where it is now.
     @discardableResult
     static func archiveSetupJournal(workspace: URL) throws -> URL {
-        let archived = workspace.appendingPathComponent(destroyedJournalFile)
+        let archived = workspace.appendingPathComponent(DestroyPlan.destroyedSetupJournalFile)
         try? FileManager.default.removeItem(at: archived)
         try FileManager.default.moveItem(at: Workspace(url: workspace).journalURL, to: archived)
         return archived
@@ -89,8 +87,8 @@ struct DestroySession {
         let plan = destroy.plan
         let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: setup.fingerprint,
                                  normalizedAnswers: setup.normalizedAnswers, options: options, journalFile: DestroyPlan.journalFile)
-        let printer = LinePrinter(plan: plan, workspace: workspace, showOutput: verbose,
-                                  writeRaw: isatty(1) == 1 && !verbose ? LinePrinter.standardOutputRaw : nil)
+        let printer = TextRunView(plan: plan, workspace: workspace, showOutput: verbose,
+                                  writeRaw: isatty(1) == 1 && !verbose ? TextRunView.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         let busy = Mutex<String?>(nil)

@@ -11,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
         discussion: "The answers come from the workspace's answers.yaml unless --answers or --set is given.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     @OptionGroup var answers: AnswersOptions
 

@@ -70,8 +70,8 @@ final class DestroyTests: XCTestCase {
         XCTAssertEqual(state.screen, .done)
         XCTAssertNil(state.journal)
         XCTAssertFalse(state.offersDestroyOnWelcome)
-        XCTAssertEqual(update(&state, .key(.char("q"))), [.quit(0)])
-        XCTAssertEqual(state.exitMessage?.hasPrefix("Destroyed what the run in kuberay-gcs-setup created."), true)
+        XCTAssertEqual(update(&state, .key(.char("q"))), [.quit(0, message: state.destroyedExitMessage)])
+        XCTAssertTrue(state.destroyedExitMessage.hasPrefix("Destroyed what the run in kuberay-gcs-setup created."))
     }
 
     func testEditingAnswersLeavesTheDestroySoARunIsASetupAgain() {

@@ -47,7 +47,7 @@ enum Scenarios {
     static func all(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
         var s = base(workspace: workspace)
-        send(&s, [.start])
+        send(&s, [.start(terminalUTF8: true)])
         list.append(("welcome-detecting", s))
         send(&s, [.environmentDetected(detection)])
         list.append(("welcome", s))

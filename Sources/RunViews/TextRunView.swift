@@ -1,27 +1,37 @@
 import Foundation
 import SetupPlan
+import SetupRunner
 import Synchronization
 
-/// An observer for plain terminals and logs: one line per status change, and a failure report on failure.
-public struct LinePrinter: RunObserver {
+/// The run as text for terminals and logs: one line per status change, a failure report on failure, and the
+/// closing lines (what the verify step read back, the dashboard command) on success. It owns all of the run's
+/// output: the command that starts it prints nothing of the run itself.
+public struct TextRunView: RunObserver {
     private let titles: [String]
     private let workspace: URL
+    private let bucket: String
+    private let verifyIndex: Int?
+    private let dashboardCommand: String?
     private let resumeCommand: String
     private let showOutput: Bool
     private let writeLine: @Sendable (String) -> Void
     /// Writes without a newline: set on a terminal, where a running step shows a line its result later replaces.
     private let writeRaw: (@Sendable (String) -> Void)?
-    /// Whether a "running" line is on screen, waiting to be replaced.
-    private let liveLine = LiveLine()
+    /// What the view remembers between events; shared by copies of the view.
+    private let memory = Memory()
 
-    /// Prints for `plan` run in `workspace`; `showOutput` echoes every output line; `write` receives whole lines.
+    /// Shows `plan` run in `workspace`; `showOutput` echoes every output line; `write` receives whole lines.
     /// With `writeRaw` (a terminal), the running step shows as a line that its result then overwrites.
-    public init(plan: Plan, workspace: URL, resumeCommand: String? = nil, showOutput: Bool = false,
-                write: @escaping @Sendable (String) -> Void = LinePrinter.standardOutput,
+    /// `dashboardCommand`, when given, closes a successful run.
+    public init(plan: Plan, workspace: URL, showOutput: Bool = false, dashboardCommand: String? = nil,
+                write: @escaping @Sendable (String) -> Void = TextRunView.standardOutput,
                 writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
-        self.resumeCommand = resumeCommand ?? FailureReport.resumeCommand(workspace: workspace.path)
+        bucket = plan.answers.bucket.name
+        verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
+        self.dashboardCommand = dashboardCommand
+        resumeCommand = Workspace.resumeCommand(path: workspace.path)
         self.showOutput = showOutput
         self.writeLine = write
         self.writeRaw = writeRaw
@@ -32,17 +42,17 @@ public struct LinePrinter: RunObserver {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Writes `line` and a newline to stdout, unbuffered so lines show up as steps finish.
+    public static let standardOutput: @Sendable (String) -> Void = { line in
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     private func write(_ text: String) {
-        if let writeRaw, liveLine.open.withLock({ open in defer { open = false }; return open }) {
+        if let writeRaw, memory.state.withLock({ state in defer { state.liveLine = false }; return state.liveLine }) {
             // Carriage return and erase-line: the result replaces the "running" line in place.
             writeRaw("\r\u{1B}[K")
         }
         writeLine(text)
-    }
-
-    /// Writes `line` and a newline to stdout, unbuffered so lines show up as steps finish.
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     public func handle(_ event: RunEvent) async {
@@ -53,9 +63,9 @@ public struct LinePrinter: RunObserver {
             }
         case .stepStarted(let index, _):
             guard let writeRaw else { break }
-            liveLine.open.withLock { open in
-                if open { writeRaw("\r\u{1B}[K") }
-                open = true
+            memory.state.withLock { state in
+                if state.liveLine { writeRaw("\r\u{1B}[K") }
+                state.liveLine = true
             }
             // Kept within 79 columns: a wrapped line could not be replaced by a carriage return.
             writeRaw(String(line(index, "running", "").prefix(79)))
@@ -64,7 +74,10 @@ public struct LinePrinter: RunObserver {
         case .output(_, _, let stream, let text):
             if showOutput { write(Self.outputLine(stream, text)) }
         case .stepFinished(let outcome):
-            var detail = StepLine.duration(outcome.seconds)
+            if outcome.index == verifyIndex, outcome.status == .done {
+                memory.state.withLock { $0.verified = outcome.result }
+            }
+            var detail = DurationText.format(outcome.seconds)
             if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
             if outcome.status == .skipped { detail = "" }
             write(line(outcome.index, StepLine.word(outcome.status), detail))
@@ -74,7 +87,12 @@ public struct LinePrinter: RunObserver {
             }
         case .runFinished(let result, let seconds):
             switch result {
-            case .succeeded: write("All \(titles.count) steps complete in \(StepLine.duration(seconds)).")
+            case .succeeded:
+                write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
+                if let text = memory.state.withLock({ $0.verified }) {
+                    write("A Ray task in the cluster wrote gs://\(bucket)/\(PlanBuilder.checkObject) and read back: \(text)")
+                }
+                if let dashboardCommand { write("Dashboard: \(dashboardCommand)") }
             case .failed: break
             case .interrupted: write("Interrupted. Continue with: " + resumeCommand)
             }
@@ -87,7 +105,7 @@ public struct LinePrinter: RunObserver {
     }
 
     /// An echoed output line, marked by its stream.
-    private static func outputLine(_ stream: OutputStream, _ text: String) -> String {
+    private static func outputLine(_ stream: OutputPipe, _ text: String) -> String {
         (stream == .stderr ? "  ! " : "  | ") + text
     }
 
@@ -98,7 +116,12 @@ public struct LinePrinter: RunObserver {
     }
 }
 
-/// Shared between copies of a printer: whether a "running" line waits to be replaced.
-private final class LiveLine: Sendable {
-    let open = Mutex(false)
+/// Shared between copies of a view: whether a "running" line waits to be replaced, and what the verify step read.
+private final class Memory: Sendable {
+    struct State {
+        var liveLine = false
+        var verified: String?
+    }
+
+    let state = Mutex(State())
 }
