@@ -5,12 +5,15 @@ public enum Command: Equatable, Hashable, Sendable {
     case help, interrupt, quit
     case nextField, previousField, submit, back
     case pickNext, pickPrevious
+    case addGroup, removeGroup
     case scrollUp, scrollDown, pageUp, pageDown, scrollTop, scrollBottom
     case nextTab, previousTab, showTab(PreviewTab)
     case nextAction, previousAction, activate
     /// A screen's button by its hotkey.
     case action(ScreenAction)
     case selectPrevious, selectNext, viewLog
+    /// Welcome: check an existing setup (doctor) instead of making one.
+    case checkSetup
     case confirm, dismiss
 }
 
@@ -32,8 +35,13 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
 
 /// Which set of keys applies: the screen, or the kind of field focused on a page, or an overlay.
 public enum KeyContext: Equatable, Hashable, Sendable {
-    case welcome, textField, choiceField, review, run, stopped, resume, done, destroy
+    case welcome, textField, choiceField, review, run, stopped, resume, done, doctor, destroy
     case help, confirmQuit, log, confirmDestroy
+    /// A field on the worker groups page, where groups are added and removed.
+    case groupTextField, groupChoiceField
+
+    /// A text or number field is focused (the line-editing keys apply).
+    public var editsText: Bool { self == .textField || self == .groupTextField }
 }
 
 /// One key binding: the keys, how the footer and help name them, and the command.
@@ -72,28 +80,43 @@ public enum KeyBindings {
         return nil
     }
 
+    /// Scrolling a pane of text (the review's tabs, doctor's checklist).
+    static let scrolling = [
+        KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+        KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
+        KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
+        KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+        KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
+        KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+    ]
+
     /// The bindings of `context`, in the order help and the footer list them.
     public static func bindings(_ context: KeyContext) -> [KeyBinding] {
         switch context {
         case .welcome:
             return [
                 KeyBinding([.enter], "Enter", "start", .submit),
+                KeyBinding([.char("c")], "c", "check an existing setup", .checkSetup),
                 KeyBinding([.char("d")], "d", "destroy the finished run", .action(.destroy), footer: false),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]
-        case .textField, .choiceField:
+        case .textField, .choiceField, .groupTextField, .groupChoiceField:
             var list = [
                 KeyBinding([.tab, .down], "Tab/↓", "next", .nextField),
                 KeyBinding([.backTab, .up], "S-Tab/↑", "prev", .previousField),
             ]
-            if context == .choiceField {
+            if context == .choiceField || context == .groupChoiceField {
                 list.append(KeyBinding([.left], "←/→", "choose", .pickPrevious, help: ("←", "previous option")))
                 list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext, footer: false))
             }
+            list.append(KeyBinding([.enter], "Enter", "continue", .submit))
+            if context == .groupTextField || context == .groupChoiceField {
+                list.append(KeyBinding([.ctrl("n")], "^N", "add group", .addGroup, help: ("Ctrl-N", "add a worker group")))
+                list.append(KeyBinding([.ctrl("x")], "^X", "remove group", .removeGroup, help: ("Ctrl-X", "remove the focused worker group")))
+            }
             list += [
-                KeyBinding([.enter], "Enter", "continue", .submit),
                 KeyBinding([.escape], "Esc", "back", .back),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
@@ -109,15 +132,17 @@ public enum KeyBindings {
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
-                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
-                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+            ] + scrolling + [
                 KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
                 KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
                 KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .doctor:
+            return scrolling + [
+                KeyBinding([.escape], "Esc", "back", .back),
+                KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]

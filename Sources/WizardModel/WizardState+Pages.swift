@@ -27,6 +27,17 @@ extension WizardState {
     }
 
     mutating func handlePageKey(_ key: Key, command: Command?, page: Int) -> [WizardEffect] {
+        message = nil
+        switch command {
+        case .addGroup?:
+            addWorkerGroup()
+            return []
+        case .removeGroup?:
+            removeFocusedWorkerGroup()
+            return []
+        default:
+            break
+        }
         let fields = visibleFields
         guard let field = focusedField else {
             if command == .submit { submitPage(page) }
@@ -110,6 +121,7 @@ extension WizardState {
         edited.insert(field.path)
         errors[field.path] = nil
         syncOptionalFields()
+        syncWorkerGroupEditors()
     }
 
     /// Optional fields that stop applying (the IAM service account in direct mode) are cleared in the answers,

@@ -45,6 +45,8 @@ public struct WizardState: Equatable, Sendable {
     public var hasEarlierRun: Bool { run != nil || journal != nil }
     /// A step's log shown full screen.
     public var log: LogView?
+    /// doctor's checklist while checking an existing setup.
+    public var doctor: DoctorProgress?
     /// Focused button on screens with a row of actions (review, stopped, resume).
     public var actionFocus: Int
     /// A one-line message on the current screen (e.g. files could not be written).
@@ -78,6 +80,7 @@ public struct WizardState: Equatable, Sendable {
         self.destroy = nil
         self.journal = journal
         self.log = nil
+        self.doctor = nil
         self.actionFocus = 0
         self.message = nil
         self.exitAfterRun = nil
@@ -86,7 +89,7 @@ public struct WizardState: Equatable, Sendable {
     /// Fresh buffers for every text and number field, holding the answers' values.
     static func editors(for answers: Answers) -> [String: LineEditor] {
         var editors: [String: LineEditor] = [:]
-        for field in AnswerFields.all {
+        for field in AnswerFields.all + WorkerGroupFields.fields(in: answers).filter({ $0.isApplicable(in: answers) }) {
             switch field.kind {
             case .text, .integer: editors[field.path] = LineEditor(field.get(answers) ?? "")
             case .boolean, .choice: break

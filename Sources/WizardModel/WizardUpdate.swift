@@ -37,6 +37,12 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
         return []
     case .filesWritten(let error):
         return state.filesWritten(error: error)
+    case .doctorChecked(let check):
+        state.applyDoctorCheck(check)
+        return []
+    case .doctorFinished(let checks):
+        state.finishDoctor(checks)
+        return []
     case .bucketUsageRead(let text):
         state.bucketUsageRead(text)
         return []
@@ -56,16 +62,18 @@ extension WizardState {
         switch screen {
         case .welcome: return .welcome
         case .page:
-            guard let field = focusedField else { return .choiceField }
+            let groups = currentPage?.listsWorkerGroups ?? false
+            guard let field = focusedField else { return groups ? .groupChoiceField : .choiceField }
             switch field.kind {
-            case .text, .integer: return .textField
-            case .boolean, .choice: return .choiceField
+            case .text, .integer: return groups ? .groupTextField : .textField
+            case .boolean, .choice: return groups ? .groupChoiceField : .choiceField
             }
         case .review: return .review
         case .run: return .run
         case .stopped: return .stopped
         case .resume: return .resume
         case .done: return .done
+        case .doctor: return .doctor
         case .destroy: return .destroy
         }
     }
@@ -109,6 +117,7 @@ extension WizardState {
         }
         switch screen {
         case .welcome:
+            if command == .checkSetup { return startDoctor() }
             if command == .submit { enterPage(0) }
             if command == .quit { overlay = .confirmQuit }
             if command == .action(.destroy) && offersDestroyOnWelcome { enterDestroy() }
@@ -125,6 +134,8 @@ extension WizardState {
             return handleResumeKey(command)
         case .done:
             return handleDoneKey(command)
+        case .doctor:
+            return handleDoctorKey(command)
         case .destroy:
             return handleDestroyKey(command)
         }
@@ -192,6 +203,7 @@ extension WizardState {
     mutating func relayout() {
         // Only the text on screen is re-wrapped; other tabs catch up when they are shown.
         if screen == .review { review?.fit(Layout.reviewPane(size)) }
+        doctor?.fit(Layout.doctorPane(size))
         let logPane = Layout.logPane(size)
         log?.text?.rewrap(width: logPane.columns)
         log?.text?.clampOffset(rows: logPane.rows)

@@ -12,10 +12,11 @@ struct Wizard: AsyncParsableCommand {
           apply    run the plan with live progress (resumable)
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
+          doctor   find the broken link of an existing setup (changes nothing)
           destroy  remove what a workspace's run created (resumable)
         """,
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self,
-                      DestroyCommand.self],
+                      DoctorCommand.self, DestroyCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 }

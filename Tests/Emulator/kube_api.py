@@ -7,11 +7,13 @@ rayclusters.ray.io CRD and RayClusters, watch, and websocket exec.
 """
 import copy
 import json
+import re
 import time
 import uuid
 from datetime import datetime, timezone
 
 from core import LOCK, ApiError, Handler
+import jsonpatch
 import kube_proto
 import raysim
 
@@ -61,6 +63,7 @@ class World:
         self.store = {r: {} for r in RESOURCES}
         self.pod_rt = {}  # "ns/name" -> runtime facts (created, libs)
         self.terminating = {}  # "ns/name" of a pod -> when it is gone
+        self.create_failures = {}  # RayCluster uid -> {event reason: why its pods cannot be created}
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
 
@@ -323,11 +326,29 @@ def table(h, res, objs):
             "rows": rows}
 
 
+def selector_parts(text):
+    """Splits a label selector on the commas outside `in (...)` / `notin (...)` value sets."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [p.strip() for p in parts + [current] if p.strip()]
+
+
 def selected(h, obj):
     meta = obj["metadata"]
-    for part in filter(None, (h.query.get("labelSelector") or [""])[0].split(",")):
+    for part in selector_parts((h.query.get("labelSelector") or [""])[0]):
         labels = meta.get("labels", {})
-        if "!=" in part:
+        sets = re.fullmatch(r"(\S+)\s+(in|notin)\s+\((.*)\)", part)
+        if sets:
+            values = {v.strip() for v in sets.group(3).split(",")}
+            if (labels.get(sets.group(1)) in values) != (sets.group(2) == "in"):
+                return False
+        elif "!=" in part:
             k, v = part.split("!=", 1)
             if labels.get(k.strip()) == v.strip():
                 return False
@@ -427,8 +448,8 @@ def merge_patch(target, patch):
 
 def patch(h, res, ns, name):
     ctype = h.headers.get("Content-Type", "")
-    if "json-patch" in ctype or "apply-patch" in ctype:
-        raise ApiError(415, "the emulator supports merge and strategic-merge patches only: %s" % ctype)
+    if "apply-patch" in ctype:
+        raise ApiError(415, "the emulator supports JSON, merge and strategic-merge patches only: %s" % ctype)
     body = decode_body(h)
     with LOCK:
         obj = h.world.get(res, ns, name)
@@ -436,7 +457,7 @@ def patch(h, res, ns, name):
             raise not_found_err(res, name)
         keep = {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "creationTimestamp")
                 if k in obj["metadata"]}
-        new = merge_patch(obj, body)
+        new = jsonpatch.apply(obj, body) if "json-patch" in ctype else merge_patch(obj, body)
         new["metadata"].update(keep)
         obj.clear()
         obj.update(new)

@@ -43,7 +43,8 @@ final class GcloudAcceptanceTests: XCTestCase {
                 for identity in ["iam-service-account", "direct"] {
                     for create in ["true", "false"] {
                         let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
-                                    "bucket.create=\(create)"] + cluster
+                                    "bucket.create=\(create)", "ray.workers[1].gpu.type=nvidia-l4", "ray.workers[1].gpu.count=2"] + cluster
+                            + (op == "gke-addon" ? ["cluster.rayClusterLogging=true", "cluster.rayClusterMonitoring=true"] : [])
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)
                         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -62,6 +63,8 @@ final class GcloudAcceptanceTests: XCTestCase {
         }
         XCTAssertGreaterThan(commands.count, 20)
         XCTAssertTrue(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "delete"]) }, "no destroy commands")
+        // And every gcloud read doctor sends.
+        for argv in DoctorGcloudReads.all() where !commands.contains(argv) { commands.append(argv) }
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 
