@@ -121,19 +121,26 @@ extension Doctor {
             guard let name = pool["name"].string else { return nil }
             return (name, pool.path("config.workloadMetadataConfig.mode").string ?? "GCE_METADATA")
         }
-        let rayPools = [a.resolvedNodePool]
+        // The head and CPU workers run on the cluster's pool, each GPU worker group on a pool of its own.
+        let gpuPools = Dictionary(uniqueKeysWithValues: a.gpuNodePoolGroups.map { ($0.nodePoolName, $0.name) })
+        let rayPools = [a.resolvedNodePool] + a.gpuNodePoolGroups.map(\.nodePoolName)
         var evidence = pools.map { "\($0.0): \($0.1)" + (rayPools.contains($0.0) ? " (runs Ray pods)" : "") }
-        var fix: [[String]] = []
+        var fix: [[String]] = [], noPool = false
         for name in rayPools {
             guard let pool = pools.first(where: { $0.0 == name }) else {
-                evidence.append("no node pool \(name) (answers: cluster.nodePool)")
+                if let group = gpuPools[name] {
+                    evidence.append("no node pool \(name) for the GPU worker group \(group)")
+                    fix += f.doctor.fixes.step("create-node-pool-\(group)")
+                } else {
+                    evidence.append("no node pool \(name) (answers: cluster.nodePool)")
+                    noPool = true
+                }
                 continue
             }
             if pool.1 != Vocabulary.gkeMetadata { fix += f.doctor.fixes.metadataServer(pool: name) }
         }
-        let missing = evidence.contains { $0.hasPrefix("no node pool ") }
-        if fix.isEmpty && !missing { return Check(id: "node-pools", title: title, status: .ok, evidence: evidence) }
+        if fix.isEmpty && !noPool { return Check(id: "node-pools", title: title, status: .ok, evidence: evidence) }
         return Check(id: "node-pools", title: title, status: .broken, evidence: evidence, fix: fix,
-                     advice: missing ? "Set cluster.nodePool to the pool the Ray pods run on." : nil)
+                     advice: noPool ? "Set cluster.nodePool to the pool the Ray pods run on." : nil)
     }
 }

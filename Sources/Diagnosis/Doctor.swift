@@ -110,6 +110,6 @@ public struct Doctor: Sendable {
         DoctorRead(id: ReadID.exec(pod),
                    argv: commands.kubectl(["exec", pod, "--namespace", answers.identity.namespace]) + ["--", "python", "-c", probeScript,
                          answers.bucket.name, Self.probeObject(pod: pod), String(Self.metadataTries)],
-                   timeoutSeconds: 180)
+                   timeoutSeconds: 180, attempts: 3)
     }
 }

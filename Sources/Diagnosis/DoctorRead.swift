@@ -6,11 +6,15 @@ public struct DoctorRead: Equatable, Hashable, Sendable, Codable {
     public var argv: [String]
     /// Seconds before it is stopped.
     public var timeoutSeconds: Int
+    /// How many times to run it while it fails (exits non-zero): more than one only where a failure is usually the
+    /// transport's (kubectl exec's stream), not an answer.
+    public var attempts: Int
 
-    public init(id: String, argv: [String], timeoutSeconds: Int = 120) {
+    public init(id: String, argv: [String], timeoutSeconds: Int = 120, attempts: Int = 1) {
         self.id = id
         self.argv = argv
         self.timeoutSeconds = timeoutSeconds
+        self.attempts = attempts
     }
 }
 

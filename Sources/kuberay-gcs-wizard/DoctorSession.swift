@@ -24,7 +24,11 @@ enum DoctorSession {
                 func startNext() {
                     guard let read = pending.popFirst() else { return }
                     group.addTask {
-                        let output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
+                        var output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
+                        for _ in 1..<max(1, read.attempts) where output.exitCode != 0 {
+                            try? await Task.sleep(for: .seconds(1))
+                            output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
+                        }
                         return (read.id, ReadResult(exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr))
                     }
                 }

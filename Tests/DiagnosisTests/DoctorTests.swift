@@ -192,6 +192,29 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(try check("node-pools", checks).evidence.contains("ray-pool: GCE_METADATA (runs Ray pods)"))
     }
 
+    func testGPUWorkerGroupPoolMissingOrOnTheNodesMetadata() throws {
+        func gpuSetup(_ pools: [[String: Any]]) -> SetupFixture {
+            var setup = SetupFixture {
+                var gpu = WorkerGroup(name: "gpu")
+                gpu.gpu = WorkerGroup.GPU(type: "nvidia-l4")
+                $0.ray.workers = [WorkerGroup(), gpu]
+            }
+            setup.cluster["nodePools"] = pools
+            return setup
+        }
+        let defaultPool: [String: Any] = ["name": "default-pool", "config": ["workloadMetadataConfig": ["mode": "GKE_METADATA"]]]
+        let missing = gpuSetup([defaultPool]).diagnose()
+        XCTAssertEqual(brokenLinks(missing), ["node-pools"])
+        let answers = gpuSetup([]).answers
+        XCTAssertEqual(try check("node-pools", missing).fix, [try planStep(answers, "create-node-pool-gpu")])
+
+        let gce = gpuSetup([defaultPool, ["name": "ray-gpu", "config": ["workloadMetadataConfig": ["mode": "GCE_METADATA"]]]]).diagnose()
+        XCTAssertEqual(brokenLinks(gce), ["node-pools"])
+        let fix = try XCTUnwrap(try check("node-pools", gce).fix.first)
+        XCTAssertEqual(Array(fix.prefix(5)), ["gcloud", "container", "node-pools", "update", "ray-gpu"])
+        XCTAssertEqual(Array(fix.suffix(2)), ["--workload-metadata", "GKE_METADATA"])
+    }
+
     func testRoleTooNarrow() throws {
         var setup = SetupFixture()
         let member = "serviceAccount:\(setup.answers.iamServiceAccountEmail)"

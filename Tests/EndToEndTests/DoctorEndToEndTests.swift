@@ -102,7 +102,7 @@ final class DoctorEndToEndTests: XCTestCase {
         // A worker group whose nodeSelector key is misspelt.
         let group = #"{"groupName":"cpu","replicas":0,"minReplicas":0,"maxReplicas":1,"rayStartParams":{},"template":{"spec":{"serviceAccountName":"my-ksa","nodeSelector":{"iam.gke.io/gke-metadata-server-enable":"true"},"containers":[{"name":"ray-worker","image":"rayproject/ray:2.52.0"}]}}}"#
         try run(emulator, "kubectl", ["patch", "rayclusters.ray.io", "raycluster-mini", "--type", "json", "-p",
-                                      #"[{"op":"add","path":"/spec/workerGroupSpecs","value":["# + group + "]}]", "--context", context])
+                                      #"[{"op":"add","path":"/spec/workerGroupSpecs/-","value":"# + group + "}]", "--context", context])
         report = try doctor(emulator, ["--no-exec"])
         XCTAssertEqual(report.brokenLinks, ["raycluster"], report.text)
         XCTAssertTrue(report.evidence("raycluster").contains("worker group cpu:"), report.evidence("raycluster"))
