@@ -157,9 +157,9 @@ public enum PlanBuilder {
                                why: "The kuberay-operator chart comes from it.",
                                argv: ["helm", "repo", "add", "kuberay", "https://ray-project.github.io/kuberay-helm/", "--force-update"],
                                kind: .configure, timeoutSeconds: 120))
-            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator 1.7.0 with Helm",
+            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator \(KubeRay.operatorVersion) with Helm",
                                why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
-                               argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0", "--wait"]),
+                               argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", KubeRay.operatorVersion, "--wait"]),
                                probe: Probe(argv: c.helm(["status", "kuberay-operator"])),
                                kind: .create, timeoutSeconds: 600))
         }

@@ -13,6 +13,7 @@ struct Wizard: AsyncParsableCommand {
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
         """,
+        version: ToolVersion.text,
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
