@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells", "TestKit"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),
     ],
     swiftLanguageModes: [.v6]

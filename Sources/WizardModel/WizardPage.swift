@@ -25,6 +25,11 @@ public struct WizardPage: Equatable, Sendable {
         ]),
     ]
 
+    /// The page that asks the answer at `path` (the first page for a problem of the file as a whole).
+    public static func index(of path: String) -> Int {
+        all.firstIndex { $0.paths.contains(path) } ?? 0
+    }
+
     /// The fields of this page that matter for `answers`, in order.
     public func fields(for answers: Answers) -> [AnswerField] {
         paths.compactMap(AnswerFields.field).filter { $0.isApplicable(in: answers) }

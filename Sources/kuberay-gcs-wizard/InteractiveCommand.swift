@@ -9,6 +9,9 @@ struct InteractiveCommand: AsyncParsableCommand {
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
     var workspace: String = InteractiveCommand.defaultWorkspace
 
+    @Flag(help: "Ask the questions as lines instead of the full-screen UI (screen readers; automatic with TERM=dumb).")
+    var plain = false
+
     @OptionGroup var flags: RunFlags
 
     static let defaultWorkspace = "kuberay-gcs-setup"
@@ -21,10 +24,11 @@ struct InteractiveCommand: AsyncParsableCommand {
         var options = RunOptions()
         options.timeoutScale = flags.timeoutScale
         // ncurses calls block: on a thread of its own, not one of Swift concurrency's pool.
+        let display = WizardDisplay.resolve(plainFlag: plain, noColorFlag: flags.noColor)
         let (workspace, runOptions) = (self.workspace, options)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
-                continuation.resume(with: Result { try Self.start(workspace: workspace, options: runOptions) })
+                continuation.resume(with: Result { try Self.start(workspace: workspace, options: runOptions, display: display) })
             }
             thread.name = "kuberay-gcs-wizard UI"
             thread.stackSize = 8 << 20
@@ -33,9 +37,10 @@ struct InteractiveCommand: AsyncParsableCommand {
     }
 
     /// Runs the wizard in this terminal on the calling thread (also `WizardMain`'s quick path, before anything async).
-    static func start(workspace: String, options: RunOptions) throws {
-        try requireTerminal()
-        let code = try InteractiveSession.run(workspace: workspace, options: options)
+    static func start(workspace: String, options: RunOptions, display: WizardDisplay) throws {
+        // Plain mode reads lines, so it also runs from a pipe or a script's input.
+        if !display.plain { try requireTerminal() }
+        let code = try InteractiveSession.run(workspace: workspace, options: options, display: display)
         if code != 0 { throw ExitCode(code) }
     }
 

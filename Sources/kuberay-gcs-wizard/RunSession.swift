@@ -18,7 +18,7 @@ enum RunSession {
         let runner = makeRunner(plan: plan, workspace: workspace, options: options)
         let printer = LinePrinter(plan: plan, workspace: workspace,
                                   resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
-                                  writeRaw: isatty(1) == 1 && !verbose ? LinePrinter.standardOutputRaw : nil)
+                                  writeRaw: WizardDisplay.canRewriteLines && !verbose ? LinePrinter.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         let verified = Mutex<String?>(nil)

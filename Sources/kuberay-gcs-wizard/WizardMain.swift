@@ -16,7 +16,8 @@ enum WizardMain {
     static func main() {
         if let workspace = Wizard.plainWizardWorkspace(Array(CommandLine.arguments.dropFirst())) {
             do {
-                try InteractiveCommand.start(workspace: workspace, options: RunOptions())
+                try InteractiveCommand.start(workspace: workspace, options: RunOptions(),
+                                             display: WizardDisplay.resolve(plainFlag: false, noColorFlag: false))
                 exit(0)
             } catch {
                 Wizard.exit(withError: error)

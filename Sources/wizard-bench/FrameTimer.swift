@@ -11,7 +11,7 @@ enum FrameTimer {
     /// Seconds until all `markers` were written, or nil if they did not appear within `timeout`.
     static func time(_ argv: [String], environment: [String: String], markers: [String],
                      columns: Int = 80, rows: Int = 24, timeout: Double = 10) -> Double? {
-        guard let (master, slavePath) = BenchPTY.openMaster(columns: columns, rows: rows) else { return nil }
+        guard let (master, slavePath) = PTY.openMaster(columns: columns, rows: rows) else { return nil }
         defer { close(master) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
