@@ -11,6 +11,7 @@ public enum PlanBuilder {
         steps += preflight(answers, c)
         steps.append(enableAPIs(answers, c))
         steps += cluster(answers, c)
+        steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
         steps += kubernetesIdentity(answers, c)
@@ -18,6 +19,7 @@ public enum PlanBuilder {
         steps += bucket(answers, c)
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
+        steps += verifyMountSteps(answers, c)
         return Plan(answers: answers, steps: steps, manifest: RayClusterManifest(answers).yaml(), checkScript: checkScript)
     }
 
@@ -62,7 +64,8 @@ public enum PlanBuilder {
                         "--machine-type", a.cluster.machineType, "--num-nodes", String(a.cluster.numNodes),
                         "--enable-autoscaling", "--min-nodes", String(a.cluster.minNodes), "--max-nodes", String(a.cluster.maxNodes),
                         "--workload-pool", a.workloadPool]
-            if a.operator == .gkeAddon { argv += ["--addons", "RayOperator"] }
+            let addons = (a.operator == .gkeAddon ? ["RayOperator"] : []) + (a.bucket.mount ? [gcsFuseAddon] : [])
+            if !addons.isEmpty { argv += ["--addons", addons.joined(separator: ",")] }
             return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),

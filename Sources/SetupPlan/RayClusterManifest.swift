@@ -24,13 +24,19 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     }
 
     public struct PodTemplate: Encodable, Equatable, Sendable {
+        public var metadata: PodMetadata?
         public var spec: PodSpec
+    }
+
+    public struct PodMetadata: Encodable, Equatable, Sendable {
+        public var annotations: OrderedMap
     }
 
     public struct PodSpec: Encodable, Equatable, Sendable {
         public var serviceAccountName: String
         public var nodeSelector: OrderedMap?
         public var containers: [Container]
+        public var volumes: [Volume]?
     }
 
     public struct Container: Encodable, Equatable, Sendable {
@@ -38,6 +44,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var image: String
         public var resources: Resources
         public var ports: [Port]
+        public var volumeMounts: [VolumeMount]?
     }
 
     public struct Resources: Encodable, Equatable, Sendable {
@@ -74,7 +81,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
             rayVersion: answers.ray.version,
             headGroupSpec: HeadGroupSpec(
                 rayStartParams: ["dashboard-host": "0.0.0.0"],
-                template: PodTemplate(spec: Self.podSpec(answers, containers: [head]))
+                template: Self.mountingBucket(PodTemplate(spec: Self.podSpec(answers, containers: [head])), answers)
             )
         )
     }

@@ -19,7 +19,9 @@ public struct WizardPage: Equatable, Sendable {
         WizardPage(title: "Identity", shortTitle: "Identity", paths: [
             "identity.mode", "identity.namespace", "identity.kubernetesServiceAccount", "identity.iamServiceAccount",
         ]),
-        WizardPage(title: "Bucket", shortTitle: "Bucket", paths: ["bucket.create", "bucket.name", "bucket.location", "bucket.role"]),
+        WizardPage(title: "Bucket", shortTitle: "Bucket", paths: [
+            "bucket.create", "bucket.name", "bucket.location", "bucket.role", "bucket.mount", "bucket.mountPath",
+        ]),
         WizardPage(title: "Ray cluster", shortTitle: "Ray", paths: [
             "ray.clusterName", "ray.version", "ray.image", "ray.headCPU", "ray.headMemory",
         ]),
@@ -58,6 +60,7 @@ public enum FieldLabels {
     /// How a choice or yes/no value reads in a radio list.
     public static func optionLabel(_ path: String, _ value: String) -> String {
         if path == "bucket.create" { return value == "true" ? "create a new bucket" : "use an existing bucket" }
+        if path == "bucket.mount" { return value == "true" ? "mount in every Ray container" : "do not mount" }
         if path == "cluster.autopilot" { return value == "true" ? "Autopilot" : "Standard" }
         return value
     }
@@ -83,6 +86,8 @@ public enum FieldLabels {
         "bucket.name": "Bucket name",
         "bucket.location": "Location",
         "bucket.role": "Role",
+        "bucket.mount": "Mount (GCS FUSE)",
+        "bucket.mountPath": "Mount path",
         "ray.clusterName": "RayCluster name",
         "ray.version": "Ray version",
         "ray.image": "Image",

@@ -8,6 +8,7 @@ would (see README.md for the model).
 import json
 
 from core import LOCK
+import fusesim
 
 MARKER = "kuberay-gcs-wizard bucket check"
 LIB = "google-cloud-storage"
@@ -35,6 +36,8 @@ def run(w, pod, argv):
         code, args = argv[2], argv[3:]
         if MARKER in code:
             return bucket_check(w, pod, rt, args)
+        if fusesim.MARKER in code:
+            return fusesim.mount_check(w, pod, rt, args)
         if "google.cloud" in code and "import" in code and code.count("\n") == 0:
             if LIB not in rt["libs"]:
                 return "", MISSING, 1

@@ -12,6 +12,7 @@ import string
 import time
 
 from core import ApiError
+import fusesim
 
 READY_AFTER = 1.0
 WI_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
@@ -98,6 +99,8 @@ def try_head(w, rc):
     if not w.get("serviceaccounts", ns, sa):
         why = ('pods "%s" is forbidden: error looking up service account %s/%s: serviceaccount "%s" '
                'not found' % (pod_name, ns, sa, sa))
+    elif fusesim.refusal(w, tmpl, pod_name):
+        why = fusesim.refusal(w, tmpl, pod_name)
     elif w.cluster().get("autopilot") and WI_SELECTOR in (spec.get("nodeSelector") or {}):
         why = ('admission webhook "warden-validating.common-webhooks.networking.gke.io" denied the request: '
                'GKE Warden rejected the request because it violates one or more constraints.\nViolations '
