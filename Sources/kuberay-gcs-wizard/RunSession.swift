@@ -35,6 +35,7 @@ enum RunSession {
                     Console.out("A Ray task in the cluster wrote gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkObject) and read back: \(text)")
                 }
                 Console.out("Dashboard: \(NextSteps.portForward(plan.answers))")
+                if let train = NextSteps.trainStorage(plan.answers) { Console.out("Ray Train checkpoints on the bucket: \(train)") }
                 return 0
             case .failed: return 1
             case .interrupted: return 130

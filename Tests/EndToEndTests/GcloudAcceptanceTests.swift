@@ -41,9 +41,9 @@ final class GcloudAcceptanceTests: XCTestCase {
         for cluster in clusters {
             for op in ["gke-addon", "helm", "installed"] {
                 for identity in ["iam-service-account", "direct"] {
-                    for create in ["true", "false"] {
+                    for (create, mount) in [("true", "false"), ("false", "false"), ("true", "true")] {
                         let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
-                                    "bucket.create=\(create)"] + cluster
+                                    "bucket.create=\(create)", "bucket.mount=\(mount)"] + cluster
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)
                         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
