@@ -1,17 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Start-up time (issue 4): on Linux the wizard links the Swift runtime and Foundation statically, as
-// `swift build --static-swift-stdlib` would, but for this executable only and without the flag. Loading
-// and relocating the shared libFoundation and its 40 MB ICU library took about 5 ms of every start,
-// more than the wizard's own work before its first frame; the binary grows to about 85 MB instead and
-// needs no Swift libraries where it runs. The targets are compiled against the shared Foundation module,
-// whose link dependencies leave out those of the static archives; naming them here (each after the
-// archives that use it) is what `-static-stdlib` alone was missing (undefined `swift_udat_*` etc.).
-// It is linked with the toolchain's lld rather than gold: gold repeats glibc's link-time warning about the
-// `mktemp` inside Foundation's archive on every build, lld does not, and start-up is the same or slightly faster.
-// The executable stays position-independent: linked at a fixed address (`-Xclang-linker -no-pie`) it would
-// skip some 80,000 start-up relocations, 0.7-1 ms, but lose address randomisation for its own code.
+// On Linux the wizard links the Swift runtime and Foundation statically (no shared libraries to load at start-up), naming
+// the link dependencies of Foundation's archives that `-static-stdlib` leaves out; lld, as gold warns about its `mktemp`.
 let staticSwiftRuntime: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux])),
     .linkedLibrary("CoreFoundation", .when(platforms: [.linux])),
@@ -41,7 +32,7 @@ let package = Package(
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml"), .embedInCode("field-help.yaml")]
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml")]
         ),
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
@@ -65,15 +56,18 @@ let package = Package(
             linkerSettings: staticSwiftRuntime
         ),
         // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
-        .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"],
+        .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"], path: "Tests/Benchmarks/frame-reference",
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"]),
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"],
+                          path: "Tests/Benchmarks/wizard-bench"),
+        // The engine in a process of its own, for the tests that kill it or send it signals.
+        .executableTarget(name: "runner-child", dependencies: ["SetupPlan", "SetupRunner"], path: "Tests/RunnerChild"),
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
-        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner"], exclude: ["Golden"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "WizardResources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells", "TestKit"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),

@@ -10,6 +10,9 @@ public struct Answers: Equatable, Hashable, Sendable {
 
     public init() {}
 
+    /// Every answer at its default: what a cleared field returns to.
+    public static let defaults = Answers()
+
     /// The GKE cluster to create or reuse.
     public struct Cluster: Equatable, Hashable, Sendable {
         public var name = "cloud-bucket-cluster"
@@ -18,8 +21,10 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var location: String?
         /// Only for an existing cluster: it is Autopilot, so its node pools and nodeSelectors are GKE's to manage.
         public var autopilot = false
-        /// Only for an existing Standard cluster: the node pool switched to the GKE metadata server; nil means `default-pool`.
+        /// Only for an existing Standard cluster: the node pool switched to the GKE metadata server; nil means `defaultNodePool`.
         public var nodePool: String?
+        /// The node pool GKE creates with a cluster.
+        public static let defaultNodePool = "default-pool"
         public var machineType = "e2-standard-8"
         public var numNodes = 1
         public var minNodes = 0
@@ -32,8 +37,10 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var mode: IdentityMode = .iamServiceAccount
         public var namespace = "default"
         public var kubernetesServiceAccount = "my-ksa"
-        /// Only in `iamServiceAccount` mode; nil means the default `my-iam-sa` there.
+        /// Only in `iamServiceAccount` mode; nil means `defaultIAMServiceAccount` there.
         public var iamServiceAccount: String?
+        /// The source document's IAM service account name.
+        public static let defaultIAMServiceAccount = "my-iam-sa"
         public init() {}
     }
 
@@ -117,9 +124,9 @@ extension Answers {
     }
 
     /// The node pool of an existing Standard cluster the Ray pods run on.
-    public var resolvedNodePool: String { cluster.nodePool ?? "default-pool" }
+    public var resolvedNodePool: String { cluster.nodePool ?? Cluster.defaultNodePool }
     public var workloadPool: String { "\(project).svc.id.goog" }
-    public var resolvedIAMServiceAccount: String { identity.iamServiceAccount ?? "my-iam-sa" }
+    public var resolvedIAMServiceAccount: String { identity.iamServiceAccount ?? Identity.defaultIAMServiceAccount }
     public var iamServiceAccountEmail: String { "\(resolvedIAMServiceAccount)@\(project).iam.gserviceaccount.com" }
     public var resolvedBucketLocation: String { bucket.location ?? region }
     public var resolvedImage: String { ray.image ?? "rayproject/ray:\(ray.version)" }

@@ -1,4 +1,5 @@
-/// The naming rules of UPSTREAM.md. Each check returns the broken rule, or nil when the value is fine.
+/// The naming rules Google Cloud, GKE and Kubernetes enforce for each answer. Each check returns the broken
+/// rule, or nil when the value is fine.
 /// They also keep every value that reaches a command free of quotes, `$`, `;`, spaces and the like.
 public enum NamingRules {
     public static func project(_ v: String) -> String? {

@@ -1,7 +1,7 @@
 import Foundation
 import SetupPlan
 
-/// Recognises the failures people actually hit (see UPSTREAM.md) from a command's stderr and explains the fix.
+/// Recognises the failures people actually hit from a command's stderr and explains the fix.
 ///
 /// Pure: the same text always gives the same hint. Order matters: specific causes come before the
 /// generic ones they also match (a disabled API and a missing getAccessToken are also "403 PERMISSION_DENIED").

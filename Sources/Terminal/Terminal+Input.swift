@@ -56,17 +56,17 @@ extension Terminal {
 
     private func event(status: Int32, code: wint_t) -> TerminalEvent? {
         guard status == KEY_CODE_YES else {
-            return KeyMap.key(forCharacter: code).map(TerminalEvent.key)
+            return KeyDecoder.key(forCharacter: code).map(TerminalEvent.key)
         }
         let keyCode = Int32(bitPattern: code)
         switch keyCode {
         case KEY_RESIZE:
             needsFullRedraw = true
             return .resize(size())
-        case KeyMap.pasteStart:
+        case KeyDecoder.pasteStart:
             return .key(.paste(readPaste()))
         default:
-            return KeyMap.key(forKeyCode: keyCode).map(TerminalEvent.key)
+            return KeyDecoder.key(forKeyCode: keyCode).map(TerminalEvent.key)
         }
     }
 
@@ -94,7 +94,7 @@ extension Terminal {
             if status == ERR { break }
             if status == KEY_CODE_YES {
                 // Key codes inside a paste are bytes ncurses matched as keys (a pasted DEL, say): drop them.
-                if Int32(bitPattern: code) == KeyMap.pasteEnd { break }
+                if Int32(bitPattern: code) == KeyDecoder.pasteEnd { break }
                 continue
             }
             // Terminals paste line breaks as CR (what Enter sends); CRLF from some sources stays one break.

@@ -117,7 +117,7 @@ public final class Terminal {
         keypad(window, true)
         intrflush(window, false)
         setUpColors()
-        KeyMap.defineExtraSequences()
+        KeyDecoder.defineExtraSequences()
         armRestore()
         needsFullRedraw = true
         previous = nil

@@ -4,8 +4,8 @@ import SetupPlan
 public struct ReviewState: Equatable, Sendable {
     /// Exactly what `apply` would run for these answers.
     public var plan: Plan
-    /// A few lines summing up the answers.
-    public var summary: [String]
+    /// A few labelled lines summing up the answers.
+    public var summary: [ReviewSummary.Row]
     public var tab: PreviewTab
     /// One scroll view per tab, each keeping its own position.
     public var panes: [PreviewTab: ScrollView]
@@ -13,7 +13,7 @@ public struct ReviewState: Equatable, Sendable {
     /// The review of `plan`, with panes wrapped at `width`.
     public init(plan: Plan, width: Int) {
         self.plan = plan
-        self.summary = ReviewSummary.lines(plan)
+        self.summary = ReviewSummary.rows(plan)
         self.tab = .commands
         var panes: [PreviewTab: ScrollView] = [:]
         for tab in PreviewTab.allCases {

@@ -1,13 +1,19 @@
 import Foundation
 import SetupPlan
 
-/// The answers in a few lines, above the preview tabs.
+/// The answers in a few labelled lines, above the preview tabs.
 public enum ReviewSummary {
+    /// One line: what it is about, and the answers for it.
+    public struct Row: Equatable, Sendable {
+        public var label: String
+        public var value: String
+    }
+
     /// The Operator line's label, which the review marks when the chosen install needs a tool not found here.
-    public static let operatorLabel = "Operator  "
+    public static let operatorLabel = "Operator"
 
     /// At most `Layout.reviewSummaryRows` lines.
-    static func lines(_ plan: Plan) -> [String] {
+    static func rows(_ plan: Plan) -> [Row] {
         let a = plan.answers
         let cluster: String
         switch a.cluster.mode {
@@ -29,12 +35,12 @@ public enum ReviewSummary {
         // An existing cluster's own location leaves the zone unused.
         let zone = a.cluster.mode == .existing && a.cluster.location != nil ? "" : ", zone \(a.zone)"
         return [
-            "Project   \(a.project)\(zone)",
-            "Cluster   \(cluster)",
-            operatorLabel + a.operator.rawValue,
-            "Identity  \(identity)",
-            "Bucket    \(bucket)",
-            "Ray       \(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)",
+            Row(label: "Project", value: "\(a.project)\(zone)"),
+            Row(label: "Cluster", value: cluster),
+            Row(label: operatorLabel, value: a.operator.rawValue),
+            Row(label: "Identity", value: identity),
+            Row(label: "Bucket", value: bucket),
+            Row(label: "Ray", value: "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)"),
         ]
     }
 }

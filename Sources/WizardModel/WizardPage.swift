@@ -45,14 +45,17 @@ public enum FieldLabels {
         labels[path] ?? path
     }
 
-    /// What an empty optional field means, e.g. `my-iam-sa` for the IAM service account.
+    /// What an empty optional field means, e.g. the default IAM service account for that one.
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
+        // What the answers resolve to with the field cleared (an existing cluster's location follows the zone).
+        var cleared = answers
+        try? AnswerFields.field(path)?.set(nil, in: &cleared)
         switch path {
-        case "cluster.location": return answers.zone
-        case "cluster.nodePool": return "default-pool"
-        case "identity.iamServiceAccount": return "my-iam-sa"
-        case "bucket.location": return answers.region
-        case "ray.image": return "rayproject/ray:\(answers.ray.version)"
+        case "cluster.location": return cleared.zone
+        case "cluster.nodePool": return cleared.resolvedNodePool
+        case "identity.iamServiceAccount": return cleared.resolvedIAMServiceAccount
+        case "bucket.location": return cleared.resolvedBucketLocation
+        case "ray.image": return cleared.resolvedImage
         default: return nil
         }
     }

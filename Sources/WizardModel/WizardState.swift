@@ -24,7 +24,7 @@ public struct WizardState: Equatable, Sendable {
     /// Fields the person changed; detected defaults never overwrite them.
     public var edited: Set<String>
 
-    /// One-line help per key path (Resources/field-help.yaml), passed in by the executable.
+    /// One-line help per key path (`WizardResources.fieldHelp`), passed in by the executable.
     public let helpTexts: [String: String]
     /// The in-pod bucket check program the plan embeds.
     public let checkScript: String

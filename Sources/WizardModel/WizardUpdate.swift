@@ -74,7 +74,7 @@ extension WizardState {
             return key == .ctrl("c") ? quit() : []
         }
         let context = keyContext
-        let command = KeyMap.command(for: key, in: context)
+        let command = KeyBindings.command(for: key, in: context)
         switch overlay {
         case .help:
             if command == .dismiss { overlay = nil }

@@ -2,6 +2,8 @@ import SetupRunner
 
 /// The symbols the screens use, in UTF-8 or in plain ASCII for terminals without a UTF-8 locale.
 struct Glyphs: Sendable {
+    /// Plain ASCII: key names and punctuation are spelled out too.
+    let asciiOnly: Bool
     let pending: String
     let done: String
     let alreadyDone: String
@@ -18,13 +20,13 @@ struct Glyphs: Sendable {
     let box: (topLeft: String, topRight: String, bottomLeft: String, bottomRight: String, horizontal: String, vertical: String)
 
     static let unicode = Glyphs(
-        pending: "○", done: "✓", alreadyDone: "✓", failed: "✗", skipped: "–", interrupted: "■",
+        asciiOnly: false, pending: "○", done: "✓", alreadyDone: "✓", failed: "✗", skipped: "–", interrupted: "■",
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
         radioOn: "●", radioOff: "○", focus: "›", rule: "─", separator: " · ", ellipsis: "…",
         box: ("┌", "┐", "└", "┘", "─", "│"))
 
     static let ascii = Glyphs(
-        pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]",
+        asciiOnly: true, pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]",
         spinner: ["(|)", "(/)", "(-)", "(\\)"],
         radioOn: "(*)", radioOff: "( )", focus: ">", rule: "-", separator: " | ", ellipsis: "...",
         box: ("+", "+", "+", "+", "-", "|"))
@@ -46,14 +48,14 @@ struct Glyphs: Sendable {
 
     /// Key names in the footer and help: arrows spelled out without UTF-8.
     func keyLabel(_ label: String) -> String {
-        guard self.rule == "-" else { return label }
+        guard asciiOnly else { return label }
         return label.replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")
             .replacingOccurrences(of: "←", with: "Left").replacingOccurrences(of: "→", with: "Right")
     }
 
     /// Text that may hold UTF-8 punctuation, made ASCII.
     func text(_ s: String) -> String {
-        guard self.rule == "-" else { return s }
+        guard asciiOnly else { return s }
         return s.replacingOccurrences(of: "…", with: "...").replacingOccurrences(of: "—", with: "-")
             .replacingOccurrences(of: "·", with: "|").replacingOccurrences(of: "›", with: ">")
     }

@@ -93,6 +93,6 @@ extension WizardView {
         for (i, row) in files.enumerated() {
             canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)
         }
-        canvas.footer(KeyMap.bindings(.done))
+        canvas.footer(KeyBindings.bindings(.done))
     }
 }

@@ -8,9 +8,9 @@ extension WizardView {
         var below = state
         below.overlay = nil
         let context = below.keyContext
-        var rows = KeyMap.bindings(context).map { (g.keyLabel($0.helpLabel), $0.helpDescription) }
+        var rows = KeyBindings.bindings(context).map { (g.keyLabel($0.helpLabel), $0.helpDescription) }
         if context == .textField {
-            rows += KeyMap.lineEditing.map { (g.keyLabel($0.label), $0.description) }
+            rows += KeyBindings.lineEditing.map { (g.keyLabel($0.label), $0.description) }
         }
         let labelWidth = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
         let contentWidth = rows.map { labelWidth + 2 + DisplayWidth.of($0.1) }.max() ?? 0
@@ -86,6 +86,6 @@ extension WizardView {
         } else {
             canvas.text(g.text("Loading…"), x: 2, y: 3, style: Style(.muted))
         }
-        canvas.footer(KeyMap.bindings(.log))
+        canvas.footer(KeyBindings.bindings(.log))
     }
 }

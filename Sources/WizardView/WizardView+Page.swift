@@ -52,19 +52,19 @@ extension WizardView {
             let help = state.helpTexts[fields[focus].path] ?? ""
             canvas.wrapped(g.text(help), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2)
         }
-        canvas.footer(KeyMap.bindings(state.keyContext))
+        canvas.footer(KeyBindings.bindings(state.keyContext))
     }
 
     /// `Project › Cluster › …› Review`, the current page bracketed, done pages ticked.
     private static func drawProgress(_ canvas: inout Canvas, current: Int) {
         let g = canvas.glyphs
         let names = WizardPage.all.map(\.shortTitle) + ["Review"]
-        let separator = g.rule == "-" ? " > " : " › "
+        let separator = g.text(" › ")
         var x = 2
         for (i, name) in names.enumerated() {
             if i > 0 { x = canvas.text(separator, x: x, y: 2, style: Style(.muted)) }
             if i < current {
-                let label = g.rule == "-" ? name : "\(g.done) \(name)"
+                let label = g.asciiOnly ? name : "\(g.done) \(name)"
                 x = canvas.text(label, x: x, y: 2, style: Style(.success))
             } else if i == current {
                 x = canvas.text("[\(name)]", x: x, y: 2, style: Style(.accent, bold: true))

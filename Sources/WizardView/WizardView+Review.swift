@@ -7,11 +7,11 @@ extension WizardView {
         let g = canvas.glyphs
         let progress = state.hasEarlierRun ? "finished ones are checked, not redone" : "nothing run yet"
         canvas.titleBar(g.text("Review · \(review.plan.steps.count) steps, \(progress)"))
-        for (i, line) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
-            let label = String(line.prefix(10))
-            canvas.text(label, x: 2, y: 2 + i, style: Style(.muted))
-            let end = canvas.clipped(String(line.dropFirst(10)), x: 12, y: 2 + i, limit: canvas.width - 14)
-            if label == ReviewSummary.operatorLabel, let tool = state.missingTool(for: "operator") {
+        for (i, row) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
+            // The label column, padded in its style, then the value from column 12.
+            canvas.text(row.label + String(repeating: " ", count: max(0, 10 - row.label.count)), x: 2, y: 2 + i, style: Style(.muted))
+            let end = canvas.clipped(row.value, x: 12, y: 2 + i, limit: canvas.width - 14)
+            if row.label == ReviewSummary.operatorLabel, let tool = state.missingTool(for: "operator") {
                 canvas.clipped("  ! \(tool) not found on this machine", x: end, y: 2 + i, limit: canvas.width - 2 - end, style: Style(.warning))
             }
         }
@@ -46,7 +46,7 @@ extension WizardView {
             let note = actions.indices.contains(state.actionFocus) ? reviewNote(actions[state.actionFocus], state) : ""
             canvas.wrapped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: 2, style: Style(.muted))
         }
-        canvas.footer(KeyMap.bindings(.review))
+        canvas.footer(KeyBindings.bindings(.review))
     }
 
     private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {

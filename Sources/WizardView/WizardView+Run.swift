@@ -30,7 +30,7 @@ extension WizardView {
         if run.stopping {
             canvas.text(g.text("Stopping the step (SIGTERM, then SIGKILL)…"), x: 2, y: canvas.height - 2, style: Style(.warning, bold: true))
         }
-        canvas.footer(KeyMap.bindings(.run))
+        canvas.footer(KeyBindings.bindings(.run))
     }
 
     /// The steps with their states, scrolled so the selected (or running) step is in view.

@@ -101,7 +101,7 @@ extension WizardView {
         for (i, row) in resume.enumerated() {
             canvas.text(row, x: 4, y: resumeTop + i, style: Style(.accent), limit: canvas.width - 6)
         }
-        canvas.footer(KeyMap.bindings(.stopped))
+        canvas.footer(KeyBindings.bindings(.stopped))
     }
 
     /// A hint's fix as rows of `width` columns. A `backticked` command that fits in a row is never broken; one

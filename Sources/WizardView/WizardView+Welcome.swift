@@ -26,7 +26,7 @@ extension WizardView {
         y += 1
         guard let detection = state.detection else {
             canvas.text(g.text("Looking for gcloud, kubectl, gke-gcloud-auth-plugin and helm…"), x: 4, y: y, style: Style(.muted))
-            canvas.footer(KeyMap.bindings(.welcome))
+            canvas.footer(KeyBindings.bindings(.welcome))
             return
         }
         // The details start two columns after the longest name, whatever the width of the marks (ASCII's are wider).
@@ -77,7 +77,7 @@ extension WizardView {
             }
             y += 1
         }
-        canvas.footer(KeyMap.bindings(.welcome))
+        canvas.footer(KeyBindings.bindings(.welcome))
     }
 
     /// What to do about a missing tool: a few words and the command (or address) that does it.

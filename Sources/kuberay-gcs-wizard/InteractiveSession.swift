@@ -4,7 +4,6 @@ import SetupRunner
 import Terminal
 import WizardModel
 import WizardResources
-import Yams
 
 /// The interactive wizard: sets up the first state from the workspace, runs the terminal loop (ncurses calls
 /// block and must stay on one thread) and returns the exit status.
@@ -16,8 +15,8 @@ enum InteractiveSession {
     /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
     /// than when a run would start and refuse it.
     static func run(workspace: String, options: RunOptions, display: WizardDisplay) throws -> Int32 {
-        // A workspace that does not exist yet (the usual first start) has nothing to load; asking anyway
-        // costs Foundation's first file-system calls, about half a millisecond before the first frame.
+        // A workspace that does not exist yet (the usual first start) has nothing to load: a plain access(2)
+        // keeps Foundation's file-system calls out of the way to the first frame.
         var journal: JournalSummary?
         var saved: Answers?
         if access(workspace, F_OK) == 0 {
@@ -27,7 +26,7 @@ enum InteractiveSession {
         }
         let answers = saved ?? journal?.answers ?? Answers()
         let setup = SessionSetup(workspace: workspace, answers: answers, journal: journal, options: options,
-                                 helpTexts: helpTexts(), checkScript: WizardResources.bucketCheckScript,
+                                 helpTexts: WizardResources.fieldHelp, checkScript: WizardResources.bucketCheckScript,
                                  colors: display.color ? .automatic : .never)
         if display.plain { return PlainSession(setup: setup).run() }
         let loop = SessionLoop(setup)
@@ -48,19 +47,6 @@ enum InteractiveSession {
     private static func loadAnswersFile(_ folder: URL) -> Answers? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("answers.yaml").path) else { return nil }
         return try? AnswersFile.load(yaml: String(decoding: data, as: UTF8.self))
-    }
-
-    /// One-line help per key path (Resources/field-help.yaml).
-    private static func helpTexts() -> [String: String] {
-        if let texts = WizardResources.simpleFieldHelp { return texts }
-        // The basic resolver takes every scalar as a string, which is all this file holds; the default one first
-        // compiles a dozen regular expressions (ICU), about 3 ms of start-up before the first frame.
-        guard let mapping = (try? Yams.compose(yaml: WizardResources.fieldHelpYAML, .basic))?.mapping else { return [:] }
-        var texts: [String: String] = [:]
-        for (key, value) in mapping {
-            if let key = key.string, let text = value.string { texts[key] = text }
-        }
-        return texts
     }
 }
 

@@ -10,7 +10,7 @@ enum ToolVersion {
         """
         kuberay-gcs-wizard \(current)
         KubeRay operator \(KubeRay.operatorVersion) (operator: helm; the manifest targets its CRD)
-        Ray \(Answers().ray.version) (default ray.version)
+        Ray \(Answers.defaults.ray.version) (default ray.version)
         """
     }
 }

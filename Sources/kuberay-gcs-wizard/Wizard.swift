@@ -17,19 +17,4 @@ struct Wizard: AsyncParsableCommand {
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
-
-    /// The workspace when `arguments` ask for the wizard with nothing but (at most) `--workspace PATH`, else nil.
-    static func plainWizardWorkspace(_ arguments: [String]) -> String? {
-        switch arguments.count {
-        case 0:
-            return InteractiveCommand.defaultWorkspace
-        case 1 where arguments[0].hasPrefix("--workspace="):
-            let path = String(arguments[0].dropFirst("--workspace=".count))
-            return path.isEmpty ? nil : path
-        case 2 where arguments[0] == "--workspace" && !arguments[1].isEmpty && !arguments[1].hasPrefix("-"):
-            return arguments[1]
-        default:
-            return nil
-        }
-    }
 }

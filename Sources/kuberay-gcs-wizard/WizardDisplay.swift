@@ -16,7 +16,7 @@ struct WizardDisplay: Sendable {
 
     /// TERM=dumb: the terminal takes text and newlines only, no escape sequences.
     static var isDumbTerminal: Bool {
-        // getenv rather than ProcessInfo: this runs on the wizard's quick start path, before the first frame.
+        // getenv rather than ProcessInfo: this runs before the first frame.
         getenv("TERM").map { String(cString: $0) == "dumb" } ?? false
     }
 

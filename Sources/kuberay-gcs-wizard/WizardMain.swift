@@ -1,31 +1,42 @@
 import ArgumentParser
 import Dispatch
-import SetupRunner
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The process entry point. The plain guided wizard (`kuberay-gcs-wizard`, or with `--workspace PATH`)
-/// runs on the main thread, without ArgumentParser and without starting Swift concurrency, to reach its
-/// first frame sooner (issue 4): parsing reflects over the options and looks up protocol conformances across
-/// the whole statically linked binary (about 2 ms), and an async `main` that hands the terminal to a thread of
-/// its own cost another half millisecond. Any other arguments, including help and every error, take
-/// ArgumentParser's async path through the whole command tree.
+/// The process entry point: ArgumentParser parses every command line, then a synchronous command (the guided
+/// wizard among them) runs on the main thread and an async one on Swift concurrency.
 @main
 enum WizardMain {
     static func main() {
-        if let workspace = Wizard.plainWizardWorkspace(Array(CommandLine.arguments.dropFirst())) {
+        let command: any ParsableCommand
+        do {
+            command = try Wizard.parseAsRoot()
+        } catch {
+            Wizard.exit(withError: error)
+        }
+        // Sync commands start neither Swift concurrency nor a UI thread: the wizard's first frame must stay under 10 ms.
+        guard let asyncCommand = command as? any AsyncParsableCommand else {
+            var syncCommand = command
             do {
-                try InteractiveCommand.start(workspace: workspace, options: RunOptions(),
-                                             display: WizardDisplay.resolve(plainFlag: false, noColorFlag: false))
+                try syncCommand.run()
                 exit(0)
             } catch {
                 Wizard.exit(withError: error)
             }
         }
+        runAsync(asyncCommand)
+    }
+
+    private static func runAsync(_ command: sending any AsyncParsableCommand) -> Never {
         Task {
-            await Wizard.main(nil)
-            exit(0)
+            var command = command
+            do {
+                try await command.run()
+                exit(0)
+            } catch {
+                Wizard.exit(withError: error)
+            }
         }
         dispatchMain()
     }

@@ -61,7 +61,7 @@ final class GcloudAcceptanceTests: XCTestCase {
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 
-        // Run them two at a time: each gcloud start costs about a second of Python start-up.
+        // Run them two at a time: each gcloud start is a Python start-up, the slow part of this test.
         nonisolated(unsafe) var statuses = [Int32](repeating: -1, count: commands.count)
         nonisolated(unsafe) var errors = [String](repeating: "", count: commands.count)
         let toRun = commands, environment = env

@@ -34,7 +34,7 @@ final class InstallTests: XCTestCase {
         let version = try runProcess(installed.path, ["--version"], env: env, cwd: work)
         XCTAssertEqual(version.status, 0, version.stderr)
         XCTAssertTrue(version.stdout.contains("KubeRay operator \(KubeRay.operatorVersion)"), version.stdout)
-        XCTAssertTrue(version.stdout.contains("Ray \(Answers().ray.version)"), version.stdout)
+        XCTAssertTrue(version.stdout.contains("Ray \(Answers.defaults.ray.version)"), version.stdout)
 
         let plan = try runProcess(installed.path, ["plan", "--set", "project=demo-project", "--set", "bucket.name=my-bucket"],
                                   env: env, cwd: work)

@@ -83,7 +83,7 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertTrue(answers.isAutopilot)
         XCTAssertFalse(answers.usesMetadataNodeSelector)
         XCTAssertEqual(answers.resolvedBucketLocation, "europe-west4", "the bucket defaults to the cluster's region, not the zone's")
-        // Without a location the zone is the address, as before the key existed.
+        // Without a location the zone is the address.
         let zonal = try AnswersFile.load(yaml: "", overrides: base)
         XCTAssertNil(zonal.cluster.location)
         XCTAssertEqual(zonal.clusterLocation, "us-west1-b")

@@ -1,13 +1,17 @@
+import SetupPlan
 import WizardResources
 import XCTest
-import Yams
 
-/// The wizard reads Resources/field-help.yaml without Yams at start-up; it must read what Yams reads.
+/// Every field the wizard asks shows a line of help, and every help text belongs to a field.
 final class FieldHelpTests: XCTestCase {
-    func testTheShippedFileTakesTheQuickPathAndMatchesYAML() throws {
-        let quick = try XCTUnwrap(WizardResources.simpleFieldHelp, "field-help.yaml is no longer `key: \"text\"` lines: the wizard falls back to Yams at start-up")
-        let yaml = try XCTUnwrap(try Yams.load(yaml: WizardResources.fieldHelpYAML) as? [String: String])
-        XCTAssertEqual(quick, yaml)
-        XCTAssertFalse(quick.isEmpty)
+    func testEveryAnswerFieldHasHelpAndNoHelpIsForAnUnknownKey() {
+        let paths = Set(AnswerFields.all.map(\.path))
+        let helped = Set(WizardResources.fieldHelp.keys)
+        XCTAssertEqual(paths.subtracting(helped).sorted(), [], "fields without help")
+        XCTAssertEqual(helped.subtracting(paths).sorted(), [], "help for keys that are not answers")
+        for (path, text) in WizardResources.fieldHelp {
+            XCTAssertFalse(text.isEmpty, path)
+            XCTAssertFalse(text.contains("\n"), "\(path): help is one line")
+        }
     }
 }

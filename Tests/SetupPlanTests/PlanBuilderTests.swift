@@ -117,7 +117,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(wi.probe?.expect, .equals("demo-project.svc.id.goog"))
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
         XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step("enable-ray-addon"))
-        // A zonal Standard cluster, as before cluster.location existed, with the check of its kind first.
+        // Without cluster.location: a zonal Standard cluster, with the check of its kind first.
         XCTAssertEqual(Array(ids(plan)[5...9]),
                        ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
         XCTAssertEqual(plan.step("enable-gke-metadata")?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])

@@ -3,7 +3,7 @@ import SetupPlan
 import XCTest
 @testable import SetupRunner
 
-/// The engine in a separate process (`wizard-bench runner-child`), so it can really be killed -9 or sent SIGINT.
+/// The engine in a separate process (`runner-child`), so it can really be killed -9 or sent SIGINT.
 final class ChildProcessTests: XCTestCase {
     private var fakes: FakeTools!
 
@@ -89,15 +89,15 @@ final class ChildProcessTests: XCTestCase {
     private func startChild(steps: [Step]) throws -> Process {
         // Test bundles run from the build folder; the executables are built next to them.
         let buildDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let bench = buildDir.appendingPathComponent("wizard-bench")
-        guard FileManager.default.isExecutableFile(atPath: bench.path) else {
-            throw XCTSkip("wizard-bench is not built next to the tests (\(bench.path)); run swift build first")
+        let child = buildDir.appendingPathComponent("runner-child")
+        guard FileManager.default.isExecutableFile(atPath: child.path) else {
+            throw XCTSkip("runner-child is not built next to the tests (\(child.path)); run swift build first")
         }
         let stepsFile = fakes.root.appendingPathComponent("steps.json")
         try JSONEncoder().encode(steps).write(to: stepsFile)
         let process = Process()
-        process.executableURL = bench
-        process.arguments = ["runner-child", "--steps", stepsFile.path, "--workspace", fakes.workspace.path,
+        process.executableURL = child
+        process.arguments = ["--steps", stepsFile.path, "--workspace", fakes.workspace.path,
                              "--fingerprint", "child"]
         var environment = ProcessInfo.processInfo.environment
         environment.merge(fakes.environment()) { _, new in new }

@@ -3,25 +3,14 @@ import Cells
 import SetupPlan
 import SetupRunner
 import WizardModel
+import WizardResources
 
 /// A state for every screen, reached through `update` the way a person gets there.
 enum Scenarios {
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     static let checkScript = "print('check')\n"
-    /// The real help texts, read from Resources/field-help.yaml (`key: "text"` lines).
-    static let help: [String: String] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Resources/field-help.yaml").standardizedFileURL
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
-        var help: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            help[key] = value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? String(value.dropFirst().dropLast()) : value
-        }
-        return help
-    }()
+    /// The real help texts.
+    static let help = WizardResources.fieldHelp
 
     static var answers: Answers {
         var a = Answers()

@@ -2,7 +2,7 @@ import Foundation
 import SetupPlan
 import SetupRunner
 
-/// `wizard-bench runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan] [--fingerprint TEXT]`:
+/// `runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan] [--fingerprint TEXT]`:
 /// runs a JSON array of `Step`s with the line printer; SIGINT/SIGTERM cancel; exit 0 / 1 / 130 like `apply`.
 ///
 /// The process-level tests need the engine in a process they can kill -9 or signal; a test target cannot
@@ -17,7 +17,7 @@ enum RunnerChild {
         }
         guard let stepsPath = values["--steps"], let workspacePath = values["--workspace"],
               let mode = RunMode(rawValue: values["--mode"] ?? "fresh") else {
-            fail("usage: wizard-bench runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan]", code: 2)
+            fail("usage: runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan]", code: 2)
         }
         let steps: [Step]
         do {
@@ -50,3 +50,5 @@ enum RunnerChild {
         exit(code)
     }
 }
+
+await RunnerChild.main(Array(CommandLine.arguments.dropFirst()))

@@ -2,7 +2,6 @@ import Foundation
 
 // wizard-bench SUBCOMMAND: one subcommand per layer, so each engineer adds theirs without touching the others.
 //   runner         engine overhead, output throughput and peak memory (SetupRunner)
-//   runner-child   runs a steps file through SetupRunner in this process (used by the kill -9 / SIGINT tests)
 //   runner-step    one `cat FILE` step through SetupRunner, alone in its process (used by `runner` for time and memory)
 //   runner-lines   writes the line file `runner` measures with (in its own process)
 //   tui            the wizard's start-up (against whiptail), keystroke and streaming latencies
@@ -10,8 +9,6 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "runner":
     await RunnerBench.main(Array(arguments.dropFirst()))
-case "runner-child":
-    await RunnerChild.main(Array(arguments.dropFirst()))
 case "runner-step":
     await RunnerStep.main(Array(arguments.dropFirst()))
 case "runner-lines":
@@ -19,6 +16,6 @@ case "runner-lines":
 case "tui":
     await TUIBench.main(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-child | runner-step | runner-lines | tui ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-step | runner-lines | tui ...\n".utf8))
     exit(2)
 }

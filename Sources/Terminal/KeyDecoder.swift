@@ -2,7 +2,7 @@ internal import CNcurses
 import Cells
 
 /// Translates what `wget_wch` returns (characters and KEY_* codes) into `Key`s.
-enum KeyMap {
+enum KeyDecoder {
     /// Our own key codes for the bracketed-paste markers, far above ncurses' codes (KEY_MAX is 0777
     /// and terminfo extended keys are numbered just after it).
     static let pasteStart: Int32 = 0x7E00

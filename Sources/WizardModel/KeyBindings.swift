@@ -59,8 +59,8 @@ public struct KeyBinding: Equatable, Sendable {
     }
 }
 
-/// The keymap: every key of every screen, in one place.
-public enum KeyMap {
+/// Every key of every screen and the command it stands for, in one place.
+public enum KeyBindings {
     /// The command `key` stands for in `context`, or nil (on a text field: an editing key).
     public static func command(for key: Key, in context: KeyContext) -> Command? {
         for binding in bindings(context) where binding.keys.contains(key) {

@@ -4,7 +4,7 @@ import Terminal
 import Glibc
 #endif
 
-// The floor for the wizard's start-up (issue 4's Measure): a Swift program linked like the wizard (static Swift
+// The floor for the wizard's start-up: a Swift program linked like the wizard (static Swift
 // runtime) that draws the Welcome frame the wizard shows while it looks for tools, through the wizard's own
 // terminal layer, but without Foundation, Yams or anything else. `wizard-bench tui` times it beside the wizard
 // and whiptail; what it takes over whiptail is what the language and ncurses cost before any wizard code runs.

@@ -1,0 +1,32 @@
+extension WizardResources {
+    /// One line of help per answer key path, shown under the focused field.
+    public static let fieldHelp: [String: String] = [
+        "project": "Google Cloud project ID (not the name or number): 6-30 lowercase letters, digits, hyphens.",
+        "zone": "Compute zone for the cluster, e.g. us-west1-b; its region is used for Autopilot and the bucket.",
+        "cluster.name": "GKE cluster name: lowercase letters, digits, hyphens; starts with a letter; at most 40.",
+        "cluster.mode": "Create a Standard or Autopilot cluster, or use one that already exists.",
+        "cluster.location": "The existing cluster's zone (us-west1-b) or region (us-west1); empty means the zone.",
+        "cluster.autopilot": "The existing cluster is Autopilot (GKE runs its nodes); checked before any change.",
+        "cluster.nodePool": "The existing Standard cluster's node pool for the Ray pods; switched to the GKE metadata server.",
+        "cluster.machineType": "Node machine type for a Standard cluster, e.g. e2-standard-8 (8 vCPUs, 32 GB).",
+        "cluster.numNodes": "Nodes to start with (Standard).",
+        "cluster.minNodes": "Autoscaling lower bound (Standard); 0 lets the pool scale to nothing.",
+        "cluster.maxNodes": "Autoscaling upper bound (Standard).",
+        "operator": "KubeRay operator: the GKE Ray add-on, a Helm install of KubeRay 1.7.0, or already installed.",
+        "identity.mode": "IAM service account linked to the KSA (the classic flow), or grant the KSA directly as a principal.",
+        "identity.namespace": "Kubernetes namespace for the Ray cluster and its service account.",
+        "identity.kubernetesServiceAccount": "Kubernetes service account every Ray pod runs as.",
+        "identity.iamServiceAccount": "IAM service account ID the KSA impersonates: 6-30 chars, lowercase, digits, hyphens.",
+        "bucket.name": "Cloud Storage bucket name; names are global across all of Google Cloud.",
+        "bucket.create": "Create the bucket, or use one that already exists.",
+        "bucket.location": "Bucket location: a region (us-west1) or multi-region (US, EU, ASIA).",
+        "bucket.role": "Role granted on the bucket; objectUser is enough to read and write objects.",
+        "bucket.mount": "Mount the bucket as a folder in every Ray container (Cloud Storage FUSE), e.g. for Ray Train checkpoints.",
+        "bucket.mountPath": "Where the bucket is mounted in the Ray containers; an absolute path such as /mnt/cluster_storage.",
+        "ray.clusterName": "RayCluster name; the head service is NAME-head-svc.",
+        "ray.version": "Ray version, e.g. 2.52.0; the image follows it unless set.",
+        "ray.image": "Container image for the Ray pods.",
+        "ray.headCPU": "CPU for the Ray head (request and limit), e.g. 1 or 500m.",
+        "ray.headMemory": "Memory request for the Ray head, e.g. 2Gi; the limit is at least 5Gi.",
+    ]
+}
