@@ -27,7 +27,7 @@ public enum FieldCheck {
             if FieldLabels.placeholder(field.path, in: answers) != nil {
                 try? field.set(nil, in: &answers)
             } else if field.kind == .boolean {
-                try? field.set(field.get(Answers()), in: &answers)
+                try? field.set(field.get(Answers.defaults), in: &answers)
             }
         }
     }

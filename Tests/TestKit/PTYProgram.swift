@@ -66,7 +66,12 @@ public final class PTYProgram: @unchecked Sendable {
 
     /// Types `line` and Enter.
     public func typeLine(_ line: String) {
-        let bytes = Array((line + "\r").utf8)
+        type(line + "\r")
+    }
+
+    /// Types `text` as it is (keys, control characters).
+    public func type(_ text: String) {
+        let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
