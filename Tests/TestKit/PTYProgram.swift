@@ -20,6 +20,19 @@ public enum PTY {
         }
         return (master, "/dev/pts/\(number)")
     }
+
+    /// Starts `argv` in a session of its own with the pty at `slavePath` as its controlling terminal and its
+    /// standard input, output and error, as in a real terminal (programs that open /dev/tty find it); its pid, or -1.
+    public static func launch(_ argv: [String], environment: [String: String], slavePath: String) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // Opened in the child after setsid, without O_NOCTTY: the pty becomes its controlling terminal.
+        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        return Spawn.launch(argv, environment: environment, actions: &actions, newSession: true)
+    }
 }
 
 /// A program run on a pseudo-terminal as a person runs it in a terminal: it reads what is typed, the test reads
@@ -34,14 +47,7 @@ public final class PTYProgram: @unchecked Sendable {
     /// Starts `argv` with `environment` on a new pty, in a session of its own with the pty as its controlling terminal.
     public init(_ argv: [String], environment: [String: String], columns: Int = 80, rows: Int = 24) throws {
         guard let (master, slavePath) = PTY.openMaster(columns: columns, rows: rows) else { throw PTYError.open }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Opened in the child after setsid, without O_NOCTTY: the pty becomes its controlling terminal.
-        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        let pid = Spawn.launch(argv, environment: environment, actions: &actions, newSession: true)
+        let pid = PTY.launch(argv, environment: environment, slavePath: slavePath)
         guard pid > 0 else {
             close(master)
             throw PTYError.spawn
