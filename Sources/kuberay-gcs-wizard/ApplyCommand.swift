@@ -20,6 +20,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         let loaded = try answers.load()
         let plan = RunSession.plan(for: loaded)
@@ -30,6 +32,17 @@ struct ApplyCommand: AsyncParsableCommand {
         if !yes && !interactive {
             Console.error("error: standard input is not a terminal, so apply cannot ask before running; add --yes to run, or use plan to review first")
             throw ExitCode(2)
+        }
+        if output.format == .json {
+            // Only events on standard output: no preview to read and no question to answer in a log.
+            guard yes else {
+                Console.error("error: --output json runs without asking: add --yes (plan --format json shows what would run)")
+                throw ExitCode(2)
+            }
+            _ = try WorkspaceExport.write(plan, to: folder)
+            let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: false, output: .json)
+            if code != 0 { throw ExitCode(code) }
+            return
         }
         _ = try WorkspaceExport.write(plan, to: folder)
         Console.out(PlanText.render(plan))

@@ -20,6 +20,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         let folder = URL(fileURLWithPath: workspace)
         var source = answers
@@ -32,7 +34,7 @@ struct ResumeCommand: AsyncParsableCommand {
         try RunSession.checkJournal(workspace: folder, answers: loaded, allowChanged: replan)
         if replan { _ = try WorkspaceExport.write(plan, to: folder) }
         let code = try await RunSession.run(plan: plan, workspace: folder, mode: replan ? .replan : .resume,
-                                            options: options, verbose: flags.verbose)
+                                            options: options, verbose: flags.verbose, output: output.format)
         if code != 0 { throw ExitCode(code) }
     }
 }

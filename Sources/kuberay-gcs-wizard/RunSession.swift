@@ -14,8 +14,24 @@ enum RunSession {
     }
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
-    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool) async throws -> Int32 {
+    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
+                    output: OutputOptions.Format = .text) async throws -> Int32 {
         let runner = makeRunner(plan: plan, workspace: workspace, options: options)
+        if output == .json {
+            let view = JSONRunView(plan: plan, workspace: workspace, resumeCommand: FailureReport.resumeCommand(workspace: workspace.path))
+            let signals = InterruptSignals { _ in runner.cancel() }
+            defer { signals.remove() }
+            do {
+                switch try await runner.run(mode: mode, observer: view) {
+                case .succeeded: return 0
+                case .failed: return 1
+                case .interrupted: return 130
+                }
+            } catch let error as JournalError {
+                Console.error("error: \(error)")
+                return 2
+            }
+        }
         let printer = LinePrinter(plan: plan, workspace: workspace,
                                   resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
                                   writeRaw: WizardDisplay.canRewriteLines && !verbose ? LinePrinter.standardOutputRaw : nil)

@@ -1,0 +1,81 @@
+import Foundation
+import SetupPlan
+import TestKit
+import XCTest
+
+/// `apply` and `resume` with `--output json` as a CI job reads them: every line of standard output is one JSON
+/// object, with what a log needs to say what ran, what failed, why, where the log is and how to continue.
+final class JSONOutputTests: XCTestCase {
+    private func events(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            return try XCTUnwrap(object as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+
+    func testAFailedApplyThenResumeAsJSONLines() throws {
+        let root = try TestPaths.temporaryFolder(self, "json")
+        let world = try FakeCloud(root: root)
+        try world.failBucketCreate(true)
+        let workspace = root.appendingPathComponent("ws")
+        let sets = ["project=demo-project", "bucket.name=my-bucket"]
+        let plan = PlanBuilder.build(try AnswersFile.load(yaml: "", overrides: sets), checkScript: "")
+        let wizard = try TestPaths.wizard.path
+
+        let failed = try runProcess(wizard, ["apply", "--yes", "--output", "json", "--workspace", workspace.path]
+                                        + sets.flatMap { ["--set", $0] }, env: world.environment)
+        XCTAssertEqual(failed.status, 1, failed.stderr)
+        let first = try events(failed.stdout)
+        for event in first {
+            XCTAssertNotNil(event["event"] as? String, "\(event)")
+            XCTAssertNotNil(ISO8601DateFormatter().date(from: event["time"] as? String ?? ""), "\(event)")
+        }
+        XCTAssertEqual(first.first?["event"] as? String, "run-started")
+        XCTAssertEqual(first.first?["steps"] as? Int, plan.steps.count)
+        let failure = try XCTUnwrap(first.first { $0["event"] as? String == "step-failed" })
+        XCTAssertEqual(failure["step"] as? String, "create-bucket")
+        XCTAssertEqual(failure["index"] as? Int, (plan.steps.firstIndex { $0.id == "create-bucket" } ?? -1) + 1)
+        XCTAssertEqual(failure["exitCode"] as? Int, 1)
+        let hint = try XCTUnwrap(failure["hint"] as? [String: String])
+        XCTAssertTrue(hint["summary"]?.contains("storage.buckets.create") == true, "\(hint)")
+        XCTAssertFalse(hint["fix"]?.isEmpty ?? true)
+        XCTAssertTrue((failure["stderrTail"] as? [String])?.contains { $0.contains("HTTPError 403") } == true, "\(failure)")
+        let log = try XCTUnwrap(failure["log"] as? String)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: log), log)
+        XCTAssertEqual(failure["resume"] as? String, "kuberay-gcs-wizard resume --workspace \(workspace.path)")
+        XCTAssertEqual(first.last?["event"] as? String, "run-finished")
+        XCTAssertEqual(first.last?["result"] as? String, "failed")
+        XCTAssertEqual(first.last?["resume"] as? String, failure["resume"] as? String)
+        // The failing command's output lines are in the log too, marked by stream.
+        XCTAssertTrue(first.contains { $0["event"] as? String == "output" && $0["step"] as? String == "create-bucket"
+                && $0["stream"] as? String == "stderr" && ($0["line"] as? String)?.contains("HTTPError 403") == true })
+
+        try world.failBucketCreate(false)
+        let resumed = try runProcess(wizard, ["resume", "--output", "json", "--workspace", workspace.path], env: world.environment)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let second = try events(resumed.stdout)
+        let earlier = try XCTUnwrap(second.first?["earlier"] as? [[String: String]])
+        XCTAssertTrue(earlier.contains { $0["step"] == "check-gcloud" && $0["status"] == "done" }, "\(earlier)")
+        XCTAssertTrue(earlier.contains { $0["step"] == "create-bucket" && $0["status"] == "failed" }, "\(earlier)")
+        let finished = second.filter { $0["event"] as? String == "step-finished" }.compactMap { $0["step"] as? String }
+        XCTAssertTrue(finished.contains("create-bucket"), "\(finished)")
+        XCTAssertFalse(finished.contains("check-project"), "a step done before is not run again")
+        let verify = try XCTUnwrap(second.first { $0["event"] as? String == "step-finished" && $0["step"] as? String == "verify-bucket" })
+        XCTAssertEqual(verify["result"] as? String, PlanBuilder.checkText)
+        XCTAssertEqual(second.last?["event"] as? String, "run-finished")
+        XCTAssertEqual(second.last?["result"] as? String, "succeeded")
+        XCTAssertNil(second.last?["resume"])
+    }
+
+    func testJSONApplyInATerminalStillNeedsYesAndAsksNothing() throws {
+        let root = try TestPaths.temporaryFolder(self, "json-yes")
+        let world = try FakeCloud(root: root)
+        let program = try PTYProgram([try TestPaths.wizard.path, "apply", "--output", "json", "--set", "project=demo-project",
+                                      "--set", "bucket.name=my-bucket", "--workspace", root.appendingPathComponent("ws").path],
+                                     environment: world.environment)
+        XCTAssertEqual(try program.waitForExit(timeout: 30), 2)
+        XCTAssertTrue(program.text.contains("error: --output json runs without asking: add --yes"), program.text)
+        XCTAssertFalse(program.text.contains("Proceed?"), program.text)
+        XCTAssertEqual(world.calls(), [], "nothing ran")
+    }
+}
