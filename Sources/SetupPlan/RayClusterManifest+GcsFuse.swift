@@ -25,12 +25,13 @@ extension RayClusterManifest {
     /// folders); files owned by the Ray image's user (uid 1000, group users) so Ray can write, as the Ray docs mount it.
     public static let gcsFuseMountOptions = "implicit-dirs,uid=1000,gid=100"
 
-    /// The sidecar's limits: GKE's defaults (250m CPU, 256Mi memory) are tight for checkpoint uploads. A file is
-    /// staged on the node's ephemeral storage before upload, so the storage limit caps one checkpoint file; 5Gi
-    /// keeps a pod within Autopilot's 10Gi of ephemeral storage. Edit raycluster.yaml for bigger files.
+    /// The sidecar's limits: GKE's defaults (250m CPU, 256Mi memory) are tight for checkpoint uploads, and on
+    /// Autopilot they are also what every Ray pod requests on top, so they stay modest. A file is staged on the
+    /// node's ephemeral storage before upload, so the storage limit caps one checkpoint file; 5Gi keeps a pod
+    /// within Autopilot's 10Gi of ephemeral storage. Edit raycluster.yaml for bigger files.
     public static let gcsFuseSidecarLimits: OrderedMap = [
-        "gke-gcsfuse/cpu-limit": "1",
-        "gke-gcsfuse/memory-limit": "2Gi",
+        "gke-gcsfuse/cpu-limit": "500m",
+        "gke-gcsfuse/memory-limit": "1Gi",
         "gke-gcsfuse/ephemeral-storage-limit": "5Gi",
     ]
 
