@@ -58,7 +58,7 @@ struct PlainSession {
             if let help = setup.helpTexts[path] { say("  " + help) }
             while true {
                 prompt(LinePrompt.question(field, in: answers))
-                guard let line = readLine() else { return false }
+                guard let line = readAnswer() else { return false }
                 guard let problem = LinePrompt.answer(line, to: field, in: &answers) else { break }
                 say("error: \(problem)")
             }
@@ -70,7 +70,7 @@ struct PlainSession {
     private func confirm() -> Choice {
         while true {
             prompt("Proceed? y runs it, s saves the files only, e edits the answers [N]: ")
-            guard let line = readLine() else { return .quit }
+            guard let line = readAnswer() else { return .quit }
             switch line.trimmingCharacters(in: .whitespaces).lowercased() {
             case "y", "yes": return .run
             case "s", "save": return .save
@@ -112,6 +112,14 @@ struct PlainSession {
     }
 
     private func say(_ text: String) { Console.out(text) }
+
+    /// A line of input; from a pipe or file it is also written out, as a terminal echoes what is typed, so the
+    /// transcript reads the same.
+    private func readAnswer() -> String? {
+        let line = readLine()
+        if let line, isatty(0) != 1 { say(line) }
+        return line
+    }
 
     private func prompt(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 
