@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "SetupPlan", dependencies: ["Yams"]),
@@ -38,7 +39,10 @@ let package = Package(
             "SetupPlan",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The run's output for people (and later for programs): each view is a RunObserver that owns its output.
+        .target(name: "RunViews", dependencies: ["SetupPlan", "SetupRunner"]),
         .target(name: "Cells"),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
@@ -49,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "kuberay-gcs-wizard",
             dependencies: [
-                "SetupPlan", "SetupRunner", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
+                "SetupPlan", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Yams",
             ],
@@ -61,11 +65,12 @@ let package = Package(
         .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"],
                           path: "Tests/Benchmarks/wizard-bench"),
         // The engine in a process of its own, for the tests that kill it or send it signals.
-        .executableTarget(name: "runner-child", dependencies: ["SetupPlan", "SetupRunner"], path: "Tests/RunnerChild"),
+        .executableTarget(name: "runner-child", dependencies: ["SetupPlan", "SetupRunner", "RunViews"], path: "Tests/RunnerChild"),
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
+        .testTarget(name: "RunViewsTests", dependencies: ["RunViews", "SetupRunner", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "WizardResources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),

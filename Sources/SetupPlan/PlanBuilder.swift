@@ -27,17 +27,17 @@ public enum PlanBuilder {
         var steps = [
             Step(id: "check-gcloud", title: "Check gcloud and the active account",
                  why: "Every Google Cloud step runs gcloud as the account that is logged in.",
-                 argv: ["gcloud", "config", "get-value", "account"], success: .nonEmpty, kind: .check, timeoutSeconds: 60),
+                 argv: ToolCheck.gcloudConfig("account"), success: .nonEmpty, kind: .check, timeoutSeconds: 60),
             Step(id: "check-kubectl", title: "Check kubectl",
                  why: "The Kubernetes steps run kubectl.",
-                 argv: ["kubectl", "version", "--client"], kind: .check, timeoutSeconds: 60),
+                 argv: ToolCheck.version("kubectl"), kind: .check, timeoutSeconds: 60),
             Step(id: "check-auth-plugin", title: "Check gke-gcloud-auth-plugin",
                  why: "kubectl needs it to log in to GKE; without it every kubectl call fails after get-credentials.",
-                 argv: ["gke-gcloud-auth-plugin", "--version"], kind: .check, timeoutSeconds: 60),
+                 argv: ToolCheck.version("gke-gcloud-auth-plugin"), kind: .check, timeoutSeconds: 60),
         ]
         if a.operator == .helm {
             steps.append(Step(id: "check-helm", title: "Check helm", why: "The KubeRay operator is installed with Helm.",
-                              argv: ["helm", "version", "--short"], kind: .check, timeoutSeconds: 60))
+                              argv: ToolCheck.version("helm"), kind: .check, timeoutSeconds: 60))
         }
         steps.append(Step(id: "check-project", title: "Check the project is reachable",
                           why: "Fails early on a mistyped project ID or missing access, before anything is created.",

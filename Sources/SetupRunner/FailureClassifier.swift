@@ -143,9 +143,8 @@ public enum FailureClassifier {
                 fix: "Look at `kubectl describe pod -l ray.io/node-type=head -n NAMESPACE`: Insufficient cpu/memory means the "
                     + "nodes are too small for the requests; ImagePullBackOff means the image name or tag is wrong.")
         },
-        { text, lower, _ in
-            guard lower.contains("the connection to the server localhost:8080 was refused")
-                || lower.contains("current-context is not set") else { return nil }
+        { _, lower, _ in
+            guard lower.contains("current-context is not set") else { return nil }
             return Hint(
                 summary: "kubectl has no credentials for the cluster.",
                 fix: "Run `gcloud container clusters get-credentials CLUSTER --zone ZONE`, then resume.")

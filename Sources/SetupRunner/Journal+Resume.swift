@@ -29,11 +29,11 @@ extension Journal {
             fresh.captures = existing.captures
             for index in fresh.steps.indices {
                 guard let old = existing.step(fresh.steps[index].id) else { continue }
-                let command = fresh.steps[index].command
+                let fingerprint = fresh.steps[index].fingerprint
                 fresh.steps[index] = old
                 fresh.steps[index].title = plan.steps[index].title
                 fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
-                fresh.steps[index].command = command
+                fresh.steps[index].fingerprint = fingerprint
             }
         case .replan:
             // The answers changed, and with them what earlier steps proved: a step with a probe is probed again (what
@@ -44,7 +44,7 @@ extension Journal {
                 let step = plan.steps[index]
                 guard let old = existing.step(step.id), old.status.isComplete, step.probe == nil, step.captures.isEmpty,
                       step.kind != .check, step.kind != .verify,
-                      old.command == fresh.steps[index].command else { continue }
+                      old.fingerprint == fresh.steps[index].fingerprint else { continue }
                 fresh.steps[index] = old
                 fresh.steps[index].title = step.title
                 fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)

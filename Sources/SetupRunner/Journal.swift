@@ -29,7 +29,7 @@ public struct Journal: Codable, Equatable, Sendable {
         updatedAt = createdAt
         self.steps = steps.enumerated().map { index, step in
             JournalStep(id: step.id, title: step.title, status: .pending,
-                        logPath: Workspace.logPath(index: index, stepID: step.id), command: JournalStep.commandFingerprint(step, files: files))
+                        logPath: Workspace.logPath(index: index, stepID: step.id), fingerprint: JournalStep.fingerprint(of: step, files: files))
         }
         captures = [:]
         result = nil
@@ -66,7 +66,14 @@ public struct Journal: Codable, Equatable, Sendable {
 
     /// Writes the journal to `workspace/state.json` atomically (0600).
     public func save(workspace: URL) throws {
-        try Workspace.writeAtomically(Array(jsonText().utf8), to: Workspace(url: workspace).journalURL, mode: 0o600)
+        try Workspace.writeAtomically(Array(try jsonData()), to: Workspace(url: workspace).journalURL, mode: 0o600)
+    }
+
+    /// The journal as state.json holds it: pretty JSON with sorted keys, nil values left out, and a final newline.
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
     }
 }
 
@@ -87,11 +94,17 @@ public struct JournalStep: Codable, Equatable, Sendable {
     /// SHA-256 of the step's command, probe and the files it reads when the journal was made: `--replan` keeps a
     /// finished step only while all of it is unchanged (a new bucket name must not count as granted, nor another
     /// Ray version as applied).
-    public var command: String?
+    public var fingerprint: String?
+
+    /// state.json's keys; the fingerprint is stored under `command`, the key journals have always used for it.
+    enum CodingKeys: String, CodingKey {
+        case id, title, status, startedAt, finishedAt, seconds, exitCode, logPath, hint, attempts
+        case fingerprint = "command"
+    }
 
     public init(id: String, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
                 seconds: Double? = nil, exitCode: Int32? = nil, logPath: String, hint: Hint? = nil, attempts: Int? = nil,
-                command: String? = nil) {
+                fingerprint: String? = nil) {
         self.id = id
         self.title = title
         self.status = status
@@ -102,13 +115,13 @@ public struct JournalStep: Codable, Equatable, Sendable {
         self.logPath = logPath
         self.hint = hint
         self.attempts = attempts
-        self.command = command
+        self.fingerprint = fingerprint
     }
 
-    /// The `command` fingerprint of `step`.
-    public static func commandFingerprint(_ step: Step, files: (String) -> String? = { _ in nil }) -> String {
+    /// The `fingerprint` of `step`, given what the workspace files it reads hold.
+    public static func fingerprint(of step: Step, files: (String) -> String? = { _ in nil }) -> String {
         let read = step.files.flatMap { ["\u{0}file", $0, files($0) ?? ""] }
-        return SHA256.hex((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
+        return Fingerprint.sha256((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
     }
 }
 

@@ -27,7 +27,7 @@ final class OutputCollector: @unchecked Sendable {
     }
 
     /// Takes one chunk of `stream`; returns its complete lines (none without a source).
-    func feed(_ stream: OutputStream, _ bytes: UnsafeRawBufferPointer) -> OutputLines? {
+    func feed(_ stream: OutputPipe, _ bytes: UnsafeRawBufferPointer) -> OutputLines? {
         var lines = source.map {
             OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: bytes, expectedLines: lastLineCount)
         }
@@ -44,7 +44,7 @@ final class OutputCollector: @unchecked Sendable {
     }
 
     /// Flushes the unterminated last line of `stream`, if any, and returns it.
-    func finish(_ stream: OutputStream) -> OutputLines? {
+    func finish(_ stream: OutputPipe) -> OutputLines? {
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
         var lines = source.map { OutputLines(index: $0.index, stepID: $0.stepID, stream: stream, chunk: none) }
         if stream == .stdout {
@@ -57,7 +57,7 @@ final class OutputCollector: @unchecked Sendable {
     }
 
     /// Logs one line and adds it to `lines`: in place when it is verbatim in `chunk`, else copied.
-    private func take(_ stream: OutputStream, _ line: UnsafeRawBufferPointer, verbatim: Bool, chunk: UnsafeRawBufferPointer,
+    private func take(_ stream: OutputPipe, _ line: UnsafeRawBufferPointer, verbatim: Bool, chunk: UnsafeRawBufferPointer,
                       into lines: inout OutputLines?) {
         if verbatim, let base = chunk.baseAddress, let start = line.baseAddress {
             log.write(verbatimLine: line)

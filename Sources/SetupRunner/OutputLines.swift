@@ -7,14 +7,14 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     /// The step's position in the plan.
     public let index: Int
     public let stepID: String
-    public let stream: OutputStream
+    public let stream: OutputPipe
     /// The read's bytes, then the bytes of lines that were not verbatim in it (carried over, or CR dropped).
     private var bytes: [UInt8]
     /// Where each line is in `bytes`.
     private var ranges: [Range<Int>]
 
     /// Lines from `lines` (tests, adapters).
-    public init(index: Int, stepID: String, stream: OutputStream, lines: [String]) {
+    public init(index: Int, stepID: String, stream: OutputPipe, lines: [String]) {
         self.init(index: index, stepID: stepID, stream: stream, chunk: UnsafeRawBufferPointer(start: nil, count: 0))
         for line in lines {
             var line = line
@@ -23,7 +23,7 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// Lines to be taken from `chunk` (copied once, whole) by `appendVerbatim`, or copied by `append`.
-    init(index: Int, stepID: String, stream: OutputStream, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
+    init(index: Int, stepID: String, stream: OutputPipe, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
         self.index = index
         self.stepID = stepID
         self.stream = stream

@@ -80,7 +80,7 @@ final class PipeReader: @unchecked Sendable {
             close(stderr)
             queue.finish()
         }
-        var open: [(fd: Int32, stream: OutputStream)] = [(stdout, .stdout), (stderr, .stderr)]
+        var open: [(fd: Int32, stream: OutputPipe)] = [(stdout, .stdout), (stderr, .stderr)]
         while !open.isEmpty {
             var fds = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             // Wake now and then without output to check whether the child is still there.
@@ -99,13 +99,13 @@ final class PipeReader: @unchecked Sendable {
             }
             open.removeAll { closed.contains($0.fd) }
         }
-        for stream in [OutputStream.stdout, .stderr] {
+        for stream in [OutputPipe.stdout, .stderr] {
             if let lines = collector.finish(stream) { queue.push(lines) }
         }
     }
 
     /// Reads `fd` until it would block; false at end of file (or on an error, which ends the stream too).
-    private func readAvailable(_ fd: Int32, _ stream: OutputStream, _ buffer: UnsafeMutableRawBufferPointer) -> Bool {
+    private func readAvailable(_ fd: Int32, _ stream: OutputPipe, _ buffer: UnsafeMutableRawBufferPointer) -> Bool {
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n > 0 {

@@ -16,7 +16,7 @@ public enum StepStatus: String, Equatable, Hashable, Sendable, Codable, CaseIter
 }
 
 /// Which pipe an output line came from.
-public enum OutputStream: String, Equatable, Hashable, Sendable, Codable {
+public enum OutputPipe: String, Equatable, Hashable, Sendable, Codable {
     case stdout, stderr
 }
 
@@ -65,14 +65,14 @@ public enum RunResult: String, Equatable, Sendable, Codable {
     case succeeded, failed, interrupted
 }
 
-/// What the engine reports; it never prints. The journal, the line printer and the TUI observe these.
+/// What the engine reports; it never prints. The journal, the run views and the TUI observe these.
 public enum RunEvent: Equatable, Sendable {
     /// `steps` is the plan's step count; `statuses` what the journal already knew (resume).
     case runStarted(steps: Int, statuses: [StepStatus])
     case stepStarted(index: Int, stepID: String)
     /// A probe or a retry is under way (shown as the step's sub-status).
     case stepNote(index: Int, stepID: String, note: String)
-    case output(index: Int, stepID: String, stream: OutputStream, line: String)
+    case output(index: Int, stepID: String, stream: OutputPipe, line: String)
     case stepFinished(StepOutcome)
     case runFinished(result: RunResult, seconds: Double)
 }

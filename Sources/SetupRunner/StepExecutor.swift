@@ -99,7 +99,7 @@ struct StepExecutor: Sendable {
             let reason = hint?.summary ?? Self.describe(result)
             await observer.handle(.stepNote(
                 index: index, stepID: step.id,
-                note: "attempt \(attempt)/\(attempts) failed (\(reason)); retrying in \(Self.format(delay))"))
+                note: "attempt \(attempt)/\(attempts) failed (\(reason)); retrying in \(DurationText.format(delay))"))
             guard await stop.sleep(seconds: delay) else { return finish(.interrupted, result, attempts: attempt) }
             attempt += 1
         }
@@ -112,7 +112,7 @@ struct StepExecutor: Sendable {
         if result.stopReason == .timeout {
             let known = FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
             return Hint(
-                summary: "Timed out after \(Self.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
+                summary: "Timed out after \(DurationText.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
                 fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
         }
         if result.ending == .exited(0) {
@@ -148,7 +148,7 @@ struct StepExecutor: Sendable {
     }
 
     static func describe(_ result: CommandResult) -> String {
-        let time = format(result.seconds)
+        let time = DurationText.format(result.seconds)
         switch (result.ending, result.stopReason) {
         case (_, .timeout?): return "timed out after \(time)"
         case (_, .cancelled?): return "interrupted after \(time)"
@@ -166,15 +166,6 @@ struct StepExecutor: Sendable {
         guard let first = scalars.firstIndex(where: { !blank.contains($0) }),
               let last = scalars.lastIndex(where: { !blank.contains($0) }) else { return "" }
         return String(scalars[first...last])
-    }
-
-    static func format(_ seconds: Double) -> String {
-        if seconds >= 60 {
-            let total = Int(seconds.rounded())
-            let s = total % 60
-            return "\(total / 60)m\(s < 10 ? "0" : "")\(s)s"
-        }
-        return seconds >= 10 ? "\(Int(seconds.rounded()))s" : String(format: "%.1fs", seconds)
     }
 
     /// argv as one line for logs; not a shell-exact quoting (setup.sh has that), just unambiguous enough to read.

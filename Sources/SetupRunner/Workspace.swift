@@ -1,4 +1,5 @@
 import Foundation
+import SetupPlan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,6 +10,15 @@ import Darwin
 public struct Workspace: Sendable, Equatable {
     /// The workspace directory.
     public let url: URL
+
+    /// The folder every command uses when no `--workspace` is given, relative to the current directory.
+    public static let defaultPath = "kuberay-gcs-setup"
+
+    /// The command that continues a run in the workspace at `path`, quoted for a shell,
+    /// e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
+    public static func resumeCommand(path: String) -> String {
+        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
+    }
 
     /// Wraps `url`; nothing is created until `create()`.
     public init(url: URL) { self.url = url.standardizedFileURL }

@@ -4,10 +4,14 @@ import SetupRunner
 
 /// Everything that can happen to the wizard: keys, terminal changes, clock ticks and results of effects.
 public enum WizardAction: Equatable, Sendable {
-    /// The runtime is up: send once before the first frame (starts the environment detection).
-    case start
+    /// The runtime is up: send once before the first frame (starts the environment detection). Without a
+    /// UTF-8 terminal the wizard draws with ASCII glyphs.
+    case start(terminalUTF8: Bool)
     case key(Key)
     case resize(Size)
+    /// A SIGINT or SIGTERM from outside; `exitStatus` is what the wizard exits with (130, 143). A run is
+    /// stopped first, like `apply` does.
+    case signal(exitStatus: Int32)
     /// The clock moved on (spinner, elapsed times); the runtime sends it a few times a second.
     case tick(Date)
     /// What the `.detectEnvironment` effect found.

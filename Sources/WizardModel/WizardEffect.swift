@@ -13,6 +13,6 @@ public enum WizardEffect: Equatable, Sendable {
     case cancelRun
     /// Read the log at `path` (relative to the workspace); answer with `.logLoaded`.
     case loadLog(stepID: String, path: String)
-    /// Restore the terminal, print `WizardState.exitMessage` if any, and exit with `code`.
-    case quit(Int32)
+    /// Restore the terminal, print `message` if any, and exit with `code`.
+    case quit(Int32, message: String?)
 }

@@ -97,8 +97,7 @@ extension WizardState {
             return []
         }
         message = nil
-        exitMessage = Self.savedFilesMessage(workspace: workspace)
-        return [.quit(0)]
+        return [.quit(0, message: Self.savedFilesMessage(workspace: workspace))]
     }
 
     /// What Save prints on the way out: where the files are and the command that runs them later.

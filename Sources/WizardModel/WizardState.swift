@@ -47,8 +47,10 @@ public struct WizardState: Equatable, Sendable {
     public var actionFocus: Int
     /// A one-line message on the current screen (e.g. files could not be written).
     public var message: String?
-    /// Printed by the runtime after the terminal is restored, on quit.
-    public var exitMessage: String?
+    /// The exit status a SIGINT/SIGTERM asked for while a run was going: the wizard leaves once the run stopped.
+    public var exitAfterRun: Int32?
+    /// A run is going: no result and no start error yet (the runtime ticks the clock meanwhile).
+    public var isRunActive: Bool { run?.isActive ?? false }
 
     /// The first state. With an unfinished `journal` the wizard opens on the resume screen.
     public init(
@@ -75,7 +77,7 @@ public struct WizardState: Equatable, Sendable {
         self.log = nil
         self.actionFocus = 0
         self.message = nil
-        self.exitMessage = nil
+        self.exitAfterRun = nil
     }
 
     /// Fresh buffers for every text and number field, holding the answers' values.

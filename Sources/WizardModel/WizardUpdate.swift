@@ -7,8 +7,11 @@ import SetupRunner
 /// Pure: no I/O, no clock (time arrives as `.tick`).
 public func update(_ state: inout WizardState, _ action: WizardAction) -> [WizardEffect] {
     switch action {
-    case .start:
+    case .start(let terminalUTF8):
+        state.asciiOnly = !terminalUTF8
         return state.screen == .welcome ? [.detectEnvironment] : []
+    case .signal(let exitStatus):
+        return state.handleSignal(exitStatus)
     case .key(let key):
         return state.handleKey(key)
     case .resize(let size):
@@ -22,13 +25,13 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
         state.applyDetection(detection)
         return []
     case .runEvent(let event):
-        return state.applyRunEvent(event)
+        return state.applyRunEvent(event) + state.quitIfRunStopped()
     case .runOutput(let lines):
         state.applyRunOutput(lines)
         return []
     case .runFailedToStart(let message):
         state.runFailedToStart(message)
-        return []
+        return state.quitIfRunStopped()
     case .logLoaded(let stepID, let result):
         state.applyLog(stepID: stepID, result: result)
         return []
@@ -132,15 +135,26 @@ extension WizardState {
 
     /// Leaves the wizard with the exit code and message the situation calls for.
     mutating func quit() -> [WizardEffect] {
-        if screen == .done {
-            exitMessage = doneExitMessage
-            return [.quit(0)]
-        }
-        if hasUnfinishedRun {
-            exitMessage = resumeMessage
-            return [.quit(1)]
-        }
-        return [.quit(130)]
+        if screen == .done { return [.quit(0, message: doneExitMessage)] }
+        if hasUnfinishedRun { return [.quit(1, message: resumeMessage)] }
+        return [.quit(130, message: nil)]
+    }
+
+    /// A signal leaves at once, or, during a run, stops the step first (the journal records it) and leaves once
+    /// the run has stopped, saying how to resume.
+    mutating func handleSignal(_ exitStatus: Int32) -> [WizardEffect] {
+        guard isRunActive else { return [.quit(exitStatus, message: nil)] }
+        exitAfterRun = exitStatus
+        guard run?.stopping == false else { return [] }
+        run?.stopping = true
+        return [.cancelRun]
+    }
+
+    /// The quit a signal asked for during a run, once the run is over.
+    mutating func quitIfRunStopped() -> [WizardEffect] {
+        guard let exitStatus = exitAfterRun, !isRunActive else { return [] }
+        exitAfterRun = nil
+        return [.quit(exitStatus, message: resumeMessage)]
     }
 
     /// A run started but did not succeed (this session's, or the journal's found at start).
@@ -156,7 +170,7 @@ extension WizardState {
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
     public var resumeCommand: String {
-        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(workspace))"
+        Workspace.resumeCommand(path: workspace)
     }
 
     private var doneExitMessage: String {

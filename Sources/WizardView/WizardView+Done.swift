@@ -9,7 +9,7 @@ extension WizardView {
         let g = canvas.glyphs
         let a = run.plan.answers
         let width = canvas.width - 6
-        canvas.titleBar("Done · \(run.rows.count) steps · \(Format.duration(run.seconds ?? 0))")
+        canvas.titleBar("Done · \(run.rows.count) steps · \(DurationText.format(run.seconds ?? 0))")
         var y = 2
         canvas.clipped("\(g.done) Ray on GKE is ready, and its pods can use gs://\(a.bucket.name).", x: 2, y: y, limit: canvas.width - 4,
                        style: Style(.success, bold: true))

@@ -9,7 +9,7 @@ extension WizardView {
         let total = run.rows.count
         let elapsed = run.seconds ?? state.now.timeIntervalSince(run.startedAt)
         let position = run.current.map { "step \($0 + 1)/\(total)" } ?? "starting"
-        canvas.titleBar("\(run.stopping ? "Stopping" : "Running") · \(position) · \(run.completedCount)/\(total) done · \(Format.duration(elapsed))")
+        canvas.titleBar("\(run.stopping ? "Stopping" : "Running") · \(position) · \(run.completedCount)/\(total) done · \(DurationText.format(elapsed))")
 
         let tailRows = max(4, (canvas.height - 4) / 4)
         let listTop = 2
@@ -71,15 +71,15 @@ extension WizardView {
         switch row.status {
         case .running:
             let seconds = row.startedAt.map { state.now.timeIntervalSince($0) } ?? 0
-            return Format.duration(seconds)
+            return DurationText.format(seconds)
         case .pending:
             return ""
         case .done:
-            return withTime ? row.seconds.map(Format.duration) ?? "done" : "done"
+            return withTime ? row.seconds.map(DurationText.format) ?? "done" : "done"
         case .skipped:
             return row.status.label
         case .alreadyDone, .interrupted, .failed:
-            let time = withTime ? row.seconds.map(Format.duration) : nil
+            let time = withTime ? row.seconds.map(DurationText.format) : nil
             return [row.status.label, time].compactMap { $0 }.joined(separator: " ")
         }
     }

@@ -35,7 +35,7 @@ extension WizardView {
                                 maxRows: 2, style: Style(interrupted ? .warning : .error, bold: true), continuation: "  ")
             var facts: [String] = []
             if let code = outcome.exitCode { facts.append("exit code \(code)") }
-            facts.append("after \(Format.duration(outcome.seconds))")
+            facts.append("after \(DurationText.format(outcome.seconds))")
             canvas.clipped(facts.joined(separator: g.separator), x: 4, y: y, limit: width, style: Style(.muted))
             y += 1
             // The log's path is copied by people: whole, on its own rows when it does not fit beside the label.

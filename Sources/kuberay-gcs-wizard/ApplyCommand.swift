@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var answers: AnswersOptions
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     @Flag(help: "Run without asking (required when standard input is not a terminal).")
     var yes = false
@@ -55,7 +55,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 return
             }
         }
-        let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: flags.verbose)
+        let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: flags.verbose,
+                                            color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
         if code != 0 { throw ExitCode(code) }
     }
 }

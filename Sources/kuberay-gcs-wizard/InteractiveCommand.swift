@@ -7,14 +7,12 @@ struct InteractiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "The guided wizard in the terminal (default).")
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = InteractiveCommand.defaultWorkspace
+    var workspace: String = Workspace.defaultPath
 
     @Flag(help: "Ask the questions as lines instead of the full-screen UI (screen readers; automatic with TERM=dumb).")
     var plain = false
 
     @OptionGroup var flags: RunFlags
-
-    static let defaultWorkspace = "kuberay-gcs-setup"
 
     /// Runs the wizard in this terminal on the calling thread: ncurses calls block, so not on one of Swift
     /// concurrency's threads.

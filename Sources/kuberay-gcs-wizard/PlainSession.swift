@@ -85,9 +85,10 @@ struct PlainSession {
         let folder = setup.folder
         let mode = JournalSummary.runMode(after: setup.journal, for: plan.answers)
         let options = setup.options
+        let color = setup.colors == .automatic && WizardDisplay.colorsLines(noColorFlag: false)
         do {
             _ = try WorkspaceExport.write(plan, to: folder)
-            return try Self.wait { try await RunSession.run(plan: plan, workspace: folder, mode: mode, options: options, verbose: false) }
+            return try Self.wait { try await RunSession.run(plan: plan, workspace: folder, mode: mode, options: options, verbose: false, color: color) }
         } catch {
             Console.error("error: \(error)")
             return 2

@@ -11,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
         discussion: "The answers come from the workspace's answers.yaml unless --answers or --set is given.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     @OptionGroup var answers: AnswersOptions
 
@@ -34,7 +34,8 @@ struct ResumeCommand: AsyncParsableCommand {
         try RunSession.checkJournal(workspace: folder, answers: loaded, allowChanged: replan)
         if replan { _ = try WorkspaceExport.write(plan, to: folder) }
         let code = try await RunSession.run(plan: plan, workspace: folder, mode: replan ? .replan : .resume,
-                                            options: options, verbose: flags.verbose, output: output.format)
+                                            options: options, verbose: flags.verbose, output: output.format,
+                                            color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
         if code != 0 { throw ExitCode(code) }
     }
 }

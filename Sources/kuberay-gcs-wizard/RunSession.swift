@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import RunViews
 import SetupPlan
 import SetupRunner
-import Synchronization
 import WizardModel
 import WizardResources
 
-/// Runs a plan with the line printer, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
+/// Runs a plan with the text view, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
 enum RunSession {
     /// The plan for answers, with the in-pod check script from the resources.
     static func plan(for answers: Answers) -> Plan {
@@ -15,44 +15,23 @@ enum RunSession {
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
     static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
-                    output: OutputOptions.Format = .text) async throws -> Int32 {
+                    output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
         let runner = makeRunner(plan: plan, workspace: workspace, options: options)
-        if output == .json {
-            let view = JSONRunView(plan: plan, workspace: workspace, resumeCommand: FailureReport.resumeCommand(workspace: workspace.path))
-            let signals = InterruptSignals { _ in runner.cancel() }
-            defer { signals.remove() }
-            do {
-                switch try await runner.run(mode: mode, observer: view) {
-                case .succeeded: return 0
-                case .failed: return 1
-                case .interrupted: return 130
-                }
-            } catch let error as JournalError {
-                Console.error("error: \(error)")
-                return 2
-            }
+        let view: any RunObserver
+        switch output {
+        case .json:
+            view = JSONRunView(plan: plan, workspace: workspace)
+        case .text:
+            let closing = ["Dashboard: \(NextSteps.portForward(plan.answers))"]
+                + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
+            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color,
+                               writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
         }
-        let printer = LinePrinter(plan: plan, workspace: workspace,
-                                  resumeCommand: FailureReport.resumeCommand(workspace: workspace.path), showOutput: verbose,
-                                  writeRaw: WizardDisplay.canRewriteLines && !verbose ? LinePrinter.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
-        let verified = Mutex<String?>(nil)
-        let verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
-        let capture = ClosureObserver { event in
-            if case .stepFinished(let outcome) = event, outcome.index == verifyIndex, outcome.status == .done {
-                verified.withLock { $0 = outcome.result }
-            }
-        }
         do {
-            switch try await runner.run(mode: mode, observer: ObserverGroup([printer, capture])) {
-            case .succeeded:
-                if let text = verified.withLock({ $0 }) {
-                    Console.out("A Ray task in the cluster wrote gs://\(plan.answers.bucket.name)/\(PlanBuilder.checkObject) and read back: \(text)")
-                }
-                Console.out("Dashboard: \(NextSteps.portForward(plan.answers))")
-                if let train = NextSteps.trainStorage(plan.answers) { Console.out("Ray Train checkpoints on the bucket: \(train)") }
-                return 0
+            switch try await runner.run(mode: mode, observer: view) {
+            case .succeeded: return 0
             case .failed: return 1
             case .interrupted: return 130
             }

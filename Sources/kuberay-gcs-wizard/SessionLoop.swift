@@ -14,14 +14,13 @@ final class SessionLoop {
     private let inbox = ActionInbox()
     private var state: WizardState
     private var runner: SetupRunner?
-    private var runActive = false
+    /// Set by the `.quit` effect: the loop ends and the session returns them.
     private var exitCode: Int32?
-    /// A SIGINT/SIGTERM from outside: stop the run, then leave with this status.
-    private var signalExit: Int32?
+    private var exitMessage: String?
     private var dirty = true
     private var lastDraw = Date.distantPast
     /// Detection asked for before the first frame: started right after it is drawn, so the probes' seven
-    /// process launches do not compete with the first frame for the CPU (start-up time, issue 4).
+    /// process launches do not compete with the first frame for the CPU.
     private var detectionDeferred = false
 
     /// Redraws at most this often while output streams in; a key after a pause draws at once.
@@ -44,20 +43,18 @@ final class SessionLoop {
         } catch {
             return SessionResult(code: 2, error: "error: cannot use the terminal: \(error)")
         }
-        state.asciiOnly = !terminal.isUTF8
         dispatch(.resize(terminal.size()))
-        dispatch(.start)
+        dispatch(.start(terminalUTF8: terminal.isUTF8))
         while exitCode == nil {
             drawIfDue()
             pollTerminal()
             applyQueuedActions()
-            if runActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
+            if state.isRunActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
                 dispatch(.tick(Date()))
             }
-            if let code = signalExit, !runActive { exitCode = code }
         }
         terminal.stop()
-        return SessionResult(code: exitCode ?? 0, message: state.exitMessage)
+        return SessionResult(code: exitCode ?? 0, message: exitMessage)
     }
 
     /// Applies queued run events and results for at most a few milliseconds, so keys and frames never wait
@@ -65,7 +62,7 @@ final class SessionLoop {
     private func applyQueuedActions() {
         let deadline = Date().addingTimeInterval(Self.actionBudget)
         repeat {
-            // Small batches: one read's lines take about 0.1 ms to apply, and the budget is checked between batches.
+            // Small batches, so the budget is checked often.
             let batch = inbox.drain(limit: 8)
             if batch.isEmpty { return }
             for action in batch { dispatch(action) }
@@ -78,8 +75,6 @@ final class SessionLoop {
         if case .tick = action {} else if Date().timeIntervalSince(state.now) > 0.05 {
             _ = update(&state, .tick(Date()))
         }
-        if case .runEvent(.runFinished) = action { runActive = false }
-        if case .runFailedToStart = action { runActive = false }
         let effects = update(&state, action)
         dirty = true
         for effect in effects { perform(effect) }
@@ -105,7 +100,7 @@ final class SessionLoop {
         } else if dirty {
             timeout = max(1, Int((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000))
         } else {
-            timeout = runActive ? Int(Self.tickInterval * 1000) : 250
+            timeout = state.isRunActive ? Int(Self.tickInterval * 1000) : 250
         }
         var wait = timeout
         for _ in 0..<256 {
@@ -123,12 +118,7 @@ final class SessionLoop {
         case .resize(let size):
             dispatch(.resize(size))
         case .signal(let signal):
-            signalExit = signal.exitStatus
-            if runActive {
-                // Like `apply`: stop the step, let the journal record it, then leave.
-                runner?.cancel()
-                state.exitMessage = state.resumeMessage
-            }
+            dispatch(.signal(exitStatus: signal.exitStatus))
         }
     }
 
@@ -157,16 +147,17 @@ final class SessionLoop {
             DispatchQueue.global().async {
                 inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder)))
             }
-        case .quit(let code):
+        case .quit(let code, let message):
             exitCode = code
+            exitMessage = message
         }
     }
 
     private func detectEnvironment() {
         let inbox = self.inbox
         let environment = setup.options.environment
-        DispatchQueue.global().async {
-            inbox.post(.environmentDetected(EnvironmentDetector.detect(environment: environment)))
+        Task.detached {
+            inbox.post(.environmentDetected(await EnvironmentDetector.detect(environment: environment)))
         }
     }
 
@@ -180,7 +171,6 @@ final class SessionLoop {
         }
         let runner = RunSession.makeRunner(plan: plan, workspace: setup.folder, options: setup.options)
         self.runner = runner
-        runActive = true
         let inbox = self.inbox
         Task.detached {
             do {

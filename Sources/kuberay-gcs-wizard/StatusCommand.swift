@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunViews
 import SetupRunner
 
 /// `status`: the journal's steps and their states.
@@ -7,7 +8,7 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the steps of a workspace's run and their states.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = "kuberay-gcs-setup"
+    var workspace: String = Workspace.defaultPath
 
     func run() throws {
         let folder = URL(fileURLWithPath: workspace)

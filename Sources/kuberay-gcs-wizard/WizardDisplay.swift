@@ -23,4 +23,9 @@ struct WizardDisplay: Sendable {
     /// Standard output is a terminal that takes a carriage return and erase-line, so a running step's line can be
     /// replaced by its result.
     static var canRewriteLines: Bool { isatty(1) == 1 && !isDumbTerminal }
+
+    /// Colour in the line output of a run: a terminal that takes escape sequences, without `--no-color` or `NO_COLOR`.
+    static func colorsLines(noColorFlag: Bool) -> Bool {
+        !noColorFlag && !Terminal.isNoColorRequested && canRewriteLines
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunViews
 import SetupPlan
 import SetupRunner
 
@@ -34,7 +35,7 @@ enum RunnerChild {
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {
-            let result = try await runner.run(mode: mode, observer: LinePrinter(plan: plan, workspace: workspace))
+            let result = try await runner.run(mode: mode, observer: TextRunView(plan: plan, workspace: workspace))
             switch result {
             case .succeeded: exit(0)
             case .failed: exit(1)

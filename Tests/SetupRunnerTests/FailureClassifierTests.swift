@@ -118,8 +118,9 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertTrue(h?.fix.contains("roles/iam.workloadIdentityUser") ?? false, "\(String(describing: h))")
     }
 
-    func testKubectlWithoutCredentials() {
-        let h = hint("The connection to the server localhost:8080 was refused - did you specify the right host or port?")
+    func testKubectlWithoutCurrentContext() {
+        let h = hint("error: current-context is not set")
+        XCTAssertEqual(h?.summary, "kubectl has no credentials for the cluster.")
         XCTAssertTrue(h?.fix.contains("get-credentials") ?? false)
     }
 

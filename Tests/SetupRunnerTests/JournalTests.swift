@@ -137,11 +137,11 @@ final class JournalTests: XCTestCase {
     }
 
     func testSHA256KnownVectors() {
-        XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
+        XCTAssertEqual(Fingerprint.sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(Fingerprint.sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(Fingerprint.sha256(String(repeating: "a", count: 1000)),
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+        XCTAssertEqual(Fingerprint.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
                        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
@@ -157,8 +157,63 @@ final class JournalTests: XCTestCase {
         journal.steps[1].startedAt = "2026-01-01T00:00:00.000Z"
         journal.steps[1].finishedAt = "2026-01-01T00:00:01.250Z"
         journal.steps[1].hint = Hint(summary: "a \"quoted\" summary", fix: "line1\nline2")
-        let decoded = try JSONDecoder().decode(Journal.self, from: Data(journal.jsonText().utf8))
+        let decoded = try JSONDecoder().decode(Journal.self, from: journal.jsonData())
         XCTAssertEqual(decoded, journal)
+    }
+
+    /// A format-1 state.json laid out otherwise than JSONEncoder does (a hint on one line) loads and saves back the same.
+    func testAnEarlierBuildsJournalLoads() throws {
+        let fakes = try FakeTools()
+        defer { fakes.remove() }
+        try FileManager.default.createDirectory(at: fakes.workspace, withIntermediateDirectories: true)
+        let text = #"""
+        {
+          "captures" : {
+            "PROJECT_NUMBER" : "123"
+          },
+          "createdAt" : "2026-01-01T00:00:00.000Z",
+          "fingerprint" : "f00d",
+          "formatVersion" : 1,
+          "normalizedAnswers" : "project: \"p\"\n",
+          "result" : "failed",
+          "steps" : [
+            {
+              "command" : "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+              "finishedAt" : "2026-01-01T00:00:01.250Z",
+              "id" : "check-account",
+              "logPath" : "logs/01-check-account.log",
+              "seconds" : 1.25,
+              "startedAt" : "2026-01-01T00:00:00.000Z",
+              "status" : "done",
+              "title" : "Check the gcloud account"
+            },
+            {
+              "attempts" : 2,
+              "exitCode" : 1,
+              "hint" : { "fix" : "line1\nline2", "summary" : "a \"quoted\" summary" },
+              "id" : "enable-apis",
+              "logPath" : "logs/02-enable-apis.log",
+              "status" : "failed",
+              "title" : "Enable the APIs"
+            }
+          ],
+          "updatedAt" : "2026-01-01T00:00:01.250Z"
+        }
+
+        """#
+        try text.write(to: fakes.workspace.appendingPathComponent("state.json"), atomically: true, encoding: .utf8)
+        let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertEqual(journal.captures, ["PROJECT_NUMBER": "123"])
+        XCTAssertEqual(journal.normalizedAnswers, "project: \"p\"\n")
+        XCTAssertEqual(journal.result, .failed)
+        XCTAssertEqual(journal.steps.map(\.status), [.done, .failed])
+        XCTAssertEqual(journal.steps[0].fingerprint, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        XCTAssertEqual(journal.steps[0].seconds, 1.25)
+        XCTAssertEqual(journal.steps[1].hint, Hint(summary: "a \"quoted\" summary", fix: "line1\nline2"))
+        XCTAssertEqual(journal.steps[1].attempts, 2)
+        // Written back, it reads the same.
+        try journal.save(workspace: fakes.workspace)
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace), journal)
     }
 
     func testAnswersDiff() {

@@ -6,7 +6,7 @@ import SetupPlan
 final class PagesTests: XCTestCase {
     func testStartDetectsAndDetectedDefaultsFillUntouchedFields() {
         let store = TestStore(Fixtures.state())
-        store.send(.start, effects: [.detectEnvironment])
+        store.send(.start(terminalUTF8: true), effects: [.detectEnvironment])
         let detection = Detection(
             tools: [DetectedTool(name: "gcloud", version: "Google Cloud SDK 500.0.0"), DetectedTool(name: "helm", version: nil)],
             account: "me@example.com", project: "detected-project", zone: "europe-west4-a")

@@ -19,7 +19,7 @@ final class ResumeAndQuitTests: XCTestCase {
         XCTAssertEqual(state.screen, .resume)
         XCTAssertEqual(j.stopIndex, 6)
         let store = TestStore(state)
-        store.send(.start)  // no detection needed to resume
+        store.send(.start(terminalUTF8: true))  // no detection needed to resume
         let plan = Fixtures.plan()
         store.send(.key(.enter), effects: [.startRun(plan, mode: .resume, skipping: [])]) {
             $0.run = RunProgress(plan: plan, mode: .resume, previous: j.steps, startedAt: Fixtures.t0)
@@ -41,9 +41,7 @@ final class ResumeAndQuitTests: XCTestCase {
 
     func testQuitOnTheResumeScreenKeepsTheJournal() {
         let store = TestStore(Fixtures.state(Fixtures.answers, journal: journal(failedAt: 2)))
-        store.send(.key(.char("q")), effects: [.quit(1)]) {
-            $0.exitMessage = "The journal is kept in kuberay-gcs-setup/state.json. Resume with:\n  kuberay-gcs-wizard resume --workspace kuberay-gcs-setup"
-        }
+        store.send(.key(.char("q")), effects: [.quit(1, message: "The journal is kept in kuberay-gcs-setup/state.json. Resume with:\n  kuberay-gcs-wizard resume --workspace kuberay-gcs-setup")])
     }
 
     func testAFinishedJournalStartsAtTheWelcome() {
@@ -63,20 +61,20 @@ final class ResumeAndQuitTests: XCTestCase {
         store.send(.key(.ctrl("c"))) { $0.overlay = .confirmQuit }
         store.send(.key(.escape)) { $0.overlay = nil }
         store.send(.key(.ctrl("c"))) { $0.overlay = .confirmQuit }
-        store.send(.key(.char("y")), effects: [.quit(130)]) { $0.overlay = nil }
+        store.send(.key(.char("y")), effects: [.quit(130, message: nil)]) { $0.overlay = nil }
     }
 
     func testCtrlCTwiceQuits() {
         let store = TestStore(Fixtures.state())
         store.send(.key(.ctrl("c"))) { $0.overlay = .confirmQuit }
-        store.send(.key(.ctrl("c")), effects: [.quit(130)]) { $0.overlay = nil }
+        store.send(.key(.ctrl("c")), effects: [.quit(130, message: nil)]) { $0.overlay = nil }
     }
 
     func testATooSmallTerminalIgnoresKeysButCtrlCQuits() {
         let store = TestStore(Fixtures.state())
         store.send(.resize(Size(columns: 40, rows: 10))) { $0.size = Size(columns: 40, rows: 10) }
         store.send(.key(.enter))
-        store.send(.key(.ctrl("c")), effects: [.quit(130)])
+        store.send(.key(.ctrl("c")), effects: [.quit(130, message: nil)])
         store.send(.resize(.minimum)) { $0.size = .minimum }
         store.send(.key(.enter)) { $0.screen = .page(0) }
     }

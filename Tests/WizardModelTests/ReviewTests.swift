@@ -85,13 +85,12 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
         store.send(.filesWritten(error: "permission denied")) { $0.message = "Could not write the files: permission denied" }
         store.send(.key(.char("s")), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
-        store.send(.filesWritten(error: nil), effects: [.quit(0)]) {
-            $0.message = nil
-            $0.exitMessage = """
+        store.send(.filesWritten(error: nil), effects: [.quit(0, message: """
             Wrote answers.yaml, raycluster.yaml and setup.sh to kuberay-gcs-setup.
             Run them later with:
               kuberay-gcs-wizard apply --answers kuberay-gcs-setup/answers.yaml --workspace kuberay-gcs-setup
-            """
+            """)]) {
+            $0.message = nil
         }
     }
 

@@ -190,9 +190,7 @@ final class RunTests: XCTestCase {
 
     func testQuitAfterAFailureKeepsTheJournalAndSaysHowToResume() {
         let (store, _) = failedStore()
-        store.send(.key(.char("q")), effects: [.quit(1)]) {
-            $0.exitMessage = "The journal is kept in kuberay-gcs-setup/state.json. Resume with:\n  kuberay-gcs-wizard resume --workspace kuberay-gcs-setup"
-        }
+        store.send(.key(.char("q")), effects: [.quit(1, message: "The journal is kept in kuberay-gcs-setup/state.json. Resume with:\n  kuberay-gcs-wizard resume --workspace kuberay-gcs-setup")])
     }
 
     func testTheFailedStepsLogOpensFullScreenAndScrolls() {
@@ -247,9 +245,7 @@ final class RunTests: XCTestCase {
             $0.screen = .done
         }
         XCTAssertEqual(store.state.run?.verifyResult, "Hello, Ray on GKE!")
-        store.send(.key(.char("q")), effects: [.quit(0)]) {
-            $0.exitMessage = "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265 --context gke_my-project_us-west1-b_cloud-bucket-cluster\nWorkspace files: kuberay-gcs-setup"
-        }
+        store.send(.key(.char("q")), effects: [.quit(0, message: "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265 --context gke_my-project_us-west1-b_cloud-bucket-cluster\nWorkspace files: kuberay-gcs-setup")])
     }
 
     func testSelectingAStepStopsFollowingTheRunningOne() {

@@ -36,7 +36,7 @@ final class RenderTests: XCTestCase {
         var answers = Scenarios.answers
         answers.operator = .helm
         var state = Scenarios.base(answers)
-        Scenarios.send(&state, [.start, .environmentDetected(Scenarios.detection)] + Scenarios.keys([.enter, .enter, .enter]))
+        Scenarios.send(&state, [.start(terminalUTF8: true), .environmentDetected(Scenarios.detection)] + Scenarios.keys([.enter, .enter, .enter]))
         XCTAssertEqual(state.screen, .page(2))
         var text = WizardView.render(state, size: .minimum).plainText
         XCTAssertTrue(text.contains("! helm is not on PATH here: install it"), text)
@@ -89,7 +89,7 @@ final class RenderTests: XCTestCase {
         answers.cluster.location = "us-west1"
         answers.cluster.autopilot = true
         var state = Scenarios.base(answers)
-        Scenarios.send(&state, [.start, .environmentDetected(Scenarios.detection)] + Scenarios.keys(Array(repeating: .enter, count: 7)))
+        Scenarios.send(&state, [.start(terminalUTF8: true), .environmentDetected(Scenarios.detection)] + Scenarios.keys(Array(repeating: .enter, count: 7)))
         XCTAssertEqual(state.screen, .review)
         let lines = WizardView.render(state, size: .minimum).plainText.split(separator: "\n")
         let cluster = try XCTUnwrap(lines.first { $0.contains("Cluster   ") })
@@ -171,7 +171,7 @@ final class RenderTests: XCTestCase {
     func testCommandsAndPathsAreWholeAt80x24() throws {
         let workspace = "/home/ada/projects/ray-on-gke/kuberay-gcs-setup-for-the-demo"
         let states = Dictionary(Scenarios.all(workspace: workspace), uniquingKeysWith: { a, _ in a })
-        let resume = FailureReport.resumeCommand(workspace: workspace)
+        let resume = Workspace.resumeCommand(path: workspace)
         for name in ["stopped-failed", "stopped-skip", "stopped-interrupted", "stopped-refused", "confirm-quit-after-failure"] {
             let text = try render(XCTUnwrap(states[name], name))
             XCTAssertTrue(Self.commands(in: text).contains(resume), "\(name):\n\(text)")

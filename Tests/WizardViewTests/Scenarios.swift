@@ -47,7 +47,7 @@ enum Scenarios {
     static func all(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
         var s = base(workspace: workspace)
-        send(&s, [.start])
+        send(&s, [.start(terminalUTF8: true)])
         list.append(("welcome-detecting", s))
         send(&s, [.environmentDetected(detection)])
         list.append(("welcome", s))
@@ -166,7 +166,7 @@ enum Scenarios {
         var mountedAnswers = answers
         mountedAnswers.bucket.mount = true
         var mounted = base(mountedAnswers, workspace: workspace)
-        send(&mounted, [.start, .environmentDetected(detection)])
+        send(&mounted, [.start(terminalUTF8: true), .environmentDetected(detection)])
         send(&mounted, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count) + [.char("r")]))
         let mountedPlan = mounted.run?.plan ?? plan
         send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])

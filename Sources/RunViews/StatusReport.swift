@@ -1,4 +1,5 @@
 import Foundation
+import SetupRunner
 
 /// What `status` prints: the journal's steps and their states.
 public enum StatusReport {
@@ -6,7 +7,7 @@ public enum StatusReport {
     public static func lines(journal: Journal, workspace: URL) -> [String] {
         var lines = ["Workspace \(workspace.path) (updated \(journal.updatedAt))"]
         for (index, step) in journal.steps.enumerated() {
-            var detail = step.seconds.map { StepLine.duration($0) } ?? ""
+            var detail = step.seconds.map { DurationText.format($0) } ?? ""
             if step.status == .failed, let code = step.exitCode { detail += " (exit \(code))" }
             if step.status == .running { detail = "(the run stopped during this step)" }
             lines.append(StepLine.text(index: index, total: journal.steps.count, title: step.title,

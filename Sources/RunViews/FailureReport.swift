@@ -1,4 +1,5 @@
 import Foundation
+import SetupRunner
 
 /// The text shown under a failed step: its last stderr lines, the hint, the log path and how to resume.
 public enum FailureReport {
@@ -19,12 +20,5 @@ public enum FailureReport {
         lines.append("Full log: " + workspace.appendingPathComponent(outcome.logPath).path)
         lines.append("When fixed, continue with: " + resumeCommand)
         return lines.joined(separator: "\n")
-    }
-
-    /// The command that resumes a run in `workspace`, e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
-    public static func resumeCommand(program: String = "kuberay-gcs-wizard", workspace: String) -> String {
-        let safe = workspace.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }
-        let quoted = safe ? workspace : "'" + workspace.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        return "\(program) resume --workspace \(quoted)"
     }
 }

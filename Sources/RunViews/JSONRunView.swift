@@ -1,5 +1,6 @@
 import Foundation
 import SetupPlan
+import SetupRunner
 
 /// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
 ///
@@ -14,11 +15,10 @@ public struct JSONRunView: RunObserver {
     private let writeLine: @Sendable (String) -> Void
 
     /// Writes the events of `plan` run in `workspace` as lines to `write` (stdout by default).
-    public init(plan: Plan, workspace: URL, resumeCommand: String,
-                write: @escaping @Sendable (String) -> Void = JSONRunView.standardOutput) {
+    public init(plan: Plan, workspace: URL, write: @escaping @Sendable (String) -> Void = JSONRunView.standardOutput) {
         steps = plan.steps
         self.workspace = workspace
-        self.resumeCommand = resumeCommand
+        resumeCommand = Workspace.resumeCommand(path: workspace.path)
         writeLine = write
     }
 

@@ -1,3 +1,5 @@
+import SetupRunner
+
 /// Formats one step's status line, e.g. `[ 5/14] Create the IAM service account ..... done 1.8s`.
 public enum StepLine {
     /// Column where the status word starts (titles are padded with dots up to it).
@@ -29,6 +31,4 @@ public enum StepLine {
         }
     }
 
-    /// Seconds as `0.4s`, `12s`, `2m05s`.
-    public static func duration(_ seconds: Double) -> String { StepExecutor.format(seconds) }
 }
