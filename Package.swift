@@ -27,13 +27,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "SetupPlan", dependencies: ["Yams"]),
+        // doctor's pure half: which read-only commands to run, and what their outputs say about each link.
+        .target(name: "Diagnosis", dependencies: ["SetupPlan"]),
         .target(
             name: "WizardResources",
             path: "Resources",
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("example-answers.yaml")]
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("doctor_probe.py"), .embedInCode("example-answers.yaml")]
         ),
         .target(name: "SetupRunner", dependencies: [
             "SetupPlan",
@@ -46,14 +48,14 @@ let package = Package(
         .target(name: "Cells"),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["Cells", "CNcurses"]),
-        .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Cells"]),
-        .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
+        .target(name: "WizardModel", dependencies: ["SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
+        .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
         // The queue from background work (the engine, detection) to the UI loop, with flow control for output.
         .target(name: "WizardInbox", dependencies: ["WizardModel", "SetupRunner"]),
         .executableTarget(
             name: "kuberay-gcs-wizard",
             dependencies: [
-                "SetupPlan", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
+                "SetupPlan", "Diagnosis", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Yams",
             ],
@@ -69,11 +71,12 @@ let package = Package(
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "SetupPlan"]),
         .testTarget(name: "RunViewsTests", dependencies: ["RunViews", "SetupRunner", "SetupPlan"]),
-        .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Cells"]),
-        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "WizardResources"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "TestKit"], exclude: ["Support"]),
+        .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "SetupRunner", "Diagnosis", "Cells"]),
+        .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "SetupRunner", "Diagnosis", "WizardResources"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "Diagnosis", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells", "TestKit"]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "SetupRunner"]),
     ],

@@ -6,6 +6,8 @@
 public enum WizardResources {
     /// The Python program the verify step runs in the Ray head pod.
     public static var bucketCheckScript: String { String(decoding: PackageResources.bucket_check_py, as: UTF8.self) }
+    /// The Python program doctor runs in each Ray pod: its identity, and a test object written, read and deleted.
+    public static var doctorProbeScript: String { String(decoding: PackageResources.doctor_probe_py, as: UTF8.self) }
     /// An answers file with every key and its default.
     public static var exampleAnswers: String { String(decoding: PackageResources.example_answers_yaml, as: UTF8.self) }
 }

@@ -4,7 +4,7 @@ import SetupRunner
 
 /// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
 ///
-/// Every object has `event` and `time` (ISO 8601, UTC); step events have `step` (the id), `index` (1-based)
+/// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
 /// and `title`. Events: `run-started`, `step-started`, `step-note`, `output`, `step-finished`, `step-failed`
 /// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `run-finished` (with `result` and, unless it
 /// succeeded, `resume`).
@@ -33,30 +33,30 @@ public struct JSONRunView: RunObserver {
             let earlier = statuses.enumerated().filter { $0.element != .pending }.map { index, status in
                 EarlierStep(step: id(index), status: status.rawValue)
             }
-            emit(RunStarted(steps: count, workspace: workspace.path, earlier: earlier))
+            emit("run-started", RunStarted(steps: count, workspace: workspace.path, earlier: earlier))
         case .stepStarted(let index, _):
-            emit(StepEvent(event: "step-started", header: header(index)))
+            emit("step-started", header(index))
         case .stepNote(let index, _, let note):
-            emit(StepNote(header: header(index), note: note))
+            emit("step-note", StepNote(header: header(index), note: note))
         case .output(let index, _, let stream, let line):
-            emit(Output(header: header(index), stream: stream.rawValue, line: line))
+            emit("output", Output(header: header(index), stream: stream.rawValue, line: line))
         case .stepFinished(let outcome):
             if outcome.status == .failed {
-                emit(StepFailed(header: header(outcome.index), exitCode: outcome.exitCode, seconds: outcome.seconds,
-                                hint: outcome.hint, stderrTail: outcome.stderrTail,
-                                log: workspace.appendingPathComponent(outcome.logPath).path, resume: resumeCommand))
+                emit("step-failed", StepFailed(header: header(outcome.index), exitCode: outcome.exitCode, seconds: outcome.seconds,
+                                               hint: outcome.hint, stderrTail: outcome.stderrTail,
+                                               log: workspace.appendingPathComponent(outcome.logPath).path, resume: resumeCommand))
             } else {
-                emit(StepFinished(header: header(outcome.index), status: outcome.status.rawValue, seconds: outcome.seconds,
-                                  result: outcome.result))
+                emit("step-finished", StepFinished(header: header(outcome.index), status: outcome.status.rawValue,
+                                                   seconds: outcome.seconds, result: outcome.result))
             }
         case .runFinished(let result, let seconds):
-            emit(RunFinished(result: result.rawValue, seconds: seconds, resume: result == .succeeded ? nil : resumeCommand))
+            emit("run-finished", RunFinished(result: result.rawValue, seconds: seconds, resume: result == .succeeded ? nil : resumeCommand))
         }
     }
 
     public func handle(output lines: OutputLines) async {
         let header = header(lines.index)
-        for line in lines { emit(Output(header: header, stream: lines.stream.rawValue, line: line)) }
+        for line in lines { emit("output", Output(header: header, stream: lines.stream.rawValue, line: line)) }
     }
 
     private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id : "step-\(index + 1)" }
@@ -65,30 +65,8 @@ public struct JSONRunView: RunObserver {
         StepHeader(step: id(index), index: index + 1, title: steps.indices.contains(index) ? steps[index].title : "")
     }
 
-    private func emit<Body: Encodable>(_ body: Body) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let line = Line(time: Self.timestamp(), body: body)
-        guard let data = try? encoder.encode(line) else { return }
-        writeLine(String(decoding: data, as: UTF8.self))
-    }
-
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601)
-    }
-}
-
-/// `time` beside the event's own keys, in one object.
-private struct Line<Body: Encodable>: Encodable {
-    var time: String
-    var body: Body
-
-    enum Keys: String, CodingKey { case time }
-
-    func encode(to encoder: any Encoder) throws {
-        try body.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(time, forKey: .time)
+    private func emit(_ event: String, _ body: some Encodable) {
+        if let line = JSONLine.encode(event: event, body) { writeLine(line) }
     }
 }
 
@@ -104,25 +82,10 @@ private struct EarlierStep: Encodable {
 }
 
 private struct RunStarted: Encodable {
-    var event = "run-started"
     var steps: Int
     var workspace: String
     /// Steps an earlier run of this workspace finished, skipped or left (resume).
     var earlier: [EarlierStep]
-}
-
-private struct StepEvent: Encodable {
-    var event: String
-    var header: StepHeader
-
-    func encode(to encoder: any Encoder) throws {
-        try Tagged(event: event).encode(to: encoder)
-        try header.encode(to: encoder)
-    }
-}
-
-private struct Tagged: Encodable {
-    var event: String
 }
 
 private struct StepNote: Encodable {
@@ -132,7 +95,7 @@ private struct StepNote: Encodable {
     enum Keys: String, CodingKey { case note }
 
     func encode(to encoder: any Encoder) throws {
-        try StepEvent(event: "step-note", header: header).encode(to: encoder)
+        try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(note, forKey: .note)
     }
@@ -146,7 +109,7 @@ private struct Output: Encodable {
     enum Keys: String, CodingKey { case stream, line }
 
     func encode(to encoder: any Encoder) throws {
-        try StepEvent(event: "output", header: header).encode(to: encoder)
+        try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(stream, forKey: .stream)
         try container.encode(line, forKey: .line)
@@ -163,7 +126,7 @@ private struct StepFinished: Encodable {
     enum Keys: String, CodingKey { case status, seconds, result }
 
     func encode(to encoder: any Encoder) throws {
-        try StepEvent(event: "step-finished", header: header).encode(to: encoder)
+        try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(status, forKey: .status)
         try container.encode(seconds, forKey: .seconds)
@@ -183,7 +146,7 @@ private struct StepFailed: Encodable {
     enum Keys: String, CodingKey { case exitCode, seconds, hint, stderrTail, log, resume }
 
     func encode(to encoder: any Encoder) throws {
-        try StepEvent(event: "step-failed", header: header).encode(to: encoder)
+        try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         // null, not a missing key: a step stopped by its timeout or a signal has no exit status.
         try container.encode(exitCode, forKey: .exitCode)
@@ -196,7 +159,6 @@ private struct StepFailed: Encodable {
 }
 
 private struct RunFinished: Encodable {
-    var event = "run-finished"
     var result: String
     var seconds: Double
     var resume: String?

@@ -1,16 +1,16 @@
-/// The command pieces several steps share, spelled once.
-struct Commands {
-    let answers: Answers
+/// The command pieces several steps (and doctor's reads) share, spelled once.
+public struct Commands: Sendable {
+    public let answers: Answers
 
-    init(_ answers: Answers) { self.answers = answers }
+    public init(_ answers: Answers) { self.answers = answers }
 
     /// A gcloud command, with `--format` when given.
-    func gcloud(_ args: [String], format: String? = nil) -> [String] {
+    public func gcloud(_ args: [String], format: String? = nil) -> [String] {
         ["gcloud"] + args + (format.map { ["--format", $0] } ?? [])
     }
 
     /// `gcloud container clusters describe` of the wizard's cluster with a `--format`.
-    func clusterDescribe(_ format: String) -> [String] {
+    public func clusterDescribe(_ format: String) -> [String] {
         gcloud(["container", "clusters", "describe", answers.cluster.name, "--project", answers.project,
                 "--location", answers.clusterLocation], format: format)
     }
@@ -24,7 +24,7 @@ struct Commands {
     /// A kubectl command against the wizard's cluster by its context, never whatever context is current (another
     /// cluster after a switch in another terminal, or days later on resume); another cluster is another command,
     /// so `--replan` redoes the Kubernetes steps there. The context goes last, before any `--` the caller adds.
-    func kubectl(_ args: [String]) -> [String] {
+    public func kubectl(_ args: [String]) -> [String] {
         ["kubectl"] + args + ["--context", answers.kubeContext]
     }
 
@@ -34,12 +34,12 @@ struct Commands {
     }
 
     /// Who may impersonate the IAM service account: the KSA, through the workload pool.
-    var workloadIdentityUserMember: String {
+    public var workloadIdentityUserMember: String {
         "serviceAccount:\(answers.workloadPool)[\(answers.identity.namespace)/\(answers.identity.kubernetesServiceAccount)]"
     }
 
     /// Who gets the bucket role: the IAM service account, or the KSA itself as a federation principal.
-    var bucketMember: String {
+    public var bucketMember: String {
         switch answers.identity.mode {
         case .iamServiceAccount:
             return "serviceAccount:\(answers.iamServiceAccountEmail)"

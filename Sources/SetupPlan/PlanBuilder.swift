@@ -3,6 +3,8 @@ public enum PlanBuilder {
     /// The object the verify step writes and reads back, and the text it writes.
     public static let checkObject = "kuberay-gcs-wizard-check.txt"
     public static let checkText = "Hello, Ray on GKE!"
+    /// The KSA annotation naming the IAM service account it stands for.
+    public static let serviceAccountAnnotation = "iam.gke.io/gcp-service-account"
 
     /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
@@ -206,7 +208,7 @@ public enum PlanBuilder {
         case .iamServiceAccount:
             let email = a.iamServiceAccountEmail
             let member = c.workloadIdentityUserMember
-            let annotation = "iam.gke.io/gcp-service-account"
+            let annotation = serviceAccountAnnotation
             return [
                 Step(id: "create-iam-sa", title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
                      why: "The Google identity the Ray pods act as; the bucket role is granted to it.",

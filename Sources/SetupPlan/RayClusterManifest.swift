@@ -86,11 +86,14 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         )
     }
 
+    /// The nodeSelector key (value "true") that keeps a pod on nodes running the GKE metadata server.
+    public static let metadataServerSelector = "iam.gke.io/gke-metadata-server-enabled"
+
     /// Every Ray pod needs the KSA, and on Standard the GKE metadata server (Autopilot rejects the selector).
     static func podSpec(_ answers: Answers, containers: [Container]) -> PodSpec {
         PodSpec(
             serviceAccountName: answers.identity.kubernetesServiceAccount,
-            nodeSelector: answers.usesMetadataNodeSelector ? OrderedMap(dictionaryLiteral: ("iam.gke.io/gke-metadata-server-enabled", "true")) : nil,
+            nodeSelector: answers.usesMetadataNodeSelector ? OrderedMap(dictionaryLiteral: (metadataServerSelector, "true")) : nil,
             containers: containers
         )
     }

@@ -11,6 +11,8 @@ public enum Command: Equatable, Hashable, Sendable {
     /// A screen's button by its hotkey.
     case action(ScreenAction)
     case selectPrevious, selectNext, viewLog
+    /// Welcome: check an existing setup (doctor) instead of making one.
+    case checkSetup
     case confirm, dismiss
 }
 
@@ -29,7 +31,7 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
 
 /// Which set of keys applies: the screen, or the kind of field focused on a page, or an overlay.
 public enum KeyContext: Equatable, Hashable, Sendable {
-    case welcome, textField, choiceField, review, run, stopped, resume, done
+    case welcome, textField, choiceField, review, run, stopped, resume, done, doctor
     case help, confirmQuit, log
 }
 
@@ -69,12 +71,23 @@ public enum KeyBindings {
         return nil
     }
 
+    /// Scrolling a pane of text (the review's tabs, doctor's checklist).
+    static let scrolling = [
+        KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+        KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
+        KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
+        KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+        KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
+        KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+    ]
+
     /// The bindings of `context`, in the order help and the footer list them.
     public static func bindings(_ context: KeyContext) -> [KeyBinding] {
         switch context {
         case .welcome:
             return [
                 KeyBinding([.enter], "Enter", "start", .submit),
+                KeyBinding([.char("c")], "c", "check an existing setup", .checkSetup),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
@@ -105,15 +118,17 @@ public enum KeyBindings {
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
-                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
-                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+            ] + scrolling + [
                 KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
                 KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
                 KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .doctor:
+            return scrolling + [
+                KeyBinding([.escape], "Esc", "back", .back),
+                KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]

@@ -19,6 +19,11 @@ public enum Layout {
         (max(1, size.rows - 4), max(1, size.columns - 4))
     }
 
+    /// doctor's checklist: title, the line on what it reads, blank above; blank, status line and footer below.
+    public static func doctorPane(_ size: Size) -> (rows: Int, columns: Int) {
+        (max(1, size.rows - 7), max(1, size.columns - 4))
+    }
+
     /// Whether the terminal is big enough for the wizard's layout.
     public static func fits(_ size: Size) -> Bool {
         size.columns >= Size.minimum.columns && size.rows >= Size.minimum.rows

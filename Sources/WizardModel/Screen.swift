@@ -14,6 +14,8 @@ public enum Screen: Equatable, Hashable, Sendable {
     case resume
     /// Everything done, with next steps.
     case done
+    /// doctor's live checklist of an existing setup.
+    case doctor
 }
 
 /// A layer drawn over the screen that takes the keys while it is open.

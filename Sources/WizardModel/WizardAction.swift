@@ -1,4 +1,5 @@
 import Cells
+import Diagnosis
 import Foundation
 import SetupRunner
 
@@ -26,6 +27,10 @@ public enum WizardAction: Equatable, Sendable {
     case logLoaded(stepID: String, result: LogLoadResult)
     /// The result of `.writeFiles`: nil when written, else the error.
     case filesWritten(error: String?)
+    /// One link decided by the `.startDoctor` effect (in chain order).
+    case doctorChecked(Check)
+    /// doctor is done: every check, as decided at the end.
+    case doctorFinished([Check])
 }
 
 /// A log file's lines, or why it could not be read.

@@ -13,6 +13,8 @@ public enum WizardEffect: Equatable, Sendable {
     case cancelRun
     /// Read the log at `path` (relative to the workspace); answer with `.logLoaded`.
     case loadLog(stepID: String, path: String)
+    /// Run doctor's read-only checks of `answers`' setup; each check comes back as `.doctorChecked`, then `.doctorFinished`.
+    case startDoctor(Answers)
     /// Restore the terminal, print `message` if any, and exit with `code`.
     case quit(Int32, message: String?)
 }

@@ -43,6 +43,8 @@ public struct WizardState: Equatable, Sendable {
     public var hasEarlierRun: Bool { run != nil || journal != nil }
     /// A step's log shown full screen.
     public var log: LogView?
+    /// doctor's checklist while checking an existing setup.
+    public var doctor: DoctorProgress?
     /// Focused button on screens with a row of actions (review, stopped, resume).
     public var actionFocus: Int
     /// A one-line message on the current screen (e.g. files could not be written).
@@ -75,6 +77,7 @@ public struct WizardState: Equatable, Sendable {
         self.run = nil
         self.journal = journal
         self.log = nil
+        self.doctor = nil
         self.actionFocus = 0
         self.message = nil
         self.exitAfterRun = nil

@@ -37,6 +37,12 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
         return []
     case .filesWritten(let error):
         return state.filesWritten(error: error)
+    case .doctorChecked(let check):
+        state.applyDoctorCheck(check)
+        return []
+    case .doctorFinished(let checks):
+        state.finishDoctor(checks)
+        return []
     }
 }
 
@@ -62,6 +68,7 @@ extension WizardState {
         case .stopped: return .stopped
         case .resume: return .resume
         case .done: return .done
+        case .doctor: return .doctor
         }
     }
 
@@ -102,6 +109,7 @@ extension WizardState {
         }
         switch screen {
         case .welcome:
+            if command == .checkSetup { return startDoctor() }
             if command == .submit { enterPage(0) }
             if command == .quit { overlay = .confirmQuit }
             return []
@@ -117,6 +125,8 @@ extension WizardState {
             return handleResumeKey(command)
         case .done:
             return handleDoneKey(command)
+        case .doctor:
+            return handleDoctorKey(command)
         }
     }
 
@@ -182,6 +192,7 @@ extension WizardState {
     mutating func relayout() {
         // Only the text on screen is re-wrapped; other tabs catch up when they are shown.
         if screen == .review { review?.fit(Layout.reviewPane(size)) }
+        doctor?.fit(Layout.doctorPane(size))
         let logPane = Layout.logPane(size)
         log?.text?.rewrap(width: logPane.columns)
         log?.text?.clampOffset(rows: logPane.rows)

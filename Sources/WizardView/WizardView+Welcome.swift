@@ -77,6 +77,9 @@ extension WizardView {
             }
             y += 1
         }
+        if let message = state.message {
+            canvas.wrapped(message, x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2, style: Style(.warning))
+        }
         canvas.footer(KeyBindings.bindings(.welcome))
     }
 

@@ -20,6 +20,7 @@ public enum WizardView {
         case .stopped: drawStopped(&canvas, state)
         case .resume: drawResume(&canvas, state)
         case .done: drawDone(&canvas, state)
+        case .doctor: drawDoctor(&canvas, state)
         }
         switch state.overlay {
         case .help?: drawHelp(&canvas, state)

@@ -1,9 +1,11 @@
+import Diagnosis
 import Foundation
 import SetupPlan
 import SetupRunner
 import Terminal
 import WizardInbox
 import WizardModel
+import WizardResources
 import WizardView
 
 /// The runtime loop: keys -> update -> effects -> runner -> events -> update -> render -> present.
@@ -49,7 +51,7 @@ final class SessionLoop {
             drawIfDue()
             pollTerminal()
             applyQueuedActions()
-            if state.isRunActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
+            if state.isRunActive || state.isDoctorActive, Date().timeIntervalSince(state.now) >= Self.tickInterval {
                 dispatch(.tick(Date()))
             }
         }
@@ -147,6 +149,8 @@ final class SessionLoop {
             DispatchQueue.global().async {
                 inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder)))
             }
+        case .startDoctor(let answers):
+            startDoctor(answers)
         case .quit(let code, let message):
             exitCode = code
             exitMessage = message
@@ -158,6 +162,17 @@ final class SessionLoop {
         let environment = setup.options.environment
         Task.detached {
             inbox.post(.environmentDetected(await EnvironmentDetector.detect(environment: environment)))
+        }
+    }
+
+    /// Runs doctor's reads in the background; each check and the end come back through the inbox.
+    private func startDoctor(_ answers: Answers) {
+        let inbox = self.inbox
+        let doctor = Doctor(answers: answers, probeScript: WizardResources.doctorProbeScript)
+        let environment = setup.options.environment
+        Task.detached {
+            let checks = await DoctorSession.run(doctor, environment: environment) { inbox.post(.doctorChecked($0)) }
+            inbox.post(.doctorFinished(checks))
         }
     }
 

@@ -12,9 +12,10 @@ struct Wizard: AsyncParsableCommand {
           apply    run the plan with live progress (resumable)
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
+          doctor   find the broken link of an existing setup (changes nothing)
         """,
         version: ToolVersion.text,
-        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self],
+        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, DoctorCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 }

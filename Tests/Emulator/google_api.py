@@ -12,6 +12,7 @@ import uuid
 from core import LOCK, ApiError, GRPC_STATUS, Handler, etag_for
 import container
 import control
+import iam_roles
 
 SERVICE_TITLES = {"container.googleapis.com": "Kubernetes Engine API",
                   "iam.googleapis.com": "Identity and Access Management (IAM) API",
@@ -341,3 +342,4 @@ def get_object(h, g):
 
 container.register(route, project)
 control.register(route)
+iam_roles.register(route)

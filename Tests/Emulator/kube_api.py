@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 from core import LOCK, ApiError, Handler
+import jsonpatch
 import kube_proto
 import raysim
 
@@ -416,8 +417,8 @@ def merge_patch(target, patch):
 
 def patch(h, res, ns, name):
     ctype = h.headers.get("Content-Type", "")
-    if "json-patch" in ctype or "apply-patch" in ctype:
-        raise ApiError(415, "the emulator supports merge and strategic-merge patches only: %s" % ctype)
+    if "apply-patch" in ctype:
+        raise ApiError(415, "the emulator supports JSON, merge and strategic-merge patches only: %s" % ctype)
     body = decode_body(h)
     with LOCK:
         obj = h.world.get(res, ns, name)
@@ -425,7 +426,7 @@ def patch(h, res, ns, name):
             raise not_found_err(res, name)
         keep = {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "creationTimestamp")
                 if k in obj["metadata"]}
-        new = merge_patch(obj, body)
+        new = jsonpatch.apply(obj, body) if "json-patch" in ctype else merge_patch(obj, body)
         new["metadata"].update(keep)
         obj.clear()
         obj.update(new)

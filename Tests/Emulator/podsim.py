@@ -8,6 +8,7 @@ would (see README.md for the model).
 import json
 
 from core import LOCK
+import doctorsim
 import fusesim
 
 MARKER = "kuberay-gcs-wizard bucket check"
@@ -38,6 +39,8 @@ def run(w, pod, argv):
             return bucket_check(w, pod, rt, args)
         if fusesim.MARKER in code:
             return fusesim.mount_check(w, pod, rt, args)
+        if doctorsim.MARKER in code:
+            return doctorsim.run(w, pod, args)
         if "google.cloud" in code and "import" in code and code.count("\n") == 0:
             if LIB not in rt["libs"]:
                 return "", MISSING, 1

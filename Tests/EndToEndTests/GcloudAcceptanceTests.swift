@@ -58,6 +58,8 @@ final class GcloudAcceptanceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(commands.count, 20)
+        // And every gcloud read doctor sends.
+        for argv in DoctorGcloudReads.all() where !commands.contains(argv) { commands.append(argv) }
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 

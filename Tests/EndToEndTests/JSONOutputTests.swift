@@ -67,6 +67,28 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertNil(second.last?["resume"])
     }
 
+    func testDoctorAsJSONLinesOneCheckALineThenTheVerdict() throws {
+        let root = try TestPaths.temporaryFolder(self, "json-doctor")
+        let world = try FakeCloud(root: root)
+        let result = try runProcess(try TestPaths.wizard.path, ["doctor", "--output", "json", "--no-exec", "--set", "project=demo-project",
+                                                                "--set", "bucket.name=my-bucket"], env: world.environment, timeout: 120)
+        let lines = try events(result.stdout)
+        let checks = lines.dropLast()
+        XCTAssertFalse(checks.isEmpty, result.stdout + result.stderr)
+        for check in checks {
+            XCTAssertEqual(check["event"] as? String, "check", "\(check)")
+            XCTAssertNotNil(check["id"] as? String)
+            XCTAssertTrue(["ok", "broken", "skipped"].contains(check["status"] as? String ?? ""), "\(check)")
+            XCTAssertNotNil(ISO8601DateFormatter().date(from: check["time"] as? String ?? ""), "\(check)")
+        }
+        let verdict = try XCTUnwrap(lines.last)
+        XCTAssertEqual(verdict["event"] as? String, "doctor-finished")
+        let broken = checks.filter { $0["status"] as? String == "broken" }.compactMap { $0["id"] as? String }
+        XCTAssertEqual(verdict["broken"] as? [String], broken)
+        XCTAssertEqual(verdict["healthy"] as? Bool, broken.isEmpty)
+        XCTAssertEqual(result.status, broken.isEmpty ? 0 : 1, result.stderr)
+    }
+
     func testJSONApplyInATerminalStillNeedsYesAndAsksNothing() throws {
         let root = try TestPaths.temporaryFolder(self, "json-yes")
         let world = try FakeCloud(root: root)

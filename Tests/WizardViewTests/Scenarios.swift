@@ -1,5 +1,6 @@
 import Foundation
 import Cells
+import Diagnosis
 import SetupPlan
 import SetupRunner
 import WizardModel
@@ -187,6 +188,50 @@ enum Scenarios {
         var quitEarly = base(workspace: workspace)
         send(&quitEarly, [.environmentDetected(detection), .key(.enter), .key(.ctrl("c"))])
         list.append(("confirm-quit", quitEarly))
+        list += doctorScreens(workspace: workspace)
         return list
     }
+
+    /// doctor's checklist while it reads, and finished with a broken link; Welcome when the answers are not there.
+    static func doctorScreens(workspace: String) -> [(String, WizardState)] {
+        var list: [(String, WizardState)] = []
+        var missing = base(workspace: workspace)
+        send(&missing, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
+        list.append(("welcome-check-needs-answers", missing))
+
+        var s = base(answers, workspace: workspace)
+        send(&s, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
+        for check in doctorChecks.prefix(4) { send(&s, [.doctorChecked(check)]) }
+        list.append(("doctor-checking", s))
+        for check in doctorChecks.dropFirst(4) { send(&s, [.doctorChecked(check)]) }
+        send(&s, [.doctorFinished(doctorChecks)])
+        list.append(("doctor-broken", s))
+        return list
+    }
+
+    static let doctorChecks: [Check] = {
+        let email = "my-iam-sa@ray-demo-123.iam.gserviceaccount.com"
+        let member = "serviceAccount:ray-demo-123.svc.id.goog[default/my-ksa]"
+        let binding = "roles/iam.workloadIdentityUser on \(email) for \(member)"
+        return [
+            Check(id: "gcloud", title: "gcloud account and project", status: .ok,
+                  evidence: ["account ada@example.com", "project ray-demo-123 (number 123456789012)"]),
+            Check(id: "apis", title: "APIs enabled", status: .ok,
+                  evidence: ["enabled: container.googleapis.com, storage.googleapis.com, iamcredentials.googleapis.com"]),
+            Check(id: "cluster", title: "Cluster cloud-bucket-cluster exists and is RUNNING", status: .ok,
+                  evidence: ["Standard cluster in us-west1-b, status RUNNING"]),
+            Check(id: "workload-pool", title: "Workload Identity on the cluster (pool ray-demo-123.svc.id.goog)", status: .ok,
+                  evidence: ["workload pool ray-demo-123.svc.id.goog"]),
+            Check(id: "ksa", title: "Kubernetes service account default/my-ksa", status: .ok, evidence: ["created 2026-01-01T10:00:00Z"]),
+            Check(id: "wi-binding", title: binding, status: .broken,
+                  evidence: ["granted to serviceAccount:ray-demo-123.svc.id.goog[ray/my-ksa]: the namespace is ray, not default"],
+                  fix: [["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", "ray-demo-123",
+                         "--role", "roles/iam.workloadIdentityUser", "--member", member]]),
+            Check(id: "bucket-role", title: "The bucket grants the pods' identity object read and write", status: .ok,
+                  evidence: ["roles/storage.objectUser for serviceAccount:\(email)"]),
+            Check(id: "pod:raycluster-mini-head-x1y2z", title: "In raycluster-mini-head-x1y2z (head): identity and a test object",
+                  status: .broken, evidence: ["identity \(email)", "no token: Permission 'iam.serviceAccounts.getAccessToken' denied"],
+                  cause: binding),
+        ]
+    }()
 }

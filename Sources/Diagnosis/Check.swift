@@ -1,0 +1,41 @@
+/// One link of the chain as doctor decided it.
+public struct Check: Equatable, Sendable, Codable {
+    /// Stable: `apis`, `cluster`, `bucket-role`, `pod:NAME`...
+    public var id: String
+    public var title: String
+    public var status: CheckStatus
+    /// What doctor read that decided it, one fact a line.
+    public var evidence: [String]
+    /// The commands that fix it, in order (argv, never through a shell); empty when none can.
+    public var fix: [[String]]
+    /// What to do when no command can fix it, or what a fix leaves to the person.
+    public var advice: String?
+    /// For an in-pod check that failed: the earlier broken link that explains it.
+    public var cause: String?
+
+    public init(id: String, title: String, status: CheckStatus, evidence: [String] = [], fix: [[String]] = [],
+                advice: String? = nil, cause: String? = nil) {
+        self.id = id
+        self.title = title
+        self.status = status
+        self.evidence = evidence
+        self.fix = fix
+        self.advice = advice
+        self.cause = cause
+    }
+}
+
+/// ✓ the link holds, ✗ it is broken, – it could not be checked (an earlier link it needs is broken, or not asked).
+public enum CheckStatus: String, Equatable, Sendable, Codable {
+    case ok, broken, skipped
+
+    /// The mark shown before the title.
+    public var mark: String {
+        switch self {
+        case .ok: return "✓"
+        case .broken: return "✗"
+        case .skipped: return "–"
+        }
+    }
+
+}

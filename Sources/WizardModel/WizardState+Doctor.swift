@@ -1,0 +1,48 @@
+import Diagnosis
+import SetupPlan
+
+extension WizardState {
+    /// doctor's reads are going on (the runtime keeps the clock ticking for the spinner).
+    public var isDoctorActive: Bool { screen == .doctor && doctor?.finished == false }
+
+    /// Welcome's "check an existing setup": doctor needs the setup's answers (a workspace's answers.yaml, or
+    /// the wizard's pages filled in); without valid ones it says so and stays.
+    mutating func startDoctor() -> [WizardEffect] {
+        let problems = Validator.validate(answers)
+        guard problems.isEmpty else {
+            message = "Checking needs the setup's answers (missing or invalid: \(problems.map(\.path).joined(separator: ", "))): "
+                + "start with --workspace DIR of the setup, or run kuberay-gcs-wizard doctor."
+            return []
+        }
+        message = nil
+        screen = .doctor
+        doctor = DoctorProgress(pane: Layout.doctorPane(size))
+        return [.startDoctor(answers)]
+    }
+
+    mutating func applyDoctorCheck(_ check: Check) {
+        doctor?.append(check)
+    }
+
+    mutating func finishDoctor(_ checks: [Check]) {
+        doctor?.finish(checks)
+    }
+
+    mutating func handleDoctorKey(_ command: Command?) -> [WizardEffect] {
+        let page = max(1, Layout.doctorPane(size).rows - 1)
+        switch command {
+        case .scrollDown?: doctor?.scroll(by: 1)
+        case .scrollUp?: doctor?.scroll(by: -1)
+        case .pageDown?: doctor?.scroll(by: page)
+        case .pageUp?: doctor?.scroll(by: -page)
+        case .scrollTop?: doctor?.scrollToTop()
+        case .scrollBottom?: doctor?.scrollToBottom()
+        case .back?:
+            // While it checks, the reads go on in the background; Esc waits for the end so results are not lost.
+            if doctor?.finished ?? true { screen = .welcome }
+        case .quit?: overlay = .confirmQuit
+        default: break
+        }
+        return []
+    }
+}
