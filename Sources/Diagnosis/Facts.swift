@@ -120,7 +120,7 @@ struct RayPod {
 /// Names Workload Identity on GKE gives meaning to, spelled once.
 enum Vocabulary {
     static let serviceAccountAnnotation = PlanBuilder.serviceAccountAnnotation
-    static let metadataSelector = RayClusterManifest.metadataServerSelector
+    static let metadataSelector = RayClusterManifest.metadataServerLabel
     static let workloadIdentityUser = "roles/iam.workloadIdentityUser"
     static let gkeMetadata = "GKE_METADATA"
 }

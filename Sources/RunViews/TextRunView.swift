@@ -93,7 +93,7 @@ public struct TextRunView: RunObserver {
             case .succeeded:
                 write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
                 if let text = memory.state.withLock({ $0.verified }) {
-                    write("A Ray task in the cluster wrote gs://\(bucket)/\(PlanBuilder.checkObject) and read back: \(text)")
+                    write("Ray tasks wrote gs://\(bucket)/\(PlanBuilder.checkPrefix)/ and read it back on every Ray node: \(PlanBuilder.checkSummary(text))")
                 }
                 for line in closingLines { write(line) }
             case .failed: break

@@ -61,7 +61,7 @@ public struct AnswerField: Sendable {
             }
         case .choice(let options):
             guard options.contains(text) else {
-                throw FieldError(path: path, value: text, rule: "must be one of \(options.joined(separator: ", "))")
+                throw FieldError(path: path, value: text, rule: rule?(text) ?? "must be one of \(options.joined(separator: ", "))")
             }
         }
         assign(&answers, text)

@@ -26,6 +26,12 @@ public enum AnswerFields {
                     set: { $0.cluster.minNodes = $1.flatMap { Int($0) } ?? defaults.cluster.minNodes }, appliesWhen: isStandardCreate),
         AnswerField("cluster.maxNodes", .integer, get: { String($0.cluster.maxNodes) },
                     set: { $0.cluster.maxNodes = $1.flatMap { Int($0) } ?? defaults.cluster.maxNodes }, appliesWhen: isStandardCreate),
+        AnswerField("cluster.rayClusterLogging", .boolean, get: { String($0.cluster.rayClusterLogging) },
+                    set: { $0.cluster.rayClusterLogging = $1.map { $0 == "true" } ?? defaults.cluster.rayClusterLogging },
+                    appliesWhen: usesRayAddon, elsewhere: rayAddonOnly),
+        AnswerField("cluster.rayClusterMonitoring", .boolean, get: { String($0.cluster.rayClusterMonitoring) },
+                    set: { $0.cluster.rayClusterMonitoring = $1.map { $0 == "true" } ?? defaults.cluster.rayClusterMonitoring },
+                    appliesWhen: usesRayAddon, elsewhere: rayAddonOnly),
         AnswerField("operator", choice(OperatorMode.self), get: { $0.operator.rawValue },
                     set: { $0.operator = $1.flatMap(OperatorMode.init) ?? defaults.operator }),
         AnswerField("identity.mode", choice(IdentityMode.self), get: { $0.identity.mode.rawValue },
@@ -54,12 +60,20 @@ public enum AnswerFields {
         AnswerField("ray.image", get: { $0.ray.image }, set: { $0.ray.image = $1 }, rule: NamingRules.image),
         AnswerField("ray.headCPU", get: { $0.ray.headCPU }, set: { $0.ray.headCPU = $1 ?? defaults.ray.headCPU }, rule: NamingRules.cpu),
         AnswerField("ray.headMemory", get: { $0.ray.headMemory }, set: { $0.ray.headMemory = $1 ?? defaults.ray.headMemory }, rule: NamingRules.memory),
+        AnswerField("ray.autoscaling", .boolean, get: { String($0.ray.autoscaling) },
+                    set: { $0.ray.autoscaling = $1.map { $0 != "false" } ?? defaults.ray.autoscaling }),
     ]
 
     private static let defaults = Answers.defaults
 
-    /// The field at a dotted key path.
-    public static func field(_ path: String) -> AnswerField? { all.first { $0.path == path } }
+    /// The field at a dotted key path, a worker group's (`ray.workers[N].KEY`) included.
+    public static func field(_ path: String) -> AnswerField? {
+        if let worker = WorkerGroupFields.parse(path) { return WorkerGroupFields.field(worker.index, worker.key) }
+        return all.first { $0.path == path }
+    }
+
+    /// Every field of `answers`: the fixed ones, then each worker group's.
+    public static func fields(in answers: Answers) -> [AnswerField] { all + WorkerGroupFields.fields(in: answers) }
 
     /// Top-level keys and, for sections, their child keys, in file order (derived once from `all`).
     public static let sections: [(key: String, children: [String])] = {
@@ -81,6 +95,8 @@ public enum AnswerFields {
         .choice(E.allCases.map(\.rawValue))
     }
 
+    private static let usesRayAddon: @Sendable (Answers) -> Bool = { $0.operator == .gkeAddon }
+    private static let rayAddonOnly = "only used with operator gke-addon (an option of GKE's Ray add-on); remove it or switch the operator"
     private static let isStandardCreate: @Sendable (Answers) -> Bool = { $0.cluster.mode == .createStandard }
     private static let isExisting: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing }
     private static let isExistingStandard: @Sendable (Answers) -> Bool = { $0.cluster.mode == .existing && !$0.cluster.autopilot }

@@ -29,6 +29,10 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var numNodes = 1
         public var minNodes = 0
         public var maxNodes = 1
+        /// GKE Ray add-on only: the log-processing sidecar for Ray clusters (`--enable-ray-cluster-logging`).
+        public var rayClusterLogging = false
+        /// GKE Ray add-on only: metrics collection for Ray clusters (`--enable-ray-cluster-monitoring`).
+        public var rayClusterMonitoring = false
         public init() {}
     }
 
@@ -61,11 +65,14 @@ public struct Answers: Equatable, Hashable, Sendable {
     /// The RayCluster to deploy.
     public struct Ray: Equatable, Hashable, Sendable {
         public var clusterName = "raycluster-mini"
-        public var version = "2.52.0"
+        public var version = RayVersions.default
         /// nil means `rayproject/ray:<version>`.
         public var image: String?
         public var headCPU = "1"
         public var headMemory = "2Gi"
+        /// KubeRay's in-tree autoscaler (`enableInTreeAutoscaling`) scales each group between its bounds.
+        public var autoscaling = true
+        public var workers = [WorkerGroup()]
         public init() {}
     }
 }
@@ -130,6 +137,8 @@ extension Answers {
     public var iamServiceAccountEmail: String { "\(resolvedIAMServiceAccount)@\(project).iam.gserviceaccount.com" }
     public var resolvedBucketLocation: String { bucket.location ?? region }
     public var resolvedImage: String { ray.image ?? "rayproject/ray:\(ray.version)" }
+    /// The worker groups that need a GPU node pool: those with a GPU on a Standard cluster (Autopilot provisions GPU nodes itself).
+    public var gpuNodePoolGroups: [WorkerGroup] { isAutopilot ? [] : ray.workers.filter { $0.gpu != nil } }
     /// Autopilot rejects the metadata-server nodeSelector; every other cluster needs it.
     public var usesMetadataNodeSelector: Bool { !isAutopilot }
 

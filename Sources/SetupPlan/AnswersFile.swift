@@ -18,7 +18,10 @@ public enum AnswersFile {
         // A file that is not YAML at all says so alone: its keys were never read.
         let reported = Set(errors.map(\.path))
         if !reported.contains("") {
-            errors += Validator.validate(answers).filter { !reported.contains($0.path) }
+            // A worker group item that was not a mapping (`ray.workers[N]`) has no keys to check either.
+            errors += Validator.validate(answers).filter { error in
+                !reported.contains(error.path) && !reported.contains { !$0.isEmpty && error.path.hasPrefix($0 + ".") }
+            }
         }
         guard errors.isEmpty else { throw AnswersError(errors) }
         return answers
@@ -36,10 +39,30 @@ public enum AnswersFile {
             for child in section.children {
                 if let node = valueNode("\(section.key).\(child)", answers) { pairs.append((Node(child), node)) }
             }
+            if section.key == "ray" { pairs.append((Node("workers"), workersNode(answers))) }
             top.append((Node(section.key), Node(pairs)))
         }
         let text = (try? Yams.serialize(node: Node(top), sortKeys: false)) ?? ""
         return "# kuberay-gcs-wizard answers (normalized: every default filled in)\n" + text
+    }
+
+    /// `ray.workers` as a list of mappings; `gpu` only for a group that has one.
+    private static func workersNode(_ answers: Answers) -> Node {
+        let groups = answers.ray.workers.indices.map { index in
+            var pairs: [(Node, Node)] = []
+            var gpu: [(Node, Node)] = []
+            for key in WorkerGroupFields.keys {
+                guard let node = valueNode(WorkerGroupFields.path(index, key), answers) else { continue }
+                if key.hasPrefix("gpu.") {
+                    if answers.ray.workers[index].gpu != nil { gpu.append((Node(String(key.dropFirst(4))), node)) }
+                } else {
+                    pairs.append((Node(key), node))
+                }
+            }
+            if !gpu.isEmpty { pairs.append((Node("gpu"), Node(gpu))) }
+            return Node(pairs)
+        }
+        return Node(groups)
     }
 
     private static func valueNode(_ path: String, _ answers: Answers) -> Node? {
@@ -83,7 +106,10 @@ public enum AnswersFile {
         return apply(mapping: mapping, prefix: "", to: &answers)
     }
 
-    private static func apply(mapping: Node.Mapping, prefix: String, to answers: inout Answers) -> [FieldError] {
+    /// The entries of a mapping whose keys are plain names given once, with their key paths; the others as errors.
+    private static func entries(of mapping: Node.Mapping, prefix: String)
+        -> (entries: [(key: String, path: String, keyNode: Node, valueNode: Node)], errors: [FieldError]) {
+        var entries: [(key: String, path: String, keyNode: Node, valueNode: Node)] = []
         var errors: [FieldError] = []
         var seen = Set<String>()
         for (keyNode, valueNode) in mapping {
@@ -94,6 +120,18 @@ public enum AnswersFile {
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
             if !seen.insert(key).inserted {
                 errors.append(FieldError(path: path, value: nil, rule: "is given twice\(at(keyNode))"))
+                continue
+            }
+            entries.append((key, path, keyNode, valueNode))
+        }
+        return (entries, errors)
+    }
+
+    private static func apply(mapping: Node.Mapping, prefix: String, to answers: inout Answers) -> [FieldError] {
+        var (entries, errors) = entries(of: mapping, prefix: prefix)
+        for (key, path, keyNode, valueNode) in entries {
+            if path == WorkerGroupFields.listPath {
+                errors += applyWorkers(valueNode, to: &answers)
                 continue
             }
             let section = AnswerFields.sections.first { $0.key == key }
@@ -107,6 +145,50 @@ public enum AnswersFile {
             }
             guard let field = AnswerFields.field(path) else {
                 errors.append(FieldError(path: path, value: nil, rule: "unknown key\(at(keyNode)); known keys here: \(knownKeys(under: prefix))"))
+                continue
+            }
+            errors += assign(valueNode, to: field, in: &answers)
+        }
+        return errors
+    }
+
+    /// `ray.workers`: the list replaces the default groups; each item starts from the default group's values but no name.
+    private static func applyWorkers(_ node: Node, to answers: inout Answers) -> [FieldError] {
+        let keys = WorkerGroupFields.keys.filter { !$0.hasPrefix("gpu.") } + ["gpu"]
+        guard let items = node.sequence else {
+            return [FieldError(path: WorkerGroupFields.listPath, value: nil,
+                               rule: "must be a list of worker groups, each a mapping with keys \(keys.joined(separator: ", "))\(at(node))")]
+        }
+        answers.ray.workers = []
+        var errors: [FieldError] = []
+        for (index, item) in items.enumerated() {
+            answers.ray.workers.append(WorkerGroup(name: ""))
+            let prefix = "\(WorkerGroupFields.listPath)[\(index)]"
+            guard let mapping = item.mapping else {
+                errors.append(FieldError(path: prefix, value: nil, rule: "must be a mapping with keys \(keys.joined(separator: ", "))\(at(item))"))
+                continue
+            }
+            errors += applyGroup(mapping, index: index, prefix: prefix, known: keys, to: &answers)
+        }
+        return errors
+    }
+
+    private static func applyGroup(_ mapping: Node.Mapping, index: Int, prefix: String, known: [String], to answers: inout Answers) -> [FieldError] {
+        var (entries, errors) = entries(of: mapping, prefix: prefix)
+        for (key, path, keyNode, valueNode) in entries {
+            if known.contains(key) && prefix.hasSuffix("]") && key == "gpu" {
+                if valueNode.tag == Tag(.null) { continue }
+                guard let gpu = valueNode.mapping else {
+                    errors.append(FieldError(path: path, value: nil, rule: "must be a mapping with keys type, count\(at(valueNode))"))
+                    continue
+                }
+                answers.ray.workers[index].gpu = WorkerGroup.GPU(type: "")
+                errors += applyGroup(gpu, index: index, prefix: path, known: ["type", "count"], to: &answers)
+                continue
+            }
+            let fieldKey = prefix.hasSuffix("]") ? key : "gpu.\(key)"
+            guard known.contains(key), let field = WorkerGroupFields.field(index, fieldKey) else {
+                errors.append(FieldError(path: path, value: nil, rule: "unknown key\(at(keyNode)); known keys here: \(known.joined(separator: ", "))"))
                 continue
             }
             errors += assign(valueNode, to: field, in: &answers)
@@ -147,6 +229,9 @@ public enum AnswersFile {
         }
         let path = String(override[..<equals])
         let value = String(override[override.index(after: equals)...])
+        if path == WorkerGroupFields.listPath || WorkerGroupFields.parse(path) != nil {
+            return applyWorker(override: path, value: value, to: &answers)
+        }
         guard let field = AnswerFields.field(path) else {
             let hint = AnswerFields.sections.contains { $0.key == path } ? "is a section: set one of its keys" : "unknown key; known keys: \(AnswerFields.all.map(\.path).joined(separator: ", "))"
             return [FieldError(path: path, value: nil, rule: "(--set) \(hint)")]
@@ -159,9 +244,43 @@ public enum AnswersFile {
         return []
     }
 
+    /// `ray.workers=none` removes every group, `ray.workers[N]=remove` one; `ray.workers[N].KEY=V` with N the number of
+    /// groups adds a group (the default CPU shape, named `workers-N+1`) and sets its key.
+    private static func applyWorker(override path: String, value: String, to answers: inout Answers) -> [FieldError] {
+        let groups = answers.ray.workers.count
+        guard let (index, key) = WorkerGroupFields.parse(path) else {
+            guard value == "none" || value == "[]" else {
+                return [FieldError(path: path, value: value, rule: "(--set) only none clears the list; set one group's key with ray.workers[N].KEY=VALUE")]
+            }
+            answers.ray.workers = []
+            return []
+        }
+        if key.isEmpty {
+            guard value == "remove", index < groups else {
+                return [FieldError(path: path, value: value, rule: "(--set) ray.workers[N]=remove removes an existing group (there are \(groups))")]
+            }
+            answers.ray.workers.remove(at: index)
+            return []
+        }
+        guard index <= groups else {
+            return [FieldError(path: path, value: nil, rule: "(--set) there are \(groups) worker groups; add the next one as ray.workers[\(groups)]")]
+        }
+        guard let field = WorkerGroupFields.field(index, key) else {
+            return [FieldError(path: path, value: nil, rule: "(--set) unknown key; a worker group's keys: \(WorkerGroupFields.keys.joined(separator: ", "))")]
+        }
+        if index == groups { answers.ray.workers.append(WorkerGroup.added(after: answers.ray.workers)) }
+        do {
+            try field.set(value, in: &answers)
+        } catch {
+            return [error]
+        }
+        return []
+    }
+
     private static func knownKeys(under prefix: String) -> String {
         if prefix.isEmpty { return AnswerFields.sections.map(\.key).joined(separator: ", ") }
-        return AnswerFields.sections.first { $0.key == prefix }?.children.joined(separator: ", ") ?? ""
+        let children = AnswerFields.sections.first { $0.key == prefix }?.children ?? []
+        return (children + (prefix == "ray" ? ["workers"] : [])).joined(separator: ", ")
     }
 
     private static func at(_ node: Node) -> String {

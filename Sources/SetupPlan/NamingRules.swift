@@ -120,6 +120,15 @@ public enum NamingRules {
         return nil
     }
 
+    public static func workerGroupName(_ v: String) -> String? {
+        if v.isEmpty { return "is required" }
+        guard v.count <= 36, isGKEName(v), v != "headgroup" else {
+            return "worker group names are 1-36 lowercase letters, digits and hyphens, start with a letter, do not end with a hyphen "
+                + "and are not headgroup (a GPU group's node pool is ray-NAME)"
+        }
+        return nil
+    }
+
     public static func rayVersion(_ v: String) -> String? {
         guard v.wholeMatch(of: #/[0-9]+\.[0-9]+\.[0-9]+/#) != nil else { return "Ray versions look like 2.52.0" }
         return nil

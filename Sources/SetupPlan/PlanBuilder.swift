@@ -1,7 +1,7 @@
 /// Turns validated answers into the ordered steps that do the whole job.
 public enum PlanBuilder {
-    /// The object the verify step writes and reads back, and the text it writes.
-    public static let checkObject = "kuberay-gcs-wizard-check.txt"
+    /// Where the verify step's objects go (one per Ray node, `PREFIX/POD.txt`), and the text each writes.
+    public static let checkPrefix = "kuberay-gcs-wizard-check"
     public static let checkText = "Hello, Ray on GKE!"
     /// The KSA annotation naming the IAM service account it stands for.
     public static let serviceAccountAnnotation = "iam.gke.io/gcp-service-account"
@@ -13,6 +13,7 @@ public enum PlanBuilder {
         steps += preflight(answers, c)
         steps.append(enableAPIs(answers, c))
         steps += cluster(answers, c)
+        steps += gpuNodePools(answers, c)
         steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
@@ -68,6 +69,7 @@ public enum PlanBuilder {
                         "--workload-pool", a.workloadPool]
             let addons = (a.operator == .gkeAddon ? ["RayOperator"] : []) + (a.bucket.mount ? [gcsFuseAddon] : [])
             if !addons.isEmpty { argv += ["--addons", addons.joined(separator: ",")] }
+            if a.operator == .gkeAddon { argv += RayAddonOption.createFlags(a) }
             return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
@@ -76,7 +78,7 @@ public enum PlanBuilder {
                     waitForCluster(a, c)]
         case .createAutopilot:
             var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
-            if a.operator == .gkeAddon { argv.append("--enable-ray-operator") }
+            if a.operator == .gkeAddon { argv += ["--enable-ray-operator"] + RayAddonOption.createFlags(a) }
             return [Step(id: "create-cluster", title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
@@ -117,9 +119,16 @@ public enum PlanBuilder {
                                   argv: c.clusterUpdate(["--update-addons", "RayOperator=ENABLED"]),
                                   probe: Probe(argv: describe("value(addonsConfig.rayOperatorConfig.enabled)"), expect: .equals("True")),
                                   kind: .update, timeoutSeconds: 1800))
+                steps += rayAddonOptionUpdates(a, c)
             }
             return steps
         }
+    }
+
+    /// The add-on's options turned on in an existing cluster: one update each, as gcloud puts them in one
+    /// mutually exclusive group with the other cluster updates.
+    private static func rayAddonOptionUpdates(_ a: Answers, _ c: Commands) -> [Step] {
+        RayAddonOption.all.filter { $0.isAsked(a) }.map { $0.update(c) }
     }
 
     /// The plan of an existing cluster depends on cluster.autopilot; a wrong answer fails here, before any change,
@@ -269,33 +278,42 @@ public enum PlanBuilder {
 
     private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {
         let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=head"
+        let later = a.ray.workers.filter { !a.alwaysRunningWorkerGroups.contains($0) }.map(\.name)
         return [
             Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
                  argv: c.kubectl(["apply", "-f", Plan.manifestFile]), files: [Plan.manifestFile],
                  kind: .configure, timeoutSeconds: 120),
             Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
-                 why: "Pulling the Ray image and starting Ray takes a few minutes on a new node.",
+                 why: "Pulling the Ray image and starting Ray takes a few minutes on a new node"
+                    + (later.isEmpty ? "." : "; the autoscaler starts the pods of worker group\(later.count == 1 ? "" : "s") "
+                        + "\(later.joined(separator: ", ")) when Ray work needs them."),
                  argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"]),
                  kind: .check, timeoutSeconds: 360,
                  retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60)),
-        ]
+        ] + waitForWorkers(a, c)
     }
 
     private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [
             Step(id: "install-gcs-client", title: "Install google-cloud-storage in the head pod",
-                 why: "The Ray image does not ship the Cloud Storage client library.",
+                 why: "The Ray image does not ship the Cloud Storage client library (the check's tasks get it on every node too).",
                  argv: exec + ["pip", "install", "--quiet", "google-cloud-storage"],
                  probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
                  kind: .configure, timeoutSeconds: 600,
                  retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
-            Step(id: "verify-bucket", title: "Write and read back a test object from a Ray task",
-                 why: "Proves the whole identity chain: a Ray task in the pod writes \(checkObject) to gs://\(a.bucket.name) and reads it back.",
-                 argv: exec + ["python", "-c", checkScript, a.bucket.name, checkObject, checkText],
-                 success: .equals(checkText), kind: .verify, timeoutSeconds: 600,
+            Step(id: "verify-bucket", title: "Write and read back a test object from every Ray node",
+                 why: "Proves the identity chain on every node: one Ray task per node writes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt "
+                    + "and reads it back; a node that fails is named with its pod and group.",
+                 argv: exec + ["python", "-c", checkScript, a.bucket.name, checkPrefix, checkText],
+                 success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600,
                  retry: RetryPolicy(attempts: 6, initialDelaySeconds: 5, maxDelaySeconds: 60)),
         ]
+    }
+
+    /// The last line of the verify step's output: one `NODE ok` or `NODE failed` per Ray node, e.g. `head ok, workers-1a2b ok`.
+    public static func checkSummary(_ output: String) -> String {
+        output.split(whereSeparator: \.isNewline).last.map(String.init) ?? output
     }
 }

@@ -15,10 +15,22 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
 
     public struct Spec: Encodable, Equatable, Sendable {
         public var rayVersion: String
+        /// KubeRay's in-tree autoscaler; nil (left out) when the groups keep their replicas.
+        public var enableInTreeAutoscaling: Bool?
         public var headGroupSpec: HeadGroupSpec
+        public var workerGroupSpecs: [WorkerGroupSpec]?
     }
 
     public struct HeadGroupSpec: Encodable, Equatable, Sendable {
+        public var rayStartParams: OrderedMap
+        public var template: PodTemplate
+    }
+
+    public struct WorkerGroupSpec: Encodable, Equatable, Sendable {
+        public var groupName: String
+        public var replicas: Int
+        public var minReplicas: Int
+        public var maxReplicas: Int
         public var rayStartParams: OrderedMap
         public var template: PodTemplate
     }
@@ -35,16 +47,43 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     public struct PodSpec: Encodable, Equatable, Sendable {
         public var serviceAccountName: String
         public var nodeSelector: OrderedMap?
+        public var tolerations: [Toleration]?
         public var containers: [Container]
         public var volumes: [Volume]?
+    }
+
+    public struct Toleration: Encodable, Equatable, Sendable {
+        public var key: String
+        public var `operator`: String
+        public var effect: String
     }
 
     public struct Container: Encodable, Equatable, Sendable {
         public var name: String
         public var image: String
+        public var env: [EnvVar]
         public var resources: Resources
-        public var ports: [Port]
+        public var ports: [Port]?
         public var volumeMounts: [VolumeMount]?
+    }
+
+    /// An environment variable read from the pod's own metadata (the downward API).
+    public struct EnvVar: Encodable, Equatable, Sendable {
+        public var name: String
+        public var valueFrom: Source
+
+        public struct Source: Encodable, Equatable, Sendable {
+            public var fieldRef: FieldRef
+        }
+
+        public struct FieldRef: Encodable, Equatable, Sendable {
+            public var fieldPath: String
+        }
+
+        init(_ name: String, fieldPath: String) {
+            self.name = name
+            valueFrom = Source(fieldRef: FieldRef(fieldPath: fieldPath))
+        }
     }
 
     public struct Resources: Encodable, Equatable, Sendable {
@@ -57,45 +96,86 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var name: String
     }
 
-    /// The manifest for `answers`: identity on every pod template, nodeSelector only where allowed.
+    /// In every Ray container: the pod's `ray.io/group` label, so the bucket check can name each node's group.
+    public static let groupEnvVar = "KUBERAY_GCS_WIZARD_GROUP"
+    /// In every Ray container: the pod's name.
+    public static let podEnvVar = "KUBERAY_GCS_WIZARD_POD"
+    /// The GPU resource, also the key of the taint GKE puts on GPU nodes of Standard clusters.
+    public static let gpuResource = "nvidia.com/gpu"
+    /// The node label GKE sets to the accelerator type of GPU nodes.
+    public static let acceleratorLabel = "cloud.google.com/gke-accelerator"
+    /// The node label of nodes that run the GKE metadata server (Workload Identity).
+    public static let metadataServerLabel = "iam.gke.io/gke-metadata-server-enabled"
+
+    /// The manifest for `answers`: every group's pod template from `podTemplate`.
     public init(_ answers: Answers) {
         metadata = Metadata(
             name: answers.ray.clusterName,
             namespace: answers.identity.namespace,
             labels: ["app.kubernetes.io/managed-by": "kuberay-gcs-wizard"]
         )
-        let head = Container(
-            name: "ray-head",
-            image: answers.resolvedImage,
-            resources: Resources(
-                requests: ["cpu": answers.ray.headCPU, "memory": answers.ray.headMemory],
-                limits: ["cpu": answers.ray.headCPU, "memory": Self.memoryLimit(for: answers.ray.headMemory)]
-            ),
+        let head = PodShape(
+            containerName: "ray-head", cpu: answers.ray.headCPU, memory: answers.ray.headMemory,
+            memoryLimit: Self.memoryLimit(for: answers.ray.headMemory), gpu: nil,
             ports: [
                 Port(containerPort: 6379, name: "gcs-server"),
                 Port(containerPort: 8265, name: "dashboard"),
                 Port(containerPort: 10001, name: "client"),
             ]
         )
+        let workers = answers.ray.workers.map { group in
+            WorkerGroupSpec(
+                groupName: group.name, replicas: group.replicas, minReplicas: group.minReplicas, maxReplicas: group.maxReplicas,
+                rayStartParams: [:],
+                template: Self.podTemplate(PodShape(containerName: "ray-worker", cpu: group.cpu, memory: group.memory,
+                                                    memoryLimit: group.memory, gpu: group.gpu, ports: nil), answers)
+            )
+        }
         spec = Spec(
             rayVersion: answers.ray.version,
-            headGroupSpec: HeadGroupSpec(
-                rayStartParams: ["dashboard-host": "0.0.0.0"],
-                template: Self.mountingBucket(PodTemplate(spec: Self.podSpec(answers, containers: [head])), answers)
-            )
+            enableInTreeAutoscaling: answers.ray.autoscaling ? true : nil,
+            headGroupSpec: HeadGroupSpec(rayStartParams: ["dashboard-host": "0.0.0.0"], template: Self.podTemplate(head, answers)),
+            workerGroupSpecs: workers.isEmpty ? nil : workers
         )
     }
 
-    /// The nodeSelector key (value "true") that keeps a pod on nodes running the GKE metadata server.
-    public static let metadataServerSelector = "iam.gke.io/gke-metadata-server-enabled"
+    /// What differs between the Ray pods of one group: its container's name, size, GPUs and ports.
+    public struct PodShape: Equatable, Sendable {
+        public var containerName: String
+        public var cpu: String
+        public var memory: String
+        public var memoryLimit: String
+        public var gpu: WorkerGroup.GPU?
+        public var ports: [Port]?
+    }
 
-    /// Every Ray pod needs the KSA, and on Standard the GKE metadata server (Autopilot rejects the selector).
-    static func podSpec(_ answers: Answers, containers: [Container]) -> PodSpec {
-        PodSpec(
-            serviceAccountName: answers.identity.kubernetesServiceAccount,
-            nodeSelector: answers.usesMetadataNodeSelector ? OrderedMap(dictionaryLiteral: (metadataServerSelector, "true")) : nil,
-            containers: containers
+    /// The pod template of every Ray group, head and workers alike: the KSA, on Standard the GKE metadata server,
+    /// a GPU group's accelerator selector and GPU resources (and on Standard the GPU taint's toleration; Autopilot
+    /// adds it itself), and the downward-API variables naming the pod and its group. What every Ray pod needs is
+    /// added here, once.
+    public static func podTemplate(_ shape: PodShape, _ answers: Answers) -> PodTemplate {
+        var selector: [(String, String)] = []
+        if answers.usesMetadataNodeSelector { selector.append((metadataServerLabel, "true")) }
+        var requests: OrderedMap = ["cpu": shape.cpu, "memory": shape.memory]
+        var limits: OrderedMap = ["cpu": shape.cpu, "memory": shape.memoryLimit]
+        var tolerations: [Toleration]?
+        if let gpu = shape.gpu {
+            selector.append((acceleratorLabel, gpu.type))
+            requests.pairs.append((gpuResource, String(gpu.count)))
+            limits.pairs.append((gpuResource, String(gpu.count)))
+            if !answers.isAutopilot { tolerations = [Toleration(key: gpuResource, operator: "Exists", effect: "NoSchedule")] }
+        }
+        let container = Container(
+            name: shape.containerName, image: answers.resolvedImage,
+            env: [EnvVar(groupEnvVar, fieldPath: "metadata.labels['ray.io/group']"), EnvVar(podEnvVar, fieldPath: "metadata.name")],
+            resources: Resources(requests: requests, limits: limits), ports: shape.ports
         )
+        return mountingBucket(PodTemplate(spec: PodSpec(
+            serviceAccountName: answers.identity.kubernetesServiceAccount,
+            nodeSelector: selector.isEmpty ? nil : OrderedMap(pairs: selector),
+            tolerations: tolerations,
+            containers: [container]
+        )), answers)
     }
 
     /// The head's memory limit: the request, but at least 5Gi (KubeRay's GKE sample; small heads get OOM-killed).
@@ -110,6 +190,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var pairs: [(String, String)]
 
         public init(dictionaryLiteral elements: (String, String)...) { pairs = elements }
+
+        public init(pairs: [(String, String)]) { self.pairs = pairs }
 
         struct CodingName: CodingKey {
             var stringValue: String

@@ -3,7 +3,7 @@ public enum Validator {
     /// Every problem with `answers`, in field order.
     public static func validate(_ answers: Answers) -> [FieldError] {
         var errors: [FieldError] = []
-        for field in AnswerFields.all {
+        for field in AnswerFields.fields(in: answers) {
             errors += problems(of: field, in: answers)
         }
         errors += crossFieldProblems(answers)
@@ -22,7 +22,8 @@ public enum Validator {
             return [FieldError(path: field.path, value: nil, rule: "is required")]
         }
         guard field.isApplicable(in: answers) else { return [] }
-        return field.check(value).map { [FieldError(path: field.path, value: value, rule: $0)] } ?? []
+        // An empty value that is required says so without quoting nothing.
+        return field.check(value).map { [FieldError(path: field.path, value: value.isEmpty ? nil : value, rule: $0)] } ?? []
     }
 
     private static func crossFieldProblems(_ a: Answers) -> [FieldError] {
@@ -43,6 +44,7 @@ public enum Validator {
             }
         }
         errors += AnswerFields.all.compactMap { $0.misplacedValueProblem(in: a) }
+        errors += WorkerGroupFields.crossFieldProblems(a)
         if let cpu = Quantity.cpuMillis(a.ray.headCPU), cpu > 0, a.isAutopilot, cpu < 250 {
             errors.append(FieldError(path: "ray.headCPU", value: a.ray.headCPU, rule: "Autopilot needs at least 250m CPU per pod"))
         }

@@ -29,6 +29,28 @@ public enum FailureClassifier {
     private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?
 
     private static let rules: [Rule] = [
+        { text, _, _ in
+            // GKE names the first zone of the pool's location that lacks the GPU.
+            guard let found = groups(#"Accelerator type "([^"]+)" does not exist in zone ([a-z0-9-]+)"#, in: text) else { return nil }
+            let (type, zone) = (found[0], found[1])
+            return Hint(
+                summary: "GKE has no \(type) GPUs in \(zone): each GPU type is offered only in some zones.",
+                fix: "List the zones that have it (gcloud compute accelerator-types list --filter=name:\(type)), then answer one of them "
+                    + "as zone (a new cluster) or choose another ray.workers[N].gpu.type, and resume with --set ... --replan; a regional "
+                    + "cluster needs the type in every zone of its region.")
+        },
+        { text, _, _ in
+            // The bucket check's per-node lines ("GROUP POD failed: REASON"). When the head passed and only workers
+            // failed, the cause is in their groups' templates, not in the shared identity chain the rules below explain.
+            let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) (\S+) failed: (.*)$"#, in: String($0)) }
+            guard let first = failed.first, !failed.contains(where: { $0[0] == "headgroup" }) else { return nil }
+            let nodes = failed.map { "\($0[1]) (group \($0[0]))" }.joined(separator: ", ")
+            return Hint(
+                summary: "The bucket check failed on worker \(nodes): \(first[2])",
+                fix: "The head passed, so the identity chain works: check that the pod template of worker group \(first[0]) in raycluster.yaml "
+                    + "has the same serviceAccountName and (Standard clusters) nodeSelector iam.gke.io/gke-metadata-server-enabled: \"true\" "
+                    + "as the head's, re-apply it (or resume --replan), then resume.")
+        },
         { text, lower, _ in
             guard lower.contains("iam.serviceaccounts.getaccesstoken") else { return nil }
             return Hint(

@@ -5,6 +5,7 @@ public enum Command: Equatable, Hashable, Sendable {
     case help, interrupt, quit
     case nextField, previousField, submit, back
     case pickNext, pickPrevious
+    case addGroup, removeGroup
     case scrollUp, scrollDown, pageUp, pageDown, scrollTop, scrollBottom
     case nextTab, previousTab, showTab(PreviewTab)
     case nextAction, previousAction, activate
@@ -33,6 +34,11 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
 public enum KeyContext: Equatable, Hashable, Sendable {
     case welcome, textField, choiceField, review, run, stopped, resume, done, doctor
     case help, confirmQuit, log
+    /// A field on the worker groups page, where groups are added and removed.
+    case groupTextField, groupChoiceField
+
+    /// A text or number field is focused (the line-editing keys apply).
+    public var editsText: Bool { self == .textField || self == .groupTextField }
 }
 
 /// One key binding: the keys, how the footer and help name them, and the command.
@@ -92,17 +98,21 @@ public enum KeyBindings {
                 KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]
-        case .textField, .choiceField:
+        case .textField, .choiceField, .groupTextField, .groupChoiceField:
             var list = [
                 KeyBinding([.tab, .down], "Tab/↓", "next", .nextField),
                 KeyBinding([.backTab, .up], "S-Tab/↑", "prev", .previousField),
             ]
-            if context == .choiceField {
+            if context == .choiceField || context == .groupChoiceField {
                 list.append(KeyBinding([.left], "←/→", "choose", .pickPrevious, help: ("←", "previous option")))
                 list.append(KeyBinding([.right, .char(" ")], "→/Space", "next option", .pickNext, footer: false))
             }
+            list.append(KeyBinding([.enter], "Enter", "continue", .submit))
+            if context == .groupTextField || context == .groupChoiceField {
+                list.append(KeyBinding([.ctrl("n")], "^N", "add group", .addGroup, help: ("Ctrl-N", "add a worker group")))
+                list.append(KeyBinding([.ctrl("x")], "^X", "remove group", .removeGroup, help: ("Ctrl-X", "remove the focused worker group")))
+            }
             list += [
-                KeyBinding([.enter], "Enter", "continue", .submit),
                 KeyBinding([.escape], "Esc", "back", .back),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),

@@ -3,11 +3,11 @@ import Cells
 /// Screen geometry the model needs for scrolling (page sizes, wrap widths); the renderer uses the same numbers.
 public enum Layout {
     /// Rows above the preview pane on the review screen: title, blank, summary, blank, tabs, rule.
-    public static let reviewPaneTop = 10
+    public static let reviewPaneTop = 11
     /// Rows below it: rule, actions, message (two rows, so a write error or a note is read whole), footer.
     public static let reviewPaneBottomRows = 5
     /// Summary lines on the review screen.
-    public static let reviewSummaryRows = 6
+    public static let reviewSummaryRows = 7
 
     /// The review preview pane: rows it shows and columns it wraps at.
     public static func reviewPane(_ size: Size) -> (rows: Int, columns: Int) {

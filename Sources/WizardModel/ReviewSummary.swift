@@ -41,6 +41,21 @@ public enum ReviewSummary {
             Row(label: "Identity", value: identity),
             Row(label: "Bucket", value: bucket),
             Row(label: "Ray", value: "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)"),
+            Row(label: "Workers", value: workers(a)),
         ]
+    }
+
+    /// Each group as `NAME R (MIN-MAX) x CPU/MEMORY[ + N GPU (pool P)]`, then whether the autoscaler runs.
+    static func workers(_ a: Answers) -> String {
+        guard !a.ray.workers.isEmpty else { return "none (the head alone runs Ray work)" }
+        let pools = Set(a.gpuNodePoolGroups.map(\.name))
+        let groups = a.ray.workers.map { group in
+            var text = "\(group.name) \(group.replicas) (\(group.minReplicas)-\(group.maxReplicas)) x \(group.cpu) CPU/\(group.memory)"
+            if let gpu = group.gpu {
+                text += " + \(gpu.count) \(gpu.type)" + (pools.contains(group.name) ? " (node pool \(group.nodePoolName))" : "")
+            }
+            return text
+        }
+        return groups.joined(separator: "; ") + (a.ray.autoscaling ? "; autoscaling" : "; fixed size")
     }
 }

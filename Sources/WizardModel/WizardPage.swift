@@ -7,6 +7,8 @@ public struct WizardPage: Equatable, Sendable {
     public var shortTitle: String
     /// Key paths into `AnswerFields`.
     public var paths: [String]
+    /// The page also asks every worker group's fields (`ray.workers[N].KEY`), after `paths`; groups are added and removed there.
+    public var listsWorkerGroups = false
 
     /// The pages in the order they are asked.
     public static let all: [WizardPage] = [
@@ -15,7 +17,8 @@ public struct WizardPage: Equatable, Sendable {
             "cluster.mode", "cluster.name", "cluster.location", "cluster.autopilot", "cluster.nodePool",
             "cluster.machineType", "cluster.numNodes", "cluster.minNodes", "cluster.maxNodes",
         ]),
-        WizardPage(title: "KubeRay operator", shortTitle: "Operator", paths: ["operator"]),
+        // The add-on's options sit with the choice of the add-on (they show only with it).
+        WizardPage(title: "KubeRay operator", shortTitle: "Operator", paths: ["operator", "cluster.rayClusterLogging", "cluster.rayClusterMonitoring"]),
         WizardPage(title: "Identity", shortTitle: "Identity", paths: [
             "identity.mode", "identity.namespace", "identity.kubernetesServiceAccount", "identity.iamServiceAccount",
         ]),
@@ -25,6 +28,7 @@ public struct WizardPage: Equatable, Sendable {
         WizardPage(title: "Ray cluster", shortTitle: "Ray", paths: [
             "ray.clusterName", "ray.version", "ray.image", "ray.headCPU", "ray.headMemory",
         ]),
+        WizardPage(title: "Ray worker groups", shortTitle: "Workers", paths: ["ray.autoscaling"], listsWorkerGroups: true),
     ]
 
     /// The page that asks the answer at `path` (the first page for a problem of the file as a whole).
@@ -34,16 +38,25 @@ public struct WizardPage: Equatable, Sendable {
 
     /// The fields of this page that matter for `answers`, in order.
     public func fields(for answers: Answers) -> [AnswerField] {
-        paths.compactMap(AnswerFields.field).filter { $0.isApplicable(in: answers) }
+        let groups = listsWorkerGroups ? WorkerGroupFields.fields(in: answers) : []
+        return (paths.compactMap(AnswerFields.field) + groups).filter { $0.isApplicable(in: answers) }
     }
 }
 
 /// Labels a person reads beside each field (the key path stays in error messages, as in the answers file).
 public enum FieldLabels {
-    /// The label of the field at `path`.
+    /// The label of the field at `path`; a worker group's name field heads its group, its other fields are indented.
     public static func label(_ path: String) -> String {
-        labels[path] ?? path
+        if let (index, key) = WorkerGroupFields.parse(path) {
+            return key == "name" ? "Group \(index + 1) name" : "  " + (groupLabels[key] ?? key)
+        }
+        return labels[path] ?? path
     }
+
+    private static let groupLabels: [String: String] = [
+        "replicas": "Replicas", "minReplicas": "Min replicas", "maxReplicas": "Max replicas",
+        "cpu": "CPU", "memory": "Memory", "gpu.type": "GPU", "gpu.count": "GPUs per pod",
+    ]
 
     /// What an empty optional field means, e.g. the default IAM service account for that one.
     public static func placeholder(_ path: String, in answers: Answers) -> String? {
@@ -58,6 +71,11 @@ public enum FieldLabels {
         case "ray.image": return cleared.resolvedImage
         default: return nil
         }
+    }
+
+    /// A line under the field that offers what is known to work (the Ray versions tested with KubeRay 1.7.0).
+    public static func note(_ path: String) -> String? {
+        path == "ray.version" ? "known good: \(RayVersions.knownGood.joined(separator: ", "))" : nil
     }
 
     /// How a choice or yes/no value reads in a radio list.
@@ -80,6 +98,8 @@ public enum FieldLabels {
         "cluster.numNodes": "Nodes at start",
         "cluster.minNodes": "Minimum nodes",
         "cluster.maxNodes": "Maximum nodes",
+        "cluster.rayClusterLogging": "Ray logging",
+        "cluster.rayClusterMonitoring": "Ray monitoring",
         "operator": "Operator",
         "identity.mode": "Identity",
         "identity.namespace": "Namespace",
@@ -96,5 +116,6 @@ public enum FieldLabels {
         "ray.image": "Image",
         "ray.headCPU": "Head CPU",
         "ray.headMemory": "Head memory",
+        "ray.autoscaling": "Autoscaling",
     ]
 }

@@ -26,6 +26,17 @@ extension WizardState {
     }
 
     mutating func handlePageKey(_ key: Key, command: Command?, page: Int) -> [WizardEffect] {
+        message = nil
+        switch command {
+        case .addGroup?:
+            addWorkerGroup()
+            return []
+        case .removeGroup?:
+            removeFocusedWorkerGroup()
+            return []
+        default:
+            break
+        }
         let fields = visibleFields
         guard let field = focusedField else {
             if command == .submit { submitPage(page) }
@@ -99,6 +110,7 @@ extension WizardState {
         edited.insert(field.path)
         errors[field.path] = nil
         syncOptionalFields()
+        syncWorkerGroupEditors()
     }
 
     /// Optional fields that still apply take their buffers; those that stop applying are reset (`FieldCheck`),

@@ -86,7 +86,7 @@ public struct WizardState: Equatable, Sendable {
     /// Fresh buffers for every text and number field, holding the answers' values.
     static func editors(for answers: Answers) -> [String: LineEditor] {
         var editors: [String: LineEditor] = [:]
-        for field in AnswerFields.all {
+        for field in AnswerFields.all + WorkerGroupFields.fields(in: answers).filter({ $0.isApplicable(in: answers) }) {
             switch field.kind {
             case .text, .integer: editors[field.path] = LineEditor(field.get(answers) ?? "")
             case .boolean, .choice: break

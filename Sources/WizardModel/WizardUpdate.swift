@@ -58,10 +58,11 @@ extension WizardState {
         switch screen {
         case .welcome: return .welcome
         case .page:
-            guard let field = focusedField else { return .choiceField }
+            let groups = currentPage?.listsWorkerGroups ?? false
+            guard let field = focusedField else { return groups ? .groupChoiceField : .choiceField }
             switch field.kind {
-            case .text, .integer: return .textField
-            case .boolean, .choice: return .choiceField
+            case .text, .integer: return groups ? .groupTextField : .textField
+            case .boolean, .choice: return groups ? .groupChoiceField : .choiceField
             }
         case .review: return .review
         case .run: return .run

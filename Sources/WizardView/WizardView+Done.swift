@@ -15,9 +15,9 @@ extension WizardView {
                        style: Style(.success, bold: true))
         y += 1
         if let result = run.verifyResult {
-            let start = canvas.text("Read back from the bucket by a Ray task: ", x: 4, y: y, style: Style(.muted))
-            let first = result.split(separator: "\n").first.map(String.init) ?? result
-            canvas.clipped(OutputTail.sanitize(first), x: start, y: y, limit: canvas.width - start - 2, style: Style(.accent, bold: true))
+            let start = canvas.text("Bucket written and read back on every Ray node: ", x: 4, y: y, style: Style(.muted))
+            canvas.clipped(OutputTail.sanitize(PlanBuilder.checkSummary(result)), x: start, y: y, limit: canvas.width - start - 2,
+                           style: Style(.accent, bold: true))
             y += 1
         }
         y += 1

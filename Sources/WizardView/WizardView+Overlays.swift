@@ -9,7 +9,7 @@ extension WizardView {
         below.overlay = nil
         let context = below.keyContext
         var rows = KeyBindings.bindings(context).map { (g.keyLabel($0.helpLabel), $0.helpDescription) }
-        if context == .textField {
+        if context.editsText {
             rows += KeyBindings.lineEditing.map { (g.keyLabel($0.label), $0.description) }
         }
         let labelWidth = rows.map { DisplayWidth.of($0.0) }.max() ?? 0

@@ -13,11 +13,12 @@ extension WizardView {
         case option(field: Int, option: Int)
         case error(field: Int, text: String)
         case warning(field: Int, text: String)
+        case note(field: Int, text: String)
 
         /// The index of the field the line belongs to.
         var field: Int {
             switch self {
-            case .field(let i), .option(let i, _), .error(let i, _), .warning(let i, _): return i
+            case .field(let i), .option(let i, _), .error(let i, _), .warning(let i, _), .note(let i, _): return i
             }
         }
     }
@@ -48,8 +49,10 @@ extension WizardView {
         if lines.count > start + rows { canvas.text(g.text("…"), x: 2, y: bottom, style: Style(.muted)) }
 
         canvas.rule(y: canvas.height - 4)
-        if fields.indices.contains(focus) {
-            let help = state.helpTexts[fields[focus].path] ?? ""
+        if let message = state.message {
+            canvas.wrapped(g.text(message), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2, style: Style(.accent))
+        } else if fields.indices.contains(focus) {
+            let help = state.helpTexts[WorkerGroupFields.helpKey(fields[focus].path)] ?? ""
             canvas.wrapped(g.text(help), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2)
         }
         canvas.footer(KeyBindings.bindings(state.keyContext))
@@ -91,6 +94,10 @@ extension WizardView {
                 for text in TextWrap.wrap("! " + warning, width: width, continuation: "  ") {
                     lines.append(.warning(field: i, text: text))
                 }
+            } else if let note = FieldLabels.note(field.path) {
+                for text in TextWrap.wrap(note, width: width, continuation: "  ") {
+                    lines.append(.note(field: i, text: text))
+                }
             }
         }
         return lines
@@ -123,6 +130,8 @@ extension WizardView {
             canvas.text(text, x: valueColumn, y: y, style: Style(.error))
         case .warning(_, let text):
             canvas.text(text, x: valueColumn, y: y, style: Style(.warning))
+        case .note(_, let text):
+            canvas.text(text, x: valueColumn, y: y, style: Style(.muted))
         }
     }
 

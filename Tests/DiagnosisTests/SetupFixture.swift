@@ -44,7 +44,7 @@ struct SetupFixture {
         if a.identity.mode == .iamServiceAccount { annotations[PlanBuilder.serviceAccountAnnotation] = a.iamServiceAccountEmail }
         ksa = ["metadata": ["name": ksaName, "namespace": ns, "creationTimestamp": Self.ksaCreated, "annotations": annotations]]
         var spec: [String: Any] = ["serviceAccountName": ksaName, "containers": [["name": "ray-head"]]]
-        if !a.isAutopilot { spec["nodeSelector"] = [RayClusterManifest.metadataServerSelector: "true"] }
+        if !a.isAutopilot { spec["nodeSelector"] = [RayClusterManifest.metadataServerLabel: "true"] }
         rayCluster = ["metadata": ["name": a.ray.clusterName], "spec": [
             "headGroupSpec": ["template": ["spec": spec]],
             "workerGroupSpecs": [["groupName": "gpu", "template": ["spec": spec]]]]]

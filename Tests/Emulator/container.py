@@ -39,7 +39,7 @@ def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
          "currentNodeVersion": VERSION, "currentNodeCount": 0 if autopilot else nodes,
          "createTime": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
          "network": "default", "subnetwork": "default",
-         "addonsConfig": {"rayOperatorConfig": {"enabled": True}} if ray else {},
+         "addonsConfig": {"rayOperatorConfig": ray if isinstance(ray, dict) else {"enabled": True}} if ray else {},
          "nodePools": [] if autopilot else [{
              "name": "default-pool", "status": "RUNNING", "version": VERSION, "initialNodeCount": nodes,
              "config": {"machineType": machine, "diskSizeGb": 100,
@@ -103,7 +103,8 @@ def register(route, project):
                 raise ApiError(400, "Autopilot clusters must be regional clusters.")
             pool = body.get("workloadIdentityConfig", {}).get("workloadPool")
             check_pool(p, pool)
-            ray = bool(body.get("addonsConfig", {}).get("rayOperatorConfig", {}).get("enabled"))
+            ray_config = body.get("addonsConfig", {}).get("rayOperatorConfig", {})
+            ray = ray_config if ray_config.get("enabled") else False
             gcsfuse = bool(body.get("addonsConfig", {}).get("gcsFuseCsiDriverConfig", {}).get("enabled"))
             np = (body.get("nodePools") or [{}])[0]
             make_cluster(h.emu, p, loc, name, autopilot, pool, ray, gcsfuse=gcsfuse,
@@ -155,8 +156,14 @@ def register(route, project):
                     c.pop("workloadIdentityConfig", None)
             ray = upd.get("desiredAddonsConfig", {}).get("rayOperatorConfig")
             if ray is not None:
-                if ray.get("enabled"):
-                    c["addonsConfig"]["rayOperatorConfig"] = {"enabled": True}
+                current = c["addonsConfig"].get("rayOperatorConfig", {})
+                options = {k: v for k, v in ray.items() if k != "enabled"}
+                if options and not (ray.get("enabled") or current.get("enabled")):
+                    raise ApiError(400, "Ray cluster logging and monitoring require the Ray Operator add-on to be enabled.")
+                if ray.get("enabled", current.get("enabled")):
+                    merged = dict(current, **ray)
+                    merged["enabled"] = True
+                    c["addonsConfig"]["rayOperatorConfig"] = merged
                     h.emu.kube["%s/%s" % (g["l"], g["c"])].install_ray_crd()
                 else:
                     c["addonsConfig"].pop("rayOperatorConfig", None)
@@ -182,6 +189,52 @@ def register(route, project):
     def get_pool(h, g):
         with LOCK:
             return 200, pool_rec(h, g)[2]
+
+    @route("POST", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools", "create-node-pool")
+    def create_pool(h, g):
+        """`node-pools create`: kept with its accelerators, metadata mode and autoscaling (GPU pods need one)."""
+        body = h.json_body().get("nodePool", {})
+        with LOCK:
+            p, c = cluster_rec(h, g)
+            name = body.get("name", "")
+            if c.get("autopilot"):
+                raise ApiError(400, "Autopilot clusters do not support node pool operations; GKE provisions nodes "
+                                    "for the pods' requests.")
+            if not re.fullmatch(r"[a-z]([-a-z0-9]{0,38}[a-z0-9])?", name):
+                raise ApiError(400, "Invalid value for field \"node_pool.name\": \"%s\"" % name)
+            if any(np["name"] == name for np in c.get("nodePools", [])):
+                raise ApiError(409, "Already exists: projects/%s/locations/%s/clusters/%s/nodePools/%s."
+                               % (p["projectId"], g["l"], g["c"], name))
+            config = body.get("config", {})
+            zones = [g["l"]] if is_zone(g["l"]) else ["%s-%s" % (g["l"], z) for z in "abc"]
+            for accelerator in config.get("accelerators", []):
+                for zone in zones:
+                    if accelerator.get("acceleratorType") in h.emu.missing_accelerators.get(zone, ()):
+                        raise ApiError(400, "Accelerator type \"%s\" does not exist in zone %s."
+                                       % (accelerator["acceleratorType"], zone))
+            if config.get("workloadMetadataConfig", {}).get("mode") == "GKE_METADATA" and not c.get("workloadIdentityConfig"):
+                raise ApiError(400, "Workload Identity must be enabled on the cluster before GKE_METADATA can be set "
+                                    "on a node pool.")
+            c.setdefault("nodePools", []).append({
+                "name": name, "status": "RUNNING", "version": VERSION,
+                "initialNodeCount": body.get("initialNodeCount", 0),
+                "config": {"machineType": config.get("machineType", "e2-medium"), "diskSizeGb": 100,
+                           "accelerators": config.get("accelerators", []),
+                           "workloadMetadataConfig": config.get("workloadMetadataConfig", {})},
+                "autoscaling": body.get("autoscaling", {})})
+            return 200, operation(h, p, g["l"], g["c"], "CREATE_NODE_POOL")
+
+    @route("GET", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools", "list-node-pools")
+    def list_pools(h, g):
+        with LOCK:
+            return 200, {"nodePools": cluster_rec(h, g)[1].get("nodePools", [])}
+
+    @route("DELETE", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "delete-node-pool")
+    def delete_pool(h, g):
+        with LOCK:
+            p, c, np = pool_rec(h, g)
+            c["nodePools"].remove(np)
+            return 200, operation(h, p, g["l"], g["c"], "DELETE_NODE_POOL")
 
     @route("PUT", LOC + r"/clusters/(?P<c>[^/:]+)/nodePools/(?P<np>[^/:]+)", "update-node-pool")
     def update_pool(h, g):

@@ -55,6 +55,8 @@ def seed(emu, spec):
             emu.running_polls = int(spec["running_polls"])
         if "strict_node_pools" in spec:
             emu.strict_node_pools = bool(spec["strict_node_pools"])
+        for zone, types in (spec.get("missing_accelerators") or {}).items():
+            emu.missing_accelerators.setdefault(zone, set()).update(types)
         if "enforce_services" in spec:
             emu.enforce_services = bool(spec["enforce_services"])
         for s in spec.get("enabled_services", []):

@@ -50,6 +50,7 @@ class Emulator:
         # keep GCE_METADATA. Off by default because the wizard's plan has no
         # node-pools update step; tests may turn it on via /__control/seed.
         self.strict_node_pools = False
+        self.missing_accelerators = {}  # zone -> GPU types GKE does not offer there
         self.clusters = {}        # "LOC/NAME" -> GKE Cluster JSON
         self.operations = {}      # op name -> {"op": json, "polls": n}
         self.kube = {}            # "LOC/NAME" -> kube_api.World

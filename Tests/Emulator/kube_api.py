@@ -7,6 +7,7 @@ rayclusters.ray.io CRD and RayClusters, watch, and websocket exec.
 """
 import copy
 import json
+import re
 import time
 import uuid
 from datetime import datetime, timezone
@@ -61,6 +62,7 @@ class World:
         self.emu, self.key = emu, key
         self.store = {r: {} for r in RESOURCES}
         self.pod_rt = {}  # "ns/name" -> runtime facts (created, libs)
+        self.create_failures = {}  # RayCluster uid -> {event reason: why its pods cannot be created}
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
 
@@ -323,11 +325,29 @@ def table(h, res, objs):
             "rows": rows}
 
 
+def selector_parts(text):
+    """Splits a label selector on the commas outside `in (...)` / `notin (...)` value sets."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [p.strip() for p in parts + [current] if p.strip()]
+
+
 def selected(h, obj):
     meta = obj["metadata"]
-    for part in filter(None, (h.query.get("labelSelector") or [""])[0].split(",")):
+    for part in selector_parts((h.query.get("labelSelector") or [""])[0]):
         labels = meta.get("labels", {})
-        if "!=" in part:
+        sets = re.fullmatch(r"(\S+)\s+(in|notin)\s+\((.*)\)", part)
+        if sets:
+            values = {v.strip() for v in sets.group(3).split(",")}
+            if (labels.get(sets.group(1)) in values) != (sets.group(2) == "in"):
+                return False
+        elif "!=" in part:
             k, v = part.split("!=", 1)
             if labels.get(k.strip()) == v.strip():
                 return False

@@ -1,15 +1,17 @@
 """What a command run with `kubectl exec` in the Ray head pod would do.
 
-The bucket check script is recognised by its marker and *not* run: the
-pod's Google identity is resolved with the Workload Identity rules and the
-bucket's IAM policy decides, producing the output google-cloud-storage
-would (see README.md for the model).
+The bucket check script is recognised by its marker and *not* run: for each
+alive Ray node (the head pod and every Ready worker pod of its RayCluster)
+that node's Google identity is resolved with the Workload Identity rules and
+the bucket's IAM policy decides, producing the per-node lines and summary the
+real script prints (see README.md for the model).
 """
 import json
 
 from core import LOCK
 import doctorsim
 import fusesim
+import raysim
 
 MARKER = "kuberay-gcs-wizard bucket check"
 LIB = "google-cloud-storage"
@@ -36,7 +38,7 @@ def run(w, pod, argv):
     if argv[:2] in (["python", "-c"], ["python3", "-c"]) and len(argv) >= 3:
         code, args = argv[2], argv[3:]
         if MARKER in code:
-            return bucket_check(w, pod, rt, args)
+            return bucket_check(w, pod, rt, code, args)
         if fusesim.MARKER in code:
             return fusesim.mount_check(w, pod, rt, args)
         if doctorsim.MARKER in code:
@@ -93,19 +95,11 @@ def identity(w, pod):
 
 
 def token_error(msg):
-    return (TB + "google.auth.exceptions.RefreshError: (\"Failed to retrieve http://metadata.google.internal/"
-            "computeMetadata/v1/instance/service-accounts/default/token?scopes=https%%3A%%2F%%2Fwww.googleapis.com"
-            "%%2Fauth%%2Fcloud-platform from the Google Compute Engine metadata service. Status: 403 Response:\\n"
-            "b\\\"%s\\\"\", <google.auth.transport.requests._Response object at 0x7f3a2c1d5e90>)\n" % msg)
-
-
-def storage_error(status, method, url, message, reason):
-    name = {403: "Forbidden", 404: "NotFound", 409: "Conflict", 429: "TooManyRequests",
-            500: "InternalServerError", 503: "ServiceUnavailable"}.get(status, "GoogleAPICallError")
-    body = json.dumps({"error": {"code": status, "message": message,
-                                 "errors": [{"message": message, "domain": "global", "reason": reason}]}},
-                      indent=2)
-    return TB + "google.api_core.exceptions.%s: %d %s %s: %s\n" % (name, status, method, url, body)
+    """`type(error).__name__: str(error)` of the RefreshError a task gets when the metadata server refuses a token."""
+    return ("RefreshError: ('Failed to retrieve http://metadata.google.internal/computeMetadata/v1/instance/"
+            "service-accounts/default/token?scopes=https%%3A%%2F%%2Fwww.googleapis.com%%2Fauth%%2Fcloud-platform from the "
+            "Google Compute Engine metadata service. Status: 403 Response:\\nb\"%s\"', "
+            "<google.auth.transport.requests._Response object at 0x7f3a2c1d5e90>)" % msg)
 
 
 def allowed(rec, member, pool, ns):
@@ -123,36 +117,71 @@ def allowed(rec, member, pool, ns):
     return False
 
 
-def bucket_check(w, pod, rt, args):
-    if LIB not in rt["libs"]:
+def bucket_check(w, pod, rt, code, args):
+    """The real script's output: "GROUP POD ok|failed: REASON" per node (failures on stderr too), a summary line
+    such as "head ok, workers-1a2b ok", exit 1 when any node failed."""
+    # With a runtime_env pip of the library every task gets it; without, only where it was pip-installed.
+    everywhere = "runtime_env" in code and LIB in code
+    if not everywhere and LIB not in rt["libs"]:
         return "", MISSING, 1
     if len(args) < 3:
         return "", TB + "IndexError: list index out of range\n", 1
-    bucket, obj, text = args[0], args[1], args[2]
-    emu = w.emu
-    up = "https://storage.googleapis.com/upload/storage/v1/b/%s/o?uploadType=multipart" % bucket
+    bucket, prefix, text = args[0], args[1], args[2]
     with LOCK:
-        member, err = identity(w, pod)
-        if err:
-            return "", err, 1
-        rule = emu.take_fault("POST", "/upload/storage/v1/b/%s/o" % bucket)
-        if rule:
-            st = int(rule.get("status", 500))
-            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", st, "object-write")
-            return "", storage_error(st, "POST", up, rule.get("message") or "Injected fault", "forbidden"), 1
-        rec = emu.buckets.get(bucket)
-        if not rec:
-            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", 404, "object-write")
-            return "", storage_error(404, "POST", up, "The specified bucket does not exist.", "notFound"), 1
-        pool = (w.cluster().get("workloadIdentityConfig") or {}).get("workloadPool")
-        if not allowed(rec, member, pool, pod["metadata"]["namespace"]):
-            who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
-            emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart", 403, "object-write")
-            return "", storage_error(403, "POST", up, "%s does not have storage.objects.create access to the "
-                                     "Google Cloud Storage object. Permission 'storage.objects.create' denied on "
-                                     "resource (or it may not exist)." % who, "forbidden"), 1
-        rec["objects"][obj] = text
-        emu.record("pod", "POST", "/upload/storage/v1/b/%s/o" % bucket, "uploadType=multipart&name=" + obj,
-                   200, "object-write")
-        emu.record("pod", "GET", "/storage/v1/b/%s/o/%s" % (bucket, obj), "alt=media", 200, "object-read")
-        return rec["objects"][obj] + "\n", "", 0
+        rc = next((r for r in w.store["rayclusters"].values()
+                   if r["metadata"]["namespace"] == pod["metadata"]["namespace"]
+                   and r["metadata"]["name"] == pod["metadata"].get("labels", {}).get("ray.io/cluster")), None)
+        nodes = [pod] + [p for p in (raysim.ray_pods(w, rc, "worker") if rc else []) if raysim.pod_ready(p)]
+        results = []
+        for node in nodes:
+            group = node["metadata"].get("labels", {}).get("ray.io/group", "unknown")
+            name = node["metadata"]["name"]
+            node_rt = w.pod_rt.get("%s/%s" % (node["metadata"]["namespace"], name), {"libs": set()})
+            if not everywhere and LIB not in node_rt["libs"]:
+                status = "failed: ModuleNotFoundError: No module named 'google.cloud'"
+            else:
+                status = write_and_read(w, node, bucket, "%s/%s.txt" % (prefix, name), text)
+            results.append((group, name, status))
+    results.sort(key=lambda r: (r[0] != "headgroup", r[0], r[1]))
+    lines = ["%s %s %s" % r for r in results]
+    summary = ", ".join("%s %s" % ("head" if g == "headgroup" else "%s-%s" % (g, n.rsplit("-", 1)[-1]),
+                                   "ok" if st == "ok" else "failed") for g, n, st in results)
+    failed = [line for line, r in zip(lines, results) if r[2] != "ok"]
+    return "\n".join(lines + [summary]) + "\n", "".join(f + "\n" for f in failed), 1 if failed else 0
+
+
+def write_and_read(w, pod, bucket, obj, text):
+    """One node's task: "ok", or "failed: " + the exception's type and first line, as google-cloud-storage raises it."""
+    emu = w.emu
+    path = "/upload/storage/v1/b/%s/o" % bucket
+    up = "https://storage.googleapis.com" + path + "?uploadType=multipart"
+    member, err = identity(w, pod)
+    if err:
+        return "failed: " + err
+    rule = emu.take_fault("POST", path)
+    if rule:
+        st = int(rule.get("status", 500))
+        emu.record("pod", "POST", path, "uploadType=multipart", st, "object-write")
+        return "failed: %s" % storage_reason(st, up, rule.get("message") or "Injected fault")
+    rec = emu.buckets.get(bucket)
+    if not rec:
+        emu.record("pod", "POST", path, "uploadType=multipart", 404, "object-write")
+        return "failed: %s" % storage_reason(404, up, "The specified bucket does not exist.")
+    pool = (w.cluster().get("workloadIdentityConfig") or {}).get("workloadPool")
+    if not allowed(rec, member, pool, pod["metadata"]["namespace"]):
+        who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
+        emu.record("pod", "POST", path, "uploadType=multipart", 403, "object-write")
+        return "failed: %s" % storage_reason(403, up, "%s does not have storage.objects.create access to the Google Cloud "
+                                             "Storage object. Permission 'storage.objects.create' denied on resource "
+                                             "(or it may not exist)." % who)
+    rec["objects"][obj] = text
+    emu.record("pod", "POST", path, "uploadType=multipart&name=" + obj, 200, "object-write")
+    emu.record("pod", "GET", "/storage/v1/b/%s/o/%s" % (bucket, obj), "alt=media", 200, "object-read")
+    return "ok" if rec["objects"][obj] == text else "failed: read back %r" % rec["objects"][obj]
+
+
+def storage_reason(status, url, message):
+    """`type(error).__name__: str(error)` of google.api_core's exception for a failed upload."""
+    name = {403: "Forbidden", 404: "NotFound", 409: "Conflict", 429: "TooManyRequests",
+            500: "InternalServerError", 503: "ServiceUnavailable"}.get(status, "GoogleAPICallError")
+    return "%s: %d POST %s: %s" % (name, status, url, message)

@@ -1,10 +1,15 @@
 """What the KubeRay operator, the scheduler and the kubelet would do.
 
-A RayCluster gets a head Service at once and a head Pod as soon as the pod
-may be created (its KSA exists; Autopilot admits the spec). The pod turns
-Running+Ready ~1 s after creation, unless it cannot be scheduled (metadata
-server nodeSelector on nodes without the GKE metadata server) or the
-"pod-never-ready" fault is set.
+A RayCluster gets a head Service at once, a head Pod and each worker group's
+`replicas` Pods (CLUSTER-GROUP-worker-xxxxx) as soon as a pod may be created
+(its KSA exists; on Autopilot GKE Warden admits its nodeSelector). A pod turns
+Running+Ready ~1 s after it can be scheduled, unless the "pod-never-ready"
+fault is set. It cannot be scheduled while no node matches: the metadata
+server nodeSelector on nodes without the GKE metadata server; on Standard a
+GPU (cloud.google.com/gke-accelerator) without a node pool of that
+accelerator, or without the toleration of the GPU nodes' nvidia.com/gpu
+taint. Unscheduled pods are tried again at every reconcile, so a node pool
+created later lets them start.
 """
 import copy
 import random
@@ -16,6 +21,12 @@ import fusesim
 
 READY_AFTER = 1.0
 WI_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
+GPU_SELECTOR = "cloud.google.com/gke-accelerator"
+GPU_RESOURCE = "nvidia.com/gpu"
+# Node labels Autopilot lets pods select (others are refused by GKE Warden).
+AUTOPILOT_SELECTORS = ["cloud.google.com/compute-class", "cloud.google.com/gke-accelerator",
+                       "cloud.google.com/gke-accelerator-count", "cloud.google.com/gke-spot",
+                       "kubernetes.io/arch", "topology.kubernetes.io/zone"]
 
 
 def validate(w, rc):
@@ -31,6 +42,12 @@ def head_labels(name):
             "app.kubernetes.io/name": "kuberay"}
 
 
+def worker_labels(name, group):
+    return {"ray.io/cluster": name, "ray.io/node-type": "worker", "ray.io/group": group,
+            "ray.io/is-ray-node": "yes", "app.kubernetes.io/created-by": "kuberay-operator",
+            "app.kubernetes.io/name": "kuberay"}
+
+
 def on_create(w, rc):
     name, ns = rc["metadata"]["name"], rc["metadata"]["namespace"]
     sel = {"ray.io/cluster": name, "ray.io/node-type": "head"}
@@ -39,8 +56,9 @@ def on_create(w, rc):
                            "spec": {"selector": sel, "type": "ClusterIP", "clusterIP": "None",
                                     "ports": [{"name": "gcs", "port": 6379}, {"name": "dashboard", "port": 8265},
                                               {"name": "client", "port": 10001}]}})
-    rc["status"] = {"state": "", "desiredWorkerReplicas": 0}
+    rc["status"] = {"state": "", "desiredWorkerReplicas": sum(g.get("replicas", 0) for g in rc["spec"].get("workerGroupSpecs") or [])}
     try_head(w, rc)
+    try_workers(w, rc)
 
 
 def owner(rc):
@@ -57,13 +75,21 @@ def on_delete(w, rc):
                 w.pod_rt.pop(key, None)
 
 
-def head_pod(w, rc):
+def ray_pods(w, rc, node_type=None, group=None):
+    """The cluster's Ray pods, optionally of one node type and group."""
+    found = []
     for o in w.store["pods"].values():
         lb = o["metadata"].get("labels", {})
         if o["metadata"]["namespace"] == rc["metadata"]["namespace"] and \
-                lb.get("ray.io/cluster") == rc["metadata"]["name"] and lb.get("ray.io/node-type") == "head":
-            return o
-    return None
+                lb.get("ray.io/cluster") == rc["metadata"]["name"] and \
+                node_type in (None, lb.get("ray.io/node-type")) and group in (None, lb.get("ray.io/group")):
+            found.append(o)
+    return found
+
+
+def head_pod(w, rc):
+    pods = ray_pods(w, rc, "head")
+    return pods[0] if pods else None
 
 
 def metadata_server_nodes(w):
@@ -87,49 +113,114 @@ def event(w, rc, reason, message):
                            "namespace": rc["metadata"]["namespace"], "apiVersion": "ray.io/v1"}})
 
 
-def try_head(w, rc):
-    ns, name = rc["metadata"]["namespace"], rc["metadata"]["name"]
-    tmpl = rc["spec"]["headGroupSpec"].get("template", {})
-    spec = copy.deepcopy(tmpl.get("spec", {}))
-    sa = spec.get("serviceAccountName") or "default"
-    spec["serviceAccountName"] = sa
-    pod_name = "%s-head-%s" % (name, "".join(random.choice(string.ascii_lowercase + string.digits)
-                                             for _ in range(5)))
-    why = None
+def suffix():
+    return "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(5))
+
+
+def admission_error(w, ns, pod_name, spec):
+    """Why the API server refuses the pod (missing KSA, GKE Warden), or None."""
+    sa = spec["serviceAccountName"]
     if not w.get("serviceaccounts", ns, sa):
-        why = ('pods "%s" is forbidden: error looking up service account %s/%s: serviceaccount "%s" '
-               'not found' % (pod_name, ns, sa, sa))
-    elif fusesim.refusal(w, tmpl, pod_name):
-        why = fusesim.refusal(w, tmpl, pod_name)
-    elif w.cluster().get("autopilot") and WI_SELECTOR in (spec.get("nodeSelector") or {}):
-        why = ('admission webhook "warden-validating.common-webhooks.networking.gke.io" denied the request: '
-               'GKE Warden rejected the request because it violates one or more constraints.\nViolations '
-               'details: {"[denied by autogke-node-affinity-selector-limitation]":["Key \'%s\' is not allowed '
-               'with node selector; Autopilot only allows labels with keys: cloud.google.com/compute-class,'
-               'cloud.google.com/gke-spot,kubernetes.io/arch,topology.kubernetes.io/zone."]}' % WI_SELECTOR)
+        return ('pods "%s" is forbidden: error looking up service account %s/%s: serviceaccount "%s" '
+                'not found' % (pod_name, ns, sa, sa))
+    if w.cluster().get("autopilot"):
+        refused = [k for k in (spec.get("nodeSelector") or {}) if k not in AUTOPILOT_SELECTORS]
+        if refused:
+            return ('admission webhook "warden-validating.common-webhooks.networking.gke.io" denied the request: '
+                    'GKE Warden rejected the request because it violates one or more constraints.\nViolations '
+                    'details: {"[denied by autogke-node-affinity-selector-limitation]":["Key \'%s\' is not allowed '
+                    'with node selector; Autopilot only allows labels with keys: %s."]}'
+                    % (refused[0], ",".join(AUTOPILOT_SELECTORS)))
+    return None
+
+
+def gpu_pools(w, accelerator):
+    return [p for p in w.cluster().get("nodePools", [])
+            if any(a.get("acceleratorType") == accelerator for a in p.get("config", {}).get("accelerators", []))]
+
+
+def unschedulable(w, spec):
+    """Why no node fits the pod (the scheduler's message), or None."""
+    selector = spec.get("nodeSelector") or {}
+    no_match = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+    if selector.get(WI_SELECTOR) == "true" and not metadata_server_nodes(w):
+        return no_match
+    accelerator = selector.get(GPU_SELECTOR)
+    if accelerator and not w.cluster().get("autopilot"):
+        pools = gpu_pools(w, accelerator)
+        if selector.get(WI_SELECTOR) == "true":
+            pools = [p for p in pools if p.get("config", {}).get("workloadMetadataConfig", {}).get("mode") == "GKE_METADATA"]
+        if not pools:
+            return no_match + " pod didn't trigger scale-up: no node group with %s" % accelerator
+        if not any(t.get("key") == GPU_RESOURCE and t.get("operator") in ("Exists", "Equal")
+                   for t in spec.get("tolerations") or []):
+            return ("0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had "
+                    "untolerated taint {nvidia.com/gpu: present}.")
+    return None
+
+
+def create_pod(w, rc, tmpl, labels, pod_name, failure_reason):
+    """Creates one Ray pod from a group's template, or records why it cannot be created. Returns the pod or None."""
+    ns = rc["metadata"]["namespace"]
+    spec = copy.deepcopy(tmpl.get("spec", {}))
+    spec["serviceAccountName"] = spec.get("serviceAccountName") or "default"
+    why = admission_error(w, ns, pod_name, spec) or fusesim.refusal(w, tmpl, pod_name)
     if why:
-        if rc["status"].get("reason") != why:
+        reasons = w.create_failures.setdefault(rc["metadata"]["uid"], {})
+        if reasons.get(failure_reason) != why:
+            reasons[failure_reason] = why
             rc["status"]["reason"] = why
-            event(w, rc, "FailedCreateHeadPod", why)
-        return
-    rc["status"].pop("reason", None)
-    labels = dict(tmpl.get("metadata", {}).get("labels") or {})
-    labels.update(head_labels(name))
-    pod = w.add("pods", ns, {"metadata": {"name": pod_name, "labels": labels,
+            event(w, rc, failure_reason, why)
+        return None
+    reasons = w.create_failures.setdefault(rc["metadata"]["uid"], {})
+    reasons.pop(failure_reason, None)
+    if not reasons:
+        rc["status"].pop("reason", None)
+    all_labels = dict(tmpl.get("metadata", {}).get("labels") or {})
+    all_labels.update(labels)
+    pod = w.add("pods", ns, {"metadata": {"name": pod_name, "labels": all_labels,
                                           "annotations": dict(tmpl.get("metadata", {}).get("annotations") or {}),
                                           "ownerReferences": [owner(rc)]},
                              "spec": spec})
-    schedulable = not (spec.get("nodeSelector") or {}).get(WI_SELECTOR) == "true" or metadata_server_nodes(w)
-    w.pod_rt["%s/%s" % (ns, pod_name)] = {"created": time.time(), "libs": set(), "schedulable": schedulable}
-    set_status(pod, "Pending", schedulable, False)
+    w.pod_rt["%s/%s" % (ns, pod_name)] = {"created": time.time(), "libs": set(), "schedulable": False}
+    schedule(w, pod)
+    return pod
 
 
-def set_status(pod, phase, scheduled, ready):
+def schedule(w, pod):
+    """Binds the pod to a node if one fits now; otherwise Pending/Unschedulable. True when it was bound now."""
+    rt = w.pod_rt["%s/%s" % (pod["metadata"]["namespace"], pod["metadata"]["name"])]
+    why = unschedulable(w, pod["spec"])
+    bound = why is None and not rt["schedulable"]
+    if bound:
+        rt["schedulable"], rt["created"] = True, time.time()
+    if bound or "status" not in pod:
+        set_status(pod, "Pending", why is None, False, why)
+    return bound
+
+
+def try_head(w, rc):
+    name = rc["metadata"]["name"]
+    create_pod(w, rc, rc["spec"]["headGroupSpec"].get("template", {}), head_labels(name),
+               "%s-head-%s" % (name, suffix()), "FailedCreateHeadPod")
+
+
+def try_workers(w, rc):
+    name = rc["metadata"]["name"]
+    for group in rc["spec"].get("workerGroupSpecs") or []:
+        gname = group.get("groupName", "")
+        want = max(group.get("minReplicas", 0), min(group.get("replicas", 0), group.get("maxReplicas", 2147483647)))
+        for _ in range(want - len(ray_pods(w, rc, "worker", gname))):
+            if not create_pod(w, rc, group.get("template", {}), worker_labels(name, gname),
+                              "%s-%s-worker-%s" % (name, gname, suffix()), "FailedCreateWorkerPod"):
+                break
+
+
+def set_status(pod, phase, scheduled, ready, why=None):
     t = "True"
     conds = [{"type": "PodScheduled", "status": t if scheduled else "False"}]
     if not scheduled:
-        conds[0].update(reason="Unschedulable", message="0/1 nodes are available: 1 node(s) didn't match "
-                                                        "Pod's node affinity/selector.")
+        conds[0].update(reason="Unschedulable", message=why)
     else:
         conds += [{"type": c, "status": t if ready else "False"}
                   for c in ("Initialized", "ContainersReady", "Ready")]
@@ -137,8 +228,9 @@ def set_status(pod, phase, scheduled, ready):
     names = [c.get("name", "c%d" % i) for i, c in enumerate(pod["spec"].get("containers", []))]
     pod["status"] = {"phase": phase, "conditions": conds, "qosClass": "Burstable"}
     if scheduled:
-        pod["status"]["hostIP"] = "10.138.0.2"
-        pod["spec"]["nodeName"] = "gke-node-1"
+        accelerator = (pod["spec"].get("nodeSelector") or {}).get(GPU_SELECTOR)
+        pod["status"]["hostIP"] = "10.138.0.3" if accelerator else "10.138.0.2"
+        pod["spec"]["nodeName"] = "gke-%s-node-1" % accelerator if accelerator else "gke-node-1"
         pod["status"]["containerStatuses"] = [
             {"name": n, "ready": ready, "restartCount": 0, "started": ready,
              "image": pod["spec"]["containers"][i].get("image", ""),
@@ -156,10 +248,15 @@ def reconcile(w):
     for rc in w.store["rayclusters"].values():
         if not head_pod(w, rc):
             try_head(w, rc)
+        try_workers(w, rc)
     never = "pod-never-ready" in w.emu.specials
     for key, pod in w.store["pods"].items():
         rt = w.pod_rt.get(key)
-        if not rt or pod_ready(pod) or never or not rt["schedulable"]:
+        if not rt or pod_ready(pod) or never:
+            continue
+        if not rt["schedulable"]:
+            if schedule(w, pod):
+                w.touch(pod)
             continue
         if time.time() - rt["created"] >= READY_AFTER:
             set_status(pod, "Running", True, True)

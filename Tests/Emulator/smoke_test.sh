@@ -101,7 +101,7 @@ blob.upload_from_string(text)
 print(blob.download_as_text())'
 
 check() {  # check NAMESPACE WANT_RC REGEX
-  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$CHECK_SCRIPT" my-bucket smoke/probe.txt "hello-from-$1"
+  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$CHECK_SCRIPT" my-bucket smoke "hello-from-$1"
 }
 
 wait_head() {  # wait_head NAMESPACE WANT_RC REGEX [TIMEOUT]
@@ -152,7 +152,7 @@ scenario_standard_iam_sa() {
   # gcloud 528 rejects --filter here (usage error, exit 2): use --flatten + a csv format.
   t 2 "unrecognized arguments: --filter" gcloud storage buckets get-iam-policy gs://my-bucket --flatten='bindings[].members' --filter=bindings.role:roles/storage.objectUser --format='value(bindings.members)'
   t 0 "^roles/storage.objectUser,serviceAccount:$SA_EMAIL$" gcloud storage buckets get-iam-policy gs://my-bucket --flatten='bindings[].members' --format='csv[no-heading](bindings.role,bindings.members)'
-  check default 0 "^hello-from-default$"
+  check default 0 "^head ok$"
 
   echo "## second run: probes find everything, apply is unchanged, nothing is created again"
   out cloud-bucket-cluster gcloud container clusters describe cloud-bucket-cluster --project $P --location us-west1-b --format='value(name)'
@@ -188,7 +188,7 @@ scenario_autopilot_direct() {
   t 0 "created" kubectl apply -f "$DIR/rc.yaml"
   wait_head ray-ns 0 "condition met"
   t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace ray-ns -- pip install google-cloud-storage
-  check ray-ns 0 "^hello-from-ray-ns$"
+  check ray-ns 0 "^head ok$"
   stop_emulator
 }
 
@@ -218,7 +218,7 @@ scenario_existing_update() {
   t 0 "created" kubectl apply -f "$DIR/rc.yaml"
   wait_head default 0 "condition met"
   t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
-  check default 0 "^hello-from-default$"
+  check default 0 "^head ok$"
   kinds update-cluster-workload-pool=1 update-cluster-addons=1 create-cluster=0
   stop_emulator
 }

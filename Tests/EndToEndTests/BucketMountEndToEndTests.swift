@@ -28,15 +28,19 @@ final class BucketMountEndToEndTests: XCTestCase {
         let check = result.stdout.split(separator: "\n").first { $0.contains("] Check the bucket's mount both") } ?? ""
         XCTAssertTrue(check.contains(" done "), result.stdout)
 
+        // One file each way on every Ray node: the head and the default worker group's pod.
+        let context = "gke_\(project)_us-west1-b_cloud-bucket-cluster"
+        let rayPods = try emulator.run("kubectl", ["get", "pods", "-l", "ray.io/cluster=raycluster-mini", "--context", context, "-o", "name"])
+        let nodes = rayPods.stdout.split(separator: "\n").count
+        XCTAssertGreaterThanOrEqual(nodes, 2, rayPods.stdout)
         let log = try emulator.log()
         XCTAssertEqual(log.succeeded("update-cluster-addons"), 1, "the add-on is turned on once")
-        XCTAssertEqual(log.succeeded("fuse-write"), 1, "a file written through the mount")
-        XCTAssertEqual(log.succeeded("fuse-read"), 1, "an object read through the mount")
+        XCTAssertEqual(log.succeeded("fuse-write"), nodes, "a file written through the mount on each node")
+        XCTAssertEqual(log.succeeded("fuse-read"), nodes, "an object read through the mount on each node")
         let written = log.filter { $0.kind == "fuse-write" }.map(\.path)
         XCTAssertTrue(written.allSatisfy { $0.hasPrefix("/storage/v1/b/\(bucket)/o/\(MountCheck.prefix)/") }, "\(written)")
 
         // The emulator's model of GKE without the add-on: a Ray pod asking for the mount is refused.
-        let context = "gke_\(project)_us-west1-b_cloud-bucket-cluster"
         let off = try emulator.run("gcloud", ["container", "clusters", "update", "cloud-bucket-cluster", "--project", project,
                                                "--location", "us-west1-b", "--update-addons", "GcsFuseCsiDriver=DISABLED"])
         XCTAssertEqual(off.status, 0, off.stderr)

@@ -30,9 +30,10 @@ final class EmulatorEndToEndTests: XCTestCase {
         var operatorMode: String
         var identity: String
 
+        /// The default CPU group and a GPU group that keeps one pod: on Standard the plan adds its node pool.
         var sets: [String] {
             ["project=\(project)", "bucket.name=\(bucket)", "cluster.mode=\(cluster)", "operator=\(operatorMode)",
-             "identity.mode=\(identity)"]
+             "identity.mode=\(identity)", "ray.workers[1].name=gpu", "ray.workers[1].gpu.type=nvidia-l4", "ray.workers[1].minReplicas=1"]
         }
         var description: String { "\(cluster)/\(operatorMode)/\(identity)" }
 
@@ -136,21 +137,25 @@ final class EmulatorEndToEndTests: XCTestCase {
         installer?.finish()
 
         expect(result.status == 0, "apply exit \(result.status)\n\(result.stdout.suffix(3000))\n\(result.stderr.suffix(2000))")
-        expect(result.stdout.contains("read back: Hello, Ray on GKE!"), "no read-back line in:\n\(result.stdout.suffix(1500))")
+        // Every Ray node checked: the head, the CPU group's pod and the GPU group's pod.
+        let summary = result.stdout.split(separator: "\n").first { $0.contains("on every Ray node: ") }.map(String.init) ?? ""
+        expect(summary.contains(": head ok, gpu-") && summary.contains(" ok, workers-") && summary.hasSuffix(" ok") && !summary.contains("failed"),
+               "no summary of three nodes ok in:\n\(result.stdout.suffix(1500))")
         if let installer { expect(installer.installed, "check-crd never got a 404 before the CRD was installed") }
 
         let log = try emulator.log()
         var expected = ["create-serviceaccount", "create-bucket", "create-raycluster"]
         if c.cluster != "existing" { expected.append("create-cluster") }
         if c.identity == "iam-service-account" { expected.append("create-service-account") }
+        if c.cluster != "create-autopilot" { expected.append("create-node-pool") }
         for kind in expected {
             expect(log.count(kind) == 1 && log.succeeded(kind) == 1,
                    "\(kind): \(log.count(kind)) requests, \(log.succeeded(kind)) succeeded; want exactly one, successful")
         }
         let unexpected = Set(log.creates.map(\.kind)).subtracting(expected)
         expect(unexpected.isEmpty, "unexpected creates: \(unexpected.sorted())")
-        expect(log.succeeded("object-write") == 1 && log.succeeded("object-read") == 1,
-               "object-write \(log.succeeded("object-write")), object-read \(log.succeeded("object-read")); want 1 and 1")
+        expect(log.succeeded("object-write") == 3 && log.succeeded("object-read") == 3,
+               "object-write \(log.succeeded("object-write")), object-read \(log.succeeded("object-read")); want 3 and 3 (one per Ray node)")
         expect(log.succeeded("set-bucket-iam-policy") == 1, "set-bucket-iam-policy: \(log.succeeded("set-bucket-iam-policy")), want 1")
         expect(log.succeeded("set-iam-policy") == (c.identity == "iam-service-account" ? 1 : 0),
                "set-iam-policy (service account): \(log.succeeded("set-iam-policy"))")
@@ -188,7 +193,7 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let resumed = try emulator.wizard(["resume", "--workspace", emulator.workspace.path])
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("read back: Hello, Ray on GKE!"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("on every Ray node: head ok, workers-"), resumed.stdout)
 
         let log = try emulator.log()
         for kind in ["create-cluster", "create-serviceaccount", "create-service-account", "create-raycluster"] {
@@ -199,8 +204,8 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertEqual(log.succeeded("create-bucket"), 1)
         let resumeCreates = log.dropFirst(firstLog.count).filter { $0.kind.hasPrefix("create-") }.map(\.kind)
         XCTAssertEqual(resumeCreates, ["create-bucket", "create-raycluster"], "resume re-sent a create")
-        XCTAssertEqual(log.succeeded("object-write"), 1)
-        XCTAssertEqual(log.succeeded("object-read"), 1)
+        XCTAssertEqual(log.succeeded("object-write"), 2, "the head and the default group's worker")
+        XCTAssertEqual(log.succeeded("object-read"), 2)
     }
 
     /// A cluster left PROVISIONING by an interrupted create (here seeded so) counts as created, and the run waits
@@ -217,7 +222,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("Create the GKE Standard cluster") && result.stdout.contains("already done"), result.stdout)
         XCTAssertTrue(result.stdout.contains("step 7: attempt 1/60 failed (The command succeeded but printed \"PROVISIONING\" where this step expects \"RUNNING\".); retrying in"),
                       result.stdout)
-        XCTAssertTrue(result.stdout.contains("read back: Hello, Ray on GKE!"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("on every Ray node: head ok, workers-"), result.stdout)
         let log = try emulator.log()
         XCTAssertEqual(log.count("create-cluster"), 0)
         // Credentials were asked for only once the cluster answered RUNNING.
@@ -252,7 +257,7 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let asAutopilot = try emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.autopilot=true", "--replan"])
         XCTAssertEqual(asAutopilot.status, 0, asAutopilot.stdout + asAutopilot.stderr)
-        XCTAssertTrue(asAutopilot.stdout.contains("read back: Hello, Ray on GKE!"), asAutopilot.stdout)
+        XCTAssertTrue(asAutopilot.stdout.contains("on every Ray node: head ok, workers-"), asAutopilot.stdout)
         let wi = asAutopilot.stdout.split(separator: "\n").first { $0.contains("] Enable Workload Identity on the cluster") } ?? ""
         XCTAssertTrue(wi.contains("already done"), "Autopilot always has the pool:\n\(asAutopilot.stdout)")
         let log = try emulator.log()
@@ -261,7 +266,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertEqual(log.succeeded("update-cluster-addons"), 1)
         XCTAssertEqual(log.count("create-cluster"), 0)
         XCTAssertEqual(log.count("create-raycluster"), 1)
-        XCTAssertEqual(log.succeeded("object-write"), 1, "the head pod ran: Autopilot did not deny it")
+        XCTAssertEqual(log.succeeded("object-write"), 2, "the head and worker pods ran: Autopilot did not deny them")
         let manifest = try String(contentsOf: emulator.workspace.appendingPathComponent("raycluster.yaml"), encoding: .utf8)
         XCTAssertFalse(manifest.contains("gke-metadata-server-enabled"), manifest)
     }
@@ -278,7 +283,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         let moved = try emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "cluster.mode=create-standard",
                                          "--set", "cluster.name=second-cluster", "--replan"])
         XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
-        XCTAssertTrue(moved.stdout.contains("read back: Hello, Ray on GKE!"), moved.stdout)
+        XCTAssertTrue(moved.stdout.contains("on every Ray node: head ok, workers-"), moved.stdout)
         XCTAssertTrue(moved.stdout.contains("--context gke_\(Self.project)_us-west1-b_second-cluster"), moved.stdout)
         let log = try emulator.log()
         func made(_ kind: String, in cluster: String) -> Int {
@@ -289,7 +294,7 @@ final class EmulatorEndToEndTests: XCTestCase {
             XCTAssertEqual(made(kind, in: "second-cluster"), 1, "\(kind) in the second cluster")
         }
         XCTAssertEqual(log.count("create-bucket"), 1, "the bucket is kept")
-        XCTAssertEqual(log.succeeded("object-write"), 2, "the check ran again, from the second cluster's head pod")
+        XCTAssertEqual(log.succeeded("object-write"), 4, "the check ran again on the second cluster's head and worker")
     }
 
     /// A bucket name someone else owns gets a 409: the hint says names are global and to pick another; resuming
@@ -311,7 +316,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         let resumed = try emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "bucket.name=\(Self.bucket)", "--replan"])
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("wrote gs://\(Self.bucket)/"), resumed.stdout)
-        XCTAssertTrue(resumed.stdout.contains("read back: Hello, Ray on GKE!"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("on every Ray node: head ok, workers-"), resumed.stdout)
         let log = try emulator.log()
         for kind in ["create-cluster", "create-serviceaccount", "create-raycluster"] {
             XCTAssertEqual(log.count(kind), 1, "\(kind) sent \(log.count(kind)) times")
@@ -319,7 +324,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertEqual(log.count("create-service-account"), 0)
         XCTAssertEqual(log.count("create-bucket"), 2)
         XCTAssertEqual(log.succeeded("create-bucket"), 1)
-        XCTAssertEqual(log.succeeded("object-write"), 1)
+        XCTAssertEqual(log.succeeded("object-write"), 2, "the head and the worker")
     }
 
     /// A second `apply` on a finished workspace finds everything and sends no create (nor any IAM change).
@@ -333,7 +338,7 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let second = try emulator.apply(sets)
         XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
-        XCTAssertTrue(second.stdout.contains("read back: Hello, Ray on GKE!"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("on every Ray node: head ok, workers-"), second.stdout)
         let clusterLine = second.stdout.split(separator: "\n").first { $0.contains("] Create the GKE Standard cluster ") } ?? ""
         XCTAssertTrue(clusterLine.contains("already done"), second.stdout)
         let after = try emulator.log()
@@ -342,14 +347,15 @@ final class EmulatorEndToEndTests: XCTestCase {
         let changes = sent.filter { $0.kind.hasPrefix("create-") || $0.kind.hasPrefix("set-") || $0.kind.hasPrefix("update-")
             || $0.kind.hasPrefix("enable-") || $0.kind == "patch-serviceaccount" }
         XCTAssertEqual(changes.map { "\($0.kind) \($0.method) \($0.path)" }, [], "the second apply changed something")
-        XCTAssertEqual(sent.filter { $0.kind == "object-write" }.count, 1, "the check runs again")
+        XCTAssertEqual(sent.filter { $0.kind == "object-write" }.count, 2, "the check runs again on both Ray nodes")
     }
 
     // MARK: A broken identity chain fails the in-cluster check
 
-    /// Direct mode: with the bucket's binding for the KSA's principal removed, the plan's own verify command
-    /// (run through the real kubectl) fails with a 403; the same command passed before the removal.
-    func testRemovedBucketBindingFailsTheCheckWith403() throws {
+    /// Direct mode: the plan's own verify command (run through the real kubectl) passes, then fails with a 403 on the
+    /// worker alone, named with its group, when a hand-edited raycluster.yaml drops the KSA from the worker template,
+    /// then on every node when the bucket's binding for the KSA's principal is removed.
+    func testWorkerWithoutTheKSAThenRemovedBucketBindingFailTheCheckWith403() throws {
         let tools = try EndToEndTools.require()
         let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-broken-bucket"), tools: tools)
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=direct"]
@@ -367,6 +373,30 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let intact = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
         XCTAssertEqual(intact.status, 0, intact.stderr)
+
+        // raycluster.yaml hand-edited so the worker template lost the KSA: its new pod runs as the namespace's default
+        // service account, which has no role on the bucket. The head still passes; the check names the worker's group.
+        let manifestURL = emulator.workspace.appendingPathComponent("raycluster.yaml")
+        let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
+        let workers = try XCTUnwrap(manifest.range(of: "workerGroupSpecs:"))
+        let ksaLine = try XCTUnwrap(manifest.range(of: "        serviceAccountName: my-ksa\n", range: workers.upperBound..<manifest.endIndex))
+        try manifest.replacingCharacters(in: ksaLine, with: "").write(to: manifestURL, atomically: true, encoding: .utf8)
+        let context = ["--context", "gke_\(Self.project)_us-west1-b_cloud-bucket-cluster"]
+        for args in [["apply", "-f", "raycluster.yaml"], ["delete", "pod", "-l", "ray.io/group=workers"],
+                     ["wait", "pod", "--for=condition=Ready", "-l", "ray.io/group=workers", "--timeout=60s"]] {
+            let done = try emulator.run("kubectl", args + context, cwd: emulator.workspace)
+            XCTAssertEqual(done.status, 0, "kubectl \(args): \(done.stdout)\(done.stderr)")
+        }
+        let noKSA = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
+        XCTAssertEqual(noKSA.status, 1, noKSA.stdout + noKSA.stderr)
+        let lines = noKSA.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("headgroup raycluster-mini-head-") && $0.hasSuffix(" ok") }, noKSA.stdout)
+        let worker = lines.first { $0.hasPrefix("workers raycluster-mini-workers-worker-") } ?? ""
+        XCTAssertTrue(worker.contains(" failed: Forbidden: 403 POST ") && worker.contains("/sa/default does not have storage.objects.create access"),
+                      noKSA.stdout)
+        XCTAssertTrue(lines.last?.hasPrefix("head ok, workers-") ?? false, noKSA.stdout)
+        XCTAssertTrue(lines.last?.hasSuffix(" failed") ?? false, noKSA.stdout)
+        XCTAssertTrue(noKSA.stderr.contains(worker), "the failed node's line is where a failed step's hint looks:\n\(noKSA.stderr)")
 
         var remove = grant
         remove[3] = "remove-iam-policy-binding"
@@ -400,7 +430,8 @@ final class EmulatorEndToEndTests: XCTestCase {
         let broken = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
         XCTAssertNotEqual(broken.status, 0, broken.stdout)
         XCTAssertTrue(broken.stderr.contains("Permission 'iam.serviceAccounts.getAccessToken' denied"), broken.stderr)
-        XCTAssertEqual(try emulator.log().filter { $0.kind == "object-write" && $0.succeeded }.count, 1, "only the apply's check wrote")
+        XCTAssertEqual(try emulator.log().filter { $0.kind == "object-write" && $0.succeeded }.count, 2,
+                       "only the apply's check wrote (the head and the worker)")
     }
 
     /// The argv of every step of the plan for `sets`, by step id.

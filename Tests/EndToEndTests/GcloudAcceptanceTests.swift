@@ -43,7 +43,9 @@ final class GcloudAcceptanceTests: XCTestCase {
                 for identity in ["iam-service-account", "direct"] {
                     for (create, mount) in [("true", "false"), ("false", "false"), ("true", "true")] {
                         let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
-                                    "bucket.create=\(create)", "bucket.mount=\(mount)"] + cluster
+                                    "bucket.create=\(create)", "bucket.mount=\(mount)", "ray.workers[1].gpu.type=nvidia-l4",
+                                    "ray.workers[1].gpu.count=2"] + cluster
+                            + (op == "gke-addon" ? ["cluster.rayClusterLogging=true", "cluster.rayClusterMonitoring=true"] : [])
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)
                         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

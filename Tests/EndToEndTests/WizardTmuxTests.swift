@@ -32,17 +32,17 @@ final class WizardTmuxTests: XCTestCase {
 
         // Page 1: the project is typed (gcloud config has none); the zone keeps its default.
         try tmux.keys("Enter")
-        try tmux.waitFor("page 1") { $0.contains("Page 1 of 6 · Project and location") && $0.contains("› Project ID") }
+        try tmux.waitFor("page 1") { $0.contains("Page 1 of 7 · Project and location") && $0.contains("› Project ID") }
         try tmux.type("ray-demo-123")
         try tmux.waitFor("the typed project") { $0.contains("› Project ID            ray-demo-123") }
         try tmux.keys("Enter")
-        try tmux.waitFor("page 2") { $0.contains("Page 2 of 6 · Cluster") && $0.contains("● create-standard") }
+        try tmux.waitFor("page 2") { $0.contains("Page 2 of 7 · Cluster") && $0.contains("● create-standard") }
         try tmux.keys("Enter")
-        try tmux.waitFor("page 3") { $0.contains("Page 3 of 6 · KubeRay operator") && $0.contains("● gke-addon") }
+        try tmux.waitFor("page 3") { $0.contains("Page 3 of 7 · KubeRay operator") && $0.contains("● gke-addon") }
         try tmux.keys("Enter")
-        try tmux.waitFor("page 4") { $0.contains("Page 4 of 6 · Identity") && $0.contains("● iam-service-account") }
+        try tmux.waitFor("page 4") { $0.contains("Page 4 of 7 · Identity") && $0.contains("● iam-service-account") }
         try tmux.keys("Enter")
-        try tmux.waitFor("page 5") { $0.contains("Page 5 of 6 · Bucket") && $0.contains("› Bucket ") }
+        try tmux.waitFor("page 5") { $0.contains("Page 5 of 7 · Bucket") && $0.contains("› Bucket ") }
 
         // A bad bucket name: the answers file's rule and message, beside the field, when the field is left.
         try tmux.keys("Tab")
@@ -56,7 +56,7 @@ final class WizardTmuxTests: XCTestCase {
         // Enter does not leave a page with an error on it: it goes back to the bad field.
         try tmux.keys("Enter")
         screen = try tmux.waitFor("back on the bucket name") { $0.contains("› Bucket name           My_Bucket") }
-        XCTAssertTrue(screen.contains("Page 5 of 6 · Bucket") && screen.contains("✗ bucket.name"), screen)
+        XCTAssertTrue(screen.contains("Page 5 of 7 · Bucket") && screen.contains("✗ bucket.name"), screen)
         try tmux.keys("C-u")
         try tmux.type("ray-demo-bucket")
         try tmux.keys("Tab")
@@ -65,7 +65,9 @@ final class WizardTmuxTests: XCTestCase {
         }
         XCTAssertFalse(screen.contains("✗"), screen)
         try tmux.keys("Enter")
-        try tmux.waitFor("page 6") { $0.contains("Page 6 of 6 · Ray cluster") && $0.contains("raycluster-mini") }
+        try tmux.waitFor("page 6") { $0.contains("Page 6 of 7 · Ray cluster") && $0.contains("raycluster-mini") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("page 7") { $0.contains("Page 7 of 7 · Ray worker groups") && $0.contains("Group 1 name          workers") }
         try tmux.keys("Enter")
 
         // Review: the summary and the three tabs of the dry run.
@@ -78,7 +80,7 @@ final class WizardTmuxTests: XCTestCase {
         }
         try tmux.keys("End")
         try tmux.waitFor("the end of the commands") {
-            scrolledToEnd($0) && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check.txt 'Hello, Ray on GKE!'")
+            scrolledToEnd($0) && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check 'Hello, Ray on GKE!'")
         }
         try tmux.keys("Right")
         try tmux.waitFor("raycluster.yaml tab") {
@@ -130,7 +132,7 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the done screen") { $0.contains("Done · 19 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
-                     "Read back from the bucket by a Ray task: Hello, Ray on GKE!",
+                     "Bucket written and read back on every Ray node: head ok, workers-9qz4d ok",
                      "✓ Create the bucket gs://ray-demo-bucket", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
@@ -168,9 +170,9 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.type("\(shellQuoted(wizard.path)) --workspace ws; echo EXIT=$?")
         try tmux.keys("Enter")
         try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
-        for page in 1...6 {
+        for page in 1...7 {
             try tmux.keys("Enter")
-            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 6") }
+            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
         }
         try tmux.keys("Enter")
         try tmux.waitFor("review") { $0.contains("Review · 19 steps") }

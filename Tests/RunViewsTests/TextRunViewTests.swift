@@ -54,10 +54,11 @@ final class TextRunViewTests: XCTestCase {
         let printed = LinesBox()
         let view = TextRunView(plan: Self.plan, workspace: Self.workspace, closingLines: ["Dashboard: kubectl port-forward svc 8265:8265"],
                                write: { printed.append($0) })
-        await Self.send(Self.resumedRun(verified: "Hello, Ray on GKE!"), to: view)
+        // The verify step's output: one line per Ray node, then the summary the closing line quotes.
+        await Self.send(Self.resumedRun(verified: "headgroup rc-head-x7k2p ok\nworkers rc-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"), to: view)
         XCTAssertEqual(Array(printed.lines.suffix(3)), [
             "All 8 steps complete in 1m 02s.",
-            "A Ray task in the cluster wrote gs://\(Self.plan.answers.bucket.name)/\(PlanBuilder.checkObject) and read back: Hello, Ray on GKE!",
+            "Ray tasks wrote gs://\(Self.plan.answers.bucket.name)/\(PlanBuilder.checkPrefix)/ and read it back on every Ray node: head ok, workers-9qz4d ok",
             "Dashboard: kubectl port-forward svc 8265:8265",
         ])
 

@@ -21,14 +21,14 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertEqual(answers, expected)
         XCTAssertEqual(answers.cluster.name, "cloud-bucket-cluster")
         XCTAssertEqual(answers.resolvedBucketLocation, "us-west1")
-        XCTAssertEqual(answers.resolvedImage, "rayproject/ray:2.52.0")
+        XCTAssertEqual(answers.resolvedImage, "rayproject/ray:\(RayVersions.default)")
     }
 
     func testExampleFileLoadsWithEveryKey() throws {
         let answers = try AnswersFile.load(yaml: WizardResources.exampleAnswers, overrides: ["project=demo-project"])
         XCTAssertEqual(answers.bucket.name, "my-bucket")
         XCTAssertEqual(answers.identity.iamServiceAccount, "my-iam-sa")
-        XCTAssertEqual(answers.ray.image, "rayproject/ray:2.52.0")
+        XCTAssertEqual(answers.ray.image, "rayproject/ray:\(RayVersions.default)")
     }
 
     func testExampleFileKeysForAnExistingClusterAreRealKeys() throws {
@@ -136,7 +136,7 @@ final class AnswersFileTests: XCTestCase {
         extra: 1
         """
         XCTAssertEqual(errors(yaml), [
-            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, location, autopilot, nodePool, machineType, numNodes, minNodes, maxNodes",
+            "cluster.nmae: unknown key (line 4, column 3); known keys here: name, mode, location, autopilot, nodePool, machineType, numNodes, minNodes, maxNodes, rayClusterLogging, rayClusterMonitoring",
             "cluster.numNodes \"3\": must be a whole number, not a quoted string (line 5, column 13)",
             "cluster.maxNodes: must be a single value, not a list or mapping (line 6, column 13)",
             "bucket.create \"yes\": must be true or false (line 7, column 35)",
@@ -198,13 +198,13 @@ final class AnswersFileTests: XCTestCase {
             answers.ray.headCPU = "2"
             let text = AnswersFile.normalizedYAML(answers)
             XCTAssertTrue(text.contains("location: us-west1"))
-            XCTAssertTrue(text.contains("image: rayproject/ray:2.52.0"))
-            XCTAssertTrue(text.contains("version: \"2.52.0\"") || text.contains("version: 2.52.0"), text)
+            XCTAssertTrue(text.contains("image: rayproject/ray:\(RayVersions.default)"))
+            XCTAssertTrue(text.contains("version: \(RayVersions.default)\n"), text)
             XCTAssertTrue(text.contains("headCPU: \"2\""), text)
             XCTAssertEqual(text.contains("iamServiceAccount"), identity == .iamServiceAccount)
             var filled = answers
             filled.bucket.location = "us-west1"
-            filled.ray.image = "rayproject/ray:2.52.0"
+            filled.ray.image = "rayproject/ray:\(RayVersions.default)"
             if identity == .iamServiceAccount { filled.identity.iamServiceAccount = "my-iam-sa" }
             XCTAssertEqual(try AnswersFile.load(yaml: text), filled)
             XCTAssertFalse(text.contains("autopilot"), "a key only an existing cluster has")
@@ -227,7 +227,7 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertTrue(text.contains("  mode: existing\n  location: us-west1\n  autopilot: true\n"), text)
         var filled = answers
         filled.bucket.location = "us-west1"
-        filled.ray.image = "rayproject/ray:2.52.0"
+        filled.ray.image = "rayproject/ray:\(RayVersions.default)"
         filled.identity.iamServiceAccount = "my-iam-sa"
         XCTAssertEqual(try AnswersFile.load(yaml: text), filled)
     }

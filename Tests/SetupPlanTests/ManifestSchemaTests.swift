@@ -32,12 +32,13 @@ final class ManifestSchemaTests: XCTestCase {
         let schema = try schema()
         for mode in ClusterMode.allCases {
             for mount in [false, true] {
-                let doc = try manifest {
-                    $0.cluster.mode = mode
-                    $0.bucket.mount = mount
-                }
+                let doc = try manifest { $0.cluster.mode = mode; $0.bucket.mount = mount }
                 XCTAssertEqual(SchemaValidator.violations(of: doc, against: schema), [], "cluster mode \(mode), mount \(mount)")
+                let withGPU = try manifest { $0.cluster.mode = mode; $0.bucket.mount = mount; $0.ray.workers.append(Self.gpuGroup) }
+                XCTAssertEqual(SchemaValidator.violations(of: withGPU, against: schema), [], "cluster mode \(mode) with a GPU group, mount \(mount)")
             }
+            let fixed = try manifest { $0.cluster.mode = mode; $0.ray.autoscaling = false; $0.ray.workers = [] }
+            XCTAssertEqual(SchemaValidator.violations(of: fixed, against: schema), [], "cluster mode \(mode), head only")
         }
     }
 
@@ -53,7 +54,9 @@ final class ManifestSchemaTests: XCTestCase {
         let doc = try manifest {
             $0.bucket.mount = true
             $0.bucket.mountPath = "/mnt/checkpoints"
+            $0.ray.workers.append(Self.gpuGroup)
         }
+        XCTAssertEqual(try podTemplates(doc).count, 3, "the head, the default workers and a GPU group")
         for template in try podTemplates(doc) {
             let annotations = try XCTUnwrap((template["metadata"] as? [String: Any])?["annotations"] as? [String: String])
             XCTAssertEqual(annotations[RayClusterManifest.gcsFuseAnnotation], "true")
@@ -94,12 +97,12 @@ final class ManifestSchemaTests: XCTestCase {
         let standard = try manifest { _ in }
         XCTAssertEqual(standard["apiVersion"] as? String, "ray.io/v1")
         let spec = try XCTUnwrap(standard["spec"] as? [String: Any])
-        XCTAssertEqual(spec["rayVersion"] as? String, "2.52.0")
+        XCTAssertEqual(spec["rayVersion"] as? String, RayVersions.default)
         let pod = try XCTUnwrap(((spec["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         XCTAssertEqual(pod["serviceAccountName"] as? String, "my-ksa")
         XCTAssertEqual(pod["nodeSelector"] as? [String: String], ["iam.gke.io/gke-metadata-server-enabled": "true"])
         let container = try XCTUnwrap((pod["containers"] as? [[String: Any]])?.first)
-        XCTAssertEqual(container["image"] as? String, "rayproject/ray:2.52.0")
+        XCTAssertEqual(container["image"] as? String, "rayproject/ray:\(RayVersions.default)")
         let resources = try XCTUnwrap(container["resources"] as? [String: [String: String]])
         XCTAssertEqual(resources["requests"], ["cpu": "1", "memory": "2Gi"])
         XCTAssertEqual(resources["limits"], ["cpu": "1", "memory": "5Gi"])
@@ -118,5 +121,57 @@ final class ManifestSchemaTests: XCTestCase {
         XCTAssertTrue(text.contains("rayproject/ray:2.49.1"))
         XCTAssertTrue(text.contains("memory: 8Gi"))
         XCTAssertEqual((doc["metadata"] as? [String: Any])?["namespace"] as? String, "ray")
+    }
+
+    static let gpuGroup: WorkerGroup = {
+        var group = WorkerGroup(name: "gpu")
+        group.gpu = WorkerGroup.GPU(type: "nvidia-l4", count: 2)
+        return group
+    }()
+
+    /// The pod spec of every group: the head's first, then each worker group's by name.
+    func podSpecs(_ doc: [String: Any]) throws -> [(group: String, spec: [String: Any])] {
+        let spec = try XCTUnwrap(doc["spec"] as? [String: Any])
+        let head = try XCTUnwrap(((spec["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let workers = try (spec["workerGroupSpecs"] as? [[String: Any]] ?? []).map { group in
+            (try XCTUnwrap(group["groupName"] as? String), try XCTUnwrap((group["template"] as? [String: Any])?["spec"] as? [String: Any]))
+        }
+        return [("headgroup", head)] + workers
+    }
+
+    func testEveryGroupRunsAsTheKSAWithItsGroupNamedAndGPUsOnTheirNodes() throws {
+        let standard = try manifest { $0.ray.workers.append(Self.gpuGroup) }
+        let spec = try XCTUnwrap(standard["spec"] as? [String: Any])
+        XCTAssertEqual(spec["enableInTreeAutoscaling"] as? Bool, true)
+        let groups = try XCTUnwrap(spec["workerGroupSpecs"] as? [[String: Any]])
+        XCTAssertEqual(groups.map { $0["groupName"] as? String }, ["workers", "gpu"])
+        XCTAssertEqual(groups[0]["replicas"] as? Int, 1)
+        XCTAssertEqual(groups[0]["minReplicas"] as? Int, 0)
+        XCTAssertEqual(groups[0]["maxReplicas"] as? Int, 3)
+        let pods = try podSpecs(standard)
+        XCTAssertEqual(pods.map(\.group), ["headgroup", "workers", "gpu"])
+        for (group, pod) in pods {
+            XCTAssertEqual(pod["serviceAccountName"] as? String, "my-ksa", group)
+            XCTAssertEqual((pod["nodeSelector"] as? [String: String])?["iam.gke.io/gke-metadata-server-enabled"], "true", group)
+            let container = try XCTUnwrap((pod["containers"] as? [[String: Any]])?.first)
+            let env = try XCTUnwrap(container["env"] as? [[String: Any]])
+            let fieldPaths = env.compactMap { (($0["valueFrom"] as? [String: Any])?["fieldRef"] as? [String: Any])?["fieldPath"] as? String }
+            XCTAssertTrue(fieldPaths.contains("metadata.labels['ray.io/group']"), group)
+        }
+        let gpu = try XCTUnwrap(pods.last?.spec)
+        XCTAssertEqual((gpu["nodeSelector"] as? [String: String])?["cloud.google.com/gke-accelerator"], "nvidia-l4")
+        XCTAssertEqual((gpu["tolerations"] as? [[String: String]])?.first?["key"], "nvidia.com/gpu")
+        let resources = try XCTUnwrap(((gpu["containers"] as? [[String: Any]])?.first)?["resources"] as? [String: [String: String]])
+        XCTAssertEqual(resources["requests"]?["nvidia.com/gpu"], "2")
+        XCTAssertEqual(resources["limits"]?["nvidia.com/gpu"], "2")
+        XCTAssertNil(pods[1].spec["tolerations"], "a CPU group needs no GPU toleration")
+
+        let autopilot = try podSpecs(try manifest { $0.cluster.mode = .createAutopilot; $0.ray.workers.append(Self.gpuGroup) })
+        XCTAssertEqual(autopilot.last?.spec["nodeSelector"] as? [String: String], ["cloud.google.com/gke-accelerator": "nvidia-l4"])
+        XCTAssertNil(autopilot.last?.spec["tolerations"], "Autopilot adds the GPU toleration itself")
+        XCTAssertNil(autopilot[1].spec["nodeSelector"])
+
+        let fixed = try manifest { $0.ray.autoscaling = false }
+        XCTAssertNil((fixed["spec"] as? [String: Any])?["enableInTreeAutoscaling"])
     }
 }

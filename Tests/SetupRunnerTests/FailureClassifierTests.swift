@@ -33,6 +33,29 @@ final class FailureClassifierTests: XCTestCase {
         }
     }
 
+    func testAGPUTypeMissingInTheZoneSaysHowToFindOne() {
+        // As GKE answers a node pool whose accelerator the zone does not have.
+        let h = hint(#"ERROR: (gcloud.container.node-pools.create) ResponseError: code=400, message=Accelerator type "nvidia-l4" does not exist in zone us-west4-b."#)
+        XCTAssertEqual(h?.summary, "GKE has no nvidia-l4 GPUs in us-west4-b: each GPU type is offered only in some zones.")
+        XCTAssertTrue(h?.fix.contains("gcloud compute accelerator-types list --filter=name:nvidia-l4") ?? false, h?.fix ?? "")
+    }
+
+    func testABucketCheckFailingOnlyOnAWorkerNamesItsPodAndGroup() {
+        // The bucket check's per-node failure lines, as it prints them to stderr (the head passed).
+        let worker = "workers raycluster-mini-workers-worker-x7k2p failed: Forbidden: 403 POST https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: "
+            + "principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default "
+            + "does not have storage.objects.create access to the Google Cloud Storage object."
+        let h = hint(worker + "\ncommand terminated with exit code 1")
+        XCTAssertEqual(h?.summary, "The bucket check failed on worker raycluster-mini-workers-worker-x7k2p (group workers): Forbidden: 403 POST "
+            + "https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: principal://iam.googleapis.com/projects/1/locations/global/"
+            + "workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default does not have storage.objects.create access to the Google Cloud Storage object.")
+        XCTAssertTrue(h?.fix.contains("the pod template of worker group workers in raycluster.yaml") ?? false, h?.fix ?? "")
+        // When the head fails too, the shared identity chain is the cause: the other rules explain it.
+        let head = "headgroup raycluster-mini-head-abcde failed: RefreshError: ('... Permission 'iam.serviceAccounts.getAccessToken' denied ...')"
+        XCTAssertEqual(hint(head + "\n" + worker)?.summary,
+                       "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).")
+    }
+
     func testRayClusterCRDNotFound() {
         let h = hint(#"Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "rayclusters.ray.io" not found"#)
         XCTAssertEqual(h?.summary, "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.")

@@ -267,7 +267,7 @@ final class PagesTests: XCTestCase {
 
     func testTheLastPageOpensTheReviewWithThePlanBuiltOnce() {
         var state = Fixtures.state(Fixtures.answers)
-        state.screen = .page(5)
+        state.screen = .page(WizardPage.all.count - 1)
         let store = TestStore(state)
         store.send(.key(.enter)) {
             $0.screen = .review
@@ -280,7 +280,7 @@ final class PagesTests: XCTestCase {
         var answers = Fixtures.answers
         answers.zone = "nowhere"
         var state = Fixtures.state(answers)
-        state.screen = .page(5)
+        state.screen = .page(WizardPage.all.count - 1)
         let store = TestStore(state)
         let expected = Validator.validate(field: "zone", in: answers).first?.description
         XCTAssertNotNil(expected)

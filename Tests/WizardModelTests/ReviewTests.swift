@@ -7,7 +7,7 @@ import SetupRunner
 final class ReviewTests: XCTestCase {
     private func reviewStore(_ answers: Answers = Fixtures.answers, journal: JournalSummary? = nil) -> TestStore {
         var state = Fixtures.state(answers, journal: journal)
-        state.screen = .page(5)
+        state.screen = .page(WizardPage.all.count - 1)
         let store = TestStore(state)
         store.send(.key(.enter)) {
             $0.screen = .review
@@ -96,10 +96,10 @@ final class ReviewTests: XCTestCase {
 
     func testBackToEditKeepsAnswersAndTheReviewIsNotRebuiltWhenNothingChanged() {
         let store = reviewStore()
-        store.send(.key(.escape)) { $0.screen = .page(5) }
+        store.send(.key(.escape)) { $0.screen = .page(WizardPage.all.count - 1) }
         store.send(.key(.enter)) { $0.screen = .review }
         store.send(.key(.backTab)) { $0.actionFocus = 2 }
-        store.send(.key(.enter)) { $0.screen = .page(5) }
+        store.send(.key(.enter)) { $0.screen = .page(WizardPage.all.count - 1) }
         store.send(.key(.enter)) { $0.screen = .review; $0.actionFocus = 0 }
     }
 

@@ -172,7 +172,7 @@ final class RunTests: XCTestCase {
             $0.answers.cluster.mode = .createAutopilot
             $0.edited = ["cluster.mode"]
         }
-        store.send(keys: [.enter, .enter, .enter, .enter]) { $0.screen = .page(5) }
+        store.send(keys: [.enter, .enter, .enter, .enter, .enter]) { $0.screen = .page(WizardPage.all.count - 1) }
         var changed = Fixtures.answers
         changed.cluster.mode = .createAutopilot
         let newPlan = Fixtures.plan(changed)

@@ -40,7 +40,7 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(state.screen, .page(2))
         var text = WizardView.render(state, size: .minimum).plainText
         XCTAssertTrue(text.contains("! helm is not on PATH here: install it"), text)
-        Scenarios.send(&state, Scenarios.keys(Array(repeating: .enter, count: 4)))
+        Scenarios.send(&state, Scenarios.keys(Array(repeating: .enter, count: 5)))
         XCTAssertEqual(state.screen, .review, "a warning does not hold the page back")
         text = WizardView.render(state, size: .minimum).plainText
         XCTAssertTrue(text.contains("Operator  helm  ! helm not found on this machine"), text)
@@ -89,7 +89,7 @@ final class RenderTests: XCTestCase {
         answers.cluster.location = "us-west1"
         answers.cluster.autopilot = true
         var state = Scenarios.base(answers)
-        Scenarios.send(&state, [.start(terminalUTF8: true), .environmentDetected(Scenarios.detection)] + Scenarios.keys(Array(repeating: .enter, count: 7)))
+        Scenarios.send(&state, [.start(terminalUTF8: true), .environmentDetected(Scenarios.detection)] + Scenarios.keys(Array(repeating: .enter, count: 8)))
         XCTAssertEqual(state.screen, .review)
         let lines = WizardView.render(state, size: .minimum).plainText.split(separator: "\n")
         let cluster = try XCTUnwrap(lines.first { $0.contains("Cluster   ") })
@@ -104,7 +104,7 @@ final class RenderTests: XCTestCase {
         let fresh = try XCTUnwrap(Scenarios.all.first { $0.0 == "review-commands" }?.1)
         XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("19 steps, nothing run yet"))
         var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
-        Scenarios.send(&state, Scenarios.keys([.char("e")] + Array(repeating: .enter, count: 6)))
+        Scenarios.send(&state, Scenarios.keys([.char("e")] + Array(repeating: .enter, count: 7)))
         XCTAssertEqual(state.screen, .review)
         let title = WizardView.render(state, size: .minimum).plainText.split(separator: "\n").first ?? ""
         XCTAssertTrue(title.contains("Review · 19 steps, finished ones are checked, not redone"), String(title))

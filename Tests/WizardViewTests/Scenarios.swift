@@ -78,6 +78,17 @@ enum Scenarios {
         send(&help, keys([.char("?")]))
         list.append(("help-overlay", help))
         send(&s, keys([.enter]))
+        list.append(("page7-workers", s))
+        // A new user adds a GPU group: Ctrl-N, names it, picks an L4 and sees its node pool in the preview.
+        var gpu = s
+        send(&gpu, keys([.ctrl("n"), .ctrl("u")] + "gpu".map(Key.char) + Array(repeating: Key.tab, count: 6) + [.right, .right]))
+        list.append(("page7-workers-gpu", gpu))
+        var gpuHelp = gpu
+        send(&gpuHelp, keys([.char("?")]))
+        list.append(("help-overlay-workers", gpuHelp))
+        send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 7)))
+        list.append(("review-gpu-node-pool", gpu))
+        send(&s, keys([.enter]))
         list.append(("review-commands", s))
         var manifest = s
         send(&manifest, keys([.char("2"), .pageDown]))
@@ -156,7 +167,8 @@ enum Scenarios {
         var done = s
         for i in running..<plan.steps.count {
             let id = plan.steps[i].id
-            let result = plan.steps[i].kind == .verify ? "Hello, Ray on GKE!" : nil
+            let result = plan.steps[i].kind == .verify
+                ? "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok" : nil
             send(&done, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: .done, exitCode: 0, seconds: 3,
                                                              logPath: Workspace.logPath(index: i, stepID: id), result: result)))])
         }

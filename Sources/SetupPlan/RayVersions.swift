@@ -1,0 +1,7 @@
+/// The Ray versions the wizard offers.
+public enum RayVersions {
+    /// The current Ray release (PyPI), whose `rayproject/ray` image exists.
+    public static let `default` = "2.60.0"
+    /// Versions known to work with KubeRay 1.7.0, newest first (2.52.0 is what KubeRay's own samples pin).
+    public static let knownGood = ["2.60.0", "2.59.0", "2.52.0"]
+}
