@@ -52,6 +52,11 @@ struct PlainSession {
         let page = WizardPage.all[index]
         say("")
         say("\(page.title) (\(index + 1) of \(WizardPage.all.count))")
+        if page.listsWorkerGroups {
+            // The groups are a list the full-screen page edits with keys; lines cannot, so they are shown as they are.
+            say("  Worker groups: \(ReviewSummary.workers(answers))")
+            say("  To change them: save the files (s at the end), edit ray.workers in answers.yaml, then run apply --answers with it.")
+        }
         // Applicability is looked at as each question comes, so an earlier answer (the cluster mode) decides the rest.
         for path in page.paths {
             guard let field = AnswerFields.field(path), field.isApplicable(in: answers) else { continue }
