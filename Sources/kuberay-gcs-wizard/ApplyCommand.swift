@@ -33,18 +33,17 @@ struct ApplyCommand: AsyncParsableCommand {
             Console.error("error: standard input is not a terminal, so apply cannot ask before running; add --yes to run, or use plan to review first")
             throw ExitCode(2)
         }
+        // JSON puts only events on standard output: no preview to read and no question to answer in a log.
+        if output.format == .json && !yes {
+            Console.error("error: --output json runs without asking: add --yes (plan --format json shows what would run)")
+            throw ExitCode(2)
+        }
+        _ = try WorkspaceExport.write(plan, to: folder)
         if output.format == .json {
-            // Only events on standard output: no preview to read and no question to answer in a log.
-            guard yes else {
-                Console.error("error: --output json runs without asking: add --yes (plan --format json shows what would run)")
-                throw ExitCode(2)
-            }
-            _ = try WorkspaceExport.write(plan, to: folder)
             let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: false, output: .json)
             if code != 0 { throw ExitCode(code) }
             return
         }
-        _ = try WorkspaceExport.write(plan, to: folder)
         Console.out(PlanText.render(plan))
         Console.out("Workspace: \(folder.path) (answers.yaml, raycluster.yaml, setup.sh, state.json, logs/)")
         if !yes {
