@@ -18,7 +18,7 @@ extension PlanBuilder {
                         ]),
                         probe: Probe(argv: c.gcloud(["container", "node-pools", "describe", pool] + scope, format: "value(name)"),
                                      expect: .equals(pool)),
-                        kind: .create, timeoutSeconds: 1800)
+                        kind: .create, timeoutSeconds: 1800, teardown: c.nodePoolTeardown(pool))
         }
     }
 

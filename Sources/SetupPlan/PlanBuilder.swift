@@ -74,7 +74,7 @@ public enum PlanBuilder {
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
-                         kind: .create, timeoutSeconds: 1800),
+                         kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .createAutopilot:
             var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
@@ -83,7 +83,7 @@ public enum PlanBuilder {
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
-                         kind: .create, timeoutSeconds: 1800),
+                         kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .existing:
             var steps = [
@@ -175,7 +175,7 @@ public enum PlanBuilder {
                                why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
                                argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", KubeRay.operatorVersion, "--wait"]),
                                probe: Probe(argv: c.helm(["status", "kuberay-operator"])),
-                               kind: .create, timeoutSeconds: 600))
+                               kind: .create, timeoutSeconds: 600, teardown: c.operatorTeardown))
         }
         steps.append(Step(id: "check-crd", title: "Check that the RayCluster kind is served as ray.io/v1",
                            why: "Fails here, not at apply, when the operator is missing or its CRD predates ray.io/v1.",
@@ -197,13 +197,19 @@ public enum PlanBuilder {
                                why: "The Ray cluster and its service account live in it.",
                                argv: c.kubectl(["create", "namespace", ns]),
                                probe: Probe(argv: c.kubectl(["get", "namespace", ns, "-o", "name"])),
-                               kind: .create, timeoutSeconds: 60))
+                               kind: .create, timeoutSeconds: 60,
+                               teardown: c.kubernetesTeardown(kind: "namespace", name: ns, namespace: nil, phase: .namespace,
+                                                              subject: "the namespace \(ns)",
+                                                              why: "It was created by this workspace's run; whatever is left in it goes too.")))
         }
         steps.append(Step(id: "create-ksa", title: "Create the Kubernetes service account \(ksa)",
                            why: "Every Ray pod runs as it; Workload Identity maps it to Google Cloud.",
                            argv: c.kubectl(["create", "serviceaccount", ksa, "--namespace", ns]),
                            probe: Probe(argv: c.kubectl(["get", "serviceaccount", ksa, "--namespace", ns, "-o", "name"])),
-                           kind: .create, timeoutSeconds: 60))
+                           kind: .create, timeoutSeconds: 60,
+                           teardown: c.kubernetesTeardown(kind: "serviceaccount", name: ksa, namespace: ns, phase: .kubernetesServiceAccount,
+                                                          subject: "the Kubernetes service account \(ksa)",
+                                                          why: "It was created by this workspace's run for the Ray pods.")))
         return steps
     }
 
@@ -225,16 +231,13 @@ public enum PlanBuilder {
                             "--display-name", "KubeRay GCS access"],
                      probe: Probe(argv: ["gcloud", "iam", "service-accounts", "describe", email, "--project", a.project, "--format", "value(email)"],
                                   expect: .equals(email)),
-                     kind: .create, timeoutSeconds: 120),
+                     kind: .create, timeoutSeconds: 120, teardown: c.iamServiceAccountTeardown),
                 Step(id: "bind-workload-identity", title: "Let the KSA impersonate the IAM service account",
                      why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
                      argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
                             "--role", "roles/iam.workloadIdentityUser", "--member", member],
-                     probe: Probe(argv: ["gcloud", "iam", "service-accounts", "get-iam-policy", email, "--project", a.project,
-                                         "--flatten", "bindings[].members", "--filter", "bindings.role:roles/iam.workloadIdentityUser",
-                                         "--format", "value(bindings.members)"],
-                                  expect: .containsAll([member])),
-                     kind: .update, timeoutSeconds: 120),
+                     probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
+                     kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
                 Step(id: "annotate-ksa", title: "Annotate the KSA with the IAM service account",
                      why: "Tells GKE's metadata server which Google identity the KSA stands for.",
                      argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
@@ -258,7 +261,7 @@ public enum PlanBuilder {
                                       "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
                                probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
                                             expect: .equals(a.bucket.name)),
-                               kind: .create, timeoutSeconds: 120))
+                               kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown))
         } else {
             steps.append(Step(id: "check-bucket", title: "Check the existing bucket \(url)",
                                why: "The bucket must exist and be visible to you before access is granted on it.",
@@ -268,11 +271,8 @@ public enum PlanBuilder {
         steps.append(Step(id: "grant-bucket-role", title: "Grant \(a.bucket.role.rawValue) on the bucket",
                            why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
                            argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
-                           // gcloud storage's get-iam-policy has no --filter: match the role and member on one line.
-                           probe: Probe(argv: ["gcloud", "storage", "buckets", "get-iam-policy", url, "--flatten", "bindings[].members",
-                                               "--format", "value(bindings.role,bindings.members)"],
-                                        expect: .hasLine([a.bucket.role.rawValue, member])),
-                           kind: .update, timeoutSeconds: 120))
+                           probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
+                           kind: .update, timeoutSeconds: 120, teardown: c.bucketBindingTeardown))
         return steps
     }
 
@@ -283,7 +283,7 @@ public enum PlanBuilder {
             Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
                  argv: c.kubectl(["apply", "-f", Plan.manifestFile]), files: [Plan.manifestFile],
-                 kind: .configure, timeoutSeconds: 120),
+                 kind: .configure, timeoutSeconds: 120, teardown: c.rayClusterTeardown),
             Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node"
                     + (later.isEmpty ? "." : "; the autoscaler starts the pods of worker group\(later.count == 1 ? "" : "s") "

@@ -33,13 +33,18 @@ public enum PlanJSON {
 
     /// Pretty-printed JSON with keys in a stable order.
     public static func render(_ plan: Plan) -> String {
-        let document = Document(
-            steps: plan.steps.map {
-                StepEntry(id: $0.id, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
-                          kind: $0.kind.rawValue, captures: $0.captures)
-            },
-            manifest: plan.manifest
-        )
+        encode(Document(steps: entries(plan.steps), manifest: plan.manifest))
+    }
+
+    static func entries(_ steps: [Step]) -> [StepEntry] {
+        steps.map {
+            StepEntry(id: $0.id, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
+                      kind: $0.kind.rawValue, captures: $0.captures)
+        }
+    }
+
+    /// Pretty-printed with sorted keys and a final newline.
+    static func encode(_ document: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(document), let text = String(data: data, encoding: .utf8) else { return "{}" }

@@ -3,16 +3,28 @@ public enum PlanText {
     /// Numbered steps (title, why, command, how "already done" is detected), then raycluster.yaml.
     public static func render(_ plan: Plan) -> String {
         let a = plan.answers
-        var out = "Plan for project \(a.project): \(plan.steps.count) steps\n"
+        var out = "Plan for project \(a.project): \(plan.steps.count) steps\n" + summary(a, steps: plan.steps)
+        out += "\n" + steps(plan.steps)
+        out += "--- raycluster.yaml ---\n" + plan.manifest
+        return out
+    }
+
+    /// The answers in two lines (cluster, operator, identity, bucket), and a note when values are read at run time.
+    public static func summary(_ a: Answers, steps: [Step]) -> String {
         let kind = a.cluster.mode == .existing && a.cluster.autopilot ? " Autopilot" : ""
-        out += "  cluster \(a.cluster.name) (\(a.cluster.mode.rawValue)\(kind), \(a.clusterLocation)), operator \(a.operator.rawValue), "
+        var out = "  cluster \(a.cluster.name) (\(a.cluster.mode.rawValue)\(kind), \(a.clusterLocation)), operator \(a.operator.rawValue), "
         out += "identity \(a.identity.mode.rawValue), bucket gs://\(a.bucket.name)\n"
-        if plan.steps.contains(where: { !$0.placeholders.isEmpty }) {
+        if steps.contains(where: { !$0.placeholders.isEmpty }) {
             out += "  ${PROJECT_NUMBER} is read from the project at run time.\n"
         }
-        out += "\n"
-        let width = String(plan.steps.count).count
-        for (i, step) in plan.steps.enumerated() {
+        return out
+    }
+
+    /// The numbered steps, each with its why, command, probe and captures, and a blank line after each.
+    public static func steps(_ steps: [Step]) -> String {
+        var out = ""
+        let width = String(steps.count).count
+        for (i, step) in steps.enumerated() {
             let number = String(repeating: " ", count: width - String(i + 1).count) + "\(i + 1)"
             out += "\(number). \(step.title)\n"
             let indent = String(repeating: " ", count: width + 2)
@@ -26,7 +38,6 @@ public enum PlanText {
             }
             out += "\n"
         }
-        out += "--- raycluster.yaml ---\n" + plan.manifest
         return out
     }
 
@@ -38,6 +49,8 @@ public enum PlanText {
         case .equals(let value): return " prints \(value)"
         case .containsAll(let values): return " lists \(values.joined(separator: ", "))"
         case .hasLine(let fields): return " has the line \(fields.joined(separator: " "))"
+        case .not(.nonEmpty): return " prints nothing"
+        case .not(let check): return " succeeds but not\(describe(check))"
         }
     }
 }

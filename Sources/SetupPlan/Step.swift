@@ -22,11 +22,13 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var timeoutSeconds: Int
     /// Retries with backoff for steps whose failure can be transient (pod start, metadata server).
     public var retry: RetryPolicy?
+    /// How `destroy` removes what this step made; nil when there is nothing to remove or it is left as it is.
+    public var teardown: Teardown?
 
     public init(
         id: String, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
-        kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil
+        kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil
     ) {
         self.id = id
         self.title = title
@@ -39,6 +41,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.kind = kind
         self.timeoutSeconds = timeoutSeconds
         self.retry = retry
+        self.teardown = teardown
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.
@@ -47,9 +50,9 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     }
 }
 
-/// What a step does to the world; `create` steps are the ones a re-run must never repeat.
+/// What a step does to the world; `create` steps are the ones a re-run must never repeat, `delete` steps `destroy` runs.
 public enum StepKind: String, Equatable, Hashable, Sendable, Codable {
-    case check, create, update, configure, verify
+    case check, create, update, configure, verify, delete
 }
 
 /// A read-only command whose success means the step's effect is already there.
@@ -75,6 +78,8 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
     case containsAll([String])
     /// Some line of stdout, split on whitespace, is exactly these fields (a role and its member, say).
     case hasLine([String])
+    /// The other check rejects stdout: a binding or an object is no longer listed.
+    indirect case not(OutputCheck)
 
     /// Whether `stdout` passes this check.
     public func accepts(_ stdout: String) -> Bool {
@@ -90,6 +95,20 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
             return values.allSatisfy(words.contains)
         case .hasLine(let fields):
             return trimmed.split(whereSeparator: \.isNewline).contains { $0.split(whereSeparator: \.isWhitespace).map(String.init) == fields }
+        case .not(let check):
+            return !check.accepts(stdout)
+        }
+    }
+
+    /// The check with `${NAME}` placeholders in its values filled from `values` (a member naming the project number).
+    public func substituting(_ values: [String: String]) -> OutputCheck {
+        let fill = { (value: String) in Placeholder.substitute(value, values) }
+        switch self {
+        case .exitZero, .nonEmpty: return self
+        case .equals(let value): return .equals(fill(value))
+        case .containsAll(let items): return .containsAll(items.map(fill))
+        case .hasLine(let fields): return .hasLine(fields.map(fill))
+        case .not(let check): return .not(check.substituting(values))
         }
     }
 }

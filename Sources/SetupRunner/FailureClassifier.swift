@@ -26,6 +26,15 @@ public enum FailureClassifier {
             || lower.contains("you already own it") || firstMatch(#"\b409\b"#, in: text) != nil
     }
 
+    /// Whether a failed command says its resource does not exist, so a delete of it counts as done. A missing kubeconfig
+    /// context or tool also says "not found" and proves nothing, so only the APIs' own not-found answers count.
+    public static func isNotFound(stderr: [String]) -> Bool {
+        let text = stderr.joined(separator: "\n")
+        if text.lowercased().contains("context") { return false }
+        return text.contains("NOT_FOUND") || text.contains("(NotFound)") || text.contains("Not found: projects/")
+            || text.contains("The specified bucket does not exist") || text.contains("not found: 404")
+    }
+
     private typealias Rule = @Sendable (_ text: String, _ lower: String, _ argv: [String]) -> Hint?
 
     private static let rules: [Rule] = [
@@ -125,6 +134,27 @@ public enum FailureClassifier {
             return Hint(
                 summary: "The bucket name is taken by someone else: bucket names are global across all of Cloud Storage.",
                 fix: "Pick another bucket name (e.g. add your project ID as a prefix), then run again with --replan.")
+        },
+        { _, lower, _ in
+            guard lower.contains("deletion protection") || lower.contains("deletion_protection")
+                || lower.contains("deletionprotection") else { return nil }
+            return Hint(
+                summary: "Deletion protection is on for it, so it cannot be deleted.",
+                fix: "Turn deletion protection off (in the console, or the resource's update command), then resume.")
+        },
+        { _, lower, _ in
+            guard lower.contains("retention policy") || lower.contains("object hold") || lower.contains("event-based hold")
+                || lower.contains("temporary hold") else { return nil }
+            return Hint(
+                summary: "Objects in the bucket are held or under a retention policy: they cannot be deleted yet.",
+                fix: "Release the holds, or wait for the retention period to end (a locked policy cannot be shortened); "
+                    + "or run destroy without --delete-bucket to keep the bucket.")
+        },
+        { _, lower, _ in
+            guard lower.contains("bucket you tried to delete is not empty") else { return nil }
+            return Hint(
+                summary: "The bucket still holds objects (some were written while it was being emptied).",
+                fix: "Resume: destroy empties it again (gcloud storage rm --recursive) before deleting it.")
         },
         { text, lower, _ in
             guard text.contains("QUOTA_EXCEEDED") || text.contains("RESOURCE_EXHAUSTED")

@@ -40,7 +40,11 @@ public struct Journal: Codable, Equatable, Sendable {
 
     /// Reads `workspace/state.json`; nil when there is none, `JournalError` when it is unreadable or not ours.
     public static func load(workspace: URL) throws -> Journal? {
-        let url = Workspace(url: workspace).journalURL
+        try load(from: Workspace(url: workspace).journalURL)
+    }
+
+    /// Reads the journal at `url` (`state.json`, or a destroy's own journal); nil when there is none.
+    public static func load(from url: URL) throws -> Journal? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -66,7 +70,12 @@ public struct Journal: Codable, Equatable, Sendable {
 
     /// Writes the journal to `workspace/state.json` atomically (0600).
     public func save(workspace: URL) throws {
-        try Workspace.writeAtomically(Array(try jsonData()), to: Workspace(url: workspace).journalURL, mode: 0o600)
+        try save(to: Workspace(url: workspace).journalURL)
+    }
+
+    /// Writes the journal to `url` atomically (0600).
+    public func save(to url: URL) throws {
+        try Workspace.writeAtomically(Array(try jsonData()), to: url, mode: 0o600)
     }
 
     /// The journal as state.json holds it: pretty JSON with sorted keys, nil values left out, and a final newline.

@@ -9,14 +9,20 @@ public final class SetupRunner: Sendable {
     public let fingerprint: String
     public let normalizedAnswers: String
     public let options: RunOptions
+    /// The journal's file in the workspace: `state.json` for setup, its own file for a destroy.
+    public let journalURL: URL
 
     private let stopSwitch = StopSwitch()
     private let isRunning = Mutex(false)
 
     /// A runner for `plan` in `workspace`; `fingerprint` and `normalizedAnswers` identify the answers (see `Fingerprint`).
-    public init(plan: Plan, workspace: URL, fingerprint: String, normalizedAnswers: String, options: RunOptions = RunOptions()) {
+    /// `journalFile` names the journal in the workspace (default `state.json`).
+    public init(plan: Plan, workspace: URL, fingerprint: String, normalizedAnswers: String, options: RunOptions = RunOptions(),
+                journalFile: String? = nil) {
         self.plan = plan
-        self.workspace = Workspace(url: workspace)
+        let folder = Workspace(url: workspace)
+        self.workspace = folder
+        journalURL = journalFile.map { folder.url.appendingPathComponent($0) } ?? folder.journalURL
         self.fingerprint = fingerprint
         self.normalizedAnswers = normalizedAnswers
         self.options = options
@@ -51,10 +57,10 @@ public final class SetupRunner: Sendable {
     private func runLocked(mode: RunMode, skipping: Set<String>, observer: some RunObserver) async throws -> RunResult {
         let runStart = ContinuousClock.now
         try workspace.create()
-        let existing = try Journal.load(workspace: workspace.url)
+        let existing = try Journal.load(from: journalURL)
         var journal = try Journal.prepare(
             existing: existing, mode: mode, plan: plan, fingerprint: fingerprint,
-            normalizedAnswers: normalizedAnswers, journalPath: workspace.journalURL.path)
+            normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
         try save(&journal)
         await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
 
@@ -120,6 +126,6 @@ public final class SetupRunner: Sendable {
 
     private func save(_ journal: inout Journal) throws {
         journal.updatedAt = ISOTime.string(Date())
-        try journal.save(workspace: workspace.url)
+        try journal.save(to: journalURL)
     }
 }

@@ -52,15 +52,26 @@ struct StepExecutor: Sendable {
         let argv = step.argv.map { Placeholder.substitute($0, captures) }
         let capturesKnown = step.captures.allSatisfy { captures[$0] != nil }
 
-        if let probe = step.probe {
+        /// Runs the probe: whether it proves the step's effect is there (for a delete: that the thing is gone).
+        func probed(_ probe: Probe) async -> CommandResult {
             await observer.handle(.stepNote(index: index, stepID: step.id, note: RunNote.probing))
             let probeArgv = probe.argv.map { Placeholder.substitute($0, captures) }
             log.write("# probe: $ " + Self.display(probeArgv))
             let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, output: nil)
             log.write("# probe \(Self.describe(result))")
+            return result
+        }
+        func proves(_ probe: Probe, _ result: CommandResult) -> Bool {
+            if result.succeeded { return probe.expect.substituting(captures).accepts(result.stdout) }
+            // What holds the thing is gone (a binding's bucket or account), so the thing is gone too.
+            return step.kind == .delete && FailureClassifier.isNotFound(stderr: result.stderrTail)
+        }
+
+        if let probe = step.probe {
+            let result = await probed(probe)
             if result.stopReason == .cancelled { return finish(.interrupted, result) }
             // A step that provides values must run to read them, unless running it again would create something.
-            if result.succeeded && probe.expect.accepts(result.stdout) && (capturesKnown || step.kind == .create) {
+            if proves(probe, result) && (capturesKnown || step.kind == .create || step.kind == .delete) {
                 return finish(.alreadyDone, result)
             }
         }
@@ -76,7 +87,7 @@ struct StepExecutor: Sendable {
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
 
-            if result.succeeded && step.success.accepts(result.stdout) {
+            if result.succeeded && step.success.substituting(captures).accepts(result.stdout) {
                 var captured: [String: String] = [:]
                 let value = Self.trimmed(result.stdout)
                 if !step.captures.isEmpty && (value.isEmpty || result.stdoutTruncated) {
@@ -90,6 +101,15 @@ struct StepExecutor: Sendable {
             if step.kind == .create && !result.succeeded && FailureClassifier.isAlreadyExists(stderr: result.stderrTail) {
                 log.write("# the resource already exists: counted as done")
                 return finish(.alreadyDone, result, attempts: attempt)
+            }
+            // A failed delete may have raced another one, or have been half done: the probe says whether it is gone.
+            if step.kind == .delete && !result.succeeded, let probe = step.probe {
+                let check = await probed(probe)
+                if check.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
+                if proves(probe, check) {
+                    log.write("# the resource is gone: counted as done")
+                    return finish(.alreadyDone, result, attempts: attempt)
+                }
             }
             let hint = failureHint(result, step: step, argv: argv, timeout: timeout)
             guard attempt < attempts, let retry = step.retry else {
@@ -130,8 +150,9 @@ struct StepExecutor: Sendable {
         switch check {
         case .equals(let value): return "printed \(shown) where this step expects \"\(value)\"."
         case .nonEmpty: return "printed nothing where this step expects output."
+        case .not(.nonEmpty): return "printed \(shown) where this step expects nothing."
         case .containsAll(let values): return "printed \(shown) where this step expects \(values.joined(separator: ", "))."
-        case .exitZero, .hasLine: return "its output was not what this step expects."
+        case .exitZero, .hasLine, .not: return "its output was not what this step expects."
         }
     }
 

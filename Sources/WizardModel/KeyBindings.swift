@@ -28,12 +28,15 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
     case editAnswers = "Edit answers"
     case startOver = "Start over"
     case quit = "Quit"
+    case destroy = "Destroy"
+    case toggleBucket = "Bucket: keep/delete"
+    case back = "Back"
 }
 
 /// Which set of keys applies: the screen, or the kind of field focused on a page, or an overlay.
 public enum KeyContext: Equatable, Hashable, Sendable {
-    case welcome, textField, choiceField, review, run, stopped, resume, done, doctor
-    case help, confirmQuit, log
+    case welcome, textField, choiceField, review, run, stopped, resume, done, doctor, destroy
+    case help, confirmQuit, log, confirmDestroy
     /// A field on the worker groups page, where groups are added and removed.
     case groupTextField, groupChoiceField
 
@@ -94,6 +97,7 @@ public enum KeyBindings {
             return [
                 KeyBinding([.enter], "Enter", "start", .submit),
                 KeyBinding([.char("c")], "c", "check an existing setup", .checkSetup),
+                KeyBinding([.char("d")], "d", "destroy the finished run", .action(.destroy), footer: false),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.char("q")], "q", "quit", .quit),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
@@ -167,6 +171,7 @@ public enum KeyBindings {
                 list += [
                     KeyBinding([.char("r")], "r", "resume", .action(.resume), footer: false),
                     KeyBinding([.char("o")], "o", "start over", .action(.startOver), footer: false),
+                    KeyBinding([.char("d")], "d", "destroy", .action(.destroy), footer: false),
                 ]
             }
             list += [
@@ -179,6 +184,24 @@ public enum KeyBindings {
             return [
                 KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
+                KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
+                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+            ]
+        case .destroy:
+            return [
+                KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
+                KeyBinding([.char("b")], "b", "bucket", .action(.toggleBucket)),
+                KeyBinding([.escape], "Esc", "back", .action(.back)),
+                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
+                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
+                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
+                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
+                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
+                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
+                KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
+                KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
+                KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
                 KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
             ]
@@ -188,6 +211,11 @@ public enum KeyBindings {
             return [
                 KeyBinding([.char("y"), .char("Y"), .ctrl("c")], "y", "quit", .confirm),
                 KeyBinding([.char("n"), .char("N"), .escape, .enter], "n/Esc", "stay", .dismiss),
+            ]
+        case .confirmDestroy:
+            return [
+                KeyBinding([.enter], "Enter", "confirm", .confirm),
+                KeyBinding([.escape, .ctrl("c")], "Esc", "cancel", .dismiss),
             ]
         case .log:
             return [

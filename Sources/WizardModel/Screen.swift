@@ -16,6 +16,8 @@ public enum Screen: Equatable, Hashable, Sendable {
     case done
     /// doctor's live checklist of an existing setup.
     case doctor
+    /// What a destroy would remove and keep, before it runs.
+    case destroy
 }
 
 /// A layer drawn over the screen that takes the keys while it is open.
@@ -26,4 +28,6 @@ public enum Overlay: Equatable, Hashable, Sendable {
     case confirmQuit
     /// A step's whole log, full screen.
     case log
+    /// "Delete these?", or the bucket's name typed out when the bucket goes.
+    case confirmDestroy
 }

@@ -31,6 +31,8 @@ public enum WizardAction: Equatable, Sendable {
     case doctorChecked(Check)
     /// doctor is done: every check, as decided at the end.
     case doctorFinished([Check])
+    /// The result of `.readBucketUsage`: what the bucket holds, e.g. "2 objects, 36 bytes (36B)".
+    case bucketUsageRead(String)
 }
 
 /// A log file's lines, or why it could not be read.

@@ -9,6 +9,11 @@ public enum WizardEffect: Equatable, Sendable {
     case writeFiles(Plan)
     /// Write the workspace files, then run `plan` in `mode`, skipping `skipping`; events come back as `.runEvent`.
     case startRun(Plan, mode: RunMode, skipping: Set<String>)
+    /// Run the destroy `plan` in the workspace's destroy journal (continuing an unfinished destroy of the same run);
+    /// events come back as `.runEvent`. After it succeeds the setup journal moves aside.
+    case startDestroy(Plan, mode: RunMode, skipping: Set<String>)
+    /// List the bucket with `argv` (`DestroyPlan.bucketContents`); answer with `.bucketUsageRead`.
+    case readBucketUsage([String])
     /// Stop the running step the way `apply` does on Ctrl-C (SIGTERM, then SIGKILL); the run ends `interrupted`.
     case cancelRun
     /// Read the log at `path` (relative to the workspace); answer with `.logLoaded`.

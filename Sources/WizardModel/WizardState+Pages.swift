@@ -21,6 +21,7 @@ extension WizardState {
 
     mutating func enterPage(_ index: Int) {
         screen = .page(index)
+        destroy = nil
         focus = 0
         message = nil
     }

@@ -18,6 +18,7 @@ extension WizardState {
             focus = visibleFields.firstIndex { $0.path == first.path } ?? 0
             return
         }
+        destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         if review?.plan != plan {
             review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
@@ -88,7 +89,7 @@ extension WizardState {
         overlay = nil
         actionFocus = 0
         message = nil
-        return [.startRun(plan, mode: mode, skipping: skipping)]
+        return [destroy == nil ? .startRun(plan, mode: mode, skipping: skipping) : .startDestroy(plan, mode: mode, skipping: skipping)]
     }
 
     mutating func filesWritten(error: String?) -> [WizardEffect] {

@@ -43,7 +43,12 @@ extension WizardState {
             run.result = result
             run.seconds = seconds
             run.stopping = false
-            journal = JournalSummary(answers: run.plan.answers, steps: run.rows, result: result)
+            if destroy == nil {
+                journal = JournalSummary(answers: run.plan.answers, steps: run.rows, result: result)
+            } else if result == .succeeded {
+                // The setup journal moved aside: nothing of that run is left to resume or destroy.
+                journal = nil
+            }
             actionFocus = 0
             if let stopped = run.stoppedOutcome {
                 run.selected = stopped.index

@@ -11,7 +11,7 @@ extension WizardState {
     }
 
     /// The buttons of the resume screen.
-    public static let resumeActions: [ScreenAction] = [.resume, .startOver, .quit]
+    public static let resumeActions: [ScreenAction] = [.resume, .startOver, .destroy, .quit]
 
     mutating func handleStoppedKey(_ command: Command?) -> [WizardEffect] {
         let actions = stoppedActions
@@ -58,7 +58,7 @@ extension WizardState {
             return "Skipping a check: later steps that need it will likely fail the same way."
         case .verify:
             return "Skipping the check: nothing proves the Ray pods can read and write the bucket."
-        case .create, .update, .configure:
+        case .create, .update, .configure, .delete:
             let later = plan.steps.drop { $0.id != stepID }.dropFirst().count
             return "\"\(step.title)\" will not be done: the \(later) later steps may fail or leave the Ray pods without bucket access."
         }
@@ -86,6 +86,9 @@ extension WizardState {
         case .resume: return startRun(plan, mode: .resume, skipping: [])
         // Start over probes every step again: what exists shows up as already done.
         case .startOver: return startRun(plan, mode: .fresh, skipping: [])
+        case .destroy:
+            enterDestroy()
+            return []
         case .quit: return quit()
         default: return []
         }
@@ -98,6 +101,9 @@ extension WizardState {
         case .viewLog?:
             guard let run, let verify = run.plan.steps.lastIndex(where: { $0.kind == .verify }) else { return [] }
             return openLog(verify)
+        case .action(.destroy)? where destroy == nil:
+            enterDestroy()
+            return []
         default:
             return []
         }

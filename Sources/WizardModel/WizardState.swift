@@ -37,6 +37,8 @@ public struct WizardState: Equatable, Sendable {
     public var review: ReviewState?
     /// The current or last run.
     public var run: RunProgress?
+    /// The destroy being previewed, confirmed or run (`run` then runs its plan).
+    public var destroy: DestroyState?
     /// What the workspace journal holds (from the start, or from a run in this session).
     public var journal: JournalSummary?
     /// Steps of this workspace have run before (in this session or an earlier one): a new run checks them first.
@@ -75,6 +77,7 @@ public struct WizardState: Equatable, Sendable {
         self.detection = nil
         self.review = nil
         self.run = nil
+        self.destroy = nil
         self.journal = journal
         self.log = nil
         self.doctor = nil

@@ -43,6 +43,9 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
     case .doctorFinished(let checks):
         state.finishDoctor(checks)
         return []
+    case .bucketUsageRead(let text):
+        state.bucketUsageRead(text)
+        return []
     }
 }
 
@@ -53,6 +56,7 @@ extension WizardState {
         case .help: return .help
         case .confirmQuit: return .confirmQuit
         case .log: return .log
+        case .confirmDestroy: return .confirmDestroy
         case nil: break
         }
         switch screen {
@@ -70,6 +74,7 @@ extension WizardState {
         case .resume: return .resume
         case .done: return .done
         case .doctor: return .doctor
+        case .destroy: return .destroy
         }
     }
 
@@ -95,6 +100,8 @@ extension WizardState {
         case .log:
             handleLogKey(command)
             return []
+        case .confirmDestroy:
+            return handleConfirmDestroyKey(key)
         case nil:
             break
         }
@@ -113,6 +120,7 @@ extension WizardState {
             if command == .checkSetup { return startDoctor() }
             if command == .submit { enterPage(0) }
             if command == .quit { overlay = .confirmQuit }
+            if command == .action(.destroy) && offersDestroyOnWelcome { enterDestroy() }
             return []
         case .page(let index):
             return handlePageKey(key, command: command, page: index)
@@ -128,6 +136,8 @@ extension WizardState {
             return handleDoneKey(command)
         case .doctor:
             return handleDoctorKey(command)
+        case .destroy:
+            return handleDestroyKey(command)
         }
     }
 
@@ -146,7 +156,7 @@ extension WizardState {
 
     /// Leaves the wizard with the exit code and message the situation calls for.
     mutating func quit() -> [WizardEffect] {
-        if screen == .done { return [.quit(0, message: doneExitMessage)] }
+        if screen == .done { return [.quit(0, message: destroy == nil ? doneExitMessage : destroyedExitMessage)] }
         if hasUnfinishedRun { return [.quit(1, message: resumeMessage)] }
         return [.quit(130, message: nil)]
     }

@@ -6,6 +6,10 @@ import WizardModel
 extension WizardView {
     static func drawDone(_ canvas: inout Canvas, _ state: WizardState) {
         guard let run = state.run else { return }
+        if let destroy = state.destroy {
+            drawDestroyed(&canvas, state, destroy: destroy, run: run)
+            return
+        }
         let g = canvas.glyphs
         let a = run.plan.answers
         let width = canvas.width - 6
@@ -94,5 +98,35 @@ extension WizardView {
             canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)
         }
         canvas.footer(KeyBindings.bindings(.done))
+    }
+
+    /// After a destroy: what went, what was already gone, and what stays.
+    private static func drawDestroyed(_ canvas: inout Canvas, _ state: WizardState, destroy: DestroyState, run: RunProgress) {
+        let g = canvas.glyphs
+        canvas.titleBar("Destroyed · \(run.rows.count) steps · \(DurationText.format(run.seconds ?? 0))")
+        canvas.clipped("\(g.done) What this workspace's run created is gone.", x: 2, y: 2, limit: canvas.width - 4,
+                       style: Style(.success, bold: true))
+        var y = 4
+        let deletes = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .delete }
+        let bottom = canvas.height - 3
+        for index in deletes where y < bottom {
+            let row = run.rows[index]
+            let detail = row.status == .alreadyDone ? " (already gone)" : ""
+            canvas.clipped("\(g.status(row.status, frame: 0)) \(run.plan.steps[index].title)\(detail)", x: 4, y: y,
+                           limit: canvas.width - 6, style: statusStyle(row.status))
+            y += 1
+        }
+        if !destroy.plan.kept.isEmpty && y + 2 < bottom {
+            y += 1
+            canvas.text("Kept", x: 2, y: y, style: Style(bold: true))
+            y += 1
+            for item in destroy.plan.kept where y < bottom {
+                canvas.clipped("\(item.subject): \(item.why)", x: 4, y: y, limit: canvas.width - 6, style: Style(.muted))
+                y += 1
+            }
+        }
+        canvas.wrapped("Journal: \(state.workspace)/\(DestroyPlan.destroyedSetupJournalFile); setting up again starts from scratch.", x: 2,
+                       y: canvas.height - 3, limit: canvas.width - 4, maxRows: 1, style: Style(.muted))
+        canvas.footer(KeyBindings.bindings(.done).filter { $0.command == .quit || $0.command == .help })
     }
 }

@@ -59,7 +59,7 @@ extension WizardView {
     }
 
     /// Step titles and commands stand out in the Commands tab; comments are muted in the files.
-    private static func lineStyle(_ line: String, tab: PreviewTab) -> Style {
+    static func lineStyle(_ line: String, tab: PreviewTab) -> Style {
         switch tab {
         case .commands:
             if line.first?.isNumber == true || line.first == " " && line.dropFirst().first?.isNumber == true { return Style(bold: true) }

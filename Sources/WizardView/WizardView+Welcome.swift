@@ -21,6 +21,10 @@ extension WizardView {
         y += 1
         y += canvas.wrapped(g.text("Nothing runs until you have seen every command; you can also just save them."), x: 2, y: y,
                             limit: prose, maxRows: 2, style: Style(.muted))
+        if state.offersDestroyOnWelcome {
+            y += canvas.wrapped("\(state.workspace) holds a finished run: press d to see what destroying it removes.", x: 2, y: y,
+                                limit: prose, maxRows: 2, style: Style(.accent))
+        }
         y += 1
         canvas.text("Found on this machine", x: 2, y: y, style: Style(bold: true))
         y += 1

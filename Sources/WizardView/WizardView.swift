@@ -21,11 +21,13 @@ public enum WizardView {
         case .resume: drawResume(&canvas, state)
         case .done: drawDone(&canvas, state)
         case .doctor: drawDoctor(&canvas, state)
+        case .destroy: drawDestroy(&canvas, state)
         }
         switch state.overlay {
         case .help?: drawHelp(&canvas, state)
         case .confirmQuit?: drawConfirmQuit(&canvas, state)
         case .log?: drawLog(&canvas, state)
+        case .confirmDestroy?: drawConfirmDestroy(&canvas, state)
         case nil: break
         }
         return canvas.frame

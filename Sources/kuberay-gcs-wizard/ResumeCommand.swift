@@ -24,6 +24,14 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = URL(fileURLWithPath: workspace)
+        if let destroy = try DestroySession.unfinished(workspace: folder) {
+            // A destroy came last: resume continues it with the choices it was started with.
+            guard let session = try DestroySession.load(workspace: folder, options: DestroySession.options(of: destroy)) else { return }
+            let code = try await session.run(options: try flags.options(for: session.destroy.plan), verbose: flags.verbose,
+                                             output: output.format, color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         var source = answers
         if source.answers == nil {
             source.answers = folder.appendingPathComponent("answers.yaml").path

@@ -42,16 +42,21 @@ enum RunSession {
     }
 
     /// The engine for `plan` in `workspace`, its journal keyed by the normalized answers.
-    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions) -> SetupRunner {
+    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions, journalFile: String? = nil) -> SetupRunner {
         let normalized = AnswersFile.normalizedYAML(plan.answers)
         return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
-                           normalizedAnswers: normalized, options: options)
+                           normalizedAnswers: normalized, options: options, journalFile: journalFile)
     }
 
     /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
     static func loadJournal(workspace: URL) throws -> Journal? {
+        try loadJournal(at: Workspace(url: workspace).journalURL)
+    }
+
+    /// The journal at `url` (nil when there is none); an unreadable or foreign one is printed and exits 2.
+    static func loadJournal(at url: URL) throws -> Journal? {
         do {
-            return try Journal.load(workspace: workspace)
+            return try Journal.load(from: url)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)

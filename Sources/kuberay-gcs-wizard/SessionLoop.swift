@@ -141,6 +141,11 @@ final class SessionLoop {
             }
         case .startRun(let plan, let mode, let skipping):
             startRun(plan, mode: mode, skipping: skipping)
+        case .startDestroy(let plan, _, let skipping):
+            startDestroy(plan, skipping: skipping)
+        case .readBucketUsage(let argv):
+            let inbox = self.inbox
+            Task.detached { inbox.post(.bucketUsageRead(await BucketUsage.read(argv))) }
         case .cancelRun:
             runner?.cancel()
         case .loadLog(let stepID, let path):
@@ -162,6 +167,30 @@ final class SessionLoop {
         let environment = setup.options.environment
         Task.detached {
             inbox.post(.environmentDetected(await EnvironmentDetector.detect(environment: environment)))
+        }
+    }
+
+    /// Starts the destroy engine in its own journal, as `destroy` does: an unfinished destroy of the same run continues.
+    private func startDestroy(_ plan: Plan, skipping: Set<String>) {
+        let folder = setup.folder
+        let runner = RunSession.makeRunner(plan: plan, workspace: folder, options: setup.options, journalFile: DestroyPlan.journalFile)
+        let mode: RunMode
+        do {
+            mode = try DestroySession.prepareJournal(workspace: folder, fingerprint: runner.fingerprint)
+        } catch {
+            inbox.post(.runFailedToStart("\(error)"))
+            return
+        }
+        self.runner = runner
+        let inbox = self.inbox
+        Task.detached {
+            do {
+                if try await runner.run(mode: mode, skipping: skipping, observer: InboxObserver(inbox: inbox)) == .succeeded {
+                    try DestroySession.archiveSetupJournal(workspace: folder)
+                }
+            } catch {
+                inbox.post(.runFailedToStart("\(error)"))
+            }
         }
     }
 

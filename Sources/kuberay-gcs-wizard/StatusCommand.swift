@@ -12,6 +12,11 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: workspace)
+        if let destroy = try DestroySession.unfinished(workspace: folder) {
+            Console.out("A destroy of this run is unfinished; resume continues it.")
+            for line in StatusReport.lines(journal: destroy, workspace: folder) { Console.out(line) }
+            return
+        }
         guard let journal = try RunSession.loadJournal(workspace: folder) else {
             Console.error("error: no run in \(folder.path) (no state.json); start one with apply")
             throw ExitCode(2)

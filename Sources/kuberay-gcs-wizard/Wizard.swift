@@ -13,9 +13,11 @@ struct Wizard: AsyncParsableCommand {
           resume   continue a run that failed or was interrupted
           status   show the steps of a workspace and their states
           doctor   find the broken link of an existing setup (changes nothing)
+          destroy  remove what a workspace's run created (resumable)
         """,
         version: ToolVersion.text,
-        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, DoctorCommand.self],
+        subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self,
+                      DoctorCommand.self, DestroyCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 }

@@ -206,6 +206,14 @@ def get_sa(h, g):
         return 200, get_sa_rec(h, g)["sa"]
 
 
+@route("DELETE", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+)", "delete-service-account")
+def delete_sa(h, g):
+    with LOCK:
+        get_sa_rec(h, g)
+        del h.emu.service_accounts[g["sa"]]
+        return 200, {}
+
+
 @route("POST", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+):getIamPolicy", "get-sa-iam-policy")
 def get_sa_policy(h, g):
     with LOCK:
@@ -262,6 +270,68 @@ def create_bucket(h, g):
         ubla = bool(body.get("iamConfiguration", {}).get("uniformBucketLevelAccess", {}).get("enabled"))
         rec = new_bucket(h.emu, p, name, body.get("location", "US"), ubla)
         return 200, rec["bucket"]
+
+
+@route("GET", r"/storage/v1/b", "list-buckets")
+def list_buckets(h, g):
+    with LOCK:
+        p = project(h, (h.query.get("project") or [h.emu.default_project])[0], "storage.googleapis.com")
+        return 200, {"kind": "storage#buckets",
+                     "items": [r["bucket"] for r in h.emu.buckets.values() if r["project"] == p["projectId"]]}
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/storageLayout", "get-bucket-storage-layout")
+def get_storage_layout(h, g):
+    """What `gcloud storage rm --recursive` reads first (a flat bucket: no hierarchical namespace)."""
+    with LOCK:
+        b = bucket_rec(h, g["b"])["bucket"]
+        return 200, {"kind": "storage#storageLayout", "bucket": g["b"], "location": b["location"],
+                     "locationType": b["locationType"], "hierarchicalNamespace": {"enabled": False}}
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/managedFolders", "list-managed-folders")
+def list_managed_folders(h, g):
+    """`gcloud storage rm --recursive` removes managed folders too; buckets here have none."""
+    with LOCK:
+        bucket_rec(h, g["b"])
+        return 200, {"kind": "storage#managedFolders", "items": []}
+
+
+@route("DELETE", r"/storage/v1/b/(?P<b>[^/]+)", "delete-bucket")
+def delete_bucket(h, g):
+    with LOCK:
+        rec = bucket_rec(h, g["b"])
+        if rec["objects"]:
+            raise ApiError(409, "The bucket you tried to delete is not empty.", "conflict")
+        del h.emu.buckets[g["b"]]
+        return 204, b""
+
+
+def object_json(bucket, name, data):
+    return {"kind": "storage#object", "id": "%s/%s/1" % (bucket, name), "name": name, "bucket": bucket,
+            "generation": "1", "metageneration": "1", "contentType": "text/plain",
+            "size": str(len(data.encode())), "storageClass": "STANDARD",
+            "timeCreated": "2026-01-01T00:00:00.000Z", "updated": "2026-01-01T00:00:00.000Z"}
+
+
+@route("GET", r"/storage/v1/b/(?P<b>[^/]+)/o", "list-objects")
+def list_objects(h, g):
+    prefix = (h.query.get("prefix") or [""])[0]
+    with LOCK:
+        rec = bucket_rec(h, g["b"])
+        return 200, {"kind": "storage#objects",
+                     "items": [object_json(g["b"], n, d) for n, d in sorted(rec["objects"].items()) if n.startswith(prefix)]}
+
+
+@route("DELETE", r"/storage/v1/b/(?P<b>[^/]+)/o/(?P<o>.+)", "delete-object")
+def delete_object(h, g):
+    from urllib.parse import unquote
+    with LOCK:
+        rec = bucket_rec(h, g["b"])
+        name = unquote(g["o"])
+        if rec["objects"].pop(name, None) is None:
+            raise ApiError(404, "No such object: %s/%s" % (g["b"], name), "notFound")
+        return 204, b""
 
 
 def new_bucket(emu, p, name, location, ubla):
@@ -337,7 +407,7 @@ def get_object(h, g):
         data = rec["objects"][name]
     if (h.query.get("alt") or [""])[0] == "media":
         return 200, data.encode(), "application/octet-stream"
-    return 200, {"kind": "storage#object", "name": name, "bucket": g["b"], "size": str(len(data.encode()))}
+    return 200, object_json(g["b"], name, data)
 
 
 container.register(route, project)

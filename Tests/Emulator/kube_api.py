@@ -62,6 +62,7 @@ class World:
         self.emu, self.key = emu, key
         self.store = {r: {} for r in RESOURCES}
         self.pod_rt = {}  # "ns/name" -> runtime facts (created, libs)
+        self.terminating = {}  # "ns/name" of a pod -> when it is gone
         self.create_failures = {}  # RayCluster uid -> {event reason: why its pods cannot be created}
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
@@ -361,10 +362,11 @@ def selected(h, obj):
         elif part.strip() not in labels:
             return False
     for part in filter(None, (h.query.get("fieldSelector") or [""])[0].split(",")):
-        k, v = part.replace("==", "=").split("=", 1)
+        negate = "!=" in part
+        k, v = part.replace("!=", "=").replace("==", "=").split("=", 1)
         actual = {"metadata.name": meta.get("name"), "metadata.namespace": meta.get("namespace"),
                   "status.phase": obj.get("status", {}).get("phase")}.get(k)
-        if actual != v:
+        if (actual == v) == negate:
             return False
     return True
 
@@ -396,6 +398,7 @@ def watch(h, res, ns):
     h.end_headers()
     h.close_connection = True
     seen = {}
+    last = {}  # name -> the object as last sent, for its DELETED event
     end = time.time() + timeout
 
     def chunk(data):
@@ -407,13 +410,21 @@ def watch(h, res, ns):
             with LOCK:
                 h.world.advance()
                 events = []
+                present = set()
                 for o in matching(h, res, ns):
                     k, rv = o["metadata"]["name"], int(o["metadata"]["resourceVersion"])
+                    present.add(k)
                     if rv > since and seen.get(k) != rv:
                         events.append({"type": "MODIFIED" if k in seen or since else "ADDED",
                                        "object": copy.deepcopy(o)})
                         seen[k] = rv
                     seen.setdefault(k, rv)
+                    last[k] = o
+                for k in [k for k in last if k not in present]:
+                    gone_obj = copy.deepcopy(last.pop(k))
+                    gone_obj["metadata"]["resourceVersion"] = str(h.emu.next_rv())
+                    events.append({"type": "DELETED", "object": gone_obj})
+                    seen.pop(k, None)
             for ev in events:
                 chunk(json.dumps(ev).encode() + b"\n")
             time.sleep(0.1)

@@ -20,6 +20,7 @@ from core import ApiError
 import fusesim
 
 READY_AFTER = 1.0
+TERMINATE_AFTER = 1.0
 WI_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
 GPU_SELECTOR = "cloud.google.com/gke-accelerator"
 GPU_RESOURCE = "nvidia.com/gpu"
@@ -67,12 +68,17 @@ def owner(rc):
 
 
 def on_delete(w, rc):
+    """The operator's cleanup: the Service goes at once, the pods terminate and are gone TERMINATE_AFTER later."""
     name, ns = rc["metadata"]["name"], rc["metadata"]["namespace"]
     for res in ("pods", "services"):
         for key, o in list(w.store[res].items()):
             if o["metadata"].get("namespace") == ns and o["metadata"].get("labels", {}).get("ray.io/cluster") == name:
-                del w.store[res][key]
-                w.pod_rt.pop(key, None)
+                if res == "pods":
+                    o["metadata"]["deletionTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    w.touch(o)
+                    w.terminating[key] = time.time() + TERMINATE_AFTER
+                else:
+                    del w.store[res][key]
 
 
 def ray_pods(w, rc, node_type=None, group=None):
@@ -245,6 +251,11 @@ def pod_ready(pod):
 
 
 def reconcile(w):
+    for key, at in list(w.terminating.items()):
+        if time.time() >= at:
+            w.store["pods"].pop(key, None)
+            w.pod_rt.pop(key, None)
+            del w.terminating[key]
     for rc in w.store["rayclusters"].values():
         if not head_pod(w, rc):
             try_head(w, rc)

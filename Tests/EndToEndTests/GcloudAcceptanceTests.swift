@@ -49,7 +49,10 @@ final class GcloudAcceptanceTests: XCTestCase {
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)
                         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-                        for step in try XCTUnwrap(doc["steps"] as? [[String: Any]]) {
+                        let steps = try XCTUnwrap(doc["steps"] as? [[String: Any]])
+                        // A kept bucket only takes deletions away: its destroy commands are among those of a created one.
+                        let destroySteps = create == "true" ? try destroyPlan(wizard, sets: sets, setupSteps: steps, in: dir) : []
+                        for step in steps + destroySteps {
                             for argv in [step["argv"] as? [String], step["probe"] as? [String]].compactMap({ $0 }) where argv.first == "gcloud" {
                                 let filled = argv.map { $0.replacingOccurrences(of: "${PROJECT_NUMBER}", with: "123456789012") }
                                 if !commands.contains(filled) { commands.append(filled) }
@@ -60,6 +63,7 @@ final class GcloudAcceptanceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(commands.count, 20)
+        XCTAssertTrue(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "delete"]) }, "no destroy commands")
         // And every gcloud read doctor sends.
         for argv in DoctorGcloudReads.all() where !commands.contains(argv) { commands.append(argv) }
         // A deliberately wrong spelling proves the check can fail.
@@ -82,6 +86,27 @@ final class GcloudAcceptanceTests: XCTestCase {
                           "expected the request to reach the server: \(argv.joined(separator: " "))\n\(errors[i])")
         }
         XCTAssertEqual(statuses.last, 2, "the misspelled --addon must be a usage error: \(errors.last ?? "")")
+    }
+
+    /// The steps of `destroy --delete-bucket` after a run of `sets` in which every step made its thing, plus the bucket
+    /// listing shown before the bucket goes (as a step with only an argv): the workspace's journal says all done.
+    private func destroyPlan(_ wizard: String, sets: [String], setupSteps: [[String: Any]], in dir: URL) throws -> [[String: Any]] {
+        let workspace = dir.appendingPathComponent("destroy-\(UUID().uuidString.prefix(8))")
+        let exported = try runProcess(wizard, ["export", "--workspace", workspace.path] + sets.flatMap { ["--set", $0] })
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let answers = try String(contentsOf: workspace.appendingPathComponent("answers.yaml"), encoding: .utf8)
+        let journal: [String: Any] = [
+            "formatVersion": 1, "fingerprint": "acceptance", "normalizedAnswers": answers, "captures": [:],
+            "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",
+            "steps": setupSteps.map { ["id": $0["id"] ?? "", "title": $0["title"] ?? "", "status": "done", "logPath": "logs/x.log"] },
+        ]
+        try JSONSerialization.data(withJSONObject: journal).write(to: workspace.appendingPathComponent("state.json"))
+        // Without a terminal and --yes, destroy shows the preview and deletes nothing (exit 2).
+        let preview = try runProcess(wizard, ["destroy", "--workspace", workspace.path, "--delete-bucket", "--format", "json"])
+        XCTAssertEqual(preview.status, 2, preview.stderr)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any], preview.stdout)
+        let listing = (doc["bucketContents"] as? [String]).map { [["argv": $0]] } ?? []
+        return try XCTUnwrap(doc["steps"] as? [[String: Any]]) + listing
     }
 }
 

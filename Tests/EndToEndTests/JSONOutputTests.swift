@@ -68,6 +68,27 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertNil(second.last?["resume"])
     }
 
+    func testDestroyAsJSONLinesHasOnlyTheRunsEvents() throws {
+        let root = try TestPaths.temporaryFolder(self, "json-destroy")
+        let world = try FakeCloud(root: root)
+        let workspace = root.appendingPathComponent("ws").path
+        let wizard = try TestPaths.wizard.path
+        let applied = try runProcess(wizard, ["apply", "--yes", "--set", "project=demo-project", "--set", "bucket.name=my-bucket",
+                                              "--workspace", workspace], env: world.environment)
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+        let result = try runProcess(wizard, ["destroy", "--yes", "--output", "json", "--workspace", workspace], env: world.environment)
+        // No preview: every line of standard output is an event of the destroy run.
+        let lines = try events(result.stdout)
+        XCTAssertEqual(lines.first?["event"] as? String, "run-started", result.stdout)
+        XCTAssertEqual(lines.last?["event"] as? String, "run-finished", result.stdout)
+        let outcome = lines.last?["result"] as? String
+        XCTAssertEqual(result.status, outcome == "succeeded" ? 0 : 1, result.stderr)
+        for failure in lines where failure["event"] as? String == "step-failed" {
+            XCTAssertEqual(failure["resume"] as? String, "kuberay-gcs-wizard resume --workspace \(workspace)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: failure["log"] as? String ?? ""), "\(failure)")
+        }
+    }
+
     func testDoctorAsJSONLinesOneCheckALineThenTheVerdict() throws {
         let root = try TestPaths.temporaryFolder(self, "json-doctor")
         let world = try FakeCloud(root: root)

@@ -147,6 +147,30 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertTrue(h?.fix.contains("get-credentials") ?? false)
     }
 
+    func testDestroyFailuresSayWhatStopsTheDeletion() {
+        let held = hint("ERROR: (gcloud.storage.rm) HTTPError 403: Object 'my-bucket/data.txt' is subject to bucket's retention policy or object retention and cannot be deleted or overwritten until 2027-01-01")
+        XCTAssertEqual(held?.summary, "Objects in the bucket are held or under a retention policy: they cannot be deleted yet.")
+        XCTAssertTrue(held?.fix.contains("without --delete-bucket") ?? false)
+        let notEmpty = hint("ERROR: (gcloud.storage.rm) HTTPError 409: The bucket you tried to delete is not empty.")
+        XCTAssertEqual(notEmpty?.summary, "The bucket still holds objects (some were written while it was being emptied).")
+        let protected = hint("ERROR: (gcloud.container.clusters.delete) ResponseError: code=400, message=Cannot delete the cluster: deletion protection is enabled.")
+        XCTAssertEqual(protected?.summary, "Deletion protection is on for it, so it cannot be deleted.")
+    }
+
+    /// Only the APIs' own not-found answers make a delete count as done: a missing kube context or tool proves nothing.
+    func testNotFoundIsTheAPIsAnswerOnly() {
+        for gone in ["ERROR: (gcloud.iam.service-accounts.get-iam-policy) NOT_FOUND: Unknown service account",
+                     "ERROR: (gcloud.storage.buckets.get-iam-policy) gs://my-bucket not found: 404.",
+                     #"Error from server (NotFound): serviceaccounts "my-ksa" not found"#] {
+            XCTAssertTrue(FailureClassifier.isNotFound(stderr: [gone]), gone)
+        }
+        for unknown in ["Error in configuration: context was not found for specified context: gke_p_z_c",
+                        "ERROR: (gcloud.storage.rm) HTTPError 404: The emulator does not serve GET /storage/v1/b/b/storageLayout",
+                        "bash: gcloud: command not found"] {
+            XCTAssertFalse(FailureClassifier.isNotFound(stderr: [unknown]), unknown)
+        }
+    }
+
     func testUnknownFailureHasNoHint() {
         XCTAssertNil(hint("something unexpected happened"))
     }

@@ -4,7 +4,8 @@ import SetupPlan
 
 /// Fake `gcloud`, `kubectl` and `helm` (one bash script) in a temp dir, with their state and call log there too.
 ///
-/// Verbs: `create NAME` (fails "already exists" the second time), `describe NAME` (the probe),
+/// Verbs: `create NAME` (fails "already exists" the second time), `describe NAME` (the probe), `delete NAME`
+/// (NOT_FOUND when it is not there), `list NAME` (prints NAME while it exists, nothing after: a gone probe),
 /// `print WORDS`, `slowcreate NAME SECONDS before|after` (sleeps the first time only, creating before or
 /// after the sleep), `sleep SECONDS`, `lines N`. `FAKE_FAIL=substring` makes matching calls fail with
 /// `FAKE_FAIL_TEXT` (at most `FAKE_FAIL_TIMES` times when set). Nothing outside the temp dir is touched.
@@ -37,6 +38,10 @@ struct FakeTools {
     case "$verb" in
       create) create "$name" ;;
       describe) [ -e "$FAKE_STATE/res/$name" ] && cat "$FAKE_STATE/res/$name" ;;
+      delete)
+        if [ ! -e "$FAKE_STATE/res/$name" ]; then echo "ERROR: ($tool) NOT_FOUND: $name" >&2; exit 1; fi
+        rm "$FAKE_STATE/res/$name"; echo "$name" >> "$FAKE_STATE/deleted.log" ;;
+      list) [ -e "$FAKE_STATE/res/$name" ] && echo "$name"; exit 0 ;;
       print) shift; echo "$@" ;;
       slowcreate)
         if [ -e "$FAKE_STATE/slow-$name" ]; then create "$name"; exit 0; fi
@@ -88,6 +93,7 @@ struct FakeTools {
 
     func calls() -> [String] { lines("calls.log") }
     func created() -> [String] { lines("created.log") }
+    func deleted() -> [String] { lines("deleted.log") }
     func pid(_ name: String) -> pid_t? {
         (try? String(contentsOf: state.appendingPathComponent(name), encoding: .utf8))
             .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

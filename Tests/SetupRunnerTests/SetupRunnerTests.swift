@@ -81,6 +81,47 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(observer.status(of: "check-account"), .done)
     }
 
+    /// A delete step: probed "already gone" first, so a second run sends no delete; a probe or delete answering
+    /// NOT_FOUND for what holds the thing counts as gone; a delete failure with the thing still there stays a failure.
+    func testDeleteStepsAreProbedAndSecondRunSendsNoDelete() async throws {
+        func delete(_ name: String, probe: [String]? = nil) -> Step {
+            Step(id: "delete-\(name)", title: "Delete \(name)", why: "w", argv: ["gcloud", "delete", name],
+                 probe: Probe(argv: probe ?? ["gcloud", "list", name], expect: .not(.nonEmpty)), kind: .delete)
+        }
+        let plan = FakeTools.plan([delete("a"), delete("b", probe: ["gcloud", "describe", "parent-of-b"])])
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
+            try name.write(to: fakes.state.appendingPathComponent("res/\(name)"), atomically: true, encoding: .utf8)
+        }
+        // b's parent is gone: its probe answers NOT_FOUND, which proves b gone too (no delete sent).
+        let extra = ["FAKE_FAIL": "describe parent-of-b", "FAKE_FAIL_TEXT": "ERROR: (gcloud) NOT_FOUND: parent-of-b"]
+        let observer = RecordingObserver()
+        let first = try await fakes.runner(plan, extra: extra).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(first, .succeeded)
+        XCTAssertEqual(observer.outcomes.map(\.status), [.done, .alreadyDone])
+        XCTAssertEqual(fakes.deleted(), ["a"])
+
+        let again = RecordingObserver()
+        let second = try await fakes.runner(plan, extra: extra).run(mode: .fresh, observer: again)
+        XCTAssertEqual(second, .succeeded)
+        XCTAssertEqual(again.outcomes.map(\.status), [.alreadyDone, .alreadyDone])
+        XCTAssertFalse(fakes.calls().contains { $0.hasPrefix("gcloud delete") && $0 != "gcloud delete a" }, "\(fakes.calls())")
+        XCTAssertEqual(fakes.calls().filter { $0.hasPrefix("gcloud delete") }.count, 1, "the second run sent a delete")
+    }
+
+    func testAFailedDeleteIsProbedAgainAndFailsWhileTheThingIsThere() async throws {
+        let step = Step(id: "delete-c", title: "Delete c", why: "w", argv: ["gcloud", "delete", "c"],
+                        probe: Probe(argv: ["gcloud", "list", "c"], expect: .not(.nonEmpty)), kind: .delete)
+        try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
+        try "c".write(to: fakes.state.appendingPathComponent("res/c"), atomically: true, encoding: .utf8)
+        // A 404 from something else (a sub-resource the delete reads) is no proof: the probe still lists c.
+        let extra = ["FAKE_FAIL": "delete c", "FAKE_FAIL_TEXT": "ERROR: (gcloud) NOT_FOUND: c/storageLayout"]
+        let observer = RecordingObserver()
+        let result = try await fakes.runner(FakeTools.plan([step]), extra: extra).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(result, .failed)
+        XCTAssertEqual(fakes.calls().filter { $0 == "gcloud list c" }.count, 2, "probed before and after the failed delete")
+    }
+
     func testCreateAnsweringAlreadyExistsIsAlreadyDone() async throws {
         let step = Step(id: "bucket", title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
         try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)

@@ -191,6 +191,21 @@ enum Scenarios {
         send(&mounted, [.runEvent(.runFinished(result: .succeeded, seconds: 801))])
         list.append(("done-mounted", mounted))
 
+        // Destroy from the Done screen: the preview, the bucket too, its confirmation, and the finished destroy.
+        var destroy = done
+        send(&destroy, keys([.char("d")]))
+        list.append(("destroy", destroy))
+        send(&destroy, keys([.char("b"), .char("d")]) + [.bucketUsageRead("2 objects, 36 bytes (36B)")] + keys([.char("r"), .char("a")]))
+        list.append(("confirm-destroy-bucket", destroy))
+        send(&destroy, keys(Array(answers.bucket.name.dropFirst(2)).map { Key.char($0) } + [.enter]))
+        let destroyPlan = destroy.run?.plan.steps ?? []
+        for (i, step) in destroyPlan.enumerated() {
+            send(&destroy, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: i == 1 ? .alreadyDone : .done,
+                                                                exitCode: 0, seconds: 4, logPath: Workspace.logPath(index: i, stepID: step.id))))])
+        }
+        send(&destroy, [.runEvent(.runFinished(result: .succeeded, seconds: 312))])
+        list.append(("done-destroyed", destroy))
+
         let rows = plan.steps.enumerated().map { i, step in
             StepRow(id: step.id, title: step.title, status: i < 9 ? (i == 4 ? .alreadyDone : .done) : (i == 9 ? .failed : .pending))
         }

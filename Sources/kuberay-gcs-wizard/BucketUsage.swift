@@ -1,0 +1,31 @@
+import Foundation
+
+/// What a bucket holds, read with `gcloud storage ls --long --recursive` before the bucket is deleted.
+enum BucketUsage {
+    /// "N objects, S bytes (...)" from the listing's TOTAL line, "no objects" when nothing matched, or why it is unknown.
+    static func read(_ argv: [String]) async -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return "an unknown number of objects (\(argv.first ?? "") did not start)" }
+        // Both pipes are read to EOF before waiting, so neither can fill up and stall the listing.
+        let errors = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }
+        let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: await errors.value, as: UTF8.self)
+        process.waitUntilExit()
+        return summary(stdout: out, stderr: err, status: process.terminationStatus)
+    }
+
+    static func summary(stdout: String, stderr: String, status: Int32) -> String {
+        if let total = stdout.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("TOTAL: ") }) {
+            return String(total.dropFirst("TOTAL: ".count))
+        }
+        if stderr.contains("matched no objects") { return "no objects" }
+        let reason = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit \(status)"
+        return "an unknown number of objects (the listing failed: \(reason))"
+    }
+}
