@@ -19,10 +19,20 @@ extension WizardView {
                        style: Style(.success, bold: true))
         y += 1
         if let result = run.verifyResult {
-            let start = canvas.text("Bucket written and read back on every Ray node: ", x: 4, y: y, style: Style(.muted))
-            canvas.clipped(OutputTail.sanitize(PlanBuilder.checkSummary(result)), x: start, y: y, limit: canvas.width - start - 2,
-                           style: Style(.accent, bold: true))
-            y += 1
+            // Every node's verdict is shown: the summary wraps (at most three rows) rather than hiding the last nodes.
+            let lead = "Bucket written and read back on every Ray node: "
+            let rows = TextWrap.wrap(lead + OutputTail.sanitize(PlanBuilder.checkSummary(result)), width: canvas.width - 6, continuation: "")
+            for (i, row) in rows.prefix(3).enumerated() {
+                let last = i == 2 && rows.count > 3
+                let text = last ? row + g.ellipsis : row
+                if i == 0, text.hasPrefix(lead) {
+                    let start = canvas.text(lead, x: 4, y: y, style: Style(.muted))
+                    canvas.clipped(String(text.dropFirst(lead.count)), x: start, y: y, limit: canvas.width - start - 2, style: Style(.accent, bold: true))
+                } else {
+                    canvas.clipped(text, x: 4, y: y, limit: canvas.width - 6, style: Style(.accent, bold: true))
+                }
+                y += 1
+            }
         }
         y += 1
 

@@ -63,11 +63,16 @@ extension WizardView {
         let g = canvas.glyphs
         let names = WizardPage.all.map(\.shortTitle) + ["Review"]
         let separator = g.text(" › ")
+        // Ticks only where the whole line fits with them; done pages keep their colour either way.
+        let tickWidth = g.asciiOnly ? 0 : DisplayWidth.of(g.done) + 1
+        let fullWidth = 2 + names.reduce(0) { $0 + DisplayWidth.of($1) } + 2 + DisplayWidth.of(separator) * (names.count - 1)
+            + tickWidth * current
+        let ticked = tickWidth > 0 && fullWidth <= canvas.width
         var x = 2
         for (i, name) in names.enumerated() {
             if i > 0 { x = canvas.text(separator, x: x, y: 2, style: Style(.muted)) }
             if i < current {
-                let label = g.asciiOnly ? name : "\(g.done) \(name)"
+                let label = ticked ? "\(g.done) \(name)" : name
                 x = canvas.text(label, x: x, y: 2, style: Style(.success))
             } else if i == current {
                 x = canvas.text("[\(name)]", x: x, y: 2, style: Style(.accent, bold: true))

@@ -100,6 +100,17 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("create gs://ray-demo-bucket in us-west1,") }, "the bucket follows the cluster's region")
     }
 
+    func testTheDoneScreenNamesEveryRayNodeOfALargeCluster() throws {
+        var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1)
+        let pods = (1...6).map { "gpu-\($0)a2b" }
+        let summary = "head ok, " + pods.map { "\($0) ok" }.joined(separator: ", ")
+        let run = try XCTUnwrap(state.run)
+        let verify = try XCTUnwrap(run.plan.steps.lastIndex { $0.kind == .verify })
+        state.run?.outcomes[verify]?.result = summary
+        let text = WizardView.render(state, size: .minimum).plainText
+        for pod in pods { XCTAssertTrue(text.contains(pod), "\(pod) is on the Done screen:\n\(text)") }
+    }
+
     func testTheReviewAfterAFailedRunSaysFinishedStepsAreNotRedone() throws {
         let fresh = try XCTUnwrap(Scenarios.all.first { $0.0 == "review-commands" }?.1)
         XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("19 steps, nothing run yet"))
