@@ -23,6 +23,8 @@ extension WizardResources {
         "bucket.create": "Create the bucket, or use one that already exists.",
         "bucket.location": "Bucket location: a region (us-west1) or multi-region (US, EU, ASIA).",
         "bucket.role": "Role granted on the bucket; objectUser is enough to read and write objects.",
+        "bucket.mount": "Mount the bucket as a folder in every Ray container (Cloud Storage FUSE), e.g. for Ray Train checkpoints.",
+        "bucket.mountPath": "Where the bucket is mounted in the Ray containers; an absolute path such as /mnt/cluster_storage.",
         "ray.clusterName": "RayCluster name; the head service is NAME-head-svc.",
         "ray.version": "Ray version, e.g. 2.60.0; the image follows it unless set.",
         "ray.image": "Container image for the Ray pods.",

@@ -4,14 +4,15 @@ import SetupRunner
 import Synchronization
 
 /// The run as text for terminals and logs: one line per status change, a failure report on failure, and the
-/// closing lines (what the verify step read back, the dashboard command) on success. It owns all of the run's
+/// closing lines (what the verify step read back, the next steps) on success. It owns all of the run's
 /// output: the command that starts it prints nothing of the run itself.
 public struct TextRunView: RunObserver {
     private let titles: [String]
     private let workspace: URL
     private let bucket: String
     private let verifyIndex: Int?
-    private let dashboardCommand: String?
+    private let closingLines: [String]
+    private let color: Bool
     private let resumeCommand: String
     private let showOutput: Bool
     private let writeLine: @Sendable (String) -> Void
@@ -22,15 +23,17 @@ public struct TextRunView: RunObserver {
 
     /// Shows `plan` run in `workspace`; `showOutput` echoes every output line; `write` receives whole lines.
     /// With `writeRaw` (a terminal), the running step shows as a line that its result then overwrites.
-    /// `dashboardCommand`, when given, closes a successful run.
-    public init(plan: Plan, workspace: URL, showOutput: Bool = false, dashboardCommand: String? = nil,
+    /// `closingLines` (the next steps) close a successful run. With `color`, status words are coloured (a terminal
+    /// that wants colour: not with `NO_COLOR` or `--no-color`).
+    public init(plan: Plan, workspace: URL, showOutput: Bool = false, closingLines: [String] = [], color: Bool = false,
                 write: @escaping @Sendable (String) -> Void = TextRunView.standardOutput,
                 writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
         bucket = plan.answers.bucket.name
         verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
-        self.dashboardCommand = dashboardCommand
+        self.closingLines = closingLines
+        self.color = color
         resumeCommand = Workspace.resumeCommand(path: workspace.path)
         self.showOutput = showOutput
         self.writeLine = write
@@ -59,7 +62,7 @@ public struct TextRunView: RunObserver {
         switch event {
         case .runStarted(_, let statuses):
             for (index, status) in statuses.enumerated() where status.isComplete || status == .skipped {
-                write(line(index, StepLine.word(status), "(earlier run)"))
+                write(line(index, word(status), "(earlier run)"))
             }
         case .stepStarted(let index, _):
             guard let writeRaw else { break }
@@ -80,7 +83,7 @@ public struct TextRunView: RunObserver {
             var detail = DurationText.format(outcome.seconds)
             if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
             if outcome.status == .skipped { detail = "" }
-            write(line(outcome.index, StepLine.word(outcome.status), detail))
+            write(line(outcome.index, word(outcome.status), detail))
             if outcome.status == .failed {
                 write(FailureReport.text(outcome: outcome, title: title(outcome.index), total: titles.count,
                                          workspace: workspace, resumeCommand: resumeCommand))
@@ -92,7 +95,7 @@ public struct TextRunView: RunObserver {
                 if let text = memory.state.withLock({ $0.verified }) {
                     write("Ray tasks wrote gs://\(bucket)/\(PlanBuilder.checkPrefix)/ and read it back on every Ray node: \(PlanBuilder.checkSummary(text))")
                 }
-                if let dashboardCommand { write("Dashboard: \(dashboardCommand)") }
+                for line in closingLines { write(line) }
             case .failed: break
             case .interrupted: write("Interrupted. Continue with: " + resumeCommand)
             }
@@ -107,6 +110,21 @@ public struct TextRunView: RunObserver {
     /// An echoed output line, marked by its stream.
     private static func outputLine(_ stream: OutputPipe, _ text: String) -> String {
         (stream == .stderr ? "  ! " : "  | ") + text
+    }
+
+    /// A status as its word, in its colour when the view has colour: green done, bold red failed, yellow skipped
+    /// or interrupted.
+    private func word(_ status: StepStatus) -> String {
+        let text = StepLine.word(status)
+        guard color else { return text }
+        let sgr: String
+        switch status {
+        case .done, .alreadyDone: sgr = "32"
+        case .failed: sgr = "1;31"
+        case .skipped, .interrupted: sgr = "33"
+        case .pending, .running: return text
+        }
+        return "\u{1B}[\(sgr)m\(text)\u{1B}[0m"
     }
 
     private func title(_ index: Int) -> String { index < titles.count ? titles[index] : "step \(index + 1)" }

@@ -55,6 +55,10 @@ public struct Answers: Equatable, Hashable, Sendable {
         /// nil means the cluster's region.
         public var location: String?
         public var role: BucketRole = .objectUser
+        /// Mount the bucket in every Ray container through the Cloud Storage FUSE CSI driver.
+        public var mount = false
+        /// Where the bucket is mounted; only with `mount`.
+        public var mountPath = "/mnt/cluster_storage"
         public init() {}
     }
 

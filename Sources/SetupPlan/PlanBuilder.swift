@@ -14,6 +14,7 @@ public enum PlanBuilder {
         steps.append(enableAPIs(answers, c))
         steps += cluster(answers, c)
         steps += gpuNodePools(answers, c)
+        steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
         steps += kubernetesIdentity(answers, c)
@@ -21,6 +22,7 @@ public enum PlanBuilder {
         steps += bucket(answers, c)
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
+        steps += verifyMountSteps(answers, c)
         return Plan(answers: answers, steps: steps, manifest: RayClusterManifest(answers).yaml(), checkScript: checkScript)
     }
 
@@ -65,7 +67,9 @@ public enum PlanBuilder {
                         "--machine-type", a.cluster.machineType, "--num-nodes", String(a.cluster.numNodes),
                         "--enable-autoscaling", "--min-nodes", String(a.cluster.minNodes), "--max-nodes", String(a.cluster.maxNodes),
                         "--workload-pool", a.workloadPool]
-            if a.operator == .gkeAddon { argv += ["--addons", "RayOperator"] + RayAddonOption.createFlags(a) }
+            let addons = (a.operator == .gkeAddon ? ["RayOperator"] : []) + (a.bucket.mount ? [gcsFuseAddon] : [])
+            if !addons.isEmpty { argv += ["--addons", addons.joined(separator: ",")] }
+            if a.operator == .gkeAddon { argv += RayAddonOption.createFlags(a) }
             return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
@@ -167,9 +171,9 @@ public enum PlanBuilder {
                                why: "The kuberay-operator chart comes from it.",
                                argv: ["helm", "repo", "add", "kuberay", "https://ray-project.github.io/kuberay-helm/", "--force-update"],
                                kind: .configure, timeoutSeconds: 120))
-            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator 1.7.0 with Helm",
+            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator \(KubeRay.operatorVersion) with Helm",
                                why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
-                               argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0", "--wait"]),
+                               argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", KubeRay.operatorVersion, "--wait"]),
                                probe: Probe(argv: c.helm(["status", "kuberay-operator"])),
                                kind: .create, timeoutSeconds: 600, teardown: c.operatorTeardown))
         }

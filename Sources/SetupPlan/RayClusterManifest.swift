@@ -36,7 +36,12 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     }
 
     public struct PodTemplate: Encodable, Equatable, Sendable {
+        public var metadata: PodMetadata?
         public var spec: PodSpec
+    }
+
+    public struct PodMetadata: Encodable, Equatable, Sendable {
+        public var annotations: OrderedMap
     }
 
     public struct PodSpec: Encodable, Equatable, Sendable {
@@ -44,6 +49,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var nodeSelector: OrderedMap?
         public var tolerations: [Toleration]?
         public var containers: [Container]
+        public var volumes: [Volume]?
     }
 
     public struct Toleration: Encodable, Equatable, Sendable {
@@ -58,6 +64,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var env: [EnvVar]
         public var resources: Resources
         public var ports: [Port]?
+        public var volumeMounts: [VolumeMount]?
     }
 
     /// An environment variable read from the pod's own metadata (the downward API).
@@ -163,12 +170,12 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
             env: [EnvVar(groupEnvVar, fieldPath: "metadata.labels['ray.io/group']"), EnvVar(podEnvVar, fieldPath: "metadata.name")],
             resources: Resources(requests: requests, limits: limits), ports: shape.ports
         )
-        return PodTemplate(spec: PodSpec(
+        return mountingBucket(PodTemplate(spec: PodSpec(
             serviceAccountName: answers.identity.kubernetesServiceAccount,
             nodeSelector: selector.isEmpty ? nil : OrderedMap(pairs: selector),
             tolerations: tolerations,
             containers: [container]
-        ))
+        )), answers)
     }
 
     /// The head's memory limit: the request, but at least 5Gi (KubeRay's GKE sample; small heads get OOM-killed).

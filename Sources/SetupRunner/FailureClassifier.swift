@@ -1,4 +1,5 @@
 import Foundation
+import SetupPlan
 
 /// Recognises the failures people actually hit from a command's stderr and explains the fix.
 ///
@@ -175,7 +176,7 @@ public enum FailureClassifier {
                 summary: "Kubernetes does not know the RayCluster kind: the KubeRay operator (and its CRDs) is not installed.",
                 fix: "Install the operator (the Ray Operator add-on: `gcloud container clusters update CLUSTER "
                     + "--update-addons RayOperator=ENABLED`, or `helm install kuberay-operator kuberay/kuberay-operator "
-                    + "--version 1.7.0`), wait for it to be ready, then resume; or choose operator gke-addon or helm.")
+                    + "--version \(KubeRay.operatorVersion)`), wait for it to be ready, then resume; or choose operator gke-addon or helm.")
         },
         { text, lower, _ in
             guard text.contains("DefaultCredentialsError") || lower.contains("metadata server")

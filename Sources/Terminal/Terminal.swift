@@ -41,6 +41,11 @@ public final class Terminal {
         case automatic, never
     }
 
+    /// True when `NO_COLOR` is set to anything but the empty string (no-color.org): no colour in any output.
+    public static var isNoColorRequested: Bool {
+        getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+    }
+
     /// True when the locale's character set is UTF-8, so the view may draw Unicode glyphs.
     public let isUTF8: Bool
     /// True after `start()` when frames are drawn in colour; otherwise styles map to attributes only.
@@ -184,8 +189,7 @@ public final class Terminal {
     }
 
     private func setUpColors() {
-        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-        let wanted = options.colors == .automatic && !noColor && has_colors()
+        let wanted = options.colors == .automatic && !Self.isNoColorRequested && has_colors()
         if wanted {
             start_color()
         }

@@ -8,6 +8,13 @@ public enum NextSteps {
         return "kubectl \(ns)port-forward service/\(a.ray.clusterName)-head-svc 8265:8265 --context \(a.kubeContext)"
     }
 
+    /// With the bucket mounted: a Ray Train run configuration whose checkpoints and results go to the bucket through
+    /// the mount every Ray node has, so any worker can write them and a restarted run finds them.
+    public static func trainStorage(_ a: Answers) -> String? {
+        guard a.bucket.mount else { return nil }
+        return "ray.train.RunConfig(storage_path=\"\(a.bucket.mountPath)\", name=\"my-run\")"
+    }
+
     /// Submits a small job that lists the bucket from a Ray pod (run while the port-forward is up).
     public static func jobSubmit(_ a: Answers) -> String {
         // Statements short enough that the command wraps between them (`TextWrap.command`) on an 80-column screen.

@@ -46,7 +46,7 @@ public enum ReviewSummary {
     }
 
     /// Each group as `NAME R (MIN-MAX) x CPU/MEMORY[ + N GPU (pool P)]`, then whether the autoscaler runs.
-    static func workers(_ a: Answers) -> String {
+    public static func workers(_ a: Answers) -> String {
         guard !a.ray.workers.isEmpty else { return "none (the head alone runs Ray work)" }
         let pools = Set(a.gpuNodePoolGroups.map(\.name))
         let groups = a.ray.workers.map { group in

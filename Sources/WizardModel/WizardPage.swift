@@ -22,12 +22,19 @@ public struct WizardPage: Equatable, Sendable {
         WizardPage(title: "Identity", shortTitle: "Identity", paths: [
             "identity.mode", "identity.namespace", "identity.kubernetesServiceAccount", "identity.iamServiceAccount",
         ]),
-        WizardPage(title: "Bucket", shortTitle: "Bucket", paths: ["bucket.create", "bucket.name", "bucket.location", "bucket.role"]),
+        WizardPage(title: "Bucket", shortTitle: "Bucket", paths: [
+            "bucket.create", "bucket.name", "bucket.location", "bucket.role", "bucket.mount", "bucket.mountPath",
+        ]),
         WizardPage(title: "Ray cluster", shortTitle: "Ray", paths: [
             "ray.clusterName", "ray.version", "ray.image", "ray.headCPU", "ray.headMemory",
         ]),
         WizardPage(title: "Ray worker groups", shortTitle: "Workers", paths: ["ray.autoscaling"], listsWorkerGroups: true),
     ]
+
+    /// The page that asks the answer at `path` (the first page for a problem of the file as a whole).
+    public static func index(of path: String) -> Int {
+        all.firstIndex { $0.paths.contains(path) } ?? 0
+    }
 
     /// The fields of this page that matter for `answers`, in order.
     public func fields(for answers: Answers) -> [AnswerField] {
@@ -74,6 +81,7 @@ public enum FieldLabels {
     /// How a choice or yes/no value reads in a radio list.
     public static func optionLabel(_ path: String, _ value: String) -> String {
         if path == "bucket.create" { return value == "true" ? "create a new bucket" : "use an existing bucket" }
+        if path == "bucket.mount" { return value == "true" ? "mount in every Ray container" : "do not mount" }
         if path == "cluster.autopilot" { return value == "true" ? "Autopilot" : "Standard" }
         return value
     }
@@ -101,6 +109,8 @@ public enum FieldLabels {
         "bucket.name": "Bucket name",
         "bucket.location": "Location",
         "bucket.role": "Role",
+        "bucket.mount": "Mount (GCS FUSE)",
+        "bucket.mountPath": "Mount path",
         "ray.clusterName": "RayCluster name",
         "ray.version": "Ray version",
         "ray.image": "Image",

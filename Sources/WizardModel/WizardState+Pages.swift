@@ -84,22 +84,12 @@ extension WizardState {
     /// field goes back to following its default.
     mutating func commit(_ field: AnswerField) {
         guard let text = editors[field.path]?.text else { return }
-        let value: String? = text.isEmpty && FieldLabels.placeholder(field.path, in: answers) != nil ? nil : text
-        try? field.set(value, in: &answers)
+        try? field.set(FieldCheck.value(typed: text, field: field, in: answers), in: &answers)
     }
 
     /// The message to show beside `field`: a wrong type first, else the first rule it breaks.
     func problem(with field: AnswerField) -> String? {
-        if let text = editors[field.path]?.text {
-            let value: String? = text.isEmpty && FieldLabels.placeholder(field.path, in: answers) != nil ? nil : text
-            var copy = answers
-            do {
-                try field.set(value, in: &copy)
-            } catch {
-                return error.description
-            }
-        }
-        return Validator.validate(field: field.path, in: answers).first?.description
+        FieldCheck.problem(typed: editors[field.path]?.text, field: field, in: answers)
     }
 
     /// A field is validated when it is left.
@@ -124,21 +114,17 @@ extension WizardState {
         syncWorkerGroupEditors()
     }
 
-    /// Optional fields that stop applying (the IAM service account in direct mode) are cleared in the answers,
-    /// so the validator does not flag a value nobody can see; their buffers keep the text for when they apply again.
-    /// A yes/no that stops applying (an existing cluster's Autopilot) goes back to its default for the same reason.
+    /// Optional fields that still apply take their buffers; those that stop applying are reset (`FieldCheck`),
+    /// their buffers keeping the text for when they apply again.
     mutating func syncOptionalFields() {
         for field in AnswerFields.all where FieldLabels.placeholder(field.path, in: answers) != nil {
             if field.isApplicable(in: answers) {
                 commit(field)
             } else {
-                try? field.set(nil, in: &answers)
                 errors[field.path] = nil
             }
         }
-        for field in AnswerFields.all where field.kind == .boolean && !field.isApplicable(in: answers) {
-            try? field.set(field.get(Answers()), in: &answers)
-        }
+        FieldCheck.resetInapplicable(&answers)
     }
 
     /// Enter on a page: every visible field is checked; the page advances only when all pass.

@@ -11,8 +11,7 @@ extension WizardState {
         syncOptionalFields()
         let problems = Validator.validate(answers)
         if let first = problems.first {
-            let page = WizardPage.all.firstIndex { $0.paths.contains(first.path) } ?? 0
-            enterPage(page)
+            enterPage(WizardPage.index(of: first.path))
             for problem in problems where errors[problem.path] == nil {
                 errors[problem.path] = problem.description
             }
@@ -78,9 +77,7 @@ extension WizardState {
     /// Fresh without a journal; with one: continue it for the same answers, re-plan it for changed ones
     /// (complete steps stay complete), or probe everything again after it succeeded.
     func runMode(for answers: Answers) -> RunMode {
-        guard let journal else { return .fresh }
-        if journal.answers != answers { return .replan }
-        return journal.isUnfinished ? .resume : .fresh
+        JournalSummary.runMode(after: journal, for: answers)
     }
 
     /// Opens the run screen and asks the runtime to start.
@@ -101,11 +98,15 @@ extension WizardState {
             return []
         }
         message = nil
-        let q = ShellQuote.quote(workspace)
-        return [.quit(0, message: """
+        return [.quit(0, message: Self.savedFilesMessage(workspace: workspace))]
+    }
+
+    /// What Save prints on the way out: where the files are and the command that runs them later.
+    public static func savedFilesMessage(workspace: String) -> String {
+        """
         Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace).
         Run them later with:
-          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(q)
-        """)]
+          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(ShellQuote.quote(workspace))
+        """
     }
 }

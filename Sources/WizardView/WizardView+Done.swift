@@ -45,7 +45,8 @@ extension WizardView {
         let files = TextWrap.wrap("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
-        let nextRows = 3 + portForward.count + jobSubmit.count
+        let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []
+        let nextRows = 3 + portForward.count + jobSubmit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(Plan.manifestFile) }
@@ -94,6 +95,14 @@ extension WizardView {
         for row in jobSubmit where y < filesTop - 1 {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1
+        }
+        if !trainStorage.isEmpty, y + trainStorage.count < filesTop - 1 {
+            canvas.text("Ray Train keeps checkpoints on the bucket through its mount with:", x: 4, y: y, style: Style(.muted), limit: width)
+            y += 1
+            for row in trainStorage {
+                canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
+                y += 1
+            }
         }
         for (i, row) in files.enumerated() {
             canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)

@@ -4,10 +4,12 @@ import SetupPlan
 
 /// `--answers FILE` and `--set key.path=value`, shared by every command that takes answers.
 struct AnswersOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("An answers file (YAML); - reads standard input.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("An answers file (YAML); - reads standard input.", valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml"]))
     var answers: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set one answer, e.g. --set bucket.name=my-bucket (repeatable, applied after the file).", valueName: "key.path=value"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set one answer, e.g. --set bucket.name=my-bucket (repeatable, applied after the file).", valueName: "key.path=value"),
+            completion: .list(AnswerFields.all.map { $0.path + "=" }))
     var overrides: [String] = []
 
     /// The validated answers, or every problem printed to stderr and exit status 2.

@@ -20,6 +20,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         let loaded = try answers.load()
         let plan = RunSession.plan(for: loaded)
@@ -31,7 +33,17 @@ struct ApplyCommand: AsyncParsableCommand {
             Console.error("error: standard input is not a terminal, so apply cannot ask before running; add --yes to run, or use plan to review first")
             throw ExitCode(2)
         }
+        // JSON puts only events on standard output: no preview to read and no question to answer in a log.
+        if output.format == .json && !yes {
+            Console.error("error: --output json runs without asking: add --yes (plan --format json shows what would run)")
+            throw ExitCode(2)
+        }
         _ = try WorkspaceExport.write(plan, to: folder)
+        if output.format == .json {
+            let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: false, output: .json)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         Console.out(PlanText.render(plan))
         Console.out("Workspace: \(folder.path) (answers.yaml, raycluster.yaml, setup.sh, state.json, logs/)")
         if !yes {
@@ -42,7 +54,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 return
             }
         }
-        let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: flags.verbose)
+        let code = try await RunSession.run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: flags.verbose,
+                                            color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
         if code != 0 { throw ExitCode(code) }
     }
 }

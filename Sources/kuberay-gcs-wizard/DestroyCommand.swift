@@ -34,17 +34,29 @@ struct DestroyCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         let folder = URL(fileURLWithPath: workspace)
         guard let session = try DestroySession.load(workspace: folder, options: DestroyOptions(deleteBucket: deleteBucket, force: force))
         else { return }
         let destroy = session.destroy
         let options = try flags.options(for: destroy.plan)
+        let deletes = destroy.plan.steps.contains { $0.kind == .delete }
+        if output.format == .json {
+            // Only the run's events on standard output: no preview and no question in a log.
+            guard yes || !deletes else {
+                Console.error("error: --output json runs without asking: add --yes (destroy --format json without --yes shows what would go)")
+                throw ExitCode(2)
+            }
+            let code = try await session.run(options: options, verbose: false, output: .json)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         switch format {
         case .text: Console.out(DestroyPlanText.render(destroy))
         case .json: Console.out(DestroyPlanJSON.render(destroy))
         }
-        let deletes = destroy.plan.steps.contains { $0.kind == .delete }
         if deletes && !yes && isatty(0) != 1 {
             // The preview above is all that happens: a script reviews it, then runs again with --yes.
             Console.error("error: standard input is not a terminal, so destroy cannot ask before deleting; nothing was deleted. "
@@ -57,7 +69,7 @@ struct DestroyCommand: AsyncParsableCommand {
                 return
             }
         }
-        let code = try await session.run(options: options, verbose: flags.verbose)
+        let code = try await session.run(options: options, verbose: flags.verbose, color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
         if code != 0 { throw ExitCode(code) }
     }
 

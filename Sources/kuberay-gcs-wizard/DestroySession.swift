@@ -81,14 +81,16 @@ struct DestroySession {
 
     /// Runs the destroy: continues an unfinished one for the same run, else starts over (every deletion probed first).
     /// After a finished destroy the setup journal moves aside, so `apply` with the same answers starts from scratch.
-    func run(options: RunOptions, verbose: Bool) async throws -> Int32 {
+    func run(options: RunOptions, verbose: Bool, output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
         let continuing = try Self.prepareJournal(workspace: workspace, fingerprint: setup.fingerprint) == .resume
 
         let plan = destroy.plan
         let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: setup.fingerprint,
                                  normalizedAnswers: setup.normalizedAnswers, options: options, journalFile: DestroyPlan.journalFile)
-        let printer = TextRunView(plan: plan, workspace: workspace, showOutput: verbose,
-                                  writeRaw: isatty(1) == 1 && !verbose ? TextRunView.standardOutputRaw : nil)
+        let printer: any RunObserver = output == .json
+            ? JSONRunView(plan: plan, workspace: workspace)
+            : TextRunView(plan: plan, workspace: workspace, showOutput: verbose, color: color,
+                          writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         let busy = Mutex<String?>(nil)
@@ -102,7 +104,10 @@ struct DestroySession {
             switch try await runner.run(mode: continuing ? .resume : .fresh, observer: ObserverGroup([printer, capture])) {
             case .succeeded:
                 let archived = try Self.archiveSetupJournal(workspace: workspace)
-                Console.out("Destroyed. The setup journal is now \(archived.path); apply with the same answers starts again from scratch.")
+                // In JSON, standard output holds only the run's events.
+                if output == .text {
+                    Console.out("Destroyed. The setup journal is now \(archived.path); apply with the same answers starts again from scratch.")
+                }
                 return 0
             case .failed:
                 if let pods = busy.withLock({ $0 }) {

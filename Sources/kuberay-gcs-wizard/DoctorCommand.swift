@@ -35,6 +35,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the probe inside the Ray pods (no kubectl exec, no test object).")
     var noExec = false
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         var source = answers
         if source.answers == nil, let workspace {
@@ -44,7 +46,7 @@ struct DoctorCommand: AsyncParsableCommand {
         if let raycluster { source.overrides.append("ray.clusterName=\(raycluster)") }
         let loaded = try source.load()
         let doctor = Doctor(answers: loaded, exec: !noExec, probeScript: WizardResources.doctorProbeScript)
-        let view = DoctorView(format: format == .json ? .json : .text)
+        let view = DoctorView(format: output.format == .json ? .jsonLines : format == .json ? .json : .text)
         let checks = await DoctorSession.run(doctor) { view.show($0) }
         view.finish(checks)
         if !Doctor.healthy(checks) { throw ExitCode(1) }

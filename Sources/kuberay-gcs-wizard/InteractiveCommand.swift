@@ -9,6 +9,9 @@ struct InteractiveCommand: ParsableCommand {
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
     var workspace: String = Workspace.defaultPath
 
+    @Flag(help: "Ask the questions as lines instead of the full-screen UI (screen readers; automatic with TERM=dumb).")
+    var plain = false
+
     @OptionGroup var flags: RunFlags
 
     /// Runs the wizard in this terminal on the calling thread: ncurses calls block, so not on one of Swift
@@ -20,8 +23,10 @@ struct InteractiveCommand: ParsableCommand {
         }
         var options = RunOptions()
         options.timeoutScale = flags.timeoutScale
-        try Self.requireTerminal()
-        let code = try InteractiveSession.run(workspace: workspace, options: options)
+        let display = WizardDisplay.resolve(plainFlag: plain, noColorFlag: flags.noColor)
+        // Plain mode reads lines, so it also runs from a pipe or a script's input.
+        if !display.plain { try Self.requireTerminal() }
+        let code = try InteractiveSession.run(workspace: workspace, options: options, display: display)
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -14,7 +14,7 @@ enum InteractiveSession {
     /// running, 128+n for SIGINT/SIGTERM from outside, 2 when the terminal cannot be used. An unreadable
     /// state.json is printed and throws exit 2 before the terminal is taken over, as `resume` does, rather
     /// than when a run would start and refuse it.
-    static func run(workspace: String, options: RunOptions) throws -> Int32 {
+    static func run(workspace: String, options: RunOptions, display: WizardDisplay) throws -> Int32 {
         // A workspace that does not exist yet (the usual first start) has nothing to load: a plain access(2)
         // keeps Foundation's file-system calls out of the way to the first frame.
         var journal: JournalSummary?
@@ -26,7 +26,9 @@ enum InteractiveSession {
         }
         let answers = saved ?? journal?.answers ?? Answers()
         let setup = SessionSetup(workspace: workspace, answers: answers, journal: journal, options: options,
-                                 helpTexts: WizardResources.fieldHelp, checkScript: WizardResources.bucketCheckScript)
+                                 helpTexts: WizardResources.fieldHelp, checkScript: WizardResources.bucketCheckScript,
+                                 colors: display.color ? .automatic : .never)
+        if display.plain { return PlainSession(setup: setup).run() }
         let loop = SessionLoop(setup)
         let result = loop.run()
         // The terminal is restored by now: messages land in the normal screen, where they stay readable.
@@ -56,6 +58,7 @@ struct SessionSetup: Sendable {
     var options: RunOptions
     var helpTexts: [String: String]
     var checkScript: String
+    var colors: Terminal.ColorMode
 
     /// The workspace folder; made when first needed, as a URL is not free at start-up.
     var folder: URL { URL(fileURLWithPath: workspace) }

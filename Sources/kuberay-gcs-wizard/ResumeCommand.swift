@@ -20,12 +20,15 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
         let folder = URL(fileURLWithPath: workspace)
         if let destroy = try DestroySession.unfinished(workspace: folder) {
             // A destroy came last: resume continues it with the choices it was started with.
             guard let session = try DestroySession.load(workspace: folder, options: DestroySession.options(of: destroy)) else { return }
-            let code = try await session.run(options: try flags.options(for: session.destroy.plan), verbose: flags.verbose)
+            let code = try await session.run(options: try flags.options(for: session.destroy.plan), verbose: flags.verbose,
+                                             output: output.format, color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
             if code != 0 { throw ExitCode(code) }
             return
         }
@@ -39,7 +42,8 @@ struct ResumeCommand: AsyncParsableCommand {
         try RunSession.checkJournal(workspace: folder, answers: loaded, allowChanged: replan)
         if replan { _ = try WorkspaceExport.write(plan, to: folder) }
         let code = try await RunSession.run(plan: plan, workspace: folder, mode: replan ? .replan : .resume,
-                                            options: options, verbose: flags.verbose)
+                                            options: options, verbose: flags.verbose, output: output.format,
+                                            color: WizardDisplay.colorsLines(noColorFlag: flags.noColor))
         if code != 0 { throw ExitCode(code) }
     }
 }

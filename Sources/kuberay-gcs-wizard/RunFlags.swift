@@ -11,6 +11,9 @@ struct RunFlags: ParsableArguments {
     @Option(name: .customLong("timeout"), help: ArgumentHelp("Timeout of one step in seconds, e.g. --timeout wait-head=900 (repeatable).", valueName: "step-id=seconds"))
     var timeouts: [String] = []
 
+    @Flag(help: "No colour (as with NO_COLOR set).")
+    var noColor = false
+
     @Flag(help: "Echo every output line of the steps (they always go to the workspace's logs/).")
     var verbose = false
 

@@ -14,11 +14,19 @@ enum RunSession {
     }
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
-    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool) async throws -> Int32 {
+    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
+                    output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
         let runner = makeRunner(plan: plan, workspace: workspace, options: options)
-        let view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose,
-                               dashboardCommand: NextSteps.portForward(plan.answers),
-                               writeRaw: isatty(1) == 1 && !verbose ? TextRunView.standardOutputRaw : nil)
+        let view: any RunObserver
+        switch output {
+        case .json:
+            view = JSONRunView(plan: plan, workspace: workspace)
+        case .text:
+            let closing = ["Dashboard: \(NextSteps.portForward(plan.answers))"]
+                + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
+            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color,
+                               writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
+        }
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {

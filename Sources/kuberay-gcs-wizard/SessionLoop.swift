@@ -12,7 +12,7 @@ import WizardView
 /// Lives on one thread with the terminal; background work reports through the inbox.
 final class SessionLoop {
     private let setup: SessionSetup
-    private let terminal = Terminal()
+    private let terminal: Terminal
     private let inbox = ActionInbox()
     private var state: WizardState
     private var runner: SetupRunner?
@@ -34,6 +34,7 @@ final class SessionLoop {
 
     init(_ setup: SessionSetup) {
         self.setup = setup
+        self.terminal = Terminal(options: Terminal.Options(colors: setup.colors))
         self.state = WizardState(answers: setup.answers, workspace: setup.workspace, helpTexts: setup.helpTexts,
                                  checkScript: setup.checkScript, now: Date(), journal: setup.journal)
     }

@@ -15,6 +15,7 @@ struct Wizard: AsyncParsableCommand {
           doctor   find the broken link of an existing setup (changes nothing)
           destroy  remove what a workspace's run created (resumable)
         """,
+        version: ToolVersion.text,
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self,
                       DoctorCommand.self, DestroyCommand.self],
         defaultSubcommand: InteractiveCommand.self

@@ -25,7 +25,7 @@ def is_region(loc):
 
 
 def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
-                 machine="e2-standard-8", nodes=1, autoscaling=None):
+                 machine="e2-standard-8", nodes=1, autoscaling=None, gcsfuse=False):
     """Builds the Cluster JSON gcloud reads back (endpoint, CA, versions...)."""
     if autopilot:
         pool = "%s.svc.id.goog" % project["projectId"]
@@ -51,6 +51,9 @@ def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
         c["workloadIdentityConfig"] = {"workloadPool": pool}
     if autopilot:
         c["autopilot"] = {"enabled": True}
+    if gcsfuse or autopilot:
+        # Autopilot clusters come with the Cloud Storage FUSE CSI driver on.
+        c["addonsConfig"]["gcsFuseCsiDriverConfig"] = {"enabled": True}
     with LOCK:
         emu.clusters[key] = c
         emu.kube[key] = kube_api.World(emu, key)
@@ -102,8 +105,9 @@ def register(route, project):
             check_pool(p, pool)
             ray_config = body.get("addonsConfig", {}).get("rayOperatorConfig", {})
             ray = ray_config if ray_config.get("enabled") else False
+            gcsfuse = bool(body.get("addonsConfig", {}).get("gcsFuseCsiDriverConfig", {}).get("enabled"))
             np = (body.get("nodePools") or [{}])[0]
-            make_cluster(h.emu, p, loc, name, autopilot, pool, ray,
+            make_cluster(h.emu, p, loc, name, autopilot, pool, ray, gcsfuse=gcsfuse,
                          machine=np.get("config", body.get("nodeConfig", {})).get("machineType", "e2-medium"),
                          nodes=np.get("initialNodeCount", body.get("initialNodeCount", 3)),
                          autoscaling=np.get("autoscaling"))
@@ -163,6 +167,12 @@ def register(route, project):
                     h.emu.kube["%s/%s" % (g["l"], g["c"])].install_ray_crd()
                 else:
                     c["addonsConfig"].pop("rayOperatorConfig", None)
+            fuse = upd.get("desiredAddonsConfig", {}).get("gcsFuseCsiDriverConfig")
+            if fuse is not None:
+                if fuse.get("enabled"):
+                    c["addonsConfig"]["gcsFuseCsiDriverConfig"] = {"enabled": True}
+                else:
+                    c["addonsConfig"].pop("gcsFuseCsiDriverConfig", None)
             h.kind_override = {("desiredWorkloadIdentityConfig",): "update-cluster-workload-pool",
                                ("desiredAddonsConfig",): "update-cluster-addons"}.get(
                 tuple(sorted(upd)), "update-cluster")

@@ -65,7 +65,8 @@ def seed(emu, spec):
         for c in spec.get("clusters", []):
             p = emu.projects[c.get("project", emu.default_project)]
             made = container.make_cluster(emu, p, c["location"], c["name"], bool(c.get("autopilot")),
-                                          c.get("workloadPool"), bool(c.get("rayOperator")))
+                                          c.get("workloadPool"), bool(c.get("rayOperator")),
+                                          gcsfuse=bool(c.get("gcsFuse")))
             # A cluster whose create was interrupted: PROVISIONING for this many more reads, then RUNNING.
             if c.get("provisioningReads"):
                 made["status"] = "PROVISIONING"

@@ -10,6 +10,7 @@ import json
 
 from core import LOCK
 import doctorsim
+import fusesim
 import raysim
 
 MARKER = "kuberay-gcs-wizard bucket check"
@@ -38,6 +39,8 @@ def run(w, pod, argv):
         code, args = argv[2], argv[3:]
         if MARKER in code:
             return bucket_check(w, pod, rt, code, args)
+        if fusesim.MARKER in code:
+            return fusesim.mount_check(w, pod, rt, args)
         if doctorsim.MARKER in code:
             return doctorsim.run(w, pod, args)
         if "google.cloud" in code and "import" in code and code.count("\n") == 0:

@@ -17,6 +17,7 @@ import string
 import time
 
 from core import ApiError
+import fusesim
 
 READY_AFTER = 1.0
 TERMINATE_AFTER = 1.0
@@ -169,7 +170,7 @@ def create_pod(w, rc, tmpl, labels, pod_name, failure_reason):
     ns = rc["metadata"]["namespace"]
     spec = copy.deepcopy(tmpl.get("spec", {}))
     spec["serviceAccountName"] = spec.get("serviceAccountName") or "default"
-    why = admission_error(w, ns, pod_name, spec)
+    why = admission_error(w, ns, pod_name, spec) or fusesim.refusal(w, tmpl, pod_name)
     if why:
         reasons = w.create_failures.setdefault(rc["metadata"]["uid"], {})
         if reasons.get(failure_reason) != why:

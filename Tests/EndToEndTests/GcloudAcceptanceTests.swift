@@ -41,9 +41,10 @@ final class GcloudAcceptanceTests: XCTestCase {
         for cluster in clusters {
             for op in ["gke-addon", "helm", "installed"] {
                 for identity in ["iam-service-account", "direct"] {
-                    for create in ["true", "false"] {
+                    for (create, mount) in [("true", "false"), ("false", "false"), ("true", "true")] {
                         let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
-                                    "bucket.create=\(create)", "ray.workers[1].gpu.type=nvidia-l4", "ray.workers[1].gpu.count=2"] + cluster
+                                    "bucket.create=\(create)", "bucket.mount=\(mount)", "ray.workers[1].gpu.type=nvidia-l4",
+                                    "ray.workers[1].gpu.count=2"] + cluster
                             + (op == "gke-addon" ? ["cluster.rayClusterLogging=true", "cluster.rayClusterMonitoring=true"] : [])
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         XCTAssertEqual(result.status, 0, result.stderr)

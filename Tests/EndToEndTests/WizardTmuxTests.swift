@@ -239,7 +239,7 @@ final class WizardTmuxTests: XCTestCase {
 }
 
 /// The fake tools and their state, all under the test's temporary folder.
-private struct FakeCloud {
+struct FakeCloud {
     let bin: URL
     let state: URL
     let environment: [String: String]

@@ -52,7 +52,7 @@ final class TextRunViewTests: XCTestCase {
 
     func testASuccessfulRunClosesWithTheVerifiedTextAndTheDashboard() async {
         let printed = LinesBox()
-        let view = TextRunView(plan: Self.plan, workspace: Self.workspace, dashboardCommand: "kubectl port-forward svc 8265:8265",
+        let view = TextRunView(plan: Self.plan, workspace: Self.workspace, closingLines: ["Dashboard: kubectl port-forward svc 8265:8265"],
                                write: { printed.append($0) })
         // The verify step's output: one line per Ray node, then the summary the closing line quotes.
         await Self.send(Self.resumedRun(verified: "headgroup rc-head-x7k2p ok\nworkers rc-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"), to: view)
@@ -64,9 +64,23 @@ final class TextRunViewTests: XCTestCase {
 
         let failed = LinesBox()
         await Self.send(Self.failingRun, to: TextRunView(plan: Self.plan, workspace: Self.workspace,
-                                                         dashboardCommand: "kubectl port-forward svc 8265:8265",
+                                                         closingLines: ["Dashboard: kubectl port-forward svc 8265:8265"],
                                                          write: { failed.append($0) }))
         XCTAssertFalse(failed.lines.contains { $0.hasPrefix("Dashboard:") }, "\(failed.lines)")
+    }
+
+    func testColourOnlyWhenAskedForAndOnlyOnStatusWords() async {
+        let plain = LinesBox(), colored = LinesBox()
+        await Self.send(Self.failingRun, to: TextRunView(plan: Self.plan, workspace: Self.workspace, write: { plain.append($0) }))
+        await Self.send(Self.failingRun, to: TextRunView(plan: Self.plan, workspace: Self.workspace, color: true,
+                                                         write: { colored.append($0) }))
+        XCTAssertFalse(plain.lines.contains { $0.contains("\u{1B}") }, "\(plain.lines)")
+        XCTAssertEqual(colored.lines.count, plain.lines.count)
+        XCTAssertTrue(colored.lines[0].contains(" \u{1B}[32mdone\u{1B}[0m "), colored.lines[0])
+        XCTAssertTrue(colored.lines[4].contains(" \u{1B}[1;31mFAILED\u{1B}[0m "), colored.lines[4])
+        // Without the colour codes the text is the same.
+        let stripped = colored.lines.map { $0.replacingOccurrences(of: #"\x{1B}\[[0-9;]*m"#, with: "", options: .regularExpression) }
+        XCTAssertEqual(stripped, plain.lines)
     }
 
     func testInterruptedRunSaysHowToContinue() async {

@@ -31,12 +31,53 @@ final class ManifestSchemaTests: XCTestCase {
     func testManifestIsValidAgainstTheV1SchemaInEveryClusterMode() throws {
         let schema = try schema()
         for mode in ClusterMode.allCases {
-            let doc = try manifest { $0.cluster.mode = mode }
-            XCTAssertEqual(SchemaValidator.violations(of: doc, against: schema), [], "cluster mode \(mode)")
-            let withGPU = try manifest { $0.cluster.mode = mode; $0.ray.workers.append(Self.gpuGroup) }
-            XCTAssertEqual(SchemaValidator.violations(of: withGPU, against: schema), [], "cluster mode \(mode) with a GPU group")
+            for mount in [false, true] {
+                let doc = try manifest { $0.cluster.mode = mode; $0.bucket.mount = mount }
+                XCTAssertEqual(SchemaValidator.violations(of: doc, against: schema), [], "cluster mode \(mode), mount \(mount)")
+                let withGPU = try manifest { $0.cluster.mode = mode; $0.bucket.mount = mount; $0.ray.workers.append(Self.gpuGroup) }
+                XCTAssertEqual(SchemaValidator.violations(of: withGPU, against: schema), [], "cluster mode \(mode) with a GPU group, mount \(mount)")
+            }
             let fixed = try manifest { $0.cluster.mode = mode; $0.ray.autoscaling = false; $0.ray.workers = [] }
             XCTAssertEqual(SchemaValidator.violations(of: fixed, against: schema), [], "cluster mode \(mode), head only")
+        }
+    }
+
+    /// Every Ray pod template of the manifest (head and worker groups).
+    func podTemplates(_ doc: [String: Any]) throws -> [[String: Any]] {
+        let spec = try XCTUnwrap(doc["spec"] as? [String: Any])
+        let head = try XCTUnwrap((spec["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])
+        let workers = (spec["workerGroupSpecs"] as? [[String: Any]] ?? []).compactMap { $0["template"] as? [String: Any] }
+        return [head] + workers
+    }
+
+    func testMountedBucketIsInEveryRayContainer() throws {
+        let doc = try manifest {
+            $0.bucket.mount = true
+            $0.bucket.mountPath = "/mnt/checkpoints"
+            $0.ray.workers.append(Self.gpuGroup)
+        }
+        XCTAssertEqual(try podTemplates(doc).count, 3, "the head, the default workers and a GPU group")
+        for template in try podTemplates(doc) {
+            let annotations = try XCTUnwrap((template["metadata"] as? [String: Any])?["annotations"] as? [String: String])
+            XCTAssertEqual(annotations[RayClusterManifest.gcsFuseAnnotation], "true")
+            for (key, value) in RayClusterManifest.gcsFuseSidecarLimits.pairs { XCTAssertEqual(annotations[key], value) }
+            let pod = try XCTUnwrap(template["spec"] as? [String: Any])
+            let volumes = try XCTUnwrap(pod["volumes"] as? [[String: Any]])
+            let volume = try XCTUnwrap(volumes.first { ($0["csi"] as? [String: Any])?["driver"] as? String == RayClusterManifest.gcsFuseDriver })
+            let attributes = try XCTUnwrap((volume["csi"] as? [String: Any])?["volumeAttributes"] as? [String: String])
+            XCTAssertEqual(attributes["bucketName"], "my-bucket")
+            XCTAssertTrue(attributes["mountOptions"]?.split(separator: ",").contains("implicit-dirs") == true)
+            let containers = try XCTUnwrap(pod["containers"] as? [[String: Any]])
+            XCTAssertFalse(containers.isEmpty)
+            for container in containers {
+                let mounts = try XCTUnwrap(container["volumeMounts"] as? [[String: Any]], "\(container["name"] ?? "")")
+                XCTAssertTrue(mounts.contains { $0["name"] as? String == volume["name"] as? String && $0["mountPath"] as? String == "/mnt/checkpoints" })
+            }
+        }
+        let unmounted = try manifest { _ in }
+        for template in try podTemplates(unmounted) {
+            XCTAssertNil(template["metadata"], "no annotations without the mount")
+            XCTAssertNil((template["spec"] as? [String: Any])?["volumes"])
         }
     }
 

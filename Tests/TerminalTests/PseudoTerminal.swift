@@ -1,3 +1,4 @@
+import TestKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,16 +12,9 @@ final class PseudoTerminal {
     private var masterOpen = true
 
     init(columns: Int = 80, rows: Int = 24) throws {
-        // Glibc's Swift module hides posix_openpt/unlockpt/ptsname (X/Open only), so do what they do.
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        guard master >= 0 else { throw PTYError.open }
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        guard ioctl(master, PseudoTerminal.setLock, &unlock) == 0, ioctl(master, PseudoTerminal.getNumber, &number) == 0 else {
-            close(master)
-            throw PTYError.open
-        }
-        slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        guard let (master, slavePath) = PTY.openMaster(columns: columns, rows: rows) else { throw PTYError.open }
+        self.master = master
+        slave = open(slavePath, O_RDWR | O_NOCTTY)
         guard slave >= 0 else {
             close(master)
             throw PTYError.open
@@ -70,10 +64,6 @@ final class PseudoTerminal {
         tcgetattr(slave, &modes)
         return modes
     }
-
-    // _IOW('T', 0x31, int) and _IOR('T', 0x30, unsigned int): function-like macros Swift cannot import.
-    private static let setLock: UInt = 0x4004_5431
-    private static let getNumber: UInt = 0x8004_5430
 
     enum PTYError: Error { case open }
 }

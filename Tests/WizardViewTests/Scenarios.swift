@@ -175,6 +175,22 @@ enum Scenarios {
         send(&done, [.runEvent(.runFinished(result: .succeeded, seconds: 734))])
         list.append(("done", done))
 
+        // The bucket mounted: the Done screen adds the Ray Train snippet that uses the mount.
+        var mountedAnswers = answers
+        mountedAnswers.bucket.mount = true
+        var mounted = base(mountedAnswers, workspace: workspace)
+        send(&mounted, [.start(terminalUTF8: true), .environmentDetected(detection)])
+        send(&mounted, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count) + [.char("r")]))
+        let mountedPlan = mounted.run?.plan ?? plan
+        send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])
+        for (i, step) in mountedPlan.steps.enumerated() {
+            let result = step.id == "verify-bucket" ? "Hello, Ray on GKE!" : nil
+            send(&mounted, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: .done, exitCode: 0, seconds: 3,
+                                                                logPath: Workspace.logPath(index: i, stepID: step.id), result: result)))])
+        }
+        send(&mounted, [.runEvent(.runFinished(result: .succeeded, seconds: 801))])
+        list.append(("done-mounted", mounted))
+
         // Destroy from the Done screen: the preview, the bucket too, its confirmation, and the finished destroy.
         var destroy = done
         send(&destroy, keys([.char("d")]))

@@ -11,18 +11,10 @@ enum FrameTimer {
     /// Seconds until all `markers` were written, or nil if they did not appear within `timeout`.
     static func time(_ argv: [String], environment: [String: String], markers: [String],
                      columns: Int = 80, rows: Int = 24, timeout: Double = 10) -> Double? {
-        guard let (master, slavePath) = BenchPTY.openMaster(columns: columns, rows: rows) else { return nil }
+        guard let (master, slavePath) = PTY.openMaster(columns: columns, rows: rows) else { return nil }
         defer { close(master) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Opened in the child after setsid, without O_NOCTTY: the pty becomes its controlling terminal, as in a
-        // real terminal (slang opens /dev/tty).
-        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
         let start = ContinuousClock.now
-        let pid = Spawn.launch(argv, environment: environment, actions: &actions, newSession: true)
+        let pid = PTY.launch(argv, environment: environment, slavePath: slavePath)
         guard pid > 0 else { return nil }
         defer {
             kill(pid, SIGKILL)

@@ -62,7 +62,7 @@ final class BenchPTY: @unchecked Sendable {
     let slave: Int32
 
     init?(columns: Int = 80, rows: Int = 24) {
-        guard let (master, slavePath) = Self.openMaster(columns: columns, rows: rows) else { return nil }
+        guard let (master, slavePath) = PTY.openMaster(columns: columns, rows: rows) else { return nil }
         let slave = open(slavePath, O_RDWR | O_NOCTTY)
         guard slave >= 0 else {
             close(master)
@@ -71,22 +71,6 @@ final class BenchPTY: @unchecked Sendable {
         (self.master, self.slave) = (master, slave)
         let thread = Thread { [self] in drain() }
         thread.start()
-    }
-
-    /// A new pty's master side (close-on-exec, sized) and its slave's path, for the caller to open as it needs.
-    static func openMaster(columns: Int, rows: Int) -> (master: Int32, slavePath: String)? {
-        // Glibc's Swift module hides posix_openpt/unlockpt/ptsname; these ioctls are what they do.
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard master >= 0 else { return nil }
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-        guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0,
-              ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else {
-            close(master)
-            return nil
-        }
-        return (master, "/dev/pts/\(number)")
     }
 
     private func drain() {

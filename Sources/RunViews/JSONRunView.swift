@@ -1,0 +1,165 @@
+import Foundation
+import SetupPlan
+import SetupRunner
+
+/// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
+///
+/// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
+/// and `title`. Events: `run-started`, `step-started`, `step-note`, `output`, `step-finished`, `step-failed`
+/// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `run-finished` (with `result` and, unless it
+/// succeeded, `resume`).
+public struct JSONRunView: RunObserver {
+    private let steps: [Step]
+    private let workspace: URL
+    private let resumeCommand: String
+    private let writeLine: @Sendable (String) -> Void
+
+    /// Writes the events of `plan` run in `workspace` as lines to `write` (stdout by default).
+    public init(plan: Plan, workspace: URL, write: @escaping @Sendable (String) -> Void = JSONRunView.standardOutput) {
+        steps = plan.steps
+        self.workspace = workspace
+        resumeCommand = Workspace.resumeCommand(path: workspace.path)
+        writeLine = write
+    }
+
+    /// Writes `line` and a newline to stdout, unbuffered, so a CI log shows each event as it happens.
+    public static let standardOutput: @Sendable (String) -> Void = { line in
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    public func handle(_ event: RunEvent) async {
+        switch event {
+        case .runStarted(let count, let statuses):
+            let earlier = statuses.enumerated().filter { $0.element != .pending }.map { index, status in
+                EarlierStep(step: id(index), status: status.rawValue)
+            }
+            emit("run-started", RunStarted(steps: count, workspace: workspace.path, earlier: earlier))
+        case .stepStarted(let index, _):
+            emit("step-started", header(index))
+        case .stepNote(let index, _, let note):
+            emit("step-note", StepNote(header: header(index), note: note))
+        case .output(let index, _, let stream, let line):
+            emit("output", Output(header: header(index), stream: stream.rawValue, line: line))
+        case .stepFinished(let outcome):
+            if outcome.status == .failed {
+                emit("step-failed", StepFailed(header: header(outcome.index), exitCode: outcome.exitCode, seconds: outcome.seconds,
+                                               hint: outcome.hint, stderrTail: outcome.stderrTail,
+                                               log: workspace.appendingPathComponent(outcome.logPath).path, resume: resumeCommand))
+            } else {
+                emit("step-finished", StepFinished(header: header(outcome.index), status: outcome.status.rawValue,
+                                                   seconds: outcome.seconds, result: outcome.result))
+            }
+        case .runFinished(let result, let seconds):
+            emit("run-finished", RunFinished(result: result.rawValue, seconds: seconds, resume: result == .succeeded ? nil : resumeCommand))
+        }
+    }
+
+    public func handle(output lines: OutputLines) async {
+        let header = header(lines.index)
+        for line in lines { emit("output", Output(header: header, stream: lines.stream.rawValue, line: line)) }
+    }
+
+    private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id : "step-\(index + 1)" }
+
+    private func header(_ index: Int) -> StepHeader {
+        StepHeader(step: id(index), index: index + 1, title: steps.indices.contains(index) ? steps[index].title : "")
+    }
+
+    private func emit(_ event: String, _ body: some Encodable) {
+        if let line = JSONLine.encode(event: event, body) { writeLine(line) }
+    }
+}
+
+private struct StepHeader: Encodable {
+    var step: String
+    var index: Int
+    var title: String
+}
+
+private struct EarlierStep: Encodable {
+    var step: String
+    var status: String
+}
+
+private struct RunStarted: Encodable {
+    var steps: Int
+    var workspace: String
+    /// Steps an earlier run of this workspace finished, skipped or left (resume).
+    var earlier: [EarlierStep]
+}
+
+private struct StepNote: Encodable {
+    var header: StepHeader
+    var note: String
+
+    enum Keys: String, CodingKey { case note }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(note, forKey: .note)
+    }
+}
+
+private struct Output: Encodable {
+    var header: StepHeader
+    var stream: String
+    var line: String
+
+    enum Keys: String, CodingKey { case stream, line }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(stream, forKey: .stream)
+        try container.encode(line, forKey: .line)
+    }
+}
+
+private struct StepFinished: Encodable {
+    var header: StepHeader
+    var status: String
+    var seconds: Double
+    /// What the step printed, trimmed (the verify steps' read-back text).
+    var result: String?
+
+    enum Keys: String, CodingKey { case status, seconds, result }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encodeIfPresent(result, forKey: .result)
+    }
+}
+
+private struct StepFailed: Encodable {
+    var header: StepHeader
+    var exitCode: Int32?
+    var seconds: Double
+    var hint: Hint?
+    var stderrTail: [String]
+    var log: String
+    var resume: String
+
+    enum Keys: String, CodingKey { case exitCode, seconds, hint, stderrTail, log, resume }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        // null, not a missing key: a step stopped by its timeout or a signal has no exit status.
+        try container.encode(exitCode, forKey: .exitCode)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(hint, forKey: .hint)
+        try container.encode(stderrTail, forKey: .stderrTail)
+        try container.encode(log, forKey: .log)
+        try container.encode(resume, forKey: .resume)
+    }
+}
+
+private struct RunFinished: Encodable {
+    var result: String
+    var seconds: Double
+    var resume: String?
+}
