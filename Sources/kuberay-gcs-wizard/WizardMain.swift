@@ -13,7 +13,7 @@ enum WizardMain {
         do {
             command = try Wizard.parseAsRoot()
         } catch {
-            Wizard.exit(withError: error)
+            fail(error)
         }
         // Sync commands start neither Swift concurrency nor a UI thread: the wizard's first frame must stay under 10 ms.
         guard let asyncCommand = command as? any AsyncParsableCommand else {
@@ -22,10 +22,18 @@ enum WizardMain {
                 try syncCommand.run()
                 exit(0)
             } catch {
-                Wizard.exit(withError: error)
+                fail(error)
             }
         }
         runAsync(asyncCommand)
+    }
+
+    /// Like ArgumentParser's `exit(withError:)`, but a usage error exits 2, as every command's invalid answers do,
+    /// rather than ArgumentParser's 64.
+    private static func fail(_ error: any Error) -> Never {
+        guard Wizard.exitCode(for: error) == .validationFailure else { Wizard.exit(withError: error) }
+        Console.error(Wizard.fullMessage(for: error))
+        exit(2)
     }
 
     private static func runAsync(_ command: sending any AsyncParsableCommand) -> Never {
@@ -35,7 +43,7 @@ enum WizardMain {
                 try await command.run()
                 exit(0)
             } catch {
-                Wizard.exit(withError: error)
+                fail(error)
             }
         }
         dispatchMain()

@@ -49,6 +49,16 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("cannot read the answers file /nonexistent/answers.yaml"))
     }
 
+    func testAUsageErrorExits2AndNamesTheOption() throws {
+        for argv in [["doctor", "--bogus"], ["plan", "--format", "xml"], ["destroy", "--workspace"]] {
+            let result = try wizard(argv)
+            XCTAssertEqual(result.status, 2, "\(argv): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("Usage: kuberay-gcs-wizard \(argv[0])"), result.stderr)
+        }
+        let help = try wizard(["doctor", "--help"])
+        XCTAssertEqual(help.status, 0)
+    }
+
     func testExportWritesTheWorkspaceWithPrivateModes() throws {
         let dir = try TestPaths.temporaryFolder(self, "export")
         let workspace = dir.appendingPathComponent("ws")
