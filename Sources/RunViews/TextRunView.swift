@@ -31,7 +31,7 @@ public struct TextRunView: RunObserver {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
         bucket = plan.answers.bucket.name
-        verifyIndex = plan.steps.firstIndex { $0.kind == .verify }
+        verifyIndex = plan.bucketCheckIndex
         self.closingLines = closingLines
         self.color = color
         resumeCommand = Workspace.resumeCommand(path: workspace.path)

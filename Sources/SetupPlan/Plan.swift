@@ -16,6 +16,12 @@ public struct Plan: Equatable, Sendable {
 
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
 
+    /// The step whose Ray tasks write and read back the bucket on every node: what a finished run quotes.
+    public static let bucketCheckStepID = "verify-bucket"
+
+    /// The index of the bucket check, if the plan has one.
+    public var bucketCheckIndex: Int? { steps.firstIndex { $0.id == Self.bucketCheckStepID } }
+
     /// The workspace file the manifest is written to and applied from.
     public static let manifestFile = "raycluster.yaml"
 

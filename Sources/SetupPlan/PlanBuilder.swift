@@ -303,7 +303,7 @@ public enum PlanBuilder {
                  probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
                  kind: .configure, timeoutSeconds: 600,
                  retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
-            Step(id: "verify-bucket", title: "Write and read back a test object from every Ray node",
+            Step(id: Plan.bucketCheckStepID, title: "Write and read back a test object from every Ray node",
                  why: "Proves the identity chain on every node: one Ray task per node writes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt "
                     + "and reads it back; a node that fails is named with its pod and group.",
                  argv: exec + ["python", "-c", checkScript, a.bucket.name, checkPrefix, checkText],

@@ -60,12 +60,9 @@ public struct RunProgress: Equatable, Sendable {
         outcomes.values.filter { $0.status == .failed || $0.status == .interrupted }.max { $0.index < $1.index }
     }
 
-    /// The text the verify step read back from the bucket.
+    /// What the bucket check printed: a line per Ray node, then the summary.
     public var verifyResult: String? {
-        plan.steps.indices.reversed().lazy
-            .filter { self.plan.steps[$0].kind == .verify }
-            .compactMap { self.outcomes[$0]?.result }
-            .first { !$0.isEmpty }
+        plan.bucketCheckIndex.flatMap { outcomes[$0]?.result }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The log file of the step at `index`, relative to the workspace.

@@ -99,7 +99,7 @@ extension WizardState {
         case .quit?:
             return quit()
         case .viewLog?:
-            guard let run, let verify = run.plan.steps.lastIndex(where: { $0.kind == .verify }) else { return [] }
+            guard let run, let verify = run.plan.bucketCheckIndex else { return [] }
             return openLog(verify)
         case .action(.destroy)? where destroy == nil:
             enterDestroy()

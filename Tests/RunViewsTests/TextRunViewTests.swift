@@ -123,13 +123,13 @@ final class TextRunViewTests: XCTestCase {
 
     private static let workspace = URL(fileURLWithPath: "/tmp/ws")
 
-    /// Eight steps shaped like the setup plan's, the last the verify step.
+    /// Eight steps shaped like the setup plan's, the last the bucket check.
     private static let plan: Plan = {
         let shape: [(String, String, StepKind)] = [
             ("check-account", "Check the gcloud account", .check), ("enable-apis", "Enable the APIs", .configure),
             ("create-cluster", "Create the GKE cluster", .create), ("project-number", "Read the project number", .check),
             ("create-sa", "Create the IAM service account", .create), ("bind", "Bind Workload Identity", .configure),
-            ("install-operator", "Install the KubeRay operator", .create), ("verify", "Read back the test object", .verify),
+            ("install-operator", "Install the KubeRay operator", .create), (Plan.bucketCheckStepID, "Read back the test object", .verify),
         ]
         let steps = shape.map { Step(id: $0.0, title: $0.1, why: "w", argv: ["true"], kind: $0.2) }
         return Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")

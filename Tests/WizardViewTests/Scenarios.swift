@@ -184,7 +184,13 @@ enum Scenarios {
         let mountedPlan = mounted.run?.plan ?? plan
         send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])
         for (i, step) in mountedPlan.steps.enumerated() {
-            let result = step.id == "verify-bucket" ? "Hello, Ray on GKE!" : nil
+            let result: String? = switch step.id {
+            case Plan.bucketCheckStepID:
+                "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"
+            case "verify-mount":
+                "raycluster-mini-head-x7k2p mount->api ok, api->mount ok\nraycluster-mini-workers-worker-9qz4d mount->api ok, api->mount ok"
+            default: nil
+            }
             send(&mounted, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: .done, exitCode: 0, seconds: 3,
                                                                 logPath: Workspace.logPath(index: i, stepID: step.id), result: result)))])
         }
