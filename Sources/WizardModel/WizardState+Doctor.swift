@@ -6,12 +6,11 @@ extension WizardState {
     public var isDoctorActive: Bool { screen == .doctor && doctor?.finished == false }
 
     /// Welcome's "check an existing setup": doctor needs the setup's answers (a workspace's answers.yaml, or
-    /// the wizard's pages filled in); without valid ones it says so and stays.
+    /// the wizard's pages filled in); without valid ones the pages ask them, and their last page starts the check.
     mutating func startDoctor() -> [WizardEffect] {
-        let problems = Validator.validate(answers)
-        guard problems.isEmpty else {
-            message = "Checking needs the setup's answers (missing or invalid: \(problems.map(\.path).joined(separator: ", "))): "
-                + "start with --workspace DIR of the setup, or run kuberay-gcs-wizard doctor."
+        guard Validator.validate(answers).isEmpty else {
+            enterPage(0)
+            checksAfterPages = true
             return []
         }
         message = nil

@@ -40,9 +40,8 @@ extension WizardState {
         }
         let fields = visibleFields
         guard let field = focusedField else {
-            if command == .submit { submitPage(page) }
             if command == .back { goBack(from: page) }
-            return []
+            return command == .submit ? submitPage(page) : []
         }
         focus = min(focus, fields.count - 1)
         switch command {
@@ -53,7 +52,7 @@ extension WizardState {
             leave(field)
             focus = (focus + fields.count - 1) % fields.count
         case .submit?:
-            submitPage(page)
+            return submitPage(page)
         case .back?:
             goBack(from: page)
         case .pickNext?:
@@ -77,6 +76,7 @@ extension WizardState {
             enterPage(page - 1)
         } else {
             screen = .welcome
+            checksAfterPages = false
         }
     }
 
@@ -127,8 +127,9 @@ extension WizardState {
         FieldCheck.resetInapplicable(&answers)
     }
 
-    /// Enter on a page: every visible field is checked; the page advances only when all pass.
-    mutating func submitPage(_ page: Int) {
+    /// Enter on a page: every visible field is checked; the page advances only when all pass. After the last
+    /// page comes the review, or the check of the setup the pages describe when Welcome's check opened them.
+    mutating func submitPage(_ page: Int) -> [WizardEffect] {
         let fields = visibleFields
         var firstProblem: Int?
         for (index, field) in fields.enumerated() {
@@ -137,12 +138,16 @@ extension WizardState {
         }
         if let firstProblem {
             focus = firstProblem
-            return
+            return []
         }
         if page + 1 < WizardPage.all.count {
             enterPage(page + 1)
+        } else if checksAfterPages {
+            checksAfterPages = false
+            return startDoctor()
         } else {
             enterReview()
         }
+        return []
     }
 }

@@ -49,6 +49,8 @@ public struct WizardState: Equatable, Sendable {
     public var doctor: DoctorProgress?
     /// Focused button on screens with a row of actions (review, stopped, resume).
     public var actionFocus: Int
+    /// Welcome's check opened the pages to name the setup: Enter on the last page checks it instead of reviewing a plan.
+    public var checksAfterPages = false
     /// A one-line message on the current screen (e.g. files could not be written).
     public var message: String?
     /// The exit status a SIGINT/SIGTERM asked for while a run was going: the wizard leaves once the run stopped.

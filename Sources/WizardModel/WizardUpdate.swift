@@ -118,7 +118,10 @@ extension WizardState {
         switch screen {
         case .welcome:
             if command == .checkSetup { return startDoctor() }
-            if command == .submit { enterPage(0) }
+            if command == .submit {
+                checksAfterPages = false
+                enterPage(0)
+            }
             if command == .quit { overlay = .confirmQuit }
             if command == .action(.destroy) && offersDestroyOnWelcome { enterDestroy() }
             return []

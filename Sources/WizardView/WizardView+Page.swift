@@ -27,7 +27,8 @@ extension WizardView {
         guard WizardPage.all.indices.contains(index) else { return }
         let page = WizardPage.all[index]
         let g = canvas.glyphs
-        canvas.titleBar("Page \(index + 1) of \(WizardPage.all.count) · \(page.title)")
+        let purpose = state.checksAfterPages ? "Setup to check · " : ""
+        canvas.titleBar("\(purpose)Page \(index + 1) of \(WizardPage.all.count) · \(page.title)")
         drawProgress(&canvas, current: index)
         canvas.text(page.title, x: 2, y: 4, style: Style(.accent, bold: true))
 

@@ -10,11 +10,25 @@ final class DoctorScreenTests: XCTestCase {
     private let broken = Check(id: "wi-binding", title: "roles/iam.workloadIdentityUser on the IAM service account", status: .broken,
                                evidence: ["granted to nobody"], fix: [["gcloud", "iam", "service-accounts", "add-iam-policy-binding", "x"]])
 
-    func testCheckNeedsValidAnswersAndSaysWhichAreMissing() {
+    func testWithoutTheSetupsAnswersThePagesAskThemAndTheLastOneChecks() {
         let store = TestStore(Fixtures.state())
         store.send(.key(.char("c"))) {
-            $0.message = "Checking needs the setup's answers (missing or invalid: project, bucket.name): "
-                + "start with --workspace DIR of the setup, or run kuberay-gcs-wizard doctor."
+            $0.screen = .page(0)
+            $0.checksAfterPages = true
+        }
+        store.send(.key(.escape)) {
+            $0.screen = .welcome
+            $0.checksAfterPages = false
+        }
+
+        var named = Fixtures.state(Fixtures.answers)
+        named.screen = .page(WizardPage.all.count - 1)
+        named.checksAfterPages = true
+        let last = TestStore(named)
+        last.send(.key(.enter), effects: [.startDoctor(Fixtures.answers)]) {
+            $0.screen = .doctor
+            $0.doctor = DoctorProgress(pane: Layout.doctorPane(Size.minimum))
+            $0.checksAfterPages = false
         }
     }
 

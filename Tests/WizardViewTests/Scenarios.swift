@@ -225,12 +225,12 @@ enum Scenarios {
         return list
     }
 
-    /// doctor's checklist while it reads, and finished with a broken link; Welcome when the answers are not there.
+    /// doctor's checklist while it reads, and finished with a broken link; the pages naming the setup when its answers are not there.
     static func doctorScreens(workspace: String) -> [(String, WizardState)] {
         var list: [(String, WizardState)] = []
         var missing = base(workspace: workspace)
         send(&missing, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
-        list.append(("welcome-check-needs-answers", missing))
+        list.append(("check-page1-name-the-setup", missing))
 
         var s = base(answers, workspace: workspace)
         send(&s, [.start(terminalUTF8: true), .environmentDetected(detection), .key(.char("c"))])
