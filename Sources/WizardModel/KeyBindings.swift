@@ -90,6 +90,15 @@ public enum KeyBindings {
         KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
     ]
 
+    /// A row of buttons under a scrolling pane (review, destroy), then help and Ctrl-C.
+    static let buttons = [
+        KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
+        KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
+        KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
+        KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
+        KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
+    ]
+
     /// The bindings of `context`, in the order help and the footer list them.
     public static func bindings(_ context: KeyContext) -> [KeyBinding] {
         switch context {
@@ -132,13 +141,7 @@ public enum KeyBindings {
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
-            ] + scrolling + [
-                KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
-                KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
-                KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
-                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
-                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
-            ]
+            ] + scrolling + buttons
         case .doctor:
             return scrolling + [
                 KeyBinding([.escape], "Esc", "back", .back),
@@ -193,18 +196,7 @@ public enum KeyBindings {
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("b")], "b", "bucket", .action(.toggleBucket)),
                 KeyBinding([.escape], "Esc", "back", .action(.back)),
-                KeyBinding([.down, .char("j")], "↑/↓", "scroll", .scrollDown, help: ("↓ j", "scroll down")),
-                KeyBinding([.up, .char("k")], "↑ k", "scroll up", .scrollUp, footer: false),
-                KeyBinding([.pageDown, .char(" ")], "PgDn", "page down", .pageDown, footer: false),
-                KeyBinding([.pageUp], "PgUp", "page up", .pageUp, footer: false),
-                KeyBinding([.home, .char("g")], "Home g", "top", .scrollTop, footer: false),
-                KeyBinding([.end, .char("G")], "End G", "bottom", .scrollBottom, footer: false),
-                KeyBinding([.tab], "Tab", "next button", .nextAction, footer: false),
-                KeyBinding([.backTab], "S-Tab", "previous button", .previousAction, footer: false),
-                KeyBinding([.enter], "Enter", "press button", .activate, footer: false),
-                KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
-                KeyBinding([.ctrl("c")], "Ctrl-C", "quit", .interrupt, footer: false),
-            ]
+            ] + scrolling + buttons
         case .help:
             return [KeyBinding([.escape, .enter, .char("?"), .char("q")], "Esc", "close", .dismiss)]
         case .confirmQuit:
