@@ -66,7 +66,7 @@ def _preset(cpus, family_cpus, gpus, gpus_all, cpus_all):
 
 # "default": a project whose GPU quota was raised, so plans with a GPU group run as before. "new-project": what a new
 # project has (no GPU quota at all; C2_CPUS is 8 there, as users report).
-QUOTA_PRESETS = {"default": _preset(96, 96, 8, 16, 192), "new-project": _preset(24, 24, 0, 0, 32)}
+QUOTA_PRESETS = {"default": _preset(240, 240, 16, 32, 480), "new-project": _preset(24, 24, 0, 0, 32)}
 QUOTA_PRESETS["new-project"]["regional"]["C2_CPUS"] = 8
 
 
@@ -223,6 +223,20 @@ def stockout_text(pid, zone, code, instance, expected, elapsed):
             % (minutes, seconds, expected, expected, code, instance, pid, zone))
 
 
+def list_filter(h, items):
+    """The server-side filter gcloud sends for compute lists: terms `FIELD eq|ne "REGEX"` (all must hold), the
+    regex matched against the whole field value."""
+    text = (h.query.get("filter") or [""])[0]
+    terms = re.findall(r'(\w+)\s+(eq|ne)\s+"((?:[^"\\]|\\.)*)"', text)
+    if text and not terms:
+        raise ApiError(400, "Invalid value for field 'filter': '%s'. Invalid list filter expression." % text, "invalid")
+    keep = []
+    for item in items:
+        if all((re.fullmatch(rx, str(item.get(field, ""))) is not None) == (op == "eq") for field, op, rx in terms):
+            keep.append(item)
+    return keep
+
+
 # --- the API ----------------------------------------------------------------
 def register(route, project):
     P = r"/compute/v1/projects/(?P<p>[^/:]+)"
@@ -233,7 +247,7 @@ def register(route, project):
     def not_found(pid, what):
         return ApiError(404, "The resource 'projects/%s/%s' was not found" % (pid, what), "notFound")
 
-    def region_json(pid, number, region):
+    def region_json(pid, region):
         return {"kind": "compute#region", "id": str(1000 + sorted(ZONE_LETTERS).index(region)) if region in ZONE_LETTERS
                 else "1999", "creationTimestamp": "1969-12-31T16:00:00.000-08:00", "name": region,
                 "description": region, "status": "UP", "zones": [BASE % pid + "/zones/" + z for z in zones_of(region)],
@@ -276,7 +290,7 @@ def register(route, project):
             p = proj(h, g)
             if g["r"] not in ZONE_LETTERS:
                 raise not_found(p["projectId"], "regions/" + g["r"])
-            r = region_json(p["projectId"], p["projectNumber"], g["r"])
+            r = region_json(p["projectId"], g["r"])
             r["quotas"] = quotas(h.emu, p["projectId"], g["r"])
             return 200, r
 
@@ -286,10 +300,11 @@ def register(route, project):
             p = proj(h, g)
             items = []
             for region in sorted(ZONE_LETTERS):
-                r = region_json(p["projectId"], p["projectNumber"], region)
+                r = region_json(p["projectId"], region)
                 r["quotas"] = quotas(h.emu, p["projectId"], region)
                 items.append(r)
-            return 200, {"kind": "compute#regionList", "items": items, "selfLink": BASE % p["projectId"] + "/regions"}
+            return 200, {"kind": "compute#regionList", "items": list_filter(h, items),
+                         "selfLink": BASE % p["projectId"] + "/regions"}
 
     @route("GET", P, "get-project-info")
     def get_project_info(h, g):
@@ -308,7 +323,8 @@ def register(route, project):
         with LOCK:
             p = proj(h, g)
             return 200, {"kind": "compute#zoneList", "selfLink": BASE % p["projectId"] + "/zones",
-                         "items": [zone_json(p["projectId"], z) for r in sorted(ZONE_LETTERS) for z in zones_of(r)]}
+                         "items": list_filter(h, [zone_json(p["projectId"], z) for r in sorted(ZONE_LETTERS)
+                                                  for z in zones_of(r)])}
 
     @route("GET", P + r"/zones/(?P<z>[^/:]+)", "get-zone")
     def get_zone(h, g):

@@ -249,6 +249,8 @@ def register(route, project):
     @route("PUT", LOC + r"/clusters/(?P<c>[^/:]+)", "update-cluster")
     def update(h, g):
         upd = h.json_body().get("update", {})
+        h.kind_override = {("desiredWorkloadIdentityConfig",): "update-cluster-workload-pool",
+                           ("desiredAddonsConfig",): "update-cluster-addons"}.get(tuple(sorted(upd)), "update-cluster")
         with LOCK:
             p, c = mutating(h, g)
             key = "%s/%s" % (g["l"], g["c"])
@@ -283,9 +285,6 @@ def register(route, project):
             if fuse is not None:
                 changes.append(lambda: c["addonsConfig"].__setitem__("gcsFuseCsiDriverConfig", {"enabled": True})
                                if fuse.get("enabled") else c["addonsConfig"].pop("gcsFuseCsiDriverConfig", None))
-            h.kind_override = {("desiredWorkloadIdentityConfig",): "update-cluster-workload-pool",
-                               ("desiredAddonsConfig",): "update-cluster-addons"}.get(
-                tuple(sorted(upd)), "update-cluster")
             if h.emu.profile.delay("update_cluster") > 0:
                 c["status"] = "RECONCILING"
 
