@@ -333,67 +333,50 @@ def register(route, project):
             zone_or_404(p["projectId"], g["z"])
             return 200, zone_json(p["projectId"], g["z"])
 
-    def aggregated(h, g, kind, item_key, offered, make):
+    def aggregated(h, g, kind, item_key, names, offers, make):
+        """An aggregated list: every zone's offered items, or the warning Compute Engine puts on an empty scope."""
         with LOCK:
             p = proj(h, g)
             items = {}
             for region in sorted(ZONE_LETTERS):
                 for zone in zones_of(region):
-                    names = [n for n in offered if make is not None and offered[n](zone)]
-                    items["zones/" + zone] = {item_key: [make(p["projectId"], zone, n) for n in sorted(names)]} if names \
+                    names_here = [n for n in names if offers(h.emu, zone, n)]
+                    items["zones/" + zone] = {item_key: [make(p["projectId"], zone, n) for n in sorted(names_here)]} \
+                        if names_here \
                         else {"warning": {"code": "NO_RESULTS_ON_PAGE", "message": "There are no results for scope "
                                           "'zones/%s' on this page." % zone,
                                           "data": [{"key": "scope", "value": "zones/" + zone}]}}
             return 200, {"kind": kind, "id": "projects/" + p["projectId"], "items": items,
                          "selfLink": BASE % p["projectId"] + "/aggregated/" + item_key}
 
-    def accelerators_offered(h):
-        return {n: (lambda z, n=n: offers_accelerator(h.emu, z, n)) for n in ACCELERATORS}
-
-    def machines_offered(h):
-        return {n: (lambda z, n=n: offers_machine(h.emu, z, n)) for n in MACHINE_TYPES}
-
     @route("GET", P + r"/aggregated/acceleratorTypes", "list-accelerator-types")
     def agg_accelerators(h, g):
-        return aggregated(h, g, "compute#acceleratorTypeAggregatedList", "acceleratorTypes", accelerators_offered(h),
-                          accelerator_json)
+        return aggregated(h, g, "compute#acceleratorTypeAggregatedList", "acceleratorTypes", ACCELERATORS,
+                          offers_accelerator, accelerator_json)
 
     @route("GET", P + r"/aggregated/machineTypes", "list-machine-types")
     def agg_machines(h, g):
-        return aggregated(h, g, "compute#machineTypeAggregatedList", "machineTypes", machines_offered(h), machine_json)
+        return aggregated(h, g, "compute#machineTypeAggregatedList", "machineTypes", MACHINE_TYPES, offers_machine,
+                          machine_json)
 
-    @route("GET", P + r"/zones/(?P<z>[^/:]+)/acceleratorTypes", "list-accelerator-types")
-    def zone_accelerators(h, g):
-        with LOCK:
-            p = proj(h, g)
-            zone_or_404(p["projectId"], g["z"])
-            return 200, {"kind": "compute#acceleratorTypeList",
-                         "items": [accelerator_json(p["projectId"], g["z"], n) for n in sorted(ACCELERATORS)
-                                   if offers_accelerator(h.emu, g["z"], n)]}
+    def zonal_catalog(collection, noun, names, offers, make):
+        """`TYPE list` and `describe` within one zone: what the zone offers, 404 for what it does not."""
+        @route("GET", P + r"/zones/(?P<z>[^/:]+)/%s" % collection, "list-%ss" % noun)
+        def list_in_zone(h, g):
+            with LOCK:
+                p = proj(h, g)
+                zone_or_404(p["projectId"], g["z"])
+                return 200, {"kind": "compute#%sList" % collection[:-1],
+                             "items": [make(p["projectId"], g["z"], n) for n in sorted(names) if offers(h.emu, g["z"], n)]}
 
-    @route("GET", P + r"/zones/(?P<z>[^/:]+)/acceleratorTypes/(?P<n>[^/:]+)", "get-accelerator-type")
-    def get_accelerator(h, g):
-        with LOCK:
-            p = proj(h, g)
-            zone_or_404(p["projectId"], g["z"])
-            if not offers_accelerator(h.emu, g["z"], g["n"]):
-                raise not_found(p["projectId"], "zones/%s/acceleratorTypes/%s" % (g["z"], g["n"]))
-            return 200, accelerator_json(p["projectId"], g["z"], g["n"])
+        @route("GET", P + r"/zones/(?P<z>[^/:]+)/%s/(?P<n>[^/:]+)" % collection, "get-" + noun)
+        def get_in_zone(h, g):
+            with LOCK:
+                p = proj(h, g)
+                zone_or_404(p["projectId"], g["z"])
+                if not offers(h.emu, g["z"], g["n"]):
+                    raise not_found(p["projectId"], "zones/%s/%s/%s" % (g["z"], collection, g["n"]))
+                return 200, make(p["projectId"], g["z"], g["n"])
 
-    @route("GET", P + r"/zones/(?P<z>[^/:]+)/machineTypes", "list-machine-types")
-    def zone_machines(h, g):
-        with LOCK:
-            p = proj(h, g)
-            zone_or_404(p["projectId"], g["z"])
-            return 200, {"kind": "compute#machineTypeList",
-                         "items": [machine_json(p["projectId"], g["z"], n) for n in sorted(MACHINE_TYPES)
-                                   if offers_machine(h.emu, g["z"], n)]}
-
-    @route("GET", P + r"/zones/(?P<z>[^/:]+)/machineTypes/(?P<n>[^/:]+)", "get-machine-type")
-    def get_machine(h, g):
-        with LOCK:
-            p = proj(h, g)
-            zone_or_404(p["projectId"], g["z"])
-            if not offers_machine(h.emu, g["z"], g["n"]):
-                raise not_found(p["projectId"], "zones/%s/machineTypes/%s" % (g["z"], g["n"]))
-            return 200, machine_json(p["projectId"], g["z"], g["n"])
+    zonal_catalog("acceleratorTypes", "accelerator-type", ACCELERATORS, offers_accelerator, accelerator_json)
+    zonal_catalog("machineTypes", "machine-type", MACHINE_TYPES, offers_machine, machine_json)

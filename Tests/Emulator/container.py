@@ -27,8 +27,7 @@ VERSION = "1.31.6-gke.1020000"
 LOC = r"/v1/projects/(?P<p>[^/:]+)/(?:locations|zones)/(?P<l>[^/:]+)"
 
 
-def is_zone(loc):
-    return re.fullmatch(r"[a-z]+-[a-z]+\d+-[a-z]", loc) is not None
+is_zone = compute_api.is_zone
 
 
 def is_region(loc):

@@ -13,6 +13,7 @@ import random
 import string
 import time
 
+import cloudtime
 import compute_api
 
 NO_MATCH = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
@@ -119,11 +120,12 @@ def gpus_used(w, node_name, but=None):
 
 
 def pod_event(w, pod, reason, message, component="cluster-autoscaler", kind="Warning"):
-    """An Event on the pod, once per reason and message (the autoscaler repeats; once is what a reader needs)."""
+    """An Event on the pod, once per reason and message (the autoscaler repeats; once is what a reader needs).
+    Returns whether it was new."""
     ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
     seen = w.pod_events.setdefault("%s/%s" % (ns, name), set())
     if (reason, message) in seen:
-        return
+        return False
     seen.add((reason, message))
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     w.add("events", ns, {"metadata": {"name": "%s.%x" % (name, int(time.time() * 1e9))}, "type": kind,
@@ -132,6 +134,7 @@ def pod_event(w, pod, reason, message, component="cluster-autoscaler", kind="War
                          "reportingComponent": component,
                          "involvedObject": {"kind": "Pod", "name": name, "namespace": ns, "apiVersion": "v1",
                                             "uid": pod["metadata"]["uid"]}})
+    return True
 
 
 def scale_up(w, pod, candidates, autopilot=False):
@@ -153,6 +156,11 @@ def scale_up(w, pod, candidates, autopilot=False):
             continue
         node = add_node(w, cand["pool"], zone, cand["machine"], cand["accelerator"], cand["gpus"], cand["spot"],
                         time.time() + emu.profile.delay("node_scale_up"), autopilot)
+        where = "/k/%s/nodes/%s" % (w.key, node)
+        cloudtime.log_event(emu, "scale-up", where, "pool=%s&zone=%s&pod=%s" % (cand["pool"], zone, pod["metadata"]["name"]))
+        ready_at = w.nodes[node]["ready_at"]
+        if ready_at > time.time():
+            cloudtime.schedule(emu, ready_at, lambda at: cloudtime.log_event(emu, "node-ready", where, at=at))
         if emu.profile.on("pod_startup"):
             pod_event(w, pod, "TriggeredScaleUp",
                       "pod triggered scale-up: [{https://www.googleapis.com/compute/v1/projects/%s/zones/%s/"
@@ -161,8 +169,10 @@ def scale_up(w, pod, candidates, autopilot=False):
                       kind="Normal")
         return node
     reasons = ", ".join(dict.fromkeys(failures))
-    pod_event(w, pod, "FailedScaleUp", "Node scale up in zones %s associated with this pod failed: %s. Pod is at risk "
-                                       "of not being scheduled." % (", ".join(tried), reasons))
+    if pod_event(w, pod, "FailedScaleUp", "Node scale up in zones %s associated with this pod failed: %s. Pod is at "
+                                          "risk of not being scheduled." % (", ".join(tried), reasons)):
+        cloudtime.log_event(emu, "scale-up-failed", "/k/%s/pods/%s/%s" % (w.key, pod["metadata"]["namespace"],
+                                                                            pod["metadata"]["name"]), reasons, status=403)
     return None
 
 

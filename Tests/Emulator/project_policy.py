@@ -207,13 +207,18 @@ def new_members_error(emu, pid, old_policy, new_policy, storage):
 
 # --- the APIs -----------------------------------------------------------------
 def register(route, project):
+    def readable(h, g, flag):
+        """The project and its state, or the 403 of a read the caller may not make (seeded unreadable)."""
+        p = project(h, g["p"])
+        s = state(h.emu, p["projectId"])
+        if not s[flag]:
+            raise ApiError(403, "The caller does not have permission", "IAM_PERMISSION_DENIED")
+        return p, s
+
     @route("GET", r"/v1/projects/(?P<p>[^/:]+)/billingInfo", "get-billing-info")
     def billing_info(h, g):
         with LOCK:
-            p = project(h, g["p"])
-            s = state(h.emu, p["projectId"])
-            if not s["billing_readable"]:
-                raise ApiError(403, "The caller does not have permission", "IAM_PERMISSION_DENIED")
+            p, s = readable(h, g, "billing_readable")
             return 200, {"name": "projects/%s/billingInfo" % p["projectId"], "projectId": p["projectId"],
                          "billingAccountName": "billingAccounts/0A1B2C-3D4E5F-6A7B8C" if s["billing"] else "",
                          "billingEnabled": s["billing"]}
@@ -222,10 +227,7 @@ def register(route, project):
     @route("POST", r"/v3/projects/(?P<p>[^/:]+):getIamPolicy", "get-project-iam-policy")
     def project_policy(h, g):
         with LOCK:
-            p = project(h, g["p"])
-            s = state(h.emu, p["projectId"])
-            if not s["iam_readable"]:
-                raise ApiError(403, "The caller does not have permission", "IAM_PERMISSION_DENIED")
+            p, s = readable(h, g, "iam_readable")
             require(h.emu, p["projectId"], "resourcemanager.projects.getIamPolicy")
             members = {role: {"user:" + CALLER} for role in s["roles"]}
             # The Compute Engine default service account is an editor of every project (automatic grants).
@@ -237,10 +239,7 @@ def register(route, project):
     @route("GET", r"/v2/projects/(?P<p>[^/:]+)/policies/(?P<c>[^/:]+):getEffectivePolicy", "get-effective-org-policy")
     def effective(h, g):
         with LOCK:
-            p = project(h, g["p"])
-            s = state(h.emu, p["projectId"])
-            if not s["org_policies_readable"]:
-                raise ApiError(403, "The caller does not have permission", "IAM_PERMISSION_DENIED")
+            p, _ = readable(h, g, "org_policies_readable")
             constraint = g["c"]
             if constraint not in BOOLEAN_CONSTRAINTS | LIST_CONSTRAINTS | MANAGED_CONSTRAINTS \
                     or not re.fullmatch(r"[a-zA-Z0-9.]+", constraint):

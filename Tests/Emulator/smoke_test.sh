@@ -156,6 +156,12 @@ q = {x["metric"]: x for x in json.load(sys.stdin)["quotas"]}[sys.argv[1]]
 print(q["limit"], q["usage"])' "$2"
 }
 
+gpu_pool() {  # gpu_pool WANT_RC REGEX NAME [FLAGS...]: a pool of g2-standard-8 nodes with one nvidia-l4 each
+  local want=$1 re=$2 name=$3; shift 3
+  t "$want" "$re" gcloud container node-pools create "$name" --cluster cloud-bucket-cluster --project $P --location us-west1-b \
+    --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1,gpu-driver-version=latest "$@"
+}
+
 DOCTOR_PROBE='# kuberay-gcs-wizard doctor probe'
 ROOT=$(cd "$HERE/../.." && pwd)
 
@@ -354,9 +360,7 @@ scenario_realistic() {
     'all(4.9 <= b["time"] - a["time"] <= 5.6 for a, b in zip(log, log[1:]) if a["kind"] == b["kind"] == "get-operation")'
   t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
   t 0 "^v1( |$)" kubectl get crd rayclusters.ray.io -o 'jsonpath={.spec.versions[?(@.served==true)].name}'
-  t 0 "" gcloud container node-pools create ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b \
-    --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1,gpu-driver-version=latest --workload-metadata GKE_METADATA \
-    --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2 --async
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2 --async
   out PROVISIONING gcloud container node-pools describe ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
   t 1 "Cluster is running incompatible operation operation-" gcloud container clusters update cloud-bucket-cluster --project $P --location us-west1-b --update-addons GcsFuseCsiDriver=ENABLED
   OP=$(py '[o["name"] for o in pending["operations"] if o["type"] == "CREATE_NODE_POOL"][0]')
@@ -406,11 +410,9 @@ scenario_stockout() {
   ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
     "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}],
     "stockouts":[{"zone":"us-west1-b","accelerator":"nvidia-l4"},{"zone":"us-west1-c","code":"ZONE_RESOURCE_POOL_EXHAUSTED"}]}' >/dev/null
-  t 1 "finished with error: Google Compute Engine: Not all instances running in IGM after 35m0.000000000s. Expected 1, running 0, transitioning 1. Current errors: \[GCE_STOCKOUT\]: Instance 'gke-cloud-bucket-cluster-fixed-[0-9a-f]{8}-[a-z0-9]{4}' creation failed: The zone 'projects/demo-project/zones/us-west1-b' does not have enough resources available to fulfill the request." \
-    gcloud container node-pools create fixed --cluster cloud-bucket-cluster --project $P --location us-west1-b --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1 --num-nodes 1
+  gpu_pool 1 "finished with error: Google Compute Engine: Not all instances running in IGM after 35m0.000000000s. Expected 1, running 0, transitioning 1. Current errors: \[GCE_STOCKOUT\]: Instance 'gke-cloud-bucket-cluster-fixed-[0-9a-f]{8}-[a-z0-9]{4}' creation failed: The zone 'projects/demo-project/zones/us-west1-b' does not have enough resources available to fulfill the request." fixed --num-nodes 1
   out ERROR gcloud container node-pools describe fixed --cluster cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
-  t 0 "" gcloud container node-pools create ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b \
-    --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1 --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
   t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
   t 0 "created" kubectl create serviceaccount my-ksa --namespace default
   raycluster_gpu default >"$DIR/rc.yaml"
@@ -437,10 +439,8 @@ scenario_quota() {
   out "24.0 8.0" quota us-west1 CPUS
   out "0.0 0.0" quota global GPUS_ALL_REGIONS
   t 0 '"metric": "PREEMPTIBLE_NVIDIA_L4_GPUS"' gcloud compute regions describe us-west1 --project $P --format json
-  t 1 "Insufficient regional quota to satisfy request: resource \"NVIDIA_L4_GPUS\": request requires '1.0' and is short '1.0'. project has a quota of '0.0' with '0.0' available." \
-    gcloud container node-pools create fixed --cluster cloud-bucket-cluster --project $P --location us-west1-b --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1 --num-nodes 1
-  t 0 "" gcloud container node-pools create ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b \
-    --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1 --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
+  gpu_pool 1 "Insufficient regional quota to satisfy request: resource \"NVIDIA_L4_GPUS\": request requires '1.0' and is short '1.0'. project has a quota of '0.0' with '0.0' available." fixed --num-nodes 1
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
   t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
   t 0 "created" kubectl create serviceaccount my-ksa --namespace default
   raycluster_gpu default >"$DIR/rc.yaml"
@@ -448,8 +448,10 @@ scenario_quota() {
   t 1 "timed out" kubectl wait pod --for=condition=Ready -l ray.io/group=gpu --namespace default --timeout=2s
   t 0 "Node scale up in zones us-west1-b associated with this pod failed: GCE quota exceeded. Pod is at risk of not being scheduled." \
     kubectl get events --namespace default --field-selector involvedObject.kind=Pod,reason=FailedScaleUp -o 'jsonpath={.items[*].message}'
+  holds "the refused scale-up is logged once" '[e["query"] for e in log if e["kind"] == "scale-up-failed"] == ["GCE quota exceeded"]'
   ctl POST seed '{"quotas":{"regions":{"us-west1":{"NVIDIA_L4_GPUS":1}},"global":{"GPUS_ALL_REGIONS":1}}}' >/dev/null
   t 0 "condition met" kubectl wait pod --for=condition=Ready -l ray.io/group=gpu --namespace default --timeout=30s
+  holds "the node was added after the quota was raised" '[e["kind"] for e in log if e["kind"].startswith("scale-up")] == ["scale-up-failed", "scale-up"]'
   out "1.0 1.0" quota us-west1 NVIDIA_L4_GPUS
   out "1.0 1.0" quota global GPUS_ALL_REGIONS
   control_error 400 "quotas.us-west1.CPUS: expected a number" seed '{"quotas":{"regions":{"us-west1":{"CPUS":"many"}}}}'
