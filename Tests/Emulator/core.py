@@ -32,6 +32,8 @@ class Emulator:
     """All mutable state. Handlers mutate it under LOCK."""
 
     def __init__(self, project, number, token, state_dir):
+        import cloudtime  # here, not at the top: cloudtime imports core
+        self.profile, self.schedule = cloudtime.Profile(), cloudtime.Schedule()
         self.token = token
         self.state_dir = state_dir
         self.default_project = project
@@ -51,6 +53,12 @@ class Emulator:
         # node-pools update step; tests may turn it on via /__control/seed.
         self.strict_node_pools = False
         self.missing_accelerators = {}  # zone -> GPU types GKE does not offer there
+        self.missing_machine_types = {}  # zone -> machine types Compute Engine does not offer there
+        self.quotas = {}          # project -> compute_api quota seed
+        self.stockouts = []       # compute_api: zones (and types) without capacity
+        self.governance = {}      # project -> project_policy state (billing, roles, org policies)
+        self.egress = True        # False: no pod reaches the internet (private nodes without Cloud NAT)
+        self.service_operations = {}  # Service Usage operations still running (realistic profile)
         self.clusters = {}        # "LOC/NAME" -> GKE Cluster JSON
         self.operations = {}      # op name -> {"op": json, "polls": n}
         self.kube = {}            # "LOC/NAME" -> kube_api.World
@@ -103,10 +111,15 @@ class Emulator:
                 return r
         return None
 
-    def record(self, server, method, path, query, status, kind):
+    def record(self, server, method, path, query, status, kind, at=None):
         with LOCK:
             self.log.append({"method": method, "path": path, "query": query, "status": status,
-                             "kind": kind, "server": server, "time": round(time.time(), 3)})
+                             "kind": kind, "server": server, "time": round(at or time.time(), 3)})
+
+    def advance(self):
+        """Lets the model's deferred work (operations, IAM propagation) catch up with the clock."""
+        import cloudtime
+        cloudtime.advance(self)
 
     def dump(self):
         with LOCK:
@@ -119,6 +132,9 @@ class Emulator:
                 "service_accounts": self.service_accounts,
                 "buckets": self.buckets,
                 "taken_bucket_names": sorted(self.taken_bucket_names),
+                "profile": self.profile.describe(),
+                "quotas": self.quotas, "stockouts": self.stockouts, "governance": self.governance,
+                "egress": self.egress,
                 "faults": {"rules": [{k: v for k, v in r.items() if k != "_re"} for r in self.rules],
                            "specials": sorted(self.specials)},
             }
@@ -157,6 +173,7 @@ class Handler(BaseHTTPRequestHandler):
         kind, status = "unknown", 500
         self.kind_override = None  # handlers refine the kind (e.g. which update)
         try:
+            self.emu.advance()
             kind, fn, args = self.route(method, self.url_path)
             self.check_auth()
             rule = self.emu.take_fault(method, self.url_path)

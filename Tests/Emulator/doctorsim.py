@@ -7,14 +7,19 @@ fails one metadata attempt per use (the probe tries TRIES times); rules on /uplo
 /storage/v1/b/B/o/OBJECT (GET, DELETE) fail that call.
 """
 import json
+import time
 
 from core import LOCK
+import iam_propagation
 import iam_roles
+import nodesim
 import podsim
+import project_policy
 import raysim
 
 MARKER = "kuberay-gcs-wizard doctor probe"
 METADATA_EMAIL = "/computeMetadata/v1/instance/service-accounts/default/email"
+RETRY_SLEEP = 2  # seconds the probe sleeps between metadata tries
 
 
 def email_of(w, pod):
@@ -40,7 +45,7 @@ def member_permissions(rec, member, ns):
     if member.startswith("principal:"):
         aliases.add(member.split("/subject/")[0].replace("principal://", "principalSet://") + "/namespace/" + ns)
     granted = set()
-    for b in rec["policy"].get("bindings", []):
+    for b in iam_propagation.effective_policy(rec).get("bindings", []):
         if aliases & set(b.get("members", [])):
             granted |= iam_roles.permissions(b.get("role"))
     return granted
@@ -54,14 +59,18 @@ def run(w, pod, args):
     emu, ns = w.emu, pod["metadata"]["namespace"]
     report = {}
     with LOCK:
-        answered = False
-        for _ in range(max(1, tries)):
-            if not emu.take_fault("GET", METADATA_EMAIL):
+        # Each try is refused by a fault rule's use or by a metadata server that is not up yet (a new pod's first
+        # seconds); the probe sleeps between tries, which takes model time.
+        answered, waited, ready_at = False, 0.0, nodesim.metadata_ready_at(w, pod)
+        for attempt in range(max(1, tries)):
+            if not emu.take_fault("GET", METADATA_EMAIL) and time.time() + waited >= ready_at:
                 answered = True
                 break
+            if attempt + 1 < tries:
+                waited += emu.profile.scaled(RETRY_SLEEP)
         if not answered:
             report["metadata_error"] = "<urlopen error [Errno 111] Connection refused>"
-            return json.dumps(report) + "\n", "", 0
+            return json.dumps(report) + "\n", "", 0, waited
         email, wi = email_of(w, pod)
         if email is None:
             report["metadata_error"] = "HTTP 404"
@@ -88,6 +97,8 @@ def run(w, pod, args):
                 status, error = int(rule.get("status", 500)), rule.get("message") or "Injected fault"
             elif not rec:
                 status, error = 404, "The specified bucket does not exist."
+            elif name == "write" and project_policy.storage_write_error(emu, rec["project"]):
+                status, error = 403, project_policy.storage_write_error(emu, rec["project"]).message
             elif permission not in granted:
                 status, error = 403, "%s does not have %s access to the Google Cloud Storage object. Permission " \
                                      "'%s' denied on resource (or it may not exist)." % (who, permission, permission)
@@ -103,4 +114,4 @@ def run(w, pod, args):
                 report[name]["matches"] = True
             if name == "write" and error is not None:
                 break
-    return json.dumps(report) + "\n", "", 0
+    return json.dumps(report) + "\n", "", 0, waited

@@ -3,6 +3,7 @@
 
   python3 Tests/Emulator/emulator.py --state-dir DIR [--project demo-project]
       [--project-number 123456789012] [--faults FILE] [--max-lifetime 1800]
+      [--profile instant|realistic] [--time-scale 1.0]
 
 Writes DIR/ca.pem, DIR/token, DIR/hermetic.env, then DIR/emulator.json
 (atomically) and prints READY. See README.md beside this file.
@@ -22,7 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import google_api  # noqa: E402  (must come first: it wires container/control)
 import kube_api  # noqa: E402
 import control  # noqa: E402
-from core import Emulator, serve  # noqa: E402
+import cloudtime  # noqa: E402
+from core import ApiError, Emulator, serve  # noqa: E402
 
 
 def make_cert(d):
@@ -64,6 +66,9 @@ def hermetic_env(d, project, gport):
         "CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER": g,
         "CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS": g,
         "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": g + "storage/v1/",
+        "CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE": g + "compute/v1/",
+        "CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDBILLING": g,
+        "CLOUDSDK_API_ENDPOINT_OVERRIDES_ORGPOLICY": g,
         "KUBECONFIG": os.path.join(d, "kubeconfig"),
         "KUBECACHEDIR": os.path.join(d, "kubecache"),
     }
@@ -78,6 +83,10 @@ def main():
     ap.add_argument("--faults", help="JSON file: same body as POST /__control/faults")
     ap.add_argument("--seed", help="JSON file: same body as POST /__control/seed")
     ap.add_argument("--max-lifetime", type=float, default=1800)
+    ap.add_argument("--profile", choices=sorted(cloudtime.PROFILES), default="instant",
+                    help="instant: everything at once; realistic: Google's durations and delays (README.md)")
+    ap.add_argument("--time-scale", type=float, default=1.0,
+                    help="multiplies every realistic duration (0.02: a 6-minute cluster takes about 7 s)")
     a = ap.parse_args()
     d = os.path.abspath(a.state_dir)
     os.makedirs(os.path.join(d, "gcloud"), exist_ok=True)
@@ -89,6 +98,11 @@ def main():
     token = "ya29.emulator-" + secrets.token_hex(8)
     write_atomic(os.path.join(d, "token"), token)
     emu = Emulator(a.project, a.project_number, token, d)
+    try:
+        emu.profile.configure({"profile": a.profile, "time_scale": a.time_scale})
+    except ApiError as e:
+        ap.error(e.message)
+    cloudtime.start_ticker(emu)
     ca_file, ctx = make_cert(d)
     with open(ca_file) as f:
         emu.ca_pem = f.read()

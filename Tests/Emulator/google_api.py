@@ -10,9 +10,13 @@ import time
 import uuid
 
 from core import LOCK, ApiError, GRPC_STATUS, Handler, etag_for
+import cloudtime
+import compute_api
 import container
 import control
+import iam_propagation
 import iam_roles
+import project_policy
 
 SERVICE_TITLES = {"container.googleapis.com": "Kubernetes Engine API",
                   "iam.googleapis.com": "Identity and Access Management (IAM) API",
@@ -38,8 +42,8 @@ class GoogleHandler(Handler):
         return "unknown", not_found, ()
 
     def error_body(self, e):
-        if self.url_path.startswith(("/storage/", "/upload/storage/")):
-            # Storage's JSON API error shape (no "status" string).
+        if self.url_path.startswith(("/storage/", "/upload/storage/", "/compute/")):
+            # Storage's and Compute Engine's JSON API error shape (no "status" string).
             err = {"code": e.status, "message": e.message,
                    "errors": [{"message": e.message, "domain": "global",
                                "reason": e.reason or {403: "forbidden", 404: "notFound",
@@ -117,19 +121,36 @@ def enable_one(h, g):
 
 
 def enable(h, pid, ids):
+    """Enables services (and what they depend on) as a long-running operation: done at once in the instant
+    profile (gcloud does not poll), `enable_service` later in the realistic one (gcloud polls it)."""
     with LOCK:
         p = project(h, pid)
-        on = h.emu.services.setdefault(p["projectId"], set())
         for s in ids:
             if "." not in s:
                 raise ApiError(400, "Invalid service name %s" % s)
-            on.add(s)
-            on.update(DEPENDENCIES.get(s, []))
-        # done:true means gcloud does not poll.
-        return {"name": "operations/acat.p2-%s-%s" % (p["projectNumber"], uuid.uuid4()),
-                "done": True,
-                "response": {"@type": "type.googleapis.com/google.api.serviceusage.v1.BatchEnableServicesResponse",
-                             "services": [service_json(p, s, True) for s in ids]}}
+        for s in ids:
+            project_policy.require(h.emu, p["projectId"], "serviceusage.services.enable", s)
+        project_policy.require_billing_for_services(h.emu, p, ids)
+        name = "operations/acat.p2-%s-%s" % (p["projectNumber"], uuid.uuid4())
+        response = {"@type": "type.googleapis.com/google.api.serviceusage.v1.BatchEnableServicesResponse",
+                    "services": [service_json(p, s, True) for s in ids]}
+
+        def turn_on(at=None):
+            on = h.emu.services.setdefault(p["projectId"], set())
+            for s in ids:
+                on.add(s)
+                on.update(DEPENDENCIES.get(s, []))
+            h.emu.service_operations[name] = {"name": name, "done": True, "response": response}
+            if at is not None:
+                cloudtime.log_event(h.emu, "operation-done", "/v1/" + name, "services=" + ",".join(ids), at=at)
+        delay = h.emu.profile.delay("enable_service")
+        if delay <= 0:
+            turn_on()
+            return {"name": name, "done": True, "response": response}
+        h.emu.service_operations[name] = {"name": name, "metadata": {
+            "@type": "type.googleapis.com/google.api.serviceusage.v1.OperationMetadata"}, "_done_at": time.time() + delay}
+        cloudtime.schedule(h.emu, time.time() + delay, turn_on)
+        return {k: v for k, v in h.emu.service_operations[name].items() if not k.startswith("_")}
 
 
 @route("GET", PROJ + r"/services", "list-services")
@@ -152,7 +173,11 @@ def get_service(h, g):
 
 @route("GET", r"/v1/operations/(?P<op>.+)", "get-service-operation")
 def su_operation(h, g):
-    return 200, {"name": "operations/" + g["op"], "done": True}
+    with LOCK:
+        op = h.emu.service_operations.get("operations/" + g["op"])
+        if op is None:
+            return 200, {"name": "operations/" + g["op"], "done": True}
+        return 200, {k: v for k, v in op.items() if not k.startswith("_")}
 
 
 # --- IAM service accounts -------------------------------------------------
@@ -181,6 +206,7 @@ def create_sa(h, g):
         if email in h.emu.service_accounts:
             raise ApiError(409, "Service account %s already exists within project projects/%s."
                            % (acct, p["projectId"]))
+        project_policy.require(h.emu, p["projectId"], "iam.serviceAccounts.create")
         uid = str(100000000000000000000 + len(h.emu.service_accounts) + 1)
         sa = {"name": "projects/%s/serviceAccounts/%s" % (p["projectId"], email),
               "projectId": p["projectId"], "uniqueId": uid, "email": email,
@@ -189,6 +215,7 @@ def create_sa(h, g):
         if body.get("serviceAccount", {}).get("description"):
             sa["description"] = body["serviceAccount"]["description"]
         h.emu.service_accounts[email] = {"sa": sa, "policy": {"version": 1, "etag": "ACAB"}, "gen": 0}
+        iam_propagation.new_service_account(h.emu, h.emu.service_accounts[email], email)
         return 200, sa
 
 
@@ -209,7 +236,8 @@ def get_sa(h, g):
 @route("DELETE", PROJ + r"/serviceAccounts/(?P<sa>[^/:]+)", "delete-service-account")
 def delete_sa(h, g):
     with LOCK:
-        get_sa_rec(h, g)
+        rec = get_sa_rec(h, g)
+        project_policy.require(h.emu, rec["sa"]["projectId"], "iam.serviceAccounts.delete")
         del h.emu.service_accounts[g["sa"]]
         return 200, {}
 
@@ -225,7 +253,15 @@ def set_sa_policy(h, g):
     body = h.json_body()
     with LOCK:
         rec = get_sa_rec(h, g)
-        rec["policy"] = set_policy(rec, body.get("policy", {}), valid_sa_member)
+        pid = rec["sa"]["projectId"]
+        project_policy.require(h.emu, pid, "iam.serviceAccounts.setIamPolicy")
+        pol = set_policy(rec, body.get("policy", {}), valid_sa_member)
+        refused = project_policy.new_members_error(h.emu, pid, rec["policy"], pol, storage=False)
+        if refused:
+            rec["gen"] -= 1
+            raise refused
+        iam_propagation.record_change(h.emu, rec, pol, "serviceAccount " + g["sa"])
+        rec["policy"] = pol
         return 200, rec["policy"]
 
 
@@ -260,6 +296,7 @@ def create_bucket(h, g):
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]", name) or name.startswith("goog") \
                 or "google" in name:
             raise ApiError(400, "Invalid bucket name: '%s'" % name, "invalid")
+        project_policy.require(h.emu, p["projectId"], "storage.buckets.create")
         if name in h.emu.taken_bucket_names:
             raise ApiError(409, "The requested bucket name is not available. The bucket namespace "
                            "is shared by all users of the system. Please select a different name "
@@ -268,6 +305,10 @@ def create_bucket(h, g):
             raise ApiError(409, "Your previous request to create the named bucket succeeded and "
                            "you already own it.")
         ubla = bool(body.get("iamConfiguration", {}).get("uniformBucketLevelAccess", {}).get("enabled"))
+        refused = project_policy.storage_write_error(h.emu, p["projectId"]) or \
+            project_policy.bucket_create_error(h.emu, p["projectId"], ubla)
+        if refused:
+            raise refused
         rec = new_bucket(h.emu, p, name, body.get("location", "US"), ubla)
         return 200, rec["bucket"]
 
@@ -300,7 +341,8 @@ def list_managed_folders(h, g):
 @route("DELETE", r"/storage/v1/b/(?P<b>[^/]+)", "delete-bucket")
 def delete_bucket(h, g):
     with LOCK:
-        rec = bucket_rec(h, g["b"])
+        rec = bucket_rec(h, g["b"], "storage.buckets.delete")
+        project_policy.require(h.emu, rec["project"], "storage.buckets.delete")
         if rec["objects"]:
             raise ApiError(409, "The bucket you tried to delete is not empty.", "conflict")
         del h.emu.buckets[g["b"]]
@@ -318,7 +360,7 @@ def object_json(bucket, name, data):
 def list_objects(h, g):
     prefix = (h.query.get("prefix") or [""])[0]
     with LOCK:
-        rec = bucket_rec(h, g["b"])
+        rec = bucket_rec(h, g["b"], "storage.objects.list")
         return 200, {"kind": "storage#objects",
                      "items": [object_json(g["b"], n, d) for n, d in sorted(rec["objects"].items()) if n.startswith(prefix)]}
 
@@ -327,7 +369,8 @@ def list_objects(h, g):
 def delete_object(h, g):
     from urllib.parse import unquote
     with LOCK:
-        rec = bucket_rec(h, g["b"])
+        rec = bucket_rec(h, g["b"], "storage.objects.delete")
+        project_policy.require(h.emu, rec["project"], "storage.objects.delete")
         name = unquote(g["o"])
         if rec["objects"].pop(name, None) is None:
             raise ApiError(404, "No such object: %s/%s" % (g["b"], name), "notFound")
@@ -356,8 +399,12 @@ def new_bucket(emu, p, name, location, ubla):
     return rec
 
 
-def bucket_rec(h, name):
+def bucket_rec(h, name, permission="storage.buckets.get"):
+    """The bucket's record; a name another project owns is a 403 on every call, as Cloud Storage answers."""
     rec = h.emu.buckets.get(name)
+    if not rec and name in h.emu.taken_bucket_names:
+        raise ApiError(403, "%s does not have %s access to the Google Cloud Storage bucket. Permission '%s' denied on "
+                            "resource (or it may not exist)." % (project_policy.CALLER, permission, permission))
     if not rec:
         raise ApiError(404, "The specified bucket does not exist.", "notFound")
     return rec
@@ -372,14 +419,15 @@ def get_bucket(h, g):
 @route("GET", r"/storage/v1/b/(?P<b>[^/]+)/iam", "get-bucket-iam-policy")
 def get_bucket_policy(h, g):
     with LOCK:
-        return 200, bucket_rec(h, g["b"])["policy"]
+        return 200, bucket_rec(h, g["b"], "storage.buckets.getIamPolicy")["policy"]
 
 
 @route("PUT", r"/storage/v1/b/(?P<b>[^/]+)/iam", "set-bucket-iam-policy")
 def set_bucket_policy(h, g):
     body = h.json_body()
     with LOCK:
-        rec = bucket_rec(h, g["b"])
+        rec = bucket_rec(h, g["b"], "storage.buckets.setIamPolicy")
+        project_policy.require(h.emu, rec["project"], "storage.buckets.setIamPolicy")
         ubla = rec["bucket"]["iamConfiguration"]["uniformBucketLevelAccess"]["enabled"]
 
         def check(m):
@@ -390,8 +438,17 @@ def set_bucket_policy(h, g):
             if not re.match(r"(user|serviceAccount|group|domain|principal|principalSet|allUsers"
                             r"|allAuthenticatedUsers|project(Owner|Editor|Viewer))", m):
                 raise ApiError(400, "Invalid argument", "invalid")
+            sa = h.emu.service_accounts.get(m.split(":", 1)[1]) if m.startswith("serviceAccount:") else None
+            if sa is not None and not iam_propagation.usable(sa):
+                # A service account created moments ago is not known to Cloud Storage yet.
+                raise ApiError(400, "Service account %s does not exist." % m.split(":", 1)[1], "invalid")
         pol = set_policy(rec, body, check)
         pol["kind"], pol["resourceId"] = "storage#policy", "projects/_/buckets/" + g["b"]
+        refused = project_policy.new_members_error(h.emu, rec["project"], rec["policy"], pol, storage=True)
+        if refused:
+            rec["gen"] -= 1
+            raise refused
+        iam_propagation.record_change(h.emu, rec, pol, "bucket " + g["b"])
         rec["policy"] = pol
         return 200, pol
 
@@ -413,3 +470,5 @@ def get_object(h, g):
 container.register(route, project)
 control.register(route)
 iam_roles.register(route)
+compute_api.register(route, project)
+project_policy.register(route, project)

@@ -64,6 +64,9 @@ class World:
         self.pod_rt = {}  # "ns/name" -> runtime facts (created, libs)
         self.terminating = {}  # "ns/name" of a pod -> when it is gone
         self.create_failures = {}  # RayCluster uid -> {event reason: why its pods cannot be created}
+        self.nodes = {}  # nodesim: node name -> {pool, zone, machine, accelerator, gpus, spot, ready_at, images}
+        self.managed_pools = set()  # node pools whose nodes are node records (made by node-pools create)
+        self.pod_events = {}  # "ns/pod" -> {(reason, message)} already reported on it
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
 
@@ -72,7 +75,8 @@ class World:
 
     def dump(self):
         return {"objects": self.store, "pod_runtime": {k: {**v, "libs": sorted(v["libs"])}
-                                                       for k, v in self.pod_rt.items()}}
+                                                       for k, v in self.pod_rt.items()},
+                "nodes": self.nodes}
 
     def has_ray(self):
         return "rayclusters.ray.io" in self.store["customresourcedefinitions"]
@@ -316,10 +320,16 @@ def table(h, res, objs):
         if res == "pods":
             ready = raysim.pod_ready(o)
             cells[1:1] = ["%d/1" % ready, o.get("status", {}).get("phase", "Pending"), 0]
+        if res == "events":
+            involved = o.get("involvedObject") or {}
+            cells = [o.get("type", ""), o.get("reason", ""),
+                     "%s/%s" % (involved.get("kind", "").lower(), involved.get("name", "")), o.get("message", "")]
         rows.append({"cells": cells, "object": {"kind": "PartialObjectMetadata",
                                                 "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}})
     if res == "pods":
         cols[1:1] = [("Ready", ""), ("Status", ""), ("Restarts", "")]
+    if res == "events":
+        cols = [("Type", ""), ("Reason", ""), ("Object", ""), ("Message", "")]
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": str(h.emu.rv)},
             "columnDefinitions": [{"name": n, "type": "string", "format": f, "description": "", "priority": 0}
                                   for n, f in cols],
@@ -364,8 +374,12 @@ def selected(h, obj):
     for part in filter(None, (h.query.get("fieldSelector") or [""])[0].split(",")):
         negate = "!=" in part
         k, v = part.replace("!=", "=").replace("==", "=").split("=", 1)
+        involved = obj.get("involvedObject") or {}
         actual = {"metadata.name": meta.get("name"), "metadata.namespace": meta.get("namespace"),
-                  "status.phase": obj.get("status", {}).get("phase")}.get(k)
+                  "status.phase": obj.get("status", {}).get("phase"), "spec.nodeName": obj.get("spec", {}).get("nodeName"),
+                  "involvedObject.name": involved.get("name"), "involvedObject.kind": involved.get("kind"),
+                  "involvedObject.namespace": involved.get("namespace"), "involvedObject.uid": involved.get("uid"),
+                  "reason": obj.get("reason"), "type": obj.get("type")}.get(k)
         if (actual == v) == negate:
             return False
     return True

@@ -9,6 +9,7 @@ import hashlib
 import json
 import select
 import struct
+import time
 
 from core import LOCK, ApiError
 import podsim
@@ -58,7 +59,10 @@ def exec_pod(h, ns, name):
         raise ApiError(400, "no supported websocket subprotocol in %s" % offered)
     accept = base64.b64encode(hashlib.sha1((h.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
     with LOCK:
-        out, err, rc = podsim.run(w, pod, argv)
+        result = podsim.run(w, pod, argv)
+    out, err, rc = result[:3]
+    if len(result) > 3 and result[3] > 0:
+        time.sleep(result[3])  # the program's own waits (timeouts, retries), scaled; never under the lock
     h.send_response(101, "Switching Protocols")
     h.send_header("Upgrade", "websocket")
     h.send_header("Connection", "Upgrade")

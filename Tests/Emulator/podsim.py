@@ -7,10 +7,14 @@ the bucket's IAM policy decides, producing the per-node lines and summary the
 real script prints (see README.md for the model).
 """
 import json
+import time
 
 from core import LOCK
 import doctorsim
 import fusesim
+import iam_propagation
+import nodesim
+import project_policy
 import raysim
 
 MARKER = "kuberay-gcs-wizard bucket check"
@@ -18,6 +22,39 @@ LIB = "google-cloud-storage"
 OBJECT_ROLES = {"roles/storage.objectUser", "roles/storage.objectAdmin", "roles/storage.admin"}
 TB = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n'
 MISSING = TB + "ModuleNotFoundError: No module named 'google.cloud'\n"
+NO_ADC = ("DefaultCredentialsError: Your default credentials were not found. To set up Application Default Credentials, "
+          "see https://cloud.google.com/docs/authentication/external/set-up-adc for more information.")
+RUNTIME_ENV_FAILED = "RuntimeEnvSetupError: Failed to set up runtime environment."
+
+
+def egress(w, pod):
+    """Can the pod reach the internet? Not on private nodes (no Cloud NAT is modelled) nor with the egress seed off.
+    The metadata server and Google APIs (Private Google Access) answer either way."""
+    if not w.emu.egress:
+        return False
+    c = w.cluster()
+    node = w.nodes.get(pod["spec"].get("nodeName") or "")
+    pool = next((p for p in c.get("nodePools", []) if node and p["name"] == node["pool"]), None)
+    if pool and (pool.get("networkConfig") or {}).get("enablePrivateNodes") is not None:
+        return not pool["networkConfig"]["enablePrivateNodes"]
+    return not ((c.get("networkConfig") or {}).get("defaultEnablePrivateNodes")
+                or (c.get("privateClusterConfig") or {}).get("enablePrivateNodes"))
+
+
+def pip_offline(names):
+    """What pip prints when PyPI cannot be reached: five connect timeouts, then no distribution found."""
+    first = names[0] if names else "pip"
+    retries = "".join("WARNING: Retrying (Retry(total=%d, connect=None, read=None, redirect=None, status=None)) after "
+                      "connection broken by 'ConnectTimeoutError(<pip._vendor.urllib3.connection.HTTPSConnection "
+                      "object at 0x7f2b9c0e5d50>, 'Connection to pypi.org timed out. (connect timeout=15)')': "
+                      "/simple/%s/\n" % (n, first) for n in range(4, -1, -1))
+    return retries + ("ERROR: Could not find a version that satisfies the requirement %s (from versions: none)\n"
+                      "ERROR: No matching distribution found for %s\n" % (first, first))
+
+
+def metadata_ready(w, pod):
+    """False in a pod's first seconds: its GKE metadata server does not answer yet."""
+    return time.time() >= nodesim.metadata_ready_at(w, pod)
 
 
 def run(w, pod, argv):
@@ -29,6 +66,8 @@ def run(w, pod, argv):
     if argv[:2] in (["pip", "install"], ["pip3", "install"]):
         pkgs = [a for a in argv[2:] if not a.startswith("-")]
         names = [p.split("=")[0].split("<")[0].split(">")[0].lower() for p in pkgs]
+        if not egress(w, pod):
+            return "", pip_offline(names), 1, w.emu.profile.scaled(w.emu.profile.real("pip_offline"))
         rt["libs"].update(names)
         out = "".join("Collecting %s\n  Downloading %s-2.19.0-py2.py3-none-any.whl (131 kB)\n" % (n, n.replace("-", "_"))
                       for n in names)
@@ -82,8 +121,10 @@ def identity(w, pod):
                                  "disabled." % proj["projectNumber"])
     rec = emu.service_accounts.get(gsa)
     wanted = "serviceAccount:%s[%s/%s]" % (pool, ns, ksa_name)
-    ok = rec and any(b.get("role") == "roles/iam.workloadIdentityUser" and wanted in b.get("members", [])
-                     for b in rec["policy"].get("bindings", []))
+    # IAM enforces the binding and knows the service account only once the changes have propagated.
+    ok = iam_propagation.usable(rec) and any(
+        b.get("role") == "roles/iam.workloadIdentityUser" and wanted in b.get("members", [])
+        for b in iam_propagation.effective_policy(rec).get("bindings", []))
     if not ok:
         return None, token_error(
             "Unable to generate access token; IAM returned 403 Forbidden: Permission "
@@ -109,7 +150,7 @@ def allowed(rec, member, pool, ns):
     ns_set = None
     if member.startswith("principal:"):
         ns_set = member.split("/subject/")[0].replace("principal://", "principalSet://") + "/namespace/" + ns
-    for b in rec["policy"].get("bindings", []):
+    for b in iam_propagation.effective_policy(rec).get("bindings", []):
         if b.get("role") in OBJECT_ROLES:
             for m in b.get("members", []):
                 if m in (member, ns_set, "allUsers", "allAuthenticatedUsers"):
@@ -132,11 +173,17 @@ def bucket_check(w, pod, rt, code, args):
                    if r["metadata"]["namespace"] == pod["metadata"]["namespace"]
                    and r["metadata"]["name"] == pod["metadata"].get("labels", {}).get("ray.io/cluster")), None)
         nodes = [pod] + [p for p in (raysim.ray_pods(w, rc, "worker") if rc else []) if raysim.pod_ready(p)]
-        results = []
+        results, delay = [], 0.0
         for node in nodes:
             group = node["metadata"].get("labels", {}).get("ray.io/group", "unknown")
             name = node["metadata"]["name"]
             node_rt = w.pod_rt.get("%s/%s" % (node["metadata"]["namespace"], name), {"libs": set()})
+            if everywhere and LIB not in node_rt["libs"] and not egress(w, node):
+                # The task's runtime_env pip cannot reach PyPI: ray.get raises and the script names the node by
+                # its host (the pod) with group "unknown".
+                results.append(("unknown", name, "failed: " + RUNTIME_ENV_FAILED))
+                delay = w.emu.profile.scaled(w.emu.profile.real("pip_offline"))
+                continue
             if not everywhere and LIB not in node_rt["libs"]:
                 status = "failed: ModuleNotFoundError: No module named 'google.cloud'"
             else:
@@ -147,7 +194,7 @@ def bucket_check(w, pod, rt, code, args):
     summary = ", ".join("%s %s" % ("head" if g == "headgroup" else "%s-%s" % (g, n.rsplit("-", 1)[-1]),
                                    "ok" if st == "ok" else "failed") for g, n, st in results)
     failed = [line for line, r in zip(lines, results) if r[2] != "ok"]
-    return "\n".join(lines + [summary]) + "\n", "".join(f + "\n" for f in failed), 1 if failed else 0
+    return "\n".join(lines + [summary]) + "\n", "".join(f + "\n" for f in failed), 1 if failed else 0, delay
 
 
 def write_and_read(w, pod, bucket, obj, text):
@@ -155,6 +202,8 @@ def write_and_read(w, pod, bucket, obj, text):
     emu = w.emu
     path = "/upload/storage/v1/b/%s/o" % bucket
     up = "https://storage.googleapis.com" + path + "?uploadType=multipart"
+    if not metadata_ready(w, pod):
+        return "failed: " + NO_ADC
     member, err = identity(w, pod)
     if err:
         return "failed: " + err
@@ -168,6 +217,10 @@ def write_and_read(w, pod, bucket, obj, text):
         emu.record("pod", "POST", path, "uploadType=multipart", 404, "object-write")
         return "failed: %s" % storage_reason(404, up, "The specified bucket does not exist.")
     pool = (w.cluster().get("workloadIdentityConfig") or {}).get("workloadPool")
+    billing = project_policy.storage_write_error(emu, rec["project"])
+    if billing:
+        emu.record("pod", "POST", path, "uploadType=multipart", 403, "object-write")
+        return "failed: %s" % storage_reason(403, up, billing.message)
     if not allowed(rec, member, pool, pod["metadata"]["namespace"]):
         who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
         emu.record("pod", "POST", path, "uploadType=multipart", 403, "object-write")

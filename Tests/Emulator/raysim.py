@@ -18,8 +18,8 @@ import time
 
 from core import ApiError
 import fusesim
+import nodesim
 
-READY_AFTER = 1.0
 TERMINATE_AFTER = 1.0
 WI_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
 GPU_SELECTOR = "cloud.google.com/gke-accelerator"
@@ -141,18 +141,23 @@ def admission_error(w, ns, pod_name, spec):
 
 
 def gpu_pools(w, accelerator):
+    """The node pools of that GPU type that can take pods (not still being created or deleted)."""
     return [p for p in w.cluster().get("nodePools", [])
-            if any(a.get("acceleratorType") == accelerator for a in p.get("config", {}).get("accelerators", []))]
+            if p.get("status", "RUNNING") in ("RUNNING", "RUNNING_WITH_ERROR", "RECONCILING")
+            and any(a.get("acceleratorType") == accelerator for a in p.get("config", {}).get("accelerators", []))]
 
 
-def unschedulable(w, spec):
-    """Why no node fits the pod (the scheduler's message), or None."""
+def unschedulable(w, pod):
+    """Why no node fits the pod (the scheduler's message), or None once it has a ready node."""
+    spec = pod["spec"]
     selector = spec.get("nodeSelector") or {}
     no_match = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
     if selector.get(WI_SELECTOR) == "true" and not metadata_server_nodes(w):
         return no_match
     accelerator = selector.get(GPU_SELECTOR)
-    if accelerator and not w.cluster().get("autopilot"):
+    if w.cluster().get("autopilot"):
+        return nodesim.place_autopilot(w, pod, accelerator)
+    if accelerator:
         pools = gpu_pools(w, accelerator)
         if selector.get(WI_SELECTOR) == "true":
             pools = [p for p in pools if p.get("config", {}).get("workloadMetadataConfig", {}).get("mode") == "GKE_METADATA"]
@@ -162,6 +167,7 @@ def unschedulable(w, spec):
                    for t in spec.get("tolerations") or []):
             return ("0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had "
                     "untolerated taint {nvidia.com/gpu: present}.")
+        return nodesim.place(w, pod, pools)
     return None
 
 
@@ -196,10 +202,11 @@ def create_pod(w, rc, tmpl, labels, pod_name, failure_reason):
 def schedule(w, pod):
     """Binds the pod to a node if one fits now; otherwise Pending/Unschedulable. True when it was bound now."""
     rt = w.pod_rt["%s/%s" % (pod["metadata"]["namespace"], pod["metadata"]["name"])]
-    why = unschedulable(w, pod["spec"])
+    why = unschedulable(w, pod)
     bound = why is None and not rt["schedulable"]
     if bound:
         rt["schedulable"], rt["created"] = True, time.time()
+        nodesim.bind(w, pod, rt)
     if bound or "status" not in pod:
         set_status(pod, "Pending", why is None, False, why)
     return bound
@@ -236,7 +243,7 @@ def set_status(pod, phase, scheduled, ready, why=None):
     if scheduled:
         accelerator = (pod["spec"].get("nodeSelector") or {}).get(GPU_SELECTOR)
         pod["status"]["hostIP"] = "10.138.0.3" if accelerator else "10.138.0.2"
-        pod["spec"]["nodeName"] = "gke-%s-node-1" % accelerator if accelerator else "gke-node-1"
+        pod["spec"].setdefault("nodeName", "gke-%s-node-1" % accelerator if accelerator else nodesim.DEFAULT_NODE)
         pod["status"]["containerStatuses"] = [
             {"name": n, "ready": ready, "restartCount": 0, "started": ready,
              "image": pod["spec"]["containers"][i].get("image", ""),
@@ -269,7 +276,11 @@ def reconcile(w):
             if schedule(w, pod):
                 w.touch(pod)
             continue
-        if time.time() - rt["created"] >= READY_AFTER:
+        if w.emu.profile.on("pod_startup") and pod["status"].get("phase") == "Pending" \
+                and rt.get("running_at", 0) <= time.time() < rt.get("ready_at", 0):
+            set_status(pod, "Running", True, False)  # containers started, the readiness probe not yet passed
+            w.touch(pod)
+        if time.time() >= rt.get("ready_at", 0):
             set_status(pod, "Running", True, True)
             w.touch(pod)
             for rc in w.store["rayclusters"].values():

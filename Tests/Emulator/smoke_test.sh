@@ -10,9 +10,9 @@ SA_EMAIL=my-iam-sa@demo-project.iam.gserviceaccount.com
 FAILS=0
 EPID=""
 
-start_emulator() {  # starts a fresh emulator and loads its hermetic.env
+start_emulator() {  # start_emulator [EMULATOR FLAGS...]: a fresh emulator, its hermetic.env loaded
   DIR=$(mktemp -d /tmp/kuberay-emu.XXXXXX)
-  /usr/bin/python3 "$HERE/emulator.py" --state-dir "$DIR" --max-lifetime 900 >"$DIR/stdout" 2>"$DIR/stderr" &
+  /usr/bin/python3 "$HERE/emulator.py" --state-dir "$DIR" --max-lifetime 900 "$@" >"$DIR/stdout" 2>"$DIR/stderr" &
   EPID=$!
   for _ in $(seq 100); do grep -q READY "$DIR/stdout" 2>/dev/null && break; sleep 0.05; done
   grep -q READY "$DIR/stdout" || { echo "emulator did not start"; cat "$DIR/stderr"; exit 1; }
@@ -28,6 +28,36 @@ stop_emulator() {
 trap stop_emulator EXIT
 
 ctl() { curl -sf -X "$1" "http://127.0.0.1:$GP/__control/$2" ${3:+-d "$3"}; }
+
+# py EXPR: prints a Python expression over `log` (GET /__control/log) and `pending` (GET /__control/pending)
+py() { /usr/bin/python3 -c '
+import json, sys, urllib.request
+get = lambda e: json.load(urllib.request.urlopen("http://127.0.0.1:%s/__control/%s" % (sys.argv[1], e)))
+log, pending = get("log"), get("pending")
+print(eval(sys.argv[2]))' "$GP" "$1"; }
+
+# holds WHAT EXPR: the Python expression (see py) is true
+holds() {
+  if [ "$(py "$2")" = True ]; then echo "ok   $1"; else FAILS=$((FAILS + 1)); echo "FAIL $1: $2"; fi
+}
+
+# await WHAT EXPR [SECONDS]: waits until the Python expression (see py) is true
+await() {
+  local end=$(( $(date +%s) + ${3:-30} ))
+  until [ "$(py "$2")" = True ]; do
+    if [ "$(date +%s)" -ge "$end" ]; then FAILS=$((FAILS + 1)); echo "FAIL waiting for $1: $2"; return 1; fi
+    sleep 0.2
+  done
+  echo "ok   $1"
+}
+
+# control_error STATUS REGEX ENDPOINT BODY: a control call answers STATUS with a message matching REGEX
+control_error() {
+  local code
+  code=$(curl -s -o "$DIR/ctl" -w '%{http_code}' -X POST "http://127.0.0.1:$GP/__control/$3" -d "$4")
+  if [ "$code" = "$1" ] && grep -Eq -- "$2" "$DIR/ctl"; then echo "ok   control $3 $4 -> $code"
+  else FAILS=$((FAILS + 1)); echo "FAIL control $3 $4 -> $code: $(cat "$DIR/ctl")"; fi
+}
 
 # t WANT_RC REGEX CMD...: runs CMD; stdout+stderr must match REGEX ("" = anything)
 t() {
@@ -92,6 +122,49 @@ $( [ "$2" = yes ] && printf '        nodeSelector:\n          iam.gke.io/gke-met
 EOF
 }
 
+raycluster_gpu() {  # raycluster_gpu NAMESPACE > file: a head and a GPU worker group (1 x nvidia-l4 per pod)
+  raycluster "$1" yes
+  cat <<EOF
+  workerGroupSpecs:
+  - groupName: gpu
+    replicas: 1
+    minReplicas: 1
+    maxReplicas: 2
+    rayStartParams: {}
+    template:
+      spec:
+        serviceAccountName: my-ksa
+        nodeSelector:
+          iam.gke.io/gke-metadata-server-enabled: "true"
+          cloud.google.com/gke-accelerator: nvidia-l4
+        tolerations:
+        - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+        containers:
+        - name: ray-worker
+          image: rayproject/ray:2.52.0
+          resources:
+            limits: {nvidia.com/gpu: "1"}
+EOF
+}
+
+quota() {  # quota REGION|global METRIC: "LIMIT USAGE" as gcloud compute reads them
+  local cmd=(gcloud compute regions describe "$1" --project $P --format json)
+  [ "$1" = global ] && cmd=(gcloud compute project-info describe --project $P --format json)
+  "${cmd[@]}" | /usr/bin/python3 -c '
+import json, sys
+q = {x["metric"]: x for x in json.load(sys.stdin)["quotas"]}[sys.argv[1]]
+print(q["limit"], q["usage"])' "$2"
+}
+
+gpu_pool() {  # gpu_pool WANT_RC REGEX NAME [FLAGS...]: a pool of g2-standard-8 nodes with one nvidia-l4 each
+  local want=$1 re=$2 name=$3; shift 3
+  t "$want" "$re" gcloud container node-pools create "$name" --cluster cloud-bucket-cluster --project $P --location us-west1-b \
+    --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1,gpu-driver-version=latest "$@"
+}
+
+DOCTOR_PROBE='# kuberay-gcs-wizard doctor probe'
+ROOT=$(cd "$HERE/../.." && pwd)
+
 CHECK_SCRIPT='# kuberay-gcs-wizard bucket check
 import sys
 from google.cloud import storage
@@ -99,6 +172,10 @@ bucket, name, text = sys.argv[1:4]
 blob = storage.Client().bucket(bucket).blob(name)
 blob.upload_from_string(text)
 print(blob.download_as_text())'
+
+check_all() {  # check_all NAMESPACE WANT_RC REGEX: the real bucket check script (runtime_env pip on every node)
+  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$(cat "$ROOT/Resources/bucket_check.py")" my-bucket smoke "hello-from-$1"
+}
 
 check() {  # check NAMESPACE WANT_RC REGEX
   t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$CHECK_SCRIPT" my-bucket smoke "hello-from-$1"
@@ -265,9 +342,192 @@ scenario_faults() {
   stop_emulator
 }
 
+scenario_realistic() {
+  echo "## Realistic profile at time scale 0.02: operation durations, one operation per cluster, IAM propagation"
+  start_emulator --profile realistic --time-scale 0.02
+  out "realistic 0.02" py '"%s %s" % (get("profile")["profile"], get("profile")["time_scale"])'
+  control_error 400 "time_scale: must be a number greater than 0" profile '{"time_scale": 0}'
+  control_error 400 "parts.warp: unknown part" profile '{"parts": {"warp": true}}'
+  control_error 400 "durations.create_cluster: must be a number of seconds" profile '{"durations": {"create_cluster": "soon"}}'
+  t 0 "" gcloud services enable container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com --project $P
+  holds "gcloud polled the enablement until it was done" \
+    '[e["kind"] for e in log if e["kind"] in ("operation-done", "get-service-operation")][-2:] == ["operation-done", "get-service-operation"]'
+  t 0 "" gcloud container clusters create cloud-bucket-cluster --project $P --zone us-west1-b --machine-type e2-standard-8 --num-nodes 1 --workload-pool $P.svc.id.goog --addons RayOperator
+  out RUNNING gcloud container clusters describe cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
+  # gcloud polls a GKE operation at once, then every 5 s: a 7.2 s create is seen DONE at the poll at 10 s.
+  echo "     gcloud's polls of the create (s after the create): $(py '" ".join("%.2f" % (e["time"] - c["time"]) for c in log if c["kind"] == "create-cluster" for e in log if e["kind"] == "get-operation")')"
+  holds "gcloud waits 5 s between polls of a GKE operation" \
+    'all(4.9 <= b["time"] - a["time"] <= 5.6 for a, b in zip(log, log[1:]) if a["kind"] == b["kind"] == "get-operation")'
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "^v1( |$)" kubectl get crd rayclusters.ray.io -o 'jsonpath={.spec.versions[?(@.served==true)].name}'
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2 --async
+  out PROVISIONING gcloud container node-pools describe ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
+  t 1 "Cluster is running incompatible operation operation-" gcloud container clusters update cloud-bucket-cluster --project $P --location us-west1-b --update-addons GcsFuseCsiDriver=ENABLED
+  OP=$(py '[o["name"] for o in pending["operations"] if o["type"] == "CREATE_NODE_POOL"][0]')
+  t 0 "" gcloud container operations wait "$OP" --project $P --location us-west1-b
+  out RUNNING gcloud container node-pools describe ray-gpu --cluster cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
+  holds "no operation is pending" 'pending["operations"] == []'
+
+  echo "## pods: image pull and readiness take their time; then IAM bindings take effect after reads show them"
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  raycluster_gpu default >"$DIR/raycluster.yaml"
+  t 0 "created" kubectl apply -f "$DIR/raycluster.yaml"
+  wait_head default 0 "condition met" 60s
+  t 0 "condition met" kubectl wait pod --for=condition=Ready -l ray.io/group=gpu --namespace default --timeout=60s
+  t 0 "TriggeredScaleUp" kubectl get events --namespace default --field-selector reason=TriggeredScaleUp
+  t 0 "" gcloud storage buckets create gs://my-bucket --project $P --location us-west1 --uniform-bucket-level-access
+  ctl POST profile '{"durations": {"iam_policy": 400}}' >/dev/null   # 8 s at this scale: room to look in between
+  t 0 "Created service account" gcloud iam service-accounts create my-iam-sa --project $P
+  t 1 "Service account $SA_EMAIL does not exist" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member serviceAccount:$SA_EMAIL --role roles/storage.objectUser
+  await "the new service account becomes usable" 'pending["service_accounts"] == []' 10
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member serviceAccount:$SA_EMAIL --role roles/storage.objectUser
+  t 0 "annotated" kubectl annotate serviceaccount my-ksa --namespace default --overwrite iam.gke.io/gcp-service-account=$SA_EMAIL
+  t 0 "Updated IAM policy" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
+  # Reads show both bindings at once; the pods' access waits for propagation.
+  out "serviceAccount:$P.svc.id.goog[default/my-ksa]" gcloud iam service-accounts get-iam-policy $SA_EMAIL --project $P --flatten='bindings[].members' --filter=bindings.role:roles/iam.workloadIdentityUser --format='value(bindings.members)'
+  holds "both bindings are pending" 'sorted(b["resource"].split()[0] for b in pending["bindings"]) == ["bucket", "serviceAccount"]'
+  check_all default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: RefreshError: .*iam.serviceAccounts.getAccessToken' denied"
+  await "the bindings take effect" 'pending["bindings"] == []' 20
+  check_all default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
+  holds "every successful object write came after the bindings took effect" \
+    'max(e["time"] for e in log if e["kind"] == "iam-effective") <= min(e["time"] for e in log if e["kind"] == "object-write" and e["status"] == 200)'
+
+  echo "## a new pod's metadata server does not answer in its first seconds"
+  ctl POST profile '{"durations": {"metadata_warmup": 600}}' >/dev/null   # 12 s at this scale
+  t 0 "deleted" kubectl delete pod -l ray.io/node-type=head --namespace default --wait=false
+  t 0 "condition met" kubectl wait pod --for=condition=Ready -l ray.io/node-type=head --namespace default --timeout=60s
+  t 0 '"metadata_error"' kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$DOCTOR_PROBE" my-bucket doctor.txt 2
+  check_all default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: DefaultCredentialsError: Your default credentials were not found"
+  await "the metadata server answers" '[p for p in pending["pods"] if p["stage"] == "metadata-warmup"] == []' 20
+  check_all default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
+  kinds create-cluster=1 create-node-pool=1 update-cluster-addons=1
+  stop_emulator
+}
+
+scenario_stockout() {
+  echo "## A zone out of GPUs: fixed-size pools fail, autoscaling pools are made but their pods stay Pending"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}],
+    "stockouts":[{"zone":"us-west1-b","accelerator":"nvidia-l4"},{"zone":"us-west1-c","code":"ZONE_RESOURCE_POOL_EXHAUSTED"}]}' >/dev/null
+  gpu_pool 1 "finished with error: Google Compute Engine: Not all instances running in IGM after 35m0.000000000s. Expected 1, running 0, transitioning 1. Current errors: \[GCE_STOCKOUT\]: Instance 'gke-cloud-bucket-cluster-fixed-[0-9a-f]{8}-[a-z0-9]{4}' creation failed: The zone 'projects/demo-project/zones/us-west1-b' does not have enough resources available to fulfill the request." fixed --num-nodes 1
+  out ERROR gcloud container node-pools describe fixed --cluster cloud-bucket-cluster --project $P --location us-west1-b --format='value(status)'
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  raycluster_gpu default >"$DIR/rc.yaml"
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  wait_head default 0 "condition met"
+  t 0 "FailedScaleUp +pod/raycluster-mini-gpu-worker-[a-z0-9]{5} +Node scale up in zones us-west1-b associated with this pod failed: GCE out of resources. Pod is at risk of not being scheduled." \
+    kubectl get events --namespace default --field-selector reason=FailedScaleUp
+  out "False Unschedulable" kubectl get pod -l ray.io/group=gpu --namespace default -o 'jsonpath={.items[0].status.conditions[?(@.type=="PodScheduled")].status} {.items[0].status.conditions[?(@.type=="PodScheduled")].reason}'
+  t 1 "finished with error: .*Current errors: \[ZONE_RESOURCE_POOL_EXHAUSTED\]: .*zones/us-west1-c' does not have enough resources" \
+    gcloud container clusters create other-cluster --project $P --zone us-west1-c --num-nodes 1
+  out ERROR gcloud container clusters describe other-cluster --project $P --location us-west1-c --format='value(status)'
+  stop_emulator
+}
+
+scenario_quota() {
+  echo "## A new project's GPU quota (0): the quotas read, the synchronous 403 and FailedScaleUp; quota raised, the pod runs"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","compute.googleapis.com","iam.googleapis.com"],
+    "quotas":{"preset":"new-project"},
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}]}' >/dev/null
+  # describe takes no --filter (gcloud 528 exits 2): read the JSON.
+  t 2 "unrecognized arguments" gcloud compute regions describe us-west1 --project $P --flatten quotas --filter quotas.metric=CPUS
+  out "0.0 0.0" quota us-west1 NVIDIA_L4_GPUS
+  out "24.0 8.0" quota us-west1 CPUS
+  out "0.0 0.0" quota global GPUS_ALL_REGIONS
+  t 0 '"metric": "PREEMPTIBLE_NVIDIA_L4_GPUS"' gcloud compute regions describe us-west1 --project $P --format json
+  gpu_pool 1 "Insufficient regional quota to satisfy request: resource \"NVIDIA_L4_GPUS\": request requires '1.0' and is short '1.0'. project has a quota of '0.0' with '0.0' available." fixed --num-nodes 1
+  gpu_pool 0 "" ray-gpu --workload-metadata GKE_METADATA --enable-autoscaling --num-nodes 0 --min-nodes 0 --max-nodes 2
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  raycluster_gpu default >"$DIR/rc.yaml"
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  t 1 "timed out" kubectl wait pod --for=condition=Ready -l ray.io/group=gpu --namespace default --timeout=2s
+  t 0 "Node scale up in zones us-west1-b associated with this pod failed: GCE quota exceeded. Pod is at risk of not being scheduled." \
+    kubectl get events --namespace default --field-selector involvedObject.kind=Pod,reason=FailedScaleUp -o 'jsonpath={.items[*].message}'
+  holds "the refused scale-up is logged once" '[e["query"] for e in log if e["kind"] == "scale-up-failed"] == ["GCE quota exceeded"]'
+  ctl POST seed '{"quotas":{"regions":{"us-west1":{"NVIDIA_L4_GPUS":1}},"global":{"GPUS_ALL_REGIONS":1}}}' >/dev/null
+  t 0 "condition met" kubectl wait pod --for=condition=Ready -l ray.io/group=gpu --namespace default --timeout=30s
+  holds "the node was added after the quota was raised" '[e["kind"] for e in log if e["kind"].startswith("scale-up")] == ["scale-up-failed", "scale-up"]'
+  out "1.0 1.0" quota us-west1 NVIDIA_L4_GPUS
+  out "1.0 1.0" quota global GPUS_ALL_REGIONS
+  control_error 400 "quotas.us-west1.CPUS: expected a number" seed '{"quotas":{"regions":{"us-west1":{"CPUS":"many"}}}}'
+  stop_emulator
+}
+
+scenario_facts() {
+  echo "## What preflight reads: accelerator and machine types, billing, the account's roles, org policies, taken names"
+  start_emulator
+  t 1 "Compute Engine API has not been used in project 123456789012" gcloud compute regions describe us-west1 --project $P --format json
+  t 0 "" gcloud services enable container.googleapis.com --project $P
+  ctl POST seed '{"missing_accelerators":{"us-west1-c":["nvidia-l4"]},"taken_bucket_names":["taken-bucket"]}' >/dev/null
+  t 0 "nvidia-l4 +us-west1-b +NVIDIA L4" gcloud compute accelerator-types list --project $P --filter="zone:(us-west1-b)"
+  out "nvidia-tesla-t4" gcloud compute accelerator-types list --project $P --filter="zone:(us-west1-c) AND name=nvidia-tesla-t4" --format='value(name)'
+  out "" gcloud compute accelerator-types list --project $P --filter="zone:(us-west1-c) AND name=nvidia-l4" --format='value(name)'
+  out "g2-standard-8" gcloud compute machine-types list --project $P --filter="zone:(us-west1-b) AND name=g2-standard-8" --format='value(name)'
+  out "" gcloud compute machine-types list --project $P --filter="zone:(us-west1-c) AND name=g2-standard-8" --format='value(name)'
+  out "8 nvidia-l4 1" gcloud compute machine-types describe g2-standard-8 --project $P --zone us-west1-b --format='value[separator=" "](guestCpus,accelerators[0].guestAcceleratorType,accelerators[0].guestAcceleratorCount)'
+  t 1 "The resource 'projects/demo-project/zones/us-west1-c/machineTypes/g2-standard-8' was not found" gcloud compute machine-types describe g2-standard-8 --project $P --zone us-west1-c
+  out $'us-west1-a\nus-west1-b\nus-west1-c' gcloud compute zones list --project $P --filter=region:us-west1 --format='value(name)'
+  t 1 "does not have storage.buckets.get access to the Google Cloud Storage bucket" gcloud storage buckets describe gs://taken-bucket --format='value(name)'
+  out "True" gcloud org-policies describe iam.allowedPolicyMemberDomains --project $P --effective --format='value(spec.rules[0].allowAll)'
+  ctl POST seed '{"org_policies":{"iam.allowedPolicyMemberDomains":{"allowedValues":["C0abc123"]},"storage.uniformBucketLevelAccess":{"enforce":true}}}' >/dev/null
+  t 0 "C0abc123" gcloud org-policies describe iam.allowedPolicyMemberDomains --project $P --effective
+  out "True" gcloud org-policies describe storage.uniformBucketLevelAccess --project $P --effective --format='value(spec.rules[0].enforce)'
+  t 1 "412: Request violates constraint 'constraints/storage.uniformBucketLevelAccess'" gcloud storage buckets create gs://loose-bucket --project $P --location us-west1
+  t 0 "" gcloud storage buckets create gs://my-bucket --project $P --location us-west1 --uniform-bucket-level-access
+  t 1 "412: One or more users named in the policy do not belong to a permitted customer" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  t 0 "" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser --member serviceAccount:$SA_EMAIL
+  out "True" gcloud billing projects describe $P --format='value(billingEnabled)'
+  ctl POST seed '{"billing_enabled": false}' >/dev/null
+  out "False" gcloud billing projects describe $P --format='value(billingEnabled)'
+  t 1 "FAILED_PRECONDITION: Billing account for project '123456789012' is not found. Billing must be enabled for activation of service\(s\) 'compute.googleapis.com' to proceed." gcloud services enable compute.googleapis.com --project $P
+  t 1 "403: The billing account for the owning project is disabled in state absent" gcloud storage buckets create gs://other-bucket --project $P --location us-west1 --uniform-bucket-level-access
+  t 1 "This API method requires billing to be enabled" gcloud container clusters create-auto cloud-bucket-cluster --project $P --location us-west1
+  ctl POST seed '{"billing_enabled": true, "account_roles": ["roles/viewer"]}' >/dev/null
+  out "roles/viewer	user:tester@example.com" gcloud projects get-iam-policy $P --flatten='bindings[].members' --filter='bindings.members:tester@example.com' --format='value(bindings.role,bindings.members)'
+  t 1 "Required \"container.clusters.create\" permission\(s\) for \"projects/demo-project\"" gcloud container clusters create-auto cloud-bucket-cluster --project $P --location us-west1
+  t 1 "Permission 'iam.serviceAccounts.create' denied on resource" gcloud iam service-accounts create my-iam-sa --project $P
+  t 1 "PERMISSION_DENIED: Permission denied to enable service \[iamcredentials.googleapis.com\]" gcloud services enable iamcredentials.googleapis.com --project $P
+  t 1 "does not have storage.buckets.setIamPolicy access" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectViewer --member serviceAccount:$SA_EMAIL
+  ctl POST seed '{"account_roles": []}' >/dev/null
+  t 1 "PERMISSION_DENIED|does not have permission" gcloud projects get-iam-policy $P
+  control_error 400 "account_roles: expected a list of role names" seed '{"account_roles": "owner"}'
+  control_error 400 "org_policies.iam.nope: unknown constraint" seed '{"org_policies": {"iam.nope": {"enforce": true}}}'
+  kinds create-bucket=3 create-cluster=2
+  stop_emulator
+}
+
+scenario_no_egress() {
+  echo "## Private nodes without egress: pip and runtime_env pip fail as pip does; metadata and Google APIs answer"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true,"privateNodes":true}],
+    "buckets":[{"name":"my-bucket","location":"us-west1","uniform":true}]}' >/dev/null
+  out True gcloud container clusters describe cloud-bucket-cluster --project $P --location us-west1-b --format='value(privateClusterConfig.enablePrivateNodes)'
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  t 0 "" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  raycluster default yes >"$DIR/rc.yaml"
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  wait_head default 0 "condition met"
+  t 1 "Retrying \(Retry\(total=0, .*ConnectTimeoutError.*Connection to pypi.org timed out. \(connect timeout=15\)'\)': /simple/google-cloud-storage/" \
+    kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
+  t 1 "ERROR: No matching distribution found for google-cloud-storage" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
+  t 1 "^unknown raycluster-mini-head-[a-z0-9]{5} failed: RuntimeEnvSetupError: Failed to set up runtime environment.$" \
+    kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$(cat "$ROOT/Resources/bucket_check.py")" my-bucket smoke text
+  t 0 '"write": \{"status": 200\}' kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$DOCTOR_PROBE" my-bucket doctor.txt 3
+  stop_emulator
+}
+
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi
