@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "SetupPlan", dependencies: ["Yams"]),
@@ -41,7 +40,6 @@ let package = Package(
             "SetupPlan",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The run's output for people (and later for programs): each view is a RunObserver that owns its output.
         .target(name: "RunViews", dependencies: ["SetupPlan", "SetupRunner"]),

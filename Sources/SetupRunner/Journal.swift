@@ -3,13 +3,18 @@ import SetupPlan
 
 /// The run journal, `WORKSPACE/state.json`: what each step did, captured values and how the run ended.
 public struct Journal: Codable, Equatable, Sendable {
-    /// The only `formatVersion` this build reads and writes.
-    public static let currentFormatVersion = 1
+    /// The `formatVersion` this build writes.
+    public static let currentFormatVersion = 2
+    /// What this build reads: format 1 held SHA-256 digests of the answers and of each step's command where format 2
+    /// holds the texts themselves; its digests are dropped on load (see `init(from:)`).
+    public static let readableFormatVersions = 1...2
+    /// Bump when the plan's steps change meaning, so an older journal is not resumed against a new plan shape.
+    public static let currentPlanVersion = 1
 
     public var formatVersion: Int
-    /// Fingerprint of the answers the steps ran for (see `Fingerprint`).
-    public var fingerprint: String
-    /// The normalized answers text, kept so a refused resume can say what changed.
+    /// The plan version the steps ran under (format 1 journals: 1, the only one then).
+    public var planVersion: Int
+    /// The normalized answers the steps ran for: what identifies the run, and what a refused resume diffs against.
     public var normalizedAnswers: String
     public var createdAt: String
     public var updatedAt: String
@@ -20,19 +25,24 @@ public struct Journal: Codable, Equatable, Sendable {
     public var result: RunResult?
 
     /// A journal with every step of `steps` pending; `files` gives what the workspace files they read hold.
-    public init(fingerprint: String, normalizedAnswers: String, steps: [Step], files: (String) -> String? = { _ in nil },
-                now: Date = Date()) {
+    public init(normalizedAnswers: String, steps: [Step], files: (String) -> String? = { _ in nil }, now: Date = Date()) {
         formatVersion = Self.currentFormatVersion
-        self.fingerprint = fingerprint
+        planVersion = Self.currentPlanVersion
         self.normalizedAnswers = normalizedAnswers
         createdAt = ISOTime.string(now)
         updatedAt = createdAt
         self.steps = steps.enumerated().map { index, step in
             JournalStep(id: step.id, title: step.title, status: .pending,
-                        logPath: Workspace.logPath(index: index, stepID: step.id), fingerprint: JournalStep.fingerprint(of: step, files: files))
+                        logPath: Workspace.logPath(index: index, stepID: step.id), command: JournalStep.command(of: step, files: files))
         }
         captures = [:]
         result = nil
+    }
+
+    /// Whether the journal was written for these normalized answers under this build's plan version: the texts are
+    /// compared as they are (they are a few dozen lines; no digest stands in for them).
+    public func isFor(normalizedAnswers text: String) -> Bool {
+        planVersion == Self.currentPlanVersion && normalizedAnswers == text
     }
 
     /// The entry for step `id`, if the journal has one.
@@ -58,7 +68,7 @@ public struct Journal: Codable, Equatable, Sendable {
         guard let version = probe.formatVersion else {
             throw JournalError.corrupt(path: url.path, reason: "no formatVersion: not a kuberay-gcs-wizard journal")
         }
-        guard version == currentFormatVersion else {
+        guard readableFormatVersions.contains(version) else {
             throw JournalError.unsupportedVersion(path: url.path, found: version, expected: currentFormatVersion)
         }
         do {
@@ -76,6 +86,30 @@ public struct Journal: Codable, Equatable, Sendable {
     /// Writes the journal to `url` atomically (0600).
     public func save(to url: URL) throws {
         try Workspace.writeAtomically(Array(try jsonData()), to: url, mode: 0o600)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, planVersion, normalizedAnswers, createdAt, updatedAt, steps, captures, result
+    }
+
+    /// Reads either format: a format 1 journal's answers digest is not read (its normalized answers identify the run)
+    /// and its steps' command digests are dropped, so a finished step that `--replan` keeps only while its command is
+    /// unchanged counts as changed and runs again.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        planVersion = try container.decodeIfPresent(Int.self, forKey: .planVersion) ?? 1
+        normalizedAnswers = try container.decode(String.self, forKey: .normalizedAnswers)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        updatedAt = try container.decode(String.self, forKey: .updatedAt)
+        steps = try container.decode([JournalStep].self, forKey: .steps)
+        captures = try container.decode([String: String].self, forKey: .captures)
+        result = try container.decodeIfPresent(RunResult.self, forKey: .result)
+        if formatVersion == 1 {
+            for index in steps.indices { steps[index].command = nil }
+        }
+        // Saved again, it is written in this build's format.
+        formatVersion = Self.currentFormatVersion
     }
 
     /// The journal as state.json holds it: pretty JSON with sorted keys, nil values left out, and a final newline.
@@ -100,20 +134,14 @@ public struct JournalStep: Codable, Equatable, Sendable {
     public var hint: Hint?
     /// How many times the command ran in the last attempt of this step (retries included).
     public var attempts: Int?
-    /// SHA-256 of the step's command, probe and the files it reads when the journal was made: `--replan` keeps a
-    /// finished step only while all of it is unchanged (a new bucket name must not count as granted, nor another
-    /// Ray version as applied).
-    public var fingerprint: String?
-
-    /// state.json's keys; the fingerprint is stored under `command`, the key journals have always used for it.
-    enum CodingKeys: String, CodingKey {
-        case id, title, status, startedAt, finishedAt, seconds, exitCode, logPath, hint, attempts
-        case fingerprint = "command"
-    }
+    /// For a step `--replan` keeps while it is unchanged (see `isKeptWhileUnchanged`): its command, probe and the
+    /// files it reads as they were when the journal was made, so a new bucket name does not count as granted, nor
+    /// another Ray version as applied. Nil for the other steps, and for a format 1 journal's.
+    public var command: String?
 
     public init(id: String, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
                 seconds: Double? = nil, exitCode: Int32? = nil, logPath: String, hint: Hint? = nil, attempts: Int? = nil,
-                fingerprint: String? = nil) {
+                command: String? = nil) {
         self.id = id
         self.title = title
         self.status = status
@@ -124,13 +152,23 @@ public struct JournalStep: Codable, Equatable, Sendable {
         self.logPath = logPath
         self.hint = hint
         self.attempts = attempts
-        self.fingerprint = fingerprint
+        self.command = command
     }
 
-    /// The `fingerprint` of `step`, given what the workspace files it reads hold.
-    public static func fingerprint(of step: Step, files: (String) -> String? = { _ in nil }) -> String {
-        let read = step.files.flatMap { ["\u{0}file", $0, files($0) ?? ""] }
-        return Fingerprint.sha256((step.argv + ["\u{0}probe"] + (step.probe?.argv ?? []) + read).joined(separator: "\u{0}"))
+    /// A finished step that `--replan` keeps only while its command and files are unchanged: one nothing else can
+    /// check again (no probe, no captured value, not a check or the verification).
+    public static func isKeptWhileUnchanged(_ step: Step) -> Bool {
+        step.probe == nil && step.captures.isEmpty && step.kind != .check && step.kind != .verify
+    }
+
+    /// The `command` recorded for `step`: its command line, its probe's, and each file it reads with what the file
+    /// holds, as text; nil for a step that is not kept while unchanged.
+    public static func command(of step: Step, files: (String) -> String? = { _ in nil }) -> String? {
+        guard isKeptWhileUnchanged(step) else { return nil }
+        var lines = [ShellQuote.join(step.argv)]
+        if let probe = step.probe { lines.append("probe: " + ShellQuote.join(probe.argv)) }
+        for file in step.files { lines.append("--- \(file)\n" + (files(file) ?? "")) }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -26,7 +26,7 @@ struct DestroySession {
     static func load(workspace: URL, options: DestroyOptions) throws -> DestroySession? {
         let finished = try RunSession.loadJournal(at: journalURL(workspace)).flatMap { $0.result == .succeeded ? $0 : nil }
         var setup = try RunSession.loadJournal(workspace: workspace)
-        if let journal = setup, let finished, finished.fingerprint == journal.fingerprint, finished.updatedAt > journal.updatedAt {
+        if let journal = setup, let finished, finished.isFor(normalizedAnswers: journal.normalizedAnswers), finished.updatedAt > journal.updatedAt {
             // Stopped between finishing and moving the setup journal aside: finish that.
             try archiveSetupJournal(workspace: workspace)
             setup = nil
@@ -53,12 +53,12 @@ struct DestroySession {
         return DestroySession(workspace: workspace, setup: setup, destroy: destroy)
     }
 
-    /// How a destroy of the run with `fingerprint` starts: `.resume` continues an unfinished destroy of it; anything
+    /// How a destroy of the run for `normalizedAnswers` starts: `.resume` continues an unfinished destroy of it; anything
     /// else in the destroy journal (a finished destroy, another run's) is removed and the destroy starts `.fresh`.
-    static func prepareJournal(workspace: URL, fingerprint: String) throws -> RunMode {
+    static func prepareJournal(workspace: URL, normalizedAnswers: String) throws -> RunMode {
         let url = journalURL(workspace)
         guard let previous = try Journal.load(from: url) else { return .fresh }
-        if previous.result != .succeeded && previous.fingerprint == fingerprint { return .resume }
+        if previous.result != .succeeded && previous.isFor(normalizedAnswers: normalizedAnswers) { return .resume }
         try FileManager.default.removeItem(at: url)
         return .fresh
     }
@@ -82,11 +82,9 @@ struct DestroySession {
     /// Runs the destroy: continues an unfinished one for the same run, else starts over (every deletion probed first).
     /// After a finished destroy the setup journal moves aside, so `apply` with the same answers starts from scratch.
     func run(options: RunOptions, verbose: Bool, output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
-        let continuing = try Self.prepareJournal(workspace: workspace, fingerprint: setup.fingerprint) == .resume
-
         let plan = destroy.plan
-        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: setup.fingerprint,
-                                 normalizedAnswers: setup.normalizedAnswers, options: options, journalFile: DestroyPlan.journalFile)
+        let runner = RunSession.makeRunner(plan: plan, workspace: workspace, options: options, journalFile: DestroyPlan.journalFile)
+        let continuing = try Self.prepareJournal(workspace: workspace, normalizedAnswers: runner.normalizedAnswers) == .resume
         let printer: any RunObserver = output == .json
             ? JSONRunView(plan: plan, workspace: workspace)
             : TextRunView(plan: plan, workspace: workspace, showOutput: verbose, color: color,

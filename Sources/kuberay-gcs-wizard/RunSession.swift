@@ -43,9 +43,7 @@ enum RunSession {
 
     /// The engine for `plan` in `workspace`, its journal keyed by the normalized answers.
     static func makeRunner(plan: Plan, workspace: URL, options: RunOptions, journalFile: String? = nil) -> SetupRunner {
-        let normalized = AnswersFile.normalizedYAML(plan.answers)
-        return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: normalized),
-                           normalizedAnswers: normalized, options: options, journalFile: journalFile)
+        SetupRunner(plan: plan, workspace: workspace, options: options, journalFile: journalFile)
     }
 
     /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
@@ -67,7 +65,7 @@ enum RunSession {
     static func checkJournal(workspace: URL, answers: Answers, allowChanged: Bool) throws {
         let journal = try loadJournal(workspace: workspace)
         let normalized = AnswersFile.normalizedYAML(answers)
-        if let journal, !allowChanged, journal.fingerprint != Fingerprint.make(normalizedAnswers: normalized) {
+        if let journal, !allowChanged, !journal.isFor(normalizedAnswers: normalized) {
             let error = JournalError.answersChanged(path: workspace.appendingPathComponent("state.json").path,
                                                     diff: AnswersDiff.text(old: journal.normalizedAnswers, new: normalized))
             Console.error("error: \(error)\nNothing was written; or use another --workspace.")

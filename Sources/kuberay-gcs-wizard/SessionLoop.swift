@@ -176,7 +176,7 @@ final class SessionLoop {
         let runner = RunSession.makeRunner(plan: plan, workspace: folder, options: setup.options, journalFile: DestroyPlan.journalFile)
         let mode: RunMode
         do {
-            mode = try DestroySession.prepareJournal(workspace: folder, fingerprint: runner.fingerprint)
+            mode = try DestroySession.prepareJournal(workspace: folder, normalizedAnswers: runner.normalizedAnswers)
         } catch {
             inbox.post(.runFailedToStart("\(error)"))
             return

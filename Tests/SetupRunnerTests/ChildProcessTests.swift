@@ -67,7 +67,7 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertNil(journal.result)
 
         let observer = RecordingObserver()
-        let runner = fakes.runner(FakeTools.plan(steps), answers: "child")
+        let runner = fakes.runner(FakeTools.plan(steps))
         let result = try await runner.run(mode: .resume, observer: observer)
         XCTAssertEqual(result, .succeeded)
         XCTAssertEqual(observer.outcomes.map(\.stepID), ["slow", "last"], "the done step is not re-run")
@@ -97,8 +97,7 @@ final class ChildProcessTests: XCTestCase {
         try JSONEncoder().encode(steps).write(to: stepsFile)
         let process = Process()
         process.executableURL = child
-        process.arguments = ["--steps", stepsFile.path, "--workspace", fakes.workspace.path,
-                             "--fingerprint", "child"]
+        process.arguments = ["--steps", stepsFile.path, "--workspace", fakes.workspace.path]
         var environment = ProcessInfo.processInfo.environment
         environment.merge(fakes.environment()) { _, new in new }
         process.environment = environment

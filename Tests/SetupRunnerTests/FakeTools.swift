@@ -132,12 +132,10 @@ struct FakeTools {
     static func plan(_ steps: [Step]) -> Plan { Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "") }
 
     /// A runner for `plan` in this fake world's workspace.
-    func runner(_ plan: Plan, answers: String = "project: p\nzone: us-west1-b\n", extra: [String: String] = [:],
-                configure: (inout RunOptions) -> Void = { _ in }) -> SetupRunner {
+    func runner(_ plan: Plan, extra: [String: String] = [:], configure: (inout RunOptions) -> Void = { _ in }) -> SetupRunner {
         var options = options(extra)
         configure(&options)
-        return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: answers),
-                           normalizedAnswers: answers, options: options)
+        return SetupRunner(plan: plan, workspace: workspace, options: options)
     }
 }
 

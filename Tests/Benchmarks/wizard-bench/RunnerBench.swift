@@ -293,7 +293,7 @@ enum RunnerStep {
 
     static func run(steps: [Step], workspace: URL, observer: some RunObserver) async throws -> RunResult {
         let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
-        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: "bench", normalizedAnswers: "bench")
+        let runner = SetupRunner(plan: plan, workspace: workspace)
         return try await runner.run(mode: .fresh, observer: observer)
     }
 
