@@ -1,3 +1,5 @@
+import SetupPlan
+
 /// One link of the chain as doctor decided it.
 public struct Check: Equatable, Sendable, Codable {
     /// Stable: `apis`, `cluster`, `bucket-role`, `pod:NAME`...
@@ -22,6 +24,20 @@ public struct Check: Equatable, Sendable, Codable {
         self.fix = fix
         self.advice = advice
         self.cause = cause
+    }
+}
+
+extension Check {
+    /// What follows the title, indented, wherever a check is shown: evidence, cause, advice and the fix commands
+    /// (shell-quoted for copying).
+    public var details: [String] {
+        var lines = evidence.map { "    \($0)" }
+        if let cause { lines.append("    explained by: \(cause)") }
+        if let advice { lines.append("    \(advice)") }
+        for (index, argv) in fix.enumerated() {
+            lines.append("    \(index == 0 ? "fix:" : "then:") \(ShellQuote.join(argv))")
+        }
+        return lines
     }
 }
 

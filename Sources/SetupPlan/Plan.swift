@@ -22,9 +22,6 @@ public struct Plan: Equatable, Sendable {
     /// The index of the bucket check, if the plan has one.
     public var bucketCheckIndex: Int? { steps.firstIndex { $0.id == Self.bucketCheckStepID } }
 
-    /// The workspace file the manifest is written to and applied from.
-    public static let manifestFile = "raycluster.yaml"
-
     /// What the workspace file `name` a step reads holds, if the plan writes it.
-    public func contents(of name: String) -> String? { name == Self.manifestFile ? manifest : nil }
+    public func contents(of name: String) -> String? { name == WorkspaceFiles.manifest ? manifest : nil }
 }

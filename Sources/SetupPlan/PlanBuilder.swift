@@ -282,7 +282,7 @@ public enum PlanBuilder {
         return [
             Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
-                 argv: c.kubectl(["apply", "-f", Plan.manifestFile]), files: [Plan.manifestFile],
+                 argv: c.kubectl(["apply", "-f", WorkspaceFiles.manifest]), files: [WorkspaceFiles.manifest],
                  kind: .configure, timeoutSeconds: 120, teardown: c.rayClusterTeardown),
             Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node"

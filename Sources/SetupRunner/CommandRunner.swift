@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import Subprocess
 import SystemPackage
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 /// Recognises the failures people actually hit from a command's stderr and explains the fix.

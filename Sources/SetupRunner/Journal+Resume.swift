@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 extension Journal {
@@ -30,7 +31,7 @@ extension Journal {
                 let command = fresh.steps[index].command
                 fresh.steps[index] = old
                 fresh.steps[index].title = plan.steps[index].title
-                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+                fresh.steps[index].logPath = WorkspaceFiles.logPath(index: index, stepID: old.id)
                 fresh.steps[index].command = command
             }
         case .replan:
@@ -44,7 +45,7 @@ extension Journal {
                       let command = fresh.steps[index].command, old.command == command else { continue }
                 fresh.steps[index] = old
                 fresh.steps[index].title = step.title
-                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+                fresh.steps[index].logPath = WorkspaceFiles.logPath(index: index, stepID: old.id)
             }
         }
         return fresh

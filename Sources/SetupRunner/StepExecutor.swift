@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 /// Runs one step: placeholders, probe, the command with retries, already-exists detection, captures, hints.
@@ -17,7 +18,7 @@ struct StepExecutor: Sendable {
     }
 
     func execute(index: Int, step: Step, captures: [String: String], observer: any RunObserver) async -> Result {
-        let logPath = Workspace.logPath(index: index, stepID: step.id)
+        let logPath = WorkspaceFiles.logPath(index: index, stepID: step.id)
         let started = ContinuousClock.now
         func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
                     captured: [String: String] = [:]) -> Result {

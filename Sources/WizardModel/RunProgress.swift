@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// The current or last run: every step's state, the live output tail and how the run ended.
 public struct RunProgress: Equatable, Sendable {
@@ -67,6 +67,6 @@ public struct RunProgress: Equatable, Sendable {
 
     /// The log file of the step at `index`, relative to the workspace.
     public func logPath(_ index: Int) -> String {
-        outcomes[index]?.logPath ?? Workspace.logPath(index: index, stepID: rows[index].id)
+        outcomes[index]?.logPath ?? WorkspaceFiles.logPath(index: index, stepID: rows[index].id)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SetupRunner
+import RunModel
 
 /// One step as the run and resume screens list it.
 public struct StepRow: Equatable, Sendable {

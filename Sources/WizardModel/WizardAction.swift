@@ -1,7 +1,7 @@
 import Cells
 import Diagnosis
 import Foundation
-import SetupRunner
+import RunModel
 
 /// Everything that can happen to the wizard: keys, terminal changes, clock ticks and results of effects.
 public enum WizardAction: Equatable, Sendable {

@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// Work the runtime does for the model; results come back as actions.
 public enum WizardEffect: Equatable, Sendable {

@@ -1,6 +1,6 @@
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the destroy screen.
@@ -126,7 +126,7 @@ extension WizardState {
 
     /// Printed after a finished destroy.
     var destroyedExitMessage: String {
-        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/\(DestroyPlan.destroyedSetupJournalFile); "
+        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/\(WorkspaceFiles.destroyedSetupJournal); "
             + "the wizard or apply with the same answers sets it up again from scratch."
     }
 }

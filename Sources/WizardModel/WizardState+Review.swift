@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the review screen.

@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     mutating func applyRunEvent(_ event: RunEvent) -> [WizardEffect] {

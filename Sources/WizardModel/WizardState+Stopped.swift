@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the stopped screen: what makes sense after a failure, an interruption or a refusal to start.

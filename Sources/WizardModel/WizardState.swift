@@ -1,7 +1,7 @@
 import Cells
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// Everything the wizard shows and remembers; `update` changes it, `WizardView.render` draws it.
 public struct WizardState: Equatable, Sendable {

@@ -1,7 +1,7 @@
 import Cells
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// The wizard's one state transition: applies `action` to `state` and returns the effects for the runtime.
 /// Pure: no I/O, no clock (time arrives as `.tick`).
@@ -194,7 +194,7 @@ extension WizardState {
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
     public var resumeCommand: String {
-        Workspace.resumeCommand(path: workspace)
+        WorkspaceFiles.resumeCommand(workspace: workspace)
     }
 
     private var doneExitMessage: String {

@@ -1,6 +1,6 @@
 import Cells
 import Foundation
-import SetupRunner
+import RunModel
 import WizardModel
 
 extension WizardView {

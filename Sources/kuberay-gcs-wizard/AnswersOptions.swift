@@ -1,5 +1,7 @@
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupPlan
 
 /// `--answers FILE` and `--set key.path=value`, shared by every command that takes answers.

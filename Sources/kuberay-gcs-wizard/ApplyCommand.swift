@@ -1,5 +1,7 @@
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 
@@ -13,7 +15,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var answers: AnswersOptions
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = Workspace.defaultPath
+    var workspace: String = WorkspaceFiles.defaultFolder
 
     @Flag(help: "Run without asking (required when standard input is not a terminal).")
     var yes = false

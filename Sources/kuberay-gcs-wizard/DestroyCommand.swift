@@ -1,5 +1,7 @@
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 
@@ -18,7 +20,7 @@ struct DestroyCommand: AsyncParsableCommand {
     }
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = Workspace.defaultPath
+    var workspace: String = WorkspaceFiles.defaultFolder
 
     @Flag(help: "Run without asking (required when standard input is not a terminal).")
     var yes = false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunModel
 import RunViews
 import SetupPlan
 import SetupRunner
@@ -12,7 +13,7 @@ struct DestroySession {
     let setup: Journal
     let destroy: DestroyPlan
 
-    static func journalURL(_ workspace: URL) -> URL { workspace.appendingPathComponent(DestroyPlan.journalFile) }
+    static func journalURL(_ workspace: URL) -> URL { workspace.appendingPathComponent(WorkspaceFiles.destroyJournal) }
 
     /// The journal of a destroy that started and did not finish, unless a setup run came after it (the newer journal
     /// is the run in progress: `apply` after a failed destroy sets up again).
@@ -34,7 +35,7 @@ struct DestroySession {
         guard let setup else {
             if let done = finished {
                 Console.out("Nothing to destroy: the run in \(workspace.path) was destroyed at \(done.updatedAt) "
-                    + "(\(DestroyPlan.journalFile)); apply creates it again.")
+                    + "(\(WorkspaceFiles.destroyJournal)); apply creates it again.")
                 return nil
             }
             Console.error("error: no run in \(workspace.path) (no state.json): nothing to destroy")
@@ -66,7 +67,7 @@ struct DestroySession {
     /// Moves `state.json` aside as `state.destroyed.json`; returns where it is now.
     @discardableResult
     static func archiveSetupJournal(workspace: URL) throws -> URL {
-        let archived = workspace.appendingPathComponent(DestroyPlan.destroyedSetupJournalFile)
+        let archived = workspace.appendingPathComponent(WorkspaceFiles.destroyedSetupJournal)
         try? FileManager.default.removeItem(at: archived)
         try FileManager.default.moveItem(at: Workspace(url: workspace).journalURL, to: archived)
         return archived
@@ -83,7 +84,7 @@ struct DestroySession {
     /// After a finished destroy the setup journal moves aside, so `apply` with the same answers starts from scratch.
     func run(options: RunOptions, verbose: Bool, output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
         let plan = destroy.plan
-        let runner = RunSession.makeRunner(plan: plan, workspace: workspace, options: options, journalFile: DestroyPlan.journalFile)
+        let runner = RunSession.makeRunner(plan: plan, workspace: workspace, options: options, journalFile: WorkspaceFiles.destroyJournal)
         let continuing = try Self.prepareJournal(workspace: workspace, normalizedAnswers: runner.normalizedAnswers) == .resume
         let printer: any RunObserver = output == .json
             ? JSONRunView(plan: plan, workspace: workspace)

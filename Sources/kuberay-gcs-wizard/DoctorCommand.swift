@@ -1,6 +1,8 @@
+import RunViews
 import ArgumentParser
 import Diagnosis
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 import WizardResources

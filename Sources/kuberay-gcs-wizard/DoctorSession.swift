@@ -1,3 +1,6 @@
+import SetupPlan
+import RunViews
+import RunModel
 import Diagnosis
 import SetupRunner
 

@@ -1,3 +1,5 @@
+import RunViews
+import RunModel
 import SetupPlan
 import SetupRunner
 import WizardModel

@@ -1,5 +1,7 @@
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupPlan
 import WizardResources
 

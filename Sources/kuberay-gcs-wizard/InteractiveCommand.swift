@@ -1,5 +1,8 @@
+import SetupPlan
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupRunner
 
 /// The guided wizard (the default when no subcommand is given).
@@ -7,7 +10,7 @@ struct InteractiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "The guided wizard in the terminal (default).")
 
     @Option(help: "The workspace folder for answers, plan files, journal and logs.")
-    var workspace: String = Workspace.defaultPath
+    var workspace: String = WorkspaceFiles.defaultFolder
 
     @Flag(help: "Ask the questions as lines instead of the full-screen UI (screen readers; automatic with TERM=dumb).")
     var plain = false

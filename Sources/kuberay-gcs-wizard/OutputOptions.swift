@@ -1,3 +1,5 @@
+import SetupPlan
+import RunViews
 import ArgumentParser
 
 /// `--output text|json`, shared by the commands that run steps.

@@ -1,3 +1,5 @@
+import RunViews
+import RunModel
 import ArgumentParser
 import SetupPlan
 import WizardResources

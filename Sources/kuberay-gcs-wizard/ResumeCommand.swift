@@ -1,5 +1,7 @@
+import RunViews
 import ArgumentParser
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 
@@ -11,7 +13,7 @@ struct ResumeCommand: AsyncParsableCommand {
         discussion: "The answers come from the workspace's answers.yaml unless --answers or --set is given.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = Workspace.defaultPath
+    var workspace: String = WorkspaceFiles.defaultFolder
 
     @OptionGroup var answers: AnswersOptions
 

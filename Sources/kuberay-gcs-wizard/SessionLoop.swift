@@ -1,5 +1,7 @@
+import RunViews
 import Diagnosis
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 import Terminal
@@ -173,7 +175,7 @@ final class SessionLoop {
     /// Starts the destroy engine in its own journal, as `destroy` does: an unfinished destroy of the same run continues.
     private func startDestroy(_ plan: Plan, skipping: Set<String>) {
         let folder = setup.folder
-        let runner = RunSession.makeRunner(plan: plan, workspace: folder, options: setup.options, journalFile: DestroyPlan.journalFile)
+        let runner = RunSession.makeRunner(plan: plan, workspace: folder, options: setup.options, journalFile: WorkspaceFiles.destroyJournal)
         let mode: RunMode
         do {
             mode = try DestroySession.prepareJournal(workspace: folder, normalizedAnswers: runner.normalizedAnswers)

@@ -1,5 +1,7 @@
+import SetupPlan
 import ArgumentParser
 import Foundation
+import RunModel
 import RunViews
 import SetupRunner
 
@@ -8,7 +10,7 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the steps of a workspace's run and their states.")
 
     @Option(help: "The workspace folder of the run.")
-    var workspace: String = Workspace.defaultPath
+    var workspace: String = WorkspaceFiles.defaultFolder
 
     func run() throws {
         let folder = URL(fileURLWithPath: workspace)

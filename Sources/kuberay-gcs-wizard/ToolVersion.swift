@@ -1,3 +1,5 @@
+import RunViews
+import RunModel
 import SetupPlan
 
 /// What `--version` prints: this tool's release, the KubeRay operator it installs and the Ray version it defaults to.

@@ -1,3 +1,5 @@
+import SetupPlan
+import RunViews
 import ArgumentParser
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.

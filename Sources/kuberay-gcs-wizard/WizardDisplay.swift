@@ -1,3 +1,5 @@
+import SetupPlan
+import RunViews
 import Foundation
 import Terminal
 

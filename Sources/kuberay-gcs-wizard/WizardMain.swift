@@ -1,3 +1,5 @@
+import SetupPlan
+import RunViews
 import ArgumentParser
 import Dispatch
 #if canImport(Glibc)

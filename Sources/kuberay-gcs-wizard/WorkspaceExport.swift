@@ -1,4 +1,6 @@
+import RunViews
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 

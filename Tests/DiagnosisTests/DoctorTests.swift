@@ -1,4 +1,5 @@
 import Diagnosis
+import RunViews
 import SetupPlan
 import XCTest
 

@@ -1,7 +1,7 @@
 import Foundation
 import RunViews
 import SetupPlan
-import SetupRunner
+import RunModel
 import XCTest
 
 /// The printed text of a run: step lines, the failure report, the closing lines, the live line on a terminal.
@@ -21,7 +21,7 @@ final class TextRunViewTests: XCTestCase {
                                   logPath: "logs/05-create-sa.log", stderrTail: (1...25).map { "line \($0)" })
         let text = FailureReport.text(outcome: outcome, title: "Create the IAM service account", total: 14,
                                       workspace: URL(fileURLWithPath: "/tmp/ws"),
-                                      resumeCommand: Workspace.resumeCommand(path: "/tmp/my ws"))
+                                      resumeCommand: WorkspaceFiles.resumeCommand(workspace: "/tmp/my ws"))
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "Step 5/14 failed: Create the IAM service account (exit 1)")
         XCTAssertEqual(lines.filter { $0.hasPrefix("  | ") }.count, 20)

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import XCTest
 @testable import SetupRunner
@@ -96,7 +97,7 @@ final class JournalTests: XCTestCase {
         let steps = [
             Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
                  probe: Probe(argv: ["kubectl", "get", "serviceaccount", "ksa"]), kind: .create),
-            Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", Plan.manifestFile], files: [Plan.manifestFile],
+            Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest], files: [WorkspaceFiles.manifest],
                  kind: .configure),
             Step(id: "wait-head", title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
             Step(id: "verify-bucket", title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
@@ -224,9 +225,9 @@ final class JournalTests: XCTestCase {
 
     /// What `--replan` compares a kept step by: its command, probe and files as text, recorded only for such steps.
     func testACommandIsRecordedOnlyForStepsKeptWhileUnchanged() {
-        let apply = Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", Plan.manifestFile],
-                         files: [Plan.manifestFile], kind: .configure)
-        XCTAssertEqual(JournalStep.command(of: apply) { $0 == Plan.manifestFile ? "kind: RayCluster\n" : nil },
+        let apply = Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest],
+                         files: [WorkspaceFiles.manifest], kind: .configure)
+        XCTAssertEqual(JournalStep.command(of: apply) { $0 == WorkspaceFiles.manifest ? "kind: RayCluster\n" : nil },
                        "kubectl apply -f raycluster.yaml\n--- raycluster.yaml\nkind: RayCluster\n")
         let probed = Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "sa", "a b"],
                           probe: Probe(argv: ["kubectl", "get", "sa"]), kind: .create)

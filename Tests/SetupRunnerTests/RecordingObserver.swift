@@ -1,3 +1,4 @@
+import RunModel
 import Synchronization
 @testable import SetupRunner
 

@@ -1,5 +1,5 @@
 import Foundation
-import SetupRunner
+import RunModel
 import WizardInbox
 import WizardModel
 import XCTest

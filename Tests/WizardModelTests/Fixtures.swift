@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 
 /// Shared starting points for the model tests.

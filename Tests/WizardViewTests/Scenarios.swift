@@ -2,7 +2,7 @@ import Foundation
 import Cells
 import Diagnosis
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 import WizardResources
 
@@ -108,7 +108,7 @@ enum Scenarios {
             send(&s, [.runEvent(.stepStarted(index: i, stepID: id)), .tick(t0.addingTimeInterval(Double(i) * 1.5))])
             let status: StepStatus = i == 4 ? .alreadyDone : .done
             send(&s, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: status, exitCode: 0, seconds: Double(i) * 0.7,
-                                                          logPath: Workspace.logPath(index: i, stepID: id))))])
+                                                          logPath: WorkspaceFiles.logPath(index: i, stepID: id))))])
         }
         let running = 7
         send(&s, [.runEvent(.stepStarted(index: running, stepID: plan.steps[running].id))])
@@ -136,7 +136,7 @@ enum Scenarios {
         var interrupted = stopping
         send(&interrupted, [
             .runEvent(.stepFinished(StepOutcome(index: running, stepID: plan.steps[running].id, status: .interrupted, exitCode: nil,
-                                                seconds: 80, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id)))),
+                                                seconds: 80, logPath: WorkspaceFiles.logPath(index: running, stepID: plan.steps[running].id)))),
             .runEvent(.runFinished(result: .interrupted, seconds: 100)),
         ])
         list.append(("stopped-interrupted", interrupted))
@@ -146,7 +146,7 @@ enum Scenarios {
             index: running, stepID: plan.steps[running].id, status: .failed, exitCode: 1,
             hint: Hint(summary: "The Kubernetes Engine API is not enabled or not yet ready in ray-demo-123.",
                        fix: "Wait a minute and choose Retry; if it persists, run `gcloud services enable container.googleapis.com --project ray-demo-123`."),
-            seconds: 12.4, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id),
+            seconds: 12.4, logPath: WorkspaceFiles.logPath(index: running, stepID: plan.steps[running].id),
             stderrTail: [
                 "ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Kubernetes Engine API has not been used in project 1234 before or it is disabled.",
                 "Enable it by visiting https://console.developers.google.com/apis/api/container.googleapis.com/overview?project=1234 then retry.",
@@ -170,7 +170,7 @@ enum Scenarios {
             let result = plan.steps[i].kind == .verify
                 ? "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok" : nil
             send(&done, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: .done, exitCode: 0, seconds: 3,
-                                                             logPath: Workspace.logPath(index: i, stepID: id), result: result)))])
+                                                             logPath: WorkspaceFiles.logPath(index: i, stepID: id), result: result)))])
         }
         send(&done, [.runEvent(.runFinished(result: .succeeded, seconds: 734))])
         list.append(("done", done))
@@ -192,7 +192,7 @@ enum Scenarios {
             default: nil
             }
             send(&mounted, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: .done, exitCode: 0, seconds: 3,
-                                                                logPath: Workspace.logPath(index: i, stepID: step.id), result: result)))])
+                                                                logPath: WorkspaceFiles.logPath(index: i, stepID: step.id), result: result)))])
         }
         send(&mounted, [.runEvent(.runFinished(result: .succeeded, seconds: 801))])
         list.append(("done-mounted", mounted))
@@ -207,7 +207,7 @@ enum Scenarios {
         let destroyPlan = destroy.run?.plan.steps ?? []
         for (i, step) in destroyPlan.enumerated() {
             send(&destroy, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: i == 1 ? .alreadyDone : .done,
-                                                                exitCode: 0, seconds: 4, logPath: Workspace.logPath(index: i, stepID: step.id))))])
+                                                                exitCode: 0, seconds: 4, logPath: WorkspaceFiles.logPath(index: i, stepID: step.id))))])
         }
         send(&destroy, [.runEvent(.runFinished(result: .succeeded, seconds: 312))])
         list.append(("done-destroyed", destroy))

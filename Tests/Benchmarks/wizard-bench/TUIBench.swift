@@ -1,5 +1,6 @@
 import Cells
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 import Terminal
@@ -348,7 +349,7 @@ enum TUIBench {
         var answers = Answers()
         answers.project = "ray-demo-123"
         answers.bucket.name = "ray-demo-bucket"
-        var state = WizardState(answers: answers, workspace: Workspace.defaultPath, helpTexts: WizardResources.fieldHelp,
+        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, helpTexts: WizardResources.fieldHelp,
                                 checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
         _ = update(&state, .resize(Size(columns: 80, rows: 24)))
         return state

@@ -1,12 +1,14 @@
 import Diagnosis
-import RunViews
 
 /// Prints doctor's checks: text as each is decided, the JSON document at the end, or JSON lines as they come.
-struct DoctorView: Sendable {
-    enum Format: Sendable { case text, json, jsonLines }
-    var format: Format
+public struct DoctorView: Sendable {
+    public enum Format: Sendable { case text, json, jsonLines }
+    public var format: Format
 
-    func show(_ check: Check) {
+    public init(format: Format) { self.format = format }
+
+    /// Shows a check as soon as it is decided (text and JSON lines).
+    public func show(_ check: Check) {
         switch format {
         case .text:
             for line in DoctorReport.lines(check) { Console.out(line) }
@@ -17,11 +19,12 @@ struct DoctorView: Sendable {
         }
     }
 
-    func finish(_ checks: [Check]) {
+    /// Closes the report: the summary line, the whole JSON document, or the `doctor-finished` line.
+    public func finish(_ checks: [Check]) {
         switch format {
         case .text:
             Console.out("")
-            Console.out(DoctorReport.summary(checks))
+            Console.out(Doctor.summary(checks))
         case .json:
             Console.out(DoctorReport.json(checks))
         case .jsonLines:

@@ -23,7 +23,7 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// Lines to be taken from `chunk` (copied once, whole) by `appendVerbatim`, or copied by `append`.
-    init(index: Int, stepID: String, stream: OutputPipe, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
+    package init(index: Int, stepID: String, stream: OutputPipe, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
         self.index = index
         self.stepID = stepID
         self.stream = stream
@@ -33,12 +33,12 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// Adds the line at `range` of the chunk given to `init`.
-    mutating func appendVerbatim(_ range: Range<Int>) {
+    package mutating func appendVerbatim(_ range: Range<Int>) {
         ranges.append(range)
     }
 
     /// Adds one line's bytes (copied).
-    mutating func append(_ line: UnsafeRawBufferPointer) {
+    package mutating func append(_ line: UnsafeRawBufferPointer) {
         let start = bytes.count
         bytes.append(contentsOf: line)
         ranges.append(start..<bytes.count)
