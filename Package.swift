@@ -53,32 +53,38 @@ let package = Package(
         .target(name: "WizardView", dependencies: ["WizardModel", "SetupPlan", "RunModel", "Diagnosis", "Cells"]),
         // The queue from background work (the engine, detection) to the UI loop, with flow control for output.
         .target(name: "WizardInbox", dependencies: ["WizardModel", "RunModel"]),
+        // The sessions: the runtime loop, plain mode, the run, destroy and doctor sessions, detection, export: what the
+        // executable calls, where the tests and the bench reach it.
+        .target(name: "WizardApp", dependencies: [
+            "SetupPlan", "Diagnosis", "RunModel", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal",
+            "Cells", "WizardResources",
+        ]),
+        // The executable: argument parsing, calling the sessions, exit codes.
         .executableTarget(
             name: "kuberay-gcs-wizard",
-            dependencies: [
-                "SetupPlan", "Diagnosis", "RunModel", "SetupRunner", "RunViews", "WizardModel", "WizardView", "WizardInbox", "Terminal", "WizardResources",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Yams",
-            ],
+            dependencies: ["WizardApp", "SetupPlan", "RunViews", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: staticSwiftRuntime
         ),
         // The start-up floor the bench times beside the wizard: its terminal layer alone, linked the same way.
         .executableTarget(name: "frame-reference", dependencies: ["Terminal", "Cells"], path: "Tests/Benchmarks/frame-reference",
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "RunModel", "SetupRunner", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"],
+        .executableTarget(name: "wizard-bench", dependencies: ["SetupPlan", "RunModel", "SetupRunner", "WizardApp", "WizardInbox", "WizardModel", "WizardView", "Cells", "Terminal", "WizardResources", "TestKit"],
                           path: "Tests/Benchmarks/wizard-bench"),
         // The engine in a process of its own, for the tests that kill it or send it signals.
         .executableTarget(name: "runner-child", dependencies: ["SetupPlan", "RunModel", "SetupRunner", "RunViews"], path: "Tests/RunnerChild"),
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan", "RunViews"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan", "RunViews", "WizardApp"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "RunModel", "SetupPlan"]),
         .testTarget(name: "RunViewsTests", dependencies: ["RunViews", "RunModel", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "RunModel", "Diagnosis", "Cells"]),
         .testTarget(name: "WizardViewTests", dependencies: ["WizardView", "WizardModel", "Cells", "SetupPlan", "RunModel", "Diagnosis", "WizardResources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SetupPlan", "Diagnosis", "TestKit"], exclude: ["Support"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Cells", "TestKit"]),
+        .testTarget(name: "WizardAppTests", dependencies: [
+            "WizardApp", "SetupPlan", "Diagnosis", "RunModel", "SetupRunner", "WizardModel", "WizardInbox", "Terminal", "Cells", "WizardResources",
+        ]),
         .testTarget(name: "WizardInboxTests", dependencies: ["WizardInbox", "WizardModel", "RunModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,8 +2,7 @@ import SetupPlan
 
 /// One link of the chain as doctor decided it.
 public struct Check: Equatable, Sendable, Codable {
-    /// Stable: `apis`, `cluster`, `bucket-role`, `pod:NAME`...
-    public var id: String
+    public var id: CheckID
     public var title: String
     public var status: CheckStatus
     /// What doctor read that decided it, one fact a line.
@@ -15,7 +14,7 @@ public struct Check: Equatable, Sendable, Codable {
     /// For an in-pod check that failed: the earlier broken link that explains it.
     public var cause: String?
 
-    public init(id: String, title: String, status: CheckStatus, evidence: [String] = [], fix: [[String]] = [],
+    public init(id: CheckID, title: String, status: CheckStatus, evidence: [String] = [], fix: [[String]] = [],
                 advice: String? = nil, cause: String? = nil) {
         self.id = id
         self.title = title

@@ -46,7 +46,7 @@ public struct Journal: Codable, Equatable, Sendable {
     }
 
     /// The entry for step `id`, if the journal has one.
-    public func step(_ id: String) -> JournalStep? { steps.first { $0.id == id } }
+    public func step(_ id: StepID) -> JournalStep? { steps.first { $0.id == id } }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, planVersion, normalizedAnswers, createdAt, updatedAt, steps, captures, result
@@ -76,7 +76,7 @@ public struct Journal: Codable, Equatable, Sendable {
 
 /// One step's record in the journal.
 public struct JournalStep: Codable, Equatable, Sendable {
-    public var id: String
+    public var id: StepID
     public var title: String
     public var status: StepStatus
     public var startedAt: String?
@@ -93,7 +93,7 @@ public struct JournalStep: Codable, Equatable, Sendable {
     /// another Ray version as applied. Nil for the other steps, and for a format 1 journal's.
     public var command: String?
 
-    public init(id: String, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
+    public init(id: StepID, title: String, status: StepStatus, startedAt: String? = nil, finishedAt: String? = nil,
                 seconds: Double? = nil, exitCode: Int32? = nil, logPath: String, hint: Hint? = nil, attempts: Int? = nil,
                 command: String? = nil) {
         self.id = id

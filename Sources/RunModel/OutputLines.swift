@@ -1,3 +1,5 @@
+import SetupPlan
+
 /// The complete lines one read of a step's pipe produced, in order; a line becomes a `String` only when asked for.
 ///
 /// A chatty step prints hundreds of thousands of lines and most observers keep only the last few (the wizard's
@@ -6,7 +8,7 @@
 public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     /// The step's position in the plan.
     public let index: Int
-    public let stepID: String
+    public let stepID: StepID
     public let stream: OutputPipe
     /// The read's bytes, then the bytes of lines that were not verbatim in it (carried over, or CR dropped).
     private var bytes: [UInt8]
@@ -14,7 +16,7 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     private var ranges: [Range<Int>]
 
     /// Lines from `lines` (tests, adapters).
-    public init(index: Int, stepID: String, stream: OutputPipe, lines: [String]) {
+    public init(index: Int, stepID: StepID, stream: OutputPipe, lines: [String]) {
         self.init(index: index, stepID: stepID, stream: stream, chunk: UnsafeRawBufferPointer(start: nil, count: 0))
         for line in lines {
             var line = line
@@ -23,7 +25,7 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection {
     }
 
     /// Lines to be taken from `chunk` (copied once, whole) by `appendVerbatim`, or copied by `append`.
-    package init(index: Int, stepID: String, stream: OutputPipe, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
+    package init(index: Int, stepID: StepID, stream: OutputPipe, chunk: UnsafeRawBufferPointer, expectedLines: Int = 0) {
         self.index = index
         self.stepID = stepID
         self.stream = stream

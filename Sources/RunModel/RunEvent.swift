@@ -34,7 +34,7 @@ public struct Hint: Equatable, Hashable, Sendable, Codable {
 /// How one step ended.
 public struct StepOutcome: Equatable, Sendable {
     public var index: Int
-    public var stepID: String
+    public var stepID: StepID
     public var status: StepStatus
     public var exitCode: Int32?
     public var hint: Hint?
@@ -46,7 +46,7 @@ public struct StepOutcome: Equatable, Sendable {
     /// Trimmed stdout of the step (bounded); the verify step's text read back from the bucket.
     public var result: String?
 
-    public init(index: Int, stepID: String, status: StepStatus, exitCode: Int32? = nil, hint: Hint? = nil,
+    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, hint: Hint? = nil,
                 seconds: Double, logPath: String, stderrTail: [String] = [], result: String? = nil) {
         self.index = index
         self.stepID = stepID
@@ -69,10 +69,10 @@ public enum RunResult: String, Equatable, Sendable, Codable {
 public enum RunEvent: Equatable, Sendable {
     /// `steps` is the plan's step count; `statuses` what the journal already knew (resume).
     case runStarted(steps: Int, statuses: [StepStatus])
-    case stepStarted(index: Int, stepID: String)
+    case stepStarted(index: Int, stepID: StepID)
     /// A probe or a retry is under way (shown as the step's sub-status).
-    case stepNote(index: Int, stepID: String, note: String)
-    case output(index: Int, stepID: String, stream: OutputPipe, line: String)
+    case stepNote(index: Int, stepID: StepID, note: String)
+    case output(index: Int, stepID: StepID, stream: OutputPipe, line: String)
     case stepFinished(StepOutcome)
     case runFinished(result: RunResult, seconds: Double)
 }

@@ -1,3 +1,5 @@
+import SetupPlan
+
 /// Receives a run's events in order, one call at a time; the journal is already saved when a status event arrives.
 public protocol RunObserver: Sendable {
     /// Called for every event but output lines (see `handle(output:)`); the engine waits for it, so slow

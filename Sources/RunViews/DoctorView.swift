@@ -36,6 +36,6 @@ public struct DoctorView: Sendable {
     private struct Finished: Encodable {
         var healthy: Bool
         /// The ids of the broken checks, in order.
-        var broken: [String]
+        var broken: [CheckID]
     }
 }

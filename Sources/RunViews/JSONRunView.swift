@@ -54,7 +54,7 @@ public struct JSONRunView: RunObserver {
         for line in lines { emit("output", Output(header: header, stream: lines.stream.rawValue, line: line)) }
     }
 
-    private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id : "step-\(index + 1)" }
+    private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id.rawValue : "step-\(index + 1)" }
 
     private func header(_ index: Int) -> StepHeader {
         StepHeader(step: id(index), index: index + 1, title: steps.indices.contains(index) ? steps[index].title : "")

@@ -21,7 +21,7 @@ public enum WorkspaceFiles {
     public static let listing = [answers, manifest, script, journal, logs + "/"].joined(separator: ", ")
 
     /// The log of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
-    public static func logPath(index: Int, stepID: String) -> String {
+    public static func logPath(index: Int, stepID: StepID) -> String {
         let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
         return "\(logs)/\(number)-\(stepID).log"
     }

@@ -1,9 +1,11 @@
+import SetupPlan
+
 /// Knobs of a run; the defaults are what the commands use.
 public struct RunOptions: Sendable, Equatable {
     /// Multiplies every step's timeout (e.g. 2 on a slow network).
     public var timeoutScale: Double = 1
     /// Timeout in seconds per step id, replacing the step's own.
-    public var timeoutOverrides: [String: Double] = [:]
+    public var timeoutOverrides: [StepID: Double] = [:]
     /// Timeout of each probe command.
     public var probeTimeoutSeconds: Double = 120
     /// Between SIGTERM and SIGKILL when a step is stopped.
@@ -24,7 +26,7 @@ public struct RunOptions: Sendable, Equatable {
     public init() {}
 
     /// The timeout of `step` after overrides and scaling.
-    public func timeout(for stepID: String, default seconds: Int) -> Double {
+    public func timeout(for stepID: StepID, default seconds: Int) -> Double {
         (timeoutOverrides[stepID] ?? Double(seconds)) * timeoutScale
     }
 }

@@ -36,7 +36,7 @@ public final class SetupRunner: Sendable {
     /// Returns how the run ended (a failed step is a result, not an error). Throws `JournalError` when the
     /// journal is corrupt, foreign, for other answers (outside `.replan`) or missing (`.resume`), and
     /// `WorkspaceError` when the workspace or journal cannot be written.
-    public func run(mode: RunMode, skipping: Set<String> = [], observer: some RunObserver) async throws -> RunResult {
+    public func run(mode: RunMode, skipping: Set<StepID> = [], observer: some RunObserver) async throws -> RunResult {
         let acquired = isRunning.withLock { running -> Bool in
             if running { return false }
             running = true
@@ -53,7 +53,7 @@ public final class SetupRunner: Sendable {
         }
     }
 
-    private func runLocked(mode: RunMode, skipping: Set<String>, observer: some RunObserver) async throws -> RunResult {
+    private func runLocked(mode: RunMode, skipping: Set<StepID>, observer: some RunObserver) async throws -> RunResult {
         let runStart = ContinuousClock.now
         try workspace.create()
         let existing = try Journal.load(from: journalURL)

@@ -42,7 +42,7 @@ struct StepExecutor: Sendable {
 
         let missing = step.placeholders.filter { captures[$0] == nil }
         if !missing.isEmpty {
-            let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: missing) }.map(\.id)
+            let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: missing) }.map(\.id.rawValue)
             let hint = Hint(
                 summary: "No value for \(missing.map { "${\($0)}" }.joined(separator: ", ")): the step that reads it "
                     + (providers.isEmpty ? "is not in the plan." : "(\(providers.joined(separator: ", "))) has not produced it."),

@@ -8,7 +8,7 @@ public struct RunProgress: Equatable, Sendable {
     public var plan: Plan
     public var mode: RunMode
     /// Steps skipped on purpose in this run.
-    public var skipping: Set<String>
+    public var skipping: Set<StepID>
     public var rows: [StepRow]
     /// The step running now (or the last one that ran).
     public var current: Int?
@@ -29,7 +29,7 @@ public struct RunProgress: Equatable, Sendable {
     public var startError: String?
 
     /// A run of `plan` about to start; `previous` rows keep what an earlier run of the same plan found.
-    public init(plan: Plan, mode: RunMode, skipping: Set<String> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {
+    public init(plan: Plan, mode: RunMode, skipping: Set<StepID> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {
         self.plan = plan
         self.mode = mode
         self.skipping = skipping

@@ -81,7 +81,7 @@ extension WizardState {
     }
 
     /// Opens the run screen and asks the runtime to start.
-    mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<String>) -> [WizardEffect] {
+    mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>) -> [WizardEffect] {
         // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
         let previous = run?.rows ?? journal?.steps ?? []
         run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)

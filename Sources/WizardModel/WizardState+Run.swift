@@ -105,7 +105,7 @@ extension WizardState {
         return [.loadLog(stepID: row.id, path: path)]
     }
 
-    mutating func applyLog(stepID: String, result: LogLoadResult) {
+    mutating func applyLog(stepID: StepID, result: LogLoadResult) {
         guard var log, log.stepID == stepID else { return }
         let pane = Layout.logPane(size)
         switch result {

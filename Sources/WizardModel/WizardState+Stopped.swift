@@ -51,7 +51,7 @@ extension WizardState {
     }
 
     /// What will not work when the failed step is skipped.
-    public func skipWarning(for stepID: String) -> String {
+    public func skipWarning(for stepID: StepID) -> String {
         guard let plan = run?.plan, let step = plan.step(stepID) else { return "" }
         switch step.kind {
         case .check:

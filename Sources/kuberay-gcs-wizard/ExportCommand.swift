@@ -1,9 +1,5 @@
-import RunViews
 import ArgumentParser
-import Foundation
-import RunModel
-import SetupPlan
-import WizardResources
+import WizardApp
 
 /// `export`: write the workspace files without running anything.
 struct ExportCommand: ParsableCommand {
@@ -15,8 +11,6 @@ struct ExportCommand: ParsableCommand {
     var workspace: String
 
     func run() throws {
-        let plan = PlanBuilder.build(try answers.load(), checkScript: WizardResources.bucketCheckScript)
-        let written = try WorkspaceExport.write(plan, to: URL(fileURLWithPath: workspace))
-        for file in written { Console.out("wrote \(file)") }
+        try PlanSession.export(answers.source, workspace: workspace)
     }
 }

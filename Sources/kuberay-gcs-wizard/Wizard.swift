@@ -1,6 +1,5 @@
-import SetupPlan
-import RunViews
 import ArgumentParser
+import WizardApp
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.
 struct Wizard: AsyncParsableCommand {

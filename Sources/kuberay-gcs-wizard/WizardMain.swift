@@ -1,7 +1,7 @@
-import SetupPlan
-import RunViews
 import ArgumentParser
 import Dispatch
+import RunViews
+import WizardApp
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,8 +31,10 @@ enum WizardMain {
     }
 
     /// Like ArgumentParser's `exit(withError:)`, but a usage error exits 2, as every command's invalid answers do,
-    /// rather than ArgumentParser's 64.
+    /// rather than ArgumentParser's 64; a session that printed why it stopped exits with its status.
     private static func fail(_ error: any Error) -> Never {
+        if let status = error as? ExitStatus { exit(status.code) }
+        let error = (error as? UsageError).map { ValidationError($0.message) } ?? error
         guard Wizard.exitCode(for: error) == .validationFailure else { Wizard.exit(withError: error) }
         Console.error(Wizard.fullMessage(for: error))
         exit(2)

@@ -68,8 +68,8 @@ final class JournalTests: XCTestCase {
         let replanned = try await fakes.runner(new).run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
         // Finished steps are probed again and found (not made twice); the step that captures a value runs again.
-        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone)
-        XCTAssertEqual(observer.status(of: "project-number"), .done)
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone)
+        XCTAssertEqual(observer.status(of: .readProjectNumber), .done)
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.normalizedAnswers, AnswersFile.normalizedYAML(new.answers))
     }
 
@@ -81,26 +81,26 @@ final class JournalTests: XCTestCase {
         // The new answers change one command (a new bucket, say): that step must not count as done.
         var changed = plan
         changed.answers.bucket.name = "b2"
-        let index = try XCTUnwrap(changed.steps.firstIndex { $0.id == "install-operator" })
+        let index = try XCTUnwrap(changed.steps.firstIndex { $0.id == .installOperator })
         changed.steps[index].argv = ["helm", "create", "operator-2"]
         changed.steps[index].probe = Probe(argv: ["helm", "describe", "operator-2"])
         let observer = RecordingObserver()
         let replanned = try await fakes.runner(changed).run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
-        XCTAssertEqual(observer.status(of: "install-operator"), .done, "the changed step ran again")
-        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone, "an unchanged finished step is found by its probe, not made again")
+        XCTAssertEqual(observer.status(of: .installOperator), .done, "the changed step ran again")
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone, "an unchanged finished step is found by its probe, not made again")
     }
 
     /// A replan probes again what it can; a finished step without a probe is kept only while its command and the files
     /// it reads are the same: another manifest (a new Ray version, say) is applied again. Checks always run again.
     func testReplanReappliesAChangedManifestAndChecksAgain() throws {
         let steps = [
-            Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
+            Step(id: .createKSA, title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
                  probe: Probe(argv: ["kubectl", "get", "serviceaccount", "ksa"]), kind: .create),
-            Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest], files: [WorkspaceFiles.manifest],
+            Step(id: .applyRayCluster, title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest], files: [WorkspaceFiles.manifest],
                  kind: .configure),
-            Step(id: "wait-head", title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
-            Step(id: "verify-bucket", title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
+            Step(id: .waitHead, title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
+            Step(id: .verifyBucket, title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
         ]
         let old = Plan(answers: Answers(), steps: steps, manifest: "image: rayproject/ray:2.52.0\n", checkScript: "")
         var done = try Journal.prepare(existing: nil, mode: .fresh, plan: old, normalizedAnswers: "a", journalPath: "j")
@@ -188,10 +188,10 @@ final class JournalTests: XCTestCase {
     /// command cannot be compared with the new one.
     func testAnEarlierBuildsJournalResumesAndReplansFromItsAnswers() async throws {
         let steps = [
-            Step(id: "enable-apis", title: "Enable the APIs", why: "w", argv: ["gcloud", "create", "apis"],
+            Step(id: .enableAPIs, title: "Enable the APIs", why: "w", argv: ["gcloud", "create", "apis"],
                  probe: Probe(argv: ["gcloud", "describe", "apis"]), kind: .update),
-            Step(id: "get-credentials", title: "Get credentials", why: "w", argv: ["gcloud", "print", "credentials"], kind: .configure),
-            Step(id: "create-ksa", title: "Create the KSA", why: "w", argv: ["kubectl", "create", "ksa"],
+            Step(id: .getCredentials, title: "Get credentials", why: "w", argv: ["gcloud", "print", "credentials"], kind: .configure),
+            Step(id: .createKSA, title: "Create the KSA", why: "w", argv: ["kubectl", "create", "ksa"],
                  probe: Probe(argv: ["kubectl", "describe", "ksa"]), kind: .create),
         ]
         let plan = FakeTools.plan(steps)
@@ -211,25 +211,25 @@ final class JournalTests: XCTestCase {
         let resumed = RecordingObserver()
         let resumeResult = try await fakes.runner(plan).run(mode: .resume, observer: resumed)
         XCTAssertEqual(resumeResult, .succeeded)
-        XCTAssertEqual(resumed.outcomes.map(\.stepID), ["create-ksa"], "the finished steps are not run again")
+        XCTAssertEqual(resumed.outcomes.map(\.stepID), [.createKSA], "the finished steps are not run again")
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.formatVersion, 2)
 
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         let replanned = RecordingObserver()
         let replanResult = try await fakes.runner(plan).run(mode: .replan, observer: replanned)
         XCTAssertEqual(replanResult, .succeeded)
-        XCTAssertEqual(replanned.status(of: "enable-apis"), .alreadyDone, "probed again and found")
-        XCTAssertEqual(replanned.status(of: "get-credentials"), .done, "its old command is unknown: run again")
+        XCTAssertEqual(replanned.status(of: .enableAPIs), .alreadyDone, "probed again and found")
+        XCTAssertEqual(replanned.status(of: .getCredentials), .done, "its old command is unknown: run again")
         XCTAssertEqual(fakes.created(), ["apis", "ksa"], "nothing made twice")
     }
 
     /// What `--replan` compares a kept step by: its command, probe and files as text, recorded only for such steps.
     func testACommandIsRecordedOnlyForStepsKeptWhileUnchanged() {
-        let apply = Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest],
+        let apply = Step(id: .applyRayCluster, title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest],
                          files: [WorkspaceFiles.manifest], kind: .configure)
         XCTAssertEqual(JournalStep.command(of: apply) { $0 == WorkspaceFiles.manifest ? "kind: RayCluster\n" : nil },
                        "kubectl apply -f raycluster.yaml\n--- raycluster.yaml\nkind: RayCluster\n")
-        let probed = Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "sa", "a b"],
+        let probed = Step(id: .createKSA, title: "t", why: "w", argv: ["kubectl", "create", "sa", "a b"],
                           probe: Probe(argv: ["kubectl", "get", "sa"]), kind: .create)
         XCTAssertNil(JournalStep.command(of: probed), "its probe checks it again")
         var quoted = apply
@@ -252,12 +252,12 @@ final class JournalTests: XCTestCase {
         {
           "command" : "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
           "finishedAt" : "2026-01-01T00:00:01.250Z",
-          "id" : "check-account",
-          "logPath" : "logs/01-check-account.log",
+          "id" : "check-gcloud",
+          "logPath" : "logs/01-check-gcloud.log",
           "seconds" : 1.25,
           "startedAt" : "2026-01-01T00:00:00.000Z",
           "status" : "done",
-          "title" : "Check the gcloud account"
+          "title" : "Check gcloud"
         },
         {
           "attempts" : 2,

@@ -53,7 +53,7 @@ final class RunTests: XCTestCase {
             $0.run?.outcomes[1] = self.outcome(1, .alreadyDone, seconds: 0.5)
         }
         XCTAssertEqual(store.state.run?.completedCount, 2)
-        store.send(.runEvent(.stepStarted(index: 99, stepID: "nope")))  // out of range: ignored, no crash
+        store.send(.runEvent(.stepStarted(index: 99, stepID: .createNodePool(group: "nope"))))  // out of range: ignored, no crash
     }
 
     /// The run screen with its first step started.
@@ -201,7 +201,7 @@ final class RunTests: XCTestCase {
         }
         let lines = (1...100).map { "log line \($0)" }
         let pane = Layout.logPane(.minimum)
-        store.send(.logLoaded(stepID: "other", result: .lines(["stale"])))
+        store.send(.logLoaded(stepID: .createNodePool(group: "other"), result: .lines(["stale"])))
         store.send(.logLoaded(stepID: failure.stepID, result: .lines(lines))) {
             var text = ScrollView(lines, width: pane.columns)
             text.scrollToBottom(rows: pane.rows)

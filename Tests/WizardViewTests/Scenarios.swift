@@ -185,9 +185,9 @@ enum Scenarios {
         send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])
         for (i, step) in mountedPlan.steps.enumerated() {
             let result: String? = switch step.id {
-            case Plan.bucketCheckStepID:
+            case .verifyBucket:
                 "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"
-            case "verify-mount":
+            case .verifyMount:
                 "raycluster-mini-head-x7k2p mount->api ok, api->mount ok\nraycluster-mini-workers-worker-9qz4d mount->api ok, api->mount ok"
             default: nil
             }
@@ -247,22 +247,22 @@ enum Scenarios {
         let member = "serviceAccount:ray-demo-123.svc.id.goog[default/my-ksa]"
         let binding = "roles/iam.workloadIdentityUser on \(email) for \(member)"
         return [
-            Check(id: "gcloud", title: "gcloud account and project", status: .ok,
+            Check(id: .gcloud, title: "gcloud account and project", status: .ok,
                   evidence: ["account ada@example.com", "project ray-demo-123 (number 123456789012)"]),
-            Check(id: "apis", title: "APIs enabled", status: .ok,
+            Check(id: .apis, title: "APIs enabled", status: .ok,
                   evidence: ["enabled: container.googleapis.com, storage.googleapis.com, iamcredentials.googleapis.com"]),
-            Check(id: "cluster", title: "Cluster cloud-bucket-cluster exists and is RUNNING", status: .ok,
+            Check(id: .cluster, title: "Cluster cloud-bucket-cluster exists and is RUNNING", status: .ok,
                   evidence: ["Standard cluster in us-west1-b, status RUNNING"]),
-            Check(id: "workload-pool", title: "Workload Identity on the cluster (pool ray-demo-123.svc.id.goog)", status: .ok,
+            Check(id: .workloadPool, title: "Workload Identity on the cluster (pool ray-demo-123.svc.id.goog)", status: .ok,
                   evidence: ["workload pool ray-demo-123.svc.id.goog"]),
-            Check(id: "ksa", title: "Kubernetes service account default/my-ksa", status: .ok, evidence: ["created 2026-01-01T10:00:00Z"]),
-            Check(id: "wi-binding", title: binding, status: .broken,
+            Check(id: .ksa, title: "Kubernetes service account default/my-ksa", status: .ok, evidence: ["created 2026-01-01T10:00:00Z"]),
+            Check(id: .workloadIdentityBinding, title: binding, status: .broken,
                   evidence: ["granted to serviceAccount:ray-demo-123.svc.id.goog[ray/my-ksa]: the namespace is ray, not default"],
                   fix: [["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", "ray-demo-123",
                          "--role", "roles/iam.workloadIdentityUser", "--member", member]]),
-            Check(id: "bucket-role", title: "The bucket grants the pods' identity object read and write", status: .ok,
+            Check(id: .bucketRole, title: "The bucket grants the pods' identity object read and write", status: .ok,
                   evidence: ["roles/storage.objectUser for serviceAccount:\(email)"]),
-            Check(id: "pod:raycluster-mini-head-x1y2z", title: "In raycluster-mini-head-x1y2z (head): identity and a test object",
+            Check(id: .pod("raycluster-mini-head-x1y2z"), title: "In raycluster-mini-head-x1y2z (head): identity and a test object",
                   status: .broken, evidence: ["identity \(email)", "no token: Permission 'iam.serviceAccounts.getAccessToken' denied"],
                   cause: binding),
         ]

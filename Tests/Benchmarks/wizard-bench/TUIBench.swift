@@ -3,6 +3,7 @@ import Foundation
 import RunModel
 import SetupPlan
 import SetupRunner
+import WizardApp
 import Terminal
 import TestKit
 import WizardModel
@@ -203,7 +204,7 @@ enum TUIBench {
         _ = update(&state, .key(.enter))  // page 2: Cluster
         _ = update(&state, .key(.tab))    // a text field, so Tab moves between fields
         measure("Tab / S-Tab (Cluster page)", [.tab, .tab, .tab, .backTab, .backTab, .backTab])
-        for _ in 0..<5 { _ = update(&state, .key(.enter)) }  // pages 3..6, then Review
+        for _ in 1..<WizardPage.all.count { _ = update(&state, .key(.enter)) }  // the pages after it, then Review
         guard state.screen == .review else { throw TUIBenchError.notOnReview(state.screen) }
         measure("scroll preview (↓ / Home)", Array(repeating: .down, count: 40) + [.home])
         measure("PgDn setup.sh", [.char("3")] + Array(repeating: .pageDown, count: 12) + [.home])
@@ -248,17 +249,13 @@ enum TUIBench {
 
     // MARK: 3. Streaming
 
-    /// 3a. How fast the model takes output in: `rounds` floods of `lines` lines, one 64 KiB pipe read's worth of
-    /// lines per action as the engine hands them over, each applied through `update` and rendered at 60 fps.
+    /// 3a. How fast the wizard's loop takes output in: `rounds` floods of `lines` lines, one 64 KiB pipe read's worth
+    /// of lines per action as the engine hands them over through the inbox, applied and drawn by the wizard's own
+    /// `SessionLoop` (its frame pacing and action budget) with a terminal that only counts the frames.
     private static func streaming(lines: Int, rounds: Int) throws {
         var state = firstState(asciiOnly: false)
-        for _ in 0..<7 { _ = update(&state, .key(.enter)) }  // Welcome, six pages -> Review
-        var plan: Plan?
-        for effect in update(&state, .key(.char("r"))) {
-            if case .startRun(let p, _, _) = effect { plan = p }
-        }
-        guard let plan, state.screen == .run, let first = plan.steps.first else { throw TUIBenchError.notOnReview(state.screen) }
-        _ = update(&state, .runEvent(.runStarted(steps: plan.steps.count, statuses: plan.steps.map { _ in .pending })))
+        let plan = RunSession.plan(for: state.answers)
+        guard let first = plan.steps.first else { throw TUIBenchError.notOnReview(state.screen) }
         var batches: [OutputLines] = []
         var index = 0
         while index < lines {
@@ -268,24 +265,12 @@ enum TUIBench {
             batches.append(batch)
             index += batch.count
         }
-        let start = ContinuousClock.now
-        var lastDraw = start
-        var frames = 0
-        for _ in 0..<rounds {
-            _ = update(&state, .runEvent(.stepStarted(index: 0, stepID: first.id)))
-            for batch in batches {
-                _ = update(&state, .runOutput(batch))
-                if (ContinuousClock.now - lastDraw).seconds >= 1.0 / 60 {
-                    _ = WizardView.render(state, size: state.size)
-                    lastDraw = ContinuousClock.now
-                    frames += 1
-                }
-            }
-        }
-        let seconds = (ContinuousClock.now - start).seconds
-        print(String(format: "   the model takes %d x %d lines in %.3f s (%.0f lines/s), %d frames rendered on the way",
-                     rounds, lines, seconds, Double(lines * rounds) / seconds, frames))
-        print("   tail shown at the end: \(state.run?.tail.lines.last ?? "-")")
+        state.size = Size(columns: 80, rows: 24)
+        let loop = StreamingLoop(batches: batches, rounds: rounds)
+        let code = loop.run(state)
+        guard loop.seconds > 0 else { return print("   the loop ended (exit \(code)) before the lines were taken in") }
+        print(String(format: "   the wizard's loop takes %d x %d lines in %.3f s (%.0f lines/s), %d frames drawn on the way",
+                     rounds, lines, loop.seconds, Double(lines * rounds) / loop.seconds, loop.frames))
     }
 
     /// The flag file that makes the fake tools flood their output.
@@ -311,8 +296,9 @@ enum TUIBench {
         tmux.respawn("exec \(quote(wizard)) --workspace \(quote(workspace.path))")
         guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
         tmux.keys(["Enter"])
-        for page in 1...6 {
-            guard tmux.wait({ $0.contains("Page \(page) of 6") }) != nil else { return print("   tmux: no page \(page)") }
+        let pages = WizardPage.all.count
+        for page in 1...pages {
+            guard tmux.wait({ $0.contains("Page \(page) of \(pages)") }) != nil else { return print("   tmux: no page \(page)") }
             tmux.keys(["Enter"])
         }
         guard tmux.wait({ $0.contains("raycluster.yaml") }) != nil else { return print("   tmux: no Review screen:\n\(tmux.capture())") }

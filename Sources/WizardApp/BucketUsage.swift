@@ -1,5 +1,3 @@
-import SetupPlan
-import RunViews
 import Foundation
 
 /// What a bucket holds, read with `gcloud storage ls --long --recursive` before the bucket is deleted.

@@ -1,5 +1,3 @@
-import SetupPlan
-import RunViews
 import Foundation
 import WizardModel
 

@@ -1,6 +1,4 @@
-import RunViews
 import Foundation
-import RunModel
 import SetupPlan
 import SetupRunner
 
@@ -11,9 +9,9 @@ enum WorkspaceExport {
         let workspace = Workspace(url: folder)
         try workspace.create()
         let files: [(String, String, mode_t)] = [
-            ("answers.yaml", AnswersFile.normalizedYAML(plan.answers), 0o600),
-            ("raycluster.yaml", plan.manifest, 0o600),
-            ("setup.sh", SetupScript.render(plan), 0o700),
+            (WorkspaceFiles.answers, AnswersFile.normalizedYAML(plan.answers), 0o600),
+            (WorkspaceFiles.manifest, plan.manifest, 0o600),
+            (WorkspaceFiles.script, SetupScript.render(plan), 0o700),
         ]
         for (name, text, mode) in files {
             try workspace.writeFile(name, contents: text, mode: mode)

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import RunModel
 import RunViews
@@ -7,17 +6,17 @@ import SetupRunner
 import WizardModel
 import WizardResources
 
-/// Runs a plan with the text view, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
-enum RunSession {
+/// Runs a plan with a view of `RunViews`, turns SIGINT/SIGTERM into a clean stop, and maps the result to an exit status.
+public enum RunSession {
     /// The plan for answers, with the in-pod check script from the resources.
-    static func plan(for answers: Answers) -> Plan {
+    public static func plan(for answers: Answers) -> Plan {
         PlanBuilder.build(answers, checkScript: WizardResources.bucketCheckScript)
     }
 
-    /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted. Journal errors exit 2.
-    static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
-                    output: OutputOptions.Format = .text, color: Bool = false) async throws -> Int32 {
-        let runner = makeRunner(plan: plan, workspace: workspace, options: options)
+    /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted, 2 when the journal cannot be used.
+    public static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
+                           output: OutputFormat = .text, color: Bool = false) async throws -> Int32 {
+        let runner = SetupRunner(plan: plan, workspace: workspace, options: options)
         let view: any RunObserver
         switch output {
         case .json:
@@ -31,24 +30,24 @@ enum RunSession {
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {
-            switch try await runner.run(mode: mode, observer: view) {
-            case .succeeded: return 0
-            case .failed: return 1
-            case .interrupted: return 130
-            }
+            return exitStatus(try await runner.run(mode: mode, observer: view))
         } catch let error as JournalError {
             Console.error("error: \(error)")
             return 2
         }
     }
 
-    /// The engine for `plan` in `workspace`, its journal keyed by the normalized answers.
-    static func makeRunner(plan: Plan, workspace: URL, options: RunOptions, journalFile: String? = nil) -> SetupRunner {
-        SetupRunner(plan: plan, workspace: workspace, options: options, journalFile: journalFile)
+    /// 0 done, 1 a step failed, 130 interrupted.
+    static func exitStatus(_ result: RunResult) -> Int32 {
+        switch result {
+        case .succeeded: return 0
+        case .failed: return 1
+        case .interrupted: return 130
+        }
     }
 
     /// The workspace's journal (nil when there is none); an unreadable or foreign one is printed and exits 2.
-    static func loadJournal(workspace: URL) throws -> Journal? {
+    public static func loadJournal(workspace: URL) throws -> Journal? {
         try loadJournal(at: Workspace(url: workspace).journalURL)
     }
 
@@ -58,7 +57,7 @@ enum RunSession {
             return try Journal.load(from: url)
         } catch {
             Console.error("error: \(error)")
-            throw ExitCode(2)
+            throw ExitStatus(2)
         }
     }
 
@@ -67,10 +66,10 @@ enum RunSession {
         let journal = try loadJournal(workspace: workspace)
         let normalized = AnswersFile.normalizedYAML(answers)
         if let journal, !allowChanged, !journal.isFor(normalizedAnswers: normalized) {
-            let error = JournalError.answersChanged(path: workspace.appendingPathComponent("state.json").path,
+            let error = JournalError.answersChanged(path: Workspace(url: workspace).journalURL.path,
                                                     diff: AnswersDiff.text(old: journal.normalizedAnswers, new: normalized))
             Console.error("error: \(error)\nNothing was written; or use another --workspace.")
-            throw ExitCode(2)
+            throw ExitStatus(2)
         }
     }
 }

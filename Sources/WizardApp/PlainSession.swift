@@ -1,21 +1,23 @@
-import RunViews
 import Foundation
 import RunModel
+import RunViews
 import SetupPlan
-import SetupRunner
 import Synchronization
 import WizardModel
 
 /// The wizard as line prompts (`--plain`, or TERM=dumb) for screen readers and terminals where a full-screen UI
 /// is unwelcome: the pages' questions with the default in [brackets], the pages' checks and messages, the plan
 /// as `apply` shows it and a confirm, then `apply`'s line output. Exit status as the full-screen wizard's.
-struct PlainSession {
+public struct PlainSession {
     let setup: SessionSetup
+
+    public init(setup: SessionSetup) { self.setup = setup }
 
     /// What the person chose after the preview.
     private enum Choice { case run, save, edit, quit }
 
-    func run() -> Int32 {
+    /// Asks, previews, confirms and runs; returns the exit status.
+    public func run() -> Int32 {
         var answers = setup.answers
         if let journal = setup.journal, journal.isUnfinished {
             let done = journal.steps.filter { $0.status.isComplete }.count
@@ -39,7 +41,7 @@ struct PlainSession {
             let plan = PlanBuilder.build(answers, checkScript: setup.checkScript)
             say("")
             say(PlanText.render(plan))
-            say("Workspace: \(setup.workspace) (answers.yaml, raycluster.yaml, setup.sh, state.json, logs/)")
+            say("Workspace: \(setup.workspace) (\(WorkspaceFiles.listing))")
             switch confirm() {
             case .run: return run(plan)
             case .save: return save(plan)

@@ -1,5 +1,3 @@
-import RunViews
-import RunModel
 import SetupPlan
 import SetupRunner
 import WizardModel
