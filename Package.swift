@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        .target(name: "SetupPlan", dependencies: ["Yams"]),
+        // Pure: the scripts it puts in steps and setup.sh are compiled into WizardResources, not read from disk.
+        .target(name: "SetupPlan", dependencies: ["Yams", "WizardResources"]),
         // doctor's pure half: which read-only commands to run, and what their outputs say about each link.
         .target(name: "Diagnosis", dependencies: ["SetupPlan"]),
         .target(
@@ -34,7 +35,8 @@ let package = Package(
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("doctor_probe.py"), .embedInCode("example-answers.yaml")]
+            resources: [.embedInCode("bucket_check.py"), .embedInCode("mount_check.py"), .embedInCode("doctor_probe.py"),
+                        .embedInCode("setup_lib.sh"), .embedInCode("example-answers.yaml")]
         ),
         // The run's data (events, step status and outcome, the journal, output lines): what the view-model, the
         // renderer and the views need of a run, without the engine's process code.

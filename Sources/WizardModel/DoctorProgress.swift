@@ -69,13 +69,15 @@ public struct DoctorProgress: Equatable, Sendable {
         offset = following ? maxOffset : min(offset, maxOffset)
     }
 
-    public mutating func scroll(by delta: Int) {
+    /// Moves by `delta` rows within a pane of `rows` rows; at the bottom it follows new checks again.
+    public mutating func scroll(by delta: Int, rows: Int) {
+        paneRows = rows
         offset = min(max(0, offset + delta), maxOffset)
         following = offset == maxOffset
     }
 
-    public mutating func scrollToTop() { scroll(by: -offset) }
-    public mutating func scrollToBottom() { scroll(by: maxOffset - offset) }
+    public mutating func scrollToTop() { scroll(by: -offset, rows: paneRows) }
+    public mutating func scrollToBottom(rows: Int) { scroll(by: maxOffset - offset, rows: rows) }
 
     private var maxOffset: Int { max(0, rows.count - max(1, paneRows)) }
 

@@ -39,20 +39,12 @@ extension WizardState {
             let count = PreviewTab.allCases.count
             review.tab = PreviewTab(rawValue: (review.tab.rawValue + count - 1) % count) ?? .commands
         case .showTab(let tab)?: review.tab = tab
-        case .scrollDown?: review.pane.scroll(by: 1, rows: rows)
-        case .scrollUp?: review.pane.scroll(by: -1, rows: rows)
-        case .pageDown?: review.pane.scroll(by: max(1, rows - 1), rows: rows)
-        case .pageUp?: review.pane.scroll(by: -max(1, rows - 1), rows: rows)
-        case .scrollTop?: review.pane.scrollToTop()
-        case .scrollBottom?: review.pane.scrollToBottom(rows: rows)
-        case .nextAction?: actionFocus = (actionFocus + 1) % Self.reviewActions.count
-        case .previousAction?: actionFocus = (actionFocus + Self.reviewActions.count - 1) % Self.reviewActions.count
-        case .activate?:
-            return perform(Self.reviewActions[min(actionFocus, Self.reviewActions.count - 1)], plan: review.plan)
-        case .action(let action)?:
-            return perform(action, plan: review.plan)
         default:
-            return []
+            switch ButtonRow.handle(command, Self.reviewActions, focus: &actionFocus) {
+            case .pressed(let action)?: return perform(action, plan: review.plan)
+            case .moved?: break
+            case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
+            }
         }
         review.fit(Layout.reviewPane(size))
         self.review = review
