@@ -22,7 +22,7 @@ extension Doctor {
             if served.contains("v1") { return Check(id: .rayClusterKind, title: title, status: .ok, evidence: ["rayclusters.ray.io serves " + served.joined(separator: ", ")]) }
             return Check(id: .rayClusterKind, title: title, status: .broken,
                          evidence: ["rayclusters.ray.io serves only " + served.joined(separator: ", ")],
-                         advice: "The KubeRay operator predates ray.io/v1: upgrade it to 1.7.0.")
+                         advice: "The KubeRay operator predates ray.io/v1: upgrade it to \(KubeRay.operatorVersion).")
         }
         guard result.notFound else { return unreadable(.rayClusterKind, title, result) }
         let fixes = f.doctor.fixes
@@ -35,7 +35,7 @@ extension Doctor {
                          fix: fixes.step(.helmRepo) + fixes.step(.installOperator))
         case .installed:
             return Check(id: .rayClusterKind, title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
-                         advice: "Install the KubeRay operator 1.7.0, or answer operator: gke-addon or helm.")
+                         advice: "Install the KubeRay operator \(KubeRay.operatorVersion), or answer operator: gke-addon or helm.")
         }
     }
 
@@ -73,7 +73,7 @@ extension Doctor {
             guard result.notFound else { return unreadable(.rayCluster, title, result) }
             return Check(id: .rayCluster, title: title, status: .broken, evidence: ["no RayCluster \(a.ray.clusterName) in \(a.identity.namespace)"],
                          fix: f.doctor.fixes.step(.applyRayCluster),
-                         advice: "raycluster.yaml is in the workspace (kuberay-gcs-wizard export --workspace DIR writes it); apply it from there.")
+                         advice: "\(WorkspaceFiles.manifest) is in the workspace (kuberay-gcs-wizard export --workspace DIR writes it); apply it from there.")
         }
         var templates = [PodTemplate(group: "head", path: "/spec/headGroupSpec/template/spec", spec: rayCluster["spec"]["headGroupSpec"]["template"]["spec"])]
         for (index, group) in rayCluster["spec"]["workerGroupSpecs"].array.enumerated() {

@@ -2,9 +2,6 @@
 extension Commands {
     private var a: Answers { answers }
 
-    /// `--project P --location L` of the wizard's cluster.
-    private var clusterScope: [String] { ["--project", a.project, "--location", a.clusterLocation] }
-
     /// The cluster, deleted asynchronously and then waited for, so an interrupted destroy resumes at the wait
     /// instead of sending a second delete for a cluster that is already stopping.
     var clusterTeardown: Teardown {
@@ -13,7 +10,7 @@ extension Commands {
         return Teardown(
             id: .deleteCluster, subject: "the GKE cluster \(name)", phase: .cluster,
             why: "It was created by this workspace's run; its nodes cost money every hour. Everything in it goes with it.",
-            argv: gcloud(["container", "clusters", "delete", name] + clusterScope + ["--quiet", "--async"]),
+            argv: cluster("delete", ["--quiet", "--async"]),
             // A cluster that is already stopping counts as gone: its delete was sent.
             gone: Probe(argv: gcloud(["container", "clusters", "list"] + clusterScope + ["--filter", "name=\(name) AND status!=STOPPING"],
                                      format: "value(name)"),
@@ -27,12 +24,11 @@ extension Commands {
 
     /// A node pool the run added to the cluster.
     func nodePoolTeardown(_ pool: String) -> Teardown {
-        let scope = ["--cluster", a.cluster.name] + clusterScope
-        return Teardown(
+        Teardown(
             id: .deleteNodePool(pool: pool), subject: "the node pool \(pool)", phase: .nodePool,
             why: "It was created by this workspace's run; its nodes cost money while they run.",
-            argv: gcloud(["container", "node-pools", "delete", pool] + scope + ["--quiet"]),
-            gone: Probe(argv: gcloud(["container", "node-pools", "list"] + scope + ["--filter", "name=\(pool)"], format: "value(name)"),
+            argv: nodePool("delete", pool, ["--quiet"]),
+            gone: Probe(argv: gcloud(["container", "node-pools", "list"] + nodePoolScope + ["--filter", "name=\(pool)"], format: "value(name)"),
                         expect: .not(.nonEmpty)),
             timeoutSeconds: 1800)
     }

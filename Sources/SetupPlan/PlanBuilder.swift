@@ -83,7 +83,8 @@ public enum PlanBuilder {
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .createAutopilot:
-            var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
+            // An Autopilot cluster's location is its region.
+            var argv = c.cluster("create-auto")
             if a.operator == .gkeAddon { argv += ["--enable-ray-operator"] + RayAddonOption.createFlags(a) }
             return [Step(id: .createCluster, title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
@@ -110,11 +111,8 @@ public enum PlanBuilder {
                 steps.append(Step(id: .enableGKEMetadata, title: "Switch the node pool \(a.resolvedNodePool) to the GKE metadata server",
                                   why: "Pods on a pool created before Workload Identity otherwise act as the node's service account; "
                                     + "the Ray pods' nodeSelector keeps them on pools that have it.",
-                                  argv: ["gcloud", "container", "node-pools", "update", a.resolvedNodePool, "--cluster", a.cluster.name,
-                                         "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
-                                  probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", a.resolvedNodePool, "--cluster", a.cluster.name,
-                                                      "--project", a.project, "--location", a.clusterLocation,
-                                                      "--format", "value(config.workloadMetadataConfig.mode)"],
+                                  argv: c.nodePool("update", a.resolvedNodePool, ["--workload-metadata", "GKE_METADATA"]),
+                                  probe: Probe(argv: c.nodePool("describe", a.resolvedNodePool, format: "value(config.workloadMetadataConfig.mode)"),
                                                expect: .equals("GKE_METADATA")),
                                   kind: .update, timeoutSeconds: 1800))
             }
@@ -166,7 +164,7 @@ public enum PlanBuilder {
     private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {
         Step(id: .getCredentials, title: "Get cluster credentials for kubectl",
              why: "Writes the kubeconfig entry that points kubectl at the cluster.",
-             argv: ["gcloud", "container", "clusters", "get-credentials", a.cluster.name, "--project", a.project, "--location", a.clusterLocation],
+             argv: c.cluster("get-credentials"),
              kind: .configure, timeoutSeconds: 120)
     }
 
@@ -287,7 +285,7 @@ public enum PlanBuilder {
         let later = a.ray.workers.filter { !a.alwaysRunningWorkerGroups.contains($0) }.map(\.name)
         return [
             Step(id: .applyRayCluster, title: "Apply the RayCluster \(a.ray.clusterName)",
-                 why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
+                 why: "\(WorkspaceFiles.manifest): ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
                  argv: c.kubectl(["apply", "-f", WorkspaceFiles.manifest]), files: [WorkspaceFiles.manifest],
                  kind: .configure, timeoutSeconds: 120, teardown: c.rayClusterTeardown),
             Step(id: .waitHead, title: "Wait for the Ray head pod to be Ready",

@@ -57,7 +57,7 @@ struct StepExecutor: Sendable {
         func probed(_ probe: Probe) async -> CommandResult {
             await observer.handle(.stepNote(index: index, stepID: step.id, note: RunNote.probing))
             let probeArgv = probe.argv.map { Placeholder.substitute($0, captures) }
-            log.write("# probe: $ " + Self.display(probeArgv))
+            log.write("# probe: $ " + ShellQuote.join(probeArgv))
             let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, output: nil)
             log.write("# probe \(Self.describe(result))")
             return result
@@ -83,7 +83,7 @@ struct StepExecutor: Sendable {
         let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
         var attempt = 1
         while true {
-            log.write("$ " + Self.display(argv))
+            log.write("$ " + ShellQuote.join(argv))
             let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log, output: sink)
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
@@ -190,11 +190,4 @@ struct StepExecutor: Sendable {
         return String(scalars[first...last])
     }
 
-    /// argv as one line for logs; not a shell-exact quoting (setup.sh has that), just unambiguous enough to read.
-    static func display(_ argv: [String]) -> String {
-        argv.map { arg in
-            arg.isEmpty || arg.contains(where: { " \t\n'\"$\\".contains($0) })
-                ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
-        }.joined(separator: " ")
-    }
 }

@@ -50,18 +50,16 @@ public struct SessionSetup: Sendable {
     public var answers: Answers
     public var journal: JournalSummary?
     public var options: RunOptions
-    public var helpTexts: [String: String]
     public var checkScript: String
     public var colors: Terminal.ColorMode
 
     public init(workspace: String, answers: Answers, journal: JournalSummary?, options: RunOptions,
-                helpTexts: [String: String] = WizardResources.fieldHelp, checkScript: String = WizardResources.bucketCheckScript,
+                checkScript: String = WizardResources.bucketCheckScript,
                 colors: Terminal.ColorMode = .automatic) {
         self.workspace = workspace
         self.answers = answers
         self.journal = journal
         self.options = options
-        self.helpTexts = helpTexts
         self.checkScript = checkScript
         self.colors = colors
     }
@@ -86,7 +84,7 @@ public struct SessionSetup: Sendable {
 
     /// The wizard's state as it opens.
     public func firstState(now: Date = Date()) -> WizardState {
-        WizardState(answers: answers, workspace: workspace, helpTexts: helpTexts, checkScript: checkScript, now: now, journal: journal)
+        WizardState(answers: answers, workspace: workspace, checkScript: checkScript, now: now, journal: journal)
     }
 
     /// The journal as the model sees it; nil when its answers no longer parse (an older version's keys).

@@ -59,12 +59,12 @@ public struct PlainSession {
         if page.listsWorkerGroups {
             // The groups are a list the full-screen page edits with keys; lines cannot, so they are shown as they are.
             say("  Worker groups: \(ReviewSummary.workers(answers))")
-            say("  To change them: save the files (s at the end), edit ray.workers in answers.yaml, then run apply --answers with it.")
+            say("  To change them: save the files (s at the end), edit ray.workers in \(WorkspaceFiles.answers), then run apply --answers with it.")
         }
         // Applicability is looked at as each question comes, so an earlier answer (the cluster mode) decides the rest.
         for path in page.paths {
             guard let field = AnswerFields.field(path), field.isApplicable(in: answers) else { continue }
-            if let help = setup.helpTexts[path] { say("  " + help) }
+            say("  " + field.help)
             while true {
                 prompt(LinePrompt.question(field, in: answers))
                 guard let line = readAnswer() else { return false }

@@ -96,9 +96,9 @@ extension WizardState {
     /// What Save prints on the way out: where the files are and the command that runs them later.
     public static func savedFilesMessage(workspace: String) -> String {
         """
-        Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace).
+        Wrote \(WorkspaceFiles.exported) to \(workspace).
         Run them later with:
-          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(ShellQuote.quote(workspace))
+          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
         """
     }
 }

@@ -189,7 +189,7 @@ extension WizardState {
 
     /// How to continue later, with the exact command.
     public var resumeMessage: String {
-        "The journal is kept in \(workspace)/state.json. Resume with:\n  \(resumeCommand)"
+        "The journal is kept in \(workspace)/\(WorkspaceFiles.journal). Resume with:\n  \(resumeCommand)"
     }
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.

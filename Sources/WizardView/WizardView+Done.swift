@@ -42,7 +42,7 @@ extension WizardView {
         let commandWidth = canvas.width - commandX - 2
         let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
         let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
-        let files = TextWrap.wrap("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
+        let files = TextWrap.wrap("Files: \(state.workspace)/ (\(WorkspaceFiles.answers), \(WorkspaceFiles.manifest), \(WorkspaceFiles.script), \(WorkspaceFiles.logs)/)",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SetupPlan
 import WizardApp
 
 /// `doctor`: the read-only diagnosis of an existing setup, link by link.
@@ -13,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
         Exit status: 0 healthy, 1 a link is broken, 2 usage.
         """)
 
-    @Option(help: "A workspace whose answers.yaml describes the setup (when --answers is not given).")
+    @Option(help: "A workspace whose \(WorkspaceFiles.answers) describes the setup (when --answers is not given).")
     var workspace: String?
 
     @OptionGroup var answers: AnswersOptions

@@ -1,9 +1,10 @@
 import ArgumentParser
+import SetupPlan
 import WizardApp
 
 /// `export`: write the workspace files without running anything.
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write answers.yaml, raycluster.yaml and setup.sh to a workspace; run nothing.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write \(WorkspaceFiles.exported) to a workspace; run nothing.")
 
     @OptionGroup var answers: AnswersOptions
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SetupPlan
 import WizardApp
 
 /// `plan`: everything that would run, nothing run.
@@ -7,7 +8,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var answers: AnswersOptions
 
-    @Option(help: "text (numbered steps and the manifest), json, script (setup.sh) or yaml (the manifest).")
+    @Option(help: "text (numbered steps and the manifest), json, script (\(WorkspaceFiles.script)) or yaml (the manifest).")
     var format: PlanSession.Format = .text
 
     func run() throws {

@@ -7,7 +7,7 @@ struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Continue a run that failed or was interrupted, at the first step not done.",
-        discussion: "The answers come from the workspace's answers.yaml unless --answers or --set is given.")
+        discussion: "The answers come from the workspace's \(WorkspaceFiles.answers) unless --answers or --set is given.")
 
     @Option(help: "The workspace folder of the run.")
     var workspace: String = WorkspaceFiles.defaultFolder

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SetupPlan
 import WizardApp
 
 /// Options every command that runs the plan shares.
@@ -12,7 +13,7 @@ struct RunFlags: ParsableArguments {
     @Flag(help: "No colour (as with NO_COLOR set).")
     var noColor = false
 
-    @Flag(help: "Echo every output line of the steps (they always go to the workspace's logs/).")
+    @Flag(help: "Echo every output line of the steps (they always go to the workspace's \(WorkspaceFiles.logs)/).")
     var verbose = false
 
     var settings: RunSettings { RunSettings(timeoutScale: timeoutScale, timeouts: timeouts, noColor: noColor, verbose: verbose) }

@@ -1,5 +1,4 @@
 import SetupPlan
-import WizardResources
 import XCTest
 
 final class AnswersFileTests: XCTestCase {
@@ -22,27 +21,6 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertEqual(answers.cluster.name, "cloud-bucket-cluster")
         XCTAssertEqual(answers.resolvedBucketLocation, "us-west1")
         XCTAssertEqual(answers.resolvedImage, "rayproject/ray:\(RayVersions.default)")
-    }
-
-    func testExampleFileLoadsWithEveryKey() throws {
-        let answers = try AnswersFile.load(yaml: WizardResources.exampleAnswers, overrides: ["project=demo-project"])
-        XCTAssertEqual(answers.bucket.name, "my-bucket")
-        XCTAssertEqual(answers.identity.iamServiceAccount, "my-iam-sa")
-        XCTAssertEqual(answers.ray.image, "rayproject/ray:\(RayVersions.default)")
-    }
-
-    func testExampleFileKeysForAnExistingClusterAreRealKeys() throws {
-        let example = WizardResources.exampleAnswers
-            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
-            .replacingOccurrences(of: "  # location: us-west1 ", with: "  location: us-west1   ")
-            .replacingOccurrences(of: "  # autopilot: false ", with: "  autopilot: true    ")
-        let answers = try AnswersFile.load(yaml: example, overrides: ["project=demo-project"])
-        XCTAssertEqual(answers.cluster.location, "us-west1")
-        XCTAssertTrue(answers.cluster.autopilot)
-        let standard = WizardResources.exampleAnswers
-            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
-            .replacingOccurrences(of: "  # nodePool: default-pool ", with: "  nodePool: ray-pool       ")
-        XCTAssertEqual(try AnswersFile.load(yaml: standard, overrides: ["project=demo-project"]).cluster.nodePool, "ray-pool")
     }
 
     func testAnExistingStandardClustersNodePoolIsAnsweredAndChecked() throws {

@@ -10,8 +10,6 @@ import WizardResources
 enum Scenarios {
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     static let checkScript = "print('check')\n"
-    /// The real help texts.
-    static let help = WizardResources.fieldHelp
 
     static var answers: Answers {
         var a = Answers()
@@ -31,7 +29,7 @@ enum Scenarios {
 
     static func base(_ answers: Answers = Answers(), asciiOnly: Bool = false, journal: JournalSummary? = nil,
                      workspace: String = "kuberay-gcs-setup") -> WizardState {
-        WizardState(answers: answers, workspace: workspace, helpTexts: help, checkScript: checkScript,
+        WizardState(answers: answers, workspace: workspace, checkScript: checkScript,
                     asciiOnly: asciiOnly, now: t0, journal: journal)
     }
 

@@ -121,12 +121,12 @@ enum TUIBench {
         var programs: [Timed] = [
             inPane("printf (launch + poll floor)", ["READY"]) { _ in "printf 'READY\\n'; exec sleep 100000" },
             // The Swift runtime and Foundation loading alone: the binary printing its help.
-            inPane("kuberay-gcs-wizard --help", ["VERSION "]) { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" },
-            inPane("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { "exec \(quote(wizard)) --workspace ws-\($0)" },
-            inPane("whiptail --inputbox", whiptailMarkers) { _ in "exec " + ([whiptail] + whiptailArguments).map(quote).joined(separator: " ") },
+            inPane("kuberay-gcs-wizard --help", ["VERSION "]) { _ in "\(ShellQuote.quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" },
+            inPane("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { "exec \(ShellQuote.quote(wizard)) --workspace ws-\($0)" },
+            inPane("whiptail --inputbox", whiptailMarkers) { _ in "exec " + ([whiptail] + whiptailArguments).map(ShellQuote.quote).joined(separator: " ") },
         ]
         if let compare {
-            programs.append(inPane("--compare build (Welcome)", welcomeMarkers) { "exec \(quote(compare)) --workspace ws-c\($0)" })
+            programs.append(inPane("--compare build (Welcome)", welcomeMarkers) { "exec \(ShellQuote.quote(compare)) --workspace ws-c\($0)" })
         }
         guard let samples = interleaved(programs, runs: runs, digits: 1) else { return }
         let floor = Stats(samples[0]).median
@@ -219,7 +219,7 @@ enum TUIBench {
     }
 
     private static func keystrokesThroughTmux(_ tmux: BenchTmux, runs: Int, wizard: String) {
-        tmux.respawn("exec \(quote(wizard)) --workspace ws-keys")
+        tmux.respawn("exec \(ShellQuote.quote(wizard)) --workspace ws-keys")
         guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
         tmux.keys(["Enter"])
         guard tmux.wait({ $0.contains("› Project ID") }) != nil else { return print("   tmux: no page 1") }
@@ -293,7 +293,7 @@ enum TUIBench {
         } catch {
             return print("   tmux: cannot write the answers file: \(error)")
         }
-        tmux.respawn("exec \(quote(wizard)) --workspace \(quote(workspace.path))")
+        tmux.respawn("exec \(ShellQuote.quote(wizard)) --workspace \(ShellQuote.quote(workspace.path))")
         guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
         tmux.keys(["Enter"])
         let pages = WizardPage.all.count
@@ -335,8 +335,7 @@ enum TUIBench {
         var answers = Answers()
         answers.project = "ray-demo-123"
         answers.bucket.name = "ray-demo-bucket"
-        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, helpTexts: WizardResources.fieldHelp,
-                                checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
+        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
         _ = update(&state, .resize(Size(columns: 80, rows: 24)))
         return state
     }
@@ -381,10 +380,6 @@ enum TUIBench {
 
     private static func ms(_ seconds: Double, _ digits: Int = 1) -> String {
         String(format: "%.\(digits)f", seconds * 1000)
-    }
-
-    private static func quote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private static func value(of flag: String, in arguments: [String]) -> Int? {
