@@ -13,6 +13,8 @@ public enum CheckID: Hashable, Sendable {
     private static let podPrefix = "pod:"
 }
 
+/// Encoded as its string form; decoding refuses a string no check has (the standard library's `RawRepresentable`
+/// coding).
 extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
     public var rawValue: String {
         switch self {
@@ -57,19 +59,5 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
     public var isPod: Bool {
         if case .pod = self { return true }
         return false
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let id = CheckID(rawValue: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "no check is called \(text)")
-        }
-        self = id
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

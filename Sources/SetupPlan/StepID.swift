@@ -55,6 +55,8 @@ public enum StepID: Hashable, Sendable {
     private static let deleteNodePoolPrefix = "delete-node-pool-"
 }
 
+/// Encoded as its string form; decoding refuses a string no step has (the standard library's `RawRepresentable`
+/// coding).
 extension StepID: RawRepresentable, CustomStringConvertible, Codable {
     /// The id as the journal, the events and the logs spell it.
     public var rawValue: String {
@@ -125,18 +127,4 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
     private static let byName = Dictionary(uniqueKeysWithValues: fixed.map { ($0.rawValue, $0) })
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let id = StepID(rawValue: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "no step is called \(text)")
-        }
-        self = id
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -6,12 +6,7 @@ import XCTest
 
 /// Which destroy a workspace holds: none without a run, the plan from the setup journal, an unfinished one to resume.
 final class DestroySessionTests: XCTestCase {
-    private var answers: Answers {
-        var answers = Answers()
-        answers.project = "demo-project"
-        answers.bucket.name = "my-bucket"
-        return answers
-    }
+    private let answers = Answers.demo
 
     /// A setup journal of `answers` with every step of their plan `done`.
     private func finishedSetup(in folder: URL) throws -> Plan {

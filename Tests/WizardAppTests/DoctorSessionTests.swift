@@ -7,12 +7,7 @@ import XCTest
 /// How the one doctor session runs reads: a few at a time, a transport failure tried again, each check shown once
 /// as soon as it is decided; and with real processes, as the wizard and `doctor` run it.
 final class DoctorSessionTests: XCTestCase {
-    private var answers: Answers {
-        var answers = Answers()
-        answers.project = "demo-project"
-        answers.bucket.name = "my-bucket"
-        return answers
-    }
+    private let answers = Answers.demo
 
     func testReadsRunAFewAtATimeAndFailedOnesAreTriedAgain() async {
         let doctor = Doctor(answers: answers, probeScript: "probe")

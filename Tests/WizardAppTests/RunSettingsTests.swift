@@ -4,12 +4,7 @@ import XCTest
 
 /// `--timeout-scale` and `--timeout STEP=SECONDS` as the run options, or a usage error naming the value and the rule.
 final class RunSettingsTests: XCTestCase {
-    private let plan = RunSession.plan(for: {
-        var answers = Answers()
-        answers.project = "demo-project"
-        answers.bucket.name = "my-bucket"
-        return answers
-    }())
+    private let plan = RunSession.plan(for: .demo)
 
     func testTimeoutsBecomeOptions() throws {
         let options = try RunSettings(timeoutScale: 2, timeouts: ["wait-head=900", "create-cluster=3600"]).options(for: plan)

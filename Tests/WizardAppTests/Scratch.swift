@@ -1,4 +1,5 @@
 import Foundation
+import SetupPlan
 import XCTest
 
 /// A temporary folder for one test, removed afterwards; fake tools go in its `bin`.
@@ -36,5 +37,15 @@ final class Scratch {
 
     func permissions(_ name: String) throws -> Int {
         ((try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(name).path)[.posixPermissions] as? Int) ?? 0) & 0o777
+    }
+}
+
+extension Answers {
+    /// The defaults with the two answers a setup needs.
+    static var demo: Answers {
+        var answers = Answers()
+        answers.project = "demo-project"
+        answers.bucket.name = "my-bucket"
+        return answers
     }
 }

@@ -13,12 +13,9 @@ import XCTest
 /// The runtime loop with a scripted terminal: keys in, frames out, effects carried out, exit status and message.
 final class SessionLoopTests: XCTestCase {
     private func setup(_ scratch: Scratch) -> SessionSetup {
-        var answers = Answers()
-        answers.project = "demo-project"
-        answers.bucket.name = "my-bucket"
         var options = RunOptions()
         options.environment = scratch.environment
-        return SessionSetup(workspace: scratch.root.appendingPathComponent("ws").path, answers: answers, journal: nil, options: options)
+        return SessionSetup(workspace: scratch.root.appendingPathComponent("ws").path, answers: .demo, journal: nil, options: options)
     }
 
     /// Welcome, every page, then the Review's key.

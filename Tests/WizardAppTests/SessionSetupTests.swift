@@ -16,9 +16,7 @@ final class SessionSetupTests: XCTestCase {
 
     func testSavedAnswersAndAnEarlierRunsJournal() async throws {
         let scratch = try Scratch()
-        var answers = Answers()
-        answers.project = "demo-project"
-        answers.bucket.name = "my-bucket"
+        let answers = Answers.demo
         let plan = Plan(answers: answers, steps: [Step(id: .checkGcloud, title: "Check gcloud", why: "w", argv: ["false"], kind: .check)],
                         manifest: "", checkScript: "")
         let folder = scratch.root.appendingPathComponent("ws")
