@@ -1,5 +1,5 @@
 /// Files shipped with the wizard: the scripts sent into the Ray pods, setup.sh's shell library, and an example
-/// answers file (and, in FieldHelp.swift, the field help).
+/// answers file.
 ///
 /// SwiftPM embeds them in the code (`PackageResources`, see Package.swift), so reading one needs no
 /// Foundation Bundle lookup at start-up and no resource folder next to the executable.

@@ -36,3 +36,5 @@ struct DestroyCommand: AsyncParsableCommand {
                                                     preview: format, settings: flags.settings, output: output.format))
     }
 }
+
+extension DestroySession.PreviewFormat: ExpressibleByArgument {}

@@ -35,3 +35,5 @@ struct DoctorCommand: AsyncParsableCommand {
                                                    exec: !noExec, output: output.format))
     }
 }
+
+extension DoctorSession.Format: ExpressibleByArgument {}

@@ -9,13 +9,3 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
-extension PlanSession.Format: ExpressibleByArgument {}
-extension DestroySession.PreviewFormat: ExpressibleByArgument {}
-extension DoctorSession.Format: ExpressibleByArgument {}
-
-extension ExitCode {
-    /// Ends the command with a session's exit status: nothing for 0, else the status.
-    static func unlessZero(_ code: Int32) throws {
-        if code != 0 { throw ExitCode(code) }
-    }
-}

@@ -15,3 +15,5 @@ struct PlanCommand: ParsableCommand {
         try PlanSession.show(answers.source, format: format)
     }
 }
+
+extension PlanSession.Format: ExpressibleByArgument {}

@@ -53,3 +53,10 @@ enum WizardMain {
         dispatchMain()
     }
 }
+
+extension ExitCode {
+    /// Ends a command with its session's exit status: nothing for 0, else the status.
+    static func unlessZero(_ code: Int32) throws {
+        if code != 0 { throw ExitCode(code) }
+    }
+}
