@@ -1,7 +1,8 @@
+import SetupPlan
+
 /// One link of the chain as doctor decided it.
 public struct Check: Equatable, Sendable, Codable {
-    /// Stable: `apis`, `cluster`, `bucket-role`, `pod:NAME`...
-    public var id: String
+    public var id: CheckID
     public var title: String
     public var status: CheckStatus
     /// What doctor read that decided it, one fact a line.
@@ -13,7 +14,7 @@ public struct Check: Equatable, Sendable, Codable {
     /// For an in-pod check that failed: the earlier broken link that explains it.
     public var cause: String?
 
-    public init(id: String, title: String, status: CheckStatus, evidence: [String] = [], fix: [[String]] = [],
+    public init(id: CheckID, title: String, status: CheckStatus, evidence: [String] = [], fix: [[String]] = [],
                 advice: String? = nil, cause: String? = nil) {
         self.id = id
         self.title = title
@@ -22,6 +23,20 @@ public struct Check: Equatable, Sendable, Codable {
         self.fix = fix
         self.advice = advice
         self.cause = cause
+    }
+}
+
+extension Check {
+    /// What follows the title, indented, wherever a check is shown: evidence, cause, advice and the fix commands
+    /// (shell-quoted for copying).
+    public var details: [String] {
+        var lines = evidence.map { "    \($0)" }
+        if let cause { lines.append("    explained by: \(cause)") }
+        if let advice { lines.append("    \(advice)") }
+        for (index, argv) in fix.enumerated() {
+            lines.append("    \(index == 0 ? "fix:" : "then:") \(ShellQuote.join(argv))")
+        }
+        return lines
     }
 }
 

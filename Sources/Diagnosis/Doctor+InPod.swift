@@ -6,11 +6,11 @@ extension Doctor {
     static func podChecks(_ f: Facts, _ decided: [Check]) -> [Check]? {
         let title = "From inside each Ray pod: its Google identity, and a test object written, read and deleted"
         guard f.doctor.exec else {
-            return [Check(id: "in-pod", title: title, status: .skipped, evidence: ["not run (--no-exec)"])]
+            return [Check(id: .inPod, title: title, status: .skipped, evidence: ["not run (--no-exec)"])]
         }
-        if let skip = blocked("in-pod", title, needs: ["pods"], decided) { return [skip] }
+        if let skip = blocked(.inPod, title, needs: [.pods], decided) { return [skip] }
         let pods = f.runningPods
-        if pods.isEmpty { return [Check(id: "in-pod", title: title, status: .skipped, evidence: ["no running Ray pod to run it in"])] }
+        if pods.isEmpty { return [Check(id: .inPod, title: title, status: .skipped, evidence: ["no running Ray pod to run it in"])] }
         let cause = decided.first { $0.status == .broken }?.title
         var checks: [Check] = []
         for pod in pods {
@@ -28,7 +28,7 @@ extension Doctor {
     }
 
     static func podCheck(_ pod: RayPod, _ result: ReadResult, _ f: Facts) -> Check {
-        let a = f.answers, id = "pod:\(pod.name)", object = "gs://\(a.bucket.name)/\(probeObject(pod: pod.name))"
+        let a = f.answers, id = CheckID.pod(pod.name), object = "gs://\(a.bucket.name)/\(probeObject(pod: pod.name))"
         let title = "In \(pod.name) (\(pod.role)): identity and \(object)"
         let lastLine = result.stdout.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
         let report = JSONValue(parsing: lastLine)

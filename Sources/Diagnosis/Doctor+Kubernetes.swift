@@ -4,75 +4,76 @@ import SetupPlan
 extension Doctor {
     static let kubeAccessLink: Link = { f, decided in
         let title = "kubectl reaches the cluster (context \(f.answers.kubeContext))"
-        if let skip = blocked("kube-access", title, needs: ["cluster"], decided) { return skip }
+        if let skip = blocked(.kubeAccess, title, needs: [.cluster], decided) { return skip }
         guard let result = f.result(ReadID.namespace) else { return nil }
         if result.succeeded || result.notFound && !result.missingContext {
-            return Check(id: "kube-access", title: title, status: .ok, evidence: ["kubectl answered"])
+            return Check(id: .kubeAccess, title: title, status: .ok, evidence: ["kubectl answered"])
         }
-        return Check(id: "kube-access", title: title, status: .broken, evidence: ["kubectl: \(result.errorLine)"],
-                     fix: result.missingContext ? f.doctor.fixes.step("get-credentials") : [])
+        return Check(id: .kubeAccess, title: title, status: .broken, evidence: ["kubectl: \(result.errorLine)"],
+                     fix: result.missingContext ? f.doctor.fixes.step(.getCredentials) : [])
     }
 
     static let rayKindLink: Link = { f, decided in
         let title = "The RayCluster kind is served (ray.io/v1)"
-        if let skip = blocked("raycluster-kind", title, needs: ["kube-access"], decided) { return skip }
+        if let skip = blocked(.rayClusterKind, title, needs: [.kubeAccess], decided) { return skip }
         guard let result = f.result(ReadID.crd) else { return nil }
         if let crd = f.json(ReadID.crd) {
             let served = crd["spec"]["versions"].array.filter { $0["served"].bool == true }.compactMap { $0["name"].string }
-            if served.contains("v1") { return Check(id: "raycluster-kind", title: title, status: .ok, evidence: ["rayclusters.ray.io serves " + served.joined(separator: ", ")]) }
-            return Check(id: "raycluster-kind", title: title, status: .broken,
+            if served.contains("v1") { return Check(id: .rayClusterKind, title: title, status: .ok, evidence: ["rayclusters.ray.io serves " + served.joined(separator: ", ")]) }
+            return Check(id: .rayClusterKind, title: title, status: .broken,
                          evidence: ["rayclusters.ray.io serves only " + served.joined(separator: ", ")],
-                         advice: "The KubeRay operator predates ray.io/v1: upgrade it to 1.7.0.")
+                         advice: "The KubeRay operator predates ray.io/v1: upgrade it to \(KubeRay.operatorVersion).")
         }
-        guard result.notFound else { return unreadable("raycluster-kind", title, result) }
+        guard result.notFound else { return unreadable(.rayClusterKind, title, result) }
         let fixes = f.doctor.fixes
         switch f.answers.operator {
         case .gkeAddon:
-            return Check(id: "raycluster-kind", title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
-                         fix: fixes.step("enable-ray-addon"))
+            return Check(id: .rayClusterKind, title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
+                         fix: fixes.step(.enableRayAddon))
         case .helm:
-            return Check(id: "raycluster-kind", title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
-                         fix: fixes.step("helm-repo") + fixes.step("install-operator"))
+            return Check(id: .rayClusterKind, title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
+                         fix: fixes.step(.helmRepo) + fixes.step(.installOperator))
         case .installed:
-            return Check(id: "raycluster-kind", title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
-                         advice: "Install the KubeRay operator 1.7.0, or answer operator: gke-addon or helm.")
+            return Check(id: .rayClusterKind, title: title, status: .broken, evidence: ["no CRD rayclusters.ray.io: no KubeRay operator"],
+                         advice: "Install the KubeRay operator \(KubeRay.operatorVersion), or answer operator: gke-addon or helm.")
         }
     }
 
     static let namespaceLink: Link = { f, decided in
         let ns = f.answers.identity.namespace
         let title = "Namespace \(ns)"
-        if let skip = blocked("namespace", title, needs: ["kube-access"], decided) { return skip }
+        if let skip = blocked(.namespace, title, needs: [.kubeAccess], decided) { return skip }
         guard let result = f.result(ReadID.namespace) else { return nil }
-        if result.succeeded { return Check(id: "namespace", title: title, status: .ok, evidence: ["namespace \(ns) exists"]) }
-        return Check(id: "namespace", title: title, status: .broken, evidence: ["no namespace \(ns)"], fix: f.doctor.fixes.step("create-namespace"))
+        if result.succeeded { return Check(id: .namespace, title: title, status: .ok, evidence: ["namespace \(ns) exists"]) }
+        // The plan creates every namespace but `default`, which Kubernetes itself makes.
+        return Check(id: .namespace, title: title, status: .broken, evidence: ["no namespace \(ns)"], fix: f.doctor.fixes.planned(.createNamespace))
     }
 
     static let ksaLink: Link = { f, decided in
         let a = f.answers, ksa = a.identity.kubernetesServiceAccount
         let title = "Kubernetes service account \(a.identity.namespace)/\(ksa)"
-        if let skip = blocked("ksa", title, needs: ["namespace"], decided) { return skip }
+        if let skip = blocked(.ksa, title, needs: [.namespace], decided) { return skip }
         guard let result = f.result(ReadID.ksa) else { return nil }
         if let account = f.json(ReadID.ksa) {
-            return Check(id: "ksa", title: title, status: .ok,
+            return Check(id: .ksa, title: title, status: .ok,
                          evidence: ["created \(account["metadata"]["creationTimestamp"].string ?? "?")"])
         }
-        guard result.notFound else { return unreadable("ksa", title, result) }
-        return Check(id: "ksa", title: title, status: .broken, evidence: ["no service account \(ksa) in \(a.identity.namespace)"],
-                     fix: f.doctor.fixes.step("create-ksa"))
+        guard result.notFound else { return unreadable(.ksa, title, result) }
+        return Check(id: .ksa, title: title, status: .broken, evidence: ["no service account \(ksa) in \(a.identity.namespace)"],
+                     fix: f.doctor.fixes.step(.createKSA))
     }
 
     static let rayClusterLink: Link = { f, decided in
         let a = f.answers, ksa = a.identity.kubernetesServiceAccount
         let title = "RayCluster \(a.ray.clusterName): every pod template runs as \(ksa)"
             + (f.isAutopilot ? "" : " on the GKE metadata server")
-        if let skip = blocked("raycluster", title, needs: ["raycluster-kind", "namespace"], decided) { return skip }
+        if let skip = blocked(.rayCluster, title, needs: [.rayClusterKind, .namespace], decided) { return skip }
         guard let result = f.result(ReadID.rayCluster) else { return nil }
         guard let rayCluster = f.json(ReadID.rayCluster) else {
-            guard result.notFound else { return unreadable("raycluster", title, result) }
-            return Check(id: "raycluster", title: title, status: .broken, evidence: ["no RayCluster \(a.ray.clusterName) in \(a.identity.namespace)"],
-                         fix: f.doctor.fixes.step("apply-raycluster"),
-                         advice: "raycluster.yaml is in the workspace (kuberay-gcs-wizard export --workspace DIR writes it); apply it from there.")
+            guard result.notFound else { return unreadable(.rayCluster, title, result) }
+            return Check(id: .rayCluster, title: title, status: .broken, evidence: ["no RayCluster \(a.ray.clusterName) in \(a.identity.namespace)"],
+                         fix: f.doctor.fixes.step(.applyRayCluster),
+                         advice: "\(WorkspaceFiles.manifest) is in the workspace (kuberay-gcs-wizard export --workspace DIR writes it); apply it from there.")
         }
         var templates = [PodTemplate(group: "head", path: "/spec/headGroupSpec/template/spec", spec: rayCluster["spec"]["headGroupSpec"]["template"]["spec"])]
         for (index, group) in rayCluster["spec"]["workerGroupSpecs"].array.enumerated() {
@@ -88,23 +89,23 @@ extension Doctor {
                 restart.append(template.group)
             }
         }
-        if fix.isEmpty { return Check(id: "raycluster", title: title, status: .ok, evidence: evidence) }
+        if fix.isEmpty { return Check(id: .rayCluster, title: title, status: .ok, evidence: evidence) }
         // A template change reaches only pods started after it.
         fix += restart.map { f.doctor.fixes.restartPods(group: $0) }
-        return Check(id: "raycluster", title: title, status: .broken, evidence: evidence, fix: fix,
+        return Check(id: .rayCluster, title: title, status: .broken, evidence: evidence, fix: fix,
                      advice: "Make the same change in the manifest the RayCluster was applied from, or the next apply undoes it.")
     }
 
     static let podsLink: Link = { f, decided in
         let a = f.answers, ksa = a.identity.kubernetesServiceAccount
         let title = "Running Ray pods use \(ksa)"
-        if let skip = blocked("pods", title, needs: ["raycluster", "ksa"], decided) { return skip }
+        if let skip = blocked(.pods, title, needs: [.rayCluster, .ksa], decided) { return skip }
         guard let result = f.result(ReadID.pods) else { return nil }
-        guard f.json(ReadID.pods) != nil else { return unreadable("pods", title, result) }
+        guard f.json(ReadID.pods) != nil else { return unreadable(.pods, title, result) }
         let pods = f.pods
         if pods.isEmpty {
             let reason = f.json(ReadID.rayCluster)?["status"]["reason"].string
-            return Check(id: "pods", title: title, status: .broken,
+            return Check(id: .pods, title: title, status: .broken,
                          evidence: ["no pods with label ray.io/cluster=\(a.ray.clusterName)"] + (reason.map { ["the RayCluster says: \($0)"] } ?? []))
         }
         let ksaCreated = f.json(ReadID.ksa)?["metadata"]["creationTimestamp"].string ?? ""
@@ -126,109 +127,14 @@ extension Doctor {
             }
             evidence.append(line)
         }
-        if !broken { return Check(id: "pods", title: title, status: .ok, evidence: evidence) }
-        return Check(id: "pods", title: title, status: .broken, evidence: evidence, fix: stale.map { f.doctor.fixes.restartPods(group: $0) },
+        if !broken { return Check(id: .pods, title: title, status: .ok, evidence: evidence) }
+        return Check(id: .pods, title: title, status: .broken, evidence: evidence, fix: stale.map { f.doctor.fixes.restartPods(group: $0) },
                      advice: stale.isEmpty ? "Pods wait for nodes that run the GKE metadata server: see the node pools." : nil)
     }
 
     /// `kubectl patch raycluster NAME --type json -p [...]` with these JSON Patch operations.
-    func patchCommand(_ operations: [String]) -> [String] {
+    func patchCommand(_ operations: [PatchOperation]) -> [String] {
         commands.kubectl(["patch", "rayclusters.ray.io", answers.ray.clusterName, "--namespace", answers.identity.namespace,
-                          "--type", "json", "-p", "[" + operations.joined(separator: ",") + "]"])
-    }
-}
-
-/// One pod template of a RayCluster (the head's or a worker group's).
-struct PodTemplate {
-    var group: String
-    /// Its JSON Pointer in the RayCluster, for a patch.
-    var path: String
-    var spec: JSONValue
-
-    struct Problem {
-        var text: String
-        /// JSON Patch operations that repair it.
-        var operations: [String]
-    }
-
-    var role: String { group == "head" ? "head" : "worker group \(group)" }
-
-    var describe: String {
-        let selector = spec["nodeSelector"].stringMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return "\(role): serviceAccountName \(spec["serviceAccountName"].string ?? "(none: default)")"
-            + (selector.isEmpty ? ", no nodeSelector" : ", nodeSelector \(selector)")
-    }
-
-    /// What keeps its pods off the KSA or off the GKE metadata server (Standard), or on it where Autopilot forbids it.
-    func problems(ksa: String, metadataSelector wanted: Bool) -> [Problem] {
-        var problems: [Problem] = []
-        let account = spec["serviceAccountName"].string
-        if account != ksa {
-            problems.append(Problem(text: account.map { "serviceAccountName is \($0), not \(ksa)" } ?? "no serviceAccountName (pods run as default)",
-                                    operations: [Self.operation(account == nil ? "add" : "replace", path + "/serviceAccountName", ksa)]))
-        }
-        let selector = spec["nodeSelector"].stringMap
-        let key = Vocabulary.metadataSelector
-        let pointerKey = Self.pointer(key)
-        let nearMisses = selector.keys.filter { $0 != key && Self.nearMiss($0, key) }.sorted()
-        var operations = nearMisses.map { near in
-            "{\"op\":\"remove\",\"path\":\(Self.quoted(path + "/nodeSelector/" + Self.pointer(near)))}"
-        }
-        if wanted {
-            if let value = selector[key], value == "true" {
-                // Right key, right value.
-            } else if let value = selector[key] {
-                operations.append(Self.operation("replace", path + "/nodeSelector/" + pointerKey, "true"))
-                problems.append(Problem(text: "nodeSelector \(key) is \"\(value)\", not \"true\" (labels match exactly)", operations: operations))
-                operations = []
-            } else {
-                operations.append(selector.isEmpty && spec["nodeSelector"].isNil
-                                  ? "{\"op\":\"add\",\"path\":\"\(path)/nodeSelector\",\"value\":{\"\(key)\":\"true\"}}"
-                                  : Self.operation("add", path + "/nodeSelector/" + pointerKey, "true"))
-                let text = nearMisses.isEmpty ? "no nodeSelector \(key)=true"
-                    : "nodeSelector \(nearMisses.joined(separator: ", ")) is misspelt: it must be \(key)=true"
-                problems.append(Problem(text: text, operations: operations))
-                operations = []
-            }
-        } else if selector[key] != nil {
-            problems.append(Problem(text: "nodeSelector \(key): Autopilot rejects it (GKE Warden)",
-                                    operations: ["{\"op\":\"remove\",\"path\":\"\(path)/nodeSelector/\(pointerKey)\"}"]))
-        }
-        if !operations.isEmpty {
-            problems.append(Problem(text: "nodeSelector \(nearMisses.joined(separator: ", ")) looks like a misspelt \(key)", operations: operations))
-        }
-        return problems
-    }
-
-    static func operation(_ op: String, _ path: String, _ value: String) -> String {
-        "{\"op\":\"\(op)\",\"path\":\(quoted(path)),\"value\":\(quoted(value))}"
-    }
-
-    /// A map key as one JSON Pointer token.
-    static func pointer(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-    }
-
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-    }
-
-    /// Whether `candidate` looks like a misspelling of `key`: same prefix domain and a small edit distance.
-    static func nearMiss(_ candidate: String, _ key: String) -> Bool {
-        let a = Array(candidate.lowercased()), b = Array(key)
-        if a == b { return true }
-        guard !a.isEmpty, !b.isEmpty else { return false }
-        guard abs(a.count - b.count) <= 4 else { return false }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count] <= 4
+                          "--type", "json", "-p", PatchOperation.document(operations)])
     }
 }

@@ -58,6 +58,15 @@ public struct Doctor: Sendable {
     /// Whether `checks` hold no broken link.
     public static func healthy(_ checks: [Check]) -> Bool { !checks.contains { $0.status == .broken } }
 
+    /// The closing line: healthy, or the first broken link.
+    public static func summary(_ checks: [Check]) -> String {
+        let broken = checks.filter { $0.status == .broken }
+        guard let first = broken.first else {
+            return "Healthy: all \(checks.filter { $0.status == .ok }.count) links checked hold."
+        }
+        return "Broken: \(first.title)" + (broken.count > 1 ? " (and \(broken.count - 1) more below it)" : "")
+    }
+
     // MARK: Reads
 
     enum ReadID {

@@ -1,5 +1,5 @@
 import Foundation
-import SetupRunner
+import RunModel
 
 /// The text shown under a failed step: its last stderr lines, the hint, the log path and how to resume.
 public enum FailureReport {

@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
 ///
@@ -15,16 +15,11 @@ public struct JSONRunView: RunObserver {
     private let writeLine: @Sendable (String) -> Void
 
     /// Writes the events of `plan` run in `workspace` as lines to `write` (stdout by default).
-    public init(plan: Plan, workspace: URL, write: @escaping @Sendable (String) -> Void = JSONRunView.standardOutput) {
+    public init(plan: Plan, workspace: URL, write: @escaping @Sendable (String) -> Void = Console.out) {
         steps = plan.steps
         self.workspace = workspace
-        resumeCommand = Workspace.resumeCommand(path: workspace.path)
+        resumeCommand = WorkspaceFiles.resumeCommand(workspace: workspace.path)
         writeLine = write
-    }
-
-    /// Writes `line` and a newline to stdout, unbuffered, so a CI log shows each event as it happens.
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     public func handle(_ event: RunEvent) async {
@@ -59,7 +54,7 @@ public struct JSONRunView: RunObserver {
         for line in lines { emit("output", Output(header: header, stream: lines.stream.rawValue, line: line)) }
     }
 
-    private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id : "step-\(index + 1)" }
+    private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id.rawValue : "step-\(index + 1)" }
 
     private func header(_ index: Int) -> StepHeader {
         StepHeader(step: id(index), index: index + 1, title: steps.indices.contains(index) ? steps[index].title : "")

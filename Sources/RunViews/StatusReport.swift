@@ -1,5 +1,5 @@
 import Foundation
-import SetupRunner
+import RunModel
 
 /// What `status` prints: the journal's steps and their states.
 public enum StatusReport {

@@ -1,4 +1,4 @@
-import SetupRunner
+import RunModel
 
 /// Formats one step's status line, e.g. `[ 5/14] Create the IAM service account ..... done 1.8s`.
 public enum StepLine {

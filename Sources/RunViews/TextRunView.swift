@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 import Synchronization
 
 /// The run as text for terminals and logs: one line per status change, a failure report on failure, and the
@@ -26,7 +26,7 @@ public struct TextRunView: RunObserver {
     /// `closingLines` (the next steps) close a successful run. With `color`, status words are coloured (a terminal
     /// that wants colour: not with `NO_COLOR` or `--no-color`).
     public init(plan: Plan, workspace: URL, showOutput: Bool = false, closingLines: [String] = [], color: Bool = false,
-                write: @escaping @Sendable (String) -> Void = TextRunView.standardOutput,
+                write: @escaping @Sendable (String) -> Void = Console.out,
                 writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
@@ -34,7 +34,7 @@ public struct TextRunView: RunObserver {
         verifyIndex = plan.bucketCheckIndex
         self.closingLines = closingLines
         self.color = color
-        resumeCommand = Workspace.resumeCommand(path: workspace.path)
+        resumeCommand = WorkspaceFiles.resumeCommand(workspace: workspace.path)
         self.showOutput = showOutput
         self.writeLine = write
         self.writeRaw = writeRaw
@@ -45,10 +45,6 @@ public struct TextRunView: RunObserver {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    /// Writes `line` and a newline to stdout, unbuffered so lines show up as steps finish.
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
 
     private func write(_ text: String) {
         if let writeRaw, memory.state.withLock({ state in defer { state.liveLine = false }; return state.liveLine }) {

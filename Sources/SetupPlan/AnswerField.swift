@@ -7,10 +7,21 @@ public enum FieldKind: Equatable, Sendable {
     case choice([String])
 }
 
-/// One answer: its key path, type, how to read and write it, and the naming rule its value follows.
+/// One answer: its key path, type, how a person sees it (label, help, what empty means), how to read and write it,
+/// and the naming rule its value follows.
 public struct AnswerField: Sendable {
     public let path: String
     public let kind: FieldKind
+    /// What the wizard's pages and plain mode call it (the key path stays in error messages, as in the answers file).
+    public let label: String
+    /// One line of help, shown under the focused field.
+    public let help: String
+    /// A line under the field offering what is known to work.
+    public let note: String?
+    /// How a choice or yes/no value reads, where it is not the value itself.
+    let optionLabels: [String: String]
+    /// What the answers resolve to with the field empty, for an optional answer that follows another.
+    let resolvesTo: (@Sendable (Answers) -> String)?
     /// The value as text, or nil when unset (an optional answer that follows another).
     public let get: @Sendable (Answers) -> String?
     let assign: @Sendable (inout Answers, String?) -> Void
@@ -22,7 +33,8 @@ public struct AnswerField: Sendable {
     let onlyWhereApplicable: String?
 
     init(
-        _ path: String, _ kind: FieldKind = .text,
+        _ path: String, _ kind: FieldKind = .text, label: String, help: String, placeholder: (@Sendable (Answers) -> String)? = nil,
+        options: [String: String] = [:], note: String? = nil,
         get: @escaping @Sendable (Answers) -> String?,
         set: @escaping @Sendable (inout Answers, String?) -> Void,
         rule: (@Sendable (String) -> String?)? = nil,
@@ -31,12 +43,29 @@ public struct AnswerField: Sendable {
     ) {
         self.path = path
         self.kind = kind
+        self.label = label
+        self.help = help
+        resolvesTo = placeholder
+        optionLabels = options
+        self.note = note
         self.get = get
         self.assign = set
         self.rule = rule
         self.applies = appliesWhen
         self.onlyWhereApplicable = elsewhere
     }
+
+    /// What an empty value means for `answers` (e.g. the IAM service account the answers fall back to), for a field
+    /// that may be left empty.
+    public func placeholder(in answers: Answers) -> String? {
+        guard let resolvesTo else { return nil }
+        var cleared = answers
+        assign(&cleared, nil)
+        return resolvesTo(cleared)
+    }
+
+    /// How `value` reads in a radio list.
+    public func optionLabel(_ value: String) -> String { optionLabels[value] ?? value }
 
     /// Whether the field matters for these answers (e.g. machine type only when creating a Standard cluster).
     public func isApplicable(in answers: Answers) -> Bool { applies(answers) }

@@ -2,24 +2,21 @@
 extension Commands {
     private var a: Answers { answers }
 
-    /// `--project P --location L` of the wizard's cluster.
-    private var clusterScope: [String] { ["--project", a.project, "--location", a.clusterLocation] }
-
     /// The cluster, deleted asynchronously and then waited for, so an interrupted destroy resumes at the wait
     /// instead of sending a second delete for a cluster that is already stopping.
     var clusterTeardown: Teardown {
         let name = a.cluster.name
         let listed = gcloud(["container", "clusters", "list"] + clusterScope + ["--filter", "name=\(name)"], format: "value(name)")
         return Teardown(
-            id: "delete-cluster", subject: "the GKE cluster \(name)", phase: .cluster,
+            id: .deleteCluster, subject: "the GKE cluster \(name)", phase: .cluster,
             why: "It was created by this workspace's run; its nodes cost money every hour. Everything in it goes with it.",
-            argv: gcloud(["container", "clusters", "delete", name] + clusterScope + ["--quiet", "--async"]),
+            argv: cluster("delete", ["--quiet", "--async"]),
             // A cluster that is already stopping counts as gone: its delete was sent.
             gone: Probe(argv: gcloud(["container", "clusters", "list"] + clusterScope + ["--filter", "name=\(name) AND status!=STOPPING"],
                                      format: "value(name)"),
                         expect: .not(.nonEmpty)),
             timeoutSeconds: 300,
-            wait: Step(id: "wait-cluster-deleted", title: "Wait until the cluster is deleted",
+            wait: Step(id: .waitClusterDeleted, title: "Wait until the cluster is deleted",
                        why: "Deleting a cluster takes several minutes; destroy is finished only when it is gone.",
                        argv: listed, success: .not(.nonEmpty), kind: .check, timeoutSeconds: 120,
                        retry: RetryPolicy(attempts: 90, initialDelaySeconds: 5, maxDelaySeconds: 20)))
@@ -27,12 +24,11 @@ extension Commands {
 
     /// A node pool the run added to the cluster.
     func nodePoolTeardown(_ pool: String) -> Teardown {
-        let scope = ["--cluster", a.cluster.name] + clusterScope
-        return Teardown(
-            id: "delete-node-pool-\(pool)", subject: "the node pool \(pool)", phase: .nodePool,
+        Teardown(
+            id: .deleteNodePool(pool: pool), subject: "the node pool \(pool)", phase: .nodePool,
             why: "It was created by this workspace's run; its nodes cost money while they run.",
-            argv: gcloud(["container", "node-pools", "delete", pool] + scope + ["--quiet"]),
-            gone: Probe(argv: gcloud(["container", "node-pools", "list"] + scope + ["--filter", "name=\(pool)"], format: "value(name)"),
+            argv: nodePool("delete", pool, ["--quiet"]),
+            gone: Probe(argv: gcloud(["container", "node-pools", "list"] + nodePoolScope + ["--filter", "name=\(pool)"], format: "value(name)"),
                         expect: .not(.nonEmpty)),
             timeoutSeconds: 1800)
     }
@@ -40,7 +36,7 @@ extension Commands {
     /// The Helm release of the KubeRay operator (Helm leaves the CRDs it installed).
     var operatorTeardown: Teardown {
         Teardown(
-            id: "uninstall-operator", subject: "the Helm release kuberay-operator", phase: .operatorRelease,
+            id: .uninstallOperator, subject: "the Helm release kuberay-operator", phase: .operatorRelease,
             why: "It was installed by this workspace's run. Helm keeps the RayCluster CRDs it installed.",
             argv: helm(["uninstall", "kuberay-operator", "--wait"]),
             gone: Probe(argv: helm(["list", "--filter", "^kuberay-operator$", "--short"]), expect: .not(.nonEmpty)),
@@ -48,13 +44,13 @@ extension Commands {
     }
 
     /// A namespaced Kubernetes object (or a namespace) the run created.
-    func kubernetesTeardown(kind: String, name: String, namespace: String?, phase: TeardownPhase, subject: String,
+    func kubernetesTeardown(kind: StepID.KubernetesObject, name: String, namespace: String?, phase: TeardownPhase, subject: String,
                             why: String, wait: Step? = nil) -> Teardown {
         let scope = namespace.map { ["--namespace", $0] } ?? []
         return Teardown(
-            id: "delete-\(kind)", subject: subject, phase: phase, why: why,
-            argv: kubectl(["delete", kind, name] + scope + ["--ignore-not-found"]),
-            gone: Probe(argv: kubectl(["get", kind, name] + scope + ["--ignore-not-found", "-o", "name"]), expect: .not(.nonEmpty)),
+            id: .delete(kind), subject: subject, phase: phase, why: why,
+            argv: kubectl(["delete", kind.rawValue, name] + scope + ["--ignore-not-found"]),
+            gone: Probe(argv: kubectl(["get", kind.rawValue, name] + scope + ["--ignore-not-found", "-o", "name"]), expect: .not(.nonEmpty)),
             timeoutSeconds: 300, wait: wait)
     }
 
@@ -62,9 +58,9 @@ extension Commands {
     var rayClusterTeardown: Teardown {
         let name = a.ray.clusterName, ns = a.identity.namespace
         return kubernetesTeardown(
-            kind: "raycluster", name: name, namespace: ns, phase: .rayCluster, subject: "the RayCluster \(name)",
+            kind: .raycluster, name: name, namespace: ns, phase: .rayCluster, subject: "the RayCluster \(name)",
             why: "Its pods are stopped first, so nothing uses the identity or the bucket while they are removed.",
-            wait: Step(id: "wait-ray-pods-gone", title: "Wait until the Ray pods are gone",
+            wait: Step(id: .waitRayPodsGone, title: "Wait until the Ray pods are gone",
                        why: "The operator deletes the head and worker pods after the RayCluster; they may still write to the bucket until then.",
                        argv: kubectl(["wait", "pod", "--for=delete", "-l", "ray.io/cluster=\(name)", "--namespace", ns, "--timeout=300s"]),
                        kind: .check, timeoutSeconds: 360))
@@ -74,7 +70,7 @@ extension Commands {
     var iamServiceAccountTeardown: Teardown {
         let email = a.iamServiceAccountEmail
         return Teardown(
-            id: "delete-iam-sa", subject: "the IAM service account \(email)", phase: .iamServiceAccount,
+            id: .deleteIAMServiceAccount, subject: "the IAM service account \(email)", phase: .iamServiceAccount,
             why: "It was created by this workspace's run for the Ray pods.",
             argv: gcloud(["iam", "service-accounts", "delete", email, "--project", a.project, "--quiet"]),
             gone: Probe(argv: gcloud(["iam", "service-accounts", "list", "--project", a.project, "--filter", "email=\(email)"],
@@ -94,7 +90,7 @@ extension Commands {
     var workloadIdentityBindingTeardown: Teardown {
         let member = workloadIdentityUserMember
         return Teardown(
-            id: "unbind-workload-identity", subject: "the KSA's roles/iam.workloadIdentityUser binding", phase: .iamBinding,
+            id: .unbindWorkloadIdentity, subject: "the KSA's roles/iam.workloadIdentityUser binding", phase: .iamBinding,
             why: "This workspace's run let \(member) impersonate \(a.iamServiceAccountEmail).",
             argv: gcloud(["iam", "service-accounts", "remove-iam-policy-binding", a.iamServiceAccountEmail, "--project", a.project,
                           "--role", "roles/iam.workloadIdentityUser", "--member", member]),
@@ -112,7 +108,7 @@ extension Commands {
     var bucketBindingTeardown: Teardown {
         let role = a.bucket.role.rawValue, member = bucketMember
         return Teardown(
-            id: "unbind-bucket-role", subject: "the \(role) binding on gs://\(a.bucket.name)", phase: .bucketBinding,
+            id: .unbindBucketRole, subject: "the \(role) binding on gs://\(a.bucket.name)", phase: .bucketBinding,
             why: "This workspace's run granted it to \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account").",
             argv: gcloud(["storage", "buckets", "remove-iam-policy-binding", "gs://\(a.bucket.name)", "--member", member, "--role", role]),
             gone: Probe(argv: bucketPolicy, expect: .not(.hasLine([role, member]))),
@@ -123,7 +119,7 @@ extension Commands {
     var bucketTeardown: Teardown {
         let url = "gs://\(a.bucket.name)"
         return Teardown(
-            id: "delete-bucket", subject: "the bucket \(url) and every object in it", phase: .bucket,
+            id: .deleteBucket, subject: "the bucket \(url) and every object in it", phase: .bucket,
             why: "Asked for with --delete-bucket: the objects cannot be recovered.",
             argv: gcloud(["storage", "rm", "--recursive", url]),
             gone: Probe(argv: gcloud(["storage", "buckets", "list", "--project", a.project, "--filter", "name=\(a.bucket.name)"],

@@ -9,17 +9,27 @@ public struct Commands: Sendable {
         ["gcloud"] + args + (format.map { ["--format", $0] } ?? [])
     }
 
-    /// `gcloud container clusters describe` of the wizard's cluster with a `--format`.
-    public func clusterDescribe(_ format: String) -> [String] {
-        gcloud(["container", "clusters", "describe", answers.cluster.name, "--project", answers.project,
-                "--location", answers.clusterLocation], format: format)
+    /// `--project P --location L`: the wizard's cluster, wherever gcloud names it.
+    var clusterScope: [String] { ["--project", answers.project, "--location", answers.clusterLocation] }
+
+    /// `--cluster NAME` and the cluster's scope: what names one of its node pools.
+    var nodePoolScope: [String] { ["--cluster", answers.cluster.name] + clusterScope }
+
+    /// `gcloud container clusters VERB NAME --project P --location L ARGS` of the wizard's cluster.
+    func cluster(_ verb: String, _ args: [String] = [], format: String? = nil) -> [String] {
+        gcloud(["container", "clusters", verb, answers.cluster.name] + clusterScope + args, format: format)
     }
 
-    /// `gcloud container clusters update` of the wizard's cluster with one change.
-    func clusterUpdate(_ change: [String]) -> [String] {
-        gcloud(["container", "clusters", "update", answers.cluster.name, "--project", answers.project,
-                "--location", answers.clusterLocation] + change)
+    /// `gcloud container node-pools VERB POOL --cluster NAME --project P --location L ARGS` of a pool of the cluster.
+    func nodePool(_ verb: String, _ pool: String, _ args: [String] = [], format: String? = nil) -> [String] {
+        gcloud(["container", "node-pools", verb, pool] + nodePoolScope + args, format: format)
     }
+
+    /// `gcloud container clusters describe` of the wizard's cluster with a `--format`.
+    public func clusterDescribe(_ format: String) -> [String] { cluster("describe", format: format) }
+
+    /// `gcloud container clusters update` of the wizard's cluster with one change.
+    func clusterUpdate(_ change: [String]) -> [String] { cluster("update", change) }
 
     /// A kubectl command against the wizard's cluster by its context, never whatever context is current (another
     /// cluster after a switch in another terminal, or days later on resume); another cluster is another command,

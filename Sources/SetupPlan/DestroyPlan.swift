@@ -15,11 +15,6 @@ public struct DestroyPlan: Equatable, Sendable {
         self.deletesBucket = deletesBucket
         self.bucketContents = bucketContents
     }
-
-    /// The journal file of a destroy, next to the setup's `state.json` in the workspace.
-    public static let journalFile = "destroy-state.json"
-    /// The setup journal after a finished destroy: kept for the record, out of the way of the next run.
-    public static let destroyedSetupJournalFile = "state.destroyed.json"
 }
 
 /// Something `destroy` leaves in place.

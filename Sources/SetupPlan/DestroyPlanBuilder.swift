@@ -1,11 +1,8 @@
 /// Builds the destroy plan from the setup plan and what the setup journal says each step did. Pure.
 public enum DestroyPlanBuilder {
-    /// The id of the check that stops a destroy when the cluster it would delete runs other workloads.
-    public static let workloadCheckID = "check-cluster-unused"
-
     /// Removes what the run made (`done`, or `attempted`: probed first, so a thing never made is skipped), keeps what it
     /// found and what it only changed, and deletes the bucket only when asked. The setup's answers stay the plan's.
-    public static func build(setup: Plan, records: [String: SetupRecord], options: DestroyOptions) -> DestroyPlan {
+    public static func build(setup: Plan, records: [StepID: SetupRecord], options: DestroyOptions) -> DestroyPlan {
         let a = setup.answers
         let c = Commands(a)
         var teardowns: [Teardown] = []
@@ -71,7 +68,7 @@ public enum DestroyPlanBuilder {
     private static func workloadCheck(_ a: Answers, _ c: Commands) -> Step {
         let fields = (systemNamespaces.map { "metadata.namespace!=\($0)" } + ["status.phase!=Succeeded", "status.phase!=Failed"])
             .joined(separator: ",")
-        return Step(id: workloadCheckID, title: "Check that nothing else runs in the cluster",
+        return Step(id: .checkClusterUnused, title: "Check that nothing else runs in the cluster",
                     why: "Deleting the cluster deletes every workload in it: destroy stops when pods other than the Ray "
                         + "cluster's run (they are listed); remove them, or use --force to delete the cluster with them.",
                     argv: c.kubectl(["get", "pods", "--all-namespaces", "--field-selector", fields,

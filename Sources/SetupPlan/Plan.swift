@@ -14,17 +14,13 @@ public struct Plan: Equatable, Sendable {
         self.checkScript = checkScript
     }
 
-    public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+    /// The plan's step `id`, if it has one.
+    public func step(_ id: StepID) -> Step? { steps.first { $0.id == id } }
 
-    /// The step whose Ray tasks write and read back the bucket on every node: what a finished run quotes.
-    public static let bucketCheckStepID = "verify-bucket"
-
-    /// The index of the bucket check, if the plan has one.
-    public var bucketCheckIndex: Int? { steps.firstIndex { $0.id == Self.bucketCheckStepID } }
-
-    /// The workspace file the manifest is written to and applied from.
-    public static let manifestFile = "raycluster.yaml"
+    /// The index of the bucket check (its Ray tasks write and read back the bucket on every node: what a finished
+    /// run quotes), if the plan has one.
+    public var bucketCheckIndex: Int? { steps.firstIndex { $0.id == .verifyBucket } }
 
     /// What the workspace file `name` a step reads holds, if the plan writes it.
-    public func contents(of name: String) -> String? { name == Self.manifestFile ? manifest : nil }
+    public func contents(of name: String) -> String? { name == WorkspaceFiles.manifest ? manifest : nil }
 }

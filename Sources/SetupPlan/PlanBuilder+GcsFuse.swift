@@ -6,7 +6,7 @@ extension PlanBuilder {
     /// also turns it on when the mount is chosen later, on `resume --replan`). Autopilot has it on already.
     static func gcsFuseAddonSteps(_ a: Answers, _ c: Commands) -> [Step] {
         guard a.bucket.mount, !a.isAutopilot else { return [] }
-        return [Step(id: "enable-gcsfuse-addon", title: "Enable the Cloud Storage FUSE CSI driver add-on",
+        return [Step(id: .enableGcsFuseAddon, title: "Enable the Cloud Storage FUSE CSI driver add-on",
                      why: "It mounts the bucket in the Ray pods; without it pods asking for the mount are refused.",
                      argv: c.clusterUpdate(["--update-addons", "\(gcsFuseAddon)=ENABLED"]),
                      probe: Probe(argv: c.clusterDescribe("value(addonsConfig.gcsFuseCsiDriverConfig.enabled)"), expect: .equals("True")),
@@ -17,7 +17,7 @@ extension PlanBuilder {
     static func verifyMountSteps(_ a: Answers, _ c: Commands) -> [Step] {
         guard a.bucket.mount else { return [] }
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
-        return [Step(id: "verify-mount", title: "Check the bucket's mount both ways on every Ray node",
+        return [Step(id: .verifyMount, title: "Check the bucket's mount both ways on every Ray node",
                      why: "A file written in \(a.bucket.mountPath) is read through the Cloud Storage API, and an object written "
                         + "through the API is read from \(a.bucket.mountPath), on each node.",
                      argv: exec + ["python", "-c", MountCheck.script, a.bucket.name, a.bucket.mountPath, MountCheck.prefix, checkText],

@@ -6,17 +6,16 @@ extension PlanBuilder {
         a.gpuNodePoolGroups.compactMap { group in
             guard let gpu = group.gpu, let machineType = GPUType.named(gpu.type)?.machineType(count: gpu.count) else { return nil }
             let pool = group.nodePoolName
-            let scope = ["--cluster", a.cluster.name, "--project", a.project, "--location", a.clusterLocation]
-            return Step(id: "create-node-pool-\(group.name)", title: "Create the GPU node pool \(pool) (\(gpu.count) x \(gpu.type))",
+            return Step(id: .createNodePool(group: group.name), title: "Create the GPU node pool \(pool) (\(gpu.count) x \(gpu.type))",
                         why: "The worker group \(group.name) needs \(gpu.type) nodes (\(machineType)), which GKE adds for pending pods "
                             + "up to \(group.maxReplicas) and removes when idle; \(GPUType.zoneCaveat).",
-                        argv: c.gcloud(["container", "node-pools", "create", pool] + scope + [
+                        argv: c.nodePool("create", pool, [
                             "--machine-type", machineType,
                             "--accelerator", "type=\(gpu.type),count=\(gpu.count),gpu-driver-version=latest",
                             "--workload-metadata", "GKE_METADATA",
                             "--enable-autoscaling", "--num-nodes", "0", "--min-nodes", "0", "--max-nodes", String(group.maxReplicas),
                         ]),
-                        probe: Probe(argv: c.gcloud(["container", "node-pools", "describe", pool] + scope, format: "value(name)"),
+                        probe: Probe(argv: c.nodePool("describe", pool, format: "value(name)"),
                                      expect: .equals(pool)),
                         kind: .create, timeoutSeconds: 1800, teardown: c.nodePoolTeardown(pool))
         }
@@ -29,7 +28,7 @@ extension PlanBuilder {
         guard !groups.isEmpty else { return [] }
         let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=worker,ray.io/group in (\(groups.map(\.name).joined(separator: ",")))"
         let gpu = groups.contains { $0.gpu != nil }
-        return [Step(id: "wait-workers", title: "Wait for the Ray worker pods to be Ready",
+        return [Step(id: .waitWorkers, title: "Wait for the Ray worker pods to be Ready",
                      why: "Worker groups \(groups.map(\.name).joined(separator: ", ")) keep pods running"
                         + (gpu ? "; a GPU node takes several minutes to add." : "."),
                      argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace,

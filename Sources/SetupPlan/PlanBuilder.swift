@@ -8,6 +8,12 @@ public enum PlanBuilder {
 
     /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
+        Plan(answers: answers, steps: steps(answers, checkScript: checkScript), manifest: RayClusterManifest(answers).yaml(),
+             checkScript: checkScript)
+    }
+
+    /// The plan's steps alone (no manifest rendered), for what only needs the commands.
+    public static func steps(_ answers: Answers, checkScript: String) -> [Step] {
         let c = Commands(answers)
         var steps: [Step] = []
         steps += preflight(answers, c)
@@ -23,26 +29,26 @@ public enum PlanBuilder {
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
         steps += verifyMountSteps(answers, c)
-        return Plan(answers: answers, steps: steps, manifest: RayClusterManifest(answers).yaml(), checkScript: checkScript)
+        return steps
     }
 
     private static func preflight(_ a: Answers, _ c: Commands) -> [Step] {
         var steps = [
-            Step(id: "check-gcloud", title: "Check gcloud and the active account",
+            Step(id: .checkGcloud, title: "Check gcloud and the active account",
                  why: "Every Google Cloud step runs gcloud as the account that is logged in.",
                  argv: ToolCheck.gcloudConfig("account"), success: .nonEmpty, kind: .check, timeoutSeconds: 60),
-            Step(id: "check-kubectl", title: "Check kubectl",
+            Step(id: .checkKubectl, title: "Check kubectl",
                  why: "The Kubernetes steps run kubectl.",
                  argv: ToolCheck.version("kubectl"), kind: .check, timeoutSeconds: 60),
-            Step(id: "check-auth-plugin", title: "Check gke-gcloud-auth-plugin",
+            Step(id: .checkAuthPlugin, title: "Check gke-gcloud-auth-plugin",
                  why: "kubectl needs it to log in to GKE; without it every kubectl call fails after get-credentials.",
                  argv: ToolCheck.version("gke-gcloud-auth-plugin"), kind: .check, timeoutSeconds: 60),
         ]
         if a.operator == .helm {
-            steps.append(Step(id: "check-helm", title: "Check helm", why: "The KubeRay operator is installed with Helm.",
+            steps.append(Step(id: .checkHelm, title: "Check helm", why: "The KubeRay operator is installed with Helm.",
                               argv: ToolCheck.version("helm"), kind: .check, timeoutSeconds: 60))
         }
-        steps.append(Step(id: "check-project", title: "Check the project is reachable",
+        steps.append(Step(id: .checkProject, title: "Check the project is reachable",
                           why: "Fails early on a mistyped project ID or missing access, before anything is created.",
                           argv: c.gcloud(["projects", "describe", a.project], format: "value(projectId)"),
                           success: .equals(a.project), kind: .check, timeoutSeconds: 120))
@@ -51,7 +57,7 @@ public enum PlanBuilder {
 
     private static func enableAPIs(_ a: Answers, _ c: Commands) -> Step {
         let apis = ["container.googleapis.com", "storage.googleapis.com", "iamcredentials.googleapis.com"]
-        return Step(id: "enable-apis", title: "Enable the GKE, Cloud Storage and IAM Credentials APIs",
+        return Step(id: .enableAPIs, title: "Enable the GKE, Cloud Storage and IAM Credentials APIs",
                     why: "A new project has them off; Workload Identity tokens come from IAM Credentials.",
                     argv: c.gcloud(["services", "enable"] + apis + ["--project", a.project]),
                     probe: Probe(argv: c.gcloud(["services", "list", "--enabled", "--project", a.project], format: "value(config.name)"),
@@ -70,16 +76,17 @@ public enum PlanBuilder {
             let addons = (a.operator == .gkeAddon ? ["RayOperator"] : []) + (a.bucket.mount ? [gcsFuseAddon] : [])
             if !addons.isEmpty { argv += ["--addons", addons.joined(separator: ",")] }
             if a.operator == .gkeAddon { argv += RayAddonOption.createFlags(a) }
-            return [Step(id: "create-cluster", title: "Create the GKE Standard cluster",
+            return [Step(id: .createCluster, title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .createAutopilot:
-            var argv = ["gcloud", "container", "clusters", "create-auto", a.cluster.name, "--project", a.project, "--location", a.region]
+            // An Autopilot cluster's location is its region.
+            var argv = c.cluster("create-auto")
             if a.operator == .gkeAddon { argv += ["--enable-ray-operator"] + RayAddonOption.createFlags(a) }
-            return [Step(id: "create-cluster", title: "Create the GKE Autopilot cluster",
+            return [Step(id: .createCluster, title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
@@ -87,12 +94,12 @@ public enum PlanBuilder {
                     waitForCluster(a, c)]
         case .existing:
             var steps = [
-                Step(id: "check-cluster", title: "Check the existing cluster",
+                Step(id: .checkCluster, title: "Check the existing cluster",
                      why: "The cluster must exist in this project and location before anything is changed on it.",
                      argv: describe("value(name)"), success: .equals(a.cluster.name), kind: .check, timeoutSeconds: 120),
                 checkClusterType(a, c),
                 // On Autopilot the pool is always set, so the probe finds this done.
-                Step(id: "enable-workload-identity", title: "Enable Workload Identity on the cluster",
+                Step(id: .enableWorkloadIdentity, title: "Enable Workload Identity on the cluster",
                      why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
                      argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
                      probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
@@ -101,20 +108,17 @@ public enum PlanBuilder {
             // Autopilot manages its node pools (it rejects this update) and always runs the GKE metadata server.
             if !a.cluster.autopilot {
                 // Node pools made before Workload Identity keep the node's identity until their metadata mode changes.
-                steps.append(Step(id: "enable-gke-metadata", title: "Switch the node pool \(a.resolvedNodePool) to the GKE metadata server",
+                steps.append(Step(id: .enableGKEMetadata, title: "Switch the node pool \(a.resolvedNodePool) to the GKE metadata server",
                                   why: "Pods on a pool created before Workload Identity otherwise act as the node's service account; "
                                     + "the Ray pods' nodeSelector keeps them on pools that have it.",
-                                  argv: ["gcloud", "container", "node-pools", "update", a.resolvedNodePool, "--cluster", a.cluster.name,
-                                         "--project", a.project, "--location", a.clusterLocation, "--workload-metadata", "GKE_METADATA"],
-                                  probe: Probe(argv: ["gcloud", "container", "node-pools", "describe", a.resolvedNodePool, "--cluster", a.cluster.name,
-                                                      "--project", a.project, "--location", a.clusterLocation,
-                                                      "--format", "value(config.workloadMetadataConfig.mode)"],
+                                  argv: c.nodePool("update", a.resolvedNodePool, ["--workload-metadata", "GKE_METADATA"]),
+                                  probe: Probe(argv: c.nodePool("describe", a.resolvedNodePool, format: "value(config.workloadMetadataConfig.mode)"),
                                                expect: .equals("GKE_METADATA")),
                                   kind: .update, timeoutSeconds: 1800))
             }
             if a.operator == .gkeAddon {
                 // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
-                steps.append(Step(id: "enable-ray-addon", title: "Enable the GKE Ray operator add-on",
+                steps.append(Step(id: .enableRayAddon, title: "Enable the GKE Ray operator add-on",
                                   why: "GKE's managed KubeRay operator runs RayClusters; the cluster does not have it yet.",
                                   argv: c.clusterUpdate(["--update-addons", "RayOperator=ENABLED"]),
                                   probe: Probe(argv: describe("value(addonsConfig.rayOperatorConfig.enabled)"), expect: .equals("True")),
@@ -137,12 +141,12 @@ public enum PlanBuilder {
         // yesno(no=False): a Standard cluster has no autopilot.enabled, and empty output could not be checked for (setup.sh reads '' as anything).
         let argv = c.clusterDescribe("value(autopilot.enabled.yesno(no=False))")
         if a.cluster.autopilot {
-            return Step(id: "check-cluster-type", title: "Check the cluster is Autopilot",
+            return Step(id: .checkClusterType, title: "Check the cluster is Autopilot",
                         why: "cluster.autopilot is true, so the node-pool update and the metadata nodeSelector are left out; "
                             + "for a Standard cluster answer false (the wizard's Cluster type, or resume --set cluster.autopilot=false --replan).",
                         argv: argv, success: .equals("True"), kind: .check, timeoutSeconds: 120)
         }
-        return Step(id: "check-cluster-type", title: "Check the cluster is Standard",
+        return Step(id: .checkClusterType, title: "Check the cluster is Standard",
                     why: "cluster.autopilot is false, so the plan updates the node pool and sets the metadata nodeSelector, which Autopilot "
                         + "rejects; for an Autopilot cluster answer true (the wizard's Cluster type, or resume --set cluster.autopilot=true --replan).",
                     argv: argv, success: .equals("False"), kind: .check, timeoutSeconds: 120)
@@ -151,33 +155,33 @@ public enum PlanBuilder {
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
     /// be PROVISIONING: credentials and kubectl must wait for RUNNING. After a create that finished, one describe.
     private static func waitForCluster(_ a: Answers, _ c: Commands) -> Step {
-        Step(id: "wait-cluster", title: "Wait for the cluster to be running",
+        Step(id: .waitCluster, title: "Wait for the cluster to be running",
              why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",
              argv: c.clusterDescribe("value(status)"), success: .equals("RUNNING"), kind: .check, timeoutSeconds: 120,
              retry: RetryPolicy(attempts: 60, initialDelaySeconds: 10, maxDelaySeconds: 30))
     }
 
     private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {
-        Step(id: "get-credentials", title: "Get cluster credentials for kubectl",
+        Step(id: .getCredentials, title: "Get cluster credentials for kubectl",
              why: "Writes the kubeconfig entry that points kubectl at the cluster.",
-             argv: ["gcloud", "container", "clusters", "get-credentials", a.cluster.name, "--project", a.project, "--location", a.clusterLocation],
+             argv: c.cluster("get-credentials"),
              kind: .configure, timeoutSeconds: 120)
     }
 
     private static func operatorSteps(_ a: Answers, _ c: Commands) -> [Step] {
         var steps: [Step] = []
         if a.operator == .helm {
-            steps.append(Step(id: "helm-repo", title: "Add the KubeRay Helm repository",
+            steps.append(Step(id: .helmRepo, title: "Add the KubeRay Helm repository",
                                why: "The kuberay-operator chart comes from it.",
                                argv: ["helm", "repo", "add", "kuberay", "https://ray-project.github.io/kuberay-helm/", "--force-update"],
                                kind: .configure, timeoutSeconds: 120))
-            steps.append(Step(id: "install-operator", title: "Install the KubeRay operator \(KubeRay.operatorVersion) with Helm",
+            steps.append(Step(id: .installOperator, title: "Install the KubeRay operator \(KubeRay.operatorVersion) with Helm",
                                why: "The operator turns RayCluster objects into Ray pods; the source document never installs it.",
                                argv: c.helm(["install", "kuberay-operator", "kuberay/kuberay-operator", "--version", KubeRay.operatorVersion, "--wait"]),
                                probe: Probe(argv: c.helm(["status", "kuberay-operator"])),
                                kind: .create, timeoutSeconds: 600, teardown: c.operatorTeardown))
         }
-        steps.append(Step(id: "check-crd", title: "Check that the RayCluster kind is served as ray.io/v1",
+        steps.append(Step(id: .checkCRD, title: "Check that the RayCluster kind is served as ray.io/v1",
                            why: "Fails here, not at apply, when the operator is missing or its CRD predates ray.io/v1.",
                            argv: c.kubectl(["get", "crd", "rayclusters.ray.io", "-o", "jsonpath={.spec.versions[?(@.served==true)].name}"]),
                            success: .containsAll(["v1"]), kind: .check, timeoutSeconds: 120,
@@ -193,21 +197,21 @@ public enum PlanBuilder {
         let ns = a.identity.namespace, ksa = a.identity.kubernetesServiceAccount
         var steps: [Step] = []
         if ns != "default" {
-            steps.append(Step(id: "create-namespace", title: "Create the namespace \(ns)",
+            steps.append(Step(id: .createNamespace, title: "Create the namespace \(ns)",
                                why: "The Ray cluster and its service account live in it.",
                                argv: c.kubectl(["create", "namespace", ns]),
                                probe: Probe(argv: c.kubectl(["get", "namespace", ns, "-o", "name"])),
                                kind: .create, timeoutSeconds: 60,
-                               teardown: c.kubernetesTeardown(kind: "namespace", name: ns, namespace: nil, phase: .namespace,
+                               teardown: c.kubernetesTeardown(kind: .namespace, name: ns, namespace: nil, phase: .namespace,
                                                               subject: "the namespace \(ns)",
                                                               why: "It was created by this workspace's run; whatever is left in it goes too.")))
         }
-        steps.append(Step(id: "create-ksa", title: "Create the Kubernetes service account \(ksa)",
+        steps.append(Step(id: .createKSA, title: "Create the Kubernetes service account \(ksa)",
                            why: "Every Ray pod runs as it; Workload Identity maps it to Google Cloud.",
                            argv: c.kubectl(["create", "serviceaccount", ksa, "--namespace", ns]),
                            probe: Probe(argv: c.kubectl(["get", "serviceaccount", ksa, "--namespace", ns, "-o", "name"])),
                            kind: .create, timeoutSeconds: 60,
-                           teardown: c.kubernetesTeardown(kind: "serviceaccount", name: ksa, namespace: ns, phase: .kubernetesServiceAccount,
+                           teardown: c.kubernetesTeardown(kind: .serviceaccount, name: ksa, namespace: ns, phase: .kubernetesServiceAccount,
                                                           subject: "the Kubernetes service account \(ksa)",
                                                           why: "It was created by this workspace's run for the Ray pods.")))
         return steps
@@ -216,7 +220,7 @@ public enum PlanBuilder {
     private static func googleIdentity(_ a: Answers, _ c: Commands) -> [Step] {
         switch a.identity.mode {
         case .direct:
-            return [Step(id: "read-project-number", title: "Read the project number",
+            return [Step(id: .readProjectNumber, title: "Read the project number",
                          why: "The direct Workload Identity principal names the project by number, not ID.",
                          argv: c.gcloud(["projects", "describe", a.project], format: "value(projectNumber)"),
                          success: .nonEmpty, captures: [Placeholder.projectNumber], kind: .check, timeoutSeconds: 120)]
@@ -225,20 +229,20 @@ public enum PlanBuilder {
             let member = c.workloadIdentityUserMember
             let annotation = serviceAccountAnnotation
             return [
-                Step(id: "create-iam-sa", title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
+                Step(id: .createIAMServiceAccount, title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
                      why: "The Google identity the Ray pods act as; the bucket role is granted to it.",
                      argv: ["gcloud", "iam", "service-accounts", "create", a.resolvedIAMServiceAccount, "--project", a.project,
                             "--display-name", "KubeRay GCS access"],
                      probe: Probe(argv: ["gcloud", "iam", "service-accounts", "describe", email, "--project", a.project, "--format", "value(email)"],
                                   expect: .equals(email)),
                      kind: .create, timeoutSeconds: 120, teardown: c.iamServiceAccountTeardown),
-                Step(id: "bind-workload-identity", title: "Let the KSA impersonate the IAM service account",
+                Step(id: .bindWorkloadIdentity, title: "Let the KSA impersonate the IAM service account",
                      why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
                      argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
                             "--role", "roles/iam.workloadIdentityUser", "--member", member],
                      probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
                      kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
-                Step(id: "annotate-ksa", title: "Annotate the KSA with the IAM service account",
+                Step(id: .annotateKSA, title: "Annotate the KSA with the IAM service account",
                      why: "Tells GKE's metadata server which Google identity the KSA stands for.",
                      argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
                                       "--overwrite", "\(annotation)=\(email)"]),
@@ -255,7 +259,7 @@ public enum PlanBuilder {
         let member = c.bucketMember
         var steps: [Step] = []
         if a.bucket.create {
-            steps.append(Step(id: "create-bucket", title: "Create the bucket \(url)",
+            steps.append(Step(id: .createBucket, title: "Create the bucket \(url)",
                                why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
                                argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
                                       "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
@@ -263,12 +267,12 @@ public enum PlanBuilder {
                                             expect: .equals(a.bucket.name)),
                                kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown))
         } else {
-            steps.append(Step(id: "check-bucket", title: "Check the existing bucket \(url)",
+            steps.append(Step(id: .checkBucket, title: "Check the existing bucket \(url)",
                                why: "The bucket must exist and be visible to you before access is granted on it.",
                                argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
                                success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120))
         }
-        steps.append(Step(id: "grant-bucket-role", title: "Grant \(a.bucket.role.rawValue) on the bucket",
+        steps.append(Step(id: .grantBucketRole, title: "Grant \(a.bucket.role.rawValue) on the bucket",
                            why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
                            argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
                            probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
@@ -280,11 +284,11 @@ public enum PlanBuilder {
         let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=head"
         let later = a.ray.workers.filter { !a.alwaysRunningWorkerGroups.contains($0) }.map(\.name)
         return [
-            Step(id: "apply-raycluster", title: "Apply the RayCluster \(a.ray.clusterName)",
-                 why: "raycluster.yaml: ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
-                 argv: c.kubectl(["apply", "-f", Plan.manifestFile]), files: [Plan.manifestFile],
+            Step(id: .applyRayCluster, title: "Apply the RayCluster \(a.ray.clusterName)",
+                 why: "\(WorkspaceFiles.manifest): ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
+                 argv: c.kubectl(["apply", "-f", WorkspaceFiles.manifest]), files: [WorkspaceFiles.manifest],
                  kind: .configure, timeoutSeconds: 120, teardown: c.rayClusterTeardown),
-            Step(id: "wait-head", title: "Wait for the Ray head pod to be Ready",
+            Step(id: .waitHead, title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node"
                     + (later.isEmpty ? "." : "; the autoscaler starts the pods of worker group\(later.count == 1 ? "" : "s") "
                         + "\(later.joined(separator: ", ")) when Ray work needs them."),
@@ -297,13 +301,13 @@ public enum PlanBuilder {
     private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [
-            Step(id: "install-gcs-client", title: "Install google-cloud-storage in the head pod",
+            Step(id: .installGcsClient, title: "Install google-cloud-storage in the head pod",
                  why: "The Ray image does not ship the Cloud Storage client library (the check's tasks get it on every node too).",
                  argv: exec + ["pip", "install", "--quiet", "google-cloud-storage"],
                  probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
                  kind: .configure, timeoutSeconds: 600,
                  retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
-            Step(id: Plan.bucketCheckStepID, title: "Write and read back a test object from every Ray node",
+            Step(id: .verifyBucket, title: "Write and read back a test object from every Ray node",
                  why: "Proves the identity chain on every node: one Ray task per node writes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt "
                     + "and reads it back; a node that fails is named with its pod and group.",
                  argv: exec + ["python", "-c", checkScript, a.bucket.name, checkPrefix, checkText],

@@ -38,7 +38,7 @@ public enum PlanJSON {
 
     static func entries(_ steps: [Step]) -> [StepEntry] {
         steps.map {
-            StepEntry(id: $0.id, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
+            StepEntry(id: $0.id.rawValue, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
                       kind: $0.kind.rawValue, captures: $0.captures)
         }
     }

@@ -1,11 +1,14 @@
 /// The plan as a person reads it: numbered steps with the exact command lines, then the manifest.
 public enum PlanText {
+    /// The line between the steps and the manifest.
+    public static let manifestHeading = "--- \(WorkspaceFiles.manifest) ---"
+
     /// Numbered steps (title, why, command, how "already done" is detected), then raycluster.yaml.
     public static func render(_ plan: Plan) -> String {
         let a = plan.answers
         var out = "Plan for project \(a.project): \(plan.steps.count) steps\n" + summary(a, steps: plan.steps)
         out += "\n" + steps(plan.steps)
-        out += "--- raycluster.yaml ---\n" + plan.manifest
+        out += manifestHeading + "\n" + plan.manifest
         return out
     }
 

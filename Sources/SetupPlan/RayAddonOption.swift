@@ -4,17 +4,17 @@ struct RayAddonOption: Sendable {
     let flag: String
     /// Under `addonsConfig.rayOperatorConfig` in `clusters describe`.
     let field: String
-    let stepID: String
+    let stepID: StepID
     let title: String
     let why: String
     let isAsked: @Sendable (Answers) -> Bool
 
     static let all = [
-        RayAddonOption(flag: "--enable-ray-cluster-logging", field: "rayClusterLoggingConfig", stepID: "enable-ray-logging",
+        RayAddonOption(flag: "--enable-ray-cluster-logging", field: "rayClusterLoggingConfig", stepID: .enableRayLogging,
                        title: "Turn on Ray cluster logging",
                        why: "The add-on's log-processing sidecar sends each Ray cluster's logs to Cloud Logging.",
                        isAsked: { $0.cluster.rayClusterLogging }),
-        RayAddonOption(flag: "--enable-ray-cluster-monitoring", field: "rayClusterMonitoringConfig", stepID: "enable-ray-monitoring",
+        RayAddonOption(flag: "--enable-ray-cluster-monitoring", field: "rayClusterMonitoringConfig", stepID: .enableRayMonitoring,
                        title: "Turn on Ray cluster monitoring",
                        why: "The add-on collects each Ray cluster's metrics into Managed Service for Prometheus.",
                        isAsked: { $0.cluster.rayClusterMonitoring }),

@@ -215,6 +215,6 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = false
         let body = (try? encoder.encode(self)) ?? ""
-        return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f raycluster.yaml\n" + body
+        return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f \(WorkspaceFiles.manifest)\n" + body
     }
 }

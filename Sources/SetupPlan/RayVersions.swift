@@ -2,6 +2,7 @@
 public enum RayVersions {
     /// The current Ray release (PyPI), whose `rayproject/ray` image exists.
     public static let `default` = "2.60.0"
-    /// Versions known to work with KubeRay 1.7.0, newest first (2.52.0 is what KubeRay's own samples pin).
+    /// Versions known to work with the KubeRay release of `KubeRay.operatorVersion`, newest first (the last is what
+    /// KubeRay's own samples pin).
     public static let knownGood = ["2.60.0", "2.59.0", "2.52.0"]
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One command of the plan: what it does, why, the exact argv, and how to tell it is already done.
 public struct Step: Equatable, Hashable, Sendable, Codable {
     /// Stable across runs and answer changes; the journal keys on it.
-    public var id: String
+    public var id: StepID
     public var title: String
     /// One line: why this step exists.
     public var why: String
@@ -26,7 +26,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var teardown: Teardown?
 
     public init(
-        id: String, title: String, why: String, argv: [String], probe: Probe? = nil,
+        id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
         kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil
     ) {

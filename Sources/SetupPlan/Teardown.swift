@@ -1,7 +1,7 @@
 /// How `destroy` undoes what one setup step made: the delete command and a read-only probe proving it is gone.
 public struct Teardown: Equatable, Hashable, Sendable, Codable {
     /// The delete step's id in the destroy plan, e.g. `delete-cluster`.
-    public var id: String
+    public var id: StepID
     /// What is removed, as a person names it, e.g. `the GKE cluster demo`.
     public var subject: String
     public var phase: TeardownPhase
@@ -15,7 +15,7 @@ public struct Teardown: Equatable, Hashable, Sendable, Codable {
     /// Checks run right after the delete, e.g. waiting until the Ray pods or the cluster are really gone.
     public var waits: [Step]
 
-    public init(id: String, subject: String, phase: TeardownPhase, why: String, argv: [String], gone: Probe,
+    public init(id: StepID, subject: String, phase: TeardownPhase, why: String, argv: [String], gone: Probe,
                 timeoutSeconds: Int = 300, wait: Step? = nil) {
         self.id = id
         self.subject = subject

@@ -43,6 +43,8 @@ public struct WorkerGroup: Equatable, Hashable, Sendable {
 public struct GPUType: Equatable, Sendable {
     /// The accelerator type as gcloud and the `cloud.google.com/gke-accelerator` node label spell it.
     public let id: String
+    /// As a person names it, e.g. `L4` or `A100 80GB`.
+    public let name: String
     /// GPUs per node this type comes in, each with the machine type that fits exactly that many.
     public let machines: [(count: Int, machineType: String)]
 
@@ -50,11 +52,11 @@ public struct GPUType: Equatable, Sendable {
 
     /// The types the wizard knows, cheapest first.
     public static let known: [GPUType] = [
-        GPUType(id: "nvidia-tesla-t4", machines: [(1, "n1-standard-8"), (2, "n1-standard-16"), (4, "n1-standard-32")]),
-        GPUType(id: "nvidia-l4", machines: [(1, "g2-standard-8"), (2, "g2-standard-24"), (4, "g2-standard-48"), (8, "g2-standard-96")]),
-        GPUType(id: "nvidia-tesla-a100", machines: [(1, "a2-highgpu-1g"), (2, "a2-highgpu-2g"), (4, "a2-highgpu-4g"), (8, "a2-highgpu-8g")]),
-        GPUType(id: "nvidia-a100-80gb", machines: [(1, "a2-ultragpu-1g"), (2, "a2-ultragpu-2g"), (4, "a2-ultragpu-4g"), (8, "a2-ultragpu-8g")]),
-        GPUType(id: "nvidia-h100-80gb", machines: [(8, "a3-highgpu-8g")]),
+        GPUType(id: "nvidia-tesla-t4", name: "T4", machines: [(1, "n1-standard-8"), (2, "n1-standard-16"), (4, "n1-standard-32")]),
+        GPUType(id: "nvidia-l4", name: "L4", machines: [(1, "g2-standard-8"), (2, "g2-standard-24"), (4, "g2-standard-48"), (8, "g2-standard-96")]),
+        GPUType(id: "nvidia-tesla-a100", name: "A100 40GB", machines: [(1, "a2-highgpu-1g"), (2, "a2-highgpu-2g"), (4, "a2-highgpu-4g"), (8, "a2-highgpu-8g")]),
+        GPUType(id: "nvidia-a100-80gb", name: "A100 80GB", machines: [(1, "a2-ultragpu-1g"), (2, "a2-ultragpu-2g"), (4, "a2-ultragpu-4g"), (8, "a2-ultragpu-8g")]),
+        GPUType(id: "nvidia-h100-80gb", name: "H100 80GB", machines: [(8, "a3-highgpu-8g")]),
     ]
 
     /// The known type with this id.
@@ -62,6 +64,12 @@ public struct GPUType: Equatable, Sendable {
 
     /// The machine type for `count` GPUs of this type, if it comes in that count.
     public func machineType(count: Int) -> String? { machines.first { $0.count == count }?.machineType }
+
+    /// The machine of one GPU of a type as help texts give it: `g2-standard-8 for one L4`.
+    public static var example: String {
+        guard let l4 = named("nvidia-l4"), let machine = l4.machineType(count: 1) else { return "" }
+        return "\(machine) for one \(l4.name)"
+    }
 
     /// Every type is offered in some zones only; said wherever a type is chosen.
     public static let zoneCaveat = "each GPU type is offered only in some zones (gcloud compute accelerator-types list --filter=zone:ZONE)"

@@ -10,13 +10,17 @@ public enum WorkerGroupFields {
     /// `ray.workers[index].key`.
     public static func path(_ index: Int, _ key: String) -> String { "\(listPath)[\(index)].\(key)" }
 
-    /// The key a field's help text is filed under: every group shares `ray.workers.KEY`'s; other fields their own path.
-    public static func helpKey(_ path: String) -> String {
-        parse(path).map { "\(listPath).\($0.key)" } ?? path
-    }
-
-    /// The help keys of a group's fields.
-    public static var helpKeys: [String] { keys.map { helpKey(path(0, $0)) } }
+    /// Each key's label (indented under its group's name, which reads "Group N name") and help, the same in every group.
+    private static let texts: [String: (label: String, help: String)] = [
+        "name": ("name", "Worker group name: lowercase letters, digits, hyphens; a GPU group's node pool is ray-NAME."),
+        "replicas": ("Replicas", "Worker pods the group starts with."),
+        "minReplicas": ("Min replicas", "Fewest worker pods the autoscaler keeps; 0 lets the group scale to nothing."),
+        "maxReplicas": ("Max replicas", "Most worker pods the autoscaler may start (and GPU nodes GKE may add)."),
+        "cpu": ("CPU", "CPU per worker pod (request and limit), e.g. 1 or 500m."),
+        "memory": ("Memory", "Memory per worker pod (request and limit), e.g. 2Gi."),
+        "gpu.type": ("GPU", "GPU per worker pod, or none. Each type is offered only in some zones: gcloud compute accelerator-types list."),
+        "gpu.count": ("GPUs per pod", "GPUs per worker pod (and node): the machine type follows, e.g. \(GPUType.example)."),
+    ]
 
     /// The group index and key of a path `ray.workers[N].KEY`, or of `ray.workers[N]` (empty key).
     public static func parse(_ path: String) -> (index: Int, key: String)? {
@@ -32,10 +36,12 @@ public enum WorkerGroupFields {
     /// The field `key` of group `index`; its value is nil while the group does not exist.
     public static func field(_ index: Int, _ key: String) -> AnswerField? {
         let path = path(index, key)
+        guard let texts = texts[key] else { return nil }
+        let label = key == "name" ? "Group \(index + 1) name" : "  " + texts.label
         func text(_ read: @escaping @Sendable (WorkerGroup) -> String?, _ write: @escaping @Sendable (inout WorkerGroup, String?) -> Void,
                   _ kind: FieldKind = .text, rule: (@Sendable (String) -> String?)? = nil,
                   when: @escaping @Sendable (WorkerGroup) -> Bool = { _ in true }) -> AnswerField {
-            AnswerField(path, kind,
+            AnswerField(path, kind, label: label, help: texts.help,
                         get: { $0.ray.workers.indices.contains(index) ? read($0.ray.workers[index]) : nil },
                         set: { answers, value in
                             guard answers.ray.workers.indices.contains(index) else { return }

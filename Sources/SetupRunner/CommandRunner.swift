@@ -1,4 +1,6 @@
 import Foundation
+import RunModel
+import SetupPlan
 import Subprocess
 import SystemPackage
 #if canImport(Glibc)
@@ -151,7 +153,7 @@ struct OutputSink: Sendable {
 /// The step whose lines these are.
 struct OutputSource: Sendable {
     var index: Int
-    var stepID: String
+    var stepID: StepID
 }
 
 /// Set once by the watchdog, read after the process ended.

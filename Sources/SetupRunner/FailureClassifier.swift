@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 /// Recognises the failures people actually hit from a command's stderr and explains the fix.
@@ -56,7 +57,7 @@ public enum FailureClassifier {
             let nodes = failed.map { "\($0[1]) (group \($0[0]))" }.joined(separator: ", ")
             return Hint(
                 summary: "The bucket check failed on worker \(nodes): \(first[2])",
-                fix: "The head passed, so the identity chain works: check that the pod template of worker group \(first[0]) in raycluster.yaml "
+                fix: "The head passed, so the identity chain works: check that the pod template of worker group \(first[0]) in \(WorkspaceFiles.manifest) "
                     + "has the same serviceAccountName and (Standard clusters) nodeSelector iam.gke.io/gke-metadata-server-enabled: \"true\" "
                     + "as the head's, re-apply it (or resume --replan), then resume.")
         },
@@ -242,18 +243,14 @@ public enum FailureClassifier {
 
     /// The capture groups of the first match of `pattern`, when every group matched.
     private static func groups(_ pattern: String, in text: String) -> [String]? {
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        let values = (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: text).map { String(text[$0]) } }
-        return values.count == match.numberOfRanges - 1 ? values : nil
+        guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { return nil }
+        let values = match.output.dropFirst().compactMap { $0.substring.map(String.init) }
+        return values.count == match.output.count - 1 ? values : nil
     }
 
+    /// The first match of `pattern` that `accept` takes.
     private static func firstMatch(_ pattern: String, in text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
-        let range = NSRange(text.startIndex..., in: text)
-        for match in regex.matches(in: text, range: range) {
-            if let r = Range(match.range, in: text), accept(String(text[r])) { return String(text[r]) }
-        }
-        return nil
+        guard let regex = try? Regex(pattern) else { return nil }
+        return text.matches(of: regex).lazy.map { String(text[$0.range]) }.first(where: accept)
     }
 }

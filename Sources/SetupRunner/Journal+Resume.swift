@@ -1,22 +1,21 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 extension Journal {
     /// The journal a run in `mode` starts from, given what is on disk (`existing`) and the plan.
     ///
-    /// Throws `JournalError.noJournal` for `resume` without a journal and `.answersChanged` when the
-    /// fingerprints differ outside `replan`: a journal is never silently reused for other answers.
+    /// Throws `JournalError.noJournal` for `resume` without a journal and `.answersChanged` when it was written for
+    /// other answers outside `replan`: a journal is never silently reused for other answers.
     static func prepare(
-        existing: Journal?, mode: RunMode, plan: Plan, fingerprint: String, normalizedAnswers: String,
-        journalPath: String, now: Date = Date()
+        existing: Journal?, mode: RunMode, plan: Plan, normalizedAnswers: String, journalPath: String, now: Date = Date()
     ) throws -> Journal {
-        var fresh = Journal(fingerprint: fingerprint, normalizedAnswers: normalizedAnswers, steps: plan.steps, files: plan.contents(of:),
-                            now: now)
+        var fresh = Journal(normalizedAnswers: normalizedAnswers, steps: plan.steps, files: plan.contents(of:), now: now)
         guard let existing else {
             if mode == .resume { throw JournalError.noJournal(path: journalPath) }
             return fresh
         }
-        if existing.fingerprint != fingerprint && mode != .replan {
+        if !existing.isFor(normalizedAnswers: normalizedAnswers) && mode != .replan {
             throw JournalError.answersChanged(
                 path: journalPath, diff: AnswersDiff.text(old: existing.normalizedAnswers, new: normalizedAnswers))
         }
@@ -29,11 +28,11 @@ extension Journal {
             fresh.captures = existing.captures
             for index in fresh.steps.indices {
                 guard let old = existing.step(fresh.steps[index].id) else { continue }
-                let fingerprint = fresh.steps[index].fingerprint
+                let command = fresh.steps[index].command
                 fresh.steps[index] = old
                 fresh.steps[index].title = plan.steps[index].title
-                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
-                fresh.steps[index].fingerprint = fingerprint
+                fresh.steps[index].logPath = WorkspaceFiles.logPath(index: index, stepID: old.id)
+                fresh.steps[index].command = command
             }
         case .replan:
             // The answers changed, and with them what earlier steps proved: a step with a probe is probed again (what
@@ -42,12 +41,11 @@ extension Journal {
             // again. Only a finished step that cannot be probed is kept, while its command and files are the same.
             for index in fresh.steps.indices {
                 let step = plan.steps[index]
-                guard let old = existing.step(step.id), old.status.isComplete, step.probe == nil, step.captures.isEmpty,
-                      step.kind != .check, step.kind != .verify,
-                      old.fingerprint == fresh.steps[index].fingerprint else { continue }
+                guard let old = existing.step(step.id), old.status.isComplete, JournalStep.isKeptWhileUnchanged(step),
+                      let command = fresh.steps[index].command, old.command == command else { continue }
                 fresh.steps[index] = old
                 fresh.steps[index].title = step.title
-                fresh.steps[index].logPath = Workspace.logPath(index: index, stepID: old.id)
+                fresh.steps[index].logPath = WorkspaceFiles.logPath(index: index, stepID: old.id)
             }
         }
         return fresh

@@ -1,3 +1,5 @@
+import RunModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

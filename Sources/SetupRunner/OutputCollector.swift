@@ -1,3 +1,5 @@
+import RunModel
+
 /// Splits a command's two pipes into lines, writes them to the log, and keeps only bounded parts in memory.
 ///
 /// Lines go to the log as bytes straight from the read buffer and are handed on as `OutputLines`, one per read;

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 
 /// Hands a reader thread's `OutputLines` to an async consumer, in order, holding at most `limit` of them.
 ///

@@ -1,19 +1,11 @@
-/// How `SetupRunner.run` treats the journal it finds.
-public enum RunMode: String, Sendable, Equatable {
-    /// `apply`: start a journal (or reuse one for the same answers) and probe every step again.
-    case fresh
-    /// `resume`: continue at the first step not complete; refuses changed answers.
-    case resume
-    /// `resume --replan`: accept changed answers; probe again what can be probed, keep the rest while unchanged.
-    case replan
-}
+import SetupPlan
 
 /// Knobs of a run; the defaults are what the commands use.
 public struct RunOptions: Sendable, Equatable {
     /// Multiplies every step's timeout (e.g. 2 on a slow network).
     public var timeoutScale: Double = 1
     /// Timeout in seconds per step id, replacing the step's own.
-    public var timeoutOverrides: [String: Double] = [:]
+    public var timeoutOverrides: [StepID: Double] = [:]
     /// Timeout of each probe command.
     public var probeTimeoutSeconds: Double = 120
     /// Between SIGTERM and SIGKILL when a step is stopped.
@@ -34,7 +26,7 @@ public struct RunOptions: Sendable, Equatable {
     public init() {}
 
     /// The timeout of `step` after overrides and scaling.
-    public func timeout(for stepID: String, default seconds: Int) -> Double {
+    public func timeout(for stepID: StepID, default seconds: Int) -> Double {
         (timeoutOverrides[stepID] ?? Double(seconds)) * timeoutScale
     }
 }

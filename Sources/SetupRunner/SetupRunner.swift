@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import Synchronization
 
@@ -6,7 +7,7 @@ import Synchronization
 public final class SetupRunner: Sendable {
     public let plan: Plan
     public let workspace: Workspace
-    public let fingerprint: String
+    /// The plan's answers as the answers file normalizes them: what the journal is kept for.
     public let normalizedAnswers: String
     public let options: RunOptions
     /// The journal's file in the workspace: `state.json` for setup, its own file for a destroy.
@@ -15,16 +16,14 @@ public final class SetupRunner: Sendable {
     private let stopSwitch = StopSwitch()
     private let isRunning = Mutex(false)
 
-    /// A runner for `plan` in `workspace`; `fingerprint` and `normalizedAnswers` identify the answers (see `Fingerprint`).
-    /// `journalFile` names the journal in the workspace (default `state.json`).
-    public init(plan: Plan, workspace: URL, fingerprint: String, normalizedAnswers: String, options: RunOptions = RunOptions(),
-                journalFile: String? = nil) {
+    /// A runner for `plan` in `workspace`, its journal kept for the plan's normalized answers. `journalFile` names the
+    /// journal in the workspace (default `state.json`).
+    public init(plan: Plan, workspace: URL, options: RunOptions = RunOptions(), journalFile: String? = nil) {
         self.plan = plan
         let folder = Workspace(url: workspace)
         self.workspace = folder
         journalURL = journalFile.map { folder.url.appendingPathComponent($0) } ?? folder.journalURL
-        self.fingerprint = fingerprint
-        self.normalizedAnswers = normalizedAnswers
+        normalizedAnswers = AnswersFile.normalizedYAML(plan.answers)
         self.options = options
     }
 
@@ -37,7 +36,7 @@ public final class SetupRunner: Sendable {
     /// Returns how the run ended (a failed step is a result, not an error). Throws `JournalError` when the
     /// journal is corrupt, foreign, for other answers (outside `.replan`) or missing (`.resume`), and
     /// `WorkspaceError` when the workspace or journal cannot be written.
-    public func run(mode: RunMode, skipping: Set<String> = [], observer: some RunObserver) async throws -> RunResult {
+    public func run(mode: RunMode, skipping: Set<StepID> = [], observer: some RunObserver) async throws -> RunResult {
         let acquired = isRunning.withLock { running -> Bool in
             if running { return false }
             running = true
@@ -54,13 +53,12 @@ public final class SetupRunner: Sendable {
         }
     }
 
-    private func runLocked(mode: RunMode, skipping: Set<String>, observer: some RunObserver) async throws -> RunResult {
+    private func runLocked(mode: RunMode, skipping: Set<StepID>, observer: some RunObserver) async throws -> RunResult {
         let runStart = ContinuousClock.now
         try workspace.create()
         let existing = try Journal.load(from: journalURL)
         var journal = try Journal.prepare(
-            existing: existing, mode: mode, plan: plan, fingerprint: fingerprint,
-            normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
+            existing: existing, mode: mode, plan: plan, normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
         try save(&journal)
         await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 
 /// Runs one step: placeholders, probe, the command with retries, already-exists detection, captures, hints.
@@ -17,7 +18,7 @@ struct StepExecutor: Sendable {
     }
 
     func execute(index: Int, step: Step, captures: [String: String], observer: any RunObserver) async -> Result {
-        let logPath = Workspace.logPath(index: index, stepID: step.id)
+        let logPath = WorkspaceFiles.logPath(index: index, stepID: step.id)
         let started = ContinuousClock.now
         func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
                     captured: [String: String] = [:]) -> Result {
@@ -41,7 +42,7 @@ struct StepExecutor: Sendable {
 
         let missing = step.placeholders.filter { captures[$0] == nil }
         if !missing.isEmpty {
-            let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: missing) }.map(\.id)
+            let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: missing) }.map(\.id.rawValue)
             let hint = Hint(
                 summary: "No value for \(missing.map { "${\($0)}" }.joined(separator: ", ")): the step that reads it "
                     + (providers.isEmpty ? "is not in the plan." : "(\(providers.joined(separator: ", "))) has not produced it."),
@@ -56,7 +57,7 @@ struct StepExecutor: Sendable {
         func probed(_ probe: Probe) async -> CommandResult {
             await observer.handle(.stepNote(index: index, stepID: step.id, note: RunNote.probing))
             let probeArgv = probe.argv.map { Placeholder.substitute($0, captures) }
-            log.write("# probe: $ " + Self.display(probeArgv))
+            log.write("# probe: $ " + ShellQuote.join(probeArgv))
             let result = await runner.run(argv: probeArgv, timeout: options.probeTimeoutSeconds, stop: stop, log: log, output: nil)
             log.write("# probe \(Self.describe(result))")
             return result
@@ -82,7 +83,7 @@ struct StepExecutor: Sendable {
         let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
         var attempt = 1
         while true {
-            log.write("$ " + Self.display(argv))
+            log.write("$ " + ShellQuote.join(argv))
             let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log, output: sink)
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
@@ -189,11 +190,4 @@ struct StepExecutor: Sendable {
         return String(scalars[first...last])
     }
 
-    /// argv as one line for logs; not a shell-exact quoting (setup.sh has that), just unambiguous enough to read.
-    static func display(_ argv: [String]) -> String {
-        argv.map { arg in
-            arg.isEmpty || arg.contains(where: { " \t\n'\"$\\".contains($0) })
-                ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
-        }.joined(separator: " ")
-    }
 }

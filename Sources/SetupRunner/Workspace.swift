@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 #if canImport(Glibc)
 import Glibc
@@ -11,22 +12,13 @@ public struct Workspace: Sendable, Equatable {
     /// The workspace directory.
     public let url: URL
 
-    /// The folder every command uses when no `--workspace` is given, relative to the current directory.
-    public static let defaultPath = "kuberay-gcs-setup"
-
-    /// The command that continues a run in the workspace at `path`, quoted for a shell,
-    /// e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
-    public static func resumeCommand(path: String) -> String {
-        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
-    }
-
     /// Wraps `url`; nothing is created until `create()`.
     public init(url: URL) { self.url = url.standardizedFileURL }
 
     /// `state.json`, the run journal.
-    public var journalURL: URL { url.appendingPathComponent("state.json") }
+    public var journalURL: URL { url.appendingPathComponent(WorkspaceFiles.journal) }
     /// `logs/`, one file per step.
-    public var logsURL: URL { url.appendingPathComponent("logs") }
+    public var logsURL: URL { url.appendingPathComponent(WorkspaceFiles.logs) }
 
     /// Creates the workspace and `logs/` (0700 each), tightening the mode if they already exist.
     public func create() throws {
@@ -35,12 +27,6 @@ public struct Workspace: Sendable, Equatable {
             // An existing folder may have been made with a looser umask; answers and logs name real resources.
             guard chmod(dir.path, 0o700) == 0 else { throw WorkspaceError.io("chmod \(dir.path)", errno) }
         }
-    }
-
-    /// The log path of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-sa.log`.
-    public static func logPath(index: Int, stepID: String) -> String {
-        let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
-        return "logs/\(number)-\(stepID).log"
     }
 
     /// Writes `contents` to `name` (relative) atomically: temp file with `mode`, fsync, rename, fsync of the folder.

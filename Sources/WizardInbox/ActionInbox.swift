@@ -1,4 +1,4 @@
-import SetupRunner
+import RunModel
 import Synchronization
 import WizardModel
 

@@ -1,4 +1,4 @@
-import SetupRunner
+import RunModel
 import WizardModel
 
 /// Hands the runner's events to the UI thread's inbox; a read's output lines go as one action.

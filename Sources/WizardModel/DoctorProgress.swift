@@ -39,7 +39,7 @@ public struct DoctorProgress: Equatable, Sendable {
     public var healthy: Bool { finished && Doctor.healthy(checks) }
 
     /// The closing line once finished.
-    public var summary: String? { finished ? DoctorReport.summary(checks) : nil }
+    public var summary: String? { finished ? Doctor.summary(checks) : nil }
 
     public mutating func append(_ check: Check) {
         checks.append(check)
@@ -69,13 +69,15 @@ public struct DoctorProgress: Equatable, Sendable {
         offset = following ? maxOffset : min(offset, maxOffset)
     }
 
-    public mutating func scroll(by delta: Int) {
+    /// Moves by `delta` rows within a pane of `rows` rows; at the bottom it follows new checks again.
+    public mutating func scroll(by delta: Int, rows: Int) {
+        paneRows = rows
         offset = min(max(0, offset + delta), maxOffset)
         following = offset == maxOffset
     }
 
-    public mutating func scrollToTop() { scroll(by: -offset) }
-    public mutating func scrollToBottom() { scroll(by: maxOffset - offset) }
+    public mutating func scrollToTop() { scroll(by: -offset, rows: paneRows) }
+    public mutating func scrollToBottom(rows: Int) { scroll(by: maxOffset - offset, rows: rows) }
 
     private var maxOffset: Int { max(0, rows.count - max(1, paneRows)) }
 
@@ -89,7 +91,7 @@ public struct DoctorProgress: Equatable, Sendable {
         let title = TextWrap.wrap(check.title, width: max(1, width - markColumns), continuation: "").enumerated().map {
             Row(text: $0.element, kind: .check(check.status, first: $0.offset == 0))
         }
-        return title + DoctorReport.details(check).flatMap { line -> [Row] in
+        return title + check.details.flatMap { line -> [Row] in
             let trimmed = line.drop { $0 == " " }
             let kind: RowKind = trimmed.hasPrefix("fix:") || trimmed.hasPrefix("then:") ? .fix : .detail
             return TextWrap.wrap(line, width: width, continuation: "      ").map { Row(text: $0, kind: kind) }

@@ -4,7 +4,7 @@ import SetupPlan
 public enum FieldCheck {
     /// The value `typed` stands for: an empty optional field follows its default (nil).
     public static func value(typed text: String, field: AnswerField, in answers: Answers) -> String? {
-        text.isEmpty && FieldLabels.placeholder(field.path, in: answers) != nil ? nil : text
+        text.isEmpty && field.placeholder(in: answers) != nil ? nil : text
     }
 
     /// The message for `field`: a wrong type of `typed` first (when given), else the first rule the answers break.
@@ -24,7 +24,7 @@ public enum FieldCheck {
     /// cluster's Autopilot) go back to their defaults, so the validator does not flag a value nobody can see.
     public static func resetInapplicable(_ answers: inout Answers) {
         for field in AnswerFields.all where !field.isApplicable(in: answers) {
-            if FieldLabels.placeholder(field.path, in: answers) != nil {
+            if field.placeholder(in: answers) != nil {
                 try? field.set(nil, in: &answers)
             } else if field.kind == .boolean {
                 try? field.set(field.get(Answers.defaults), in: &answers)

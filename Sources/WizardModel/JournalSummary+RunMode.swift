@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension JournalSummary {
     /// Fresh without a journal; with one: continue it for the same answers, re-plan it for changed ones

@@ -139,8 +139,8 @@ public enum KeyBindings {
                 KeyBinding([.right], "←/→", "tab", .nextTab, help: ("→", "next tab")),
                 KeyBinding([.left], "←", "previous tab", .previousTab, footer: false),
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
-                KeyBinding([.char("2")], "2", "raycluster.yaml", .showTab(.manifest), footer: false),
-                KeyBinding([.char("3")], "3", "setup.sh", .showTab(.script), footer: false),
+                KeyBinding([.char("2")], "2", PreviewTab.manifest.title, .showTab(.manifest), footer: false),
+                KeyBinding([.char("3")], "3", PreviewTab.script.title, .showTab(.script), footer: false),
             ] + scrolling + buttons
         case .doctor:
             return scrolling + [

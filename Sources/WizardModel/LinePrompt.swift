@@ -5,20 +5,20 @@ import SetupPlan
 public enum LinePrompt {
     /// The question for `field`: its label, the values a choice takes, and what Enter keeps in [brackets].
     public static func question(_ field: AnswerField, in answers: Answers) -> String {
-        let shown = field.get(answers) ?? FieldLabels.placeholder(field.path, in: answers) ?? ""
+        let shown = field.get(answers) ?? field.placeholder(in: answers) ?? ""
         var choices = ""
         switch field.kind {
         case .choice(let values):
             choices = " (" + values.joined(separator: ", ") + ")"
         case .boolean:
             choices = " (" + ["true", "false"].map { value in
-                let label = FieldLabels.optionLabel(field.path, value)
+                let label = field.optionLabel(value)
                 return label == value ? value : "\(value): \(label)"
             }.joined(separator: ", ") + ")"
         case .text, .integer:
             break
         }
-        return "\(FieldLabels.label(field.path))\(choices) [\(shown)]: "
+        return "\(field.label)\(choices) [\(shown)]: "
     }
 
     /// Applies the `line` typed for `field` (empty keeps the value in brackets) when it passes the page's checks;

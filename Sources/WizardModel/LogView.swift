@@ -1,6 +1,8 @@
+import SetupPlan
+
 /// A step's whole log shown full screen.
 public struct LogView: Equatable, Sendable {
-    public var stepID: String
+    public var stepID: StepID
     /// The step's title, for the header.
     public var title: String
     /// Relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
@@ -11,7 +13,7 @@ public struct LogView: Equatable, Sendable {
     public var error: String?
 
     /// A log view waiting for its text.
-    public init(stepID: String, title: String, path: String) {
+    public init(stepID: StepID, title: String, path: String) {
         self.stepID = stepID
         self.title = title
         self.path = path

@@ -1,9 +1,11 @@
+import SetupPlan
+
 /// The last lines of the running step's output, bounded so a step printing 100,000 lines costs no memory.
 public struct OutputTail: Equatable, Sendable {
     /// Lines kept.
     public let capacity: Int
     /// Which step the lines belong to.
-    public private(set) var stepID: String?
+    public private(set) var stepID: StepID?
     // Holds up to 2 x capacity lines and drops the oldest half at once: appending stays O(1) amortised.
     private var storage: [String] = []
     /// Lines received in total for this step, including dropped ones.
@@ -18,7 +20,7 @@ public struct OutputTail: Equatable, Sendable {
     public var lines: ArraySlice<String> { storage.suffix(capacity) }
 
     /// Starts over for another step.
-    public mutating func reset(stepID: String?) {
+    public mutating func reset(stepID: StepID?) {
         self.stepID = stepID
         storage.removeAll(keepingCapacity: true)
         total = 0

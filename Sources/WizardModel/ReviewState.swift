@@ -43,8 +43,8 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
     public var title: String {
         switch self {
         case .commands: return "Commands"
-        case .manifest: return "raycluster.yaml"
-        case .script: return "setup.sh"
+        case .manifest: return WorkspaceFiles.manifest
+        case .script: return WorkspaceFiles.script
         }
     }
 
@@ -54,7 +54,7 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
         case .commands:
             // PlanText ends with the manifest, which has its own tab.
             let text = PlanText.render(plan)
-            let cut = text.range(of: "--- raycluster.yaml ---").map { String(text[..<$0.lowerBound]) } ?? text
+            let cut = text.range(of: PlanText.manifestHeading).map { String(text[..<$0.lowerBound]) } ?? text
             return cut.trimmingTrailingNewlines()
         case .manifest: return plan.manifest.trimmingTrailingNewlines()
         case .script: return SetupScript.render(plan).trimmingTrailingNewlines()

@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// The current or last run: every step's state, the live output tail and how the run ended.
 public struct RunProgress: Equatable, Sendable {
@@ -8,7 +8,7 @@ public struct RunProgress: Equatable, Sendable {
     public var plan: Plan
     public var mode: RunMode
     /// Steps skipped on purpose in this run.
-    public var skipping: Set<String>
+    public var skipping: Set<StepID>
     public var rows: [StepRow]
     /// The step running now (or the last one that ran).
     public var current: Int?
@@ -29,7 +29,7 @@ public struct RunProgress: Equatable, Sendable {
     public var startError: String?
 
     /// A run of `plan` about to start; `previous` rows keep what an earlier run of the same plan found.
-    public init(plan: Plan, mode: RunMode, skipping: Set<String> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {
+    public init(plan: Plan, mode: RunMode, skipping: Set<StepID> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {
         self.plan = plan
         self.mode = mode
         self.skipping = skipping
@@ -67,6 +67,6 @@ public struct RunProgress: Equatable, Sendable {
 
     /// The log file of the step at `index`, relative to the workspace.
     public func logPath(_ index: Int) -> String {
-        outcomes[index]?.logPath ?? Workspace.logPath(index: index, stepID: rows[index].id)
+        outcomes[index]?.logPath ?? WorkspaceFiles.logPath(index: index, stepID: rows[index].id)
     }
 }

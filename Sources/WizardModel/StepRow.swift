@@ -1,9 +1,10 @@
 import Foundation
-import SetupRunner
+import RunModel
+import SetupPlan
 
 /// One step as the run and resume screens list it.
 public struct StepRow: Equatable, Sendable {
-    public var id: String
+    public var id: StepID
     public var title: String
     public var status: StepStatus
     /// A sub-status while running, e.g. "checking whether it is already done".
@@ -14,7 +15,7 @@ public struct StepRow: Equatable, Sendable {
     public var seconds: Double?
 
     /// A row.
-    public init(id: String, title: String, status: StepStatus = .pending, note: String? = nil, startedAt: Date? = nil, seconds: Double? = nil) {
+    public init(id: StepID, title: String, status: StepStatus = .pending, note: String? = nil, startedAt: Date? = nil, seconds: Double? = nil) {
         self.id = id
         self.title = title
         self.status = status

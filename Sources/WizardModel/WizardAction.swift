@@ -1,7 +1,8 @@
 import Cells
 import Diagnosis
 import Foundation
-import SetupRunner
+import RunModel
+import SetupPlan
 
 /// Everything that can happen to the wizard: keys, terminal changes, clock ticks and results of effects.
 public enum WizardAction: Equatable, Sendable {
@@ -24,7 +25,7 @@ public enum WizardAction: Equatable, Sendable {
     /// The engine refused to run or broke off (journal for other answers, workspace not writable).
     case runFailedToStart(String)
     /// The result of `.loadLog`: the log's lines, or why it could not be read.
-    case logLoaded(stepID: String, result: LogLoadResult)
+    case logLoaded(stepID: StepID, result: LogLoadResult)
     /// The result of `.writeFiles`: nil when written, else the error.
     case filesWritten(error: String?)
     /// One link decided by the `.startDoctor` effect (in chain order).

@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// Work the runtime does for the model; results come back as actions.
 public enum WizardEffect: Equatable, Sendable {
@@ -8,16 +8,16 @@ public enum WizardEffect: Equatable, Sendable {
     /// Write answers.yaml, raycluster.yaml and setup.sh to the workspace; answer with `.filesWritten`.
     case writeFiles(Plan)
     /// Write the workspace files, then run `plan` in `mode`, skipping `skipping`; events come back as `.runEvent`.
-    case startRun(Plan, mode: RunMode, skipping: Set<String>)
+    case startRun(Plan, mode: RunMode, skipping: Set<StepID>)
     /// Run the destroy `plan` in the workspace's destroy journal (continuing an unfinished destroy of the same run);
     /// events come back as `.runEvent`. After it succeeds the setup journal moves aside.
-    case startDestroy(Plan, mode: RunMode, skipping: Set<String>)
+    case startDestroy(Plan, mode: RunMode, skipping: Set<StepID>)
     /// List the bucket with `argv` (`DestroyPlan.bucketContents`); answer with `.bucketUsageRead`.
     case readBucketUsage([String])
     /// Stop the running step the way `apply` does on Ctrl-C (SIGTERM, then SIGKILL); the run ends `interrupted`.
     case cancelRun
     /// Read the log at `path` (relative to the workspace); answer with `.logLoaded`.
-    case loadLog(stepID: String, path: String)
+    case loadLog(stepID: StepID, path: String)
     /// Run doctor's read-only checks of `answers`' setup; each check comes back as `.doctorChecked`, then `.doctorFinished`.
     case startDoctor(Answers)
     /// Restore the terminal, print `message` if any, and exit with `code`.

@@ -1,6 +1,6 @@
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the destroy screen.
@@ -36,22 +36,8 @@ extension WizardState {
 
     mutating func handleDestroyKey(_ command: Command?) -> [WizardEffect] {
         guard var state = destroy else { return [] }
-        let rows = Layout.reviewPane(size).rows
-        let actions = destroyActions
-        switch command {
-        case .scrollDown?: state.pane.scroll(by: 1, rows: rows)
-        case .scrollUp?: state.pane.scroll(by: -1, rows: rows)
-        case .pageDown?: state.pane.scroll(by: max(1, rows - 1), rows: rows)
-        case .pageUp?: state.pane.scroll(by: -max(1, rows - 1), rows: rows)
-        case .scrollTop?: state.pane.scrollToTop()
-        case .scrollBottom?: state.pane.scrollToBottom(rows: rows)
-        case .nextAction?: actionFocus = (actionFocus + 1) % actions.count
-        case .previousAction?: actionFocus = (actionFocus + actions.count - 1) % actions.count
-        case .activate?: return performDestroy(actions[min(actionFocus, actions.count - 1)])
-        case .action(let action)? where actions.contains(action): return performDestroy(action)
-        default: return []
-        }
-        destroy = state
+        if case .pressed(let action)? = ButtonRow.handle(command, destroyActions, focus: &actionFocus) { return performDestroy(action) }
+        if state.pane.scroll(command, rows: Layout.reviewPane(size).rows) { destroy = state }
         return []
     }
 
@@ -126,7 +112,7 @@ extension WizardState {
 
     /// Printed after a finished destroy.
     var destroyedExitMessage: String {
-        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/\(DestroyPlan.destroyedSetupJournalFile); "
+        "Destroyed what the run in \(workspace) created. Its journal is now \(workspace)/\(WorkspaceFiles.destroyedSetupJournal); "
             + "the wizard or apply with the same answers sets it up again from scratch."
     }
 }

@@ -28,14 +28,11 @@ extension WizardState {
     }
 
     mutating func handleDoctorKey(_ command: Command?) -> [WizardEffect] {
-        let page = max(1, Layout.doctorPane(size).rows - 1)
+        if var doctor, doctor.scroll(command, rows: Layout.doctorPane(size).rows) {
+            self.doctor = doctor
+            return []
+        }
         switch command {
-        case .scrollDown?: doctor?.scroll(by: 1)
-        case .scrollUp?: doctor?.scroll(by: -1)
-        case .pageDown?: doctor?.scroll(by: page)
-        case .pageUp?: doctor?.scroll(by: -page)
-        case .scrollTop?: doctor?.scrollToTop()
-        case .scrollBottom?: doctor?.scrollToBottom()
         case .back?:
             // While it checks, the reads go on in the background; Esc waits for the end so results are not lost.
             if doctor?.finished ?? true { screen = .welcome }

@@ -117,7 +117,7 @@ extension WizardState {
     /// Optional fields that still apply take their buffers; those that stop applying are reset (`FieldCheck`),
     /// their buffers keeping the text for when they apply again.
     mutating func syncOptionalFields() {
-        for field in AnswerFields.all where FieldLabels.placeholder(field.path, in: answers) != nil {
+        for field in AnswerFields.all where field.placeholder(in: answers) != nil {
             if field.isApplicable(in: answers) {
                 commit(field)
             } else {

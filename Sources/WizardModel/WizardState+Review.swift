@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the review screen.
@@ -39,20 +39,12 @@ extension WizardState {
             let count = PreviewTab.allCases.count
             review.tab = PreviewTab(rawValue: (review.tab.rawValue + count - 1) % count) ?? .commands
         case .showTab(let tab)?: review.tab = tab
-        case .scrollDown?: review.pane.scroll(by: 1, rows: rows)
-        case .scrollUp?: review.pane.scroll(by: -1, rows: rows)
-        case .pageDown?: review.pane.scroll(by: max(1, rows - 1), rows: rows)
-        case .pageUp?: review.pane.scroll(by: -max(1, rows - 1), rows: rows)
-        case .scrollTop?: review.pane.scrollToTop()
-        case .scrollBottom?: review.pane.scrollToBottom(rows: rows)
-        case .nextAction?: actionFocus = (actionFocus + 1) % Self.reviewActions.count
-        case .previousAction?: actionFocus = (actionFocus + Self.reviewActions.count - 1) % Self.reviewActions.count
-        case .activate?:
-            return perform(Self.reviewActions[min(actionFocus, Self.reviewActions.count - 1)], plan: review.plan)
-        case .action(let action)?:
-            return perform(action, plan: review.plan)
         default:
-            return []
+            switch ButtonRow.handle(command, Self.reviewActions, focus: &actionFocus) {
+            case .pressed(let action)?: return perform(action, plan: review.plan)
+            case .moved?: break
+            case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
+            }
         }
         review.fit(Layout.reviewPane(size))
         self.review = review
@@ -81,7 +73,7 @@ extension WizardState {
     }
 
     /// Opens the run screen and asks the runtime to start.
-    mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<String>) -> [WizardEffect] {
+    mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>) -> [WizardEffect] {
         // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
         let previous = run?.rows ?? journal?.steps ?? []
         run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)
@@ -104,9 +96,9 @@ extension WizardState {
     /// What Save prints on the way out: where the files are and the command that runs them later.
     public static func savedFilesMessage(workspace: String) -> String {
         """
-        Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace).
+        Wrote \(WorkspaceFiles.exported) to \(workspace).
         Run them later with:
-          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/answers.yaml")) --workspace \(ShellQuote.quote(workspace))
+          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
         """
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     mutating func applyRunEvent(_ event: RunEvent) -> [WizardEffect] {
@@ -105,7 +105,7 @@ extension WizardState {
         return [.loadLog(stepID: row.id, path: path)]
     }
 
-    mutating func applyLog(stepID: String, result: LogLoadResult) {
+    mutating func applyLog(stepID: StepID, result: LogLoadResult) {
         guard var log, log.stepID == stepID else { return }
         let pane = Layout.logPane(size)
         switch result {
@@ -126,21 +126,11 @@ extension WizardState {
             if command == .dismiss { closeLog() }
             return
         }
-        let rows = Layout.logPane(size).rows
-        switch command {
-        case .scrollDown?: text.scroll(by: 1, rows: rows)
-        case .scrollUp?: text.scroll(by: -1, rows: rows)
-        case .pageDown?: text.scroll(by: max(1, rows - 1), rows: rows)
-        case .pageUp?: text.scroll(by: -max(1, rows - 1), rows: rows)
-        case .scrollTop?: text.scrollToTop()
-        case .scrollBottom?: text.scrollToBottom(rows: rows)
-        case .dismiss?:
+        if command == .dismiss {
             closeLog()
-            return
-        default:
-            return
+        } else if text.scroll(command, rows: Layout.logPane(size).rows) {
+            log?.text = text
         }
-        log?.text = text
     }
 
     private mutating func closeLog() {

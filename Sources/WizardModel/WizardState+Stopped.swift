@@ -1,5 +1,5 @@
 import SetupPlan
-import SetupRunner
+import RunModel
 
 extension WizardState {
     /// The buttons of the stopped screen: what makes sense after a failure, an interruption or a refusal to start.
@@ -14,19 +14,9 @@ extension WizardState {
     public static let resumeActions: [ScreenAction] = [.resume, .startOver, .destroy, .quit]
 
     mutating func handleStoppedKey(_ command: Command?) -> [WizardEffect] {
-        let actions = stoppedActions
-        switch command {
-        case .nextAction?: actionFocus = (actionFocus + 1) % actions.count
-        case .previousAction?: actionFocus = (actionFocus + actions.count - 1) % actions.count
-        case .activate?: return performStopped(actions[min(actionFocus, actions.count - 1)])
-        case .action(let action)? where actions.contains(action): return performStopped(action)
-        case .viewLog?:
-            guard let run else { return [] }
-            return openLog(run.selected)
-        default:
-            break
-        }
-        return []
+        if case .pressed(let action)? = ButtonRow.handle(command, stoppedActions, focus: &actionFocus) { return performStopped(action) }
+        guard command == .viewLog, let run else { return [] }
+        return openLog(run.selected)
     }
 
     private mutating func performStopped(_ action: ScreenAction) -> [WizardEffect] {
@@ -51,7 +41,7 @@ extension WizardState {
     }
 
     /// What will not work when the failed step is skipped.
-    public func skipWarning(for stepID: String) -> String {
+    public func skipWarning(for stepID: StepID) -> String {
         guard let plan = run?.plan, let step = plan.step(stepID) else { return "" }
         switch step.kind {
         case .check:
@@ -65,14 +55,7 @@ extension WizardState {
     }
 
     mutating func handleResumeKey(_ command: Command?) -> [WizardEffect] {
-        let actions = Self.resumeActions
-        switch command {
-        case .nextAction?: actionFocus = (actionFocus + 1) % actions.count
-        case .previousAction?: actionFocus = (actionFocus + actions.count - 1) % actions.count
-        case .activate?: return performResume(actions[min(actionFocus, actions.count - 1)])
-        case .action(let action)? where actions.contains(action): return performResume(action)
-        default: break
-        }
+        if case .pressed(let action)? = ButtonRow.handle(command, Self.resumeActions, focus: &actionFocus) { return performResume(action) }
         return []
     }
 

@@ -1,7 +1,7 @@
 import Cells
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// Everything the wizard shows and remembers; `update` changes it, `WizardView.render` draws it.
 public struct WizardState: Equatable, Sendable {
@@ -24,8 +24,6 @@ public struct WizardState: Equatable, Sendable {
     /// Fields the person changed; detected defaults never overwrite them.
     public var edited: Set<String>
 
-    /// One-line help per key path (`WizardResources.fieldHelp`), passed in by the executable.
-    public let helpTexts: [String: String]
     /// The in-pod bucket check program the plan embeds.
     public let checkScript: String
     /// The workspace folder as the person named it (shown in messages and the resume command).
@@ -60,7 +58,7 @@ public struct WizardState: Equatable, Sendable {
 
     /// The first state. With an unfinished `journal` the wizard opens on the resume screen.
     public init(
-        answers: Answers = Answers(), workspace: String, helpTexts: [String: String] = [:], checkScript: String = "",
+        answers: Answers = Answers(), workspace: String, checkScript: String = "",
         size: Size = .minimum, asciiOnly: Bool = false, now: Date = Date(timeIntervalSince1970: 0), journal: JournalSummary? = nil
     ) {
         self.screen = journal?.isUnfinished == true ? .resume : .welcome
@@ -73,7 +71,6 @@ public struct WizardState: Equatable, Sendable {
         self.focus = 0
         self.errors = [:]
         self.edited = []
-        self.helpTexts = helpTexts
         self.checkScript = checkScript
         self.workspace = workspace
         self.detection = nil

@@ -1,7 +1,7 @@
 import Cells
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 
 /// The wizard's one state transition: applies `action` to `state` and returns the effects for the runtime.
 /// Pure: no I/O, no clock (time arrives as `.tick`).
@@ -189,12 +189,12 @@ extension WizardState {
 
     /// How to continue later, with the exact command.
     public var resumeMessage: String {
-        "The journal is kept in \(workspace)/state.json. Resume with:\n  \(resumeCommand)"
+        "The journal is kept in \(workspace)/\(WorkspaceFiles.journal). Resume with:\n  \(resumeCommand)"
     }
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
     public var resumeCommand: String {
-        Workspace.resumeCommand(path: workspace)
+        WorkspaceFiles.resumeCommand(workspace: workspace)
     }
 
     private var doneExitMessage: String {

@@ -1,4 +1,4 @@
-import SetupRunner
+import RunModel
 
 /// The symbols the screens use, in UTF-8 or in plain ASCII for terminals without a UTF-8 locale.
 struct Glyphs: Sendable {

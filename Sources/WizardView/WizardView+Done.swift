@@ -1,6 +1,6 @@
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 
 extension WizardView {
@@ -42,14 +42,14 @@ extension WizardView {
         let commandWidth = canvas.width - commandX - 2
         let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
         let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
-        let files = TextWrap.wrap("Files: \(state.workspace)/ (answers.yaml, raycluster.yaml, setup.sh, logs/)",
+        let files = TextWrap.wrap("Files: \(state.workspace)/ (\(WorkspaceFiles.answers), \(WorkspaceFiles.manifest), \(WorkspaceFiles.script), \(WorkspaceFiles.logs)/)",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []
         let nextRows = 3 + portForward.count + jobSubmit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
-        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(Plan.manifestFile) }
+        let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(WorkspaceFiles.manifest) }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
         let skipped = run.rows.filter { $0.status == .skipped }.count
@@ -135,7 +135,7 @@ extension WizardView {
                 y += 1
             }
         }
-        canvas.wrapped("Journal: \(state.workspace)/\(DestroyPlan.destroyedSetupJournalFile); setting up again starts from scratch.", x: 2,
+        canvas.wrapped("Journal: \(state.workspace)/\(WorkspaceFiles.destroyedSetupJournal); setting up again starts from scratch.", x: 2,
                        y: canvas.height - 3, limit: canvas.width - 4, maxRows: 1, style: Style(.muted))
         canvas.footer(KeyBindings.bindings(.done).filter { $0.command == .quit || $0.command == .help })
     }

@@ -53,8 +53,7 @@ extension WizardView {
         if let message = state.message {
             canvas.wrapped(g.text(message), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2, style: Style(.accent))
         } else if fields.indices.contains(focus) {
-            let help = state.helpTexts[WorkerGroupFields.helpKey(fields[focus].path)] ?? ""
-            canvas.wrapped(g.text(help), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2)
+            canvas.wrapped(g.text(fields[focus].help), x: 2, y: canvas.height - 3, limit: canvas.width - 4, maxRows: 2)
         }
         canvas.footer(KeyBindings.bindings(state.keyContext))
     }
@@ -100,7 +99,7 @@ extension WizardView {
                 for text in TextWrap.wrap("! " + warning, width: width, continuation: "  ") {
                     lines.append(.warning(field: i, text: text))
                 }
-            } else if let note = FieldLabels.note(field.path) {
+            } else if let note = field.note {
                 for text in TextWrap.wrap(note, width: width, continuation: "  ") {
                     lines.append(.note(field: i, text: text))
                 }
@@ -117,7 +116,7 @@ extension WizardView {
             if focused { canvas.text(g.focus, x: 2, y: y, style: Style(.accent, bold: true)) }
             let hasError = state.errors[field.path] != nil
             let labelStyle = hasError ? Style(.error, bold: focused) : Style(focused ? .accent : .normal, bold: focused)
-            canvas.clipped(FieldLabels.label(field.path), x: labelColumn, y: y, limit: valueColumn - labelColumn - 1, style: labelStyle)
+            canvas.clipped(field.label, x: labelColumn, y: y, limit: valueColumn - labelColumn - 1, style: labelStyle)
             let options = optionValues(field)
             if options.isEmpty {
                 drawTextField(&canvas, state, field, y: y, focused: focused)
@@ -146,7 +145,7 @@ extension WizardView {
         let width = max(1, min(48, canvas.width - valueColumn - 2))
         let fieldStyle = Style(focused ? .selection : .normal, underline: true)
         canvas.frame.fill(column: valueColumn, row: y, width: width, height: 1, with: Cell(" ", style: fieldStyle))
-        if editor.text.isEmpty, let placeholder = FieldLabels.placeholder(field.path, in: state.answers) {
+        if editor.text.isEmpty, let placeholder = field.placeholder(in: state.answers) {
             canvas.clipped("default: \(placeholder)", x: valueColumn, y: y, limit: width, style: Style(.muted, underline: true))
         }
         // Long values scroll inside the box so the cursor stays visible.
@@ -171,7 +170,7 @@ extension WizardView {
         let g = canvas.glyphs
         let style = selected ? Style(focused ? .selection : .normal, bold: true, reverse: focused) : Style(.muted)
         let end = canvas.text(selected ? g.radioOn : g.radioOff, x: x, y: y, style: selected ? Style(.accent, bold: true) : Style(.muted))
-        return canvas.text(" " + FieldLabels.optionLabel(field.path, options[index]), x: end, y: y, style: style)
+        return canvas.text(" " + field.optionLabel(options[index]), x: end, y: y, style: style)
     }
 
     private static func optionValues(_ field: AnswerField) -> [String] {
@@ -184,7 +183,7 @@ extension WizardView {
 
     private static func optionsFitInline(_ canvas: Canvas, _ field: AnswerField, _ options: [String]) -> Bool {
         let radio = DisplayWidth.of(canvas.glyphs.radioOn) + 1
-        let total = options.reduce(0) { $0 + radio + DisplayWidth.of(FieldLabels.optionLabel(field.path, $1)) } + 2 * (options.count - 1)
+        let total = options.reduce(0) { $0 + radio + DisplayWidth.of(field.optionLabel($1)) } + 2 * (options.count - 1)
         return valueColumn + total <= canvas.width - 2
     }
 }

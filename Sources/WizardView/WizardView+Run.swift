@@ -1,5 +1,5 @@
 import Cells
-import SetupRunner
+import RunModel
 import WizardModel
 
 extension WizardView {

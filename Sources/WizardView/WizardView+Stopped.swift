@@ -1,6 +1,6 @@
 import Cells
 import Foundation
-import SetupRunner
+import RunModel
 import WizardModel
 
 extension WizardView {
@@ -26,7 +26,7 @@ extension WizardView {
                 y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: contentEnd - 1 - y)
             }
         } else if let outcome = run.stoppedOutcome {
-            let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID
+            let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID.rawValue
             let interrupted = outcome.status == .interrupted
             canvas.titleBar("\(interrupted ? "Interrupted" : "Failed") at step \(outcome.index + 1)/\(total)")
             let glyph = interrupted ? g.interrupted : g.failed
@@ -161,7 +161,7 @@ extension WizardView {
         case .retry:
             if run.startError != nil { return "Tries to start the run again." }
             return "Runs the failed step again, then the rest; complete steps are not run again."
-        case .skip: return state.skipWarning(for: run.stoppedOutcome?.stepID ?? "")
+        case .skip: return run.stoppedOutcome.map { state.skipWarning(for: $0.stepID) } ?? ""
         case .resume: return "Continues where it stopped; complete steps are not run again."
         case .editAnswers: return "Back to the questions; steps already done stay done."
         case .quit: return "Leaves the wizard; nothing is undone."

@@ -1,9 +1,6 @@
 import ArgumentParser
-import Diagnosis
-import Foundation
 import SetupPlan
-import SetupRunner
-import WizardResources
+import WizardApp
 
 /// `doctor`: the read-only diagnosis of an existing setup, link by link.
 struct DoctorCommand: AsyncParsableCommand {
@@ -17,11 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
         Exit status: 0 healthy, 1 a link is broken, 2 usage.
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
-    @Option(help: "A workspace whose answers.yaml describes the setup (when --answers is not given).")
+    @Option(help: "A workspace whose \(WorkspaceFiles.answers) describes the setup (when --answers is not given).")
     var workspace: String?
 
     @OptionGroup var answers: AnswersOptions
@@ -30,7 +23,7 @@ struct DoctorCommand: AsyncParsableCommand {
     var raycluster: String?
 
     @Option(help: "text (one line a link, as each is decided) or json (every check with status, evidence and fix).")
-    var format: Format = .text
+    var format: DoctorSession.Format = .text
 
     @Flag(help: "Do not run the probe inside the Ray pods (no kubectl exec, no test object).")
     var noExec = false
@@ -38,17 +31,9 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        var source = answers
-        if source.answers == nil, let workspace {
-            source.answers = URL(fileURLWithPath: workspace).appendingPathComponent("answers.yaml").path
-        }
-        // Validated like the answer it replaces.
-        if let raycluster { source.overrides.append("ray.clusterName=\(raycluster)") }
-        let loaded = try source.load()
-        let doctor = Doctor(answers: loaded, exec: !noExec, probeScript: WizardResources.doctorProbeScript)
-        let view = DoctorView(format: output.format == .json ? .jsonLines : format == .json ? .json : .text)
-        let checks = await DoctorSession.run(doctor) { view.show($0) }
-        view.finish(checks)
-        if !Doctor.healthy(checks) { throw ExitCode(1) }
+        try ExitCode.unlessZero(await DoctorSession.command(answers.source, workspace: workspace, raycluster: raycluster, format: format,
+                                                   exec: !noExec, output: output.format))
     }
 }
+
+extension DoctorSession.Format: ExpressibleByArgument {}

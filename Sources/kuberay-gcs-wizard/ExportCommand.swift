@@ -1,11 +1,10 @@
 import ArgumentParser
-import Foundation
 import SetupPlan
-import WizardResources
+import WizardApp
 
 /// `export`: write the workspace files without running anything.
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write answers.yaml, raycluster.yaml and setup.sh to a workspace; run nothing.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write \(WorkspaceFiles.exported) to a workspace; run nothing.")
 
     @OptionGroup var answers: AnswersOptions
 
@@ -13,8 +12,6 @@ struct ExportCommand: ParsableCommand {
     var workspace: String
 
     func run() throws {
-        let plan = PlanBuilder.build(try answers.load(), checkScript: WizardResources.bucketCheckScript)
-        let written = try WorkspaceExport.write(plan, to: URL(fileURLWithPath: workspace))
-        for file in written { Console.out("wrote \(file)") }
+        try PlanSession.export(answers.source, workspace: workspace)
     }
 }

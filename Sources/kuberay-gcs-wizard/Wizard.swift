@@ -1,4 +1,5 @@
 import ArgumentParser
+import WizardApp
 
 /// The `kuberay-gcs-wizard` command: the interactive wizard, plus its non-interactive forms.
 struct Wizard: AsyncParsableCommand {

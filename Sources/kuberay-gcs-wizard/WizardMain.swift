@@ -1,5 +1,7 @@
 import ArgumentParser
 import Dispatch
+import RunViews
+import WizardApp
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,8 +31,10 @@ enum WizardMain {
     }
 
     /// Like ArgumentParser's `exit(withError:)`, but a usage error exits 2, as every command's invalid answers do,
-    /// rather than ArgumentParser's 64.
+    /// rather than ArgumentParser's 64; a session that printed why it stopped exits with its status.
     private static func fail(_ error: any Error) -> Never {
+        if let status = error as? ExitStatus { exit(status.code) }
+        let error = (error as? UsageError).map { ValidationError($0.message) } ?? error
         guard Wizard.exitCode(for: error) == .validationFailure else { Wizard.exit(withError: error) }
         Console.error(Wizard.fullMessage(for: error))
         exit(2)
@@ -47,5 +51,12 @@ enum WizardMain {
             }
         }
         dispatchMain()
+    }
+}
+
+extension ExitCode {
+    /// Ends a command with its session's exit status: nothing for 0, else the status.
+    static func unlessZero(_ code: Int32) throws {
+        if code != 0 { throw ExitCode(code) }
     }
 }

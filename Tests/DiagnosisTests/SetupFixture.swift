@@ -1,15 +1,23 @@
 import Diagnosis
 import Foundation
 import SetupPlan
+import Synchronization
+import WizardApp
+import XCTest
 
 /// What gcloud and kubectl print for a healthy setup of `answers`, as JSON objects a test can break one at a time.
-struct SetupFixture {
+///
+/// Unchecked: its JSON objects are dictionaries of strings, numbers and arrays, copied with the fixture and only
+/// read by the session's read tasks.
+struct SetupFixture: @unchecked Sendable {
     var answers: Answers
     let number = "123456789012"
     var account = "tester@example.com"
     var services = ["container.googleapis.com", "storage.googleapis.com", "iamcredentials.googleapis.com"]
     var cluster: [String: Any]
     var crdServed = ["v1"]
+    /// No `rayclusters.ray.io` CRD at all (no KubeRay operator).
+    var crdExists = true
     var namespaceExists = true
     var ksa: [String: Any]?
     var rayCluster: [String: Any]?
@@ -87,7 +95,7 @@ struct SetupFixture {
         case "project": return Self.ok(["projectId": answers.project, "projectNumber": number])
         case "services": return Self.ok(services.map { ["config": ["name": $0]] })
         case "cluster": return Self.ok(cluster)
-        case "crd": return Self.ok(["spec": ["versions": crdServed.map { ["name": $0, "served": true] }]])
+        case "crd": return crdExists ? Self.ok(["spec": ["versions": crdServed.map { ["name": $0, "served": true] }]]) : Self.notFound
         case "namespace": return namespaceExists ? Self.ok(["metadata": ["name": ns]]) : Self.notFound
         case "ksa": return ksa.map(Self.ok) ?? Self.notFound
         case "raycluster": return rayCluster.map(Self.ok) ?? Self.notFound
@@ -115,15 +123,14 @@ struct SetupFixture {
         return ReadResult(exitCode: 1, stdout: "", stderr: "unknown read \(id)")
     }
 
-    /// Runs the diagnosis to its end against this fixture, as DoctorSession does.
-    func diagnose(exec: Bool = true) -> [Check] {
+    /// Runs the diagnosis to its end through the session that runs it for the wizard and `doctor`, its reads
+    /// answered by this fixture; every check it showed as decided is the one it ends with.
+    func diagnose(exec: Bool = true) async -> [Check] {
         let doctor = Doctor(answers: answers, exec: exec, probeScript: "# kuberay-gcs-wizard doctor probe")
-        var results: [String: ReadResult] = [:]
-        for _ in 0..<10 {
-            let reads = doctor.reads(after: results)
-            if reads.isEmpty { break }
-            for read in reads { results[read.id] = answer(read.id) }
-        }
-        return doctor.checks(results)
+        let shown = Mutex<[Check]>([])
+        let fixture = self
+        let checks = await DoctorSession.run(doctor, read: { fixture.answer($0.id) }) { check in shown.withLock { $0.append(check) } }
+        XCTAssertEqual(shown.withLock { $0 }.map(\.id), checks.map(\.id), "every check shown once, in chain order")
+        return checks
     }
 }

@@ -34,7 +34,7 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertEqual(first.first?["steps"] as? Int, plan.steps.count)
         let failure = try XCTUnwrap(first.first { $0["event"] as? String == "step-failed" })
         XCTAssertEqual(failure["step"] as? String, "create-bucket")
-        XCTAssertEqual(failure["index"] as? Int, (plan.steps.firstIndex { $0.id == "create-bucket" } ?? -1) + 1)
+        XCTAssertEqual(failure["index"] as? Int, (plan.steps.firstIndex { $0.id == .createBucket } ?? -1) + 1)
         XCTAssertEqual(failure["exitCode"] as? Int, 1)
         let hint = try XCTUnwrap(failure["hint"] as? [String: String])
         XCTAssertTrue(hint["summary"]?.contains("storage.buckets.create") == true, "\(hint)")

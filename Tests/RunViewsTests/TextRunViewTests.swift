@@ -1,7 +1,7 @@
 import Foundation
 import RunViews
 import SetupPlan
-import SetupRunner
+import RunModel
 import XCTest
 
 /// The printed text of a run: step lines, the failure report, the closing lines, the live line on a terminal.
@@ -16,12 +16,12 @@ final class TextRunViewTests: XCTestCase {
     }
 
     func testFailureReport() {
-        let outcome = StepOutcome(index: 4, stepID: "create-sa", status: .failed, exitCode: 1,
+        let outcome = StepOutcome(index: 4, stepID: .createIAMServiceAccount, status: .failed, exitCode: 1,
                                   hint: Hint(summary: "Permission denied.", fix: "Ask an owner."), seconds: 1.2,
                                   logPath: "logs/05-create-sa.log", stderrTail: (1...25).map { "line \($0)" })
         let text = FailureReport.text(outcome: outcome, title: "Create the IAM service account", total: 14,
                                       workspace: URL(fileURLWithPath: "/tmp/ws"),
-                                      resumeCommand: Workspace.resumeCommand(path: "/tmp/my ws"))
+                                      resumeCommand: WorkspaceFiles.resumeCommand(workspace: "/tmp/my ws"))
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "Step 5/14 failed: Create the IAM service account (exit 1)")
         XCTAssertEqual(lines.filter { $0.hasPrefix("  | ") }.count, 20)
@@ -87,8 +87,8 @@ final class TextRunViewTests: XCTestCase {
         let printed = LinesBox()
         let view = TextRunView(plan: Self.plan, workspace: Self.workspace, write: { printed.append($0) })
         await Self.send([.runStarted(steps: 8, statuses: Array(repeating: .pending, count: 8)),
-                         .stepStarted(index: 0, stepID: "check-account"),
-                         .stepFinished(StepOutcome(index: 0, stepID: "check-account", status: .interrupted, seconds: 0.3,
+                         .stepStarted(index: 0, stepID: .checkGcloud),
+                         .stepFinished(StepOutcome(index: 0, stepID: .checkGcloud, status: .interrupted, seconds: 0.3,
                                                    logPath: "logs/01-check-account.log")),
                          .runFinished(result: .interrupted, seconds: 0.3)], to: view)
         XCTAssertEqual(printed.lines.last, "Interrupted. Continue with: kuberay-gcs-wizard resume --workspace /tmp/ws")
@@ -125,11 +125,11 @@ final class TextRunViewTests: XCTestCase {
 
     /// Eight steps shaped like the setup plan's, the last the bucket check.
     private static let plan: Plan = {
-        let shape: [(String, String, StepKind)] = [
-            ("check-account", "Check the gcloud account", .check), ("enable-apis", "Enable the APIs", .configure),
-            ("create-cluster", "Create the GKE cluster", .create), ("project-number", "Read the project number", .check),
-            ("create-sa", "Create the IAM service account", .create), ("bind", "Bind Workload Identity", .configure),
-            ("install-operator", "Install the KubeRay operator", .create), (Plan.bucketCheckStepID, "Read back the test object", .verify),
+        let shape: [(StepID, String, StepKind)] = [
+            (.checkGcloud, "Check the gcloud account", .check), (.enableAPIs, "Enable the APIs", .configure),
+            (.createCluster, "Create the GKE cluster", .create), (.readProjectNumber, "Read the project number", .check),
+            (.createIAMServiceAccount, "Create the IAM service account", .create), (.bindWorkloadIdentity, "Bind Workload Identity", .configure),
+            (.installOperator, "Install the KubeRay operator", .create), (.verifyBucket, "Read back the test object", .verify),
         ]
         let steps = shape.map { Step(id: $0.0, title: $0.1, why: "w", argv: ["true"], kind: $0.2) }
         return Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")

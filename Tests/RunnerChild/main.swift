@@ -1,9 +1,10 @@
 import Foundation
+import RunModel
 import RunViews
 import SetupPlan
 import SetupRunner
 
-/// `runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan] [--fingerprint TEXT]`:
+/// `runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan]`:
 /// runs a JSON array of `Step`s with the line printer; SIGINT/SIGTERM cancel; exit 0 / 1 / 130 like `apply`.
 ///
 /// The process-level tests need the engine in a process they can kill -9 or signal; a test target cannot
@@ -26,12 +27,9 @@ enum RunnerChild {
         } catch {
             fail("cannot read \(stepsPath): \(error)", code: 2)
         }
-        let answersText = values["--fingerprint"] ?? "answers"
         let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
         let workspace = URL(fileURLWithPath: workspacePath)
-        let runner = SetupRunner(
-            plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: answersText),
-            normalizedAnswers: answersText)
+        let runner = SetupRunner(plan: plan, workspace: workspace)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {

@@ -1,5 +1,4 @@
 import SetupPlan
-import WizardResources
 import XCTest
 
 final class AnswersFileTests: XCTestCase {
@@ -24,38 +23,17 @@ final class AnswersFileTests: XCTestCase {
         XCTAssertEqual(answers.resolvedImage, "rayproject/ray:\(RayVersions.default)")
     }
 
-    func testExampleFileLoadsWithEveryKey() throws {
-        let answers = try AnswersFile.load(yaml: WizardResources.exampleAnswers, overrides: ["project=demo-project"])
-        XCTAssertEqual(answers.bucket.name, "my-bucket")
-        XCTAssertEqual(answers.identity.iamServiceAccount, "my-iam-sa")
-        XCTAssertEqual(answers.ray.image, "rayproject/ray:\(RayVersions.default)")
-    }
-
-    func testExampleFileKeysForAnExistingClusterAreRealKeys() throws {
-        let example = WizardResources.exampleAnswers
-            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
-            .replacingOccurrences(of: "  # location: us-west1 ", with: "  location: us-west1   ")
-            .replacingOccurrences(of: "  # autopilot: false ", with: "  autopilot: true    ")
-        let answers = try AnswersFile.load(yaml: example, overrides: ["project=demo-project"])
-        XCTAssertEqual(answers.cluster.location, "us-west1")
-        XCTAssertTrue(answers.cluster.autopilot)
-        let standard = WizardResources.exampleAnswers
-            .replacingOccurrences(of: "mode: create-standard", with: "mode: existing")
-            .replacingOccurrences(of: "  # nodePool: default-pool ", with: "  nodePool: ray-pool       ")
-        XCTAssertEqual(try AnswersFile.load(yaml: standard, overrides: ["project=demo-project"]).cluster.nodePool, "ray-pool")
-    }
-
     func testAnExistingStandardClustersNodePoolIsAnsweredAndChecked() throws {
         let base = ["project=demo-project", "bucket.name=my-bucket", "cluster.mode=existing"]
         let plan = PlanBuilder.build(try AnswersFile.load(yaml: "", overrides: base + ["cluster.nodePool=ray-pool"]), checkScript: "")
-        let step = try XCTUnwrap(plan.step("enable-gke-metadata"))
+        let step = try XCTUnwrap(plan.step(.enableGKEMetadata))
         XCTAssertEqual(step.title, "Switch the node pool ray-pool to the GKE metadata server")
         XCTAssertEqual(Array(step.argv.prefix(5)), ["gcloud", "container", "node-pools", "update", "ray-pool"])
         XCTAssertEqual(step.probe.map { Array($0.argv.prefix(5)) }, ["gcloud", "container", "node-pools", "describe", "ray-pool"])
         // Unset, the pool is GKE's default one; the normalized file keeps the key only when it was given, so that
         // switching to Autopilot later (resume --set cluster.autopilot=true) does not conflict with a filled-in default.
         let unset = try AnswersFile.load(yaml: "", overrides: base)
-        XCTAssertEqual(PlanBuilder.build(unset, checkScript: "").step("enable-gke-metadata")?.argv[4], "default-pool")
+        XCTAssertEqual(PlanBuilder.build(unset, checkScript: "").step(.enableGKEMetadata)?.argv[4], "default-pool")
         XCTAssertFalse(AnswersFile.normalizedYAML(unset).contains("nodePool"))
         var given = try AnswersFile.load(yaml: "", overrides: base + ["cluster.nodePool=ray-pool"])
         XCTAssertTrue(AnswersFile.normalizedYAML(given).contains("nodePool: ray-pool"))

@@ -16,35 +16,35 @@ final class BucketMountPlanTests: XCTestCase {
 
     func testStandardCreateAsksForTheAddonAndChecksIt() throws {
         let standard = plan(.createStandard)
-        let create = try XCTUnwrap(standard.step("create-cluster"))
+        let create = try XCTUnwrap(standard.step(.createCluster))
         XCTAssertEqual(create.argv.suffix(2), ["--addons", "RayOperator,GcsFuseCsiDriver"])
-        XCTAssertEqual(plan(.createStandard, op: .helm).step("create-cluster")?.argv.suffix(2), ["--addons", "GcsFuseCsiDriver"])
-        XCTAssertEqual(plan(.createStandard, mount: false).step("create-cluster")?.argv.suffix(2), ["--addons", "RayOperator"])
+        XCTAssertEqual(plan(.createStandard, op: .helm).step(.createCluster)?.argv.suffix(2), ["--addons", "GcsFuseCsiDriver"])
+        XCTAssertEqual(plan(.createStandard, mount: false).step(.createCluster)?.argv.suffix(2), ["--addons", "RayOperator"])
         // After the create, found done by its probe; it turns the add-on on when the mount comes later (--replan).
-        let addon = try XCTUnwrap(standard.step("enable-gcsfuse-addon"))
+        let addon = try XCTUnwrap(standard.step(.enableGcsFuseAddon))
         XCTAssertEqual(addon.argv.suffix(2), ["--update-addons", "GcsFuseCsiDriver=ENABLED"])
         XCTAssertEqual(addon.probe?.argv.last, "value(addonsConfig.gcsFuseCsiDriverConfig.enabled)")
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
-        let ids = standard.steps.map(\.id)
+        let ids = standard.steps.map(\.id.rawValue)
         XCTAssertLessThan(try XCTUnwrap(ids.firstIndex(of: "wait-cluster")), try XCTUnwrap(ids.firstIndex(of: "enable-gcsfuse-addon")))
         XCTAssertLessThan(try XCTUnwrap(ids.firstIndex(of: "enable-gcsfuse-addon")), try XCTUnwrap(ids.firstIndex(of: "apply-raycluster")))
     }
 
     func testExistingStandardClusterGetsTheAddonAndAutopilotAlreadyHasIt() {
-        XCTAssertNotNil(plan(.existing).step("enable-gcsfuse-addon"))
-        XCTAssertNil(plan(.existing, autopilot: true).step("enable-gcsfuse-addon"))
-        XCTAssertNil(plan(.createAutopilot).step("enable-gcsfuse-addon"))
-        XCTAssertFalse(plan(.createAutopilot).step("create-cluster")?.argv.contains("GcsFuseCsiDriver") ?? true)
-        XCTAssertNil(plan(.existing, mount: false).step("enable-gcsfuse-addon"))
+        XCTAssertNotNil(plan(.existing).step(.enableGcsFuseAddon))
+        XCTAssertNil(plan(.existing, autopilot: true).step(.enableGcsFuseAddon))
+        XCTAssertNil(plan(.createAutopilot).step(.enableGcsFuseAddon))
+        XCTAssertFalse(plan(.createAutopilot).step(.createCluster)?.argv.contains("GcsFuseCsiDriver") ?? true)
+        XCTAssertNil(plan(.existing, mount: false).step(.enableGcsFuseAddon))
     }
 
     func testTheMountIsCheckedBothWaysAfterTheBucketCheck() throws {
         let mounted = plan(.createStandard)
-        let check = try XCTUnwrap(mounted.step("verify-mount"))
+        let check = try XCTUnwrap(mounted.step(.verifyMount))
         XCTAssertEqual(check.argv.suffix(5), [MountCheck.script, "my-bucket", "/mnt/cluster_storage", MountCheck.prefix, PlanBuilder.checkText])
         XCTAssertTrue(MountCheck.script.hasPrefix(MountCheck.marker + "\n"))
-        XCTAssertEqual(mounted.steps.last?.id, "verify-mount")
-        XCTAssertNil(plan(.createStandard, mount: false).step("verify-mount"))
+        XCTAssertEqual(mounted.steps.last?.id, .verifyMount)
+        XCTAssertNil(plan(.createStandard, mount: false).step(.verifyMount))
     }
 
     func testMountPathRules() {

@@ -14,11 +14,11 @@ final class DestroyPlanBuilderTests: XCTestCase {
     }
 
     /// Every step of `plan` recorded as `record`, except those in `overrides`.
-    private func records(_ plan: Plan, _ record: SetupRecord = .done, _ overrides: [String: SetupRecord] = [:]) -> [String: SetupRecord] {
+    private func records(_ plan: Plan, _ record: SetupRecord = .done, _ overrides: [StepID: SetupRecord] = [:]) -> [StepID: SetupRecord] {
         Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, overrides[$0.id] ?? record) })
     }
 
-    private func ids(_ destroy: DestroyPlan) -> [String] { destroy.plan.steps.map(\.id) }
+    private func ids(_ destroy: DestroyPlan) -> [String] { destroy.plan.steps.map(\.id.rawValue) }
 
     func testEverythingTheRunCreatedGoesInTheIssueOrderWithTheClusterLast() {
         let plan = setup {
@@ -34,10 +34,10 @@ final class DestroyPlanBuilderTests: XCTestCase {
         XCTAssertTrue(destroy.deletesBucket)
         // A repeated or resumed destroy sends no delete for what is gone: every delete is probed first.
         for step in destroy.plan.steps where step.kind == .delete {
-            XCTAssertNotNil(step.probe, step.id)
+            XCTAssertNotNil(step.probe, step.id.rawValue)
         }
-        XCTAssertEqual(destroy.plan.step("delete-cluster")?.argv.suffix(2), ["--quiet", "--async"])
-        XCTAssertEqual(destroy.plan.step("wait-ray-pods-gone")?.argv.contains("ray.io/cluster=raycluster-mini"), true,
+        XCTAssertEqual(destroy.plan.step(.deleteCluster)?.argv.suffix(2), ["--quiet", "--async"])
+        XCTAssertEqual(destroy.plan.step(.waitRayPodsGone)?.argv.contains("ray.io/cluster=raycluster-mini"), true,
                        "every pod of the Ray cluster, head and workers")
     }
 
@@ -55,7 +55,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
             $0.cluster.mode = .existing
             $0.bucket.create = false
         }
-        let found: [String: SetupRecord] = ["create-ksa": .found, "create-iam-sa": .found]
+        let found: [StepID: SetupRecord] = [.createKSA: .found, .createIAMServiceAccount: .found]
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan, .done, found), options: DestroyOptions(deleteBucket: true))
         XCTAssertEqual(ids(destroy), ["delete-raycluster", "wait-ray-pods-gone", "unbind-workload-identity", "unbind-bucket-role"])
         let kept = destroy.kept.map(\.subject)
@@ -70,7 +70,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
     func testForceLeavesOutTheWorkloadCheck() {
         let plan = setup()
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions(force: true))
-        XCTAssertFalse(ids(destroy).contains(DestroyPlanBuilder.workloadCheckID))
+        XCTAssertFalse(ids(destroy).contains(StepID.checkClusterUnused.rawValue))
         XCTAssertEqual(ids(destroy).last, "wait-cluster-deleted")
     }
 
@@ -78,18 +78,18 @@ final class DestroyPlanBuilderTests: XCTestCase {
         let plan = setup { $0.identity.mode = .direct }
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())
         XCTAssertEqual(ids(destroy).first, "read-project-number")
-        XCTAssertEqual(destroy.plan.step("unbind-bucket-role")?.placeholders, [Placeholder.projectNumber])
+        XCTAssertEqual(destroy.plan.step(.unbindBucketRole)?.placeholders, [Placeholder.projectNumber])
     }
 
     func testAnInterruptedCreateIsDeletedIfThereAndWhatNeverRanIsNotTouched() {
         let plan = setup()
         var recorded = records(plan, .notRun)
-        for id in ["enable-apis", "create-cluster"] { recorded[id] = .done }
-        recorded["wait-cluster"] = .attempted
+        for id: StepID in [.enableAPIs, .createCluster] { recorded[id] = .done }
+        recorded[.waitCluster] = .attempted
         var destroy = DestroyPlanBuilder.build(setup: plan, records: recorded, options: DestroyOptions())
         XCTAssertEqual(ids(destroy), ["check-cluster-unused", "delete-cluster", "wait-cluster-deleted"])
 
-        recorded["create-cluster"] = .attempted
+        recorded[.createCluster] = .attempted
         destroy = DestroyPlanBuilder.build(setup: plan, records: recorded, options: DestroyOptions())
         XCTAssertTrue(ids(destroy).contains("delete-cluster"), "a create that was killed may have made the cluster")
 
@@ -102,10 +102,10 @@ final class DestroyPlanBuilderTests: XCTestCase {
         let plan = setup()
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())
         let member = "serviceAccount:my-iam-sa@demo-project.iam.gserviceaccount.com"
-        let binding = try XCTUnwrap(destroy.plan.step("unbind-bucket-role")?.probe)
+        let binding = try XCTUnwrap(destroy.plan.step(.unbindBucketRole)?.probe)
         XCTAssertFalse(binding.expect.accepts("roles/storage.legacyBucketOwner projectOwner:demo-project\nroles/storage.objectUser \(member)\n"))
         XCTAssertTrue(binding.expect.accepts("roles/storage.legacyBucketOwner projectOwner:demo-project\n"))
-        let raycluster = try XCTUnwrap(destroy.plan.step("delete-raycluster")?.probe)
+        let raycluster = try XCTUnwrap(destroy.plan.step(.delete(.raycluster))?.probe)
         XCTAssertFalse(raycluster.expect.accepts("raycluster.ray.io/raycluster-mini\n"))
         XCTAssertTrue(raycluster.expect.accepts("\n"))
     }

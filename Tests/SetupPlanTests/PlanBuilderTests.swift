@@ -29,7 +29,7 @@ struct Combination: CustomStringConvertible {
 }
 
 final class PlanBuilderTests: XCTestCase {
-    func ids(_ plan: Plan) -> [String] { plan.steps.map(\.id) }
+    func ids(_ plan: Plan) -> [String] { plan.steps.map(\.id.rawValue) }
 
     /// Existing clusters addressed by a region: a regional Standard one and an Autopilot one.
     static let regionalExisting: [(name: String, answers: Answers)] = {
@@ -76,7 +76,7 @@ final class PlanBuilderTests: XCTestCase {
 
     func testStandardClusterFollowsTheSourceDocumentPlusTheAddon() throws {
         let plan = Combination(cluster: .createStandard, op: .gkeAddon, identity: .iamServiceAccount).plan()
-        let create = try XCTUnwrap(plan.step("create-cluster"))
+        let create = try XCTUnwrap(plan.step(.createCluster))
         XCTAssertEqual(create.argv, ["gcloud", "container", "clusters", "create", "cloud-bucket-cluster", "--project", "demo-project",
                                      "--zone", "us-west1-b", "--machine-type", "e2-standard-8", "--num-nodes", "1", "--enable-autoscaling",
                                      "--min-nodes", "0", "--max-nodes", "1", "--workload-pool", "demo-project.svc.id.goog",
@@ -87,11 +87,11 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
                                    "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
                                    "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
-        XCTAssertEqual(plan.step("bind-workload-identity")?.argv.suffix(4),
+        XCTAssertEqual(plan.step(.bindWorkloadIdentity)?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
-        XCTAssertEqual(plan.step("annotate-ksa")?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
-        XCTAssertTrue(plan.step("annotate-ksa")?.argv.contains("--overwrite") ?? false)
-        XCTAssertEqual(plan.step("grant-bucket-role")?.argv,
+        XCTAssertEqual(plan.step(.annotateKSA)?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
+        XCTAssertTrue(plan.step(.annotateKSA)?.argv.contains("--overwrite") ?? false)
+        XCTAssertEqual(plan.step(.grantBucketRole)?.argv,
                        ["gcloud", "storage", "buckets", "add-iam-policy-binding", "gs://my-bucket",
                         "--member", "serviceAccount:my-iam-sa@demo-project.iam.gserviceaccount.com", "--role", "roles/storage.objectUser"])
     }
@@ -99,7 +99,7 @@ final class PlanBuilderTests: XCTestCase {
     func testACreatedClusterIsWaitedForUntilRunningBeforeCredentials() throws {
         for cluster in [ClusterMode.createStandard, .createAutopilot] {
             let plan = Combination(cluster: cluster, op: .helm, identity: .direct).plan()
-            let wait = try XCTUnwrap(plan.step("wait-cluster"), "\(cluster)")
+            let wait = try XCTUnwrap(plan.step(.waitCluster), "\(cluster)")
             // An interrupted create leaves a PROVISIONING cluster that the create's probe counts as done on resume.
             XCTAssertEqual(ids(plan).firstIndex(of: "wait-cluster"), ids(plan).firstIndex(of: "create-cluster").map { $0 + 1 })
             XCTAssertEqual(wait.argv.suffix(2), ["--format", "value(status)"])
@@ -109,34 +109,34 @@ final class PlanBuilderTests: XCTestCase {
             let patience = (1..<retry.attempts).map { retry.delay(before: $0) }.reduce(0, +)
             XCTAssertGreaterThanOrEqual(patience, 20 * 60, "long enough for a cluster still provisioning")
         }
-        XCTAssertNil(Combination(cluster: .existing, op: .helm, identity: .direct).plan().step("wait-cluster"))
+        XCTAssertNil(Combination(cluster: .existing, op: .helm, identity: .direct).plan().step(.waitCluster))
     }
 
     func testAutopilotIsRegionalWithTheRayOperatorFlag() throws {
         let plan = Combination(cluster: .createAutopilot, op: .gkeAddon, identity: .direct).plan()
-        XCTAssertEqual(plan.step("create-cluster")?.argv,
+        XCTAssertEqual(plan.step(.createCluster)?.argv,
                        ["gcloud", "container", "clusters", "create-auto", "cloud-bucket-cluster", "--project", "demo-project",
                         "--location", "us-west1", "--enable-ray-operator"])
-        XCTAssertEqual(plan.step("get-credentials")?.argv.suffix(2), ["--location", "us-west1"])
+        XCTAssertEqual(plan.step(.getCredentials)?.argv.suffix(2), ["--location", "us-west1"])
         XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"))
         let helm = Combination(cluster: .createAutopilot, op: .helm, identity: .direct).plan()
-        XCTAssertFalse(helm.step("create-cluster")?.argv.contains("--enable-ray-operator") ?? true)
+        XCTAssertFalse(helm.step(.createCluster)?.argv.contains("--enable-ray-operator") ?? true)
     }
 
     func testExistingClusterEnablesWhatIsMissingInTwoUpdates() throws {
         let plan = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).plan()
         XCTAssertFalse(ids(plan).contains("create-cluster"))
-        let wi = try XCTUnwrap(plan.step("enable-workload-identity"))
-        let addon = try XCTUnwrap(plan.step("enable-ray-addon"))
+        let wi = try XCTUnwrap(plan.step(.enableWorkloadIdentity))
+        let addon = try XCTUnwrap(plan.step(.enableRayAddon))
         XCTAssertEqual(wi.argv.suffix(2), ["--workload-pool", "demo-project.svc.id.goog"])
         XCTAssertEqual(addon.argv.suffix(2), ["--update-addons", "RayOperator=ENABLED"])
         XCTAssertEqual(wi.probe?.expect, .equals("demo-project.svc.id.goog"))
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
-        XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step("enable-ray-addon"))
+        XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step(.enableRayAddon))
         // Without cluster.location: a zonal Standard cluster, with the check of its kind first.
         XCTAssertEqual(Array(ids(plan)[5...9]),
                        ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
-        XCTAssertEqual(plan.step("enable-gke-metadata")?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
+        XCTAssertEqual(plan.step(.enableGKEMetadata)?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
     }
 
     func testExistingRegionalStandardClusterIsAddressedByItsRegion() throws {
@@ -145,7 +145,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
                                               "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata",
                                               "get-credentials"])
-        for id in ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "get-credentials"] {
+        for id: StepID in [.checkCluster, .checkClusterType, .enableWorkloadIdentity, .enableGKEMetadata, .getCredentials] {
             let step = try XCTUnwrap(plan.step(id))
             for argv in [step.argv, step.probe?.argv ?? []] where !argv.isEmpty {
                 let at = try XCTUnwrap(argv.firstIndex(of: "--location"), "\(id): \(argv)")
@@ -153,14 +153,14 @@ final class PlanBuilderTests: XCTestCase {
                 XCTAssertFalse(argv.contains("us-west1-b"), "\(id) names the unused zone: \(argv)")
             }
         }
-        let kind = try XCTUnwrap(plan.step("check-cluster-type"))
+        let kind = try XCTUnwrap(plan.step(.checkClusterType))
         XCTAssertEqual(kind.title, "Check the cluster is Standard")
         XCTAssertEqual(kind.argv.suffix(2), ["--format", "value(autopilot.enabled.yesno(no=False))"])
         XCTAssertEqual(kind.success, .equals("False"))
         XCTAssertEqual(kind.kind, .check)
         XCTAssertTrue(kind.why.contains("--set cluster.autopilot=true --replan"), "the failure's hint says the fix: \(kind.why)")
         XCTAssertTrue(plan.manifest.contains("iam.gke.io/gke-metadata-server-enabled"))
-        XCTAssertEqual(plan.step("create-bucket")?.argv.suffix(3), ["--location", "us-east1", "--uniform-bucket-level-access"])
+        XCTAssertEqual(plan.step(.createBucket)?.argv.suffix(3), ["--location", "us-east1", "--uniform-bucket-level-access"])
     }
 
     func testExistingAutopilotClusterLeavesOutWhatAutopilotRejects() throws {
@@ -168,19 +168,19 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
                                               "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-ray-addon",
                                               "get-credentials"])
-        XCTAssertNil(plan.step("enable-gke-metadata"), "Autopilot rejects node-pool updates")
+        XCTAssertNil(plan.step(.enableGKEMetadata), "Autopilot rejects node-pool updates")
         XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"), "Autopilot rejects the nodeSelector")
-        XCTAssertFalse(plan.step("apply-raycluster")?.why.contains("nodeSelector") ?? true)
-        let kind = try XCTUnwrap(plan.step("check-cluster-type"))
+        XCTAssertFalse(plan.step(.applyRayCluster)?.why.contains("nodeSelector") ?? true)
+        let kind = try XCTUnwrap(plan.step(.checkClusterType))
         XCTAssertEqual(kind.title, "Check the cluster is Autopilot")
         XCTAssertEqual(kind.success, .equals("True"))
         XCTAssertTrue(kind.why.contains("--set cluster.autopilot=false --replan"), kind.why)
-        XCTAssertEqual(plan.step("check-cluster")?.argv,
+        XCTAssertEqual(plan.step(.checkCluster)?.argv,
                        ["gcloud", "container", "clusters", "describe", "cloud-bucket-cluster", "--project", "demo-project",
                         "--location", "us-west1", "--format", "value(name)"])
-        XCTAssertEqual(plan.step("get-credentials")?.argv.suffix(2), ["--location", "us-west1"])
+        XCTAssertEqual(plan.step(.getCredentials)?.argv.suffix(2), ["--location", "us-west1"])
         // Workload Identity is always on there: the probe finds the pool and the step counts as done.
-        XCTAssertEqual(plan.step("enable-workload-identity")?.probe?.expect, .equals("demo-project.svc.id.goog"))
+        XCTAssertEqual(plan.step(.enableWorkloadIdentity)?.probe?.expect, .equals("demo-project.svc.id.goog"))
         XCTAssertTrue(PlanText.render(plan).contains("cluster cloud-bucket-cluster (existing Autopilot, us-west1)"))
     }
 
@@ -212,18 +212,18 @@ final class PlanBuilderTests: XCTestCase {
     func testHelmInstallsKubeRay170() throws {
         let plan = Combination(cluster: .createStandard, op: .helm, identity: .iamServiceAccount).plan()
         XCTAssertTrue(ids(plan).contains("check-helm"))
-        XCTAssertEqual(plan.step("install-operator")?.argv.prefix(6), ["helm", "install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0"])
-        XCTAssertFalse(plan.step("create-cluster")?.argv.contains("RayOperator") ?? true)
+        XCTAssertEqual(plan.step(.installOperator)?.argv.prefix(6), ["helm", "install", "kuberay-operator", "kuberay/kuberay-operator", "--version", "1.7.0"])
+        XCTAssertFalse(plan.step(.createCluster)?.argv.contains("RayOperator") ?? true)
         XCTAssertLessThan(ids(plan).firstIndex(of: "install-operator") ?? 0, ids(plan).firstIndex(of: "check-crd") ?? 0)
     }
 
     func testDirectModeGrantsThePrincipalWithTheProjectNumberReadAtRunTime() throws {
         let plan = Combination(cluster: .createStandard, op: .gkeAddon, identity: .direct).plan()
-        XCTAssertNil(plan.step("create-iam-sa"))
-        XCTAssertNil(plan.step("annotate-ksa"))
-        let number = try XCTUnwrap(plan.step("read-project-number"))
+        XCTAssertNil(plan.step(.createIAMServiceAccount))
+        XCTAssertNil(plan.step(.annotateKSA))
+        let number = try XCTUnwrap(plan.step(.readProjectNumber))
         XCTAssertEqual(number.captures, ["PROJECT_NUMBER"])
-        let grant = try XCTUnwrap(plan.step("grant-bucket-role"))
+        let grant = try XCTUnwrap(plan.step(.grantBucketRole))
         XCTAssertTrue(grant.argv.contains(
             "principal://iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/demo-project.svc.id.goog/subject/ns/default/sa/my-ksa"))
         XCTAssertEqual(grant.placeholders, ["PROJECT_NUMBER"])
@@ -236,13 +236,13 @@ final class PlanBuilderTests: XCTestCase {
         a.bucket.create = false
         a.bucket.role = .admin
         let plan = PlanBuilder.build(a, checkScript: "print(1)")
-        XCTAssertEqual(plan.step("create-namespace")?.argv,
+        XCTAssertEqual(plan.step(.createNamespace)?.argv,
                        ["kubectl", "create", "namespace", "ray", "--context", "gke_demo-project_us-west1-b_cloud-bucket-cluster"])
-        XCTAssertNil(plan.step("create-bucket"))
-        XCTAssertNotNil(plan.step("check-bucket"))
-        XCTAssertEqual(plan.step("grant-bucket-role")?.argv.last, "roles/storage.admin")
-        XCTAssertTrue(plan.step("bind-workload-identity")?.argv.contains("serviceAccount:demo-project.svc.id.goog[ray/my-ksa]") ?? false)
-        XCTAssertTrue(plan.step("verify-bucket")?.argv.contains("ray") ?? false)
+        XCTAssertNil(plan.step(.createBucket))
+        XCTAssertNotNil(plan.step(.checkBucket))
+        XCTAssertEqual(plan.step(.grantBucketRole)?.argv.last, "roles/storage.admin")
+        XCTAssertTrue(plan.step(.bindWorkloadIdentity)?.argv.contains("serviceAccount:demo-project.svc.id.goog[ray/my-ksa]") ?? false)
+        XCTAssertTrue(plan.step(.verifyBucket)?.argv.contains("ray") ?? false)
     }
 
     func testEveryCombinationDoesTheWholeJobWithCurrentTools() {
@@ -252,11 +252,10 @@ final class PlanBuilderTests: XCTestCase {
             XCTAssertFalse(all.contains("gsutil"), "\(combo): gsutil is legacy")
             XCTAssertFalse(plan.manifest.contains("v1alpha1"), "\(combo)")
             XCTAssertEqual(Set(plan.steps.map(\.id)).count, plan.steps.count, "\(combo): step ids are unique")
-            for required in ["check-project", "enable-apis", "get-credentials", "check-crd", "create-ksa", "grant-bucket-role",
-                             "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"] {
+            for required: StepID in [.checkProject, .enableAPIs, .getCredentials, .checkCRD, .createKSA, .grantBucketRole, .applyRayCluster, .waitHead, .installGcsClient, .verifyBucket] {
                 XCTAssertNotNil(plan.step(required), "\(combo) lacks \(required)")
             }
-            XCTAssertEqual(plan.step("verify-bucket")?.success, .containsAll(["head", "ok"]))
+            XCTAssertEqual(plan.step(.verifyBucket)?.success, .containsAll(["head", "ok"]))
             for step in plan.steps where step.kind == .create {
                 XCTAssertNotNil(step.probe, "\(combo): create step \(step.id) needs a probe so re-runs skip it")
             }
@@ -272,7 +271,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(steps.count, plan.steps.count)
         XCTAssertEqual(steps[0]["id"] as? String, "check-gcloud")
         XCTAssertTrue(steps[0]["probe"] is NSNull, "a step without a probe has probe: null")
-        XCTAssertEqual(steps.first { $0["id"] as? String == "create-cluster" }?["argv"] as? [String], plan.step("create-cluster")?.argv)
+        XCTAssertEqual(steps.first { $0["id"] as? String == "create-cluster" }?["argv"] as? [String], plan.step(.createCluster)?.argv)
         XCTAssertEqual(json["manifest"] as? String, plan.manifest)
     }
 

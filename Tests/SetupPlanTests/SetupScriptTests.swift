@@ -18,7 +18,7 @@ final class SetupScriptTests: XCTestCase {
         let plan = Combination(cluster: .createStandard, op: .helm, identity: .direct).plan()
         let script = SetupScript.render(plan)
         for (i, step) in plan.steps.enumerated() {
-            XCTAssertTrue(script.contains("# [\(i + 1)/\(plan.steps.count)] \(step.title)\n# Why: \(step.why)\n"), step.id)
+            XCTAssertTrue(script.contains("# [\(i + 1)/\(plan.steps.count)] \(step.title)\n# Why: \(step.why)\n"), step.id.rawValue)
             if let probe = step.probe {
                 XCTAssertTrue(script.contains(ShellQuote.join(probe.argv)), "\(step.id) is guarded by its probe")
             }

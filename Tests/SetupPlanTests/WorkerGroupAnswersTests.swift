@@ -146,10 +146,10 @@ final class WorkerGroupAnswersTests: XCTestCase {
         for mode in ClusterMode.allCases {
             answers.cluster.mode = mode
             let plan = PlanBuilder.build(answers, checkScript: "")
-            let pool = plan.step("create-node-pool-gpu")
+            let pool = plan.step(.createNodePool(group: "gpu"))
             if mode == .createAutopilot {
                 XCTAssertNil(pool, "Autopilot provisions GPU nodes itself")
-                XCTAssertTrue(plan.step("create-cluster")?.argv.contains("--enable-ray-cluster-logging") ?? false)
+                XCTAssertTrue(plan.step(.createCluster)?.argv.contains("--enable-ray-cluster-logging") ?? false)
                 continue
             }
             let argv = try XCTUnwrap(pool?.argv, "\(mode)")
@@ -163,13 +163,13 @@ final class WorkerGroupAnswersTests: XCTestCase {
             XCTAssertEqual(Array(pool?.probe?.argv.prefix(5) ?? []), ["gcloud", "container", "node-pools", "describe", "ray-gpu"])
             XCTAssertEqual(pool?.kind, .create)
             // The pool comes before the pods that need it.
-            let ids = plan.steps.map(\.id)
+            let ids = plan.steps.map(\.id.rawValue)
             XCTAssertLessThan(try XCTUnwrap(ids.firstIndex(of: "create-node-pool-gpu")), try XCTUnwrap(ids.firstIndex(of: "apply-raycluster")))
             if mode == .existing {
-                XCTAssertEqual(plan.step("enable-ray-logging")?.argv.suffix(1), ["--enable-ray-cluster-logging"])
-                XCTAssertNil(plan.step("enable-ray-monitoring"))
+                XCTAssertEqual(plan.step(.enableRayLogging)?.argv.suffix(1), ["--enable-ray-cluster-logging"])
+                XCTAssertNil(plan.step(.enableRayMonitoring))
             } else {
-                XCTAssertTrue(plan.step("create-cluster")?.argv.contains("--enable-ray-cluster-logging") ?? false)
+                XCTAssertTrue(plan.step(.createCluster)?.argv.contains("--enable-ray-cluster-logging") ?? false)
             }
         }
     }
@@ -178,13 +178,13 @@ final class WorkerGroupAnswersTests: XCTestCase {
         var answers = Answers()
         answers.project = "demo-project"
         answers.bucket.name = "my-bucket"
-        XCTAssertNil(PlanBuilder.build(answers, checkScript: "").step("wait-workers"), "min 0: the autoscaler starts them")
-        XCTAssertTrue(PlanBuilder.build(answers, checkScript: "").step("wait-head")?.why.contains("autoscaler starts the pods of worker group workers") ?? false)
+        XCTAssertNil(PlanBuilder.build(answers, checkScript: "").step(.waitWorkers), "min 0: the autoscaler starts them")
+        XCTAssertTrue(PlanBuilder.build(answers, checkScript: "").step(.waitHead)?.why.contains("autoscaler starts the pods of worker group workers") ?? false)
         answers.ray.workers[0].minReplicas = 1
-        let selector = PlanBuilder.build(answers, checkScript: "").step("wait-workers")?.argv
+        let selector = PlanBuilder.build(answers, checkScript: "").step(.waitWorkers)?.argv
         XCTAssertTrue(selector?.contains("ray.io/cluster=raycluster-mini,ray.io/node-type=worker,ray.io/group in (workers)") ?? false, "\(selector ?? [])")
         answers.ray.workers[0].minReplicas = 0
         answers.ray.autoscaling = false
-        XCTAssertNotNil(PlanBuilder.build(answers, checkScript: "").step("wait-workers"), "without autoscaling the replicas stay")
+        XCTAssertNotNil(PlanBuilder.build(answers, checkScript: "").step(.waitWorkers), "without autoscaling the replicas stay")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import Synchronization
 import XCTest
@@ -13,7 +14,7 @@ final class BatchTests: XCTestCase {
     override func tearDown() { fakes.remove() }
 
     func testLinesArriveInOrderedBatchesBeforeTheStepFinishes() async throws {
-        let step = Step(id: "lines", title: "Lines", why: "w", argv: ["gcloud", "lines", "50000"], kind: .verify)
+        let step = Step(id: .verifyBucket, title: "Lines", why: "w", argv: ["gcloud", "lines", "50000"], kind: .verify)
         let batching = BatchRecorder()
         let single = RecordingObserver()
         let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: ObserverGroup([batching, single]))

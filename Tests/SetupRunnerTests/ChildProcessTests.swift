@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import XCTest
 @testable import SetupRunner
@@ -36,7 +37,7 @@ final class ChildProcessTests: XCTestCase {
 
     /// kill -9 at arbitrary instants while the journal is rewritten twice per step: every load must succeed.
     func testKillDuringJournalWritesLeavesAReadableJournal() async throws {
-        let steps = (0..<400).map { Step(id: "t\($0)", title: "true \($0)", why: "w", argv: ["/bin/true"], kind: .check) }
+        let steps = (0..<400).map { Step(id: .createNodePool(group: "t\($0)"), title: "true \($0)", why: "w", argv: ["/bin/true"], kind: .check) }
         var sawProgress = false
         for delay in [150, 230, 310, 370, 450] {
             try? FileManager.default.removeItem(at: fakes.workspace)
@@ -67,21 +68,21 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertNil(journal.result)
 
         let observer = RecordingObserver()
-        let runner = fakes.runner(FakeTools.plan(steps), answers: "child")
+        let runner = fakes.runner(FakeTools.plan(steps))
         let result = try await runner.run(mode: .resume, observer: observer)
         XCTAssertEqual(result, .succeeded)
-        XCTAssertEqual(observer.outcomes.map(\.stepID), ["slow", "last"], "the done step is not re-run")
-        XCTAssertEqual(observer.status(of: "slow"), expectedResumeStatus)
+        XCTAssertEqual(observer.outcomes.map(\.stepID), [.createKSA, .createBucket], "the done step is not re-run")
+        XCTAssertEqual(observer.status(of: .createKSA), expectedResumeStatus)
         XCTAssertEqual(fakes.created(), ["first", "slow", "last"])
     }
 
     private func steps(slowCreate when: String) -> [Step] {
         [
-            Step(id: "first", title: "First", why: "w", argv: ["gcloud", "create", "first"],
+            Step(id: .createNamespace, title: "First", why: "w", argv: ["gcloud", "create", "first"],
                  probe: Probe(argv: ["gcloud", "describe", "first"]), kind: .create),
-            Step(id: "slow", title: "Slow create", why: "w", argv: ["gcloud", "slowcreate", "slow", "60", when],
+            Step(id: .createKSA, title: "Slow create", why: "w", argv: ["gcloud", "slowcreate", "slow", "60", when],
                  probe: Probe(argv: ["gcloud", "describe", "slow"]), kind: .create),
-            Step(id: "last", title: "Last", why: "w", argv: ["gcloud", "create", "last"],
+            Step(id: .createBucket, title: "Last", why: "w", argv: ["gcloud", "create", "last"],
                  probe: Probe(argv: ["gcloud", "describe", "last"]), kind: .create),
         ]
     }
@@ -97,8 +98,7 @@ final class ChildProcessTests: XCTestCase {
         try JSONEncoder().encode(steps).write(to: stepsFile)
         let process = Process()
         process.executableURL = child
-        process.arguments = ["--steps", stepsFile.path, "--workspace", fakes.workspace.path,
-                             "--fingerprint", "child"]
+        process.arguments = ["--steps", stepsFile.path, "--workspace", fakes.workspace.path]
         var environment = ProcessInfo.processInfo.environment
         environment.merge(fakes.environment()) { _, new in new }
         process.environment = environment

@@ -1,3 +1,4 @@
+import RunModel
 import XCTest
 @testable import SetupRunner
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 @testable import SetupRunner
 
@@ -107,23 +108,23 @@ struct FakeTools {
     /// The setup plan's shape with fake commands: checks, creates with probes, a captured value used later, a retried wait.
     static func plan(waitRetry: RetryPolicy? = RetryPolicy(attempts: 3, initialDelaySeconds: 1, maxDelaySeconds: 2)) -> Plan {
         let steps = [
-            Step(id: "check-account", title: "Check the gcloud account", why: "w", argv: ["gcloud", "print", "alice@example.com"],
+            Step(id: .checkGcloud, title: "Check the gcloud account", why: "w", argv: ["gcloud", "print", "alice@example.com"],
                  success: .nonEmpty, kind: .check),
-            Step(id: "enable-apis", title: "Enable the APIs", why: "w", argv: ["gcloud", "create", "apis"],
+            Step(id: .enableAPIs, title: "Enable the APIs", why: "w", argv: ["gcloud", "create", "apis"],
                  probe: Probe(argv: ["gcloud", "describe", "apis"]), kind: .configure),
-            Step(id: "create-cluster", title: "Create the GKE cluster", why: "w", argv: ["gcloud", "create", "cluster"],
+            Step(id: .createCluster, title: "Create the GKE cluster", why: "w", argv: ["gcloud", "create", "cluster"],
                  probe: Probe(argv: ["gcloud", "describe", "cluster"], expect: .equals("cluster")), kind: .create,
                  timeoutSeconds: 1800),
-            Step(id: "project-number", title: "Read the project number", why: "w", argv: ["gcloud", "print", "123456789"],
+            Step(id: .readProjectNumber, title: "Read the project number", why: "w", argv: ["gcloud", "print", "123456789"],
                  captures: [Placeholder.projectNumber], kind: .check),
-            Step(id: "create-sa", title: "Create the IAM service account", why: "w",
+            Step(id: .createIAMServiceAccount, title: "Create the IAM service account", why: "w",
                  argv: ["gcloud", "create", "sa-${PROJECT_NUMBER}"],
                  probe: Probe(argv: ["gcloud", "describe", "sa-${PROJECT_NUMBER}"]), kind: .create),
-            Step(id: "bind", title: "Bind Workload Identity", why: "w", argv: ["kubectl", "create", "binding-${PROJECT_NUMBER}"],
+            Step(id: .bindWorkloadIdentity, title: "Bind Workload Identity", why: "w", argv: ["kubectl", "create", "binding-${PROJECT_NUMBER}"],
                  probe: Probe(argv: ["kubectl", "describe", "binding-${PROJECT_NUMBER}"]), kind: .configure),
-            Step(id: "install-operator", title: "Install the KubeRay operator", why: "w", argv: ["helm", "create", "operator"],
+            Step(id: .installOperator, title: "Install the KubeRay operator", why: "w", argv: ["helm", "create", "operator"],
                  probe: Probe(argv: ["helm", "describe", "operator"]), kind: .create),
-            Step(id: "wait-head", title: "Wait for the Ray head pod", why: "w", argv: ["kubectl", "print", "condition", "met"],
+            Step(id: .waitHead, title: "Wait for the Ray head pod", why: "w", argv: ["kubectl", "print", "condition", "met"],
                  success: .containsAll(["met"]), kind: .verify, retry: waitRetry),
         ]
         return Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
@@ -132,12 +133,10 @@ struct FakeTools {
     static func plan(_ steps: [Step]) -> Plan { Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "") }
 
     /// A runner for `plan` in this fake world's workspace.
-    func runner(_ plan: Plan, answers: String = "project: p\nzone: us-west1-b\n", extra: [String: String] = [:],
-                configure: (inout RunOptions) -> Void = { _ in }) -> SetupRunner {
+    func runner(_ plan: Plan, extra: [String: String] = [:], configure: (inout RunOptions) -> Void = { _ in }) -> SetupRunner {
         var options = options(extra)
         configure(&options)
-        return SetupRunner(plan: plan, workspace: workspace, fingerprint: Fingerprint.make(normalizedAnswers: answers),
-                           normalizedAnswers: answers, options: options)
+        return SetupRunner(plan: plan, workspace: workspace, options: options)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import XCTest
 @testable import SetupRunner
@@ -39,75 +40,78 @@ final class JournalTests: XCTestCase {
         _ = try writeJournal("{\"formatVersion\": 7}")
         XCTAssertThrowsError(try Journal.load(workspace: fakes.workspace)) { error in
             XCTAssertEqual(error as? JournalError, .unsupportedVersion(
-                path: fakes.workspace.appendingPathComponent("state.json").path, found: 7, expected: 1))
+                path: fakes.workspace.appendingPathComponent("state.json").path, found: 7, expected: 2))
         }
     }
 
     func testChangedAnswersAreRefusedWithTheDiffUnlessReplan() async throws {
-        let plan = FakeTools.plan()
-        let old = "project: p\nzone: us-west1-b\nbucket: b1\n"
-        let new = "project: p\nzone: us-west1-b\nbucket: b2\n"
-        let first = try await fakes.runner(plan, answers: old).run(mode: .fresh, observer: RecordingObserver())
+        var plan = FakeTools.plan()
+        plan.answers.bucket.name = "b1"
+        var new = plan
+        new.answers.bucket.name = "b2"
+        let first = try await fakes.runner(plan).run(mode: .fresh, observer: RecordingObserver())
         XCTAssertEqual(first, .succeeded)
         let before = try String(contentsOf: fakes.workspace.appendingPathComponent("state.json"), encoding: .utf8)
         for mode in [RunMode.resume, .fresh] {
             do {
-                _ = try await fakes.runner(plan, answers: new).run(mode: mode, observer: RecordingObserver())
+                _ = try await fakes.runner(new).run(mode: mode, observer: RecordingObserver())
                 XCTFail("changed answers must be refused in \(mode)")
             } catch let error as JournalError {
                 guard case .answersChanged(_, let diff) = error else { return XCTFail("\(error)") }
-                XCTAssertEqual(diff, "  - bucket: b1\n  + bucket: b2")
+                XCTAssertEqual(diff, "  -   name: b1\n  +   name: b2")
                 XCTAssertTrue(error.description.contains("--replan"))
             }
         }
         XCTAssertEqual(try String(contentsOf: fakes.workspace.appendingPathComponent("state.json"), encoding: .utf8), before)
 
         let observer = RecordingObserver()
-        let replanned = try await fakes.runner(plan, answers: new).run(mode: .replan, observer: observer)
+        let replanned = try await fakes.runner(new).run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
         // Finished steps are probed again and found (not made twice); the step that captures a value runs again.
-        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone)
-        XCTAssertEqual(observer.status(of: "project-number"), .done)
-        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.fingerprint, Fingerprint.make(normalizedAnswers: new))
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone)
+        XCTAssertEqual(observer.status(of: .readProjectNumber), .done)
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.normalizedAnswers, AnswersFile.normalizedYAML(new.answers))
     }
 
     func testReplanRerunsAFinishedStepWhoseCommandChanged() async throws {
-        let plan = FakeTools.plan()
-        let first = try await fakes.runner(plan, answers: "bucket: b1\n").run(mode: .fresh, observer: RecordingObserver())
+        var plan = FakeTools.plan()
+        plan.answers.bucket.name = "b1"
+        let first = try await fakes.runner(plan).run(mode: .fresh, observer: RecordingObserver())
         XCTAssertEqual(first, .succeeded)
         // The new answers change one command (a new bucket, say): that step must not count as done.
         var changed = plan
-        let index = try XCTUnwrap(changed.steps.firstIndex { $0.id == "install-operator" })
+        changed.answers.bucket.name = "b2"
+        let index = try XCTUnwrap(changed.steps.firstIndex { $0.id == .installOperator })
         changed.steps[index].argv = ["helm", "create", "operator-2"]
         changed.steps[index].probe = Probe(argv: ["helm", "describe", "operator-2"])
         let observer = RecordingObserver()
-        let replanned = try await fakes.runner(changed, answers: "bucket: b2\n").run(mode: .replan, observer: observer)
+        let replanned = try await fakes.runner(changed).run(mode: .replan, observer: observer)
         XCTAssertEqual(replanned, .succeeded)
-        XCTAssertEqual(observer.status(of: "install-operator"), .done, "the changed step ran again")
-        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone, "an unchanged finished step is found by its probe, not made again")
+        XCTAssertEqual(observer.status(of: .installOperator), .done, "the changed step ran again")
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone, "an unchanged finished step is found by its probe, not made again")
     }
 
     /// A replan probes again what it can; a finished step without a probe is kept only while its command and the files
     /// it reads are the same: another manifest (a new Ray version, say) is applied again. Checks always run again.
     func testReplanReappliesAChangedManifestAndChecksAgain() throws {
         let steps = [
-            Step(id: "create-ksa", title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
+            Step(id: .createKSA, title: "t", why: "w", argv: ["kubectl", "create", "serviceaccount", "ksa"],
                  probe: Probe(argv: ["kubectl", "get", "serviceaccount", "ksa"]), kind: .create),
-            Step(id: "apply-raycluster", title: "t", why: "w", argv: ["kubectl", "apply", "-f", Plan.manifestFile], files: [Plan.manifestFile],
+            Step(id: .applyRayCluster, title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest], files: [WorkspaceFiles.manifest],
                  kind: .configure),
-            Step(id: "wait-head", title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
-            Step(id: "verify-bucket", title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
+            Step(id: .waitHead, title: "t", why: "w", argv: ["kubectl", "wait", "pod"], kind: .check),
+            Step(id: .verifyBucket, title: "t", why: "w", argv: ["kubectl", "exec", "check"], kind: .verify),
         ]
         let old = Plan(answers: Answers(), steps: steps, manifest: "image: rayproject/ray:2.52.0\n", checkScript: "")
-        var done = try Journal.prepare(existing: nil, mode: .fresh, plan: old, fingerprint: "a", normalizedAnswers: "a", journalPath: "j")
+        var done = try Journal.prepare(existing: nil, mode: .fresh, plan: old, normalizedAnswers: "a", journalPath: "j")
         for index in done.steps.indices { done.steps[index].status = .done }
 
-        let same = try Journal.prepare(existing: done, mode: .replan, plan: old, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
+        let same = try Journal.prepare(existing: done, mode: .replan, plan: old, normalizedAnswers: "b", journalPath: "j")
         // The KSA is probed again; an unchanged manifest, which no probe can check, stays applied.
         XCTAssertEqual(same.steps.map(\.status), [.pending, .done, .pending, .pending])
         var newer = old
         newer.manifest = "image: rayproject/ray:2.53.0\n"
-        let changed = try Journal.prepare(existing: done, mode: .replan, plan: newer, fingerprint: "b", normalizedAnswers: "b", journalPath: "j")
+        let changed = try Journal.prepare(existing: done, mode: .replan, plan: newer, normalizedAnswers: "b", journalPath: "j")
         XCTAssertEqual(changed.steps.map(\.status), [.pending, .pending, .pending, .pending])
     }
 
@@ -136,18 +140,9 @@ final class JournalTests: XCTestCase {
                        ["answers.yaml", "logs", "setup.sh"])
     }
 
-    func testSHA256KnownVectors() {
-        XCTAssertEqual(Fingerprint.sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(Fingerprint.sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(Fingerprint.sha256(String(repeating: "a", count: 1000)),
-                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-        XCTAssertEqual(Fingerprint.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-
     func testJournalJSONRoundTrips() throws {
         let plan = FakeTools.plan()
-        var journal = Journal(fingerprint: "f", normalizedAnswers: "project: \"p\"\n\tzone: é\u{1}", steps: plan.steps)
+        var journal = Journal(normalizedAnswers: "project: \"p\"\n\tzone: é\u{1}", steps: plan.steps)
         journal.captures = ["PROJECT_NUMBER": "123", "B": "x\\y"]
         journal.result = .failed
         journal.steps[1].status = .failed
@@ -161,60 +156,123 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(decoded, journal)
     }
 
-    /// A format-1 state.json laid out otherwise than JSONEncoder does (a hint on one line) loads and saves back the same.
+    /// A format 1 state.json (an earlier build's: SHA-256 digests of the answers and of each step's command, laid out
+    /// otherwise than JSONEncoder does) loads: its answers and steps as they were, the digests dropped; written back it
+    /// is format 2 and reads the same.
     func testAnEarlierBuildsJournalLoads() throws {
         let fakes = try FakeTools()
         defer { fakes.remove() }
         try FileManager.default.createDirectory(at: fakes.workspace, withIntermediateDirectories: true)
-        let text = #"""
-        {
-          "captures" : {
-            "PROJECT_NUMBER" : "123"
-          },
-          "createdAt" : "2026-01-01T00:00:00.000Z",
-          "fingerprint" : "f00d",
-          "formatVersion" : 1,
-          "normalizedAnswers" : "project: \"p\"\n",
-          "result" : "failed",
-          "steps" : [
-            {
-              "command" : "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-              "finishedAt" : "2026-01-01T00:00:01.250Z",
-              "id" : "check-account",
-              "logPath" : "logs/01-check-account.log",
-              "seconds" : 1.25,
-              "startedAt" : "2026-01-01T00:00:00.000Z",
-              "status" : "done",
-              "title" : "Check the gcloud account"
-            },
-            {
-              "attempts" : 2,
-              "exitCode" : 1,
-              "hint" : { "fix" : "line1\nline2", "summary" : "a \"quoted\" summary" },
-              "id" : "enable-apis",
-              "logPath" : "logs/02-enable-apis.log",
-              "status" : "failed",
-              "title" : "Enable the APIs"
-            }
-          ],
-          "updatedAt" : "2026-01-01T00:00:01.250Z"
-        }
-
-        """#
-        try text.write(to: fakes.workspace.appendingPathComponent("state.json"), atomically: true, encoding: .utf8)
+        try Self.format1Journal.write(to: fakes.workspace.appendingPathComponent("state.json"), atomically: true, encoding: .utf8)
         let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertEqual(journal.formatVersion, 2)
+        XCTAssertEqual(journal.planVersion, 1)
+        XCTAssertTrue(journal.isFor(normalizedAnswers: "project: \"p\"\n"))
         XCTAssertEqual(journal.captures, ["PROJECT_NUMBER": "123"])
-        XCTAssertEqual(journal.normalizedAnswers, "project: \"p\"\n")
         XCTAssertEqual(journal.result, .failed)
         XCTAssertEqual(journal.steps.map(\.status), [.done, .failed])
-        XCTAssertEqual(journal.steps[0].fingerprint, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        XCTAssertEqual(journal.steps.map(\.command), [nil, nil], "a digest is not a command")
         XCTAssertEqual(journal.steps[0].seconds, 1.25)
         XCTAssertEqual(journal.steps[1].hint, Hint(summary: "a \"quoted\" summary", fix: "line1\nline2"))
         XCTAssertEqual(journal.steps[1].attempts, 2)
-        // Written back, it reads the same.
+        // Written back, it is format 2 (no digest left) and reads the same.
         try journal.save(workspace: fakes.workspace)
+        let text = try String(contentsOf: fakes.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"formatVersion\" : 2"), text)
+        XCTAssertFalse(text.contains("fingerprint") || text.contains("9f86d0"), text)
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace), journal)
     }
+
+    /// An earlier build's journal of a failed run: `resume` continues at the failed step without redoing the finished
+    /// ones; `--replan` runs a finished step that only its command could vouch for again, since a digest of the old
+    /// command cannot be compared with the new one.
+    func testAnEarlierBuildsJournalResumesAndReplansFromItsAnswers() async throws {
+        let steps = [
+            Step(id: .enableAPIs, title: "Enable the APIs", why: "w", argv: ["gcloud", "create", "apis"],
+                 probe: Probe(argv: ["gcloud", "describe", "apis"]), kind: .update),
+            Step(id: .getCredentials, title: "Get credentials", why: "w", argv: ["gcloud", "print", "credentials"], kind: .configure),
+            Step(id: .createKSA, title: "Create the KSA", why: "w", argv: ["kubectl", "create", "ksa"],
+                 probe: Probe(argv: ["kubectl", "describe", "ksa"]), kind: .create),
+        ]
+        let plan = FakeTools.plan(steps)
+        let failed = try await fakes.runner(plan, extra: ["FAKE_FAIL": "create ksa"]).run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(failed, .failed)
+        // The same journal as the earlier build wrote it: format 1, digests where the answers and commands are now.
+        let url = fakes.workspace.appendingPathComponent("state.json")
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        object["formatVersion"] = 1
+        object["planVersion"] = nil
+        object["fingerprint"] = String(repeating: "ab", count: 32)
+        object["steps"] = (object["steps"] as? [[String: Any]] ?? []).map { step in
+            step.merging(["command": String(repeating: "cd", count: 32)]) { _, digest in digest }
+        }
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+
+        let resumed = RecordingObserver()
+        let resumeResult = try await fakes.runner(plan).run(mode: .resume, observer: resumed)
+        XCTAssertEqual(resumeResult, .succeeded)
+        XCTAssertEqual(resumed.outcomes.map(\.stepID), [.createKSA], "the finished steps are not run again")
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.formatVersion, 2)
+
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        let replanned = RecordingObserver()
+        let replanResult = try await fakes.runner(plan).run(mode: .replan, observer: replanned)
+        XCTAssertEqual(replanResult, .succeeded)
+        XCTAssertEqual(replanned.status(of: .enableAPIs), .alreadyDone, "probed again and found")
+        XCTAssertEqual(replanned.status(of: .getCredentials), .done, "its old command is unknown: run again")
+        XCTAssertEqual(fakes.created(), ["apis", "ksa"], "nothing made twice")
+    }
+
+    /// What `--replan` compares a kept step by: its command, probe and files as text, recorded only for such steps.
+    func testACommandIsRecordedOnlyForStepsKeptWhileUnchanged() {
+        let apply = Step(id: .applyRayCluster, title: "t", why: "w", argv: ["kubectl", "apply", "-f", WorkspaceFiles.manifest],
+                         files: [WorkspaceFiles.manifest], kind: .configure)
+        XCTAssertEqual(JournalStep.command(of: apply) { $0 == WorkspaceFiles.manifest ? "kind: RayCluster\n" : nil },
+                       "kubectl apply -f raycluster.yaml\n--- raycluster.yaml\nkind: RayCluster\n")
+        let probed = Step(id: .createKSA, title: "t", why: "w", argv: ["kubectl", "create", "sa", "a b"],
+                          probe: Probe(argv: ["kubectl", "get", "sa"]), kind: .create)
+        XCTAssertNil(JournalStep.command(of: probed), "its probe checks it again")
+        var quoted = apply
+        quoted.files = []
+        quoted.argv = ["kubectl", "annotate", "sa", "a b"]
+        XCTAssertEqual(JournalStep.command(of: quoted), "kubectl annotate sa 'a b'")
+    }
+
+    private static let format1Journal = #"""
+    {
+      "captures" : {
+        "PROJECT_NUMBER" : "123"
+      },
+      "createdAt" : "2026-01-01T00:00:00.000Z",
+      "fingerprint" : "0d3a6f5bb5b5d46d6e7a1e4ea5a5e1ff1d3eb5d0fb1b59b1b0f4d5a8d2c2d2f7",
+      "formatVersion" : 1,
+      "normalizedAnswers" : "project: \"p\"\n",
+      "result" : "failed",
+      "steps" : [
+        {
+          "command" : "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+          "finishedAt" : "2026-01-01T00:00:01.250Z",
+          "id" : "check-gcloud",
+          "logPath" : "logs/01-check-gcloud.log",
+          "seconds" : 1.25,
+          "startedAt" : "2026-01-01T00:00:00.000Z",
+          "status" : "done",
+          "title" : "Check gcloud"
+        },
+        {
+          "attempts" : 2,
+          "exitCode" : 1,
+          "hint" : { "fix" : "line1\nline2", "summary" : "a \"quoted\" summary" },
+          "id" : "enable-apis",
+          "logPath" : "logs/02-enable-apis.log",
+          "status" : "failed",
+          "title" : "Enable the APIs"
+        }
+      ],
+      "updatedAt" : "2026-01-01T00:00:01.250Z"
+    }
+
+    """#
 
     func testAnswersDiff() {
         XCTAssertEqual(AnswersDiff.lines(old: "a: 1\nb: 2\nc: 3\n", new: "a: 1\nb: 5\nc: 3\nd: 4\n"),

@@ -1,3 +1,4 @@
+import RunModel
 import XCTest
 @testable import SetupRunner
 
@@ -6,7 +7,7 @@ final class OutputLinesTests: XCTestCase {
     func testLinesDecodeInOrderAndRepairInvalidUTF8() {
         // "first" and "" taken from the chunk where they are; the other two copied in.
         let chunk = Array("first\n\n".utf8)
-        var lines = chunk.withUnsafeBytes { OutputLines(index: 3, stepID: "s", stream: .stderr, chunk: $0) }
+        var lines = chunk.withUnsafeBytes { OutputLines(index: 3, stepID: .waitHead, stream: .stderr, chunk: $0) }
         lines.appendVerbatim(0..<5)
         lines.appendVerbatim(6..<6)
         for raw in [Array("zwei – ✓".utf8), [0x61, 0xFF, 0x62]] {
@@ -14,12 +15,12 @@ final class OutputLinesTests: XCTestCase {
         }
         XCTAssertEqual(Array(lines), ["first", "", "zwei – ✓", "a\u{FFFD}b"])
         XCTAssertEqual(lines.events, [
-            .output(index: 3, stepID: "s", stream: .stderr, line: "first"),
-            .output(index: 3, stepID: "s", stream: .stderr, line: ""),
-            .output(index: 3, stepID: "s", stream: .stderr, line: "zwei – ✓"),
-            .output(index: 3, stepID: "s", stream: .stderr, line: "a\u{FFFD}b"),
+            .output(index: 3, stepID: .waitHead, stream: .stderr, line: "first"),
+            .output(index: 3, stepID: .waitHead, stream: .stderr, line: ""),
+            .output(index: 3, stepID: .waitHead, stream: .stderr, line: "zwei – ✓"),
+            .output(index: 3, stepID: .waitHead, stream: .stderr, line: "a\u{FFFD}b"),
         ])
-        XCTAssertEqual(OutputLines(index: 3, stepID: "s", stream: .stderr, lines: Array(lines)).count, 4)
+        XCTAssertEqual(OutputLines(index: 3, stepID: .waitHead, stream: .stderr, lines: Array(lines)).count, 4)
     }
 
     func testTheCollectorSplitsReadsAndCarriesAPartialLineOver() throws {
@@ -28,7 +29,7 @@ final class OutputLinesTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = try LogWriter(path: dir.appendingPathComponent("log").path)
         let collector = OutputCollector(log: log, maxLineBytes: 8, stderrTailLines: 5, stdoutCaptureBytes: 1024,
-                                        source: OutputSource(index: 2, stepID: "step"))
+                                        source: OutputSource(index: 2, stepID: .waitHead))
         func feed(_ text: String) -> [String] {
             Array(text.utf8).withUnsafeBytes { collector.feed(.stdout, $0).map(Array.init) ?? [] }
         }

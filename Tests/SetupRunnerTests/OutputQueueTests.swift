@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import XCTest
 @testable import SetupRunner
 
@@ -10,7 +11,7 @@ final class OutputQueueTests: XCTestCase {
             let count = 20_000
             let producer = Thread {
                 for i in 0..<count {
-                    queue.push(OutputLines(index: i, stepID: "s", stream: .stdout, lines: []))
+                    queue.push(OutputLines(index: i, stepID: .waitHead, stream: .stdout, lines: []))
                     // Now and then let the consumer catch up and wait, so both sides of the hand-off are exercised.
                     if i % 97 == 0 { usleep(50) }
                 }

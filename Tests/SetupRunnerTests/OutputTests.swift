@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import XCTest
 @testable import SetupRunner
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import XCTest
 @testable import SetupRunner
@@ -13,7 +14,7 @@ final class PipeReaderTests: XCTestCase {
 
     func testAStepThatLeavesABackgroundProcessOnItsPipesStillFinishes() async throws {
         // The sleeper keeps stdout and stderr open for 20 s after the shell has exited.
-        let step = Step(id: "bg", title: "Background", why: "w",
+        let step = Step(id: .verifyBucket, title: "Background", why: "w",
                         argv: ["/bin/sh", "-c", "sleep 20 & echo started; echo warned >&2"], kind: .verify)
         let observer = RecordingObserver()
         let start = ContinuousClock.now
@@ -29,7 +30,7 @@ final class PipeReaderTests: XCTestCase {
     }
 
     func testStepsLeaveNoDescriptorsOpen() async throws {
-        let steps = (0..<30).map { Step(id: "s\($0)", title: "Step \($0)", why: "w", argv: ["/bin/echo", "\($0)"], kind: .verify) }
+        let steps = (0..<30).map { Step(id: .createNodePool(group: "s\($0)"), title: "Step \($0)", why: "w", argv: ["/bin/echo", "\($0)"], kind: .verify) }
         // One warm-up run: the libraries open what they keep (epoll, signal pipes) on first use.
         let warmUp = try FakeTools()
         defer { warmUp.remove() }

@@ -1,3 +1,5 @@
+import RunModel
+import SetupPlan
 import Synchronization
 @testable import SetupRunner
 
@@ -24,6 +26,6 @@ final class RecordingObserver: RunObserver {
     var outcomes: [StepOutcome] {
         events.compactMap { if case .stepFinished(let outcome) = $0 { return outcome } else { return nil } }
     }
-    func status(of id: String) -> StepStatus? { outcomes.last { $0.stepID == id }?.status }
+    func status(of id: StepID) -> StepStatus? { outcomes.last { $0.stepID == id }?.status }
     var notes: [String] { events.compactMap { if case .stepNote(_, _, let note) = $0 { return note } else { return nil } } }
 }

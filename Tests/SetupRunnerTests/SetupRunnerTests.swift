@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import XCTest
 @testable import SetupRunner
@@ -22,8 +23,8 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(journal.result, .succeeded)
         XCTAssertEqual(journal.captures, ["PROJECT_NUMBER": "123456789"])
         XCTAssertTrue(journal.steps.allSatisfy { $0.status == .done && $0.startedAt != nil && $0.exitCode == 0 })
-        XCTAssertEqual(journal.steps[4].logPath, "logs/05-create-sa.log")
-        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/05-create-sa.log"), encoding: .utf8)
+        XCTAssertEqual(journal.steps[4].logPath, "logs/05-create-iam-sa.log")
+        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/05-create-iam-sa.log"), encoding: .utf8)
         XCTAssertTrue(log.contains("$ gcloud create sa-123456789"), log)
         XCTAssertTrue(log.contains("Created [sa-123456789]."), log)
 
@@ -31,7 +32,7 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(try mode(fakes.workspace), 0o700)
         XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("logs")), 0o700)
         XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("state.json")), 0o600)
-        XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("logs/01-check-account.log")), 0o600)
+        XCTAssertEqual(try mode(fakes.workspace.appendingPathComponent("logs/01-check-gcloud.log")), 0o600)
         // Event order: runStarted first, runFinished last, each step started before it finished.
         guard case .runStarted(8, _)? = observer.events.first, case .runFinished(.succeeded, _)? = observer.events.last else {
             return XCTFail("events: \(observer.events)")
@@ -76,16 +77,16 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(ran2, .succeeded)
         let newCalls = fakes.calls().dropFirst(callsBefore)
         XCTAssertFalse(newCalls.contains { $0.contains(" create ") }, "\(newCalls)")
-        XCTAssertEqual(observer.status(of: "create-cluster"), .alreadyDone)
-        XCTAssertEqual(observer.status(of: "create-sa"), .alreadyDone)
-        XCTAssertEqual(observer.status(of: "check-account"), .done)
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone)
+        XCTAssertEqual(observer.status(of: .createIAMServiceAccount), .alreadyDone)
+        XCTAssertEqual(observer.status(of: .checkGcloud), .done)
     }
 
     /// A delete step: probed "already gone" first, so a second run sends no delete; a probe or delete answering
     /// NOT_FOUND for what holds the thing counts as gone; a delete failure with the thing still there stays a failure.
     func testDeleteStepsAreProbedAndSecondRunSendsNoDelete() async throws {
         func delete(_ name: String, probe: [String]? = nil) -> Step {
-            Step(id: "delete-\(name)", title: "Delete \(name)", why: "w", argv: ["gcloud", "delete", name],
+            Step(id: .deleteNodePool(pool: name), title: "Delete \(name)", why: "w", argv: ["gcloud", "delete", name],
                  probe: Probe(argv: probe ?? ["gcloud", "list", name], expect: .not(.nonEmpty)), kind: .delete)
         }
         let plan = FakeTools.plan([delete("a"), delete("b", probe: ["gcloud", "describe", "parent-of-b"])])
@@ -110,7 +111,7 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testAFailedDeleteIsProbedAgainAndFailsWhileTheThingIsThere() async throws {
-        let step = Step(id: "delete-c", title: "Delete c", why: "w", argv: ["gcloud", "delete", "c"],
+        let step = Step(id: .deleteNodePool(pool: "c"), title: "Delete c", why: "w", argv: ["gcloud", "delete", "c"],
                         probe: Probe(argv: ["gcloud", "list", "c"], expect: .not(.nonEmpty)), kind: .delete)
         try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
         try "c".write(to: fakes.state.appendingPathComponent("res/c"), atomically: true, encoding: .utf8)
@@ -123,17 +124,17 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testCreateAnsweringAlreadyExistsIsAlreadyDone() async throws {
-        let step = Step(id: "bucket", title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
+        let step = Step(id: .createBucket, title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
         try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
         try "x".write(to: fakes.state.appendingPathComponent("res/bucket"), atomically: true, encoding: .utf8)
         let observer = RecordingObserver()
         let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
         XCTAssertEqual(ran, .succeeded)
-        XCTAssertEqual(observer.status(of: "bucket"), .alreadyDone)
+        XCTAssertEqual(observer.status(of: .createBucket), .alreadyDone)
     }
 
     func testBucketNameTakenIsAFailureNotAlreadyDone() async throws {
-        let step = Step(id: "bucket", title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
+        let step = Step(id: .createBucket, title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
         let text = "ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available. "
             + "The bucket namespace is shared by all users of the system. Please select a different name and try again."
         let observer = RecordingObserver()
@@ -162,7 +163,7 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testTimeoutStopsTheStepWithAHint() async throws {
-        let step = Step(id: "slow", title: "Slow", why: "w", argv: ["gcloud", "sleep", "30"], kind: .verify, timeoutSeconds: 1)
+        let step = Step(id: .createKSA, title: "Slow", why: "w", argv: ["gcloud", "sleep", "30"], kind: .verify, timeoutSeconds: 1)
         let observer = RecordingObserver()
         let start = Date()
         let runner = fakes.runner(FakeTools.plan([step])) { $0.timeoutScale = 0.5 }
@@ -178,9 +179,9 @@ final class SetupRunnerTests: XCTestCase {
 
     func testCancelStopsTheProcessGroupAndMarksInterrupted() async throws {
         let plan = FakeTools.plan([
-            Step(id: "first", title: "First", why: "w", argv: ["gcloud", "create", "first"], kind: .create),
-            Step(id: "long", title: "Long", why: "w", argv: ["gcloud", "sleep", "60"], kind: .verify),
-            Step(id: "after", title: "After", why: "w", argv: ["gcloud", "create", "after"], kind: .create),
+            Step(id: .createNamespace, title: "First", why: "w", argv: ["gcloud", "create", "first"], kind: .create),
+            Step(id: .waitHead, title: "Long", why: "w", argv: ["gcloud", "sleep", "60"], kind: .verify),
+            Step(id: .createBucket, title: "After", why: "w", argv: ["gcloud", "create", "after"], kind: .create),
         ])
         let runner = fakes.runner(plan)
         let observer = RecordingObserver()
@@ -195,8 +196,8 @@ final class SetupRunnerTests: XCTestCase {
         let ended = try await result
         XCTAssertEqual(ended, .interrupted)
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
-        XCTAssertEqual(observer.status(of: "long"), .interrupted)
-        XCTAssertNil(observer.status(of: "after"))
+        XCTAssertEqual(observer.status(of: .waitHead), .interrupted)
+        XCTAssertNil(observer.status(of: .createBucket))
         for name in ["leader.pid", "child.pid"] {
             let pid = try XCTUnwrap(fakes.pid(name))
             XCTAssertFalse(isAlive(pid), "\(name) \(pid) still running")
@@ -218,19 +219,19 @@ final class SetupRunnerTests: XCTestCase {
         let ran1 = try await runner.run(mode: .fresh, observer: RecordingObserver())
         XCTAssertEqual(ran1, .failed)
         let observer = RecordingObserver()
-        let ran2 = try await runner.run(mode: .resume, skipping: ["bind"], observer: observer)
+        let ran2 = try await runner.run(mode: .resume, skipping: [.bindWorkloadIdentity], observer: observer)
         XCTAssertEqual(ran2, .succeeded)
-        XCTAssertEqual(observer.status(of: "bind"), .skipped)
+        XCTAssertEqual(observer.status(of: .bindWorkloadIdentity), .skipped)
         // Skipped stays skipped on a later resume.
         let again = RecordingObserver()
         let ran3 = try await fakes.runner(plan).run(mode: .resume, observer: again)
         XCTAssertEqual(ran3, .succeeded)
-        XCTAssertNil(again.status(of: "bind"))
-        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.step("bind")?.status, .skipped)
+        XCTAssertNil(again.status(of: .bindWorkloadIdentity))
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.step(.bindWorkloadIdentity)?.status, .skipped)
     }
 
     func testMissingPlaceholderValueFailsClearly() async throws {
-        let step = Step(id: "use", title: "Use", why: "w", argv: ["gcloud", "create", "x-${PROJECT_NUMBER}"], kind: .create)
+        let step = Step(id: .createKSA, title: "Use", why: "w", argv: ["gcloud", "create", "x-${PROJECT_NUMBER}"], kind: .create)
         let observer = RecordingObserver()
         let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
         XCTAssertEqual(ran, .failed)
@@ -239,8 +240,8 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testUnexpectedOutputSaysWhatWasReadAndWhatWasExpected() async throws {
-        let wrong = Step(id: "type", title: "Type", why: "w", argv: ["echo", "True"], success: .equals("False"), kind: .check)
-        let empty = Step(id: "empty", title: "Empty", why: "w", argv: ["true"], success: .nonEmpty, kind: .check)
+        let wrong = Step(id: .checkClusterType, title: "Type", why: "w", argv: ["echo", "True"], success: .equals("False"), kind: .check)
+        let empty = Step(id: .checkProject, title: "Empty", why: "w", argv: ["true"], success: .nonEmpty, kind: .check)
         for (step, summary) in [(wrong, "The command succeeded but printed \"True\" where this step expects \"False\"."),
                                 (empty, "The command succeeded but printed nothing where this step expects output.")] {
             let observer = RecordingObserver()
@@ -254,7 +255,7 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testMissingToolGivesAnInstallHint() async throws {
-        let step = Step(id: "x", title: "X", why: "w", argv: ["gcloud-not-installed", "version"], kind: .check)
+        let step = Step(id: .checkKubectl, title: "X", why: "w", argv: ["gcloud-not-installed", "version"], kind: .check)
         let observer = RecordingObserver()
         let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
         XCTAssertEqual(ran, .failed)
@@ -264,7 +265,7 @@ final class SetupRunnerTests: XCTestCase {
     }
 
     func testMillionLineStepHasBoundedMemoryAndAFullLog() async throws {
-        let step = Step(id: "lines", title: "Lines", why: "w", argv: ["gcloud", "lines", "1000000"], kind: .verify)
+        let step = Step(id: .verifyBucket, title: "Lines", why: "w", argv: ["gcloud", "lines", "1000000"], kind: .verify)
         let before = peakRSSKiB()
         let observer = RecordingObserver()
         let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
@@ -272,7 +273,7 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(observer.outputLines, 1_000_000)
         let growthMiB = (peakRSSKiB() - before) / 1024
         XCTAssertLessThan(growthMiB, 30, "peak RSS grew by \(growthMiB) MiB")
-        let log = fakes.workspace.appendingPathComponent("logs/01-lines.log")
+        let log = fakes.workspace.appendingPathComponent("logs/01-verify-bucket.log")
         let (lines, last) = try countLines(log)
         XCTAssertEqual(lines, 1_000_000 + 3, "header, command, 1,000,000 lines, exit line")
         XCTAssertTrue(last.hasPrefix("# exit 0"), last)

@@ -1,5 +1,5 @@
 import Foundation
-import SetupRunner
+import RunModel
 import WizardInbox
 import WizardModel
 import XCTest
@@ -73,5 +73,5 @@ final class ActionInboxTests: XCTestCase {
 
 /// One pipe read holding the single line `line N`.
 private func outputRead(_ n: Int) -> OutputLines {
-    OutputLines(index: 0, stepID: "create-cluster", stream: .stdout, lines: ["line \(n)"])
+    OutputLines(index: 0, stepID: .createCluster, stream: .stdout, lines: ["line \(n)"])
 }

@@ -1,7 +1,7 @@
 import XCTest
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 @testable import WizardModel
 
 /// The Destroy entry: from a finished run on the Welcome screen, the preview, the confirmation, and the run.

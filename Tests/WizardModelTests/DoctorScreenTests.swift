@@ -6,8 +6,8 @@ import XCTest
 
 /// Welcome's "check an existing setup" and doctor's live checklist screen.
 final class DoctorScreenTests: XCTestCase {
-    private let ok = Check(id: "gcloud", title: "gcloud account and project", status: .ok, evidence: ["account a@example.com"])
-    private let broken = Check(id: "wi-binding", title: "roles/iam.workloadIdentityUser on the IAM service account", status: .broken,
+    private let ok = Check(id: .gcloud, title: "gcloud account and project", status: .ok, evidence: ["account a@example.com"])
+    private let broken = Check(id: .workloadIdentityBinding, title: "roles/iam.workloadIdentityUser on the IAM service account", status: .broken,
                                evidence: ["granted to nobody"], fix: [["gcloud", "iam", "service-accounts", "add-iam-policy-binding", "x"]])
 
     func testWithoutTheSetupsAnswersThePagesAskThemAndTheLastOneChecks() {
@@ -57,14 +57,14 @@ final class DoctorScreenTests: XCTestCase {
         var state = Fixtures.state(Fixtures.answers)
         _ = update(&state, .key(.char("c")))
         for i in 0..<30 {
-            _ = update(&state, .doctorChecked(Check(id: "c\(i)", title: "check \(i)", status: .ok, evidence: ["evidence \(i)"])))
+            _ = update(&state, .doctorChecked(Check(id: .pod("p\(i)"), title: "check \(i)", status: .ok, evidence: ["evidence \(i)"])))
         }
         let rows = state.doctor?.rows.count ?? 0
         let pane = Layout.doctorPane(state.size).rows
         XCTAssertEqual(state.doctor?.offset, rows - pane, "follows the newest check")
         _ = update(&state, .key(.home))
         XCTAssertEqual(state.doctor?.offset, 0)
-        _ = update(&state, .doctorChecked(Check(id: "late", title: "late", status: .ok)))
+        _ = update(&state, .doctorChecked(Check(id: .pod("late"), title: "late", status: .ok)))
         XCTAssertEqual(state.doctor?.offset, 0, "a person who scrolled up is not moved")
         _ = update(&state, .key(.end))
         _ = update(&state, .key(.pageDown))

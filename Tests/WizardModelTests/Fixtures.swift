@@ -1,13 +1,12 @@
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 
 /// Shared starting points for the model tests.
 enum Fixtures {
     static let workspace = "kuberay-gcs-setup"
     static let checkScript = "print('check')\n"
-    static let help: [String: String] = ["project": "Google Cloud project ID.", "bucket.name": "Bucket name."]
     static let t0 = Date(timeIntervalSince1970: 1_000_000)
 
     /// Answers that validate.
@@ -19,7 +18,7 @@ enum Fixtures {
     }
 
     static func state(_ answers: Answers = Answers(), journal: JournalSummary? = nil) -> WizardState {
-        WizardState(answers: answers, workspace: workspace, helpTexts: help, checkScript: checkScript, now: t0, journal: journal)
+        WizardState(answers: answers, workspace: workspace, checkScript: checkScript, now: t0, journal: journal)
     }
 
     static func plan(_ answers: Answers = Fixtures.answers) -> Plan {

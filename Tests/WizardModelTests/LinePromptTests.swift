@@ -8,7 +8,7 @@ final class LinePromptTests: XCTestCase {
 
     func testQuestionsShowTheLabelTheChoicesAndWhatEnterKeeps() throws {
         let answers = Answers.defaults
-        XCTAssertEqual(LinePrompt.question(try field("zone"), in: answers), "\(FieldLabels.label("zone")) [\(answers.zone)]: ")
+        XCTAssertEqual(LinePrompt.question(try field("zone"), in: answers), "\(try field("zone").label) [\(answers.zone)]: ")
         XCTAssertEqual(LinePrompt.question(try field("cluster.mode"), in: answers),
                        "Cluster (create-standard, create-autopilot, existing) [create-standard]: ")
         XCTAssertEqual(LinePrompt.question(try field("bucket.create"), in: answers),

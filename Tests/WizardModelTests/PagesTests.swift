@@ -149,7 +149,7 @@ final class PagesTests: XCTestCase {
         state.screen = .page(1)
         state.focus = 2
         let store = TestStore(state)
-        XCTAssertEqual(FieldLabels.placeholder("cluster.location", in: store.state.answers), "us-west1-b", "empty means the zone")
+        XCTAssertEqual(AnswerFields.field("cluster.location")?.placeholder(in: store.state.answers), "us-west1-b", "empty means the zone")
         store.type("us-west") {
             $0.editors["cluster.location"] = LineEditor("us-west")
             $0.answers.cluster.location = "us-west"

@@ -1,7 +1,7 @@
 import XCTest
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 @testable import WizardModel
 
 final class ReviewTests: XCTestCase {

@@ -1,7 +1,7 @@
 import XCTest
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 @testable import WizardModel
 
 final class RunTests: XCTestCase {
@@ -18,7 +18,7 @@ final class RunTests: XCTestCase {
     private func outcome(_ index: Int, _ status: StepStatus, seconds: Double = 2, exitCode: Int32? = 0, hint: Hint? = nil,
                          stderr: [String] = [], result: String? = nil) -> StepOutcome {
         StepOutcome(index: index, stepID: plan.steps[index].id, status: status, exitCode: exitCode, hint: hint, seconds: seconds,
-                    logPath: Workspace.logPath(index: index, stepID: plan.steps[index].id), stderrTail: stderr, result: result)
+                    logPath: WorkspaceFiles.logPath(index: index, stepID: plan.steps[index].id), stderrTail: stderr, result: result)
     }
 
     func testEventsMoveTheStepsAlong() {
@@ -53,7 +53,7 @@ final class RunTests: XCTestCase {
             $0.run?.outcomes[1] = self.outcome(1, .alreadyDone, seconds: 0.5)
         }
         XCTAssertEqual(store.state.run?.completedCount, 2)
-        store.send(.runEvent(.stepStarted(index: 99, stepID: "nope")))  // out of range: ignored, no crash
+        store.send(.runEvent(.stepStarted(index: 99, stepID: .createNodePool(group: "nope"))))  // out of range: ignored, no crash
     }
 
     /// The run screen with its first step started.
@@ -201,7 +201,7 @@ final class RunTests: XCTestCase {
         }
         let lines = (1...100).map { "log line \($0)" }
         let pane = Layout.logPane(.minimum)
-        store.send(.logLoaded(stepID: "other", result: .lines(["stale"])))
+        store.send(.logLoaded(stepID: .createNodePool(group: "other"), result: .lines(["stale"])))
         store.send(.logLoaded(stepID: failure.stepID, result: .lines(lines))) {
             var text = ScrollView(lines, width: pane.columns)
             text.scrollToBottom(rows: pane.rows)
@@ -271,9 +271,9 @@ final class RunTests: XCTestCase {
             $0.run?.selected = 3
             $0.run?.followsCurrent = true
         }
-        store.send(.key(.char("l")), effects: [.loadLog(stepID: plan.steps[3].id, path: Workspace.logPath(index: 3, stepID: plan.steps[3].id))]) {
+        store.send(.key(.char("l")), effects: [.loadLog(stepID: plan.steps[3].id, path: WorkspaceFiles.logPath(index: 3, stepID: plan.steps[3].id))]) {
             $0.log = LogView(stepID: self.plan.steps[3].id, title: "4. \(self.plan.steps[3].title)",
-                             path: Workspace.logPath(index: 3, stepID: self.plan.steps[3].id))
+                             path: WorkspaceFiles.logPath(index: 3, stepID: self.plan.steps[3].id))
             $0.overlay = .log
         }
     }

@@ -1,7 +1,7 @@
 import XCTest
 import Cells
 import SetupPlan
-import SetupRunner
+import RunModel
 @testable import WizardModel
 
 /// What the runtime reports about the terminal and the process: its UTF-8 capability at start, signals from outside.

@@ -48,7 +48,7 @@ final class WorkerGroupsTests: XCTestCase {
         store.send(.key(.right)) { $0.answers.ray.workers[1].gpu = WorkerGroup.GPU(type: "nvidia-l4") }
         XCTAssertEqual(store.state.visibleFields.map(\.path), ["ray.autoscaling"] + groupFields(0) + groupFields(1, gpu: true))
         // The preview the review builds has the group's node pool.
-        XCTAssertNotNil(PlanBuilder.build(store.state.answers, checkScript: "").step("create-node-pool-gpu"))
+        XCTAssertNotNil(PlanBuilder.build(store.state.answers, checkScript: "").step(.createNodePool(group: "gpu")))
 
         store.send(.key(.ctrl("x"))) {
             $0.answers.ray.workers.removeLast()

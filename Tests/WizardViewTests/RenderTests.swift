@@ -2,7 +2,7 @@ import XCTest
 import Cells
 import Foundation
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 @testable import WizardView
 
@@ -182,7 +182,7 @@ final class RenderTests: XCTestCase {
     func testCommandsAndPathsAreWholeAt80x24() throws {
         let workspace = "/home/ada/projects/ray-on-gke/kuberay-gcs-setup-for-the-demo"
         let states = Dictionary(Scenarios.all(workspace: workspace), uniquingKeysWith: { a, _ in a })
-        let resume = Workspace.resumeCommand(path: workspace)
+        let resume = WorkspaceFiles.resumeCommand(workspace: workspace)
         for name in ["stopped-failed", "stopped-skip", "stopped-interrupted", "stopped-refused", "confirm-quit-after-failure"] {
             let text = try render(XCTUnwrap(states[name], name))
             XCTAssertTrue(Self.commands(in: text).contains(resume), "\(name):\n\(text)")

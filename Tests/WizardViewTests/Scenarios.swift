@@ -2,7 +2,7 @@ import Foundation
 import Cells
 import Diagnosis
 import SetupPlan
-import SetupRunner
+import RunModel
 import WizardModel
 import WizardResources
 
@@ -10,8 +10,6 @@ import WizardResources
 enum Scenarios {
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     static let checkScript = "print('check')\n"
-    /// The real help texts.
-    static let help = WizardResources.fieldHelp
 
     static var answers: Answers {
         var a = Answers()
@@ -31,7 +29,7 @@ enum Scenarios {
 
     static func base(_ answers: Answers = Answers(), asciiOnly: Bool = false, journal: JournalSummary? = nil,
                      workspace: String = "kuberay-gcs-setup") -> WizardState {
-        WizardState(answers: answers, workspace: workspace, helpTexts: help, checkScript: checkScript,
+        WizardState(answers: answers, workspace: workspace, checkScript: checkScript,
                     asciiOnly: asciiOnly, now: t0, journal: journal)
     }
 
@@ -108,7 +106,7 @@ enum Scenarios {
             send(&s, [.runEvent(.stepStarted(index: i, stepID: id)), .tick(t0.addingTimeInterval(Double(i) * 1.5))])
             let status: StepStatus = i == 4 ? .alreadyDone : .done
             send(&s, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: status, exitCode: 0, seconds: Double(i) * 0.7,
-                                                          logPath: Workspace.logPath(index: i, stepID: id))))])
+                                                          logPath: WorkspaceFiles.logPath(index: i, stepID: id))))])
         }
         let running = 7
         send(&s, [.runEvent(.stepStarted(index: running, stepID: plan.steps[running].id))])
@@ -136,7 +134,7 @@ enum Scenarios {
         var interrupted = stopping
         send(&interrupted, [
             .runEvent(.stepFinished(StepOutcome(index: running, stepID: plan.steps[running].id, status: .interrupted, exitCode: nil,
-                                                seconds: 80, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id)))),
+                                                seconds: 80, logPath: WorkspaceFiles.logPath(index: running, stepID: plan.steps[running].id)))),
             .runEvent(.runFinished(result: .interrupted, seconds: 100)),
         ])
         list.append(("stopped-interrupted", interrupted))
@@ -146,7 +144,7 @@ enum Scenarios {
             index: running, stepID: plan.steps[running].id, status: .failed, exitCode: 1,
             hint: Hint(summary: "The Kubernetes Engine API is not enabled or not yet ready in ray-demo-123.",
                        fix: "Wait a minute and choose Retry; if it persists, run `gcloud services enable container.googleapis.com --project ray-demo-123`."),
-            seconds: 12.4, logPath: Workspace.logPath(index: running, stepID: plan.steps[running].id),
+            seconds: 12.4, logPath: WorkspaceFiles.logPath(index: running, stepID: plan.steps[running].id),
             stderrTail: [
                 "ERROR: (gcloud.container.clusters.create) ResponseError: code=403, message=Kubernetes Engine API has not been used in project 1234 before or it is disabled.",
                 "Enable it by visiting https://console.developers.google.com/apis/api/container.googleapis.com/overview?project=1234 then retry.",
@@ -170,7 +168,7 @@ enum Scenarios {
             let result = plan.steps[i].kind == .verify
                 ? "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok" : nil
             send(&done, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: .done, exitCode: 0, seconds: 3,
-                                                             logPath: Workspace.logPath(index: i, stepID: id), result: result)))])
+                                                             logPath: WorkspaceFiles.logPath(index: i, stepID: id), result: result)))])
         }
         send(&done, [.runEvent(.runFinished(result: .succeeded, seconds: 734))])
         list.append(("done", done))
@@ -185,14 +183,14 @@ enum Scenarios {
         send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])
         for (i, step) in mountedPlan.steps.enumerated() {
             let result: String? = switch step.id {
-            case Plan.bucketCheckStepID:
+            case .verifyBucket:
                 "headgroup raycluster-mini-head-x7k2p ok\nworkers raycluster-mini-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"
-            case "verify-mount":
+            case .verifyMount:
                 "raycluster-mini-head-x7k2p mount->api ok, api->mount ok\nraycluster-mini-workers-worker-9qz4d mount->api ok, api->mount ok"
             default: nil
             }
             send(&mounted, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: .done, exitCode: 0, seconds: 3,
-                                                                logPath: Workspace.logPath(index: i, stepID: step.id), result: result)))])
+                                                                logPath: WorkspaceFiles.logPath(index: i, stepID: step.id), result: result)))])
         }
         send(&mounted, [.runEvent(.runFinished(result: .succeeded, seconds: 801))])
         list.append(("done-mounted", mounted))
@@ -207,7 +205,7 @@ enum Scenarios {
         let destroyPlan = destroy.run?.plan.steps ?? []
         for (i, step) in destroyPlan.enumerated() {
             send(&destroy, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: i == 1 ? .alreadyDone : .done,
-                                                                exitCode: 0, seconds: 4, logPath: Workspace.logPath(index: i, stepID: step.id))))])
+                                                                exitCode: 0, seconds: 4, logPath: WorkspaceFiles.logPath(index: i, stepID: step.id))))])
         }
         send(&destroy, [.runEvent(.runFinished(result: .succeeded, seconds: 312))])
         list.append(("done-destroyed", destroy))
@@ -247,22 +245,22 @@ enum Scenarios {
         let member = "serviceAccount:ray-demo-123.svc.id.goog[default/my-ksa]"
         let binding = "roles/iam.workloadIdentityUser on \(email) for \(member)"
         return [
-            Check(id: "gcloud", title: "gcloud account and project", status: .ok,
+            Check(id: .gcloud, title: "gcloud account and project", status: .ok,
                   evidence: ["account ada@example.com", "project ray-demo-123 (number 123456789012)"]),
-            Check(id: "apis", title: "APIs enabled", status: .ok,
+            Check(id: .apis, title: "APIs enabled", status: .ok,
                   evidence: ["enabled: container.googleapis.com, storage.googleapis.com, iamcredentials.googleapis.com"]),
-            Check(id: "cluster", title: "Cluster cloud-bucket-cluster exists and is RUNNING", status: .ok,
+            Check(id: .cluster, title: "Cluster cloud-bucket-cluster exists and is RUNNING", status: .ok,
                   evidence: ["Standard cluster in us-west1-b, status RUNNING"]),
-            Check(id: "workload-pool", title: "Workload Identity on the cluster (pool ray-demo-123.svc.id.goog)", status: .ok,
+            Check(id: .workloadPool, title: "Workload Identity on the cluster (pool ray-demo-123.svc.id.goog)", status: .ok,
                   evidence: ["workload pool ray-demo-123.svc.id.goog"]),
-            Check(id: "ksa", title: "Kubernetes service account default/my-ksa", status: .ok, evidence: ["created 2026-01-01T10:00:00Z"]),
-            Check(id: "wi-binding", title: binding, status: .broken,
+            Check(id: .ksa, title: "Kubernetes service account default/my-ksa", status: .ok, evidence: ["created 2026-01-01T10:00:00Z"]),
+            Check(id: .workloadIdentityBinding, title: binding, status: .broken,
                   evidence: ["granted to serviceAccount:ray-demo-123.svc.id.goog[ray/my-ksa]: the namespace is ray, not default"],
                   fix: [["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", "ray-demo-123",
                          "--role", "roles/iam.workloadIdentityUser", "--member", member]]),
-            Check(id: "bucket-role", title: "The bucket grants the pods' identity object read and write", status: .ok,
+            Check(id: .bucketRole, title: "The bucket grants the pods' identity object read and write", status: .ok,
                   evidence: ["roles/storage.objectUser for serviceAccount:\(email)"]),
-            Check(id: "pod:raycluster-mini-head-x1y2z", title: "In raycluster-mini-head-x1y2z (head): identity and a test object",
+            Check(id: .pod("raycluster-mini-head-x1y2z"), title: "In raycluster-mini-head-x1y2z (head): identity and a test object",
                   status: .broken, evidence: ["identity \(email)", "no token: Permission 'iam.serviceAccounts.getAccessToken' denied"],
                   cause: binding),
         ]

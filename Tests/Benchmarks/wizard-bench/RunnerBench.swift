@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
 #if canImport(Glibc)
@@ -40,7 +41,8 @@ enum RunnerBench {
     private static func overhead(steps stepCount: Int, root: URL) async throws {
         let bare = time { for _ in 0..<stepCount { _ = spawnAndWait(["/bin/true"]) } }
         // A plan the size of the real one (10 steps), run again and again: journal cost as in real use.
-        let trueSteps = (0..<10).map { Step(id: "true-\($0)", title: "true \($0)", why: "bench", argv: ["/bin/true"], kind: .check) }
+        // Ids that take a name, so there are as many as the bench needs.
+        let trueSteps = (0..<10).map { Step(id: .createNodePool(group: "true-\($0)"), title: "true \($0)", why: "bench", argv: ["/bin/true"], kind: .check) }
         var engine = 0.0
         for _ in 0..<max(1, stepCount / 10) {
             let start = ContinuousClock.now
@@ -275,7 +277,7 @@ enum RunnerStep {
             exit(2)
         }
         let repeats = max(1, RunnerBench.value(of: "--repeat", in: arguments) ?? 1)
-        let step = Step(id: "cat", title: "print lines", why: "bench",
+        let step = Step(id: .verifyBucket, title: "print lines", why: "bench",
                         argv: ["/bin/cat"] + Array(repeating: arguments[i + 1], count: repeats), kind: .check)
         let counter = LineCounter(decode: arguments.contains("--decode"))
         let before = memoryKiB("VmRSS:")
@@ -293,7 +295,7 @@ enum RunnerStep {
 
     static func run(steps: [Step], workspace: URL, observer: some RunObserver) async throws -> RunResult {
         let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
-        let runner = SetupRunner(plan: plan, workspace: workspace, fingerprint: "bench", normalizedAnswers: "bench")
+        let runner = SetupRunner(plan: plan, workspace: workspace)
         return try await runner.run(mode: .fresh, observer: observer)
     }
 

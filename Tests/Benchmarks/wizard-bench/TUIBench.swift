@@ -1,7 +1,9 @@
 import Cells
 import Foundation
+import RunModel
 import SetupPlan
 import SetupRunner
+import WizardApp
 import Terminal
 import TestKit
 import WizardModel
@@ -119,12 +121,12 @@ enum TUIBench {
         var programs: [Timed] = [
             inPane("printf (launch + poll floor)", ["READY"]) { _ in "printf 'READY\\n'; exec sleep 100000" },
             // The Swift runtime and Foundation loading alone: the binary printing its help.
-            inPane("kuberay-gcs-wizard --help", ["VERSION "]) { _ in "\(quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" },
-            inPane("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { "exec \(quote(wizard)) --workspace ws-\($0)" },
-            inPane("whiptail --inputbox", whiptailMarkers) { _ in "exec " + ([whiptail] + whiptailArguments).map(quote).joined(separator: " ") },
+            inPane("kuberay-gcs-wizard --help", ["VERSION "]) { _ in "\(ShellQuote.quote(wizard)) --help | head -1 | sed 's/^/VERSION /'; exec sleep 100000" },
+            inPane("kuberay-gcs-wizard (Welcome)", welcomeMarkers) { "exec \(ShellQuote.quote(wizard)) --workspace ws-\($0)" },
+            inPane("whiptail --inputbox", whiptailMarkers) { _ in "exec " + ([whiptail] + whiptailArguments).map(ShellQuote.quote).joined(separator: " ") },
         ]
         if let compare {
-            programs.append(inPane("--compare build (Welcome)", welcomeMarkers) { "exec \(quote(compare)) --workspace ws-c\($0)" })
+            programs.append(inPane("--compare build (Welcome)", welcomeMarkers) { "exec \(ShellQuote.quote(compare)) --workspace ws-c\($0)" })
         }
         guard let samples = interleaved(programs, runs: runs, digits: 1) else { return }
         let floor = Stats(samples[0]).median
@@ -202,7 +204,7 @@ enum TUIBench {
         _ = update(&state, .key(.enter))  // page 2: Cluster
         _ = update(&state, .key(.tab))    // a text field, so Tab moves between fields
         measure("Tab / S-Tab (Cluster page)", [.tab, .tab, .tab, .backTab, .backTab, .backTab])
-        for _ in 0..<5 { _ = update(&state, .key(.enter)) }  // pages 3..6, then Review
+        for _ in 1..<WizardPage.all.count { _ = update(&state, .key(.enter)) }  // the pages after it, then Review
         guard state.screen == .review else { throw TUIBenchError.notOnReview(state.screen) }
         measure("scroll preview (↓ / Home)", Array(repeating: .down, count: 40) + [.home])
         measure("PgDn setup.sh", [.char("3")] + Array(repeating: .pageDown, count: 12) + [.home])
@@ -217,7 +219,7 @@ enum TUIBench {
     }
 
     private static func keystrokesThroughTmux(_ tmux: BenchTmux, runs: Int, wizard: String) {
-        tmux.respawn("exec \(quote(wizard)) --workspace ws-keys")
+        tmux.respawn("exec \(ShellQuote.quote(wizard)) --workspace ws-keys")
         guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
         tmux.keys(["Enter"])
         guard tmux.wait({ $0.contains("› Project ID") }) != nil else { return print("   tmux: no page 1") }
@@ -247,17 +249,13 @@ enum TUIBench {
 
     // MARK: 3. Streaming
 
-    /// 3a. How fast the model takes output in: `rounds` floods of `lines` lines, one 64 KiB pipe read's worth of
-    /// lines per action as the engine hands them over, each applied through `update` and rendered at 60 fps.
+    /// 3a. How fast the wizard's loop takes output in: `rounds` floods of `lines` lines, one 64 KiB pipe read's worth
+    /// of lines per action as the engine hands them over through the inbox, applied and drawn by the wizard's own
+    /// `SessionLoop` (its frame pacing and action budget) with a terminal that only counts the frames.
     private static func streaming(lines: Int, rounds: Int) throws {
         var state = firstState(asciiOnly: false)
-        for _ in 0..<7 { _ = update(&state, .key(.enter)) }  // Welcome, six pages -> Review
-        var plan: Plan?
-        for effect in update(&state, .key(.char("r"))) {
-            if case .startRun(let p, _, _) = effect { plan = p }
-        }
-        guard let plan, state.screen == .run, let first = plan.steps.first else { throw TUIBenchError.notOnReview(state.screen) }
-        _ = update(&state, .runEvent(.runStarted(steps: plan.steps.count, statuses: plan.steps.map { _ in .pending })))
+        let plan = RunSession.plan(for: state.answers)
+        guard let first = plan.steps.first else { throw TUIBenchError.notOnReview(state.screen) }
         var batches: [OutputLines] = []
         var index = 0
         while index < lines {
@@ -267,24 +265,12 @@ enum TUIBench {
             batches.append(batch)
             index += batch.count
         }
-        let start = ContinuousClock.now
-        var lastDraw = start
-        var frames = 0
-        for _ in 0..<rounds {
-            _ = update(&state, .runEvent(.stepStarted(index: 0, stepID: first.id)))
-            for batch in batches {
-                _ = update(&state, .runOutput(batch))
-                if (ContinuousClock.now - lastDraw).seconds >= 1.0 / 60 {
-                    _ = WizardView.render(state, size: state.size)
-                    lastDraw = ContinuousClock.now
-                    frames += 1
-                }
-            }
-        }
-        let seconds = (ContinuousClock.now - start).seconds
-        print(String(format: "   the model takes %d x %d lines in %.3f s (%.0f lines/s), %d frames rendered on the way",
-                     rounds, lines, seconds, Double(lines * rounds) / seconds, frames))
-        print("   tail shown at the end: \(state.run?.tail.lines.last ?? "-")")
+        state.size = Size(columns: 80, rows: 24)
+        let loop = StreamingLoop(batches: batches, rounds: rounds)
+        let code = loop.run(state)
+        guard loop.seconds > 0 else { return print("   the loop ended (exit \(code)) before the lines were taken in") }
+        print(String(format: "   the wizard's loop takes %d x %d lines in %.3f s (%.0f lines/s), %d frames drawn on the way",
+                     rounds, lines, loop.seconds, Double(lines * rounds) / loop.seconds, loop.frames))
     }
 
     /// The flag file that makes the fake tools flood their output.
@@ -307,11 +293,12 @@ enum TUIBench {
         } catch {
             return print("   tmux: cannot write the answers file: \(error)")
         }
-        tmux.respawn("exec \(quote(wizard)) --workspace \(quote(workspace.path))")
+        tmux.respawn("exec \(ShellQuote.quote(wizard)) --workspace \(ShellQuote.quote(workspace.path))")
         guard tmux.wait({ $0.contains("Enter start") }) != nil else { return print("   tmux: the wizard did not start") }
         tmux.keys(["Enter"])
-        for page in 1...6 {
-            guard tmux.wait({ $0.contains("Page \(page) of 6") }) != nil else { return print("   tmux: no page \(page)") }
+        let pages = WizardPage.all.count
+        for page in 1...pages {
+            guard tmux.wait({ $0.contains("Page \(page) of \(pages)") }) != nil else { return print("   tmux: no page \(page)") }
             tmux.keys(["Enter"])
         }
         guard tmux.wait({ $0.contains("raycluster.yaml") }) != nil else { return print("   tmux: no Review screen:\n\(tmux.capture())") }
@@ -348,8 +335,7 @@ enum TUIBench {
         var answers = Answers()
         answers.project = "ray-demo-123"
         answers.bucket.name = "ray-demo-bucket"
-        var state = WizardState(answers: answers, workspace: Workspace.defaultPath, helpTexts: WizardResources.fieldHelp,
-                                checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
+        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
         _ = update(&state, .resize(Size(columns: 80, rows: 24)))
         return state
     }
@@ -394,10 +380,6 @@ enum TUIBench {
 
     private static func ms(_ seconds: Double, _ digits: Int = 1) -> String {
         String(format: "%.\(digits)f", seconds * 1000)
-    }
-
-    private static func quote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private static func value(of flag: String, in arguments: [String]) -> Int? {

@@ -1,0 +1,78 @@
+import Foundation
+import SetupPlan
+
+/// Where a step stands. Raw values are what state.json stores.
+public enum StepStatus: String, Equatable, Hashable, Sendable, Codable, CaseIterable {
+    case pending
+    case running
+    case done
+    case alreadyDone = "already-done"
+    case failed
+    case skipped
+    case interrupted
+
+    /// Done or already done: later runs leave it alone.
+    public var isComplete: Bool { self == .done || self == .alreadyDone }
+}
+
+/// Which pipe an output line came from.
+public enum OutputPipe: String, Equatable, Hashable, Sendable, Codable {
+    case stdout, stderr
+}
+
+/// A one- or two-line explanation of a recognised failure, with the fix.
+public struct Hint: Equatable, Hashable, Sendable, Codable {
+    public var summary: String
+    public var fix: String
+
+    public init(summary: String, fix: String) {
+        self.summary = summary
+        self.fix = fix
+    }
+}
+
+/// How one step ended.
+public struct StepOutcome: Equatable, Sendable {
+    public var index: Int
+    public var stepID: StepID
+    public var status: StepStatus
+    public var exitCode: Int32?
+    public var hint: Hint?
+    public var seconds: Double
+    /// Relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
+    public var logPath: String
+    /// The last stderr lines (at most 20), for the failure report.
+    public var stderrTail: [String]
+    /// Trimmed stdout of the step (bounded); the verify step's text read back from the bucket.
+    public var result: String?
+
+    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, hint: Hint? = nil,
+                seconds: Double, logPath: String, stderrTail: [String] = [], result: String? = nil) {
+        self.index = index
+        self.stepID = stepID
+        self.status = status
+        self.exitCode = exitCode
+        self.hint = hint
+        self.seconds = seconds
+        self.logPath = logPath
+        self.stderrTail = stderrTail
+        self.result = result
+    }
+}
+
+/// How a whole run ended.
+public enum RunResult: String, Equatable, Sendable, Codable {
+    case succeeded, failed, interrupted
+}
+
+/// What the engine reports; it never prints. The journal, the run views and the TUI observe these.
+public enum RunEvent: Equatable, Sendable {
+    /// `steps` is the plan's step count; `statuses` what the journal already knew (resume).
+    case runStarted(steps: Int, statuses: [StepStatus])
+    case stepStarted(index: Int, stepID: StepID)
+    /// A probe or a retry is under way (shown as the step's sub-status).
+    case stepNote(index: Int, stepID: StepID, note: String)
+    case output(index: Int, stepID: StepID, stream: OutputPipe, line: String)
+    case stepFinished(StepOutcome)
+    case runFinished(result: RunResult, seconds: Double)
+}

@@ -1,0 +1,36 @@
+/// The files of a workspace folder (like Terraform's working directory), each name spelled once.
+public enum WorkspaceFiles {
+    /// The folder every command uses when no `--workspace` is given, relative to the current directory.
+    public static let defaultFolder = "kuberay-gcs-setup"
+    /// The normalized answers the plan was made from.
+    public static let answers = "answers.yaml"
+    /// The RayCluster manifest, written as the plan holds it and applied from there.
+    public static let manifest = "raycluster.yaml"
+    /// The plan as a reviewable bash script.
+    public static let script = "setup.sh"
+    /// The setup run's journal.
+    public static let journal = "state.json"
+    /// A destroy's own journal, next to the setup's.
+    public static let destroyJournal = "destroy-state.json"
+    /// The setup journal after a finished destroy: kept for the record, out of the way of the next run.
+    public static let destroyedSetupJournal = "state.destroyed.json"
+    /// The folder of the steps' logs.
+    public static let logs = "logs"
+
+    /// The files a run keeps, as `apply` and the wizard list them.
+    public static let listing = [answers, manifest, script, journal, logs + "/"].joined(separator: ", ")
+    /// The files `export` (and the wizard's Save) writes, as a sentence names them.
+    public static let exported = "\(answers), \(manifest) and \(script)"
+
+    /// The log of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
+    public static func logPath(index: Int, stepID: StepID) -> String {
+        let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
+        return "\(logs)/\(number)-\(stepID).log"
+    }
+
+    /// The command that continues a run in the workspace at `path`, quoted for a shell,
+    /// e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
+    public static func resumeCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
+    }
+}

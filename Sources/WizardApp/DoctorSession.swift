@@ -1,0 +1,58 @@
+import Diagnosis
+import SetupRunner
+
+/// Runs doctor's reads, a few at a time, and hands over each check as soon as it and every link before it are
+/// decided: the one way the wizard, the `doctor` command and the tests run a diagnosis.
+public enum DoctorSession {
+    /// gcloud is a Python program that takes about a second of CPU to start: more at once only queue on two cores.
+    public static let parallelReads = 4
+
+    /// Runs `doctor`'s reads as processes (through the engine's process code) with `environment` over the inherited
+    /// variables, showing each check as it is decided.
+    public static func run(_ doctor: Doctor, environment: [String: String] = [:],
+                           show: @escaping @Sendable (Check) -> Void) async -> [Check] {
+        await run(doctor, read: { read in
+            let output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
+            return ReadResult(exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr)
+        }, retryDelay: .seconds(1), show: show)
+    }
+
+    /// Runs `doctor`'s reads with `read` (each read up to its `attempts` while it fails, `retryDelay` apart), showing
+    /// each check as it is decided; returns every check as decided at the end.
+    public static func run(_ doctor: Doctor, read: @escaping @Sendable (DoctorRead) async -> ReadResult,
+                           retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> [Check] {
+        var results: [String: ReadResult] = [:]
+        var shown = 0
+        func showNew() {
+            let checks = doctor.checks(results)
+            for check in checks.dropFirst(shown) { show(check) }
+            shown = max(shown, checks.count)
+        }
+        while true {
+            let reads = doctor.reads(after: results)
+            if reads.isEmpty { break }
+            await withTaskGroup(of: (String, ReadResult).self) { group in
+                var pending = reads[...]
+                func startNext() {
+                    guard let next = pending.popFirst() else { return }
+                    group.addTask {
+                        var result = await read(next)
+                        for _ in 1..<max(1, next.attempts) where !result.succeeded {
+                            try? await Task.sleep(for: retryDelay)
+                            result = await read(next)
+                        }
+                        return (next.id, result)
+                    }
+                }
+                for _ in 0..<Self.parallelReads { startNext() }
+                while let (id, result) = await group.next() {
+                    results[id] = result
+                    showNew()
+                    startNext()
+                }
+            }
+        }
+        showNew()
+        return doctor.checks(results)
+    }
+}

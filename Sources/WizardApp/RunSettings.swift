@@ -1,0 +1,48 @@
+import SetupPlan
+import SetupRunner
+
+/// What every command that runs steps takes on its command line: timeouts, colour, and echoing the output.
+public struct RunSettings: Sendable, Equatable {
+    /// Multiplies every step's timeout.
+    public var timeoutScale: Double
+    /// `STEP=SECONDS`, one step's timeout each.
+    public var timeouts: [String]
+    /// No colour (as with NO_COLOR set).
+    public var noColor: Bool
+    /// Echo every output line of the steps.
+    public var verbose: Bool
+
+    public init(timeoutScale: Double = 1, timeouts: [String] = [], noColor: Bool = false, verbose: Bool = false) {
+        self.timeoutScale = timeoutScale
+        self.timeouts = timeouts
+        self.noColor = noColor
+        self.verbose = verbose
+    }
+
+    /// The run options for `plan`, or a usage error naming the bad value.
+    public func options(for plan: Plan) throws -> RunOptions {
+        var options = RunOptions()
+        guard timeoutScale > 0 else { throw UsageError("--timeout-scale must be more than 0") }
+        options.timeoutScale = timeoutScale
+        for entry in timeouts {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0 else {
+                throw UsageError("--timeout \(entry): use step-id=seconds, e.g. wait-head=900")
+            }
+            guard let id = StepID(rawValue: parts[0]), plan.step(id) != nil else {
+                let steps = plan.steps.map(\.id.rawValue).joined(separator: ", ")
+                throw UsageError("--timeout \(entry): no step \(parts[0]) in this plan (steps: \(steps))")
+            }
+            options.timeoutOverrides[id] = seconds
+        }
+        return options
+    }
+
+    /// Colour in the line output of a run (see `WizardDisplay.colorsLines`).
+    public var colorsLines: Bool { WizardDisplay.colorsLines(noColorFlag: noColor) }
+}
+
+/// What a command that runs steps prints on standard output: lines for people, or one JSON object per event.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, json
+}

@@ -1,0 +1,91 @@
+import Diagnosis
+import Foundation
+import RunModel
+import SetupPlan
+import SetupRunner
+import WizardInbox
+import WizardModel
+import WizardResources
+
+/// Carries out the model's effects for the runtime loop; what they produce comes back through the inbox.
+/// `.quit` is the loop's own.
+public protocol EffectPerformer: AnyObject {
+    func perform(_ effect: WizardEffect, inbox: ActionInbox)
+}
+
+/// The effects on the world: the engine, doctor's reads, detection, the workspace's files and logs. Each runs in
+/// the background; the runners are built as the commands build them.
+public final class SessionEffects: EffectPerformer {
+    private let setup: SessionSetup
+    /// The run in progress, for `.cancelRun`.
+    private var cancel: (@Sendable () -> Void)?
+
+    public init(_ setup: SessionSetup) { self.setup = setup }
+
+    public func perform(_ effect: WizardEffect, inbox: ActionInbox) {
+        switch effect {
+        case .detectEnvironment:
+            let environment = setup.options.environment
+            Task.detached { inbox.post(.environmentDetected(await EnvironmentDetector.detect(environment: environment))) }
+        case .writeFiles(let plan):
+            do {
+                _ = try WorkspaceExport.write(plan, to: setup.folder)
+                inbox.post(.filesWritten(error: nil))
+            } catch {
+                inbox.post(.filesWritten(error: "\(error)"))
+            }
+        case .startRun(let plan, let mode, let skipping):
+            startRun(plan, mode: mode, skipping: skipping, inbox: inbox)
+        case .startDestroy(let plan, _, let skipping):
+            startDestroy(plan, skipping: skipping, inbox: inbox)
+        case .readBucketUsage(let argv):
+            Task.detached { inbox.post(.bucketUsageRead(await BucketUsage.read(argv))) }
+        case .cancelRun:
+            cancel?()
+        case .loadLog(let stepID, let path):
+            let folder = setup.folder
+            DispatchQueue.global().async { inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder))) }
+        case .startDoctor(let answers):
+            let doctor = Doctor(answers: answers, probeScript: WizardResources.doctorProbeScript)
+            let environment = setup.options.environment
+            Task.detached {
+                let checks = await DoctorSession.run(doctor, environment: environment) { inbox.post(.doctorChecked($0)) }
+                inbox.post(.doctorFinished(checks))
+            }
+        case .quit:
+            break
+        }
+    }
+
+    /// Writes the workspace files the steps read (raycluster.yaml) and starts the engine in the background.
+    private func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>, inbox: ActionInbox) {
+        do {
+            _ = try WorkspaceExport.write(plan, to: setup.folder)
+        } catch {
+            inbox.post(.runFailedToStart("cannot write the workspace files: \(error)"))
+            return
+        }
+        let runner = SetupRunner(plan: plan, workspace: setup.folder, options: setup.options)
+        cancel = runner.cancel
+        Task.detached {
+            do {
+                _ = try await runner.run(mode: mode, skipping: skipping, observer: InboxObserver(inbox: inbox))
+            } catch {
+                inbox.post(.runFailedToStart("\(error)"))
+            }
+        }
+    }
+
+    /// Starts the destroy as `destroy` does: an unfinished destroy of the same run continues.
+    private func startDestroy(_ plan: Plan, skipping: Set<StepID>, inbox: ActionInbox) {
+        let runner = DestroyRunner(plan: plan, workspace: setup.folder, options: setup.options)
+        cancel = runner.cancel
+        Task.detached {
+            do {
+                _ = try await runner.run(skipping: skipping, observer: InboxObserver(inbox: inbox))
+            } catch {
+                inbox.post(.runFailedToStart("\(error)"))
+            }
+        }
+    }
+}
