@@ -40,9 +40,10 @@ extension Check {
     }
 }
 
-/// ✓ the link holds, ✗ it is broken, – it could not be checked (an earlier link it needs is broken, or not asked).
+/// ✓ the link holds, ✗ it is broken, – it could not be checked (an earlier link it needs is broken, or not asked),
+/// ! a warning: the fact could not be read, or it holds but not fully (preflight's checks).
 public enum CheckStatus: String, Equatable, Sendable, Codable {
-    case ok, broken, skipped
+    case ok, broken, skipped, warning
 
     /// The mark shown before the title.
     public var mark: String {
@@ -50,6 +51,7 @@ public enum CheckStatus: String, Equatable, Sendable, Codable {
         case .ok: return "✓"
         case .broken: return "✗"
         case .skipped: return "–"
+        case .warning: return "!"
         }
     }
 
