@@ -1,0 +1,44 @@
+import RunModel
+import SetupPlan
+
+/// Preflight at the gate: what the runner does before the first step that creates anything.
+public struct RunGate: Sendable {
+    enum Kind: Sendable {
+        case check(@Sendable () async -> GateVerdict)
+        case decided(GateVerdict)
+        case skipped
+    }
+
+    let kind: Kind
+
+    /// Runs `check` at the gate; the run goes on only if its verdict passed.
+    public static func check(_ check: @escaping @Sendable () async -> GateVerdict) -> RunGate { RunGate(kind: .check(check)) }
+
+    /// A verdict reached before the run started (nothing left to read at the gate).
+    public static func decided(_ verdict: GateVerdict) -> RunGate { RunGate(kind: .decided(verdict)) }
+
+    /// `--skip-preflight`: the run goes on, and the journal says preflight was skipped.
+    public static let skipped = RunGate(kind: .skipped)
+
+    /// The index of the step the gate stands before: the first that is neither a check nor the API enablement (which
+    /// costs nothing); nil when the plan has none, or when such a step is already complete (something was created:
+    /// the names and quotas it checks are the run's own by now).
+    static func index(in plan: Plan, statuses: [StepStatus]) -> Int? {
+        let changing = plan.steps.indices.filter { plan.steps[$0].kind != .check && plan.steps[$0].id != .enableAPIs }
+        guard let first = changing.first, !changing.contains(where: { statuses[$0].isComplete }) else { return nil }
+        return first
+    }
+
+    /// The verdict, and how the journal records it.
+    func decide() async -> (verdict: GateVerdict?, record: PreflightRecord) {
+        switch kind {
+        case .skipped:
+            return (nil, .skipped)
+        case .decided(let verdict):
+            return (verdict, verdict.passed ? .passed : .stopped)
+        case .check(let check):
+            let verdict = await check()
+            return (verdict, verdict.passed ? .passed : .stopped)
+        }
+    }
+}
