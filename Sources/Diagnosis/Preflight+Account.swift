@@ -3,7 +3,7 @@ import SetupPlan
 /// Billing, the account's roles on the project, and the organisation policies that can refuse the plan.
 extension Preflight {
     static let billingCheck: @Sendable (PreflightFacts) -> Check? = { f in
-        let title = "Billing is enabled on the project"
+        let title = "Billing"
         guard let result = f.results[ReadID.billing] else { return nil }
         guard result.succeeded else {
             return f.unreadable(.billing, title, read: ReadID.billing,
@@ -58,7 +58,7 @@ extension Preflight {
     }
 
     static let rolesCheck: @Sendable (PreflightFacts) -> Check? = { f in
-        let title = "Your account's roles cover the plan"
+        let title = "Your roles on the project"
         guard let accountRead = f.results[ReadID.account], f.results[ReadID.iamPolicy] != nil else { return nil }
         let account = accountRead.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard accountRead.succeeded, !account.isEmpty, account != "(unset)" else {
@@ -89,12 +89,15 @@ extension Preflight {
     }
 
     static let orgPolicyCheck: @Sendable (PreflightFacts) -> Check? = { f in
-        let title = "Organisation policies allow the direct principal"
+        let a = f.answers
+        let direct = a.identity.mode == .direct
+        let title = "Organisation policies on the Workload Identity member"
         guard let domains = f.results[ReadID.memberDomains], let managed = f.results[ReadID.managedMembers] else { return nil }
         guard domains.succeeded || managed.succeeded else {
             return f.unreadable(.orgPolicy, title, read: domains.succeeded ? ReadID.managedMembers : ReadID.memberDomains)
         }
-        let workloadPool = "principalSet://iam.googleapis.com/projects/"
+        // What the plan grants a role to, and on what.
+        let member = direct ? "the KSA's principal:// on the bucket" : "\(f.preflight.commands.workloadIdentityUserMember) on the IAM service account"
         var evidence: [String] = []
         if let rules = f.json(ReadID.memberDomains)?["spec"]["rules"].array {
             for rule in rules {
@@ -106,20 +109,22 @@ extension Preflight {
         }
         if let rules = f.json(ReadID.managedMembers)?["spec"]["rules"].array {
             for rule in rules where rule["enforce"].bool == true {
-                let sets = rule["parameters"]["allowedPrincipalSets"].array.compactMap(\.string)
-                if !sets.contains(where: { $0.hasPrefix(workloadPool) && $0.contains(f.answers.workloadPool) }) {
-                    evidence.append("\(OrgPolicy.managedMembers) is enforced and names no principal set of \(f.answers.workloadPool)")
-                }
+                let parameters = rule["parameters"]
+                let sets = parameters["allowedPrincipalSets"].array.compactMap(\.string)
+                let subjects = parameters["allowedMemberSubjects"].array.compactMap(\.string)
+                let allowed = sets.contains { $0.contains(a.workloadPool) }
+                    || (!direct && subjects.contains(f.preflight.commands.workloadIdentityUserMember))
+                if !allowed { evidence.append("\(OrgPolicy.managedMembers) is enforced and does not allow \(a.workloadPool)'s members") }
             }
         }
         let unread = [(ReadID.memberDomains, domains), (ReadID.managedMembers, managed)].filter { !$0.1.succeeded }
         let unreadLines = unread.map { "could not read: \(f.command($0.0)) (\($0.1.errorLine))" }
         if evidence.isEmpty {
             return Check(id: .orgPolicy, title: title, status: unread.isEmpty ? .ok : .warning,
-                         evidence: ["no constraint limits the bucket's members"] + unreadLines)
+                         evidence: ["no constraint limits who may be granted a role"] + unreadLines)
         }
         return Check(id: .orgPolicy, title: title, status: .warning, evidence: evidence + unreadLines,
-                     advice: "The bucket may refuse the principal:// member (412). The IAM service account mode is not affected: "
-                        + "--set identity.mode=\(IdentityMode.iamServiceAccount.rawValue)")
+                     advice: "The grant to \(member) may be refused (a policy violation); an organisation policy "
+                        + "administrator can allow the workload pool \(a.workloadPool).")
     }
 }

@@ -8,7 +8,7 @@ extension Preflight {
         guard let result = f.results[ReadID.cluster] else { return nil }
         switch a.cluster.mode {
         case .createStandard, .createAutopilot:
-            let title = "The cluster name \(name) is free in \(location)"
+            let title = "Cluster name \(name) in \(location)"
             if result.notFound {
                 return Check(id: .clusterName, title: title, status: .ok, evidence: ["no cluster \(name) in \(location) of \(a.project)"])
             }
@@ -22,7 +22,7 @@ extension Preflight {
                             + "--set cluster.mode=\(ClusterMode.existing.rawValue) --set cluster.location=\(location)")
         case .existing:
             let kind = a.cluster.autopilot ? "Autopilot" : "Standard"
-            let title = "The cluster \(name) exists in \(location) and is \(kind)"
+            let title = "Existing \(kind) cluster \(name) in \(location)"
             if result.notFound {
                 return Check(id: .clusterName, title: title, status: .broken, evidence: ["no cluster \(name) in \(location) of \(a.project)"],
                              advice: "Check cluster.name and cluster.location, or let the run create it: "
@@ -48,10 +48,10 @@ extension Preflight {
         guard let result = f.results[ReadID.bucket] else { return nil }
         let suggestion = suggestedBucket(a)
         if a.bucket.create {
-            let title = "The bucket name \(url) is free"
+            let title = "Bucket name \(url)"
             if result.forbidden {
                 return Check(id: .bucketName, title: title, status: .broken,
-                             evidence: ["another project owns \(url): reading it is refused (\(result.errorLine))"],
+                             evidence: ["another project owns \(url): reading it is refused (403)"],
                              advice: "Bucket names are global: choose another, e.g. --set bucket.name=\(suggestion)")
             }
             if result.notFound {
@@ -63,10 +63,10 @@ extension Preflight {
             return Check(id: .bucketName, title: title, status: .ok,
                          evidence: ["\(url) exists and you can read it: the create step finds it and uses it"])
         }
-        let title = "The bucket \(url) exists and you can use it"
+        let title = "Existing bucket \(url)"
         if result.forbidden {
             return Check(id: .bucketName, title: title, status: .broken,
-                         evidence: ["reading \(url) is refused: another project owns it (\(result.errorLine))"],
+                         evidence: ["reading \(url) is refused (403): another project owns it"],
                          advice: "Use a bucket you own, or create one: --set bucket.create=true --set bucket.name=\(suggestion)")
         }
         if result.notFound {

@@ -35,7 +35,7 @@ extension Preflight {
 
     static let acceleratorCheck: @Sendable (PreflightFacts) -> Check? = { f in
         let p = f.preflight, (zone, region) = p.nodeZones
-        let title = "The GPU types are offered in \(zone ?? region)"
+        let title = "GPU types in \(zone ?? region)"
         guard let result = f.results[ReadID.accelerators] else { return nil }
         guard result.succeeded, let list = f.json(ReadID.accelerators), list.raw is [Any] else {
             return f.unreadable(.accelerators, title, read: ReadID.accelerators)
@@ -58,7 +58,7 @@ extension Preflight {
             }
         }
         return Check(id: .accelerators, title: title, status: broken ? .broken : .ok, evidence: evidence,
-                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n    "))
+                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n"))
     }
 
     /// guestCpus per machine type and zone, from the machine-types read.
@@ -74,7 +74,7 @@ extension Preflight {
 
     static let machineTypeCheck: @Sendable (PreflightFacts) -> Check? = { f in
         let p = f.preflight, (zone, region) = p.nodeZones
-        let title = "The machine types are offered in \(zone ?? region)"
+        let title = "Machine types in \(zone ?? region)"
         guard let result = f.results[ReadID.machineTypes] else { return nil }
         guard result.succeeded, let offer = machineOffer(f) else {
             return f.unreadable(.machineTypes, title, read: ReadID.machineTypes)
@@ -92,6 +92,6 @@ extension Preflight {
             }
         }
         return Check(id: .machineTypes, title: title, status: broken ? .broken : .ok, evidence: evidence,
-                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n    "))
+                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n"))
     }
 }

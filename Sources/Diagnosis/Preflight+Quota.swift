@@ -25,8 +25,9 @@ extension Preflight {
         var region: String?
         var min: Double
         var max: Double
-        /// The worker groups that draw on it, by index, with what one of their pods takes (for a `--set` that fits).
-        var groups: [(index: Int, perPod: Double)] = []
+        /// The worker groups that draw on it, by index, with what one of their pods (or nodes) takes and how many it
+        /// may have (for a `--set` that fits).
+        var groups: [(index: Int, perPod: Double, maxPods: Int)] = []
     }
 
     /// The GPU quotas the worker groups draw on: one per type in the region, and their sum project-wide.
@@ -40,7 +41,7 @@ extension Preflight {
                 let pods = podRange(group)
                 need.min += Double(pods.min * gpu.count)
                 need.max += Double(pods.max * gpu.count)
-                need.groups.append((index, Double(gpu.count)))
+                need.groups.append((index, Double(gpu.count), pods.max))
             }
             total.min += need.min
             total.max += need.max
@@ -54,7 +55,7 @@ extension Preflight {
     /// type's vCPUs.
     func cpuNeeds(cpus: (String) -> Int?) -> [QuotaNeed]? {
         var regional: [String: QuotaNeed] = [:], order: [String] = []
-        func add(_ metric: String, _ min: Double, _ max: Double, group: (Int, Double)? = nil) {
+        func add(_ metric: String, _ min: Double, _ max: Double, group: (Int, Double, Int)? = nil) {
             if regional[metric] == nil { order.append(metric) }
             var need = regional[metric] ?? QuotaNeed(metric: metric, region: answers.region, min: 0, max: 0)
             need.min += min
@@ -69,14 +70,14 @@ extension Preflight {
             for (index, group) in answers.ray.workers.enumerated() {
                 let perPod = ((Quantity.cpuMillis(group.cpu) ?? 0) / 1000).rounded(.up)
                 let pods = podRange(group)
-                add(Self.regionalCPUs, Double(pods.min) * perPod, Double(pods.max) * perPod, group: (index, perPod))
+                add(Self.regionalCPUs, Double(pods.min) * perPod, Double(pods.max) * perPod, group: (index, perPod, pods.max))
             }
         } else {
             for demand in plannedMachines {
                 guard let each = cpus(demand.machineType) else { return nil }
                 let index = answers.ray.workers.firstIndex { $0.nodePoolName == demand.pool && $0.gpu != nil }
                 add(Self.cpuMetric(demand.machineType), Double(demand.minNodes * each), Double(demand.maxNodes * each),
-                    group: index.map { ($0, Double(each)) })
+                    group: index.map { ($0, Double(each), demand.maxNodes) })
             }
         }
         let needs = order.compactMap { regional[$0] }
@@ -87,11 +88,11 @@ extension Preflight {
     }
 
     static let gpuQuotaCheck: @Sendable (PreflightFacts) -> Check? = { f in
-        quotaCheck(f, id: .gpuQuota, title: "GPU quota in \(f.answers.region) fits the worker groups", needs: f.preflight.gpuNeeds)
+        quotaCheck(f, id: .gpuQuota, title: "GPU quota in \(f.answers.region)", needs: f.preflight.gpuNeeds)
     }
 
     static let cpuQuotaCheck: @Sendable (PreflightFacts) -> Check? = { f in
-        let title = "CPU quota in \(f.answers.region) fits the nodes the plan may add"
+        let title = "CPU quota in \(f.answers.region)"
         let offer = f.results[ReadID.machineTypes].flatMap { _ in machineOffer(f) }
         if !f.preflight.plannedMachines.isEmpty && f.results[ReadID.machineTypes] == nil { return nil }
         let zone = f.preflight.nodeZones.zone
@@ -145,7 +146,9 @@ extension Preflight {
                 worsen(.warning)
                 var line = request
                 if need.groups.count == 1, let group = need.groups.first, group.perPod > 0 {
-                    let fits = Int((free / group.perPod).rounded(.down))
+                    // What the rest of the plan takes of the quota stays; the group gets what is left.
+                    let others = need.max - group.perPod * Double(group.maxPods)
+                    let fits = Int((max(0, free - others) / group.perPod).rounded(.down))
                     line += fits > 0 ? ", or cap the group: --set ray.workers[\(group.index)].maxReplicas=\(fits)"
                         : "; until then the group's pods wait for a node (FailedScaleUp)"
                 } else {
@@ -156,6 +159,6 @@ extension Preflight {
         }
         if evidence.isEmpty { evidence = ["the plan adds no node that draws on it"] }
         return Check(id: id, title: title, status: status, evidence: evidence,
-                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n    "))
+                     advice: advice.isEmpty ? nil : advice.joined(separator: "\n"))
     }
 }

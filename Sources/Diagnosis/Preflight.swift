@@ -58,7 +58,9 @@ public struct Preflight: Diagnostic {
         static let memberDomains = "org-policy:" + OrgPolicy.memberDomains, managedMembers = "org-policy:" + OrgPolicy.managedMembers
     }
 
-    /// The organisation policy constraints that can refuse the direct mode's `principal://` member on the bucket.
+    /// The organisation policy constraints that can refuse the Workload Identity member the plan grants a role: the
+    /// KSA's `serviceAccount:PROJECT.svc.id.goog[NS/KSA]` on the IAM service account, or its `principal://` on the
+    /// bucket (direct mode).
     enum OrgPolicy {
         static let memberDomains = "iam.allowedPolicyMemberDomains"
         static let managedMembers = "iam.managed.allowedPolicyMembers"
@@ -91,11 +93,9 @@ public struct Preflight: Diagnostic {
             DoctorRead(id: ReadID.region, argv: c.gcloud(["compute", "regions", "describe", a.region, "--project", p], format: "json")),
             DoctorRead(id: ReadID.projectInfo, argv: c.gcloud(["compute", "project-info", "describe", "--project", p], format: "json")),
         ]
-        if a.identity.mode == .direct {
-            for constraint in [OrgPolicy.memberDomains, OrgPolicy.managedMembers] {
-                reads.append(DoctorRead(id: "org-policy:" + constraint, argv: c.gcloud(
-                    ["org-policies", "describe", constraint, "--project", p, "--effective"], format: "json")))
-            }
+        for constraint in [OrgPolicy.memberDomains, OrgPolicy.managedMembers] {
+            reads.append(DoctorRead(id: "org-policy:" + constraint, argv: c.gcloud(
+                ["org-policies", "describe", constraint, "--project", p, "--effective"], format: "json")))
         }
         return reads
     }
@@ -107,7 +107,7 @@ public struct Preflight: Diagnostic {
         if !plannedMachines.isEmpty { list.append(Self.machineTypeCheck) }
         if !gpuTypes.isEmpty { list.append(Self.gpuQuotaCheck) }
         list.append(Self.cpuQuotaCheck)
-        if answers.identity.mode == .direct { list.append(Self.orgPolicyCheck) }
+        list.append(Self.orgPolicyCheck)
         return list
     }
 

@@ -23,19 +23,19 @@ public struct RunGate: Sendable {
     /// The index of the step the gate stands before: the first that is neither a check nor the API enablement (which
     /// costs nothing); nil when the plan has none, or when such a step is already complete (something was created:
     /// the names and quotas it checks are the run's own by now).
-    static func index(in plan: Plan, statuses: [StepStatus]) -> Int? {
+    public static func index(in plan: Plan, statuses: [StepStatus]) -> Int? {
         let changing = plan.steps.indices.filter { plan.steps[$0].kind != .check && plan.steps[$0].id != .enableAPIs }
         guard let first = changing.first, !changing.contains(where: { statuses[$0].isComplete }) else { return nil }
         return first
     }
 
-    /// The verdict, and how the journal records it.
+    /// How the journal records it, and the verdict to report (nil when skipped, or decided and shown before the run).
     func decide() async -> (verdict: GateVerdict?, record: PreflightRecord) {
         switch kind {
         case .skipped:
             return (nil, .skipped)
         case .decided(let verdict):
-            return (verdict, verdict.passed ? .passed : .stopped)
+            return (nil, verdict.passed ? .passed : .stopped)
         case .check(let check):
             let verdict = await check()
             return (verdict, verdict.passed ? .passed : .stopped)

@@ -33,15 +33,15 @@ final class PreflightTests: XCTestCase {
 
     func testDefaultAnswersPassEveryCheckInOrder() {
         let checks = PreflightWorld().checks(answers())
-        XCTAssertEqual(checks.map(\.id), [.billing, .roles, .clusterName, .bucketName, .machineTypes, .cpuQuota])
+        XCTAssertEqual(checks.map(\.id), [.billing, .roles, .clusterName, .bucketName, .machineTypes, .cpuQuota, .orgPolicy])
         XCTAssertEqual(checks.filter { $0.status != .ok }.map(\.id), [], checks.map(text).joined(separator: "\n"))
         XCTAssertFalse(Preflight.stops(checks))
-        XCTAssertEqual(Preflight.summary(checks), "Preflight passed: 6 checks hold.")
+        XCTAssertEqual(Preflight.summary(checks), "Preflight passed: 7 checks hold.")
     }
 
     func testGPUGroupWithQuotaPassesWithItsNumbers() throws {
         let checks = PreflightWorld().checks(gpuAnswers())
-        XCTAssertEqual(checks.map(\.id), [.billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes, .gpuQuota, .cpuQuota])
+        XCTAssertEqual(checks.map(\.id), [.billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy])
         XCTAssertEqual(checks.filter { $0.status != .ok }.map(\.id), [])
         let gpu = try check(.gpuQuota, checks)
         XCTAssertEqual(gpu.evidence, [
@@ -67,7 +67,7 @@ final class PreflightTests: XCTestCase {
         XCTAssertTrue(advice.contains("Request more NVIDIA_L4_GPUS in us-west1 at https://console.cloud.google.com/iam-admin/quotas?project=demo-project"), advice)
         XCTAssertTrue(advice.contains("Request more GPUS_ALL_REGIONS (global)"), advice)
         XCTAssertTrue(advice.contains("--set ray.workers[0].minReplicas=0"), advice)
-        XCTAssertEqual(Preflight.summary(checks), "Preflight stops the run: GPU quota in us-west1 fits the worker groups. Nothing was created.")
+        XCTAssertEqual(Preflight.summary(checks), "Preflight stops the run: GPU quota in us-west1. Nothing was created.")
     }
 
     func testOnlyTheMostTheAutoscalerMayAddBeyondQuotaWarnsWithAMaxThatFits() throws {
@@ -126,7 +126,7 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(gpu.evidence[0], "NVIDIA_L4_GPUS in us-west1: 3 free (limit 3, used 0); the plan needs 2 to 4")
         // Head 1 vCPU, workers 2 vCPUs each (1500m rounded up).
         XCTAssertEqual(try check(.cpuQuota, checks).evidence[0], "CPUS in us-west1: 240 free (limit 240, used 0); the plan needs 3 to 5")
-        XCTAssertEqual(try check(.accelerators, checks).title, "The GPU types are offered in us-west1")
+        XCTAssertEqual(try check(.accelerators, checks).title, "GPU types in us-west1")
     }
 
     // MARK: CPU quota
@@ -153,6 +153,8 @@ final class PreflightTests: XCTestCase {
         // 8 (default pool) + 8 to 24 (g2-standard-8) against 24.
         XCTAssertEqual(cpu.status, .warning)
         XCTAssertEqual(cpu.evidence[0], "CPUS in us-west1: 24 free (limit 24, used 0); the plan needs 16 to 32")
+        // The default pool keeps its 8 vCPUs: two GPU nodes fit in what is left.
+        XCTAssertTrue(cpu.advice?.contains("--set ray.workers[0].maxReplicas=2") ?? false, cpu.advice ?? "")
     }
 
     // MARK: The zone's offer
@@ -255,14 +257,22 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(try check(.roles, world.checks(answers { $0.identity.mode = .direct })).status, .ok)
     }
 
-    func testOrganisationPoliciesAgainstTheDirectPrincipalWarn() throws {
+    func testOrganisationPoliciesThatLimitMembersWarnInBothModes() throws {
         var world = PreflightWorld()
         world.orgRules["iam.allowedPolicyMemberDomains"] = #"[{"values": {"allowedValues": ["C0abc123"]}}]"#
-        XCTAssertFalse(world.checks(answers()).contains { $0.id == .orgPolicy }, "the IAM service account mode is not affected")
-        let policy = try check(.orgPolicy, world.checks(answers { $0.identity.mode = .direct }))
-        XCTAssertEqual(policy.status, .warning)
-        XCTAssertEqual(policy.evidence, ["iam.allowedPolicyMemberDomains allows members of C0abc123 only"])
+        let iam = try check(.orgPolicy, world.checks(answers()))
+        XCTAssertEqual(iam.status, .warning)
+        XCTAssertEqual(iam.evidence, ["iam.allowedPolicyMemberDomains allows members of C0abc123 only"])
+        XCTAssertTrue(iam.advice?.contains("serviceAccount:demo-project.svc.id.goog[default/my-ksa] on the IAM service account") ?? false)
+        let direct = try check(.orgPolicy, world.checks(answers { $0.identity.mode = .direct }))
+        XCTAssertEqual(direct.status, .warning)
+        XCTAssertTrue(direct.advice?.contains("principal:// on the bucket") ?? false)
         XCTAssertEqual(try check(.orgPolicy, PreflightWorld().checks(answers { $0.identity.mode = .direct })).status, .ok)
+
+        world.orgRules = ["iam.managed.allowedPolicyMembers": #"[{"enforce": true, "parameters": {"allowedPrincipalSets": ["principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/demo-project.svc.id.goog/namespace/default"]}}]"#]
+        XCTAssertEqual(try check(.orgPolicy, world.checks(answers { $0.identity.mode = .direct })).status, .ok, "the pool is allowed")
+        world.orgRules = ["iam.managed.allowedPolicyMembers": #"[{"enforce": true, "parameters": {"allowedMemberSubjects": ["user:a@example.com"]}}]"#]
+        XCTAssertEqual(try check(.orgPolicy, world.checks(answers())).status, .warning)
     }
 
     // MARK: Bad input: a warning naming the command, never a crash and never a false ✗
@@ -319,7 +329,7 @@ final class PreflightTests: XCTestCase {
             seen.append(preflight.checks(results).map(\.id))
         }
         XCTAssertEqual(seen.first, [])
-        XCTAssertEqual(seen.last, [.billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes, .gpuQuota, .cpuQuota])
+        XCTAssertEqual(seen.last, [.billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy])
         for (earlier, later) in zip(seen, seen.dropFirst()) { XCTAssertEqual(Array(later.prefix(earlier.count)), earlier) }
     }
 }
