@@ -20,13 +20,9 @@ public struct RunGate: Sendable {
     /// `--skip-preflight`: the run goes on, and the journal says preflight was skipped.
     public static let skipped = RunGate(kind: .skipped)
 
-    /// The index of the step the gate stands before: the first that is neither a check nor the API enablement (which
-    /// costs nothing); nil when the plan has none, or when such a step is already complete (something was created:
-    /// the names and quotas it checks are the run's own by now).
+    /// The index of the step the gate stands before (see `Plan.preflightGateIndex`).
     public static func index(in plan: Plan, statuses: [StepStatus]) -> Int? {
-        let changing = plan.steps.indices.filter { plan.steps[$0].kind != .check && plan.steps[$0].id != .enableAPIs }
-        guard let first = changing.first, !changing.contains(where: { statuses[$0].isComplete }) else { return nil }
-        return first
+        plan.preflightGateIndex { statuses.indices.contains($0) && statuses[$0].isComplete }
     }
 
     /// How the journal records it, and the verdict to report (nil when skipped, or decided and shown before the run).

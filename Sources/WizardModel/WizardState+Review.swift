@@ -5,9 +5,9 @@ extension WizardState {
     /// The buttons of the review screen.
     public static let reviewActions: [ScreenAction] = [.run, .save, .edit]
 
-    /// Builds the plan once and opens the review; answers that do not validate send the person to the
-    /// first page with a problem instead.
-    mutating func enterReview() {
+    /// Builds the plan once and opens the review, starting preflight's checks for a new plan; answers that do not
+    /// validate send the person to the first page with a problem instead.
+    mutating func enterReview() -> [WizardEffect] {
         syncOptionalFields()
         let problems = Validator.validate(answers)
         if let first = problems.first {
@@ -16,11 +16,12 @@ extension WizardState {
                 errors[problem.path] = problem.description
             }
             focus = visibleFields.firstIndex { $0.path == first.path } ?? 0
-            return
+            return []
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        if review?.plan != plan {
+        let fresh = review?.plan != plan
+        if fresh {
             review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         } else {
             review?.fit(Layout.reviewPane(size))
@@ -28,6 +29,7 @@ extension WizardState {
         screen = .review
         actionFocus = 0
         message = nil
+        return fresh ? startPreflight() : []
     }
 
     mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
@@ -43,7 +45,13 @@ extension WizardState {
             switch ButtonRow.handle(command, Self.reviewActions, focus: &actionFocus) {
             case .pressed(let action)?: return perform(action, plan: review.plan)
             case .moved?: break
-            case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
+            case nil:
+                if review.tab == .checks, var preflight = review.preflight {
+                    guard preflight.list.scroll(command, rows: rows) else { return [] }
+                    review.preflight = preflight
+                } else {
+                    guard review.pane.scroll(command, rows: rows) else { return [] }
+                }
             }
         }
         review.fit(Layout.reviewPane(size))
@@ -54,6 +62,10 @@ extension WizardState {
     private mutating func perform(_ action: ScreenAction, plan: Plan) -> [WizardEffect] {
         switch action {
         case .run:
+            if let refusal = preflightRefusal() {
+                message = refusal
+                return []
+            }
             return startRun(plan, mode: runMode(for: plan.answers), skipping: [])
         case .save:
             message = "Writing the files…"

@@ -1,0 +1,61 @@
+import Diagnosis
+import SetupPlan
+
+extension WizardState {
+    /// Preflight's reads are going on (the runtime keeps the clock ticking).
+    public var isPreflightActive: Bool { screen == .review && review?.preflight?.isChecking == true }
+
+    /// Opens preflight's checklist for the review's plan and asks the runtime to read: unless an earlier run of these
+    /// answers already created something (the names and quotas it checks are that run's own by now).
+    mutating func startPreflight() -> [WizardEffect] {
+        guard var review else { return [] }
+        let plan = review.plan
+        let pane = Layout.reviewPane(size)
+        let earlier = run?.rows ?? journal?.steps ?? []
+        let created = plan.changingStepIndices.contains { index in
+            earlier.contains { $0.id == plan.steps[index].id && $0.status.isComplete }
+        }
+        if created {
+            review.preflight = PreflightProgress(answers: plan.answers, pane: pane, phase: .notRun("an earlier run created things already"))
+            self.review = review
+            return []
+        }
+        review.preflight = PreflightProgress(answers: plan.answers, pane: pane)
+        self.review = review
+        return [.startPreflight(plan.answers)]
+    }
+
+    mutating func applyPreflightCheck(_ answers: Answers, _ check: Check) {
+        guard review?.preflight?.answers == answers, review?.preflight?.isChecking == true else { return }
+        review?.preflight?.list.append(check)
+    }
+
+    mutating func finishPreflight(_ answers: Answers, _ checks: [Check], waitsForAPIs: Bool) {
+        guard var preflight = review?.preflight, preflight.answers == answers, preflight.isChecking else { return }
+        // What stops the run first, then the warnings: the fix of a ✗ is what the pane opens on.
+        let rank: (Check) -> Int = { $0.status == .broken ? 0 : $0.status == .warning ? 1 : 2 }
+        let ordered = checks.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        preflight.list.finish(ordered)
+        preflight.phase = .finished(waitsForAPIs: waitsForAPIs)
+        review?.preflight = preflight
+        // A ✗ puts its fix on screen at once.
+        if preflight.stops, screen == .review { review?.tab = .checks }
+    }
+
+    mutating func skipPreflight(_ answers: Answers) {
+        guard review?.preflight?.answers == answers else { return }
+        review?.preflight?.phase = .notRun("--skip-preflight")
+    }
+
+    /// Why Run cannot start now, with the checklist brought on screen; nil when it can.
+    mutating func preflightRefusal() -> String? {
+        guard let preflight = review?.preflight else { return nil }
+        if preflight.isChecking {
+            return "Run waits for preflight's checks (\(preflight.checks.count) checked so far)."
+        }
+        guard preflight.stops else { return nil }
+        review?.tab = .checks
+        review?.preflight?.list.scrollToTop()
+        return "Run is refused while a check fails (its fix is above); e edits the answers."
+    }
+}
