@@ -37,8 +37,10 @@ extension Preflight {
         let p = f.preflight, (zone, region) = p.nodeZones
         let title = "GPU types in \(zone ?? region)"
         guard let result = f.results[ReadID.accelerators] else { return nil }
-        guard result.succeeded, let list = f.json(ReadID.accelerators), list.raw is [Any] else {
-            return f.unreadable(.accelerators, title, read: ReadID.accelerators)
+        // An empty list is no proof that no zone has the types: the API may be off, or the answer incomplete.
+        guard result.succeeded, !result.incomplete, let list = f.json(ReadID.accelerators), !list.array.isEmpty else {
+            return f.unreadable(.accelerators, title, read: ReadID.accelerators,
+                                why: result.succeeded && !result.incomplete ? "no zone listed any of the types" : nil)
         }
         var offered: [String: Set<String>] = [:]
         for item in list.array {
@@ -76,8 +78,9 @@ extension Preflight {
         let p = f.preflight, (zone, region) = p.nodeZones
         let title = "Machine types in \(zone ?? region)"
         guard let result = f.results[ReadID.machineTypes] else { return nil }
-        guard result.succeeded, let offer = machineOffer(f) else {
-            return f.unreadable(.machineTypes, title, read: ReadID.machineTypes)
+        guard result.succeeded, !result.incomplete, let offer = machineOffer(f), !offer.isEmpty else {
+            return f.unreadable(.machineTypes, title, read: ReadID.machineTypes,
+                                why: result.succeeded && !result.incomplete ? "no zone of \(region) listed any of the types" : nil)
         }
         var evidence: [String] = [], advice: [String] = [], broken = false
         for machine in unique(p.plannedMachines.map(\.machineType)) {

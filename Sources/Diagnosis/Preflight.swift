@@ -155,11 +155,14 @@ public struct Preflight: Diagnostic {
 }
 
 extension ReadResult {
-    /// The API the command calls is not enabled in the project (gcloud's SERVICE_DISABLED text).
+    /// The API the command calls is not enabled in the project (gcloud's SERVICE_DISABLED text; a list command
+    /// says it in a warning and exits 0 with an empty list).
     var serviceDisabled: Bool {
-        !succeeded && (stderr.contains("SERVICE_DISABLED") || stderr.contains("has not been used in project")
-                       || stderr.contains("it is disabled"))
+        stderr.contains("SERVICE_DISABLED") || stderr.contains("has not been used in project") || stderr.contains("it is disabled")
     }
+
+    /// A list command whose requests did not all succeed: gcloud warns, prints what it got (maybe nothing) and exits 0.
+    var incomplete: Bool { stderr.contains("Some requests did not succeed") }
 
     /// The server refused the read (403): the object belongs to someone who does not let this account see it.
     var forbidden: Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import SetupPlan
 
 /// What preflight's reads said, with the shared ways to turn a read that failed into a warning.
@@ -23,12 +24,20 @@ struct PreflightFacts {
     func unreadable(_ id: CheckID, _ title: String, read: String, why: String? = nil, advice: String? = nil) -> Check {
         let result = results[read]
         var evidence = ["could not read: \(command(read))"]
-        evidence.append("  " + (why ?? result?.errorLine ?? "no answer"))
+        evidence.append("  " + (why ?? result.map(Self.reason) ?? "no answer"))
         var advice = advice
         if result?.serviceDisabled == true {
             advice = "Its API is not enabled yet: the run enables the APIs first and reads this again before it creates anything."
         }
         return Check(id: id, title: title, status: .warning, evidence: evidence, advice: advice)
+    }
+
+    /// Why a read failed: the line naming a disabled API when there is one (a list command warns above other lines),
+    /// else the last line of stderr.
+    static func reason(_ result: ReadResult) -> String {
+        let lines = result.stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " -")) }
+        if let line = lines.first(where: { $0.contains("has not been used") || $0.contains("SERVICE_DISABLED") }) { return String(line.prefix(300)) }
+        return result.errorLine
     }
 
     /// The `quotas[]` of a region or project-info read as metric -> (limit, usage); nil when the read failed or the

@@ -61,6 +61,8 @@ public final class SetupRunner: Sendable {
         let existing = try Journal.load(from: journalURL)
         var journal = try Journal.prepare(
             existing: existing, mode: mode, plan: plan, normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
+        // --skip-preflight is on record from the start, whatever step the run ends at.
+        if case .skipped? = gate?.kind { journal.preflight = .skipped }
         try save(&journal)
         await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
 

@@ -300,6 +300,8 @@ final class PreflightTests: XCTestCase {
             ("JSON of another shape", { w in for word in ["billing", "get-iam-policy", "regions", "project-info", "accelerator-types", "machine-types"] { w.garbled[word] = #"{"unexpected": [1, 2]}"# } }),
             ("permission denied everywhere", { w in for word in ["billing", "get-iam-policy", "regions", "project-info", "accelerator-types", "machine-types", "clusters", "org-policies"] { w.failing[word] = denied } }),
             ("no quota metrics", { w in w.regional = [:]; w.global = [:] }),
+            // gcloud's list commands exit 0 with an empty list when the API is off (a warning on stderr).
+            ("empty lists", { w in w.garbled["accelerator-types"] = "[]"; w.garbled["machine-types"] = "[]" }),
             ("no account", { w in w.account = "" }),
         ]
         for (name, change) in worlds {

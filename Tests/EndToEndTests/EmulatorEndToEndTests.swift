@@ -243,7 +243,10 @@ final class EmulatorEndToEndTests: XCTestCase {
             log.filter { $0.kind.hasPrefix("update-") || $0.kind.hasPrefix("create-") }.map(\.kind)
         }
 
-        let byZone = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"])
+        // The plan's own checks of an existing cluster, which run before preflight's gate (apply's preflight would
+        // stop it before the run: PreflightEndToEndTests).
+        let byZone = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"],
+                                        extra: ["--skip-preflight"])
         XCTAssertEqual(byZone.status, 1, byZone.stdout + byZone.stderr)
         XCTAssertTrue(byZone.stdout.contains("failed: Check the existing cluster"), byZone.stdout)
         XCTAssertTrue(byZone.stdout.contains("Hint: The cluster cloud-bucket-cluster is not in us-west1-b; gcloud found it in us-west1."), byZone.stdout)
@@ -303,7 +306,8 @@ final class EmulatorEndToEndTests: XCTestCase {
         let tools = try EndToEndTools.require()
         let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-taken"), tools: tools)
         try emulator.seed(["taken_bucket_names": ["taken-bucket"]])
-        let first = try emulator.apply(["project=\(Self.project)", "bucket.name=taken-bucket", "identity.mode=direct"])
+        // Without preflight, which would stop the run before it starts (PreflightEndToEndTests): the step's hint.
+        let first = try emulator.apply(["project=\(Self.project)", "bucket.name=taken-bucket", "identity.mode=direct"], extra: ["--skip-preflight"])
         XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
         XCTAssertTrue(first.stdout.contains("failed: Create the bucket gs://taken-bucket"), first.stdout)
         XCTAssertTrue(first.stdout.contains("Hint: The bucket name is taken by someone else: bucket names are global across all of Cloud Storage."),

@@ -175,7 +175,8 @@ final class WizardTmuxTests: XCTestCase {
             try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
         }
         try tmux.keys("Enter")
-        try tmux.waitFor("review") { $0.contains("Review · 19 steps") }
+        // Run waits for preflight's verdict.
+        try tmux.waitFor("review") { $0.contains("Review · 19 steps") && $0.contains("Preflight passed") }
         try tmux.keys("r")
         try tmux.waitFor("the create step streaming") { $0.contains("Output of step 6: Create the GKE Standard cluster") && $0.contains("flood line ") }
         for _ in 0..<3 {
