@@ -20,11 +20,9 @@ extension WizardState {
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        if review?.plan != plan {
-            review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
-        } else {
-            review?.fit(Layout.reviewPane(size))
-        }
+        var review = self.review?.plan == plan ? self.review ?? ReviewState(plan: plan, width: 1) : ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        review.fit(review.paneGeometry(size))
+        self.review = review
         screen = .review
         actionFocus = 0
         message = nil
@@ -32,7 +30,7 @@ extension WizardState {
 
     mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
         guard var review else { return [] }
-        let rows = Layout.reviewPane(size).rows
+        let rows = review.paneGeometry(size).rows
         switch command {
         case .nextTab?: review.tab = PreviewTab(rawValue: (review.tab.rawValue + 1) % PreviewTab.allCases.count) ?? .commands
         case .previousTab?:
@@ -46,7 +44,7 @@ extension WizardState {
             case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
             }
         }
-        review.fit(Layout.reviewPane(size))
+        review.fit(review.paneGeometry(size))
         self.review = review
         return []
     }

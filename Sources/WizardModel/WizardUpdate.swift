@@ -205,7 +205,7 @@ extension WizardState {
     /// Re-wraps text panes after a resize.
     mutating func relayout() {
         // Only the text on screen is re-wrapped; other tabs catch up when they are shown.
-        if screen == .review { review?.fit(Layout.reviewPane(size)) }
+        if screen == .review, let geometry = review?.paneGeometry(size) { review?.fit(geometry) }
         doctor?.fit(Layout.doctorPane(size))
         let logPane = Layout.logPane(size)
         log?.text?.rewrap(width: logPane.columns)

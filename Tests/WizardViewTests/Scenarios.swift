@@ -84,8 +84,20 @@ enum Scenarios {
         var gpuHelp = gpu
         send(&gpuHelp, keys([.char("?")]))
         list.append(("help-overlay-workers", gpuHelp))
-        send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 7)))
+        send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 9)))
         list.append(("review-gpu-node-pool", gpu))
+        // Two GPU groups and the bucket mounted: one summary line per group, and where the bucket is mounted.
+        var twoGPUAnswers = answers
+        twoGPUAnswers.bucket.mount = true
+        var l4 = WorkerGroup(name: "gpu-l4"), a100 = WorkerGroup(name: "gpu-a100")
+        l4.gpu = .init(type: "nvidia-l4", count: 2)
+        a100.gpu = .init(type: "nvidia-tesla-a100")
+        a100.minReplicas = 1
+        twoGPUAnswers.ray.workers = [WorkerGroup(), l4, a100]
+        var twoGPU = base(twoGPUAnswers, workspace: workspace)
+        send(&twoGPU, [.start(terminalUTF8: true), .environmentDetected(detection)])
+        send(&twoGPU, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count)))
+        list.append(("review-two-gpu-groups-mounted", twoGPU))
         send(&s, keys([.enter]))
         list.append(("review-commands", s))
         var manifest = s
