@@ -73,7 +73,9 @@ extension WizardState {
     /// Opens the run screen and asks the runtime to start.
     mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>) -> [WizardEffect] {
         // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
-        let previous = run?.rows ?? journal?.steps ?? []
+        let previous = run?.rows ?? (destroy == nil ? journal : destroyJournal)?.steps ?? []
+        // From here on the run's own journal is this session's: the one found at start is superseded.
+        if destroy != nil { destroyJournal = nil }
         run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)
         screen = .run
         overlay = nil

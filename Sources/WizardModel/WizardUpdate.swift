@@ -184,12 +184,13 @@ extension WizardState {
     /// A run started but did not succeed (this session's, or the journal's found at start).
     var hasUnfinishedRun: Bool {
         if let run { return run.result != .succeeded }
-        return journal?.isUnfinished == true
+        return journal?.isUnfinished == true || destroyJournal != nil
     }
 
     /// How to continue later, with the exact command.
     public var resumeMessage: String {
-        "The journal is kept in \(workspace)/\(WorkspaceFiles.journal). Resume with:\n  \(resumeCommand)"
+        let file = destroy != nil || destroyJournal != nil ? WorkspaceFiles.destroyJournal : WorkspaceFiles.journal
+        return "The journal is kept in \(workspace)/\(file). Resume with:\n  \(resumeCommand)"
     }
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.

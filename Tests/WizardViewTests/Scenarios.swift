@@ -228,6 +228,18 @@ enum Scenarios {
         let resume = base(answers, journal: JournalSummary(answers: answers, steps: rows, result: .failed), workspace: workspace)
         list.append(("resume", resume))
 
+        // A destroy that stopped at its third step: the Resume screen continues the destroy.
+        let finishedRows = plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .done) }
+        let records = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, SetupRecord.done) })
+        let destroySteps = DestroyPlanBuilder.build(setup: plan, records: records, options: DestroyOptions()).plan.steps
+        let destroyRows = destroySteps.enumerated().map { i, step in
+            StepRow(id: step.id, title: step.title, status: i < 2 ? .done : (i == 2 ? .interrupted : .pending))
+        }
+        list.append(("resume-destroy", WizardState(
+            answers: answers, workspace: workspace, checkScript: checkScript, now: t0,
+            journal: JournalSummary(answers: answers, steps: finishedRows, result: .succeeded),
+            destroyJournal: JournalSummary(answers: answers, steps: destroyRows, result: .interrupted))))
+
         var quitEarly = base(workspace: workspace)
         send(&quitEarly, [.environmentDetected(detection), .key(.enter), .key(.ctrl("c"))])
         list.append(("confirm-quit", quitEarly))
