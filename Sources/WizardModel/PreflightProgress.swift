@@ -34,7 +34,7 @@ public struct PreflightProgress: Equatable, Sendable {
     public var statusLine: String {
         switch phase {
         case .checking:
-            return "Preflight: reading billing, roles, names, offer and quotas… \(checks.count) checked"
+            return "Preflight: checking billing, roles, names, offer and quotas (\(checks.count) done)"
         case .notRun(let reason):
             return "Preflight: not run (\(reason))."
         case .finished(let waits):

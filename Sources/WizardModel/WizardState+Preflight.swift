@@ -10,7 +10,7 @@ extension WizardState {
     mutating func startPreflight() -> [WizardEffect] {
         guard var review else { return [] }
         let plan = review.plan
-        let pane = Layout.reviewPane(size)
+        let pane = review.paneGeometry(size)
         let earlier = run?.rows ?? journal?.steps ?? []
         let created = plan.changingStepIndices.contains { index in
             earlier.contains { $0.id == plan.steps[index].id && $0.status.isComplete }

@@ -20,12 +20,10 @@ extension WizardState {
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        let fresh = review?.plan != plan
-        if fresh {
-            review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
-        } else {
-            review?.fit(Layout.reviewPane(size))
-        }
+        let fresh = self.review?.plan != plan
+        var review = fresh ? ReviewState(plan: plan, width: Layout.reviewPane(size).columns) : self.review ?? ReviewState(plan: plan, width: 1)
+        review.fit(review.paneGeometry(size))
+        self.review = review
         screen = .review
         actionFocus = 0
         message = nil
@@ -34,7 +32,7 @@ extension WizardState {
 
     mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
         guard var review else { return [] }
-        let rows = Layout.reviewPane(size).rows
+        let rows = review.paneGeometry(size).rows
         switch command {
         case .nextTab?: review.tab = PreviewTab(rawValue: (review.tab.rawValue + 1) % PreviewTab.allCases.count) ?? .commands
         case .previousTab?:
@@ -54,7 +52,7 @@ extension WizardState {
                 }
             }
         }
-        review.fit(Layout.reviewPane(size))
+        review.fit(review.paneGeometry(size))
         self.review = review
         return []
     }
@@ -87,7 +85,9 @@ extension WizardState {
     /// Opens the run screen and asks the runtime to start.
     mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>) -> [WizardEffect] {
         // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
-        let previous = run?.rows ?? journal?.steps ?? []
+        let previous = run?.rows ?? (destroy == nil ? journal : destroyJournal)?.steps ?? []
+        // From here on the run's own journal is this session's: the one found at start is superseded.
+        if destroy != nil { destroyJournal = nil }
         run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)
         screen = .run
         overlay = nil
