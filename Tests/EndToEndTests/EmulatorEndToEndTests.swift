@@ -208,17 +208,21 @@ final class EmulatorEndToEndTests: XCTestCase {
         XCTAssertEqual(log.succeeded("object-read"), 2)
     }
 
-    /// A GPU group that keeps a pod, in a new project without GPU quota: GKE's autoscaler cannot add the node, so the
+    /// A GPU group that keeps a pod, in a new project without GPU quota, run with --skip-preflight (preflight would
+    /// stop it before anything is created: PreflightEndToEndTests): GKE's autoscaler cannot add the node, so the
     /// wait for the workers fails, and its hint names the group and quotes the autoscaler's event on the pod, not the
-    /// head. Once the quota is raised, resume finishes with the GPU worker checked.
+    /// head, instead of a bare timeout; the journal says preflight was skipped. Once the quota is raised, resume
+    /// finishes with the GPU worker checked.
     func testGPUWorkersOverQuotaStopAtTheirWaitWithTheAutoscalersReason() throws {
         let tools = try EndToEndTools.require()
         let emulator = try startEmulator(in: try TestPaths.temporaryFolder(self, "e2e-gpu-quota"), tools: tools)
         try emulator.seed(["quotas": ["preset": "new-project"]])
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)",
                     "ray.workers[1].name=gpu", "ray.workers[1].gpu.type=nvidia-l4", "ray.workers[1].minReplicas=1"]
-        let first = try emulator.apply(sets, extra: ["--timeout", "wait-workers=3"])
+        let first = try emulator.apply(sets, extra: ["--timeout", "wait-workers=3", "--skip-preflight"])
         XCTAssertEqual(first.status, 1, first.stdout + first.stderr)
+        let journal = try String(contentsOf: emulator.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        XCTAssertTrue(journal.contains(#""preflight" : "skipped""#), journal)
         let out = first.stdout.replacingOccurrences(of: "\n", with: " ")
         XCTAssertTrue(out.contains("failed: Wait for the Ray worker pods to be Ready"), first.stdout)
         XCTAssertTrue(out.contains("Hint: Timed out after 3.0s: The Ray worker pods of group gpu did not become Ready: raycluster-mini-gpu-worker-"),
