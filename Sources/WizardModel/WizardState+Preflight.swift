@@ -38,6 +38,8 @@ extension WizardState {
         preflight.list.finish(ordered)
         preflight.phase = .finished(waitsForAPIs: waitsForAPIs)
         review?.preflight = preflight
+        // The wait is over: the verdict line says what comes next.
+        if message == Self.runWaitsForPreflight { message = nil }
         // A ✗ puts its fix on screen at once.
         if preflight.stops, screen == .review { review?.tab = .checks }
     }
@@ -47,12 +49,13 @@ extension WizardState {
         review?.preflight?.phase = .notRun("--skip-preflight")
     }
 
+    /// What Run says while preflight's reads go on.
+    static let runWaitsForPreflight = "Run waits for preflight's checks (the line under the title counts them)."
+
     /// Why Run cannot start now, with the checklist brought on screen; nil when it can.
     mutating func preflightRefusal() -> String? {
         guard let preflight = review?.preflight else { return nil }
-        if preflight.isChecking {
-            return "Run waits for preflight's checks (\(preflight.checks.count) checked so far)."
-        }
+        if preflight.isChecking { return Self.runWaitsForPreflight }
         guard preflight.stops else { return nil }
         review?.tab = .checks
         review?.preflight?.list.scrollToTop()

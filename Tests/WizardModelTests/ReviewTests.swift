@@ -170,7 +170,7 @@ final class ReviewTests: XCTestCase {
             $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
             $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
         }
-        store.send(.key(.char("r"))) { $0.message = "Run waits for preflight's checks (0 checked so far)." }
+        store.send(.key(.char("r"))) { $0.message = "Run waits for preflight's checks (the line under the title counts them)." }
         let billing = Check(id: .billing, title: "Billing", status: .ok, evidence: ["my-project is billed to billingAccounts/0A1B2C"])
         let quota = Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .broken,
                           evidence: ["NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 3"],
@@ -187,6 +187,7 @@ final class ReviewTests: XCTestCase {
             $0.review?.preflight?.list.finish([quota, billing])
             $0.review?.preflight?.phase = .finished(waitsForAPIs: false)
             $0.review?.tab = .checks
+            $0.message = nil
         }
         XCTAssertEqual(store.state.review?.preflight?.statusLine, "✗ GPU quota in us-west1: Run is refused · 4 shows the fix · e edits")
         store.send(.key(.char("1"))) { $0.review?.tab = .commands }
