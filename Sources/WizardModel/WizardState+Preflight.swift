@@ -2,11 +2,8 @@ import Diagnosis
 import SetupPlan
 
 extension WizardState {
-    /// Preflight's reads are going on (the runtime keeps the clock ticking).
-    public var isPreflightActive: Bool { screen == .review && review?.preflight?.isChecking == true }
-
-    /// Opens preflight's checklist for the review's plan and asks the runtime to read: unless an earlier run of these
-    /// answers already created something (the names and quotas it checks are that run's own by now).
+    /// Opens preflight's checklist for the review's plan and asks the runtime to read: unless an earlier run in the
+    /// workspace already created something (the names and quotas it checks are that run's own by now).
     mutating func startPreflight() -> [WizardEffect] {
         guard var review else { return [] }
         let plan = review.plan

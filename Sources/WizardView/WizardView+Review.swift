@@ -23,11 +23,8 @@ extension WizardView {
         var x = 2
         for tab in PreviewTab.allCases {
             let selected = tab == review.tab
-            var title = tab.title
-            if tab == .checks, let preflight = review.preflight, !preflight.isChecking, !preflight.checks.isEmpty {
-                title += " " + (preflight.stops ? g.failed : preflight.checks.contains { $0.status == .warning } ? g.warning : g.done)
-            }
-            let label = selected ? "[\(tab.rawValue + 1) \(title)]" : " \(tab.rawValue + 1) \(title) "
+            // The verdict is on the line under the title: the tab stays short, so the position still fits at 80 columns.
+            let label = selected ? "[\(tab.rawValue + 1) \(tab.title)]" : " \(tab.rawValue + 1) \(tab.title) "
             x = canvas.text(label, x: x, y: tabsRow, style: selected ? Style(.accent, bold: true, reverse: true) : Style(.muted)) + 1
         }
         let geometry = review.paneGeometry(canvas.frame.size)
@@ -37,7 +34,10 @@ extension WizardView {
         } else {
             let pane = review.pane
             let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
-            let position = pane.lines.isEmpty ? "empty" : "lines \(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
+            let range = "\(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
+            // Without the word when three-digit line numbers leave no room beside the four tabs at 80 columns.
+            var position = pane.lines.isEmpty ? "empty" : "lines " + range
+            if x + DisplayWidth.of(position) + 2 > canvas.width, !pane.lines.isEmpty { position = range }
             if x + DisplayWidth.of(position) + 2 <= canvas.width {
                 canvas.text(position, x: canvas.width - DisplayWidth.of(position) - 2, y: tabsRow, style: Style(.muted))
             }

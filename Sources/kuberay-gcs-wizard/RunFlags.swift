@@ -16,10 +16,18 @@ struct RunFlags: ParsableArguments {
     @Flag(help: "Echo every output line of the steps (they always go to the workspace's \(WorkspaceFiles.logs)/).")
     var verbose = false
 
+    var settings: RunSettings { RunSettings(timeoutScale: timeoutScale, timeouts: timeouts, noColor: noColor, verbose: verbose) }
+}
+
+/// `--skip-preflight`, for the commands that set up (not destroy).
+struct PreflightFlag: ParsableArguments {
     @Flag(help: "Run without preflight's checks of quotas, names, billing and roles (the journal records that they were skipped).")
     var skipPreflight = false
 
-    var settings: RunSettings {
-        RunSettings(timeoutScale: timeoutScale, timeouts: timeouts, noColor: noColor, verbose: verbose, skipPreflight: skipPreflight)
+    /// `settings` with this flag.
+    func apply(to settings: RunSettings) -> RunSettings {
+        var settings = settings
+        settings.skipPreflight = skipPreflight
+        return settings
     }
 }

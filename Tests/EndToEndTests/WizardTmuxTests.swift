@@ -368,7 +368,7 @@ private func collapsed(_ screen: String) -> String {
 
 /// Whether the preview's position reads `lines A-B of B`: its last line is on screen.
 private func scrolledToEnd(_ screen: String) -> Bool {
-    guard let match = screen.firstMatch(of: /lines \d+-(\d+) of (\d+)/) else { return false }
+    guard let match = screen.firstMatch(of: /\d+-(\d+) of (\d+)/) else { return false }
     return match.1 == match.2
 }
 
