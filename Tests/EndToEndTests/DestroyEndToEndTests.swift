@@ -86,18 +86,23 @@ import Testing
         wizard.standardError = FileHandle.nullDevice
         try wizard.run()
         let journal = emulator.workspace.appendingPathComponent("destroy-state.json")
-        let deadline = Date().addingTimeInterval(300)
-        var killedAt: String?
-        while wizard.isRunning && Date() < deadline && killedAt == nil {
-            if let data = try? Data(contentsOf: journal),
-               let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let steps = doc["steps"] as? [[String: Any]], steps.count > 1, steps[1]["status"] as? String == "running" {
-                kill(wizard.processIdentifier, SIGKILL)
-                killedAt = steps[1]["id"] as? String
+        // Watched from a thread of its own, polling every 10 ms: a step can be short, and the tests beside this one keep
+        // Swift's cooperative pool busy.
+        let killedAt: String? = try await offThePool {
+            let deadline = Date().addingTimeInterval(600)
+            while wizard.isRunning && Date() < deadline {
+                if let data = try? Data(contentsOf: journal),
+                   let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let steps = doc["steps"] as? [[String: Any]], steps.count > 1, steps[1]["status"] as? String == "running" {
+                    kill(wizard.processIdentifier, SIGKILL)
+                    wizard.waitUntilExit()
+                    return steps[1]["id"] as? String
+                }
+                Thread.sleep(forTimeInterval: 0.01)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            wizard.waitUntilExit()
+            return nil
         }
-        try await offThePool { wizard.waitUntilExit() }
         #expect(killedAt != nil, "the destroy ended before its second step was seen running")
 
         let resumed = try await emulator.wizard(["resume", "--workspace", emulator.workspace.path])

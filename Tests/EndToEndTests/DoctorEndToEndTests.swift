@@ -119,7 +119,11 @@ import Testing
 
         // The KSA deleted and made again: the running head pod started before it.
         try await run(emulator, "kubectl", ["delete", "serviceaccount", "my-ksa", "--context", context])
-        try await Task.sleep(for: .milliseconds(1100))
+        // Timestamps have whole seconds: the new KSA's must be later than every Ray pod's.
+        let rayPods = try await emulator.run("kubectl", ["get", "pods", "-l", "ray.io/cluster=raycluster-mini", "--context", context,
+                                                         "-o", "jsonpath={.items[*].metadata.creationTimestamp}"])
+        let newest = rayPods.stdout.split(separator: " ").compactMap { ISO8601DateFormatter().date(from: String($0)) }.max() ?? Date()
+        while Date() < newest.addingTimeInterval(1) { try await Task.sleep(for: .milliseconds(50)) }
         try await run(emulator, "kubectl", ["create", "serviceaccount", "my-ksa", "--context", context])
         try await run(emulator, "kubectl", ["annotate", "serviceaccount", "my-ksa", "iam.gke.io/gcp-service-account=\(email)", "--context", context])
         report = try await doctor(emulator)

@@ -14,7 +14,7 @@ struct EndToEndTools: Sendable {
     /// The installed tools (see `RequiredTool`).
     static func require() throws -> EndToEndTools {
         let found = try RequiredTool.paths(["gcloud", "kubectl", "gke-gcloud-auth-plugin", "python3", "openssl"],
-                                           for: "the end-to-end emulator tests")
+                                           for: "the end-to-end emulator test")
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : found["python3"] ?? ""
         return EndToEndTools(python: python, gcloud: found["gcloud"] ?? "", kubectl: found["kubectl"] ?? "")
     }
