@@ -7,7 +7,7 @@ import XCTest
 /// failure, quit, a second start in the same workspace, resume to done. Assertions read `tmux capture-pane`.
 final class WizardTmuxTests: XCTestCase {
     func testTypeAnswersPreviewRunFailQuitThenResumeToDone() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux")
         let world = try FakeCloud(root: root)
@@ -152,7 +152,7 @@ final class WizardTmuxTests: XCTestCase {
     /// A step that prints without pause: keys still answer, the run goes on when the step ends, and its log holds
     /// every line (the wizard slows the step down to what it can show rather than queueing without bound).
     func testKeysAnswerWhileAStepFloodsAndNoLineIsLost() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux-flood")
         let world = try FakeCloud(root: root)
@@ -206,7 +206,7 @@ final class WizardTmuxTests: XCTestCase {
 
     /// A workspace whose state.json cannot be read: the wizard says so before drawing anything and leaves the file.
     func testACorruptJournalIsReportedBeforeTheWizardOpens() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux-corrupt")
         let world = try FakeCloud(root: root)
