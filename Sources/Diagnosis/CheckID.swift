@@ -3,6 +3,8 @@
 public enum CheckID: Hashable, Sendable {
     case gcloud, apis, cluster, workloadPool, nodePools
     case kubeAccess, rayClusterKind, namespace, ksa, rayCluster, pods
+    /// Ray's token authentication in the RayCluster and its pods, and the Secret holding the token.
+    case rayAuth, authSecret
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
     /// The in-pod probe as a whole, when it did not run (`--no-exec`, no running pod, or an earlier link broken).
@@ -29,6 +31,8 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .ksa: return "ksa"
         case .rayCluster: return "raycluster"
         case .pods: return "pods"
+        case .rayAuth: return "ray-auth"
+        case .authSecret: return "auth-secret"
         case .annotation: return "annotation"
         case .iamServiceAccount: return "iam-sa"
         case .workloadIdentityBinding: return "wi-binding"
@@ -47,7 +51,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
             return
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
-                                .rayCluster, .pods, .annotation, .iamServiceAccount, .workloadIdentityBinding, .principal, .bucket,
+                                .rayCluster, .pods, .rayAuth, .authSecret, .annotation, .iamServiceAccount, .workloadIdentityBinding, .principal, .bucket,
                                 .bucketRole, .inPod]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = id
