@@ -145,6 +145,18 @@ final class DoctorEndToEndTests: XCTestCase {
         XCTAssertTrue(report.evidence("bucket-role").contains("missing storage.objects.create"), report.evidence("bucket-role"))
         try repair(emulator, report.fix("bucket-role"))
 
+        // Token auth taken off the RayCluster: flagged with the patch that puts it back and a restart of the pods, which
+        // the operator starts again with the token (the Secret it made stays).
+        try run(emulator, "kubectl", ["patch", "rayclusters.ray.io", "raycluster-mini", "--type", "json", "-p",
+                                      #"[{"op":"remove","path":"/spec/authOptions"}]"#, "--context", context])
+        report = try doctor(emulator, ["--no-exec"])
+        XCTAssertEqual(report.brokenLinks, ["ray-auth"], report.text)
+        XCTAssertTrue(report.evidence("ray-auth").contains("no spec.authOptions"), report.evidence("ray-auth"))
+        try repair(emulator, report.fix("ray-auth"))
+        report = try doctor(emulator, ["--no-exec"])
+        XCTAssertEqual(report.check("ray-auth")?["status"] as? String, "ok", report.text)
+        XCTAssertEqual(report.check("auth-secret")?["status"] as? String, "ok", report.text)
+
         // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy.
         Thread.sleep(forTimeInterval: 1.5)
         let metadataPath = "/computeMetadata/v1/instance/service-accounts/default/email"
