@@ -119,7 +119,7 @@ public enum AnswerFields {
                     get: { $0.ray.version }, set: { $0.ray.version = $1 ?? defaults.ray.version }, rule: NamingRules.rayVersion),
         AnswerField("ray.auth", choice(RayAuth.self), label: "Ray auth",
                     help: "token: the dashboard, Jobs API, client and GCS ports need a token kept in a Kubernetes Secret (Ray \(RayAuth.firstTokenVersion)+); none leaves them open.",
-                    options: ["token": "token (a Secret holds it)", "none": "none: anyone who reaches Ray runs code as the bucket's identity"],
+                    options: ["token": "token (kept in a Secret)", "none": "none (open to anyone who reaches Ray)"],
                     get: { $0.ray.auth.rawValue },
                     set: { $0.ray.auth = $1.flatMap(RayAuth.init) ?? defaults.ray.auth }),
         AnswerField("ray.image", label: "Image",

@@ -40,7 +40,8 @@ public enum ReviewSummary {
             Row(label: operatorLabel, value: a.operator.rawValue),
             Row(label: "Identity", value: identity),
             Row(label: "Bucket", value: bucket),
-            Row(label: "Ray", value: "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)"),
+            Row(label: "Ray", value: "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU/\(a.ray.headMemory), "
+                + (a.ray.auth == .token ? "token auth" : "no auth")),
             Row(label: "Workers", value: workers(a)),
         ]
     }
