@@ -25,7 +25,7 @@ public enum PlanText {
             out += "  ${\(Placeholder.projectNumber)} is read from the project at run time.\n"
         }
         if placeholders.contains(Placeholder.rayClusterManifest) {
-            out += "  ${\(Placeholder.rayClusterManifest)} is read from the operator's RayCluster CRD at run time.\n"
+            out += "  ${\(Placeholder.rayClusterManifest)} is read from the operator's CRD at run time.\n"
         }
         return out
     }
