@@ -138,3 +138,19 @@ final class RayAuthPlanTests: XCTestCase {
         XCTAssertNil(DestroyPlanBuilder.build(setup: open, records: openRecords, options: DestroyOptions()).plan.step(.delete(.secret)))
     }
 }
+
+extension RayAuthPlanTests {
+    func testTheJSONPlanNamesTheConditionTheInputAndBothManifests() throws {
+        let plan = PlanBuilder.build(answers(), checkScript: "print(1)")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(PlanJSON.render(plan).utf8)) as? [String: Any])
+        XCTAssertEqual(json["manualAuthManifest"] as? String, plan.manualAuthManifest)
+        let steps = try XCTUnwrap(json["steps"] as? [[String: Any]])
+        let secret = try XCTUnwrap(steps.first { $0["id"] as? String == "create-auth-secret" })
+        XCTAssertEqual(secret["runsWhen"] as? [String: String], ["placeholder": "RAYCLUSTER_MANIFEST", "equals": "raycluster-auth-manual.yaml"])
+        XCTAssertEqual(secret["input"] as? String, "random-token")
+        XCTAssertNil(steps.first { $0["id"] as? String == "apply-raycluster" }?["runsWhen"])
+        let open = PlanBuilder.build(answers { $0.ray.auth = .none }, checkScript: "print(1)")
+        let openJSON = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(PlanJSON.render(open).utf8)) as? [String: Any])
+        XCTAssertTrue(openJSON["manualAuthManifest"] is NSNull)
+    }
+}
