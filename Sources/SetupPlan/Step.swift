@@ -28,12 +28,14 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var runsWhen: StepCondition?
     /// What the command reads on its standard input; nil means nothing (/dev/null).
     public var input: StepInput?
+    /// The pods a wait step waits for, read when it fails to say why they are not Ready.
+    public var pods: PodWait?
 
     public init(
         id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
         kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil,
-        runsWhen: StepCondition? = nil, input: StepInput? = nil
+        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil
     ) {
         self.id = id
         self.title = title
@@ -49,6 +51,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.teardown = teardown
         self.runsWhen = runsWhen
         self.input = input
+        self.pods = pods
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.

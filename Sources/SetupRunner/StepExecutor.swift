@@ -122,7 +122,9 @@ struct StepExecutor: Sendable {
             }
             let hint = failureHint(result, step: step, argv: argv, timeout: timeout)
             guard attempt < attempts, let retry = step.retry else {
-                return finish(.failed, result, hint: hint, attempts: attempt)
+                var podsHint: Hint?
+                if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
+                return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt)
             }
             let delay = retry.delay(before: attempt) * options.retryDelayScale
             let reason = hint?.summary ?? Self.describe(result)
@@ -132,6 +134,28 @@ struct StepExecutor: Sendable {
             guard await stop.sleep(seconds: delay) else { return finish(.interrupted, result, attempts: attempt) }
             attempt += 1
         }
+    }
+
+    /// Why the pods a wait step waited for are not Ready, read from the cluster (see `PodDiagnosis`); nil when the reads
+    /// fail, so the step keeps the hint its own output gives.
+    private func podHint(_ wait: PodWait, result: CommandResult, timeout: Double, log: LogWriter) async -> Hint? {
+        guard result.stopReason != .cancelled, !stop.isStopped, let discard = try? LogWriter(path: "/dev/null") else { return nil }
+        // A pod list or a busy namespace's events can exceed what a step's output keeps.
+        var reader = runner
+        reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
+        var outputs: [String] = []
+        for argv in [wait.listPods, wait.listEvents] {
+            log.write("# why not Ready: $ " + ShellQuote.join(argv))
+            // The JSON goes to the hint, not the log: a pod list is pages long.
+            let read = await reader.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+            log.write("# \(Self.describe(read))")
+            guard read.succeeded, !read.stdoutTruncated else { return nil }
+            outputs.append(read.stdout)
+        }
+        guard let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+        log.write("# \(hint.summary)")
+        guard result.stopReason == .timeout else { return hint }
+        return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
     }
 
     private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double) -> Hint? {

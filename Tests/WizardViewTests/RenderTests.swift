@@ -209,7 +209,7 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.tokenExport(answers) },
                       doneText)
 
-        for name in ["welcome", "review-commands", "review-script", "run"] {
+        for name in ["welcome", "review-commands", "review-script", "review-gpu-node-pool", "review-two-gpu-groups-mounted", "run"] {
             let text = try render(XCTUnwrap(states[name], name))
             let cut = text.split(separator: "\n").filter { $0.contains("…") && !$0.contains("health-checked") }
             XCTAssertTrue(cut.isEmpty, "\(name) cuts: \(cut)")
