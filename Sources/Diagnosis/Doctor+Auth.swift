@@ -9,11 +9,6 @@ enum TokenAuth {
         let token = variables.contains { $0["name"].string == RayClusterManifest.authTokenEnvVar }
         return mode?.lowercased() == RayAuth.token.rawValue && token
     }
-
-    /// The Secret `RAY_AUTH_TOKEN` is read from in a container's `env`, if it is read from one.
-    static func secret(env: JSONValue) -> String? {
-        env.array.first { $0["name"].string == RayClusterManifest.authTokenEnvVar }?["valueFrom"]["secretKeyRef"]["name"].string
-    }
 }
 
 extension Doctor {
