@@ -3,6 +3,8 @@
 public enum CheckID: Hashable, Sendable {
     case gcloud, apis, cluster, workloadPool, nodePools
     case kubeAccess, rayClusterKind, namespace, ksa, rayCluster, pods
+    /// Ray's token authentication in the RayCluster and its pods, and the Secret holding the token.
+    case rayAuth, authSecret
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
     // Preflight: what the cloud would refuse before anything is created.
@@ -31,6 +33,8 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .ksa: return "ksa"
         case .rayCluster: return "raycluster"
         case .pods: return "pods"
+        case .rayAuth: return "ray-auth"
+        case .authSecret: return "auth-secret"
         case .annotation: return "annotation"
         case .iamServiceAccount: return "iam-sa"
         case .workloadIdentityBinding: return "wi-binding"
@@ -58,9 +62,9 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
             return
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
-                                .rayCluster, .pods, .annotation, .iamServiceAccount, .workloadIdentityBinding, .principal, .bucket,
-                                .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes,
-                                .gpuQuota, .cpuQuota, .orgPolicy]
+                                .rayCluster, .pods, .rayAuth, .authSecret, .annotation, .iamServiceAccount, .workloadIdentityBinding,
+                                .principal, .bucket, .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators,
+                                .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = id
     }

@@ -10,6 +10,7 @@ extension Doctor {
             Self.gcloudLink, Self.apisLink, Self.clusterLink, Self.workloadPoolLink, Self.nodePoolsLink,
             Self.kubeAccessLink, Self.rayKindLink, Self.namespaceLink, Self.ksaLink, Self.rayClusterLink, Self.podsLink,
         ]
+        if answers.ray.auth == .token { links += [Self.rayAuthLink, Self.authSecretLink] }
         switch answers.identity.mode {
         case .iamServiceAccount:
             links += [Self.annotationLink, Self.serviceAccountLink, Self.bindingLink]

@@ -72,7 +72,7 @@ public struct Doctor: Sendable {
     enum ReadID {
         static let account = "account", project = "project", services = "services", cluster = "cluster"
         static let crd = "crd", namespace = "namespace", ksa = "ksa", rayCluster = "raycluster", pods = "pods"
-        static let bucket = "bucket", bucketPolicy = "bucket-policy"
+        static let bucket = "bucket", bucketPolicy = "bucket-policy", authSecret = "auth-secret"
         static func serviceAccount(_ email: String) -> String { "iam-sa:\(email)" }
         static func serviceAccountPolicy(_ email: String) -> String { "iam-sa-policy:\(email)" }
         static func role(_ role: String) -> String { "role:\(role)" }
@@ -96,6 +96,10 @@ public struct Doctor: Sendable {
             DoctorRead(id: ReadID.bucketPolicy, argv: c.gcloud(["storage", "buckets", "get-iam-policy", url], format: "json")),
         ]
         if a.identity.mode == .iamServiceAccount { reads += serviceAccountReads(a.iamServiceAccountEmail) }
+        if a.ray.auth == .token {
+            reads.append(DoctorRead(id: ReadID.authSecret, argv: c.kubectl(["get", "secret", RayClusterManifest.tokenSecretName(a),
+                                                                             "--namespace", ns, "-o", Self.secretKeysTemplate])))
+        }
         return reads
     }
 

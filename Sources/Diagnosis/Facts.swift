@@ -98,6 +98,8 @@ struct RayPod {
     var ready: Bool
     /// Why it is not scheduled, when it is not.
     var unschedulable: String?
+    /// Its containers that start Ray without token authentication (no `RAY_AUTH_MODE=token` or no `RAY_AUTH_TOKEN`).
+    var containersWithoutToken: [String]
 
     init?(_ pod: JSONValue) {
         guard let name = pod["metadata"]["name"].string else { return nil }
@@ -111,6 +113,7 @@ struct RayPod {
         ready = conditions.contains { $0["type"].string == "Ready" && $0["status"].string == "True" }
         unschedulable = conditions.first { $0["type"].string == "PodScheduled" && $0["status"].string == "False" }
             .map { $0["message"].string ?? $0["reason"].string ?? "not scheduled" }
+        containersWithoutToken = pod["spec"]["containers"].array.filter { !TokenAuth.isOn(env: $0["env"]) }.compactMap { $0["name"].string }
     }
 
     /// `head` or `worker group NAME`, for evidence.

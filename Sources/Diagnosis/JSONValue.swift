@@ -7,6 +7,9 @@ struct JSONValue {
 
     init(_ raw: Any?) { self.raw = raw }
 
+    /// Whether the value is there (a missing key reads as absent).
+    var exists: Bool { raw != nil && !(raw is NSNull) }
+
     /// Parses `text`; an empty or malformed text is a value that reads as nil everywhere.
     init(parsing text: String) {
         raw = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])

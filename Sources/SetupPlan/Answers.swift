@@ -72,6 +72,8 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var headMemory = "2Gi"
         /// KubeRay's in-tree autoscaler (`enableInTreeAutoscaling`) scales each group between its bounds.
         public var autoscaling = true
+        /// Ray's token authentication on every Ray port (dashboard and Jobs API, client, GCS).
+        public var auth: RayAuth = .token
         public var workers = [WorkerGroup()]
         public init() {}
     }
@@ -95,6 +97,16 @@ public enum OperatorMode: String, CaseIterable, Sendable {
 public enum IdentityMode: String, CaseIterable, Sendable {
     case iamServiceAccount = "iam-service-account"
     case direct
+}
+
+/// Whether Ray asks every caller for a token: `token` (Ray 2.52 and later) or `none` (anyone who reaches a Ray port
+/// can run code as the bucket's identity).
+public enum RayAuth: String, CaseIterable, Sendable {
+    case token
+    case none
+
+    /// The first Ray release with token authentication.
+    public static let firstTokenVersion = "2.52.0"
 }
 
 /// The role granted on the bucket.

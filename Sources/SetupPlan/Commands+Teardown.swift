@@ -54,16 +54,24 @@ extension Commands {
             timeoutSeconds: 300, wait: wait)
     }
 
-    /// The RayCluster, then a wait until every pod of it (head and workers) is gone.
+    /// The RayCluster, then a wait until every pod of it (head and workers) is gone, then with `ray.auth` token the
+    /// token's Secret: made by the operator (which owns it, so it usually goes with the RayCluster) or by the plan.
     var rayClusterTeardown: Teardown {
         let name = a.ray.clusterName, ns = a.identity.namespace
-        return kubernetesTeardown(
+        var teardown = kubernetesTeardown(
             kind: .raycluster, name: name, namespace: ns, phase: .rayCluster, subject: "the RayCluster \(name)",
             why: "Its pods are stopped first, so nothing uses the identity or the bucket while they are removed.",
             wait: Step(id: .waitRayPodsGone, title: "Wait until the Ray pods are gone",
                        why: "The operator deletes the head and worker pods after the RayCluster; they may still write to the bucket until then.",
                        argv: kubectl(["wait", "pod", "--for=delete", "-l", "ray.io/cluster=\(name)", "--namespace", ns, "--timeout=300s"]),
                        kind: .check, timeoutSeconds: 360))
+        if a.ray.auth == .token {
+            let secret = RayClusterManifest.tokenSecretName(a)
+            teardown.waits += kubernetesTeardown(
+                kind: .secret, name: secret, namespace: ns, phase: .rayCluster, subject: "the Ray token Secret \(secret)",
+                why: "It holds the RayCluster's token; once the pods are gone nothing reads it.").steps
+        }
+        return teardown
     }
 
     /// The IAM service account the run created.

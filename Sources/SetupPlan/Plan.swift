@@ -6,12 +6,16 @@ public struct Plan: Equatable, Sendable {
     public var manifest: String
     /// The in-pod bucket check program run by the verify step.
     public var checkScript: String
+    /// With `ray.auth` token: the RayCluster whose containers read the token from the plan's own Secret
+    /// (`raycluster-auth-manual.yaml`), applied when the operator has no `authOptions`.
+    public var manualAuthManifest: String?
 
-    public init(answers: Answers, steps: [Step], manifest: String, checkScript: String) {
+    public init(answers: Answers, steps: [Step], manifest: String, checkScript: String, manualAuthManifest: String? = nil) {
         self.answers = answers
         self.steps = steps
         self.manifest = manifest
         self.checkScript = checkScript
+        self.manualAuthManifest = manualAuthManifest
     }
 
     /// The plan's step `id`, if it has one.
@@ -22,5 +26,17 @@ public struct Plan: Equatable, Sendable {
     public var bucketCheckIndex: Int? { steps.firstIndex { $0.id == .verifyBucket } }
 
     /// What the workspace file `name` a step reads holds, if the plan writes it.
-    public func contents(of name: String) -> String? { name == WorkspaceFiles.manifest ? manifest : nil }
+    public func contents(of name: String) -> String? {
+        switch name {
+        case WorkspaceFiles.manifest: return manifest
+        case WorkspaceFiles.manualAuthManifest: return manualAuthManifest
+        default: return nil
+        }
+    }
+
+    /// The workspace files holding a RayCluster, as export writes them: raycluster.yaml, and with `ray.auth` token the
+    /// manual form beside it.
+    public var manifestFiles: [(name: String, text: String)] {
+        [(WorkspaceFiles.manifest, manifest)] + (manualAuthManifest.map { [(WorkspaceFiles.manualAuthManifest, $0)] } ?? [])
+    }
 }

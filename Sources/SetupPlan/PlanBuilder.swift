@@ -9,7 +9,9 @@ public enum PlanBuilder {
     /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
         Plan(answers: answers, steps: steps(answers, checkScript: checkScript), manifest: RayClusterManifest(answers).yaml(),
-             checkScript: checkScript)
+             checkScript: checkScript,
+             manualAuthManifest: answers.ray.auth == .token
+                ? RayClusterManifest(answers, tokenForm: .secretEnvironment).yaml(file: WorkspaceFiles.manualAuthManifest) : nil)
     }
 
     /// The plan's steps alone (no manifest rendered), for what only needs the commands.
@@ -280,13 +282,45 @@ public enum PlanBuilder {
         return steps
     }
 
+    /// With `ray.auth` token: which of the two RayCluster files the operator can take, read from its CRD, and the
+    /// Secret the manual form needs. The token is made at run time and goes to kubectl on standard input only.
+    private static func tokenSteps(_ a: Answers, _ c: Commands) -> [Step] {
+        guard a.ray.auth == .token else { return [] }
+        let secret = RayClusterManifest.tokenSecretName(a), ns = a.identity.namespace
+        let manual = WorkspaceFiles.manualAuthManifest
+        // A missing map key is false in a Go template; spec.properties is in every RayCluster CRD schema.
+        let template = "{{range .spec.versions}}{{if eq .name \"v1\"}}"
+            + "{{if .schema.openAPIV3Schema.properties.spec.properties.authOptions}}\(WorkspaceFiles.manifest){{else}}\(manual){{end}}"
+            + "{{end}}{{end}}"
+        return [
+            Step(id: .checkAuthOptions, title: "Read whether the operator sets up Ray's token itself",
+                 why: "KubeRay 1.5.1 and later serve spec.authOptions: the operator then makes the token Secret and gives it to every "
+                    + "Ray container (\(WorkspaceFiles.manifest)); an older operator gets \(manual), whose containers read it from a Secret made here.",
+                 argv: c.kubectl(["get", "crd", "rayclusters.ray.io", "-o", "go-template=" + template]),
+                 success: .nonEmpty, captures: [Placeholder.rayClusterManifest], kind: .check, timeoutSeconds: 60),
+            Step(id: .createAuthSecret, title: "Create the Secret \(secret) holding a random Ray token",
+                 why: "The containers of \(manual) read RAY_AUTH_TOKEN from it; the token is made now and goes to kubectl on its "
+                    + "standard input, never into a command line, a log or the workspace.",
+                 argv: c.kubectl(["create", "secret", "generic", secret, "--namespace", ns,
+                                  "--from-file=\(RayClusterManifest.tokenSecretKey)=/dev/stdin"]),
+                 probe: Probe(argv: c.kubectl(["get", "secret", secret, "--namespace", ns, "-o", "name"])),
+                 kind: .create, timeoutSeconds: 60,
+                 runsWhen: StepCondition(placeholder: Placeholder.rayClusterManifest, equals: manual), input: .randomToken),
+        ]
+    }
+
     private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {
         let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=head"
         let later = a.ray.workers.filter { !a.alwaysRunningWorkerGroups.contains($0) }.map(\.name)
-        return [
+        let token = a.ray.auth == .token
+        let file = token ? "${\(Placeholder.rayClusterManifest)}" : WorkspaceFiles.manifest
+        return tokenSteps(a, c) + [
             Step(id: .applyRayCluster, title: "Apply the RayCluster \(a.ray.clusterName)",
-                 why: "\(WorkspaceFiles.manifest): ray.io/v1, the KSA on every pod\(a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "").",
-                 argv: c.kubectl(["apply", "-f", WorkspaceFiles.manifest]), files: [WorkspaceFiles.manifest],
+                 why: "\(token ? "The file read above" : WorkspaceFiles.manifest): ray.io/v1, the KSA on every pod"
+                    + (a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "")
+                    + (token ? ", Ray token authentication on every Ray container." : "."),
+                 argv: c.kubectl(["apply", "-f", file]),
+                 files: token ? [WorkspaceFiles.manifest, WorkspaceFiles.manualAuthManifest] : [WorkspaceFiles.manifest],
                  kind: .configure, timeoutSeconds: 120, teardown: c.rayClusterTeardown),
             Step(id: .waitHead, title: "Wait for the Ray head pod to be Ready",
                  why: "Pulling the Ray image and starting Ray takes a few minutes on a new node"

@@ -1,10 +1,21 @@
 import Foundation
 
-/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe}], "manifest": "..."}`.
+/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe,...}], "manifest": "...", "manualAuthManifest": ...}`.
 public enum PlanJSON {
     struct Document: Encodable {
         var steps: [StepEntry]
         var manifest: String
+        /// Present (null when there is none) so a reader sees the RayCluster that may be applied instead.
+        var manualAuthManifest: String?
+
+        enum CodingKeys: String, CodingKey { case steps, manifest, manualAuthManifest }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(manifest, forKey: .manifest)
+            try c.encode(manualAuthManifest, forKey: .manualAuthManifest)
+        }
     }
 
     struct StepEntry: Encodable {
@@ -15,8 +26,12 @@ public enum PlanJSON {
         var probe: [String]?
         var kind: String
         var captures: [String]
+        /// `{"placeholder", "equals"}`: the step runs only when the value read earlier is that.
+        var runsWhen: StepCondition?
+        /// What the command reads on stdin (`random-token`), made at run time.
+        var input: String?
 
-        enum CodingKeys: String, CodingKey { case id, title, why, argv, probe, kind, captures }
+        enum CodingKeys: String, CodingKey { case id, title, why, argv, probe, kind, captures, runsWhen, input }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -28,18 +43,20 @@ public enum PlanJSON {
             try c.encode(probe, forKey: .probe)
             try c.encode(kind, forKey: .kind)
             try c.encode(captures, forKey: .captures)
+            try c.encodeIfPresent(runsWhen, forKey: .runsWhen)
+            try c.encodeIfPresent(input, forKey: .input)
         }
     }
 
     /// Pretty-printed JSON with keys in a stable order.
     public static func render(_ plan: Plan) -> String {
-        encode(Document(steps: entries(plan.steps), manifest: plan.manifest))
+        encode(Document(steps: entries(plan.steps), manifest: plan.manifest, manualAuthManifest: plan.manualAuthManifest))
     }
 
     static func entries(_ steps: [Step]) -> [StepEntry] {
         steps.map {
             StepEntry(id: $0.id.rawValue, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
-                      kind: $0.kind.rawValue, captures: $0.captures)
+                      kind: $0.kind.rawValue, captures: $0.captures, runsWhen: $0.runsWhen, input: $0.input?.rawValue)
         }
     }
 

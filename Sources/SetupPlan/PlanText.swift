@@ -9,6 +9,9 @@ public enum PlanText {
         var out = "Plan for project \(a.project): \(plan.steps.count) steps\n" + summary(a, steps: plan.steps)
         out += "\n" + steps(plan.steps)
         out += manifestHeading + "\n" + plan.manifest
+        if let manual = plan.manualAuthManifest {
+            out += "--- \(WorkspaceFiles.manualAuthManifest) (applied instead when the operator has no authOptions) ---\n" + manual
+        }
         return out
     }
 
@@ -17,8 +20,12 @@ public enum PlanText {
         let kind = a.cluster.mode == .existing && a.cluster.autopilot ? " Autopilot" : ""
         var out = "  cluster \(a.cluster.name) (\(a.cluster.mode.rawValue)\(kind), \(a.clusterLocation)), operator \(a.operator.rawValue), "
         out += "identity \(a.identity.mode.rawValue), bucket gs://\(a.bucket.name)\n"
-        if steps.contains(where: { !$0.placeholders.isEmpty }) {
-            out += "  ${PROJECT_NUMBER} is read from the project at run time.\n"
+        let placeholders = Set(steps.flatMap(\.placeholders))
+        if placeholders.contains(Placeholder.projectNumber) {
+            out += "  ${\(Placeholder.projectNumber)} is read from the project at run time.\n"
+        }
+        if placeholders.contains(Placeholder.rayClusterManifest) {
+            out += "  ${\(Placeholder.rayClusterManifest)} is read from the operator's CRD at run time.\n"
         }
         return out
     }
@@ -35,6 +42,12 @@ public enum PlanText {
             out += "\(indent)$ \(ShellQuote.join(step.argv))\n"
             if let probe = step.probe {
                 out += "\(indent)skipped when: \(ShellQuote.join(probe.argv))\(describe(probe.expect))\n"
+            }
+            if let condition = step.runsWhen {
+                out += "\(indent)only when: ${\(condition.placeholder)} is \(condition.equals)\n"
+            }
+            if step.input == .randomToken {
+                out += "\(indent)its standard input: a random token made at run time (never shown or saved)\n"
             }
             if !step.captures.isEmpty {
                 out += "\(indent)its output becomes: \(step.captures.map { "${\($0)}" }.joined(separator: ", "))\n"

@@ -15,10 +15,22 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
 
     public struct Spec: Encodable, Equatable, Sendable {
         public var rayVersion: String
+        /// Token authentication by the operator (KubeRay 1.5.1 and later); nil in the other forms.
+        public var authOptions: AuthOptions?
         /// KubeRay's in-tree autoscaler; nil (left out) when the groups keep their replicas.
         public var enableInTreeAutoscaling: Bool?
+        /// The autoscaler sidecar's variables, where the operator does not set the token's itself.
+        public var autoscalerOptions: AutoscalerOptions?
         public var headGroupSpec: HeadGroupSpec
         public var workerGroupSpecs: [WorkerGroupSpec]?
+    }
+
+    public struct AuthOptions: Encodable, Equatable, Sendable {
+        public var mode: String
+    }
+
+    public struct AutoscalerOptions: Encodable, Equatable, Sendable {
+        public var env: [EnvVar]
     }
 
     public struct HeadGroupSpec: Encodable, Equatable, Sendable {
@@ -67,22 +79,39 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var volumeMounts: [VolumeMount]?
     }
 
-    /// An environment variable read from the pod's own metadata (the downward API).
+    /// An environment variable: a literal, one read from the pod's own metadata (the downward API), or a Secret's key.
     public struct EnvVar: Encodable, Equatable, Sendable {
         public var name: String
-        public var valueFrom: Source
+        public var value: String?
+        public var valueFrom: Source?
 
         public struct Source: Encodable, Equatable, Sendable {
-            public var fieldRef: FieldRef
+            public var fieldRef: FieldRef?
+            public var secretKeyRef: SecretKeyRef?
         }
 
         public struct FieldRef: Encodable, Equatable, Sendable {
             public var fieldPath: String
         }
 
+        public struct SecretKeyRef: Encodable, Equatable, Sendable {
+            public var name: String
+            public var key: String
+        }
+
         init(_ name: String, fieldPath: String) {
             self.name = name
             valueFrom = Source(fieldRef: FieldRef(fieldPath: fieldPath))
+        }
+
+        init(_ name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+
+        init(_ name: String, secret: String, key: String) {
+            self.name = name
+            valueFrom = Source(secretKeyRef: SecretKeyRef(name: secret, key: key))
         }
     }
 
@@ -107,8 +136,9 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     /// The node label of nodes that run the GKE metadata server (Workload Identity).
     public static let metadataServerLabel = "iam.gke.io/gke-metadata-server-enabled"
 
-    /// The manifest for `answers`: every group's pod template from `podTemplate`.
-    public init(_ answers: Answers) {
+    /// The manifest for `answers`: every group's pod template from `podTemplate`. With `ray.auth` token, `form` says
+    /// who puts the token into the Ray containers (the operator, by default).
+    public init(_ answers: Answers, tokenForm: TokenForm = .authOptions) {
         metadata = Metadata(
             name: answers.ray.clusterName,
             namespace: answers.identity.namespace,
@@ -128,15 +158,47 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
                 groupName: group.name, replicas: group.replicas, minReplicas: group.minReplicas, maxReplicas: group.maxReplicas,
                 rayStartParams: [:],
                 template: Self.podTemplate(PodShape(containerName: "ray-worker", cpu: group.cpu, memory: group.memory,
-                                                    memoryLimit: group.memory, gpu: group.gpu, ports: nil), answers)
+                                                    memoryLimit: group.memory, gpu: group.gpu, ports: nil), answers, tokenForm: tokenForm)
             )
         }
+        let token = answers.ray.auth == .token
         spec = Spec(
             rayVersion: answers.ray.version,
+            authOptions: token && tokenForm == .authOptions ? AuthOptions(mode: RayAuth.token.rawValue) : nil,
             enableInTreeAutoscaling: answers.ray.autoscaling ? true : nil,
-            headGroupSpec: HeadGroupSpec(rayStartParams: ["dashboard-host": "0.0.0.0"], template: Self.podTemplate(head, answers)),
+            autoscalerOptions: token && tokenForm == .secretEnvironment && answers.ray.autoscaling
+                ? AutoscalerOptions(env: Self.tokenEnvironment(answers)) : nil,
+            headGroupSpec: HeadGroupSpec(rayStartParams: ["dashboard-host": "0.0.0.0"],
+                                         template: Self.podTemplate(head, answers, tokenForm: tokenForm)),
             workerGroupSpecs: workers.isEmpty ? nil : workers
         )
+    }
+
+    /// Who puts the Ray token into the containers.
+    public enum TokenForm: Equatable, Sendable {
+        /// `spec.authOptions`: the operator makes the Secret and sets the variables on every Ray container, the
+        /// autoscaler's included (KubeRay 1.5.1 and later).
+        case authOptions
+        /// The manifest sets the variables from a Secret the plan creates (older operators; KubeRay's
+        /// `ray-cluster.auth-manual.yaml` sample), and gives them to the autoscaler through `autoscalerOptions.env`.
+        case secretEnvironment
+    }
+
+    /// Ray's switch for token authentication, set to `token` on every Ray process.
+    public static let authModeEnvVar = "RAY_AUTH_MODE"
+    /// The variable Ray reads the token from.
+    public static let authTokenEnvVar = "RAY_AUTH_TOKEN"
+    /// The Secret's key holding the token (KubeRay's name for it).
+    public static let tokenSecretKey = "auth_token"
+
+    /// The Secret holding the Ray token: named after the RayCluster, as KubeRay names the one it generates, so both
+    /// forms keep it in the same place.
+    public static func tokenSecretName(_ answers: Answers) -> String { answers.ray.clusterName }
+
+    /// The two variables of the Secret-and-variables form; the token only ever by reference.
+    static func tokenEnvironment(_ answers: Answers) -> [EnvVar] {
+        [EnvVar(authModeEnvVar, value: RayAuth.token.rawValue),
+         EnvVar(authTokenEnvVar, secret: tokenSecretName(answers), key: tokenSecretKey)]
     }
 
     /// What differs between the Ray pods of one group: its container's name, size, GPUs and ports.
@@ -153,7 +215,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     /// a GPU group's accelerator selector and GPU resources (and on Standard the GPU taint's toleration; Autopilot
     /// adds it itself), and the downward-API variables naming the pod and its group. What every Ray pod needs is
     /// added here, once.
-    public static func podTemplate(_ shape: PodShape, _ answers: Answers) -> PodTemplate {
+    public static func podTemplate(_ shape: PodShape, _ answers: Answers, tokenForm: TokenForm = .authOptions) -> PodTemplate {
         var selector: [(String, String)] = []
         if answers.usesMetadataNodeSelector { selector.append((metadataServerLabel, "true")) }
         var requests: OrderedMap = ["cpu": shape.cpu, "memory": shape.memory]
@@ -167,7 +229,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         }
         let container = Container(
             name: shape.containerName, image: answers.resolvedImage,
-            env: [EnvVar(groupEnvVar, fieldPath: "metadata.labels['ray.io/group']"), EnvVar(podEnvVar, fieldPath: "metadata.name")],
+            env: [EnvVar(groupEnvVar, fieldPath: "metadata.labels['ray.io/group']"), EnvVar(podEnvVar, fieldPath: "metadata.name")]
+                + (answers.ray.auth == .token && tokenForm == .secretEnvironment ? tokenEnvironment(answers) : []),
             resources: Resources(requests: requests, limits: limits), ports: shape.ports
         )
         return mountingBucket(PodTemplate(spec: PodSpec(
@@ -210,11 +273,11 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         }
     }
 
-    /// The YAML text written to raycluster.yaml.
-    public func yaml() -> String {
+    /// The YAML text written to raycluster.yaml (or, for `file`, the workspace file that holds it).
+    public func yaml(file: String = WorkspaceFiles.manifest) -> String {
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = false
         let body = (try? encoder.encode(self)) ?? ""
-        return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f \(WorkspaceFiles.manifest)\n" + body
+        return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f \(file)\n" + body
     }
 }

@@ -10,13 +10,20 @@ public enum SetupScript {
             let label = "[\(i + 1)/\(total)] \(step.title)"
             out += "\n# \(label)\n# Why: \(step.why)\n"
             let run = command(for: step)
+            var block: String
             if let probe = step.probe {
-                out += "if \(guardCall(probe.expect, probe.argv)); then\n"
-                out += "  echo \(ShellQuote.quote("\(label): already done"))\n"
-                out += "else\n  echo \(ShellQuote.quote(label))\n  \(run)\nfi\n"
+                block = "if \(guardCall(probe.expect, probe.argv)); then\n"
+                block += "  echo \(ShellQuote.quote("\(label): already done"))\n"
+                block += "else\n  echo \(ShellQuote.quote(label))\n  \(run)\nfi\n"
             } else {
-                out += "echo \(ShellQuote.quote(label))\n\(run)\n"
+                block = "echo \(ShellQuote.quote(label))\n\(run)\n"
             }
+            if let condition = step.runsWhen {
+                let indented = block.split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+                block = "if [ \"${\(condition.placeholder)}\" = \(ShellQuote.quote(condition.equals)) ]; then\n" + indented
+                    + "else\n  echo \(ShellQuote.quote("\(label): not needed"))\nfi\n"
+            }
+            out += block
         }
         out += "\necho 'All steps done.'\n"
         return out
@@ -24,6 +31,10 @@ public enum SetupScript {
 
     private static func command(for step: Step) -> String {
         var call = ShellQuote.join(step.argv)
+        switch step.input {
+        case .randomToken?: call = "random_token | \(call)"
+        case nil: break
+        }
         if let retry = step.retry {
             call = "retry \(retry.attempts) \(Int(retry.initialDelaySeconds)) \(call)"
         }

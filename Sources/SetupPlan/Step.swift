@@ -24,6 +24,10 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var retry: RetryPolicy?
     /// How `destroy` removes what this step made; nil when there is nothing to remove or it is left as it is.
     public var teardown: Teardown?
+    /// Runs only when a value read earlier says so; otherwise the step is skipped. nil means always.
+    public var runsWhen: StepCondition?
+    /// What the command reads on its standard input; nil means nothing (/dev/null).
+    public var input: StepInput?
     /// The pods a wait step waits for, read when it fails to say why they are not Ready.
     public var pods: PodWait?
 
@@ -31,7 +35,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
         kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil,
-        pods: PodWait? = nil
+        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil
     ) {
         self.id = id
         self.title = title
@@ -45,13 +49,37 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.timeoutSeconds = timeoutSeconds
         self.retry = retry
         self.teardown = teardown
+        self.runsWhen = runsWhen
+        self.input = input
         self.pods = pods
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.
     public var placeholders: [String] {
-        Placeholder.names(in: argv + (probe?.argv ?? []))
+        Placeholder.names(in: argv + (probe?.argv ?? []) + (runsWhen.map { ["${\($0.placeholder)}"] } ?? []))
     }
+}
+
+/// A step that runs only when a value an earlier step read (a `${NAME}` capture) is `equals`.
+public struct StepCondition: Equatable, Hashable, Sendable, Codable {
+    public var placeholder: String
+    public var equals: String
+
+    public init(placeholder: String, equals: String) {
+        self.placeholder = placeholder
+        self.equals = equals
+    }
+
+    /// Whether the step runs with these read values.
+    public func holds(_ values: [String: String]) -> Bool { values[placeholder] == equals }
+}
+
+/// What a step's command reads on standard input. Never a value of the plan: what is fed is made at run time and
+/// kept out of the argv, the logs and the journal.
+public enum StepInput: String, Equatable, Hashable, Sendable, Codable {
+    /// A fresh random token (32 random bytes as 64 hex digits), e.g. for a Secret the command creates from
+    /// `/dev/stdin`. setup.sh makes it with `od` from /dev/urandom.
+    case randomToken = "random-token"
 }
 
 /// What a step does to the world; `create` steps are the ones a re-run must never repeat, `delete` steps `destroy` runs.
@@ -138,6 +166,8 @@ public struct RetryPolicy: Equatable, Hashable, Sendable, Codable {
 /// `${NAME}` placeholders for values known only at run time.
 public enum Placeholder {
     public static let projectNumber = "PROJECT_NUMBER"
+    /// The RayCluster file the operator can take: raycluster.yaml with `authOptions`, or its manual-auth form.
+    public static let rayClusterManifest = "RAYCLUSTER_MANIFEST"
 
     /// The placeholder names that appear in `strings`, in order of first appearance.
     public static func names(in strings: [String]) -> [String] {

@@ -20,6 +20,7 @@ public enum StepID: Hashable, Sendable {
     // The bucket.
     case createBucket, checkBucket, grantBucketRole
     // The RayCluster and the checks from inside it.
+    case checkAuthOptions, createAuthSecret
     case applyRayCluster, waitHead, waitWorkers
     case installGcsClient, verifyBucket, verifyMount
     // Destroy.
@@ -28,14 +29,15 @@ public enum StepID: Hashable, Sendable {
     /// A node pool the run added, by the pool's name.
     case deleteNodePool(pool: String)
     case uninstallOperator
-    /// A Kubernetes object the run created (`delete-namespace`, `delete-serviceaccount`, `delete-raycluster`).
+    /// A Kubernetes object the run created (`delete-namespace`, `delete-serviceaccount`, `delete-raycluster`,
+    /// `delete-secret`).
     case delete(KubernetesObject)
     case waitRayPodsGone
     case deleteIAMServiceAccount, unbindWorkloadIdentity, unbindBucketRole, deleteBucket
 
     /// The kinds of Kubernetes object a destroy deletes with `kubectl delete KIND`.
     public enum KubernetesObject: String, Hashable, Sendable, CaseIterable {
-        case namespace, serviceaccount, raycluster
+        case namespace, serviceaccount, raycluster, secret
     }
 
     /// Every id without a name in it, for reading ids back (`init(rawValue:)`).
@@ -46,7 +48,7 @@ public enum StepID: Hashable, Sendable {
         .helmRepo, .installOperator, .checkCRD,
         .createNamespace, .createKSA, .readProjectNumber, .createIAMServiceAccount, .bindWorkloadIdentity, .annotateKSA,
         .createBucket, .checkBucket, .grantBucketRole,
-        .applyRayCluster, .waitHead, .waitWorkers, .installGcsClient, .verifyBucket, .verifyMount,
+        .checkAuthOptions, .createAuthSecret, .applyRayCluster, .waitHead, .waitWorkers, .installGcsClient, .verifyBucket, .verifyMount,
         .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .uninstallOperator, .waitRayPodsGone,
         .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket,
     ] + KubernetesObject.allCases.map(StepID.delete)
@@ -91,6 +93,8 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
         case .createBucket: return "create-bucket"
         case .checkBucket: return "check-bucket"
         case .grantBucketRole: return "grant-bucket-role"
+        case .checkAuthOptions: return "check-auth-options"
+        case .createAuthSecret: return "create-auth-secret"
         case .applyRayCluster: return "apply-raycluster"
         case .waitHead: return "wait-head"
         case .waitWorkers: return "wait-workers"

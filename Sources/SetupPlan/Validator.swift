@@ -48,6 +48,12 @@ public enum Validator {
         if let cpu = Quantity.cpuMillis(a.ray.headCPU), cpu > 0, a.isAutopilot, cpu < 250 {
             errors.append(FieldError(path: "ray.headCPU", value: a.ray.headCPU, rule: "Autopilot needs at least 250m CPU per pod"))
         }
+        if a.ray.auth == .token, NamingRules.rayVersion(a.ray.version) == nil,
+           !RayVersions.isAtLeast(a.ray.version, RayAuth.firstTokenVersion) {
+            errors.append(FieldError(path: "ray.auth", value: a.ray.auth.rawValue,
+                                     rule: "Ray token authentication needs ray.version \(RayAuth.firstTokenVersion) or later "
+                                        + "(ray.version is \(a.ray.version)); raise ray.version or answer ray.auth none"))
+        }
         if let memory = Quantity.bytes(a.ray.headMemory), memory > 0, memory < 1_073_741_824 {
             errors.append(FieldError(path: "ray.headMemory", value: a.ray.headMemory, rule: "the Ray head needs at least 1Gi (it is killed for lack of memory below that)"))
         }

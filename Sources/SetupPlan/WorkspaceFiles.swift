@@ -6,6 +6,9 @@ public enum WorkspaceFiles {
     public static let answers = "answers.yaml"
     /// The RayCluster manifest, written as the plan holds it and applied from there.
     public static let manifest = "raycluster.yaml"
+    /// The RayCluster with the Ray token given to the containers from a Secret the plan creates: applied instead of
+    /// `manifest` when the operator's RayCluster CRD has no `spec.authOptions`.
+    public static let manualAuthManifest = "raycluster-auth-manual.yaml"
     /// The plan as a reviewable bash script.
     public static let script = "setup.sh"
     /// The setup run's journal.

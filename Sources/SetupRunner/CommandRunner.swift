@@ -11,7 +11,7 @@ import Darwin
 
 /// Runs one argv (never through a shell) in its own process group, streaming its output as lines.
 ///
-/// stdin is /dev/null, the environment is inherited (plus `environment` overrides), the working
+/// stdin is /dev/null or the given input, the environment is inherited (plus `environment` overrides), the working
 /// directory is the workspace. A timeout or `StopSwitch` stops the whole group: SIGTERM, then SIGKILL
 /// after `gracePeriod` seconds.
 struct CommandRunner: Sendable {
@@ -24,7 +24,7 @@ struct CommandRunner: Sendable {
 
     /// Runs `argv`, writing every line to `log` and, with an `output` sink, handing every line over: the lines
     /// split from one read of a pipe together; one read's lines at a time, in order.
-    func run(argv: [String], timeout: Double, stop: StopSwitch, log: LogWriter, output: OutputSink?) async -> CommandResult {
+    func run(argv: [String], input: String? = nil, timeout: Double, stop: StopSwitch, log: LogWriter, output: OutputSink?) async -> CommandResult {
         let start = ContinuousClock.now
         let collector = OutputCollector(
             log: log, maxLineBytes: maxLineBytes, stderrTailLines: stderrTailLines, stdoutCaptureBytes: stdoutCaptureBytes,
@@ -65,20 +65,11 @@ struct CommandRunner: Sendable {
             }
         }
         do {
-            let outcome = try await Subprocess.run(
-                executable,
-                arguments: Arguments(Array(argv.dropFirst())),
-                environment: overrides.isEmpty ? .inherit : .inherit.updating(overrides),
-                workingDirectory: .init(workingDirectory),
-                platformOptions: options,
-                input: .none,
-                output: .fileDescriptor(FileDescriptor(rawValue: pipes.stdoutWrite), closeAfterSpawningProcess: true),
-                error: .fileDescriptor(FileDescriptor(rawValue: pipes.stderrWrite), closeAfterSpawningProcess: true)
-            ) { execution in
+            let started = { (pid: pid_t, teardown: @escaping @Sendable () async -> Void) async in
                 let queue = OutputQueue()
                 readEndsOwned = false
                 PipeReader(stdout: pipes.stdoutRead, stderr: pipes.stderrRead, collector: collector, queue: queue)
-                    .start(pid: execution.processIdentifier.value)
+                    .start(pid: pid)
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         while let lines = await queue.next() { await output?.deliver(lines) }
@@ -87,13 +78,11 @@ struct CommandRunner: Sendable {
                     group.addTask {
                         guard let reason = await Self.waitForStop(timeout: timeout, stop: stop) else { return false }
                         stopReason.set(reason)
-                        await execution.teardown(using: [
-                            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace),
-                        ])
+                        await teardown()
                         // teardown() stops once the leader is dead; children that ignored SIGTERM are still in
                         // the group. The leader is not reaped until this body returns, so its pid still names
                         // this group and cannot have been reused.
-                        _ = kill(-execution.processIdentifier.value, SIGKILL)
+                        _ = kill(-pid, SIGKILL)
                         return false
                     }
                     while let readerEnded = await group.next() {
@@ -102,8 +91,17 @@ struct CommandRunner: Sendable {
                     }
                 }
             }
+            let launch = Launch(executable: executable, arguments: Arguments(Array(argv.dropFirst())),
+                                environment: overrides.isEmpty ? .inherit : .inherit.updating(overrides),
+                                workingDirectory: .init(workingDirectory), options: options, pipes: pipes, grace: grace)
+            // The input is handed over as bytes and never logged; without one, stdin stays /dev/null.
+            let status = if let input {
+                try await launch.run(input: .array(Array(input.utf8)), started)
+            } else {
+                try await launch.run(input: .none, started)
+            }
             let ending: CommandResult.Ending
-            switch outcome.terminationStatus {
+            switch status {
             case .exited(let code): ending = .exited(code)
             case .signaled(let signal): ending = .signaled(signal)
             }
@@ -140,6 +138,35 @@ struct CommandRunner: Sendable {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// One process to start: what `Subprocess.run` needs besides the input, whose type differs per input.
+private struct Launch: Sendable {
+    var executable: Executable
+    var arguments: Arguments
+    var environment: Environment
+    var workingDirectory: FilePath
+    var options: PlatformOptions
+    var pipes: PipeReader.Pipes
+    var grace: Duration
+
+    /// Starts the process with `input`, calls `started` with its pid and a way to stop its group, and returns how it ended.
+    func run<Input: InputProtocol>(
+        input: Input, _ started: (pid_t, @escaping @Sendable () async -> Void) async -> Void
+    ) async throws -> TerminationStatus {
+        let grace = grace
+        let outcome = try await Subprocess.run(
+            executable, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+            platformOptions: options, input: input,
+            output: .fileDescriptor(FileDescriptor(rawValue: pipes.stdoutWrite), closeAfterSpawningProcess: true),
+            error: .fileDescriptor(FileDescriptor(rawValue: pipes.stderrWrite), closeAfterSpawningProcess: true)
+        ) { execution in
+            await started(execution.processIdentifier.value, {
+                await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)])
+            })
+        }
+        return outcome.terminationStatus
     }
 }
 

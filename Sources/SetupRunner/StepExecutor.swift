@@ -50,7 +50,15 @@ struct StepExecutor: Sendable {
             log.write("# \(hint.summary)")
             return finish(.failed, hint: hint)
         }
+        if let condition = step.runsWhen, !condition.holds(captures) {
+            let note = "not needed: ${\(condition.placeholder)} is \(captures[condition.placeholder] ?? ""), not \(condition.equals)"
+            log.write("# " + note)
+            await observer.handle(.stepNote(index: index, stepID: step.id, note: note))
+            return finish(.skipped)
+        }
         let argv = step.argv.map { Placeholder.substitute($0, captures) }
+        // Made once per step, so a retry sends the same value; it goes to the command's stdin and nowhere else.
+        let input = step.input.map(Self.make)
         let capturesKnown = step.captures.allSatisfy { captures[$0] != nil }
 
         /// Runs the probe: whether it proves the step's effect is there (for a delete: that the thing is gone).
@@ -84,7 +92,7 @@ struct StepExecutor: Sendable {
         var attempt = 1
         while true {
             log.write("$ " + ShellQuote.join(argv))
-            let result = await runner.run(argv: argv, timeout: timeout, stop: stop, log: log, output: sink)
+            let result = await runner.run(argv: argv, input: input, timeout: timeout, stop: stop, log: log, output: sink)
             log.write("# \(Self.describe(result))")
             if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
 
@@ -201,6 +209,19 @@ struct StepExecutor: Sendable {
         case (.exited(let code), nil): return "exit \(code) after \(time)"
         case (.signaled(let signal), nil): return "killed by signal \(signal) after \(time)"
         case (.launchFailed(let reason), nil): return "not started: \(reason)"
+        }
+    }
+
+    /// The bytes a step's command reads on stdin.
+    static func make(_ input: StepInput) -> String {
+        switch input {
+        case .randomToken:
+            var generator = SystemRandomNumberGenerator()
+            let digits = Array("0123456789abcdef")
+            return String((0..<32).flatMap { _ -> [Character] in
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                return [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
+            })
         }
     }
 

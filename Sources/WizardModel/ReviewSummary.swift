@@ -35,7 +35,8 @@ public enum ReviewSummary {
             : "use gs://\(a.bucket.name), grant \(role)"
         // An existing cluster's own location leaves the zone unused.
         let zone = a.cluster.mode == .existing && a.cluster.location != nil ? "" : ", zone \(a.zone)"
-        let ray = "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU, \(a.ray.headMemory)"
+        let ray = "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU/\(a.ray.headMemory), "
+            + (a.ray.auth == .token ? "token auth" : "no auth")
         let groups = workerGroups(a)
         return [
             Row(label: "Project", value: "\(a.project)\(zone)"),

@@ -42,17 +42,20 @@ extension WizardView {
         let commandWidth = canvas.width - commandX - 2
         let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
         let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
+        let token = NextSteps.tokenExport(a).map { TextWrap.command($0, width: commandWidth) } ?? []
         let files = TextWrap.wrap("Files: \(state.workspace)/ (\(WorkspaceFiles.answers), \(WorkspaceFiles.manifest), \(WorkspaceFiles.script), \(WorkspaceFiles.logs)/)",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []
-        let nextRows = 3 + portForward.count + jobSubmit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
+        let nextRows = 3 + portForward.count + jobSubmit.count + (token.isEmpty ? 0 : 1 + token.count)
+            + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(WorkspaceFiles.manifest) }
         let made = creates.filter { run.rows[$0].status == .done }
         let found = creates.filter { run.rows[$0].status == .alreadyDone }
-        let skipped = run.rows.filter { $0.status == .skipped }.count
+        // A step that was not needed (its condition did not hold) is no skip a person made.
+        let skipped = run.rows.indices.filter { run.rows[$0].status == .skipped && run.plan.steps[$0].runsWhen == nil }.count
         var notes: [String] = []
         if !found.isEmpty {
             notes.append(found.count == 1 ? "1 already existed and was left as it was"
@@ -66,7 +69,13 @@ extension WizardView {
             canvas.text("nothing new: everything already existed", x: 4, y: y, style: Style(.muted))
             y += 1
         }
-        for (n, index) in made.enumerated() where n < listRows {
+        if listRows == 1, made.count > 1, let last = made.last {
+            // No room for the list: its length and the last thing made (the RayCluster, what the person came for).
+            canvas.text(g.done, x: 4, y: y, style: Style(.success))
+            canvas.clipped("\(made.count) in all, the last: \(run.rows[last].title)", x: 5 + DisplayWidth.of(g.done), y: y, limit: width - 4)
+            y += 1
+        }
+        for (n, index) in made.enumerated() where n < listRows && !(listRows == 1 && made.count > 1) {
             let more = made.count - listRows
             if n == listRows - 1, more > 0 {
                 canvas.text("and \(more + 1) more", x: 4, y: y, style: Style(.muted))
@@ -90,8 +99,19 @@ extension WizardView {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1
         }
-        canvas.text("then, in another terminal, run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
-        y += 1
+        if token.isEmpty {
+            canvas.text("then, in another terminal, run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
+            y += 1
+        } else {
+            canvas.text("in another terminal, load the Ray token (the dashboard asks for it too):", x: 4, y: y, style: Style(.muted), limit: width)
+            y += 1
+            for row in token {
+                canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
+                y += 1
+            }
+            canvas.text("then run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
+            y += 1
+        }
         for row in jobSubmit where y < filesTop - 1 {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1

@@ -16,6 +16,10 @@ struct SetupFixture: @unchecked Sendable {
     var services = ["container.googleapis.com", "storage.googleapis.com", "iamcredentials.googleapis.com"]
     var cluster: [String: Any]
     var crdServed = ["v1"]
+    /// The served CRD's v1 schema has `spec.authOptions` (KubeRay 1.5.1 and later).
+    var crdAuthOptions = true
+    /// What `kubectl get secret NAME -o go-template=...` prints: its name and keys; nil when there is no such Secret.
+    var authSecretKeys: [String]? = ["auth_token"]
     /// No `rayclusters.ray.io` CRD at all (no KubeRay operator).
     var crdExists = true
     var namespaceExists = true
@@ -54,6 +58,7 @@ struct SetupFixture: @unchecked Sendable {
         var spec: [String: Any] = ["serviceAccountName": ksaName, "containers": [["name": "ray-head"]]]
         if !a.isAutopilot { spec["nodeSelector"] = [RayClusterManifest.metadataServerLabel: "true"] }
         rayCluster = ["metadata": ["name": a.ray.clusterName], "spec": [
+            "authOptions": ["mode": "token"],
             "headGroupSpec": ["template": ["spec": spec]],
             "workerGroupSpecs": [["groupName": "gpu", "template": ["spec": spec]]]]]
         pods = [Self.pod("\(a.ray.clusterName)-head-abcde", group: nil, ksa: ksaName),
@@ -75,10 +80,14 @@ struct SetupFixture: @unchecked Sendable {
         var labels = ["ray.io/cluster": "raycluster-mini", "ray.io/node-type": group == nil ? "head" : "worker"]
         if let group { labels["ray.io/group"] = group }
         return ["metadata": ["name": name, "labels": labels, "creationTimestamp": created],
-                "spec": ["serviceAccountName": ksa],
+                "spec": ["serviceAccountName": ksa, "containers": [["name": group == nil ? "ray-head" : "ray-worker", "env": tokenEnv]]],
                 "status": ["phase": ready ? "Running" : "Pending",
                            "conditions": [["type": "Ready", "status": ready ? "True" : "False"]]]]
     }
+
+    /// The variables the operator gives every Ray container under `authOptions: {mode: token}`.
+    nonisolated(unsafe) static let tokenEnv: [[String: Any]] = [["name": "RAY_AUTH_MODE", "value": "token"],
+                                            ["name": "RAY_AUTH_TOKEN", "valueFrom": ["secretKeyRef": ["name": "raycluster-mini", "key": "auth_token"]]]]
 
     static func json(_ object: Any) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), as: UTF8.self)
@@ -95,7 +104,13 @@ struct SetupFixture: @unchecked Sendable {
         case "project": return Self.ok(["projectId": answers.project, "projectNumber": number])
         case "services": return Self.ok(services.map { ["config": ["name": $0]] })
         case "cluster": return Self.ok(cluster)
-        case "crd": return crdExists ? Self.ok(["spec": ["versions": crdServed.map { ["name": $0, "served": true] }]]) : Self.notFound
+        case "crd":
+            let schema: [String: Any] = ["openAPIV3Schema": ["properties": ["spec": ["properties":
+                crdAuthOptions ? ["authOptions": ["type": "object"], "rayVersion": ["type": "string"]] : ["rayVersion": ["type": "string"]]]]]]
+            return crdExists ? Self.ok(["spec": ["versions": crdServed.map { ["name": $0, "served": true, "schema": schema] }]]) : Self.notFound
+        case "auth-secret":
+            return authSecretKeys.map { ReadResult(exitCode: 0, stdout: ([answers.ray.clusterName] + $0).joined(separator: " ")) }
+                ?? ReadResult(exitCode: 1, stdout: "", stderr: "Error from server (NotFound): secrets \"\(answers.ray.clusterName)\" not found")
         case "namespace": return namespaceExists ? Self.ok(["metadata": ["name": ns]]) : Self.notFound
         case "ksa": return ksa.map(Self.ok) ?? Self.notFound
         case "raycluster": return rayCluster.map(Self.ok) ?? Self.notFound

@@ -11,6 +11,7 @@ ways; without the mount there, a file written stays in the container and the
 API read finds no object.
 """
 from core import LOCK
+import authsim
 import podsim
 import raysim
 
@@ -60,7 +61,10 @@ def mount_check(w, pod, rt, args):
         rc = next((r for r in w.store["rayclusters"].values()
                    if r["metadata"]["namespace"] == pod["metadata"]["namespace"]
                    and r["metadata"]["name"] == pod["metadata"].get("labels", {}).get("ray.io/cluster")), None)
-        nodes = [pod] + [p for p in (raysim.ray_pods(w, rc, "worker") if rc else []) if raysim.pod_ready(p)]
+        nodes, refused = authsim.ray_nodes(w, pod, rc, [p for p in (raysim.ray_pods(w, rc, "worker") if rc else [])
+                                                         if raysim.pod_ready(p)])
+        if refused:
+            return "", podsim.TB + refused + "\n", 1
         lines = [node_line(w, node, bucket, path, prefix, text) for node in nodes]
     failed = [line for line, ok in lines if not ok]
     return "".join(line + "\n" for line, _ in lines), "".join(line + "\n" for line in failed), 1 if failed else 0

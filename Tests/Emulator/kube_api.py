@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 
 from core import LOCK, ApiError, Handler
+import authsim
 import jsonpatch
 import kube_proto
 import raysim
@@ -30,6 +31,7 @@ RESOURCES = {
     "events": ("v1", "Event", True),
     "customresourcedefinitions": ("apiextensions.k8s.io/v1", "CustomResourceDefinition", False),
     "rayclusters": ("ray.io/v1", "RayCluster", True),
+    "secrets": ("v1", "Secret", True),
 }
 SHORT = {"namespaces": ["ns"], "serviceaccounts": ["sa"], "pods": ["po"], "services": ["svc"],
          "events": ["ev"], "customresourcedefinitions": ["crd", "crds"]}
@@ -40,8 +42,8 @@ def now_iso():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def ray_crd():
-    versions = [{"name": "v1", "served": True, "storage": True},
+def ray_crd(auth_options=True):
+    versions = [{"name": "v1", "served": True, "storage": True, "schema": authsim.crd_schema(auth_options)},
                 {"name": "v1alpha1", "served": True, "storage": False, "deprecated": True,
                  "deprecationWarning": "ray.io/v1alpha1 RayCluster is deprecated; use ray.io/v1 RayCluster."}]
     return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
@@ -83,7 +85,7 @@ class World:
 
     def install_ray_crd(self):
         if not self.has_ray():
-            self.add("customresourcedefinitions", None, ray_crd())
+            self.add("customresourcedefinitions", None, ray_crd(authsim.serves_auth_options(self)))
 
     @staticmethod
     def k(ns, name):
@@ -285,12 +287,21 @@ def create(h, res, ns):
                            extra={"details": {"name": name, "kind": res}})
         if res == "rayclusters":
             raysim.validate(w, obj)
+            strict_fields(h, res, obj)
         if h.query.get("dryRun"):
             return 201, obj
         stored = w.add(res, ns, obj)
         if res == "rayclusters":
             raysim.on_create(w, stored)
         return 201, stored
+
+
+def strict_fields(h, res, obj):
+    """kubectl asks for strict field validation: a RayCluster field the served CRD lacks is refused."""
+    unknown = authsim.unknown_fields(h.world, obj) if res == "rayclusters" else None
+    if unknown and (h.query.get("fieldValidation") or ["Strict"])[0] == "Strict":
+        raise ApiError(400, 'RayCluster in version "v1" cannot be handled as a RayCluster: strict decoding error: '
+                            'unknown field "%s"' % unknown, "BadRequest")
 
 
 def get(h, res, ns, name):
@@ -472,6 +483,7 @@ def patch(h, res, ns, name):
         keep = {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "creationTimestamp")
                 if k in obj["metadata"]}
         new = jsonpatch.apply(obj, body) if "json-patch" in ctype else merge_patch(obj, body)
+        strict_fields(h, res, new)
         new["metadata"].update(keep)
         obj.clear()
         obj.update(new)

@@ -10,6 +10,7 @@ import json
 import time
 
 from core import LOCK
+import authsim
 import doctorsim
 import fusesim
 import iam_propagation
@@ -87,6 +88,17 @@ def run(w, pod, argv):
                 return "", MISSING, 1
             return ("2.19.0\n" if "__version__" in code else ""), "", 0
         return "", "kuberay emulator: cannot simulate this python program\n", 2
+    if argv[:2] == ["ray", "job"]:
+        # The Jobs API of the dashboard: a call without the cluster's token is refused before anything runs.
+        with LOCK:
+            rc = next((r for r in w.store["rayclusters"].values()
+                       if r["metadata"]["namespace"] == pod["metadata"]["namespace"]
+                       and r["metadata"]["name"] == pod["metadata"].get("labels", {}).get("ray.io/cluster")), None)
+            head = raysim.head_pod(w, rc) if rc else pod
+            refused = authsim.caller_error(w, head or pod, pod)
+        if refused:
+            return "", "RuntimeError: Request failed with status code 401: %s\n" % authsim.DASHBOARD_401, 1
+        return "", "kuberay emulator: cannot simulate command %s\n" % json.dumps(argv), 127
     if argv[:1] == ["true"]:
         return "", "", 0
     if argv[:1] == ["echo"]:
@@ -172,7 +184,10 @@ def bucket_check(w, pod, rt, code, args):
         rc = next((r for r in w.store["rayclusters"].values()
                    if r["metadata"]["namespace"] == pod["metadata"]["namespace"]
                    and r["metadata"]["name"] == pod["metadata"].get("labels", {}).get("ray.io/cluster")), None)
-        nodes = [pod] + [p for p in (raysim.ray_pods(w, rc, "worker") if rc else []) if raysim.pod_ready(p)]
+        nodes, refused = authsim.ray_nodes(w, pod, rc, [p for p in (raysim.ray_pods(w, rc, "worker") if rc else [])
+                                                         if raysim.pod_ready(p)])
+        if refused:
+            return "", TB + refused + "\n", 1
         results, delay = [], 0.0
         for node in nodes:
             group = node["metadata"].get("labels", {}).get("ray.io/group", "unknown")

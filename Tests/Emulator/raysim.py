@@ -17,6 +17,7 @@ import string
 import time
 
 from core import ApiError
+import authsim
 import fusesim
 import nodesim
 
@@ -58,6 +59,7 @@ def on_create(w, rc):
                                     "ports": [{"name": "gcs", "port": 6379}, {"name": "dashboard", "port": 8265},
                                               {"name": "client", "port": 10001}]}})
     rc["status"] = {"state": "", "desiredWorkerReplicas": sum(g.get("replicas", 0) for g in rc["spec"].get("workerGroupSpecs") or [])}
+    authsim.on_create(w, rc)
     try_head(w, rc)
     try_workers(w, rc)
 
@@ -68,8 +70,12 @@ def owner(rc):
 
 
 def on_delete(w, rc):
-    """The operator's cleanup: the Service goes at once, the pods terminate and are gone TERMINATE_AFTER later."""
+    """The operator's cleanup: the Service goes at once, the pods terminate and are gone TERMINATE_AFTER later; the
+    garbage collector removes the Secrets the RayCluster owns."""
     name, ns = rc["metadata"]["name"], rc["metadata"]["namespace"]
+    for key, o in list(w.store["secrets"].items()):
+        if any(r.get("uid") == rc["metadata"]["uid"] for r in o["metadata"].get("ownerReferences") or []):
+            del w.store["secrets"][key]
     for res in ("pods", "services"):
         for key, o in list(w.store[res].items()):
             if o["metadata"].get("namespace") == ns and o["metadata"].get("labels", {}).get("ray.io/cluster") == name:
@@ -176,6 +182,9 @@ def create_pod(w, rc, tmpl, labels, pod_name, failure_reason):
     ns = rc["metadata"]["namespace"]
     spec = copy.deepcopy(tmpl.get("spec", {}))
     spec["serviceAccountName"] = spec.get("serviceAccountName") or "default"
+    if labels.get("ray.io/node-type") == "head" and rc["spec"].get("enableInTreeAutoscaling"):
+        spec["containers"] = list(spec.get("containers", [])) + [authsim.autoscaler_container(rc)]
+    authsim.inject(rc, spec.get("containers", []))
     why = admission_error(w, ns, pod_name, spec) or fusesim.refusal(w, tmpl, pod_name)
     if why:
         reasons = w.create_failures.setdefault(rc["metadata"]["uid"], {})
@@ -275,6 +284,15 @@ def reconcile(w):
         if not rt["schedulable"]:
             if schedule(w, pod):
                 w.touch(pod)
+            continue
+        missing = authsim.missing_secret(w, pod)
+        if missing:
+            # The kubelet cannot make the container's environment: it waits, and starts it once the Secret exists.
+            waiting = {"reason": "CreateContainerConfigError", "message": 'secret "%s" not found' % missing}
+            for status in pod.get("status", {}).get("containerStatuses", []):
+                if status.get("state") != {"waiting": waiting}:
+                    status["state"] = {"waiting": waiting}
+                    w.touch(pod)
             continue
         if w.emu.profile.on("pod_startup") and pod["status"].get("phase") == "Pending" \
                 and rt.get("running_at", 0) <= time.time() < rt.get("ready_at", 0):

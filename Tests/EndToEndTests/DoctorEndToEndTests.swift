@@ -141,6 +141,18 @@ import Testing
         #expect(report.evidence("bucket-role").contains("missing storage.objects.create"), "\(report.evidence("bucket-role"))")
         try await repair(emulator, report.fix("bucket-role"))
 
+        // Token auth taken off the RayCluster: flagged with the patch that puts it back and a restart of the pods, which
+        // the operator starts again with the token (the Secret it made stays).
+        try await run(emulator, "kubectl", ["patch", "rayclusters.ray.io", "raycluster-mini", "--type", "json", "-p",
+                                            #"[{"op":"remove","path":"/spec/authOptions"}]"#, "--context", context])
+        report = try await doctor(emulator, ["--no-exec"])
+        #expect(report.brokenLinks == ["ray-auth"], "\(report.text)")
+        #expect(report.evidence("ray-auth").contains("no spec.authOptions"), "\(report.evidence("ray-auth"))")
+        try await repair(emulator, report.fix("ray-auth"))
+        report = try await doctor(emulator, ["--no-exec"])
+        #expect(report.check("ray-auth")?["status"] as? String == "ok", "\(report.text)")
+        #expect(report.check("auth-secret")?["status"] as? String == "ok", "\(report.text)")
+
         // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy.
         try await Task.sleep(for: .milliseconds(1500))
         let metadataPath = "/computeMetadata/v1/instance/service-accounts/default/email"

@@ -72,12 +72,14 @@ final class WizardTmuxTests: XCTestCase {
 
         // Review: the summary and the three tabs of the dry run.
         screen = try tmux.waitFor("review, Commands tab") {
-            $0.contains("Review · 19 steps, nothing run yet") && $0.contains("[1 Commands]")
+            $0.contains("Review · 21 steps, nothing run yet") && $0.contains("[1 Commands]")
         }
         for text in ["Project   ray-demo-123, zone us-west1-b", "Bucket    create gs://ray-demo-bucket in us-west1, grant objectUser",
-                     "Plan for project ray-demo-123: 19 steps", "$ gcloud config get-value account", "< Run >"] {
+                     "Plan for project ray-demo-123: 21 steps", "1. Check gcloud and the active account", "< Run >"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
+        try tmux.keys("Down")
+        try tmux.waitFor("the first command") { $0.contains("$ gcloud config get-value account") }
         try tmux.keys("End")
         try tmux.waitFor("the end of the commands") {
             scrolledToEnd($0) && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check 'Hello, Ray on GKE!'")
@@ -98,14 +100,14 @@ final class WizardTmuxTests: XCTestCase {
         // Run: the bucket create fails while FAIL_BUCKET exists.
         try tmux.keys("r")
         screen = try tmux.waitFor("the failure screen") {
-            $0.contains("Failed at step 14/19") && $0.contains("< Retry >")
+            $0.contains("Failed at step 14/21") && $0.contains("< Retry >")
         }
         let failure = collapsed(screen)
-        for text in ["✗ Step 14 of 19 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+        for text in ["✗ Step 14 of 21 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
-                     "13 of 19 steps complete; the journal is kept. To resume later:",
+                     "13 of 21 steps complete; the journal is kept. To resume later:",
                      "kuberay-gcs-wizard resume --workspace \(workspace)"] {
             XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
         }
@@ -124,16 +126,17 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the resume screen") { $0.contains("Unfinished run") && $0.contains("< Resume >") }
         let resume = collapsed(screen)
-        for text in ["ws holds a run that did not finish: 13 of 19 steps complete.",
+        for text in ["ws holds a run that did not finish: 13 of 21 steps complete.",
                      "Stopped at step 14: Create the bucket gs://ray-demo-bucket (failed).",
-                     "✗ 14. Create the bucket gs://ray-demo-bucket failed", "○ 19. Write and read back a test object"] {
+                     "✗ 14. Create the bucket gs://ray-demo-bucket failed", "○ 18. Apply the RayCluster raycluster-mini"] {
             XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("Enter")
-        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 19 steps") }
+        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 21 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
                      "Bucket written and read back on every Ray node: head ok, workers-9qz4d ok",
-                     "✓ Create the bucket gs://ray-demo-bucket", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265"] {
+                     "in all, the last: Apply the RayCluster raycluster-mini", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265",
+                     "export RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$(kubectl get secret"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("q")
@@ -176,7 +179,7 @@ final class WizardTmuxTests: XCTestCase {
         }
         try tmux.keys("Enter")
         // Run waits for preflight's verdict.
-        try tmux.waitFor("review") { $0.contains("Review · 19 steps") && $0.contains("Preflight passed") }
+        try tmux.waitFor("review") { $0.contains("Review · 21 steps") && $0.contains("Preflight passed") }
         try tmux.keys("r")
         try tmux.waitFor("the create step streaming") { $0.contains("Output of step 6: Create the GKE Standard cluster") && $0.contains("flood line ") }
         for _ in 0..<3 {
@@ -186,10 +189,10 @@ final class WizardTmuxTests: XCTestCase {
             try tmux.waitFor("the overlay closed while lines stream", seconds: 5) { !$0.contains("Esc closes") }
         }
         let streaming = tmux.capture()
-        XCTAssertTrue(streaming.contains("step 6/19"), "still on the flooding step:\n\(streaming)")
+        XCTAssertTrue(streaming.contains("step 6/21"), "still on the flooding step:\n\(streaming)")
 
         try FileManager.default.removeItem(at: flood)
-        try tmux.waitFor("the done screen", seconds: 60) { $0.contains("Done · 19 steps") }
+        try tmux.waitFor("the done screen", seconds: 60) { $0.contains("Done · 21 steps") }
         let printed = try XCTUnwrap(Int(String(contentsOf: world.state.appendingPathComponent("FLOODED"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         XCTAssertGreaterThanOrEqual(printed, 100_000)

@@ -27,7 +27,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
         }
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions(deleteBucket: true))
         XCTAssertEqual(ids(destroy), [
-            "check-cluster-unused", "delete-raycluster", "wait-ray-pods-gone", "uninstall-operator", "delete-serviceaccount",
+            "check-cluster-unused", "delete-raycluster", "wait-ray-pods-gone", "delete-secret", "uninstall-operator", "delete-serviceaccount",
             "delete-namespace", "unbind-workload-identity", "delete-iam-sa", "unbind-bucket-role", "delete-bucket",
             "delete-cluster", "wait-cluster-deleted",
         ])
@@ -57,7 +57,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
         }
         let found: [StepID: SetupRecord] = [.createKSA: .found, .createIAMServiceAccount: .found]
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan, .done, found), options: DestroyOptions(deleteBucket: true))
-        XCTAssertEqual(ids(destroy), ["delete-raycluster", "wait-ray-pods-gone", "unbind-workload-identity", "unbind-bucket-role"])
+        XCTAssertEqual(ids(destroy), ["delete-raycluster", "wait-ray-pods-gone", "delete-secret", "unbind-workload-identity", "unbind-bucket-role"])
         let kept = destroy.kept.map(\.subject)
         for subject in ["The GKE cluster cloud-bucket-cluster", "The Kubernetes service account my-ksa",
                         "The IAM service account my-iam-sa@demo-project.iam.gserviceaccount.com", "The bucket gs://my-bucket",
@@ -137,7 +137,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
         let plan = setup()
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())
         let text = DestroyPlanText.render(destroy)
-        XCTAssertTrue(text.hasPrefix("Destroy plan for project demo-project: 6 deletions, 9 steps\n"), text)
+        XCTAssertTrue(text.hasPrefix("Destroy plan for project demo-project: 7 deletions, 10 steps\n"), text)
         XCTAssertTrue(text.contains("$ gcloud container clusters delete cloud-bucket-cluster --project demo-project --location us-west1-b --quiet --async\n"), text)
         XCTAssertTrue(text.contains("\n  - The bucket gs://my-bucket and every object in it: it holds your data;"), text)
         let json = DestroyPlanJSON.render(destroy)

@@ -7,7 +7,9 @@ final class ManifestSchemaTests: XCTestCase {
     /// The openAPIV3Schema of the CRD's v1 version, loaded once (the file is 900 KB).
     nonisolated(unsafe) static var v1Schema: [String: Any]?
 
-    func schema() throws -> [String: Any] {
+    func schema() throws -> [String: Any] { try Self.schema() }
+
+    static func schema() throws -> [String: Any] {
         if let cached = Self.v1Schema { return cached }
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ray.io_rayclusters.yaml")
         let crd = try XCTUnwrap(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
@@ -43,7 +45,9 @@ final class ManifestSchemaTests: XCTestCase {
     }
 
     /// Every Ray pod template of the manifest (head and worker groups).
-    func podTemplates(_ doc: [String: Any]) throws -> [[String: Any]] {
+    func podTemplates(_ doc: [String: Any]) throws -> [[String: Any]] { try Self.podTemplates(doc) }
+
+    static func podTemplates(_ doc: [String: Any]) throws -> [[String: Any]] {
         let spec = try XCTUnwrap(doc["spec"] as? [String: Any])
         let head = try XCTUnwrap((spec["headGroupSpec"] as? [String: Any])?["template"] as? [String: Any])
         let workers = (spec["workerGroupSpecs"] as? [[String: Any]] ?? []).compactMap { $0["template"] as? [String: Any] }

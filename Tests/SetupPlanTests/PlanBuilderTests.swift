@@ -86,7 +86,8 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertNotNil(create.probe)
         XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
                                    "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
-                                   "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
+                                   "create-bucket", "grant-bucket-role", "check-auth-options", "create-auth-secret", "apply-raycluster", "wait-head",
+                                   "install-gcs-client", "verify-bucket"])
         XCTAssertEqual(plan.step(.bindWorkloadIdentity)?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
         XCTAssertEqual(plan.step(.annotateKSA)?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
@@ -260,7 +261,7 @@ final class PlanBuilderTests: XCTestCase {
                 XCTAssertNotNil(step.probe, "\(combo): create step \(step.id) needs a probe so re-runs skip it")
             }
             let placeholders = Set(plan.steps.flatMap(\.placeholders))
-            XCTAssertEqual(placeholders, combo.identity == .direct ? ["PROJECT_NUMBER"] : [], "\(combo)")
+            XCTAssertEqual(placeholders, combo.identity == .direct ? ["PROJECT_NUMBER", "RAYCLUSTER_MANIFEST"] : ["RAYCLUSTER_MANIFEST"], "\(combo)")
         }
     }
 

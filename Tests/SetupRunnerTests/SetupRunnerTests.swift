@@ -341,3 +341,52 @@ func countLines(_ url: URL) throws -> (Int, String) {
     let text = String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
     return (count, text)
 }
+
+/// A step that runs only for a value read earlier, and a step fed a token on stdin that no file of the run holds.
+final class ConditionAndInputTests: XCTestCase {
+    private var fakes: FakeTools!
+
+    override func setUpWithError() throws { fakes = try FakeTools() }
+    override func tearDown() { fakes.remove() }
+
+    func testTheConditionSkipsAndTheTokenReachesOnlyTheCommandsStdin() async throws {
+        let plan = FakeTools.plan([
+            Step(id: .checkAuthOptions, title: "Read", why: "w", argv: ["/bin/echo", "raycluster.yaml"], captures: ["RAYCLUSTER_MANIFEST"],
+                 kind: .check),
+            Step(id: .createAuthSecret, title: "Secret", why: "w", argv: ["/bin/sh", "-c", "cat > skipped.txt"], kind: .create,
+                 runsWhen: StepCondition(placeholder: "RAYCLUSTER_MANIFEST", equals: "raycluster-auth-manual.yaml"), input: .randomToken),
+            Step(id: .applyRayCluster, title: "Fed", why: "w", argv: ["/bin/sh", "-c", "cat > fed.txt && echo read it"], kind: .configure,
+                 input: .randomToken),
+        ])
+        let observer = RecordingObserver()
+        let result = try await fakes.runner(plan).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(result, .succeeded)
+        XCTAssertEqual(observer.outcomes.map(\.status), [.done, .skipped, .done])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fakes.workspace.appendingPathComponent("skipped.txt").path))
+        let token = try String(contentsOf: fakes.workspace.appendingPathComponent("fed.txt"), encoding: .utf8)
+        XCTAssertNotNil(token.wholeMatch(of: #/[0-9a-f]{64}/#), token)
+        try FileManager.default.removeItem(at: fakes.workspace.appendingPathComponent("fed.txt"))
+        let files = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: fakes.workspace.path))
+        for file in files {
+            let text = (try? String(contentsOf: fakes.workspace.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(token), "\(file) holds the token")
+        }
+        XCTAssertFalse("\(observer.events)".contains(token), "an event holds the token")
+        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/02-create-auth-secret.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("not needed: ${RAYCLUSTER_MANIFEST} is raycluster.yaml, not raycluster-auth-manual.yaml"), log)
+
+        // The same plan where the operator lacks authOptions: the Secret step runs.
+        let manual = FakeTools.plan([
+            Step(id: .checkAuthOptions, title: "Read", why: "w", argv: ["/bin/echo", "raycluster-auth-manual.yaml"],
+                 captures: ["RAYCLUSTER_MANIFEST"], kind: .check),
+            plan.steps[1],
+        ])
+        let other = try FakeTools()
+        defer { other.remove() }
+        let second = RecordingObserver()
+        let secondResult = try await other.runner(manual).run(mode: .fresh, observer: second)
+        XCTAssertEqual(secondResult, .succeeded)
+        XCTAssertEqual(second.outcomes.map(\.status), [.done, .done])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other.workspace.appendingPathComponent("skipped.txt").path))
+    }
+}

@@ -9,10 +9,14 @@ final class WorkspaceExportTests: XCTestCase {
         let plan = RunSession.plan(for: try AnswersFile.load(yaml: "project: demo-project\nbucket:\n  name: my-bucket\n"))
         let folder = scratch.root.appendingPathComponent("ws")
         let written = try WorkspaceExport.write(plan, to: folder)
-        XCTAssertEqual(written, [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.script].map { folder.appendingPathComponent($0).path })
+        XCTAssertEqual(written, [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.manualAuthManifest, WorkspaceFiles.script]
+            .map { folder.appendingPathComponent($0).path })
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.answers), encoding: .utf8),
                        AnswersFile.normalizedYAML(plan.answers))
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.manifest), encoding: .utf8), plan.manifest)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.manualAuthManifest), encoding: .utf8),
+                       plan.manualAuthManifest)
+        XCTAssertEqual(try scratch.permissions("ws/\(WorkspaceFiles.manualAuthManifest)"), 0o600)
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.script), encoding: .utf8), SetupScript.render(plan))
         XCTAssertEqual(try scratch.permissions("ws"), 0o700)
         XCTAssertEqual(try scratch.permissions("ws/\(WorkspaceFiles.logs)"), 0o700)

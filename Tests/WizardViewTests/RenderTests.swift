@@ -113,12 +113,12 @@ final class RenderTests: XCTestCase {
 
     func testTheReviewAfterAFailedRunSaysFinishedStepsAreNotRedone() throws {
         let fresh = try XCTUnwrap(Scenarios.all.first { $0.0 == "review-commands" }?.1)
-        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("19 steps, nothing run yet"))
+        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("21 steps, nothing run yet"))
         var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
         Scenarios.send(&state, Scenarios.keys([.char("e")] + Array(repeating: .enter, count: 7)))
         XCTAssertEqual(state.screen, .review)
         let title = WizardView.render(state, size: .minimum).plainText.split(separator: "\n").first ?? ""
-        XCTAssertTrue(title.contains("Review · 19 steps, finished ones are checked, not redone"), String(title))
+        XCTAssertTrue(title.contains("Review · 21 steps, finished ones are checked, not redone"), String(title))
     }
 
     func testTooSmallSaysWhatIsNeeded() {
@@ -204,7 +204,10 @@ final class RenderTests: XCTestCase {
         // What was made includes the RayCluster itself, not only the cluster, KSA and bucket (with a short workspace
         // path: a long one takes a row, and the list ends in "and 2 more").
         let shortPath = try render(XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1))
-        XCTAssertTrue(shortPath.contains("✓ Apply the RayCluster \(answers.ray.clusterName)"), shortPath)
+        XCTAssertTrue(shortPath.contains("Apply the RayCluster \(answers.ray.clusterName)"), shortPath)
+        // The Ray token comes from the person's own kubectl, never from the screen.
+        XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.tokenExport(answers) },
+                      doneText)
 
         for name in ["welcome", "review-commands", "review-script", "review-gpu-node-pool", "review-two-gpu-groups-mounted", "run"] {
             let text = try render(XCTUnwrap(states[name], name))

@@ -69,6 +69,7 @@ kubectl)
   set -- "${args[@]}"
   case "$*" in
     "version --client"*) echo "Client Version: v1.32.0+fake" ;;
+    "get crd "*go-template*) echo "raycluster.yaml" ;;
     "get crd "*) echo "v1" ;;
     "get serviceaccount "*jsonpath*) has annotation && value annotation ;;
     "get serviceaccount "*) has ksa && echo "serviceaccount/$3" || notfound "serviceaccount $3" ;;

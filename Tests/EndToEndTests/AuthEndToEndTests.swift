@@ -1,0 +1,89 @@
+import Foundation
+import TestKit
+import Testing
+
+/// Ray token authentication with the real gcloud and kubectl against the emulator, on an operator without
+/// `spec.authOptions` (the emulator's `kuberay-without-auth-options`): the run makes the token Secret itself from a
+/// token on kubectl's stdin, every Ray container reads it, the checks (which the emulator refuses without it) pass,
+/// the token is in no file, output or event of the wizard, doctor finds auth on, and destroy leaves no Secret.
+/// The operator's own form (`authOptions`) is the default setup of DoctorEndToEndTests.
+@Suite struct AuthEndToEndTests {
+    private func state(_ emulator: EmulatorHarness) async throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: await emulator.control("GET", "state")) as? [String: Any])
+    }
+
+    /// The objects of `resource` in the one cluster's Kubernetes API, by `namespace/name`.
+    private func objects(_ state: [String: Any], _ resource: String) -> [String: [String: Any]] {
+        let worlds = (state["kube"] as? [String: Any] ?? [:]).values.compactMap { $0 as? [String: Any] }
+        return worlds.reduce(into: [:]) { all, world in
+            for (key, object) in (world["objects"] as? [String: Any])?[resource] as? [String: Any] ?? [:] {
+                all[key] = object as? [String: Any]
+            }
+        }
+    }
+
+    @Test func testTheManualFormsTokenIsOnlyInItsSecretAndDestroyRemovesIt() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-auth")
+        defer { emulator.stop() }
+        try await emulator.addFaults(["special": "kuberay-without-auth-options"])
+        let sets = ["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray"]
+        let applied = try await emulator.apply(sets, extra: ["--output", "json"])
+        #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
+        let events = applied.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let finished = events.filter { $0["event"] as? String == "step-finished" }
+        #expect(finished.first { $0["step"] as? String == "check-auth-options" }?["result"] as? String == "raycluster-auth-manual.yaml")
+        #expect(finished.first { $0["step"] as? String == "create-auth-secret" }?["status"] as? String == "done")
+
+        // The Secret the run made holds a 64-hex-digit token; every Ray container, the autoscaler's too, reads it.
+        let after = try await state(emulator)
+        let secret = try #require(objects(after, "secrets")["ray/raycluster-mini"], "\(objects(after, "secrets").keys)")
+        let encoded = try #require((secret["data"] as? [String: String])?["auth_token"])
+        let decoded = try #require(Data(base64Encoded: encoded))
+        let token = try #require(String(data: decoded, encoding: .utf8))
+        #expect(token.wholeMatch(of: #/[0-9a-f]{64}/#) != nil, "a fresh random token")
+        let pods = objects(after, "pods").values.filter { ($0["metadata"] as? [String: Any])?["namespace"] as? String == "ray" }
+        #expect(pods.count >= 2)
+        var containers = 0
+        for pod in pods {
+            for container in (pod["spec"] as? [String: Any])?["containers"] as? [[String: Any]] ?? [] {
+                containers += 1
+                let env = container["env"] as? [[String: Any]] ?? []
+                #expect(env.contains { $0["name"] as? String == "RAY_AUTH_MODE" && $0["value"] as? String == "token" }, "\(container)")
+                let ref = env.first { $0["name"] as? String == "RAY_AUTH_TOKEN" }?["valueFrom"] as? [String: Any]
+                #expect(ref?["secretKeyRef"] as? [String: String] == ["name": "raycluster-mini", "key": "auth_token"], "\(container)")
+            }
+        }
+        #expect(containers > pods.count, "the head's autoscaler sidecar is a Ray container too")
+
+        // doctor finds it on.
+        let doctor = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--format", "json"])
+        #expect(doctor.status == 0, "\(doctor.stdout + doctor.stderr)")
+        #expect(doctor.stdout.contains("every pod template sets RAY_AUTH_MODE token and RAY_AUTH_TOKEN"), "\(doctor.stdout)")
+        var plans: [ProcessResult] = []
+        for format in ["text", "json", "script", "yaml"] {
+            plans.append(try await emulator.wizard(["plan", "--format", format] + sets.flatMap { ["--set", $0] }))
+        }
+
+        let destroyed = try await emulator.wizard(["destroy", "--workspace", emulator.workspace.path, "--yes", "--output", "json"])
+        #expect(destroyed.status == 0, "\(destroyed.stdout + destroyed.stderr)")
+        #expect(destroyed.stdout.contains(#""step":"delete-secret""#), "\(destroyed.stdout)")
+        let afterDestroy = try await state(emulator)
+        #expect(objects(afterDestroy, "secrets").keys.filter { $0.hasPrefix("ray/") } == [], "destroy leaves no Secret")
+
+        // The token is in no file of the workspace (logs, journals, setup.sh, manifests) and in nothing printed.
+        var files = 0
+        let enumerator = try #require(FileManager.default.enumerator(at: emulator.workspace, includingPropertiesForKeys: nil))
+        for case let url as URL in enumerator where !url.hasDirectoryPath {
+            files += 1
+            let data = try Data(contentsOf: url)
+            #expect(data.range(of: Data(token.utf8)) == nil, "\(url.lastPathComponent) holds the token")
+            #expect(data.range(of: Data(encoded.utf8)) == nil, "\(url.lastPathComponent) holds the token in base64")
+        }
+        #expect(files > 20, "the logs, journals, manifests and setup.sh were searched")
+        for (name, output) in [("apply --output json", applied), ("doctor", doctor), ("destroy", destroyed)]
+            + zip(["plan text", "plan json", "plan script", "plan yaml"], plans).map({ ($0, $1) }) {
+            #expect(!(output.stdout.contains(token) || output.stderr.contains(token)), "\(name) printed the token")
+            #expect(!(output.stdout.contains(encoded) || output.stderr.contains(encoded)), "\(name) printed the token in base64")
+        }
+    }
+}
