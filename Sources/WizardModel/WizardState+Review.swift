@@ -20,7 +20,8 @@ extension WizardState {
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        var review = self.review?.plan == plan ? self.review ?? ReviewState(plan: plan, width: 1) : ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
+        var review = self.review.flatMap { $0.plan == plan ? $0 : nil } ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         review.fit(review.paneGeometry(size))
         self.review = review
         screen = .review
