@@ -6,19 +6,13 @@ import XCTest
 /// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 final class WizardEmulatorTmuxTests: XCTestCase {
-    private let emulators = EmulatorRegistry()
-
-    override func tearDown() {
-        emulators.stopAll()
-        super.tearDown()
-    }
 
     /// An emulator with a finished setup in its workspace (`apply` with `sets`), and a terminal whose shell runs in
     /// the emulator's folder with its environment, so the workspace is typed as `workspace`.
     private func finishedSetup(_ name: String, _ sets: [String]) throws -> (EmulatorHarness, TmuxTerminal) {
         guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
-        let tools = try EndToEndTools.require()
-        let emulator = try emulators.start(in: try TestPaths.temporaryFolder(self, name), tools: tools)
+        let emulator = try EmulatorHarness(root: try TestPaths.temporaryFolder(self, name), tools: try EndToEndTools.require())
+        addTeardownBlock { emulator.stop() }
         let applied = try emulator.apply(sets)
         XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
         var environment = emulator.environment
@@ -33,6 +27,13 @@ final class WizardEmulatorTmuxTests: XCTestCase {
     private func startWizard(_ tmux: TmuxTerminal) throws {
         try tmux.type("clear; \(shellQuoted(try TestPaths.wizard.path)) --workspace workspace; echo EXIT=$?")
         try tmux.keys("Enter")
+    }
+
+    /// Waits until the screen shows every one of `texts` (line breaks read as spaces): ncurses draws a frame top to
+    /// bottom, and a capture may come in between.
+    @discardableResult
+    private func waitForAll(_ tmux: TmuxTerminal, _ what: String, _ texts: [String], seconds: Double = 20) throws -> String {
+        try tmux.waitFor(what, seconds: seconds) { screen in texts.allSatisfy(collapsed(screen).contains) }
     }
 
     /// Waits for the wizard's exit status and the prompt under it.
@@ -55,39 +56,36 @@ final class WizardEmulatorTmuxTests: XCTestCase {
             collapsed($0).contains("workspace holds a finished run: press d to see what destroying it removes.")
         }
         try tmux.keys("d")
-        var screen = try tmux.waitFor("the destroy preview") { $0.contains("Destroy · 6 deletions, nothing run yet") }
-        XCTAssertTrue(screen.contains("gs://my-bucket is kept: it holds your data (b deletes it too)."), screen)
-        XCTAssertTrue(screen.contains("3 kept, listed at the end."), screen)
+        try waitForAll(tmux, "the destroy preview", ["Destroy · 6 deletions, nothing run yet",
+                                                     "gs://my-bucket is kept: it holds your data (b deletes it too).",
+                                                     "3 kept, listed at the end.", "< Destroy >", "d destroy b bucket"])
         try tmux.keys("End")
-        screen = try tmux.waitFor("the kept list") { $0.contains("Kept:") && scrolledToEnd($0) }
+        var screen = try tmux.waitFor("the kept list") { $0.contains("Kept:") && scrolledToEnd($0) && $0.contains("? keys") }
         XCTAssertFalse(screen.contains("ray-gpu"), "the GPU pool goes with the cluster: not kept\n\(screen)")
 
         try tmux.keys("d")
         try tmux.waitFor("the confirmation") { $0.contains("Delete what this workspace's run created?") && $0.contains("y delete") }
         try tmux.keys("y")
-        screen = try tmux.waitFor("the failure at the cluster", seconds: 120) { $0.contains("Failed at step 8/9") }
-        let failure = collapsed(screen)
-        for text in ["✗ Step 8 of 9 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
-                     #"Required "container.clusters.delete" permission(s)"#, "7 of 9 steps complete; the journal is kept."] {
-            XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
-        }
+        try waitForAll(tmux, "the failure at the cluster", [
+            "Failed at step 8/9", "✗ Step 8 of 9 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            #"Required "container.clusters.delete" permission(s)"#, "7 of 9 steps complete; the journal is kept.",
+        ], seconds: 120)
         try tmux.keys("q")
         screen = try waitForExit(tmux, 1)
         XCTAssertTrue(screen.contains("The journal is kept in workspace/destroy-state.json. Resume with:"), screen)
 
         try startWizard(tmux)
-        screen = try tmux.waitFor("the unfinished destroy") { $0.contains("Unfinished destroy") && $0.contains("< Resume >") }
-        let resume = collapsed(screen)
-        for text in ["workspace holds an unfinished destroy: 7 of 9 steps complete.",
-                     "Stopped at step 8: Delete the GKE cluster cloud-bucket-cluster", "✓ 7. Delete the roles/storage.objectUser binding",
-                     "○ 9. Wait until the cluster is deleted", "Continues the destroy with the choices it was started with"] {
-            XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")
-        }
+        screen = try waitForAll(tmux, "the unfinished destroy", [
+            "Unfinished destroy", "workspace holds an unfinished destroy: 7 of 9 steps complete.",
+            "Stopped at step 8: Delete the GKE cluster cloud-bucket-cluster", "✓ 7. Delete the roles/storage.objectUser binding",
+            "○ 9. Wait until the cluster is deleted", "< Resume > [ Quit ]", "Continues the destroy with the choices it was started with",
+        ])
         XCTAssertFalse(screen.contains("Start over"), screen)
         try tmux.keys("Enter")
-        screen = try tmux.waitFor("the destroyed screen", seconds: 120) { $0.contains("Destroyed · 9 steps") }
-        XCTAssertTrue(screen.contains("✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu"), screen)
-        XCTAssertTrue(collapsed(screen).contains("The bucket gs://my-bucket and every object in it: it holds your data;"), screen)
+        try waitForAll(tmux, "the destroyed screen", [
+            "Destroyed · 9 steps", "✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            "The bucket gs://my-bucket and every object in it: it holds your data;", "q/Enter quit",
+        ], seconds: 120)
         try tmux.keys("q")
         screen = try waitForExit(tmux, 0)
         XCTAssertTrue(collapsed(screen).contains("Destroyed what the run in workspace created."), screen)
@@ -110,9 +108,9 @@ final class WizardEmulatorTmuxTests: XCTestCase {
         try startWizard(tmux)
         try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
         try tmux.keys("c")
-        var screen = try tmux.waitFor("the healthy verdict", seconds: 120) { $0.contains("Healthy: all ") }
-        XCTAssertTrue(screen.contains("Check an existing setup"), screen)
-        XCTAssertTrue(screen.contains("Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket"), screen)
+        let screen = try waitForAll(tmux, "the healthy verdict", [
+            "Check an existing setup", "Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket", "Healthy: all ", "q quit",
+        ], seconds: 120)
         XCTAssertFalse(screen.contains("✗"), screen)
         try quitWithoutRunning(tmux)
 
@@ -123,13 +121,12 @@ final class WizardEmulatorTmuxTests: XCTestCase {
         try startWizard(tmux)
         try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
         try tmux.keys("c")
-        screen = try tmux.waitFor("the broken verdict", seconds: 120) { $0.contains("Broken: roles/iam.workloadIdentityUser on") }
-        let broken = collapsed(screen)
-        for text in ["✗ roles/iam.workloadIdentityUser on \(email) for \(member)",
-                     "fix: gcloud iam service-accounts add-iam-policy-binding \(email) --project demo-project --role "
-                        + "roles/iam.workloadIdentityUser --member '\(member)'"] {
-            XCTAssertTrue(broken.contains(text), "\(text)\n\(screen)")
-        }
+        try waitForAll(tmux, "the broken verdict", [
+            "✗ roles/iam.workloadIdentityUser on \(email) for \(member)",
+            "fix: gcloud iam service-accounts add-iam-policy-binding \(email) --project demo-project --role "
+                + "roles/iam.workloadIdentityUser --member '\(member)'",
+            "Broken: roles/iam.workloadIdentityUser on", "q quit",
+        ], seconds: 120)
         try tmux.keys("Escape")
         try tmux.waitFor("back on Welcome") { $0.contains("Welcome") && !$0.contains("Check an existing setup") }
         try quitWithoutRunning(tmux)
@@ -138,7 +135,7 @@ final class WizardEmulatorTmuxTests: XCTestCase {
     /// q, confirmed: nothing was run this time, so the status is 130.
     private func quitWithoutRunning(_ tmux: TmuxTerminal) throws {
         try tmux.keys("q")
-        try tmux.waitFor("the quit question") { $0.contains("Quit the wizard?") }
+        try tmux.waitFor("the quit question") { $0.contains("Quit the wizard?") && $0.contains("y quit") }
         try tmux.keys("y")
         try waitForExit(tmux, 130)
     }
