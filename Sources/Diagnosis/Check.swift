@@ -9,7 +9,7 @@ public struct Check: Equatable, Sendable, Codable {
     public var evidence: [String]
     /// The commands that fix it, in order (argv, never through a shell); empty when none can.
     public var fix: [[String]]
-    /// What to do when no command can fix it, or what a fix leaves to the person.
+    /// What to do when no command can fix it, or what a fix leaves to the person (one thing a line).
     public var advice: String?
     /// For an in-pod check that failed: the earlier broken link that explains it.
     public var cause: String?
@@ -32,7 +32,7 @@ extension Check {
     public var details: [String] {
         var lines = evidence.map { "    \($0)" }
         if let cause { lines.append("    explained by: \(cause)") }
-        if let advice { lines.append("    \(advice)") }
+        if let advice { lines += advice.split(separator: "\n").map { "    \($0)" } }
         for (index, argv) in fix.enumerated() {
             lines.append("    \(index == 0 ? "fix:" : "then:") \(ShellQuote.join(argv))")
         }
@@ -40,9 +40,10 @@ extension Check {
     }
 }
 
-/// ✓ the link holds, ✗ it is broken, – it could not be checked (an earlier link it needs is broken, or not asked).
+/// ✓ the link holds, ✗ it is broken, – it could not be checked (an earlier link it needs is broken, or not asked),
+/// ! a warning: the fact could not be read, or it holds but not fully (preflight's checks).
 public enum CheckStatus: String, Equatable, Sendable, Codable {
-    case ok, broken, skipped
+    case ok, broken, skipped, warning
 
     /// The mark shown before the title.
     public var mark: String {
@@ -50,6 +51,7 @@ public enum CheckStatus: String, Equatable, Sendable, Codable {
         case .ok: return "✓"
         case .broken: return "✗"
         case .skipped: return "–"
+        case .warning: return "!"
         }
     }
 

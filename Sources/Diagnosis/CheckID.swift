@@ -1,10 +1,12 @@
-/// A link of the chain doctor checks, named once. The string form (`rawValue`, e.g. `wi-binding`) is what
+/// A link of the chain doctor checks, or a check preflight decides, named once. The string form (`rawValue`, e.g. `wi-binding`) is what
 /// `--format json` and the JSON lines print.
 public enum CheckID: Hashable, Sendable {
     case gcloud, apis, cluster, workloadPool, nodePools
     case kubeAccess, rayClusterKind, namespace, ksa, rayCluster, pods
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
+    // Preflight: what the cloud would refuse before anything is created.
+    case billing, roles, clusterName, bucketName, accelerators, machineTypes, gpuQuota, cpuQuota, orgPolicy
     /// The in-pod probe as a whole, when it did not run (`--no-exec`, no running pod, or an earlier link broken).
     case inPod
     /// The in-pod probe in the Ray pod `name`.
@@ -36,6 +38,15 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .bucket: return "bucket"
         case .bucketRole: return "bucket-role"
         case .inPod: return "in-pod"
+        case .billing: return "billing"
+        case .roles: return "roles"
+        case .clusterName: return "cluster-name"
+        case .bucketName: return "bucket-name"
+        case .accelerators: return "accelerators"
+        case .machineTypes: return "machine-types"
+        case .gpuQuota: return "gpu-quota"
+        case .cpuQuota: return "cpu-quota"
+        case .orgPolicy: return "org-policy"
         case .pod(let name): return Self.podPrefix + name
         }
     }
@@ -48,7 +59,8 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
                                 .rayCluster, .pods, .annotation, .iamServiceAccount, .workloadIdentityBinding, .principal, .bucket,
-                                .bucketRole, .inPod]
+                                .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators, .machineTypes,
+                                .gpuQuota, .cpuQuota, .orgPolicy]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = id
     }

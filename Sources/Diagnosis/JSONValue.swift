@@ -26,6 +26,7 @@ struct JSONValue {
         if let number = raw as? NSNumber { return number.stringValue }
         return nil
     }
+    var number: Double? { (raw as? NSNumber)?.doubleValue ?? (raw as? String).flatMap(Double.init) }
     var bool: Bool? { (raw as? Bool) ?? (raw as? NSNumber)?.boolValue ?? (raw as? String).map { $0.lowercased() == "true" } }
     var array: [JSONValue] { (raw as? [Any])?.map(JSONValue.init) ?? [] }
     var object: [String: JSONValue] { ((raw as? [String: Any]) ?? [:]).mapValues(JSONValue.init) }

@@ -23,6 +23,8 @@ public struct Journal: Codable, Equatable, Sendable {
     public var captures: [String: String]
     /// Nil while a run is in progress (or was killed).
     public var result: RunResult?
+    /// How preflight went at the gate (`skipped` with `--skip-preflight`); nil before the gate, or for a plan without one.
+    public var preflight: PreflightRecord?
 
     /// A journal with every step of `steps` pending; `files` gives what the workspace files they read hold.
     public init(normalizedAnswers: String, steps: [Step], files: (String) -> String? = { _ in nil }, now: Date = Date()) {
@@ -49,7 +51,7 @@ public struct Journal: Codable, Equatable, Sendable {
     public func step(_ id: StepID) -> JournalStep? { steps.first { $0.id == id } }
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion, planVersion, normalizedAnswers, createdAt, updatedAt, steps, captures, result
+        case formatVersion, planVersion, normalizedAnswers, createdAt, updatedAt, steps, captures, result, preflight
     }
 
     /// Reads either format: a format 1 journal's answers digest is not read (its normalized answers identify the run)
@@ -65,6 +67,7 @@ public struct Journal: Codable, Equatable, Sendable {
         steps = try container.decode([JournalStep].self, forKey: .steps)
         captures = try container.decode([String: String].self, forKey: .captures)
         result = try container.decodeIfPresent(RunResult.self, forKey: .result)
+        preflight = try container.decodeIfPresent(PreflightRecord.self, forKey: .preflight)
         if formatVersion == 1 {
             for index in steps.indices { steps[index].command = nil }
         }

@@ -74,5 +74,8 @@ public enum RunEvent: Equatable, Sendable {
     case stepNote(index: Int, stepID: StepID, note: String)
     case output(index: Int, stepID: StepID, stream: OutputPipe, line: String)
     case stepFinished(StepOutcome)
+    /// Preflight decided at the gate before the first step that creates anything; a verdict that did not pass ends
+    /// the run (`runFinished(.failed)` follows).
+    case gateFinished(GateVerdict)
     case runFinished(result: RunResult, seconds: Double)
 }

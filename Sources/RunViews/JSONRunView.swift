@@ -6,7 +6,8 @@ import RunModel
 ///
 /// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
 /// and `title`. Events: `run-started`, `step-started`, `step-note`, `output`, `step-finished`, `step-failed`
-/// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `run-finished` (with `result` and, unless it
+/// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `preflight-check` (one per check, from
+/// `PreflightView`), `preflight-finished` (with `passed` and `summary`), `run-finished` (with `result` and, unless it
 /// succeeded, `resume`).
 public struct JSONRunView: RunObserver {
     private let steps: [Step]
@@ -44,6 +45,8 @@ public struct JSONRunView: RunObserver {
                 emit("step-finished", StepFinished(header: header(outcome.index), status: outcome.status.rawValue,
                                                    seconds: outcome.seconds, result: outcome.result))
             }
+        case .gateFinished(let verdict):
+            emit("preflight-finished", verdict)
         case .runFinished(let result, let seconds):
             emit("run-finished", RunFinished(result: result.rawValue, seconds: seconds, resume: result == .succeeded ? nil : resumeCommand))
         }

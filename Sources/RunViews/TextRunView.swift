@@ -84,6 +84,9 @@ public struct TextRunView: RunObserver {
                 write(FailureReport.text(outcome: outcome, title: title(outcome.index), total: titles.count,
                                          workspace: workspace, resumeCommand: resumeCommand))
             }
+        case .gateFinished(let verdict):
+            write(verdict.summary)
+            if !verdict.passed { write("Fix the answers (see each check's fix above), then run apply again.") }
         case .runFinished(let result, let seconds):
             switch result {
             case .succeeded:

@@ -31,12 +31,14 @@ public final class SetupRunner: Sendable {
     /// grace period; the step is marked `interrupted` and `run` returns `.interrupted`. Safe from any thread.
     public func cancel() { stopSwitch.stop() }
 
-    /// Runs the plan in `mode`, marking the steps in `skipping` as skipped (the TUI's Skip on a failed step).
+    /// Runs the plan in `mode`, marking the steps in `skipping` as skipped (the TUI's Skip on a failed step). `gate`
+    /// (preflight) runs before the first step that creates anything; a verdict that does not pass ends the run failed
+    /// with nothing created.
     ///
     /// Returns how the run ended (a failed step is a result, not an error). Throws `JournalError` when the
     /// journal is corrupt, foreign, for other answers (outside `.replan`) or missing (`.resume`), and
     /// `WorkspaceError` when the workspace or journal cannot be written.
-    public func run(mode: RunMode, skipping: Set<StepID> = [], observer: some RunObserver) async throws -> RunResult {
+    public func run(mode: RunMode, skipping: Set<StepID> = [], gate: RunGate? = nil, observer: some RunObserver) async throws -> RunResult {
         let acquired = isRunning.withLock { running -> Bool in
             if running { return false }
             running = true
@@ -46,19 +48,21 @@ public final class SetupRunner: Sendable {
         defer { isRunning.withLock { $0 = false } }
         stopSwitch.reset()
         return try await withTaskCancellationHandler {
-            try await runLocked(mode: mode, skipping: skipping, observer: observer)
+            try await runLocked(mode: mode, skipping: skipping, gate: gate, observer: observer)
         } onCancel: {
             // Cancelling the calling task is the same as cancel(): stop the child cleanly, keep the journal right.
             stopSwitch.stop()
         }
     }
 
-    private func runLocked(mode: RunMode, skipping: Set<StepID>, observer: some RunObserver) async throws -> RunResult {
+    private func runLocked(mode: RunMode, skipping: Set<StepID>, gate: RunGate?, observer: some RunObserver) async throws -> RunResult {
         let runStart = ContinuousClock.now
         try workspace.create()
         let existing = try Journal.load(from: journalURL)
         var journal = try Journal.prepare(
             existing: existing, mode: mode, plan: plan, normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
+        // --skip-preflight is on record from the start, whatever step the run ends at.
+        if case .skipped? = gate?.kind { journal.preflight = .skipped }
         try save(&journal)
         await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
 
@@ -76,9 +80,19 @@ public final class SetupRunner: Sendable {
             return result
         }
 
+        let gateIndex = gate == nil ? nil : RunGate.index(in: plan, statuses: journal.steps.map(\.status))
         for (index, step) in plan.steps.enumerated() {
             let status = journal.steps[index].status
             if status.isComplete { continue }
+            if index == gateIndex, let gate {
+                if stopSwitch.isStopped { return try await finishRun(.interrupted) }
+                let (verdict, record) = await gate.decide()
+                journal.preflight = record
+                try save(&journal)
+                if let verdict { await observer.handle(.gateFinished(verdict)) }
+                if stopSwitch.isStopped { return try await finishRun(.interrupted) }
+                if record == .stopped { return try await finishRun(.failed) }
+            }
             // A step skipped on purpose stays skipped on resume; apply and replan look at it again.
             if status == .skipped && mode == .resume { continue }
             if stopSwitch.isStopped { return try await finishRun(.interrupted) }

@@ -1,17 +1,23 @@
 import Diagnosis
 import SetupRunner
 
-/// Runs doctor's reads, a few at a time, and hands over each check as soon as it and every link before it are
-/// decided: the one way the wizard, the `doctor` command and the tests run a diagnosis.
+/// Runs a diagnosis's reads (doctor's or preflight's), a few at a time, and hands over each check as soon as it and
+/// every check before it are decided: the one way the wizard, the commands and the tests run a diagnosis.
 public enum DoctorSession {
     /// gcloud is a Python program that takes about a second of CPU to start: more at once only queue on two cores.
     public static let parallelReads = 4
 
     /// Runs `doctor`'s reads as processes (through the engine's process code) with `environment` over the inherited
     /// variables, showing each check as it is decided.
-    public static func run(_ doctor: Doctor, environment: [String: String] = [:],
+    public static func run(_ doctor: some Diagnostic, environment: [String: String] = [:],
                            show: @escaping @Sendable (Check) -> Void) async -> [Check] {
-        await run(doctor, read: { read in
+        doctor.checks(await results(doctor, environment: environment, show: show))
+    }
+
+    /// Runs the reads as processes, showing each check as it is decided; returns every read's result.
+    public static func results(_ doctor: some Diagnostic, environment: [String: String] = [:],
+                               show: @escaping @Sendable (Check) -> Void) async -> [String: ReadResult] {
+        await results(doctor, read: { read in
             let output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
             return ReadResult(exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr)
         }, retryDelay: .seconds(1), show: show)
@@ -19,8 +25,14 @@ public enum DoctorSession {
 
     /// Runs `doctor`'s reads with `read` (each read up to its `attempts` while it fails, `retryDelay` apart), showing
     /// each check as it is decided; returns every check as decided at the end.
-    public static func run(_ doctor: Doctor, read: @escaping @Sendable (DoctorRead) async -> ReadResult,
+    public static func run(_ doctor: some Diagnostic, read: @escaping @Sendable (DoctorRead) async -> ReadResult,
                            retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> [Check] {
+        doctor.checks(await results(doctor, read: read, retryDelay: retryDelay, show: show))
+    }
+
+    /// Runs the reads with `read`, showing each check as it is decided; returns every read's result.
+    public static func results(_ doctor: some Diagnostic, read: @escaping @Sendable (DoctorRead) async -> ReadResult,
+                               retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> [String: ReadResult] {
         var results: [String: ReadResult] = [:]
         var shown = 0
         func showNew() {
@@ -53,6 +65,6 @@ public enum DoctorSession {
             }
         }
         showNew()
-        return doctor.checks(results)
+        return results
     }
 }

@@ -34,7 +34,8 @@ public enum InteractiveSession {
             """)
             return 2
         }
-        let setup = try SessionSetup(workspace: workspace, options: options, colors: display.color ? .automatic : .never)
+        var setup = try SessionSetup(workspace: workspace, options: options, colors: display.color ? .automatic : .never)
+        setup.skipPreflight = settings.skipPreflight
         if display.plain { return PlainSession(setup: setup).run() }
         let result = SessionLoop(setup).run()
         // The terminal is restored by now: messages land in the normal screen, where they stay readable.
@@ -54,6 +55,8 @@ public struct SessionSetup: Sendable {
     public var options: RunOptions
     public var checkScript: String
     public var colors: Terminal.ColorMode
+    /// `--skip-preflight`: Review does not check, and the run's journal says so.
+    public var skipPreflight = false
 
     public init(workspace: String, answers: Answers, journal: JournalSummary?, destroyJournal: JournalSummary? = nil, options: RunOptions,
                 checkScript: String = WizardResources.bucketCheckScript,

@@ -101,7 +101,12 @@ public struct PlainSession {
         let color = setup.colors == .automatic && WizardDisplay.colorsLines(noColorFlag: false)
         do {
             _ = try WorkspaceExport.write(plan, to: folder)
-            return try Self.wait { try await RunSession.run(plan: plan, workspace: folder, mode: mode, options: options, verbose: false, color: color) }
+            // Preflight at the run's gate (after the APIs are enabled), its checks printed as they are decided.
+            let gate = try RunSession.gate(plan: plan, workspace: folder, settings: RunSettings(skipPreflight: setup.skipPreflight),
+                                           earlier: nil, output: .text)
+            return try Self.wait {
+                try await RunSession.run(plan: plan, workspace: folder, mode: mode, options: options, verbose: false, color: color, gate: gate)
+            }
         } catch {
             Console.error("error: \(error)")
             return 2

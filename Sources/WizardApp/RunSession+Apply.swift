@@ -3,8 +3,9 @@ import RunViews
 import SetupPlan
 
 extension RunSession {
-    /// `apply`: exports the workspace files, shows the plan, asks `Proceed? [y/N]` (unless `yes`), runs it.
-    /// Returns the exit status: 0 all done (or nothing run at the question), 1 a step failed, 2 refused, 130 interrupted.
+    /// `apply`: exports the workspace files, shows the plan and preflight's checks, asks `Proceed? [y/N]` (unless `yes`),
+    /// runs it. Returns the exit status: 0 all done (or nothing run at the question), 1 a step failed or preflight
+    /// stopped it (nothing created), 2 refused, 130 interrupted.
     public static func apply(_ source: AnswersSource, workspace: String, yes: Bool, settings: RunSettings,
                              output: OutputFormat) async throws -> Int32 {
         let answers = try source.load()
@@ -22,11 +23,29 @@ extension RunSession {
             return 2
         }
         _ = try WorkspaceExport.write(plan, to: folder)
-        if output == .json {
-            return try await run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: false, output: .json)
+        if output == .text {
+            Console.out(PlanText.render(plan))
+            Console.out("Workspace: \(folder.path) (\(WorkspaceFiles.listing))")
         }
-        Console.out(PlanText.render(plan))
-        Console.out("Workspace: \(folder.path) (\(WorkspaceFiles.listing))")
+        var earlier: PreflightSession.Outcome?
+        if !settings.skipPreflight, try beforeAnythingCreated(plan: plan, workspace: folder) {
+            let view = PreflightView(format: output == .json ? .jsonLines : .text)
+            view.start()
+            let outcome = await PreflightSession.check(answers) { view.show($0) }
+            view.finish(outcome.checks)
+            if outcome.stops {
+                if output == .text { Console.out("Fix the answers (see each check's fix above), then run apply again.") }
+                return 1
+            }
+            if outcome.waitsForAPIs && output == .text {
+                Console.out("Some APIs are not enabled yet: the run enables them and checks again before it creates anything.")
+            }
+            earlier = outcome
+        }
+        let gate = try gate(plan: plan, workspace: folder, settings: settings, earlier: earlier, output: output)
+        if output == .json {
+            return try await run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: false, output: .json, gate: gate)
+        }
         if !yes {
             FileHandle.standardOutput.write(Data("Proceed? [y/N] ".utf8))
             let reply = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -36,6 +55,6 @@ extension RunSession {
             }
         }
         return try await run(plan: plan, workspace: folder, mode: .fresh, options: options, verbose: settings.verbose,
-                             color: settings.colorsLines)
+                             color: settings.colorsLines, gate: gate)
     }
 }

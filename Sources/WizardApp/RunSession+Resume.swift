@@ -19,6 +19,7 @@ extension RunSession {
         try checkJournal(workspace: folder, answers: answers, allowChanged: replan)
         if replan { _ = try WorkspaceExport.write(plan, to: folder) }
         return try await run(plan: plan, workspace: folder, mode: replan ? .replan : .resume, options: options,
-                             verbose: settings.verbose, output: output, color: settings.colorsLines)
+                             verbose: settings.verbose, output: output, color: settings.colorsLines,
+                             gate: try gate(plan: plan, workspace: folder, settings: settings, earlier: nil, output: output))
     }
 }

@@ -15,7 +15,7 @@ public enum RunSession {
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted, 2 when the journal cannot be used.
     public static func run(plan: Plan, workspace: URL, mode: RunMode, options: RunOptions, verbose: Bool,
-                           output: OutputFormat = .text, color: Bool = false) async throws -> Int32 {
+                           output: OutputFormat = .text, color: Bool = false, gate: RunGate? = nil) async throws -> Int32 {
         let runner = SetupRunner(plan: plan, workspace: workspace, options: options)
         let view: any RunObserver
         switch output {
@@ -30,11 +30,26 @@ public enum RunSession {
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {
-            return exitStatus(try await runner.run(mode: mode, observer: view))
+            return exitStatus(try await runner.run(mode: mode, gate: gate, observer: view))
         } catch let error as JournalError {
             Console.error("error: \(error)")
             return 2
         }
+    }
+
+    /// Whether preflight still has a say: nothing the plan creates is done yet in the workspace's journal.
+    static func beforeAnythingCreated(plan: Plan, workspace: URL) throws -> Bool {
+        guard let journal = try loadJournal(workspace: workspace) else { return true }
+        let statuses = plan.steps.map { step in journal.step(step.id)?.status ?? .pending }
+        return RunGate.index(in: plan, statuses: statuses) != nil
+    }
+
+    /// The gate for a run of `plan` with `settings` (nil once something was created).
+    static func gate(plan: Plan, workspace: URL, settings: RunSettings, earlier: PreflightSession.Outcome?,
+                     output: OutputFormat) throws -> RunGate? {
+        guard try beforeAnythingCreated(plan: plan, workspace: workspace) else { return nil }
+        return PreflightSession.gate(plan.answers, earlier: earlier, skip: settings.skipPreflight,
+                                     view: PreflightView(format: output == .json ? .jsonLines : .text))
     }
 
     /// 0 done, 1 a step failed, 130 interrupted.

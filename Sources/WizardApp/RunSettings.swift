@@ -11,12 +11,16 @@ public struct RunSettings: Sendable, Equatable {
     public var noColor: Bool
     /// Echo every output line of the steps.
     public var verbose: Bool
+    /// Run without preflight's checks (the journal records that they were skipped).
+    public var skipPreflight: Bool
 
-    public init(timeoutScale: Double = 1, timeouts: [String] = [], noColor: Bool = false, verbose: Bool = false) {
+    public init(timeoutScale: Double = 1, timeouts: [String] = [], noColor: Bool = false, verbose: Bool = false,
+                skipPreflight: Bool = false) {
         self.timeoutScale = timeoutScale
         self.timeouts = timeouts
         self.noColor = noColor
         self.verbose = verbose
+        self.skipPreflight = skipPreflight
     }
 
     /// The run options for `plan`, or a usage error naming the bad value.

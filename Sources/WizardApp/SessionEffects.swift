@@ -1,5 +1,6 @@
 import Diagnosis
 import Foundation
+import Synchronization
 import RunModel
 import SetupPlan
 import SetupRunner
@@ -19,6 +20,8 @@ public final class SessionEffects: EffectPerformer {
     private let setup: SessionSetup
     /// The run in progress, for `.cancelRun`.
     private var cancel: (@Sendable () -> Void)?
+    /// Preflight's outcome per answers, as Review read it: the run's gate takes it rather than reading again.
+    private let preflightOutcomes = PreflightOutcomes()
 
     public init(_ setup: SessionSetup) { self.setup = setup }
 
@@ -52,6 +55,18 @@ public final class SessionEffects: EffectPerformer {
                 let checks = await DoctorSession.run(doctor, environment: environment) { inbox.post(.doctorChecked($0)) }
                 inbox.post(.doctorFinished(checks))
             }
+        case .startPreflight(let answers):
+            if setup.skipPreflight {
+                inbox.post(.preflightSkipped(answers))
+                return
+            }
+            let environment = setup.options.environment
+            let outcomes = preflightOutcomes
+            Task.detached {
+                let outcome = await PreflightSession.check(answers, environment: environment) { inbox.post(.preflightChecked(answers, $0)) }
+                outcomes.map.withLock { $0[answers] = outcome }
+                inbox.post(.preflightFinished(answers, outcome.checks, waitsForAPIs: outcome.waitsForAPIs))
+            }
         case .quit:
             break
         }
@@ -67,9 +82,12 @@ public final class SessionEffects: EffectPerformer {
         }
         let runner = SetupRunner(plan: plan, workspace: setup.folder, options: setup.options)
         cancel = runner.cancel
+        // Review's checks decide the gate when every read answered; else it reads again once the APIs are on.
+        let gate = PreflightSession.gate(plan.answers, earlier: preflightOutcomes.map.withLock { $0[plan.answers] }, skip: setup.skipPreflight,
+                                         environment: setup.options.environment, view: nil)
         Task.detached {
             do {
-                _ = try await runner.run(mode: mode, skipping: skipping, observer: InboxObserver(inbox: inbox))
+                _ = try await runner.run(mode: mode, skipping: skipping, gate: gate, observer: InboxObserver(inbox: inbox))
             } catch {
                 inbox.post(.runFailedToStart("\(error)"))
             }
@@ -88,4 +106,9 @@ public final class SessionEffects: EffectPerformer {
             }
         }
     }
+}
+
+/// Preflight's outcomes by answers, shared with the reads' background task.
+private final class PreflightOutcomes: Sendable {
+    let map = Mutex<[Answers: PreflightSession.Outcome]>([:])
 }

@@ -143,6 +143,7 @@ public enum KeyBindings {
                 KeyBinding([.char("1")], "1", "Commands", .showTab(.commands), footer: false),
                 KeyBinding([.char("2")], "2", PreviewTab.manifest.title, .showTab(.manifest), footer: false),
                 KeyBinding([.char("3")], "3", PreviewTab.script.title, .showTab(.script), footer: false),
+                KeyBinding([.char("4")], "4", "preflight's checks", .showTab(.checks), footer: false),
             ] + scrolling + buttons
         case .doctor:
             return scrolling + [

@@ -8,8 +8,10 @@ public struct ReviewState: Equatable, Sendable {
     /// A few labelled lines summing up the answers.
     public var summary: [ReviewSummary.Row]
     public var tab: PreviewTab
-    /// One scroll view per tab, each keeping its own position.
+    /// One scroll view per tab, each keeping its own position (the checks tab draws `preflight` instead).
     public var panes: [PreviewTab: ScrollView]
+    /// Preflight's checklist for the plan's answers.
+    public var preflight: PreflightProgress?
 
     /// The review of `plan`, with panes wrapped at `width`.
     public init(plan: Plan, width: Int) {
@@ -25,6 +27,7 @@ public struct ReviewState: Equatable, Sendable {
 
     /// Wraps the selected tab for a pane of this size, if it is not already.
     public mutating func fit(_ pane: (rows: Int, columns: Int)) {
+        preflight?.list.fit(pane)
         self.pane.rewrap(width: pane.columns)
         self.pane.clampOffset(rows: pane.rows)
     }
@@ -48,7 +51,7 @@ public struct ReviewState: Equatable, Sendable {
 
 /// The preview tabs.
 public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
-    case commands, manifest, script
+    case commands, manifest, script, checks
 
     /// The tab's label.
     public var title: String {
@@ -56,6 +59,7 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
         case .commands: return "Commands"
         case .manifest: return WorkspaceFiles.manifest
         case .script: return WorkspaceFiles.script
+        case .checks: return "Checks"
         }
     }
 
@@ -69,6 +73,8 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
             return cut.trimmingTrailingNewlines()
         case .manifest: return plan.manifest.trimmingTrailingNewlines()
         case .script: return SetupScript.render(plan).trimmingTrailingNewlines()
+        // Drawn from preflight's checklist.
+        case .checks: return ""
         }
     }
 }

@@ -27,6 +27,8 @@ public struct RunProgress: Equatable, Sendable {
     public var stopping: Bool
     /// The engine refused to run (e.g. the journal belongs to other answers).
     public var startError: String?
+    /// Preflight's verdict at the gate before the first step that creates anything, once decided.
+    public var gate: GateVerdict?
 
     /// A run of `plan` about to start; `previous` rows keep what an earlier run of the same plan found.
     public init(plan: Plan, mode: RunMode, skipping: Set<StepID> = [], previous: [StepRow] = [], startedAt: Date, tailCapacity: Int = 500) {

@@ -32,6 +32,12 @@ public enum WizardAction: Equatable, Sendable {
     case doctorChecked(Check)
     /// doctor is done: every check, as decided at the end.
     case doctorFinished([Check])
+    /// One check decided by the `.startPreflight` effect for `answers` (in order).
+    case preflightChecked(Answers, Check)
+    /// Preflight for `answers` is done: every check; `waitsForAPIs` when a read waits for an API the run enables.
+    case preflightFinished(Answers, [Check], waitsForAPIs: Bool)
+    /// Preflight is not run for `answers` (`--skip-preflight`).
+    case preflightSkipped(Answers)
     /// The result of `.readBucketUsage`: what the bucket holds, e.g. "2 objects, 36 bytes (36B)".
     case bucketUsageRead(String)
 }

@@ -20,6 +20,9 @@ public enum WizardEffect: Equatable, Sendable {
     case loadLog(stepID: StepID, path: String)
     /// Run doctor's read-only checks of `answers`' setup; each check comes back as `.doctorChecked`, then `.doctorFinished`.
     case startDoctor(Answers)
+    /// Run preflight's read-only checks of `answers`; each comes back as `.preflightChecked`, then
+    /// `.preflightFinished` (or `.preflightSkipped` with `--skip-preflight`).
+    case startPreflight(Answers)
     /// Restore the terminal, print `message` if any, and exit with `code`.
     case quit(Int32, message: String?)
 }

@@ -146,7 +146,7 @@ extension WizardState {
             checksAfterPages = false
             return startDoctor()
         } else {
-            enterReview()
+            return enterReview()
         }
         return []
     }

@@ -5,9 +5,9 @@ extension WizardState {
     /// The buttons of the review screen.
     public static let reviewActions: [ScreenAction] = [.run, .save, .edit]
 
-    /// Builds the plan once and opens the review; answers that do not validate send the person to the
-    /// first page with a problem instead.
-    mutating func enterReview() {
+    /// Builds the plan once and opens the review, starting preflight's checks for a new plan; answers that do not
+    /// validate send the person to the first page with a problem instead.
+    mutating func enterReview() -> [WizardEffect] {
         syncOptionalFields()
         let problems = Validator.validate(answers)
         if let first = problems.first {
@@ -16,17 +16,20 @@ extension WizardState {
                 errors[problem.path] = problem.description
             }
             focus = visibleFields.firstIndex { $0.path == first.path } ?? 0
-            return
+            return []
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
-        var review = self.review.flatMap { $0.plan == plan ? $0 : nil } ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
+        let fresh = kept == nil
+        var review = kept ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         review.fit(review.paneGeometry(size))
         self.review = review
         screen = .review
         actionFocus = 0
         message = nil
+        return fresh ? startPreflight() : []
     }
 
     mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
@@ -42,7 +45,13 @@ extension WizardState {
             switch ButtonRow.handle(command, Self.reviewActions, focus: &actionFocus) {
             case .pressed(let action)?: return perform(action, plan: review.plan)
             case .moved?: break
-            case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
+            case nil:
+                if review.tab == .checks, var preflight = review.preflight {
+                    guard preflight.list.scroll(command, rows: rows) else { return [] }
+                    review.preflight = preflight
+                } else {
+                    guard review.pane.scroll(command, rows: rows) else { return [] }
+                }
             }
         }
         review.fit(review.paneGeometry(size))
@@ -53,6 +62,10 @@ extension WizardState {
     private mutating func perform(_ action: ScreenAction, plan: Plan) -> [WizardEffect] {
         switch action {
         case .run:
+            if let refusal = preflightRefusal() {
+                message = refusal
+                return []
+            }
             return startRun(plan, mode: runMode(for: plan.answers), skipping: [])
         case .save:
             message = "Writing the files…"

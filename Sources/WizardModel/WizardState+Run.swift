@@ -39,6 +39,8 @@ extension WizardState {
             run.rows[outcome.index].seconds = outcome.seconds
             run.rows[outcome.index].note = nil
             run.outcomes[outcome.index] = outcome
+        case .gateFinished(let verdict):
+            run.gate = verdict
         case .runFinished(let result, let seconds):
             run.result = result
             run.seconds = seconds

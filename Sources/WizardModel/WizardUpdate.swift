@@ -43,6 +43,15 @@ public func update(_ state: inout WizardState, _ action: WizardAction) -> [Wizar
     case .doctorFinished(let checks):
         state.finishDoctor(checks)
         return []
+    case .preflightChecked(let answers, let check):
+        state.applyPreflightCheck(answers, check)
+        return []
+    case .preflightFinished(let answers, let checks, let waitsForAPIs):
+        state.finishPreflight(answers, checks, waitsForAPIs: waitsForAPIs)
+        return []
+    case .preflightSkipped(let answers):
+        state.skipPreflight(answers)
+        return []
     case .bucketUsageRead(let text):
         state.bucketUsageRead(text)
         return []

@@ -10,6 +10,8 @@ struct Glyphs: Sendable {
     let failed: String
     let skipped: String
     let interrupted: String
+    /// A check that holds with a warning, or could not be read (preflight's !).
+    let warning: String
     let spinner: [String]
     let radioOn: String
     let radioOff: String
@@ -20,13 +22,13 @@ struct Glyphs: Sendable {
     let box: (topLeft: String, topRight: String, bottomLeft: String, bottomRight: String, horizontal: String, vertical: String)
 
     static let unicode = Glyphs(
-        asciiOnly: false, pending: "○", done: "✓", alreadyDone: "✓", failed: "✗", skipped: "–", interrupted: "■",
+        asciiOnly: false, pending: "○", done: "✓", alreadyDone: "✓", failed: "✗", skipped: "–", interrupted: "■", warning: "!",
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
         radioOn: "●", radioOff: "○", focus: "›", rule: "─", separator: " · ", ellipsis: "…",
         box: ("┌", "┐", "└", "┘", "─", "│"))
 
     static let ascii = Glyphs(
-        asciiOnly: true, pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]",
+        asciiOnly: true, pending: "[ ]", done: "[x]", alreadyDone: "[=]", failed: "[!]", skipped: "[-]", interrupted: "[~]", warning: "(!)",
         spinner: ["(|)", "(/)", "(-)", "(\\)"],
         radioOn: "(*)", radioOff: "( )", focus: ">", rule: "-", separator: " | ", ellipsis: "...",
         box: ("+", "+", "+", "+", "-", "|"))

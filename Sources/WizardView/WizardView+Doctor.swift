@@ -16,11 +16,7 @@ extension WizardView {
         for (i, row) in doctor.rows.dropFirst(doctor.offset).prefix(pane.rows).enumerated() {
             switch row.kind {
             case .check(let status, let first):
-                let (mark, style): (String, Style) = switch status {
-                case .ok: (g.done, Style(.success))
-                case .broken: (g.failed, Style(.error, bold: true))
-                case .skipped: (g.skipped, Style(.muted))
-                }
+                let (mark, style) = checkMark(status, g)
                 if first { canvas.text(mark, x: 2, y: top + i, style: style) }
                 canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style, limit: pane.columns - DisplayWidth.of(g.failed) - 1)
             case .detail:
@@ -39,5 +35,15 @@ extension WizardView {
                         style: Style(.muted))
         }
         canvas.footer(KeyBindings.bindings(.doctor))
+    }
+
+    /// A check's mark and style, wherever a checklist is drawn.
+    static func checkMark(_ status: CheckStatus, _ g: Glyphs) -> (String, Style) {
+        switch status {
+        case .ok: (g.done, Style(.success))
+        case .broken: (g.failed, Style(.error, bold: true))
+        case .skipped: (g.skipped, Style(.muted))
+        case .warning: (g.warning, Style(.warning, bold: true))
+        }
     }
 }

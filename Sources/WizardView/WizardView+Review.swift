@@ -23,33 +23,78 @@ extension WizardView {
         var x = 2
         for tab in PreviewTab.allCases {
             let selected = tab == review.tab
+            // The verdict is on the line under the title: the tab stays short, so the position still fits at 80 columns.
             let label = selected ? "[\(tab.rawValue + 1) \(tab.title)]" : " \(tab.rawValue + 1) \(tab.title) "
             x = canvas.text(label, x: x, y: tabsRow, style: selected ? Style(.accent, bold: true, reverse: true) : Style(.muted)) + 1
         }
-        let pane = review.pane
         let geometry = review.paneGeometry(canvas.frame.size)
-        let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
-        let position = pane.lines.isEmpty ? "empty" : "lines \(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
-        if x + DisplayWidth.of(position) + 2 <= canvas.width {
-            canvas.text(position, x: canvas.width - DisplayWidth.of(position) - 2, y: tabsRow, style: Style(.muted))
-        }
-        canvas.rule(y: tabsRow + 1)
+        if review.tab == .checks {
+            canvas.rule(y: tabsRow + 1)
+            drawChecklist(&canvas, review.preflight, top: paneTop, geometry: geometry)
+        } else {
+            let pane = review.pane
+            let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
+            let range = "\(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
+            // Without the word when three-digit line numbers leave no room beside the four tabs at 80 columns.
+            var position = pane.lines.isEmpty ? "empty" : "lines " + range
+            if x + DisplayWidth.of(position) + 2 > canvas.width, !pane.lines.isEmpty { position = range }
+            if x + DisplayWidth.of(position) + 2 <= canvas.width {
+                canvas.text(position, x: canvas.width - DisplayWidth.of(position) - 2, y: tabsRow, style: Style(.muted))
+            }
+            canvas.rule(y: tabsRow + 1)
 
-        for (row, line) in pane.lines.dropFirst(pane.offset).prefix(geometry.rows).enumerated() {
-            canvas.text(line, x: 2, y: paneTop + row, style: lineStyle(line, tab: review.tab), limit: geometry.columns)
+            for (row, line) in pane.lines.dropFirst(pane.offset).prefix(geometry.rows).enumerated() {
+                canvas.text(line, x: 2, y: paneTop + row, style: lineStyle(line, tab: review.tab), limit: geometry.columns)
+            }
         }
 
         let ruleRow = canvas.height - Layout.reviewPaneBottomRows
         canvas.rule(y: ruleRow)
         let actions = WizardState.reviewActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)
+        let noteRows = 2
         if let message = state.message {
-            canvas.wrapped(g.text(message), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: 2, style: Style(.warning))
+            canvas.wrapped(g.text(message), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: noteRows, style: Style(.warning))
         } else {
             let note = actions.indices.contains(state.actionFocus) ? reviewNote(actions[state.actionFocus], state) : ""
-            canvas.wrapped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: 2, style: Style(.muted))
+            canvas.wrapped(g.text(note), x: 2, y: ruleRow + 2, limit: canvas.width - 4, maxRows: noteRows, style: Style(.muted))
+        }
+        if let preflight = review.preflight {
+            let style: Style = preflight.isChecking ? Style(.muted) : preflight.stops ? Style(.error, bold: true)
+                : preflight.checks.contains { $0.status == .warning } ? Style(.warning) : Style(.success)
+            let line = preflight.statusLine.replacingOccurrences(of: "✗", with: g.failed).replacingOccurrences(of: "✓", with: g.done)
+                .replacingOccurrences(of: " ! ", with: " \(g.warning) ")
+            // Under the title bar: the verdict is seen before the plan is read.
+            canvas.clipped(g.text(line), x: 2, y: 1, limit: canvas.width - 4, style: style)
         }
         canvas.footer(KeyBindings.bindings(.review))
+    }
+
+    /// Preflight's checklist in the review's pane: each check's mark, title, evidence and fix, as doctor's screen.
+    private static func drawChecklist(_ canvas: inout Canvas, _ preflight: PreflightProgress?, top: Int, geometry: (rows: Int, columns: Int)) {
+        let g = canvas.glyphs
+        guard let preflight else { return }
+        if case .notRun(let reason) = preflight.phase {
+            canvas.clipped("Preflight is not run: \(reason).", x: 2, y: top, limit: geometry.columns, style: Style(.muted))
+            return
+        }
+        let list = preflight.list
+        for (i, row) in list.rows.dropFirst(list.offset).prefix(geometry.rows).enumerated() {
+            switch row.kind {
+            case .check(let status, let first):
+                let (mark, style) = checkMark(status, g)
+                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
+                canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style,
+                            limit: geometry.columns - DisplayWidth.of(g.failed) - 1)
+            case .detail:
+                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: geometry.columns)
+            case .fix:
+                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: geometry.columns)
+            }
+        }
+        if list.rows.isEmpty {
+            canvas.clipped(g.text("Reading with gcloud…"), x: 2, y: top, limit: geometry.columns, style: Style(.muted))
+        }
     }
 
     private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {
@@ -71,6 +116,8 @@ extension WizardView {
             return .plain
         case .manifest, .script:
             return line.unindented.hasPrefix("#") ? Style(.muted) : .plain
+        case .checks:
+            return .plain
         }
     }
 }

@@ -25,6 +25,13 @@ extension WizardView {
             for line in error.split(separator: "\n", omittingEmptySubsequences: false) where y < contentEnd - 1 {
                 y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: contentEnd - 1 - y)
             }
+        } else if let gate = run.gate, !gate.passed, run.stoppedOutcome == nil {
+            canvas.titleBar("Preflight stopped the run")
+            y += canvas.wrapped("\(g.failed) \(gate.summary)", x: 2, y: y, limit: canvas.width - 4, maxRows: 4,
+                                style: Style(.error, bold: true), continuation: "  ")
+            y += 1
+            y += canvas.wrapped("Edit the answers (the Review screen shows each check with its fix), then run again.",
+                                x: 4, y: y, limit: width, maxRows: 2, style: Style(.muted))
         } else if let outcome = run.stoppedOutcome {
             let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID.rawValue
             let interrupted = outcome.status == .interrupted

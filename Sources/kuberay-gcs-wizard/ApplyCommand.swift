@@ -19,9 +19,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var preflight: PreflightFlag
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try ExitCode.unlessZero(await RunSession.apply(answers.source, workspace: workspace, yes: yes, settings: flags.settings, output: output.format))
+        try ExitCode.unlessZero(await RunSession.apply(answers.source, workspace: workspace, yes: yes, settings: preflight.apply(to: flags.settings), output: output.format))
     }
 }

@@ -14,9 +14,11 @@ struct InteractiveCommand: ParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var preflight: PreflightFlag
+
     /// Runs the wizard in this terminal on the calling thread: ncurses calls block, so not on one of Swift
     /// concurrency's threads.
     func run() throws {
-        try ExitCode.unlessZero(InteractiveSession.run(workspace: workspace, settings: flags.settings, plain: plain))
+        try ExitCode.unlessZero(InteractiveSession.run(workspace: workspace, settings: preflight.apply(to: flags.settings), plain: plain))
     }
 }

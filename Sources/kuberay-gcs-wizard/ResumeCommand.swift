@@ -19,10 +19,12 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: RunFlags
 
+    @OptionGroup var preflight: PreflightFlag
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try ExitCode.unlessZero(await RunSession.resume(answers.source, workspace: workspace, replan: replan, settings: flags.settings,
+        try ExitCode.unlessZero(await RunSession.resume(answers.source, workspace: workspace, replan: replan, settings: preflight.apply(to: flags.settings),
                                                output: output.format))
     }
 }

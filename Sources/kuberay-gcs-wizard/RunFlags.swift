@@ -18,3 +18,16 @@ struct RunFlags: ParsableArguments {
 
     var settings: RunSettings { RunSettings(timeoutScale: timeoutScale, timeouts: timeouts, noColor: noColor, verbose: verbose) }
 }
+
+/// `--skip-preflight`, for the commands that set up (not destroy).
+struct PreflightFlag: ParsableArguments {
+    @Flag(help: "Run without preflight's checks of quotas, names, billing and roles (the journal records that they were skipped).")
+    var skipPreflight = false
+
+    /// `settings` with this flag.
+    func apply(to settings: RunSettings) -> RunSettings {
+        var settings = settings
+        settings.skipPreflight = skipPreflight
+        return settings
+    }
+}

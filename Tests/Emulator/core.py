@@ -35,6 +35,7 @@ class Emulator:
         import cloudtime  # here, not at the top: cloudtime imports core
         self.profile, self.schedule = cloudtime.Profile(), cloudtime.Schedule()
         self.token = token
+        self.oauth_key = None  # the service-account key's public half (oauth_token.make_key)
         self.state_dir = state_dir
         self.default_project = project
         self.projects = {project: {"projectId": project, "projectNumber": str(number),
@@ -202,7 +203,8 @@ class Handler(BaseHTTPRequestHandler):
                         self.kind_override or kind)
 
     def check_auth(self):
-        if self.url_path.startswith("/__control") or self.url_path in ("/version", "/healthz"):
+        if self.url_path.startswith("/__control") or self.url_path in ("/version", "/healthz") \
+                or (self.server_name == "google" and self.url_path == "/token"):  # the token endpoint takes a signed JWT
             return
         if self.headers.get("Authorization") != "Bearer " + self.emu.token:
             raise ApiError(401, "Request had invalid authentication credentials.", "Unauthorized")

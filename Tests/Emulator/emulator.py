@@ -5,7 +5,7 @@
       [--project-number 123456789012] [--faults FILE] [--max-lifetime 1800]
       [--profile instant|realistic] [--time-scale 1.0]
 
-Writes DIR/ca.pem, DIR/token, DIR/hermetic.env, then DIR/emulator.json
+Writes DIR/ca.pem, DIR/token, DIR/service-account.json, DIR/hermetic.env, then DIR/emulator.json
 (atomically) and prints READY. See README.md beside this file.
 """
 import argparse
@@ -24,6 +24,7 @@ import google_api  # noqa: E402  (must come first: it wires container/control)
 import kube_api  # noqa: E402
 import control  # noqa: E402
 import cloudtime  # noqa: E402
+import oauth_token  # noqa: E402
 from core import ApiError, Emulator, serve  # noqa: E402
 
 
@@ -49,6 +50,10 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
+# The caller: the account of hermetic.env and the client_email of DIR/service-account.json.
+ACCOUNT = "tester@example.com"
+
+
 def hermetic_env(d, project, gport):
     g = "http://127.0.0.1:%d/" % gport
     env = {
@@ -58,7 +63,7 @@ def hermetic_env(d, project, gport):
         "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",
         "CLOUDSDK_SURVEY_DISABLE_PROMPTS": "1",
         "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE": os.path.join(d, "token"),
-        "CLOUDSDK_CORE_ACCOUNT": "tester@example.com",
+        "CLOUDSDK_CORE_ACCOUNT": ACCOUNT,
         "CLOUDSDK_CORE_PROJECT": project,
         "CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE": g,
         "CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER": g,
@@ -123,11 +128,13 @@ def main():
             emu.add_faults(json.load(f))
     gsrv = serve(G)
     gport = gsrv.server_address[1]
+    emu.oauth_key = oauth_token.make_key(d, ACCOUNT, a.project, "http://127.0.0.1:%d/token" % gport)
 
     write_atomic(os.path.join(d, "hermetic.env"), hermetic_env(d, a.project, gport))
     write_atomic(info_path, json.dumps({"google_port": gport, "kube_port": emu.kube_port,
                                         "ca_file": ca_file, "pid": os.getpid(),
-                                        "token_file": os.path.join(d, "token")}))
+                                        "token_file": os.path.join(d, "token"),
+                                        "key_file": os.path.join(d, "service-account.json")}))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -16,6 +16,7 @@ import container
 import control
 import iam_propagation
 import iam_roles
+import oauth_token
 import project_policy
 
 SERVICE_TITLES = {"container.googleapis.com": "Kubernetes Engine API",
@@ -42,6 +43,8 @@ class GoogleHandler(Handler):
         return "unknown", not_found, ()
 
     def error_body(self, e):
+        if isinstance(e, oauth_token.OAuthError):
+            return {"error": e.error, "error_description": e.message}
         if self.url_path.startswith(("/storage/", "/upload/storage/", "/compute/")):
             # Storage's and Compute Engine's JSON API error shape (no "status" string).
             err = {"code": e.status, "message": e.message,
@@ -471,4 +474,5 @@ container.register(route, project)
 control.register(route)
 iam_roles.register(route)
 compute_api.register(route, project)
+route("POST", r"/token", "oauth-token")(oauth_token.token)
 project_policy.register(route, project)

@@ -525,9 +525,26 @@ scenario_no_egress() {
   stop_emulator
 }
 
+scenario_key_login() {  # the service-account key and POST /token: a token with an expiry, which the auth plugin caches
+  start_emulator
+  unset CLOUDSDK_AUTH_ACCESS_TOKEN_FILE
+  ctl POST seed '{"enabled_services":["container.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b"}]}' >/dev/null
+  t 0 "Activated service account credentials for: \[tester@example.com\]" gcloud auth activate-service-account --key-file "$DIR/service-account.json"
+  t 0 '"token_expiry": "20[0-9-]+T' gcloud config config-helper --format=json
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "default" kubectl get namespaces
+  t 0 '"access_token"' cat "$DIR/gke_gcloud_auth_plugin_cache"
+  holds "gcloud got its token from the token endpoint" "any(e['kind'] == 'oauth-token' and e['status'] == 200 for e in log)"
+  t 0 '^\{"error": "invalid_grant", "error_description": "Invalid JWT Signature."\}$' \
+    curl -s -X POST "http://127.0.0.1:$GP/token" -d 'grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ0ZXN0ZXJAZXhhbXBsZS5jb20ifQ.AAAA'
+  t 0 '"error": "unsupported_grant_type"' curl -s -X POST "http://127.0.0.1:$GP/token" -d 'grant_type=password'
+  stop_emulator
+}
+
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

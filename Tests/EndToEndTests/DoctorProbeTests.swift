@@ -6,7 +6,7 @@ import XCTest
 /// metadata server and Cloud Storage (Support/probe_server.py): the JSON line doctor decides on, in each case.
 final class DoctorProbeTests: XCTestCase {
     private func probe(mode: String, tries: Int = 2) throws -> [String: Any] {
-        guard let python = Spawn.which("python3") else { throw XCTSkip("python3 is not installed") }
+        let python = try RequiredTool.path("python3", for: "the doctor probe test")
         let server = Process()
         server.executableURL = URL(fileURLWithPath: python)
         server.arguments = [TestPaths.support.appendingPathComponent("probe_server.py").path, mode, "60"]

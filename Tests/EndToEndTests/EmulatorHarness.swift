@@ -5,25 +5,18 @@ import FoundationNetworking
 #endif
 import XCTest
 
-/// The programs the emulator tests run for real; a test skips with a clear message when one is missing.
+/// The programs the emulator tests run for real; a test skips, or fails with `KGW_REQUIRE_TOOLS=1`, when one is missing.
 struct EndToEndTools: Sendable {
     var python: String
     var gcloud: String
     var kubectl: String
 
-    /// The installed tools, or an `XCTSkip` naming the missing ones.
+    /// The installed tools (see `RequiredTool`).
     static func require() throws -> EndToEndTools {
-        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : Spawn.which("python3")
-        let found: [String: String?] = [
-            "gcloud": Spawn.which("gcloud"), "kubectl": Spawn.which("kubectl"),
-            "gke-gcloud-auth-plugin": Spawn.which("gke-gcloud-auth-plugin"), "python3": python,
-            "openssl": Spawn.which("openssl"),
-        ]
-        let missing = found.filter { $0.value == nil }.map(\.key).sorted()
-        if !missing.isEmpty {
-            throw XCTSkip("end-to-end emulator tests need \(missing.joined(separator: ", ")) on PATH (not installed here)")
-        }
-        return EndToEndTools(python: python!, gcloud: found["gcloud"]!!, kubectl: found["kubectl"]!!)
+        let found = try RequiredTool.paths(["gcloud", "kubectl", "gke-gcloud-auth-plugin", "python3", "openssl"],
+                                           for: "the end-to-end emulator test")
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : found["python3"] ?? ""
+        return EndToEndTools(python: python, gcloud: found["gcloud"] ?? "", kubectl: found["kubectl"] ?? "")
     }
 }
 
@@ -50,7 +43,11 @@ extension Array where Element == EmulatorLogEntry {
 /// A running emulator (Tests/Emulator) in its own temporary folder, with the hermetic environment the real
 /// gcloud, kubectl and the wizard run in: temporary CLOUDSDK_CONFIG, KUBECONFIG, KUBECACHEDIR and HOME,
 /// endpoints on 127.0.0.1, a fake `helm` first on PATH. Nothing else is inherited from the test's
-/// environment except PATH. `stop()` ends the emulator; it also ends itself after `maxLifetime`.
+/// environment except PATH. gcloud is logged in with the emulator's service-account key (its token endpoint on
+/// 127.0.0.1), so tokens carry an expiry and gke-gcloud-auth-plugin caches them rather than starting gcloud on
+/// every kubectl call. `stop()` ends the emulator; it also ends itself after `maxLifetime` seconds, a bound for a test
+/// that crashed before stopping it, not for a slow one: the tests run at once, and the longest (doctor's) has taken 16
+/// minutes on a loaded 2-core machine.
 final class EmulatorHarness: @unchecked Sendable {
     let root: URL
     let stateDir: URL
@@ -62,12 +59,15 @@ final class EmulatorHarness: @unchecked Sendable {
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
+    /// Whether `stop()` removes `root` (it was made for this emulator alone).
+    private let removesRoot: Bool
 
     static let emulatorScript = TestPaths.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py")
 
     /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`.
-    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 900) throws {
+    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 3600, removesRoot: Bool = false) throws {
         self.root = root
+        self.removesRoot = removesRoot
         stateDir = root.appendingPathComponent("emulator")
         workspace = root.appendingPathComponent("workspace")
         let home = root.appendingPathComponent("home"), bin = root.appendingPathComponent("bin")
@@ -118,21 +118,44 @@ final class EmulatorHarness: @unchecked Sendable {
             guard let eq = line.firstIndex(of: "=") else { continue }
             env[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
+        // The access-token file would win over the activated key, and its tokens have no expiry.
+        env["CLOUDSDK_AUTH_ACCESS_TOKEN_FILE"] = nil
         environment = env
+        let key = stateDir.appendingPathComponent("service-account.json").path
+        let login = try runProcess(tools.gcloud, ["auth", "activate-service-account", "--key-file", key], env: env, cwd: root, timeout: 120)
+        guard login.status == 0 else {
+            stop()
+            throw EmulatorError("gcloud auth activate-service-account with the emulator's key failed (exit \(login.status)):\n\(login.stderr)")
+        }
     }
 
-    /// Ends the emulator (SIGTERM, then SIGKILL after 5 s) and waits for it. Idempotent.
+    /// Starts an emulator (see `init`) in a new temporary folder named after `name`, which `stop()` removes; the
+    /// caller stops it. Awaited off Swift's cooperative pool.
+    static func start(_ name: String) async throws -> EmulatorHarness {
+        let tools = try EndToEndTools.require()
+        let root = try TestPaths.newTemporaryFolder(name)
+        do {
+            return try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true) }
+        } catch {
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
+    }
+
+    /// Ends the emulator (SIGTERM, then SIGKILL after 5 s) and waits for it; removes its folder if it made it. Idempotent.
     func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        if removesRoot { try? FileManager.default.removeItem(at: root) }
     }
 
     deinit { stop() }
@@ -151,8 +174,44 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// Runs an installed program (gcloud, kubectl) in the hermetic environment.
     func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
-        guard let path = Spawn.which(program) else { throw XCTSkip("\(program) is not installed") }
+        let path = try RequiredTool.path(program, for: "this end-to-end test")
         return try runProcess(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
+    }
+
+    // MARK: The same, awaited off the cooperative pool
+
+    func wizard(_ args: [String], timeout: TimeInterval = 600) async throws -> ProcessResult {
+        try await offThePool { try self.wizard(args, timeout: timeout) }
+    }
+
+    func apply(_ sets: [String], extra: [String] = []) async throws -> ProcessResult {
+        try await offThePool { try self.apply(sets, extra: extra) }
+    }
+
+    func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) async throws -> ProcessResult {
+        try await offThePool { try self.run(program, args, cwd: cwd, timeout: timeout) }
+    }
+
+    func log() async throws -> [EmulatorLogEntry] {
+        try await offThePool { try self.log() }
+    }
+
+    func seed(_ spec: [String: Any]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: spec)
+        _ = try await offThePool { try self.control("POST", "seed", json: body) }
+    }
+
+    func addFaults(_ spec: [String: Any]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: spec)
+        _ = try await offThePool { try self.control("POST", "faults", json: body) }
+    }
+
+    func installCRD(cluster: String? = nil) async throws {
+        _ = try await offThePool { try self.installCRD(cluster: cluster) }
+    }
+
+    func control(_ method: String, _ endpoint: String) async throws -> Data {
+        try await offThePool { try self.control(method, endpoint) }
     }
 
     // MARK: Control API
@@ -175,11 +234,16 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// One control request to 127.0.0.1; throws on a status other than 200.
     func control(_ method: String, _ endpoint: String, _ body: [String: Any]? = nil) throws -> Data {
+        try control(method, endpoint, json: try body.map { try JSONSerialization.data(withJSONObject: $0) })
+    }
+
+    /// One control request with a JSON body already encoded.
+    func control(_ method: String, _ endpoint: String, json: Data?) throws -> Data {
         let url = URL(string: "http://127.0.0.1:\(googlePort)/__control/\(endpoint)")!
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        if let json {
+            request.httpBody = json
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let configuration = URLSessionConfiguration.ephemeral

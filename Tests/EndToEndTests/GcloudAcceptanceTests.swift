@@ -1,24 +1,25 @@
 import Foundation
 import TestKit
-import XCTest
+import Testing
 
 /// Every gcloud command the plans generate, run through the real gcloud installed here. A usage error
 /// (unknown flag, bad value, conflicting flags) exits 2 before any request; a command that parses
 /// reaches a local server that answers 403, so it exits 1. Hermetic: temporary CLOUDSDK_CONFIG,
 /// endpoints on 127.0.0.1, a token file; nothing reads ~/.config/gcloud.
-final class GcloudAcceptanceTests: XCTestCase {
-    func testRealGcloudAcceptsEveryGeneratedCommand() throws {
-        guard let gcloud = Spawn.which("gcloud") else { throw XCTSkip("gcloud is not installed") }
-        let dir = try TestPaths.temporaryFolder(self, "gcloud-usage")
+@Suite struct GcloudAcceptanceTests {
+    @Test func testRealGcloudAcceptsEveryGeneratedCommand() async throws {
+        let gcloud = try RequiredTool.path("gcloud", for: "the gcloud acceptance test")
+        let dir = try TestPaths.newTemporaryFolder("gcloud-usage")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "900"]
         let portPipe = Pipe()
         server.standardOutput = portPipe
         try server.run()
-        addTeardownBlock { server.terminate() }
+        defer { server.terminate() }
         let portLine = String(decoding: portPipe.fileHandleForReading.availableDataLine(), as: UTF8.self)
-        let port = try XCTUnwrap(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "server port: \(portLine)")
+        let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "server port: \(portLine)")
 
         let token = dir.appendingPathComponent("token")
         try "test-token".write(to: token, atomically: true, encoding: .utf8)
@@ -47,9 +48,9 @@ final class GcloudAcceptanceTests: XCTestCase {
                                     "ray.workers[1].gpu.count=2"] + cluster
                             + (op == "gke-addon" ? ["cluster.rayClusterLogging=true", "cluster.rayClusterMonitoring=true"] : [])
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
-                        XCTAssertEqual(result.status, 0, result.stderr)
-                        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-                        let steps = try XCTUnwrap(doc["steps"] as? [[String: Any]])
+                        #expect(result.status == 0, "\(result.stderr)")
+                        let doc = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                        let steps = try #require(doc["steps"] as? [[String: Any]])
                         // A kept bucket only takes deletions away: its destroy commands are among those of a created one.
                         let destroySteps = create == "true" ? try destroyPlan(wizard, sets: sets, setupSteps: steps, in: dir) : []
                         for step in steps + destroySteps {
@@ -62,30 +63,33 @@ final class GcloudAcceptanceTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(commands.count, 20)
-        XCTAssertTrue(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "delete"]) }, "no destroy commands")
+        #expect(commands.count > 20)
+        #expect(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "delete"]) }, "no destroy commands")
         // And every gcloud read doctor sends.
         for argv in DoctorGcloudReads.all() where !commands.contains(argv) { commands.append(argv) }
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 
-        // Run them two at a time: each gcloud start is a Python start-up, the slow part of this test.
-        nonisolated(unsafe) var statuses = [Int32](repeating: -1, count: commands.count)
-        nonisolated(unsafe) var errors = [String](repeating: "", count: commands.count)
+        // Run them two at a time: each gcloud start is a Python start-up, the slow part of this test; off the
+        // cooperative pool, which the tests beside this one need.
         let toRun = commands, environment = env
-        DispatchQueue.concurrentPerform(iterations: toRun.count) { i in
-            let result = try? runProcess(gcloud, Array(toRun[i].dropFirst()), env: environment)
-            statuses[i] = result?.status ?? -1
-            errors[i] = result?.stderr ?? "did not start"
+        let (statuses, errors) = try await offThePool {
+            nonisolated(unsafe) var statuses = [Int32](repeating: -1, count: toRun.count)
+            nonisolated(unsafe) var errors = [String](repeating: "", count: toRun.count)
+            DispatchQueue.concurrentPerform(iterations: toRun.count) { i in
+                let result = try? runProcess(gcloud, Array(toRun[i].dropFirst()), env: environment)
+                statuses[i] = result?.status ?? -1
+                errors[i] = result?.stderr ?? "did not start"
+            }
+            return (statuses, errors)
         }
         for (i, argv) in commands.enumerated().dropLast() {
-            XCTAssertNotEqual(statuses[i], 2, "gcloud rejected: \(argv.joined(separator: " "))\n\(errors[i])")
-            XCTAssertFalse(errors[i].contains("unrecognized arguments"), argv.joined(separator: " "))
-            XCTAssertTrue(errors[i].contains("PERMISSION_DENIED") || errors[i].contains("403") || errors[i].contains("rejected by the usage-check server")
-                          || statuses[i] == 0,
-                          "expected the request to reach the server: \(argv.joined(separator: " "))\n\(errors[i])")
+            #expect(statuses[i] != 2, "gcloud rejected: \(argv.joined(separator: " "))\n\(errors[i])")
+            #expect(!errors[i].contains("unrecognized arguments"), "\(argv.joined(separator: " "))")
+            #expect(errors[i].contains("PERMISSION_DENIED") || errors[i].contains("403") || errors[i].contains("rejected by the usage-check server")
+                          || statuses[i] == 0, "expected the request to reach the server: \(argv.joined(separator: " "))\n\(errors[i])")
         }
-        XCTAssertEqual(statuses.last, 2, "the misspelled --addon must be a usage error: \(errors.last ?? "")")
+        #expect(statuses.last == 2, "the misspelled --addon must be a usage error: \(errors.last ?? "")")
     }
 
     /// The steps of `destroy --delete-bucket` after a run of `sets` in which every step made its thing, plus the bucket
@@ -93,7 +97,7 @@ final class GcloudAcceptanceTests: XCTestCase {
     private func destroyPlan(_ wizard: String, sets: [String], setupSteps: [[String: Any]], in dir: URL) throws -> [[String: Any]] {
         let workspace = dir.appendingPathComponent("destroy-\(UUID().uuidString.prefix(8))")
         let exported = try runProcess(wizard, ["export", "--workspace", workspace.path] + sets.flatMap { ["--set", $0] })
-        XCTAssertEqual(exported.status, 0, exported.stderr)
+        #expect(exported.status == 0, "\(exported.stderr)")
         let answers = try String(contentsOf: workspace.appendingPathComponent("answers.yaml"), encoding: .utf8)
         let journal: [String: Any] = [
             "formatVersion": 1, "fingerprint": "acceptance", "normalizedAnswers": answers, "captures": [:],
@@ -103,10 +107,10 @@ final class GcloudAcceptanceTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: journal).write(to: workspace.appendingPathComponent("state.json"))
         // Without a terminal and --yes, destroy shows the preview and deletes nothing (exit 2).
         let preview = try runProcess(wizard, ["destroy", "--workspace", workspace.path, "--delete-bucket", "--format", "json"])
-        XCTAssertEqual(preview.status, 2, preview.stderr)
-        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any], preview.stdout)
+        #expect(preview.status == 2, "\(preview.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any], "\(preview.stdout)")
         let listing = (doc["bucketContents"] as? [String]).map { [["argv": $0]] } ?? []
-        return try XCTUnwrap(doc["steps"] as? [[String: Any]]) + listing
+        return try #require(doc["steps"] as? [[String: Any]]) + listing
     }
 }
 

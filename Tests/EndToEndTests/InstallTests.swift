@@ -54,7 +54,7 @@ final class InstallTests: XCTestCase {
     }
 
     func testBashCompletionOffersTheAnswerKeysForSet() throws {
-        guard let bash = Spawn.which("bash") else { throw XCTSkip("bash is not installed") }
+        let bash = try RequiredTool.path("bash", for: "the completion test")
         let script = try runProcess(try TestPaths.wizard.path, ["--generate-completion-script", "bash"])
         XCTAssertEqual(script.status, 0, script.stderr)
         let folder = try TestPaths.temporaryFolder(self, "completion")

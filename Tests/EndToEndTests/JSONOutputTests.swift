@@ -30,8 +30,14 @@ final class JSONOutputTests: XCTestCase {
             XCTAssertNotNil(event["event"] as? String, "\(event)")
             XCTAssertNotNil(ISO8601DateFormatter().date(from: event["time"] as? String ?? ""), "\(event)")
         }
-        XCTAssertEqual(first.first?["event"] as? String, "run-started")
-        XCTAssertEqual(first.first?["steps"] as? Int, plan.steps.count)
+        // Preflight's checks come first, one event each, then its verdict, then the run.
+        let preflight = first.prefix { ($0["event"] as? String)?.hasPrefix("preflight-") == true }
+        XCTAssertEqual(preflight.first?["event"] as? String, "preflight-check")
+        XCTAssertEqual(preflight.last?["event"] as? String, "preflight-finished")
+        XCTAssertEqual(preflight.last?["passed"] as? Bool, true, "\(preflight)")
+        let run = first.dropFirst(preflight.count)
+        XCTAssertEqual(run.first?["event"] as? String, "run-started")
+        XCTAssertEqual(run.first?["steps"] as? Int, plan.steps.count)
         let failure = try XCTUnwrap(first.first { $0["event"] as? String == "step-failed" })
         XCTAssertEqual(failure["step"] as? String, "create-bucket")
         XCTAssertEqual(failure["index"] as? Int, (plan.steps.firstIndex { $0.id == .createBucket } ?? -1) + 1)

@@ -25,9 +25,15 @@ enum TestPaths {
 
     /// A new empty temporary folder, removed by the test's teardown.
     static func temporaryFolder(_ test: XCTestCase, _ name: String) throws -> URL {
+        let url = try newTemporaryFolder(name)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// A new empty temporary folder, for the caller to remove.
+    static func newTemporaryFolder(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kgw-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
 }

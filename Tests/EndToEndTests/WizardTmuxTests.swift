@@ -7,7 +7,7 @@ import XCTest
 /// failure, quit, a second start in the same workspace, resume to done. Assertions read `tmux capture-pane`.
 final class WizardTmuxTests: XCTestCase {
     func testTypeAnswersPreviewRunFailQuitThenResumeToDone() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux")
         let world = try FakeCloud(root: root)
@@ -152,7 +152,7 @@ final class WizardTmuxTests: XCTestCase {
     /// A step that prints without pause: keys still answer, the run goes on when the step ends, and its log holds
     /// every line (the wizard slows the step down to what it can show rather than queueing without bound).
     func testKeysAnswerWhileAStepFloodsAndNoLineIsLost() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux-flood")
         let world = try FakeCloud(root: root)
@@ -175,7 +175,8 @@ final class WizardTmuxTests: XCTestCase {
             try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
         }
         try tmux.keys("Enter")
-        try tmux.waitFor("review") { $0.contains("Review · 19 steps") }
+        // Run waits for preflight's verdict.
+        try tmux.waitFor("review") { $0.contains("Review · 19 steps") && $0.contains("Preflight passed") }
         try tmux.keys("r")
         try tmux.waitFor("the create step streaming") { $0.contains("Output of step 6: Create the GKE Standard cluster") && $0.contains("flood line ") }
         for _ in 0..<3 {
@@ -205,7 +206,7 @@ final class WizardTmuxTests: XCTestCase {
 
     /// A workspace whose state.json cannot be read: the wizard says so before drawing anything and leaves the file.
     func testACorruptJournalIsReportedBeforeTheWizardOpens() throws {
-        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let wizard = try TestPaths.wizard
         let root = try TestPaths.temporaryFolder(self, "tmux-corrupt")
         let world = try FakeCloud(root: root)
@@ -367,7 +368,7 @@ func collapsed(_ screen: String) -> String {
 
 /// Whether the preview's position reads `lines A-B of B`: its last line is on screen.
 func scrolledToEnd(_ screen: String) -> Bool {
-    guard let match = screen.firstMatch(of: /lines \d+-(\d+) of (\d+)/) else { return false }
+    guard let match = screen.firstMatch(of: /\d+-(\d+) of (\d+)/) else { return false }
     return match.1 == match.2
 }
 

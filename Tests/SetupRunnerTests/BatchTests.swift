@@ -78,6 +78,7 @@ private extension RunEvent {
         case .stepNote: return "stepNote"
         case .output: return "output"
         case .stepFinished: return "stepFinished"
+        case .gateFinished: return "gateFinished"
         case .runFinished: return "runFinished"
         }
     }

@@ -50,11 +50,19 @@ final class SessionLoopTests: XCTestCase {
     /// signal's exit status and how to resume.
     func testASignalDuringARunCancelsItAndLeavesWhenItStopped() throws {
         let scratch = try Scratch()
-        let terminal = ScriptedTerminal(toReview + [.key(.char("r"))])
+        let terminal = ScriptedTerminal(toReview)
         let effects = RecordingEffects(terminal)
-        terminal.whenIdle = { effects.runStarted && !effects.performed.contains { $0.effect == .cancelRun } ? .signal(.terminate) : nil }
+        var pressedRun = false
+        terminal.whenIdle = {
+            // Run once preflight's verdict is in (Run waits for it), then the signal once the run is under way.
+            if !pressedRun, terminal.frames.last?.plainText.contains("Preflight passed") == true {
+                pressedRun = true
+                return .key(.char("r"))
+            }
+            return effects.runStarted && !effects.performed.contains { $0.effect == .cancelRun } ? .signal(.terminate) : nil
+        }
         let result = SessionLoop(state: setup(scratch).firstState(), terminal: terminal, effects: effects).run()
-        XCTAssertEqual(result.code, 143)
+        XCTAssertEqual(result.code, 143, "\(effects.performed.map(\.effect))")
         XCTAssertTrue(result.message?.contains(WorkspaceFiles.resumeCommand(workspace: setup(scratch).workspace)) ?? false, "\(result)")
         XCTAssertEqual(effects.performed.filter { $0.effect == .cancelRun }.count, 1)
     }
@@ -97,7 +105,8 @@ final class ScriptedTerminal: SessionTerminal {
     }
 }
 
-/// Records the effects the loop hands over; a run it is asked to start reports its start, and its end once cancelled.
+/// Records the effects the loop hands over; a run it is asked to start reports its start, and its end once cancelled;
+/// preflight passes at once.
 final class RecordingEffects: EffectPerformer, @unchecked Sendable {
     private(set) var performed: [(effect: WizardEffect, framesBefore: Int)] = []
     private let terminal: ScriptedTerminal
@@ -115,6 +124,9 @@ final class RecordingEffects: EffectPerformer, @unchecked Sendable {
             started.withLock { $0 = true }
         case .cancelRun:
             inbox.post(.runEvent(.runFinished(result: .interrupted, seconds: 1)))
+        case .startPreflight(let answers):
+            // Nothing stands in the way: Run may start.
+            inbox.post(.preflightFinished(answers, [], waitsForAPIs: false))
         default:
             break
         }

@@ -269,9 +269,10 @@ final class PagesTests: XCTestCase {
         var state = Fixtures.state(Fixtures.answers)
         state.screen = .page(WizardPage.all.count - 1)
         let store = TestStore(state)
-        store.send(.key(.enter)) {
+        store.send(.key(.enter), effects: [.startPreflight(Fixtures.answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
+            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum))
         }
         XCTAssertEqual(store.state.review?.plan, PlanBuilder.build(Fixtures.answers, checkScript: Fixtures.checkScript))
     }

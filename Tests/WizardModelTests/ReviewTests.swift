@@ -1,5 +1,6 @@
 import XCTest
 import Cells
+import Diagnosis
 import SetupPlan
 import RunModel
 @testable import WizardModel
@@ -9,12 +10,19 @@ final class ReviewTests: XCTestCase {
         var state = Fixtures.state(answers, journal: journal)
         state.screen = .page(WizardPage.all.count - 1)
         let store = TestStore(state)
-        store.send(.key(.enter)) {
+        store.send(.key(.enter), effects: [.startPreflight(answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(answers), width: 76)
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+        }
+        store.send(.preflightFinished(answers, Self.passing, waitsForAPIs: false)) {
+            $0.review?.preflight?.list.finish(Self.passing)
+            $0.review?.preflight?.phase = .finished(waitsForAPIs: false)
         }
         return store
     }
+
+    static let passing = [Check(id: .billing, title: "Billing", status: .ok), Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .ok)]
 
     func testTabsShowTheCommandsTheManifestAndTheScript() throws {
         let store = reviewStore()
@@ -25,8 +33,10 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual(review.panes[.script]?.source.first, "#!/usr/bin/env bash")
         store.send(.key(.right)) { $0.review?.tab = .manifest }
         store.send(.key(.right)) { $0.review?.tab = .script }
+        store.send(.key(.right)) { $0.review?.tab = .checks }
         store.send(.key(.right)) { $0.review?.tab = .commands }
-        store.send(.key(.left)) { $0.review?.tab = .script }
+        store.send(.key(.left)) { $0.review?.tab = .checks }
+        store.send(.key(.char("3"))) { $0.review?.tab = .script }
         store.send(.key(.char("2"))) { $0.review?.tab = .manifest }
         store.send(.key(.char("1"))) { $0.review?.tab = .commands }
     }
@@ -87,6 +97,7 @@ final class ReviewTests: XCTestCase {
         store.send(.resize(Size(columns: 120, rows: 40))) {
             $0.size = Size(columns: 120, rows: 40)
             $0.review?.panes[.commands]?.rewrap(width: 116)
+            $0.review?.preflight?.list.fit(Layout.reviewPane(Size(columns: 120, rows: 40)))
         }
         XCTAssertEqual(store.state.review?.panes[.manifest]?.width, 76, "tabs not on screen wait")
         store.send(.key(.char("2"))) {
@@ -145,5 +156,68 @@ final class ReviewTests: XCTestCase {
         var changed = Fixtures.answers
         changed.ray.headCPU = "2"
         XCTAssertEqual(state.runMode(for: changed), .replan, "changed answers keep complete steps")
+    }
+
+    // MARK: Preflight
+
+    func testTheChecklistFillsInAndRunIsRefusedWhileAChecksFailsWithTheFixOnScreen() {
+        var state = Fixtures.state(Fixtures.answers)
+        state.screen = .page(WizardPage.all.count - 1)
+        let store = TestStore(state)
+        let answers = Fixtures.answers
+        store.send(.key(.enter), effects: [.startPreflight(answers)]) {
+            $0.screen = .review
+            $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+        }
+        store.send(.key(.char("r"))) { $0.message = "Run waits for preflight's checks (the line under the title counts them)." }
+        let billing = Check(id: .billing, title: "Billing", status: .ok, evidence: ["my-project is billed to billingAccounts/0A1B2C"])
+        let quota = Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .broken,
+                          evidence: ["NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 3"],
+                          advice: "Request more NVIDIA_L4_GPUS in us-west1")
+        store.send(.preflightChecked(answers, billing)) { $0.review?.preflight?.list.append(billing) }
+        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: checking billing, roles, names, offer and quotas (1 done)")
+        // A result for other answers (edited since) is dropped.
+        var other = answers
+        other.zone = "us-central1-a"
+        store.send(.preflightChecked(other, quota))
+        store.send(.preflightChecked(answers, quota)) { $0.review?.preflight?.list.append(quota) }
+        store.send(.preflightFinished(answers, [billing, quota], waitsForAPIs: false)) {
+            // The ✗ first: its fix is what the pane opens on.
+            $0.review?.preflight?.list.finish([quota, billing])
+            $0.review?.preflight?.phase = .finished(waitsForAPIs: false)
+            $0.review?.tab = .checks
+            $0.message = nil
+        }
+        XCTAssertEqual(store.state.review?.preflight?.statusLine, "✗ GPU quota in us-west1: Run is refused · 4 shows the fix · e edits")
+        store.send(.key(.char("1"))) { $0.review?.tab = .commands }
+        store.send(.key(.char("r"))) {
+            $0.review?.tab = .checks
+            $0.review?.preflight?.list.scrollToTop()
+            $0.message = "Run is refused while a check fails (its fix is above); e edits the answers."
+        }
+        XCTAssertEqual(store.state.screen, .review, "no run started")
+        // Edit is one key away; changed answers are a new plan, checked again.
+        store.send(.key(.char("e"))) {
+            $0.screen = .page(WizardPage.all.count - 1)
+            $0.message = nil
+        }
+    }
+
+    func testAnEarlierRunThatCreatedThingsIsNotCheckedAgain() {
+        let plan = Fixtures.plan()
+        var rows = plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .pending) }
+        let created = plan.changingStepIndices[0]
+        for index in 0...created { rows[index].status = .done }
+        var state = Fixtures.state(Fixtures.answers, journal: JournalSummary(answers: Fixtures.answers, steps: rows, result: .failed))
+        state.screen = .page(WizardPage.all.count - 1)
+        let store = TestStore(state)
+        store.send(.key(.enter)) {
+            $0.screen = .review
+            $0.review = ReviewState(plan: plan, width: 76)
+            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum),
+                                                     phase: .notRun("an earlier run created things already"))
+        }
+        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run created things already).")
     }
 }

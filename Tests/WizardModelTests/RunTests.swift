@@ -176,9 +176,14 @@ final class RunTests: XCTestCase {
         var changed = Fixtures.answers
         changed.cluster.mode = .createAutopilot
         let newPlan = Fixtures.plan(changed)
-        store.send(.key(.enter)) {
+        store.send(.key(.enter), effects: [.startPreflight(changed)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: newPlan, width: 76)
+            $0.review?.preflight = PreflightProgress(answers: changed, pane: Layout.reviewPane(.minimum))
+        }
+        store.send(.preflightFinished(changed, [], waitsForAPIs: false)) {
+            $0.review?.preflight?.list.finish([])
+            $0.review?.preflight?.phase = .finished(waitsForAPIs: false)
         }
         let rows = store.state.run?.rows ?? []
         store.send(.key(.char("r")), effects: [.startRun(newPlan, mode: .replan, skipping: [])]) {

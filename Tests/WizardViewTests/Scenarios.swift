@@ -39,6 +39,19 @@ enum Scenarios {
 
     static func keys(_ keys: [Key]) -> [WizardAction] { keys.map(WizardAction.key) }
 
+    // Preflight's checks as Preflight decides them on a new project (Tests/DiagnosisTests/PreflightTests.swift).
+    static let billing = Check(id: .billing, title: "Billing", status: .ok, evidence: ["ray-demo-123 is billed to billingAccounts/0A1B2C-3D4E5F-6A7B8C"])
+    static let roles = Check(id: .roles, title: "Your roles on the project", status: .ok, evidence: ["ada@example.com holds roles/owner"])
+    static let quotaZero = Check(
+        id: .gpuQuota, title: "GPU quota in us-west1", status: .warning,
+        evidence: ["NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 0 to 3",
+                   "GPUS_ALL_REGIONS (all regions): 0 free (limit 0, used 0); the plan needs 0 to 3"],
+        advice: "Request more NVIDIA_L4_GPUS in us-west1 at https://console.cloud.google.com/iam-admin/quotas?project=ray-demo-123; "
+            + "until then the group's pods wait for a node (FailedScaleUp)")
+    static let notOffered = Check(id: .accelerators, title: "GPU types in us-west1-b", status: .broken,
+                                  evidence: ["nvidia-l4: not offered in us-west1-b"],
+                                  advice: "Zones of us-west1 that offer nvidia-l4: us-west1-a, us-west1-c; --set zone=us-west1-a")
+
     /// Every screen worth a golden frame, by name.
     static var all: [(String, WizardState)] { all(workspace: "kuberay-gcs-setup") }
 
@@ -86,6 +99,14 @@ enum Scenarios {
         list.append(("help-overlay-workers", gpuHelp))
         send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 9)))
         list.append(("review-gpu-node-pool", gpu))
+        // A zone without the GPU type, on a new project (GPU quota 0): the ✗ and its fix open the pane, the warning
+        // follows, and Run is refused.
+        var quota = gpu
+        let gpuAnswers = gpu.review?.plan.answers ?? answers
+        send(&quota, [.preflightChecked(gpuAnswers, billing), .key(.char("4"))])
+        list.append(("review-preflight-checking", quota))
+        send(&quota, [.preflightFinished(gpuAnswers, [billing, roles, notOffered, quotaZero], waitsForAPIs: false), .key(.char("r"))])
+        list.append(("review-preflight-refused", quota))
         // Two GPU groups and the bucket mounted: one summary line per group, and where the bucket is mounted.
         var twoGPUAnswers = answers
         twoGPUAnswers.bucket.mount = true
@@ -99,6 +120,7 @@ enum Scenarios {
         send(&twoGPU, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count)))
         list.append(("review-two-gpu-groups-mounted", twoGPU))
         send(&s, keys([.enter]))
+        send(&s, [.preflightFinished(s.review?.plan.answers ?? answers, [billing, roles], waitsForAPIs: false)])
         list.append(("review-commands", s))
         var manifest = s
         send(&manifest, keys([.char("2"), .pageDown]))
@@ -190,7 +212,8 @@ enum Scenarios {
         mountedAnswers.bucket.mount = true
         var mounted = base(mountedAnswers, workspace: workspace)
         send(&mounted, [.start(terminalUTF8: true), .environmentDetected(detection)])
-        send(&mounted, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count) + [.char("r")]))
+        send(&mounted, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count)))
+        send(&mounted, [.preflightFinished(mountedAnswers, [billing], waitsForAPIs: false), .key(.char("r"))])
         let mountedPlan = mounted.run?.plan ?? plan
         send(&mounted, [.runEvent(.runStarted(steps: mountedPlan.steps.count, statuses: Array(repeating: .pending, count: mountedPlan.steps.count)))])
         for (i, step) in mountedPlan.steps.enumerated() {

@@ -1,0 +1,116 @@
+import Foundation
+import TestKit
+import Testing
+
+/// Preflight with the real gcloud against the emulator: each ✗ kind stops `apply` before it asks or creates anything
+/// (no mutating request in the emulator's log, no journal), and the same answers go through once the cause is gone.
+@Suite struct PreflightEndToEndTests {
+    /// Request kinds that change something (see Tests/Emulator/README.md).
+    private static let mutatingPrefixes = ["create-", "set-", "update-", "patch-", "delete-", "enable-"]
+
+    private func changes(_ log: [EmulatorLogEntry]) -> [String] {
+        log.filter { entry in Self.mutatingPrefixes.contains { entry.kind.hasPrefix($0) } }.map { "\($0.kind) \($0.method) \($0.path)" }
+    }
+
+    /// The default answers with an L4 group that keeps one pod running.
+    private static let gpuSets = ["project=demo-project", "bucket.name=my-bucket", "ray.workers[0].gpu.type=nvidia-l4",
+                                  "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
+
+    /// A new project's GPU quota is 0, and its Compute Engine API is off: before `Proceed?` the quotas cannot be read
+    /// (a !), so the run enables the APIs (which costs nothing), reads again at its gate and stops there, naming the
+    /// quota metric and region, before anything is created. With the quota granted the same command goes through,
+    /// and the journal says preflight passed.
+    @Test func testGPUQuotaZeroStopsApplyThenTheSameAnswersGoThroughOnceGranted() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-preflight-quota")
+        defer { emulator.stop() }
+        try await emulator.seed(["quotas": ["preset": "new-project"]])
+
+        let stopped = try await emulator.apply(Self.gpuSets + ["zone=us-west1-a"])
+        #expect(stopped.status == 1, "\(stopped.stdout + stopped.stderr)")
+        for text in ["! GPU quota in us-west1", "Its API is not enabled yet: the run enables the APIs first and reads this again",
+                     "✗ GPU quota in us-west1", "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
+                     "GPUS_ALL_REGIONS (all regions): 0 free (limit 0, used 0); the plan needs 1 to 2",
+                     "Request more NVIDIA_L4_GPUS in us-west1", "--set ray.workers[0].minReplicas=0",
+                     "Preflight stops the run: GPU quota in us-west1. Nothing was created."] {
+            #expect(stopped.stdout.contains(text), "\(text)\n\(stopped.stdout)")
+        }
+        #expect(!(stopped.stdout.contains("Create the GKE Standard cluster ...")), "the run stopped before the cluster:\n\(stopped.stdout)")
+        let stoppedChanges = changes(try await emulator.log())
+        #expect(stoppedChanges.filter { !$0.hasPrefix("enable-service") } == [], "only the APIs were enabled")
+        let stoppedJournal = try String(contentsOf: emulator.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        #expect(stoppedJournal.contains(#""preflight" : "stopped""#), "\(stoppedJournal)")
+
+        try await emulator.seed(["quotas": ["regions": ["us-west1": ["NVIDIA_L4_GPUS": 4]], "global": ["GPUS_ALL_REGIONS": 4]]])
+        let passed = try await emulator.apply(Self.gpuSets + ["zone=us-west1-a"])
+        #expect(passed.status == 0, "\(passed.stdout + passed.stderr)")
+        #expect(passed.stdout.contains("✓ GPU quota in us-west1"), "\(passed.stdout)")
+        #expect(passed.stdout.contains("Preflight passed"), "\(passed.stdout)")
+        #expect(passed.stdout.contains("on every Ray node: head ok"), "\(passed.stdout)")
+        let journal = try String(contentsOf: emulator.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        #expect(journal.contains(#""preflight" : "passed""#), "\(journal)")
+    }
+
+    /// Every other ✗ kind in one project: billing off, a cluster name taken, a bucket name another project owns, a GPU
+    /// type and a machine type the zone lacks; then an existing cluster answered wrongly and a bucket to reuse that
+    /// is not there. Each apply stops before anything is sent that changes something; `preflight --output json` gives
+    /// one event per check; `--skip-preflight` is on record in the journal.
+    @Test func testEachStopKindStopsApplyWithNothingChanged() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-preflight-kinds")
+        defer { emulator.stop() }
+        try await emulator.seed([
+            "billing_enabled": false,
+            "taken_bucket_names": ["taken-bucket"],
+            "clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b"],
+                         ["name": "autopilot-cluster", "location": "us-west1", "autopilot": true]],
+            "missing_accelerators": ["us-west1-b": ["nvidia-l4"]],
+            // The APIs are on (as in a project used before): every check reads before `Proceed?`.
+            "enabled_services": ["container.googleapis.com", "compute.googleapis.com"],
+        ])
+
+        let created = try await emulator.apply(Self.gpuSets.filter { !$0.hasPrefix("bucket.name") } + ["bucket.name=taken-bucket"])
+        #expect(created.status == 1, "\(created.stdout + created.stderr)")
+        for text in ["✗ Billing", "demo-project: billingEnabled is false", "gcloud billing projects link demo-project --billing-account ACCOUNT_ID",
+                     "✗ Cluster name cloud-bucket-cluster in us-west1-b", "a cluster cloud-bucket-cluster already exists in us-west1-b",
+                     "✗ Bucket name gs://taken-bucket", "--set bucket.name=demo-project-taken-bucket",
+                     "✗ GPU types in us-west1-b", "Zones of us-west1 that offer nvidia-l4: us-west1-a, us-west1-c; --set zone=us-west1-a",
+                     "✗ Machine types in us-west1-b", "g2-standard-8: not offered in us-west1-b",
+                     "Preflight stops the run: Billing (and 4 more). Nothing was created."] {
+            #expect(created.stdout.contains(text), "\(text)\n\(created.stdout)")
+        }
+
+        let existing = try await emulator.wizard(["apply", "--yes", "--workspace", emulator.root.appendingPathComponent("ws-existing").path,
+                                            "--set", "project=demo-project", "--set", "bucket.name=missing-bucket", "--set", "bucket.create=false",
+                                            "--set", "cluster.mode=existing", "--set", "cluster.name=autopilot-cluster",
+                                            "--set", "cluster.location=us-west1"])
+        #expect(existing.status == 1, "\(existing.stdout + existing.stderr)")
+        for text in ["✗ Existing Standard cluster autopilot-cluster in us-west1", "Answer what it is: --set cluster.autopilot=true",
+                     "✗ Existing bucket gs://missing-bucket", "Let the run create it: --set bucket.create=true"] {
+            #expect(existing.stdout.contains(text), "\(text)\n\(existing.stdout)")
+        }
+        let applyChanges = changes(try await emulator.log())
+        #expect(applyChanges == [], "preflight changed something")
+
+        // The checks alone, as JSON lines: one event per check, then the verdict.
+        let json = try await emulator.wizard(["preflight", "--output", "json", "--set", "project=demo-project", "--set", "bucket.name=taken-bucket"])
+        #expect(json.status == 1, "\(json.stdout + json.stderr)")
+        let events = json.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.count == json.stdout.split(separator: "\n").count, "every line is one JSON event:\n\(json.stdout)")
+        let checks = events.filter { $0["event"] as? String == "preflight-check" }
+        #expect(checks.compactMap { $0["id"] as? String } == ["billing", "roles", "cluster-name", "bucket-name", "machine-types", "cpu-quota", "org-policy"])
+        #expect(checks.first?["status"] as? String == "broken")
+        let verdict = try #require(events.last)
+        #expect(verdict["event"] as? String == "preflight-finished")
+        #expect(verdict["passed"] as? Bool == false)
+        #expect(verdict["broken"] as? [String] == ["billing", "cluster-name", "bucket-name"])
+        let jsonChanges = changes(try await emulator.log())
+        #expect(jsonChanges == [])
+
+        // Skipped, the run goes on to the cloud's own refusal (billing), and the journal says preflight was skipped.
+        let skipped = try await emulator.apply(["project=demo-project", "bucket.name=free-bucket", "cluster.name=another-cluster"],
+                                         extra: ["--skip-preflight"])
+        #expect(skipped.status == 1, "\(skipped.stdout + skipped.stderr)")
+        #expect(!(skipped.stdout.contains("Preflight")), "\(skipped.stdout)")
+        let journal = try String(contentsOf: emulator.workspace.appendingPathComponent("state.json"), encoding: .utf8)
+        #expect(journal.contains(#""preflight" : "skipped""#), "\(journal)")
+    }
+}
