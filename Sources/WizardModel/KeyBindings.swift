@@ -36,6 +36,8 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
 /// Which set of keys applies: the screen, or the kind of field focused on a page, or an overlay.
 public enum KeyContext: Equatable, Hashable, Sendable {
     case welcome, textField, choiceField, review, run, stopped, resume, done, doctor, destroy
+    /// The resume screen of an unfinished destroy: resume or quit.
+    case resumeDestroy
     case help, confirmQuit, log, confirmDestroy
     /// A field on the worker groups page, where groups are added and removed.
     case groupTextField, groupChoiceField
@@ -158,7 +160,7 @@ public enum KeyBindings {
                 KeyBinding([.ctrl("c")], "Ctrl-C", "stop", .interrupt),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
             ]
-        case .stopped, .resume:
+        case .stopped, .resume, .resumeDestroy:
             var list = [
                 KeyBinding([.tab, .right], "Tab/→", "next button", .nextAction),
                 KeyBinding([.backTab, .left], "S-Tab/←", "previous button", .previousAction, footer: false),
@@ -171,6 +173,8 @@ public enum KeyBindings {
                     KeyBinding([.char("e")], "e", "edit answers", .action(.editAnswers), footer: false),
                     KeyBinding([.char("l")], "l", "view log", .viewLog),
                 ]
+            } else if context == .resumeDestroy {
+                list += [KeyBinding([.char("r")], "r", "resume the destroy", .action(.resume), footer: false)]
             } else {
                 list += [
                     KeyBinding([.char("r")], "r", "resume", .action(.resume), footer: false),

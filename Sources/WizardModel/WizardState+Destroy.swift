@@ -106,7 +106,7 @@ extension WizardState {
     mutating func continueDestroy(options: DestroyOptions) -> [WizardEffect] {
         enterDestroy(deleteBucket: options.deleteBucket, force: options.force)
         guard destroy != nil else {
-            message = "The setup journal this destroy undoes cannot be read: run kuberay-gcs-wizard resume --workspace \(workspace)."
+            message = "The setup journal this destroy undoes cannot be read: run \(resumeCommand)."
             return []
         }
         return startDestroy()

@@ -20,8 +20,10 @@ extension WizardState {
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        let fresh = self.review?.plan != plan
-        var review = fresh ? ReviewState(plan: plan, width: Layout.reviewPane(size).columns) : self.review ?? ReviewState(plan: plan, width: 1)
+        // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
+        let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
+        let fresh = kept == nil
+        var review = kept ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         review.fit(review.paneGeometry(size))
         self.review = review
         screen = .review

@@ -80,7 +80,7 @@ extension WizardState {
         case .review: return .review
         case .run: return .run
         case .stopped: return .stopped
-        case .resume: return .resume
+        case .resume: return destroyJournal == nil ? .resume : .resumeDestroy
         case .done: return .done
         case .doctor: return .doctor
         case .destroy: return .destroy

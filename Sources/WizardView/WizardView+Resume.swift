@@ -51,6 +51,6 @@ extension WizardView {
         default: note = "Leaves the wizard; the journal stays for later."
         }
         canvas.wrapped(g.text(note), x: 2, y: buttonsRow + 1, limit: canvas.width - 4, maxRows: 2, style: Style(.muted))
-        canvas.footer(KeyBindings.bindings(.resume))
+        canvas.footer(KeyBindings.bindings(state.keyContext))
     }
 }

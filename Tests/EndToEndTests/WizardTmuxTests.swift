@@ -291,7 +291,7 @@ struct FakeCloud {
 }
 
 /// A tmux server of its own (a socket in the test's folder) with one 80x24 pane running a bare bash.
-private final class TmuxTerminal: @unchecked Sendable {
+final class TmuxTerminal: @unchecked Sendable {
     /// The shell's prompt as captured (trailing space trimmed).
     static let prompt = "e2e$"
     private let tmux: String
@@ -359,22 +359,22 @@ private final class TmuxTerminal: @unchecked Sendable {
     }
 }
 
-private enum TmuxError: Error {
+enum TmuxError: Error {
     case failed([String], String)
     case timeout(String)
 }
 
 /// The screen with every run of whitespace (line breaks included) as one space: text that wraps still matches.
-private func collapsed(_ screen: String) -> String {
+func collapsed(_ screen: String) -> String {
     screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")
 }
 
 /// Whether the preview's position reads `lines A-B of B`: its last line is on screen.
-private func scrolledToEnd(_ screen: String) -> Bool {
+func scrolledToEnd(_ screen: String) -> Bool {
     guard let match = screen.firstMatch(of: /\d+-(\d+) of (\d+)/) else { return false }
     return match.1 == match.2
 }
 
-private func shellQuoted(_ text: String) -> String {
+func shellQuoted(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

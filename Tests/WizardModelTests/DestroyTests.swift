@@ -86,6 +86,9 @@ final class DestroyTests: XCTestCase {
                                 journal: finished(), destroyJournal: unfinished)
         XCTAssertEqual(state.screen, .resume)
         XCTAssertEqual(state.resumeActions, [.resume, .quit])
+        XCTAssertEqual(state.keyContext, .resumeDestroy)
+        XCTAssertFalse(KeyBindings.bindings(state.keyContext).contains { [.action(.startOver), .action(.destroy)].contains($0.command) },
+                       "the keys overlay offers only what the screen does")
         let store = TestStore(state)
         store.send(.key(.char("o")))  // start over belongs to a setup run: not offered here
         store.send(.key(.char("r")), effects: [.startDestroy(plan.plan, mode: .fresh, skipping: [])]) {

@@ -1,0 +1,142 @@
+import Foundation
+import TestKit
+import XCTest
+
+/// The wizard's destroy and doctor screens as a person uses them: the built binary in a real 80x24 terminal (tmux on
+/// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
+/// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
+final class WizardEmulatorTmuxTests: XCTestCase {
+
+    /// An emulator with a finished setup in its workspace (`apply` with `sets`), and a terminal whose shell runs in
+    /// the emulator's folder with its environment, so the workspace is typed as `workspace`.
+    private func finishedSetup(_ name: String, _ sets: [String]) throws -> (EmulatorHarness, TmuxTerminal) {
+        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let emulator = try EmulatorHarness(root: try TestPaths.temporaryFolder(self, name), tools: try EndToEndTools.require())
+        addTeardownBlock { emulator.stop() }
+        let applied = try emulator.apply(sets)
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+        var environment = emulator.environment
+        environment["TERM"] = "xterm-256color"
+        let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
+        addTeardownBlock { tmux.killServer() }
+        try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+        return (emulator, tmux)
+    }
+
+    /// Starts the wizard on the emulator's workspace; `echo EXIT=$?` follows it.
+    private func startWizard(_ tmux: TmuxTerminal) throws {
+        try tmux.type("clear; \(shellQuoted(try TestPaths.wizard.path)) --workspace workspace; echo EXIT=$?")
+        try tmux.keys("Enter")
+    }
+
+    /// Waits until the screen shows every one of `texts` (line breaks read as spaces): ncurses draws a frame top to
+    /// bottom, and a capture may come in between.
+    @discardableResult
+    private func waitForAll(_ tmux: TmuxTerminal, _ what: String, _ texts: [String], seconds: Double = 20) throws -> String {
+        try tmux.waitFor(what, seconds: seconds) { screen in texts.allSatisfy(collapsed(screen).contains) }
+    }
+
+    /// Waits for the wizard's exit status and the prompt under it.
+    @discardableResult
+    private func waitForExit(_ tmux: TmuxTerminal, _ code: Int32) throws -> String {
+        try tmux.waitFor("exit status \(code)") { $0.contains("EXIT=\(code)\n\(TmuxTerminal.prompt)") }
+    }
+
+    /// `d` on Welcome after a setup with a GPU group: the preview names the node pool with the cluster's deletion (it
+    /// is not kept), the destroy runs and fails at the cluster (a 403 injected once), quit; the wizard opened again
+    /// shows the unfinished destroy on the Resume screen, and Resume finishes it.
+    func testDestroyFromWelcomeFailsThenTheResumeScreenFinishesIt() throws {
+        let (emulator, tmux) = try finishedSetup("tmux-destroy", [
+            "project=demo-project", "bucket.name=my-bucket", "ray.workers[1].name=gpu", "ray.workers[1].gpu.type=nvidia-l4",
+        ])
+        try emulator.addFaults(["rules": [["method": "DELETE", "path_regex": "/clusters/cloud-bucket-cluster$", "status": 403, "times": 1,
+                                           "message": "Required \"container.clusters.delete\" permission(s) for \"projects/demo-project\"."]]])
+        try startWizard(tmux)
+        try tmux.waitFor("Welcome offering the destroy") {
+            collapsed($0).contains("workspace holds a finished run: press d to see what destroying it removes.")
+        }
+        try tmux.keys("d")
+        try waitForAll(tmux, "the destroy preview", ["Destroy · 6 deletions, nothing run yet",
+                                                     "gs://my-bucket is kept: it holds your data (b deletes it too).",
+                                                     "3 kept, listed at the end.", "< Destroy >", "d destroy b bucket"])
+        try tmux.keys("End")
+        var screen = try tmux.waitFor("the kept list") { $0.contains("Kept:") && scrolledToEnd($0) && $0.contains("? keys") }
+        XCTAssertFalse(screen.contains("ray-gpu"), "the GPU pool goes with the cluster: not kept\n\(screen)")
+
+        try tmux.keys("d")
+        try tmux.waitFor("the confirmation") { $0.contains("Delete what this workspace's run created?") && $0.contains("y delete") }
+        try tmux.keys("y")
+        try waitForAll(tmux, "the failure at the cluster", [
+            "Failed at step 8/9", "✗ Step 8 of 9 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            #"Required "container.clusters.delete" permission(s)"#, "7 of 9 steps complete; the journal is kept.",
+        ], seconds: 120)
+        try tmux.keys("q")
+        screen = try waitForExit(tmux, 1)
+        XCTAssertTrue(screen.contains("The journal is kept in workspace/destroy-state.json. Resume with:"), screen)
+
+        try startWizard(tmux)
+        screen = try waitForAll(tmux, "the unfinished destroy", [
+            "Unfinished destroy", "workspace holds an unfinished destroy: 7 of 9 steps complete.",
+            "Stopped at step 8: Delete the GKE cluster cloud-bucket-cluster", "✓ 7. Delete the roles/storage.objectUser binding",
+            "○ 9. Wait until the cluster is deleted", "< Resume > [ Quit ]", "Continues the destroy with the choices it was started with",
+        ])
+        XCTAssertFalse(screen.contains("Start over"), screen)
+        try tmux.keys("Enter")
+        try waitForAll(tmux, "the destroyed screen", [
+            "Destroyed · 9 steps", "✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            "The bucket gs://my-bucket and every object in it: it holds your data;", "q/Enter quit",
+        ], seconds: 120)
+        try tmux.keys("q")
+        screen = try waitForExit(tmux, 0)
+        XCTAssertTrue(collapsed(screen).contains("Destroyed what the run in workspace created."), screen)
+
+        // Gone from the cloud: the cluster (its pool with it, no delete of its own), the service account; the bucket stays.
+        let log = try emulator.log()
+        XCTAssertEqual(log.count("delete-cluster"), 2, "the refused delete and the one on resume")
+        XCTAssertEqual(log.succeeded("delete-cluster"), 1)
+        XCTAssertEqual(log.count("delete-node-pool"), 0)
+        XCTAssertEqual(log.succeeded("delete-service-account"), 1)
+        XCTAssertEqual(log.count("delete-bucket"), 0)
+        let clusters = try emulator.run("gcloud", ["container", "clusters", "list", "--project", "demo-project", "--format", "value(name)"])
+        XCTAssertEqual(clusters.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "", clusters.stderr)
+    }
+
+    /// `c` on Welcome checks the workspace's setup: healthy after apply; with the workloadIdentityUser binding removed,
+    /// the broken link is on top with the fix command (DoctorEndToEndTests runs the fixes), and Esc goes back.
+    func testDoctorFromWelcomeIsHealthyThenFindsTheBrokenLinkAndItsFix() throws {
+        let (emulator, tmux) = try finishedSetup("tmux-doctor", ["project=demo-project", "bucket.name=my-bucket"])
+        try startWizard(tmux)
+        try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+        try tmux.keys("c")
+        let screen = try waitForAll(tmux, "the healthy verdict", [
+            "Check an existing setup", "Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket", "Healthy: all ", "q quit",
+        ], seconds: 120)
+        XCTAssertFalse(screen.contains("✗"), screen)
+        try quitWithoutRunning(tmux)
+
+        let email = "my-iam-sa@demo-project.iam.gserviceaccount.com", member = "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"
+        let removed = try emulator.run("gcloud", ["iam", "service-accounts", "remove-iam-policy-binding", email, "--project", "demo-project",
+                                                  "--role", "roles/iam.workloadIdentityUser", "--member", member])
+        XCTAssertEqual(removed.status, 0, removed.stderr)
+        try startWizard(tmux)
+        try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+        try tmux.keys("c")
+        try waitForAll(tmux, "the broken verdict", [
+            "✗ roles/iam.workloadIdentityUser on \(email) for \(member)",
+            "fix: gcloud iam service-accounts add-iam-policy-binding \(email) --project demo-project --role "
+                + "roles/iam.workloadIdentityUser --member '\(member)'",
+            "Broken: roles/iam.workloadIdentityUser on", "q quit",
+        ], seconds: 120)
+        try tmux.keys("Escape")
+        try tmux.waitFor("back on Welcome") { $0.contains("Welcome") && !$0.contains("Check an existing setup") }
+        try quitWithoutRunning(tmux)
+    }
+
+    /// q, confirmed: nothing was run this time, so the status is 130.
+    private func quitWithoutRunning(_ tmux: TmuxTerminal) throws {
+        try tmux.keys("q")
+        try tmux.waitFor("the quit question") { $0.contains("Quit the wizard?") && $0.contains("y quit") }
+        try tmux.keys("y")
+        try waitForExit(tmux, 130)
+    }
+}
