@@ -188,22 +188,14 @@ final class RayJobManifestTests: XCTestCase {
     }
 
     func testSnapshotsOfBothForms() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
-        let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
         let picked = Self.combinations.filter {
             ["create-standard-auth-token", "create-autopilot-gpu-mount-auth-token", "existing-gpu-mount-auth-none"].contains($0.name)
         }
         XCTAssertEqual(picked.count, 3)
         for (name, answers) in picked {
             for (target, file) in [(RayJobManifest.Target.wizardCluster, "rayjob"), (.ownCluster, "rayjob-own-cluster")] {
-                let text = RayJobManifest(answers, target: target).yaml(file: file + ".yaml")
-                let url = folder.appendingPathComponent("\(file)_\(name).yaml")
-                if record {
-                    try text.write(to: url, atomically: true, encoding: .utf8)
-                    continue
-                }
-                let expected = try String(contentsOf: url, encoding: .utf8)
-                XCTAssertEqual(text, expected, "\(file) for \(name) differs from Snapshots/\(url.lastPathComponent) (RECORD_SNAPSHOTS=1 re-records)")
+                try Snapshot.check(RayJobManifest(answers, target: target).yaml(file: file + ".yaml"), "\(file)_\(name).yaml",
+                                   what: "\(file) for \(name)")
             }
         }
     }
