@@ -62,6 +62,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
         public var tolerations: [Toleration]?
         public var containers: [Container]
         public var volumes: [Volume]?
+        /// Set only where Kubernetes needs it: a Job's pods (the RayJob submitter) must not restart in place.
+        public var restartPolicy: String?
     }
 
     public struct Toleration: Encodable, Equatable, Sendable {

@@ -88,6 +88,12 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try mode("answers.yaml"), 0o600)
         XCTAssertEqual(try mode("raycluster.yaml"), 0o600)
         XCTAssertEqual(try mode("setup.sh"), 0o700)
+        for rayJob in ["rayjob.yaml", "rayjob-own-cluster.yaml"] {
+            XCTAssertEqual(try mode(rayJob), 0o600)
+            XCTAssertTrue(result.stdout.contains("wrote \(workspace.appendingPathComponent(rayJob).path)\n"), result.stdout)
+            let text = try String(contentsOf: workspace.appendingPathComponent(rayJob), encoding: .utf8)
+            XCTAssertTrue(text.contains("kind: RayJob") && text.contains("serviceAccountName: my-ksa"), text)
+        }
         let answers = try String(contentsOf: workspace.appendingPathComponent("answers.yaml"), encoding: .utf8)
         XCTAssertTrue(answers.contains("location: us-west1"), "defaults are filled in")
         // The exported answers feed back in and give the same plan.

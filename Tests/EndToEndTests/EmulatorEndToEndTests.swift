@@ -239,6 +239,12 @@ import Testing
         #expect(log.succeeded("object-write") == 2, "the head and worker pods ran: Autopilot did not deny them")
         let manifest = try String(contentsOf: emulator.workspace.appendingPathComponent("raycluster.yaml"), encoding: .utf8)
         #expect(!manifest.contains("gke-metadata-server-enabled"), "\(manifest)")
+        // The RayJobs are written again with the new answers: their pods, the submitter's too, have no selector either.
+        for rayJob in ["rayjob.yaml", "rayjob-own-cluster.yaml"] {
+            let text = try String(contentsOf: emulator.workspace.appendingPathComponent(rayJob), encoding: .utf8)
+            #expect(!text.contains("gke-metadata-server-enabled"), "\(text)")
+            #expect(text.contains("submitterPodTemplate:"), "\(text)")
+        }
     }
 
     /// Moving a finished setup onto another cluster (resume --replan with a new cluster): the Kubernetes steps run

@@ -58,19 +58,10 @@ final class PlanBuilderTests: XCTestCase {
     }()
 
     func testSnapshotsOfEveryCombination() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
-        let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
         let cases = Combination.all.map { ($0.description, $0.plan()) }
             + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketCheckScript)) }
         for (combo, plan) in cases {
-            let text = PlanText.render(plan)
-            let url = folder.appendingPathComponent("\(combo).txt")
-            if record {
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertEqual(text, expected, "plan for \(combo) differs from Snapshots/\(combo).txt (RECORD_SNAPSHOTS=1 re-records)")
+            try Snapshot.check(PlanText.render(plan), "\(combo).txt", what: "plan for \(combo)")
         }
     }
 

@@ -4,13 +4,18 @@ import XCTest
 
 /// The files `export`, `apply` and the wizard's Save write: what is in them and who may read them.
 final class WorkspaceExportTests: XCTestCase {
-    func testTheThreeFilesArePrivateAndHoldThePlan() throws {
+    func testTheFilesArePrivateAndHoldThePlan() throws {
         let scratch = try Scratch()
         let plan = RunSession.plan(for: try AnswersFile.load(yaml: "project: demo-project\nbucket:\n  name: my-bucket\n"))
         let folder = scratch.root.appendingPathComponent("ws")
         let written = try WorkspaceExport.write(plan, to: folder)
-        XCTAssertEqual(written, [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.manualAuthManifest, WorkspaceFiles.script]
+        XCTAssertEqual(written, [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.manualAuthManifest,
+                                 WorkspaceFiles.rayJob, WorkspaceFiles.ownClusterRayJob, WorkspaceFiles.script]
             .map { folder.appendingPathComponent($0).path })
+        for (name, text) in plan.rayJobFiles {
+            XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8), text)
+            XCTAssertEqual(try scratch.permissions("ws/\(name)"), 0o600)
+        }
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.answers), encoding: .utf8),
                        AnswersFile.normalizedYAML(plan.answers))
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.manifest), encoding: .utf8), plan.manifest)
