@@ -6,7 +6,8 @@ public enum PlanBuilder {
     /// The KSA annotation naming the IAM service account it stands for.
     public static let serviceAccountAnnotation = "iam.gke.io/gcp-service-account"
 
-    /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
+    /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod bucket probe
+    /// (Resources/bucket_probe.py), run with `nodes` on every Ray node.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
         Plan(answers: answers, steps: steps(answers, checkScript: checkScript), manifest: RayClusterManifest(answers).yaml(),
              checkScript: checkScript)
@@ -28,7 +29,7 @@ public enum PlanBuilder {
         steps += bucket(answers, c)
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
-        steps += verifyMountSteps(answers, c)
+        steps += verifyMountSteps(answers, c, checkScript: checkScript)
         return steps
     }
 
@@ -301,16 +302,11 @@ public enum PlanBuilder {
     private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [
-            Step(id: .installGcsClient, title: "Install google-cloud-storage in the head pod",
-                 why: "The Ray image does not ship the Cloud Storage client library (the check's tasks get it on every node too).",
-                 argv: exec + ["pip", "install", "--quiet", "google-cloud-storage"],
-                 probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
-                 kind: .configure, timeoutSeconds: 600,
-                 retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
-            Step(id: .verifyBucket, title: "Write and read back a test object from every Ray node",
-                 why: "Proves the identity chain on every node: one Ray task per node writes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt "
-                    + "and reads it back; a node that fails is named with its pod and group.",
-                 argv: exec + ["python", "-c", checkScript, a.bucket.name, checkPrefix, checkText],
+            Step(id: .verifyBucket, title: "Write, read back and delete a test object from every Ray node",
+                 why: "Proves the identity chain on every node: one Ray task per node takes the pod's token from the GKE metadata server "
+                    + "and writes, reads back and deletes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt (standard library only: nothing is "
+                    + "installed, so nodes without internet access pass too); a node that fails is named with its pod and group.",
+                 argv: exec + ["python", "-c", checkScript, "nodes", a.bucket.name, checkPrefix, checkText],
                  success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600,
                  retry: RetryPolicy(attempts: 6, initialDelaySeconds: 5, maxDelaySeconds: 60)),
         ]

@@ -54,7 +54,7 @@ public struct SessionSetup: Sendable {
     public var colors: Terminal.ColorMode
 
     public init(workspace: String, answers: Answers, journal: JournalSummary?, options: RunOptions,
-                checkScript: String = WizardResources.bucketCheckScript,
+                checkScript: String = WizardResources.bucketProbeScript,
                 colors: Terminal.ColorMode = .automatic) {
         self.workspace = workspace
         self.answers = answers

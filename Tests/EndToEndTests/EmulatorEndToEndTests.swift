@@ -315,7 +315,7 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let resumed = try emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "bucket.name=\(Self.bucket)", "--replan"])
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("wrote gs://\(Self.bucket)/"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("deleted a test object in gs://\(Self.bucket)/"), resumed.stdout)
         XCTAssertTrue(resumed.stdout.contains("on every Ray node: head ok, workers-"), resumed.stdout)
         let log = try emulator.log()
         for kind in ["create-cluster", "create-serviceaccount", "create-raycluster"] {
@@ -392,7 +392,7 @@ final class EmulatorEndToEndTests: XCTestCase {
         let lines = noKSA.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("headgroup raycluster-mini-head-") && $0.hasSuffix(" ok") }, noKSA.stdout)
         let worker = lines.first { $0.hasPrefix("workers raycluster-mini-workers-worker-") } ?? ""
-        XCTAssertTrue(worker.contains(" failed: Forbidden: 403 POST ") && worker.contains("/sa/default does not have storage.objects.create access"),
+        XCTAssertTrue(worker.contains(" failed: write: HTTP 403: ") && worker.contains("/sa/default does not have storage.objects.create access"),
                       noKSA.stdout)
         XCTAssertTrue(lines.last?.hasPrefix("head ok, workers-") ?? false, noKSA.stdout)
         XCTAssertTrue(lines.last?.hasSuffix(" failed") ?? false, noKSA.stdout)
@@ -405,7 +405,7 @@ final class EmulatorEndToEndTests: XCTestCase {
 
         let broken = try emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
         XCTAssertNotEqual(broken.status, 0, broken.stdout)
-        XCTAssertTrue(broken.stderr.contains("Forbidden: 403"), broken.stderr)
+        XCTAssertTrue(broken.stderr.contains("failed: write: HTTP 403"), broken.stderr)
         XCTAssertTrue(broken.stderr.contains("does not have storage.objects.create access"), broken.stderr)
     }
 

@@ -25,7 +25,7 @@ struct Combination: CustomStringConvertible {
         return a
     }
 
-    func plan() -> Plan { PlanBuilder.build(answers(), checkScript: WizardResources.bucketCheckScript) }
+    func plan() -> Plan { PlanBuilder.build(answers(), checkScript: WizardResources.bucketProbeScript) }
 }
 
 final class PlanBuilderTests: XCTestCase {
@@ -61,7 +61,7 @@ final class PlanBuilderTests: XCTestCase {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
         let cases = Combination.all.map { ($0.description, $0.plan()) }
-            + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketCheckScript)) }
+            + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketProbeScript)) }
         for (combo, plan) in cases {
             let text = PlanText.render(plan)
             let url = folder.appendingPathComponent("\(combo).txt")
@@ -86,7 +86,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertNotNil(create.probe)
         XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
                                    "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
-                                   "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "install-gcs-client", "verify-bucket"])
+                                   "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "verify-bucket"])
         XCTAssertEqual(plan.step(.bindWorkloadIdentity)?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
         XCTAssertEqual(plan.step(.annotateKSA)?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
@@ -193,7 +193,7 @@ final class PlanBuilderTests: XCTestCase {
             let context = "gke_demo-project_\(plan.answers.clusterLocation)_cloud-bucket-cluster"
             var moved = combination.answers()
             moved.cluster.name = "other-cluster"
-            let other = PlanBuilder.build(moved, checkScript: WizardResources.bucketCheckScript)
+            let other = PlanBuilder.build(moved, checkScript: WizardResources.bucketProbeScript)
             for step in plan.steps {
                 for argv in [step.argv] + (step.probe.map { [$0.argv] } ?? []) where ["kubectl", "helm"].contains(argv.first) {
                     let local = argv == ["kubectl", "version", "--client"] || argv == ["helm", "version", "--short"] || argv.prefix(3) == ["helm", "repo", "add"]
@@ -252,7 +252,7 @@ final class PlanBuilderTests: XCTestCase {
             XCTAssertFalse(all.contains("gsutil"), "\(combo): gsutil is legacy")
             XCTAssertFalse(plan.manifest.contains("v1alpha1"), "\(combo)")
             XCTAssertEqual(Set(plan.steps.map(\.id)).count, plan.steps.count, "\(combo): step ids are unique")
-            for required: StepID in [.checkProject, .enableAPIs, .getCredentials, .checkCRD, .createKSA, .grantBucketRole, .applyRayCluster, .waitHead, .installGcsClient, .verifyBucket] {
+            for required: StepID in [.checkProject, .enableAPIs, .getCredentials, .checkCRD, .createKSA, .grantBucketRole, .applyRayCluster, .waitHead, .verifyBucket] {
                 XCTAssertNotNil(plan.step(required), "\(combo) lacks \(required)")
             }
             XCTAssertEqual(plan.step(.verifyBucket)?.success, .containsAll(["head", "ok"]))

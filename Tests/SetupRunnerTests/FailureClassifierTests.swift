@@ -42,17 +42,18 @@ final class FailureClassifierTests: XCTestCase {
     }
 
     func testABucketCheckFailingOnlyOnAWorkerNamesItsPodAndGroup() {
-        // The bucket check's per-node failure lines, as it prints them to stderr (the head passed).
-        let worker = "workers raycluster-mini-workers-worker-x7k2p failed: Forbidden: 403 POST https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: "
+        // The bucket probe's per-node failure lines, as it prints them to stderr (the head passed).
+        let worker = "workers raycluster-mini-workers-worker-x7k2p failed: write: HTTP 403: "
             + "principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default "
             + "does not have storage.objects.create access to the Google Cloud Storage object."
         let h = hint(worker + "\ncommand terminated with exit code 1")
-        XCTAssertEqual(h?.summary, "The bucket check failed on worker raycluster-mini-workers-worker-x7k2p (group workers): Forbidden: 403 POST "
-            + "https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: principal://iam.googleapis.com/projects/1/locations/global/"
+        XCTAssertEqual(h?.summary, "The bucket check failed on worker raycluster-mini-workers-worker-x7k2p (group workers): write: HTTP 403: "
+            + "principal://iam.googleapis.com/projects/1/locations/global/"
             + "workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default does not have storage.objects.create access to the Google Cloud Storage object.")
         XCTAssertTrue(h?.fix.contains("the pod template of worker group workers in raycluster.yaml") ?? false, h?.fix ?? "")
         // When the head fails too, the shared identity chain is the cause: the other rules explain it.
-        let head = "headgroup raycluster-mini-head-abcde failed: RefreshError: ('... Permission 'iam.serviceAccounts.getAccessToken' denied ...')"
+        let head = "headgroup raycluster-mini-head-abcde failed: no token for gsa@p.iam.gserviceaccount.com: HTTP 403: Unable to generate access "
+            + "token; IAM returned 403 Forbidden: Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."
         XCTAssertEqual(hint(head + "\n" + worker)?.summary,
                        "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).")
     }
@@ -127,7 +128,7 @@ final class FailureClassifierTests: XCTestCase {
     }
 
     func testMetadataServerNotReady() {
-        let h = hint("google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.")
+        let h = hint("headgroup raycluster-mini-head-abcde failed: the metadata server did not answer: <urlopen error [Errno 111] Connection refused>")
         XCTAssertTrue(h?.summary.contains("metadata server") ?? false)
     }
 
