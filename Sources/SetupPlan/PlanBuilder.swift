@@ -19,14 +19,22 @@ public enum PlanBuilder {
         var steps: [Step] = []
         steps += preflight(answers, c)
         steps.append(enableAPIs(answers, c))
+        // The Google side first, so IAM propagates (a new service account, a new binding: minutes) while the cluster
+        // provisions. A binding whose member is in the project's Workload Identity pool waits for the cluster: IAM
+        // refuses it ("Identity Pool does not exist") until a cluster with Workload Identity has made the pool.
+        let grant = grantBucketRole(answers, c)
+        let grantNeedsPool = namesWorkloadPool(c.bucketMember, answers)
+        steps += googleServiceAccount(answers, c)
+        steps.append(bucket(answers, c))
+        if !grantNeedsPool { steps.append(grant) }
         steps += cluster(answers, c)
         steps += gpuNodePools(answers, c)
         steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
         steps += kubernetesIdentity(answers, c)
-        steps += googleIdentity(answers, c)
-        steps += bucket(answers, c)
+        steps += workloadIdentityBinding(answers, c)
+        if grantNeedsPool { steps.append(grant) }
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
         steps += verifyMountSteps(answers, c, checkScript: checkScript)
@@ -218,7 +226,13 @@ public enum PlanBuilder {
         return steps
     }
 
-    private static func googleIdentity(_ a: Answers, _ c: Commands) -> [Step] {
+    /// Whether `member` is an identity of the project's Workload Identity pool (`PROJECT.svc.id.goog`).
+    static func namesWorkloadPool(_ member: String, _ a: Answers) -> Bool {
+        member.contains(a.workloadPool)
+    }
+
+    /// The project number (direct mode) or the IAM service account: what the bucket's grant names.
+    private static func googleServiceAccount(_ a: Answers, _ c: Commands) -> [Step] {
         switch a.identity.mode {
         case .direct:
             return [Step(id: .readProjectNumber, title: "Read the project number",
@@ -227,8 +241,6 @@ public enum PlanBuilder {
                          success: .nonEmpty, captures: [Placeholder.projectNumber], kind: .check, timeoutSeconds: 120)]
         case .iamServiceAccount:
             let email = a.iamServiceAccountEmail
-            let member = c.workloadIdentityUserMember
-            let annotation = serviceAccountAnnotation
             return [
                 Step(id: .createIAMServiceAccount, title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
                      why: "The Google identity the Ray pods act as; the bucket role is granted to it.",
@@ -237,48 +249,60 @@ public enum PlanBuilder {
                      probe: Probe(argv: ["gcloud", "iam", "service-accounts", "describe", email, "--project", a.project, "--format", "value(email)"],
                                   expect: .equals(email)),
                      kind: .create, timeoutSeconds: 120, teardown: c.iamServiceAccountTeardown),
-                Step(id: .bindWorkloadIdentity, title: "Let the KSA impersonate the IAM service account",
-                     why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
-                     argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
-                            "--role", "roles/iam.workloadIdentityUser", "--member", member],
-                     probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
-                     kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
-                Step(id: .annotateKSA, title: "Annotate the KSA with the IAM service account",
-                     why: "Tells GKE's metadata server which Google identity the KSA stands for.",
-                     argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                                      "--overwrite", "\(annotation)=\(email)"]),
-                     probe: Probe(argv: c.kubectl(["get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                                                   "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"]),
-                                  expect: .equals(email)),
-                     kind: .update, timeoutSeconds: 60),
             ]
         }
     }
 
-    private static func bucket(_ a: Answers, _ c: Commands) -> [Step] {
+    /// IAM service account mode: the KSA may act as the IAM service account (a member of the workload pool, so after
+    /// the cluster), and says which one it stands for.
+    private static func workloadIdentityBinding(_ a: Answers, _ c: Commands) -> [Step] {
+        guard a.identity.mode == .iamServiceAccount else { return [] }
+        let email = a.iamServiceAccountEmail
+        let member = c.workloadIdentityUserMember
+        let annotation = serviceAccountAnnotation
+        return [
+            Step(id: .bindWorkloadIdentity, title: "Let the KSA impersonate the IAM service account",
+                 why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
+                 argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
+                        "--role", "roles/iam.workloadIdentityUser", "--member", member],
+                 probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
+                 kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
+            Step(id: .annotateKSA, title: "Annotate the KSA with the IAM service account",
+                 why: "Tells GKE's metadata server which Google identity the KSA stands for.",
+                 argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                  "--overwrite", "\(annotation)=\(email)"]),
+                 probe: Probe(argv: c.kubectl(["get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                               "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"]),
+                              expect: .equals(email)),
+                 kind: .update, timeoutSeconds: 60),
+        ]
+    }
+
+    private static func bucket(_ a: Answers, _ c: Commands) -> Step {
+        let url = "gs://\(a.bucket.name)"
+        if a.bucket.create {
+            return Step(id: .createBucket, title: "Create the bucket \(url)",
+                        why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
+                        argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
+                               "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
+                        probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                                     expect: .equals(a.bucket.name)),
+                        kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown)
+        }
+        return Step(id: .checkBucket, title: "Check the existing bucket \(url)",
+                    why: "The bucket must exist and be visible to you before access is granted on it.",
+                    argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                    success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120)
+    }
+
+    private static func grantBucketRole(_ a: Answers, _ c: Commands) -> Step {
         let url = "gs://\(a.bucket.name)"
         let member = c.bucketMember
-        var steps: [Step] = []
-        if a.bucket.create {
-            steps.append(Step(id: .createBucket, title: "Create the bucket \(url)",
-                               why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
-                               argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
-                                      "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
-                               probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
-                                            expect: .equals(a.bucket.name)),
-                               kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown))
-        } else {
-            steps.append(Step(id: .checkBucket, title: "Check the existing bucket \(url)",
-                               why: "The bucket must exist and be visible to you before access is granted on it.",
-                               argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
-                               success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120))
-        }
-        steps.append(Step(id: .grantBucketRole, title: "Grant \(a.bucket.role.rawValue) on the bucket",
-                           why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
-                           argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
-                           probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
-                           kind: .update, timeoutSeconds: 120, teardown: c.bucketBindingTeardown))
-        return steps
+        return Step(id: .grantBucketRole, title: "Grant \(a.bucket.role.rawValue) on the bucket",
+                    why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
+                    argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
+                    probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
+                    kind: .update, timeoutSeconds: 120, teardown: c.bucketBindingTeardown)
     }
 
     private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {

@@ -511,9 +511,26 @@ scenario_no_egress() {
   stop_emulator
 }
 
+scenario_pool_order() {
+  echo "## Members of the workload pool are refused until a cluster with Workload Identity made the pool"
+  start_emulator
+  t 0 "" gcloud services enable container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com --project $P
+  t 0 "Created service account" gcloud iam service-accounts create my-iam-sa --project $P
+  t 0 "" gcloud storage buckets create gs://my-bucket --project $P --location us-west1 --uniform-bucket-level-access
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member serviceAccount:$SA_EMAIL --role roles/storage.objectUser
+  t 1 "INVALID_ARGUMENT: Identity Pool does not exist \($P.svc.id.goog\)" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
+  t 1 "Identity Pool does not exist \($P.svc.id.goog\)" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  t 0 "" gcloud container clusters create cloud-bucket-cluster --project $P --zone us-west1-b --num-nodes 1 --workload-pool $P.svc.id.goog
+  t 0 "Updated IAM policy" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  stop_emulator
+}
+
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress pool_order}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

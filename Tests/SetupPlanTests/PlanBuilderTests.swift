@@ -84,9 +84,11 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(create.kind, .create)
         XCTAssertEqual(create.timeoutSeconds, 1800)
         XCTAssertNotNil(create.probe)
-        XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
-                                   "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
-                                   "create-bucket", "grant-bucket-role", "apply-raycluster", "wait-head", "verify-bucket"])
+        // The IAM service account, the bucket and its grant before the cluster (IAM propagates while it provisions); the
+        // workloadIdentityUser binding names the cluster's workload pool, which exists only once the cluster does.
+        XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-iam-sa",
+                                   "create-bucket", "grant-bucket-role", "create-cluster", "wait-cluster", "get-credentials", "check-crd",
+                                   "create-ksa", "bind-workload-identity", "annotate-ksa", "apply-raycluster", "wait-head", "verify-bucket"])
         XCTAssertEqual(plan.step(.bindWorkloadIdentity)?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
         XCTAssertEqual(plan.step(.annotateKSA)?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
@@ -134,7 +136,7 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
         XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step(.enableRayAddon))
         // Without cluster.location: a zonal Standard cluster, with the check of its kind first.
-        XCTAssertEqual(Array(ids(plan)[5...9]),
+        XCTAssertEqual(Array(ids(plan)[8...12]),
                        ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
         XCTAssertEqual(plan.step(.enableGKEMetadata)?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
     }
@@ -142,9 +144,11 @@ final class PlanBuilderTests: XCTestCase {
     func testExistingRegionalStandardClusterIsAddressedByItsRegion() throws {
         let a = Self.regionalExisting[0].answers
         let plan = PlanBuilder.build(a, checkScript: "print(1)")
-        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
-                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata",
-                                              "get-credentials"])
+        // Direct mode: the bucket's grant names the workload pool, so it comes after the cluster steps.
+        XCTAssertEqual(ids(plan).prefix(12), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "read-project-number", "create-bucket", "check-cluster", "check-cluster-type",
+                                              "enable-workload-identity", "enable-gke-metadata", "get-credentials"])
+        XCTAssertGreaterThan(try XCTUnwrap(ids(plan).firstIndex(of: "grant-bucket-role")), try XCTUnwrap(ids(plan).firstIndex(of: "create-ksa")))
         for id: StepID in [.checkCluster, .checkClusterType, .enableWorkloadIdentity, .enableGKEMetadata, .getCredentials] {
             let step = try XCTUnwrap(plan.step(id))
             for argv in [step.argv, step.probe?.argv ?? []] where !argv.isEmpty {
@@ -165,7 +169,8 @@ final class PlanBuilderTests: XCTestCase {
 
     func testExistingAutopilotClusterLeavesOutWhatAutopilotRejects() throws {
         let plan = PlanBuilder.build(Self.regionalExisting[1].answers, checkScript: "print(1)")
-        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+        XCTAssertEqual(ids(plan).prefix(13), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "create-iam-sa", "create-bucket", "grant-bucket-role",
                                               "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-ray-addon",
                                               "get-credentials"])
         XCTAssertNil(plan.step(.enableGKEMetadata), "Autopilot rejects node-pool updates")

@@ -76,7 +76,7 @@ final class SetupScriptTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr + first.stdout)
         XCTAssertTrue(first.stdout.contains("All steps done."))
         let creates = try String(contentsOf: dir.appendingPathComponent("creates.log"), encoding: .utf8)
-        XCTAssertEqual(creates, "CREATE cluster\nCREATE operator\nCREATE ksa\nCREATE bucket\n")
+        XCTAssertEqual(creates, "CREATE bucket\nCREATE cluster\nCREATE operator\nCREATE ksa\n")
         let member = try String(contentsOf: dir.appendingPathComponent("member"), encoding: .utf8)
         XCTAssertTrue(member.contains("principal://iam.googleapis.com/projects/123456789012/"), "the project number was captured and substituted")
 

@@ -190,7 +190,7 @@ final class RenderTests: XCTestCase {
         }
         let failed = try render(XCTUnwrap(states["stopped-failed"]))
         let rows = failed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        XCTAssertTrue(rows.contains(workspace + "/logs/") && rows.contains("08-get-credentials.log"), failed)
+        XCTAssertTrue(rows.contains(workspace + "/logs/") && rows.contains("11-get-credentials.log"), failed)
         XCTAssertTrue(Self.commands(in: failed).contains("gcloud services enable container.googleapis.com --project ray-demo-123"), failed)
 
         let done = try XCTUnwrap(states["done"])
