@@ -33,6 +33,10 @@ public struct JSONRunView: RunObserver {
             emit("step-started", header(index))
         case .stepNote(let index, _, let note):
             emit("step-note", StepNote(header: header(index), note: note))
+        case .stepWaiting(let index, _, let wait):
+            emit("step-waiting", StepWaiting(header: header(index), waitingFor: wait.what, seconds: wait.elapsedSeconds,
+                                             deadlineSeconds: wait.deadlineSeconds, retryInSeconds: wait.retryInSeconds,
+                                             attempt: wait.attempt, reason: wait.reason))
         case .output(let index, _, let stream, let line):
             emit("output", Output(header: header(index), stream: stream.rawValue, line: line))
         case .stepFinished(let outcome):
@@ -93,6 +97,29 @@ private struct StepNote: Encodable {
         try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(note, forKey: .note)
+    }
+}
+
+private struct StepWaiting: Encodable {
+    var header: StepHeader
+    var waitingFor: String
+    var seconds: Double
+    var deadlineSeconds: Double?
+    var retryInSeconds: Double
+    var attempt: Int
+    var reason: String
+
+    enum Keys: String, CodingKey { case waitingFor, seconds, deadlineSeconds, retryInSeconds, attempt, reason }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(waitingFor, forKey: .waitingFor)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encodeIfPresent(deadlineSeconds, forKey: .deadlineSeconds)
+        try container.encode(retryInSeconds, forKey: .retryInSeconds)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(reason, forKey: .reason)
     }
 }
 

@@ -70,6 +70,9 @@ public struct TextRunView: RunObserver {
             writeRaw(String(line(index, "running", "").prefix(79)))
         case .stepNote(let index, _, let note):
             if note != RunNote.probing { write(String(repeating: " ", count: 8) + "step \(index + 1): " + note) }
+        case .stepWaiting(let index, _, let wait):
+            write(String(repeating: " ", count: 8) + "step \(index + 1): " + wait.text(elapsed: wait.elapsedSeconds)
+                + "; trying again in \(DurationText.format(wait.retryInSeconds)) (try \(wait.attempt): \(wait.reason))")
         case .output(_, _, let stream, let text):
             if showOutput { write(Self.outputLine(stream, text)) }
         case .stepFinished(let outcome):

@@ -10,7 +10,7 @@ extension PlanBuilder {
                      why: "It mounts the bucket in the Ray pods; without it pods asking for the mount are refused.",
                      argv: c.clusterUpdate(["--update-addons", "\(gcsFuseAddon)=ENABLED"]),
                      probe: Probe(argv: c.clusterDescribe("value(addonsConfig.gcsFuseCsiDriverConfig.enabled)"), expect: .equals("True")),
-                     kind: .update, timeoutSeconds: 1800)]
+                     kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait)]
     }
 
     /// With `bucket.mount`: each Ray node writes through the mount what the API reads, and reads what the API wrote.
@@ -22,6 +22,6 @@ extension PlanBuilder {
                         + "through the API is read from \(a.bucket.mountPath), on each node.",
                      argv: exec + ["python", "-c", checkScript, "nodes", a.bucket.name, MountCheck.prefix, checkText, a.bucket.mountPath],
                      kind: .verify, timeoutSeconds: 600,
-                     retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30))]
+                     retry: iamWait)]
     }
 }

@@ -6,6 +6,15 @@ public enum PlanBuilder {
     /// The KSA annotation naming the IAM service account it stands for.
     public static let serviceAccountAnnotation = "iam.gke.io/gcp-service-account"
 
+    /// A change to the cluster (an update, a node pool) waits while another operation runs on it: GKE runs one
+    /// operation per cluster at a time and refuses a second ("Cluster is running incompatible operation").
+    static let clusterOperationWait = RetryPolicy.wait(for: "the cluster's running operation to finish", upTo: 1800,
+                                                       on: [.operationInProgress], initial: 15, max: 60)
+    /// The checks from inside the pods wait for IAM: a new binding usually takes effect in about 2 minutes and can
+    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds.
+    static let iamWait = RetryPolicy.wait(for: "the IAM bindings to take effect", upTo: 600,
+                                          on: [.iamPropagation, .metadataWarmup], initial: 5, max: 60)
+
     /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod bucket probe
     /// (Resources/bucket_probe.py), run with `nodes` on every Ray node.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
@@ -112,7 +121,7 @@ public enum PlanBuilder {
                      why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
                      argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
                      probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
-                     kind: .update, timeoutSeconds: 1800),
+                     kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait),
             ]
             // Autopilot manages its node pools (it rejects this update) and always runs the GKE metadata server.
             if !a.cluster.autopilot {
@@ -123,7 +132,7 @@ public enum PlanBuilder {
                                   argv: c.nodePool("update", a.resolvedNodePool, ["--workload-metadata", "GKE_METADATA"]),
                                   probe: Probe(argv: c.nodePool("describe", a.resolvedNodePool, format: "value(config.workloadMetadataConfig.mode)"),
                                                expect: .equals("GKE_METADATA")),
-                                  kind: .update, timeoutSeconds: 1800))
+                                  kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait))
             }
             if a.operator == .gkeAddon {
                 // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
@@ -131,7 +140,7 @@ public enum PlanBuilder {
                                   why: "GKE's managed KubeRay operator runs RayClusters; the cluster does not have it yet.",
                                   argv: c.clusterUpdate(["--update-addons", "RayOperator=ENABLED"]),
                                   probe: Probe(argv: describe("value(addonsConfig.rayOperatorConfig.enabled)"), expect: .equals("True")),
-                                  kind: .update, timeoutSeconds: 1800))
+                                  kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait))
                 steps += rayAddonOptionUpdates(a, c)
             }
             return steps
@@ -167,7 +176,7 @@ public enum PlanBuilder {
         Step(id: .waitCluster, title: "Wait for the cluster to be running",
              why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",
              argv: c.clusterDescribe("value(status)"), success: .equals("RUNNING"), kind: .check, timeoutSeconds: 120,
-             retry: RetryPolicy(attempts: 60, initialDelaySeconds: 10, maxDelaySeconds: 30))
+             retry: .wait(for: "the cluster to be RUNNING", upTo: 1800, initial: 10, max: 30))
     }
 
     private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {
@@ -197,7 +206,7 @@ public enum PlanBuilder {
                            // The add-on installs the CRD a little after the cluster is up: wait for it (about 2.5 min);
                            // Helm installed with --wait and "installed" need no long wait.
                            retry: a.operator == .gkeAddon
-                               ? RetryPolicy(attempts: 8, initialDelaySeconds: 5, maxDelaySeconds: 30)
+                               ? .wait(for: "GKE's Ray operator to serve the RayCluster kind", upTo: 300, initial: 5, max: 30)
                                : RetryPolicy(attempts: 3, initialDelaySeconds: 3, maxDelaySeconds: 10)))
         return steps
     }
@@ -302,7 +311,10 @@ public enum PlanBuilder {
                     why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
                     argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
                     probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
-                    kind: .update, timeoutSeconds: 120, teardown: c.bucketBindingTeardown)
+                    kind: .update, timeoutSeconds: 120,
+                    // A service account made a minute ago may not be known to Cloud Storage yet.
+                    retry: .wait(for: "Cloud Storage to know the new service account", upTo: 300, on: [.newServiceAccount], initial: 5, max: 30),
+                    teardown: c.bucketBindingTeardown)
     }
 
     private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {
@@ -331,8 +343,7 @@ public enum PlanBuilder {
                     + "and writes, reads back and deletes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt (standard library only: nothing is "
                     + "installed, so nodes without internet access pass too); a node that fails is named with its pod and group.",
                  argv: exec + ["python", "-c", checkScript, "nodes", a.bucket.name, checkPrefix, checkText],
-                 success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600,
-                 retry: RetryPolicy(attempts: 6, initialDelaySeconds: 5, maxDelaySeconds: 60)),
+                 success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600, retry: iamWait),
         ]
     }
 

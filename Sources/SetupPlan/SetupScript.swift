@@ -25,7 +25,7 @@ public enum SetupScript {
     private static func command(for step: Step) -> String {
         var call = ShellQuote.join(step.argv)
         if let retry = step.retry {
-            call = "retry \(retry.attempts) \(Int(retry.initialDelaySeconds)) \(call)"
+            call = "retry \(retry.attempts) \(Int(retry.initialDelaySeconds)) \(Int(retry.maxDelaySeconds)) \(call)"
         }
         if let name = step.captures.first {
             return "\(name)=$(\(call))\n  echo \"\(name)=${\(name)}\""

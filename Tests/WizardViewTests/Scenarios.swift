@@ -118,6 +118,12 @@ enum Scenarios {
         }
         send(&s, [.tick(t0.addingTimeInterval(95))])
         list.append(("run", s))
+        // A step waiting between tries for IAM: the status line says for what, for how long so far and up to when.
+        var waiting = s
+        send(&waiting, [.runEvent(.stepWaiting(index: running, stepID: plan.steps[running].id, wait: StepWait(
+            what: "the IAM bindings to take effect", deadlineSeconds: 600, elapsedSeconds: 62, retryInSeconds: 20, attempt: 4,
+            reason: "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).")))])
+        list.append(("run-waiting", waiting))
         var ascii = s
         ascii.asciiOnly = true
         list.append(("run-ascii", ascii))
