@@ -51,4 +51,10 @@ public struct DestroyOptions: Equatable, Sendable {
         self.deleteBucket = deleteBucket
         self.force = force
     }
+
+    /// The options a destroy with these steps was started with, so continuing it keeps them.
+    public init(ofSteps steps: [StepID]) {
+        let ids = Set(steps)
+        self.init(deleteBucket: ids.contains(.deleteBucket), force: ids.contains(.deleteCluster) && !ids.contains(.checkClusterUnused))
+    }
 }

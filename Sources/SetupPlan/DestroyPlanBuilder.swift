@@ -7,6 +7,8 @@ public enum DestroyPlanBuilder {
         let c = Commands(a)
         var teardowns: [Teardown] = []
         var kept: [KeptItem] = []
+        // Node pools the run added to a cluster it deletes: gone with the cluster, so named by its deletion.
+        var poolsWithCluster: [String] = []
         let made = { (step: Step) -> Bool in [.done, .attempted].contains(records[step.id] ?? .notRun) }
         let deletesCluster = setup.steps.contains { $0.teardown?.phase == .cluster && made($0) }
 
@@ -29,12 +31,15 @@ public enum DestroyPlanBuilder {
                 if teardown.phase == .bucket && !options.deleteBucket {
                     kept.append(KeptItem(subject: teardown.subject.capitalizedFirst,
                                          why: "it holds your data; --delete-bucket deletes it with its objects"))
-                } else if teardown.phase == .nodePool && deletesCluster {
-                    kept.append(KeptItem(subject: teardown.subject.capitalizedFirst, why: "deleted with the cluster"))
+                } else if teardown.phase == .nodePool && deletesCluster, case .deleteNodePool(let pool) = teardown.id {
+                    poolsWithCluster.append(pool)
                 } else {
                     teardowns.append(teardown)
                 }
             }
+        }
+        if !poolsWithCluster.isEmpty, let cluster = teardowns.firstIndex(where: { $0.phase == .cluster }) {
+            teardowns[cluster].subject += " with its node pool\(poolsWithCluster.count == 1 ? "" : "s") \(poolsWithCluster.joined(separator: ", "))"
         }
         if a.cluster.mode == .existing {
             kept.insert(KeptItem(subject: "The GKE cluster \(a.cluster.name)", why: "an existing cluster (cluster.mode existing): never deleted"), at: 0)

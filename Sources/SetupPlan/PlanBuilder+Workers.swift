@@ -35,7 +35,10 @@ extension PlanBuilder {
                                       "--timeout=600s"]),
                      kind: .check, timeoutSeconds: 660,
                      // Right after the apply the operator may not have made the pods yet: kubectl finds none and fails.
-                     retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60))]
+                     retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60),
+                     pods: c.podWait(.workers, groups: groups.compactMap { group in
+                        a.ray.workers.firstIndex(of: group).map { PodWait.Group(name: group.name, index: $0) }
+                     }, selector: selector))]
     }
 }
 

@@ -331,7 +331,7 @@ public enum PlanBuilder {
                         + "\(later.joined(separator: ", ")) when Ray work needs them."),
                  argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"]),
                  kind: .check, timeoutSeconds: 360,
-                 retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60)),
+                 retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60), pods: c.podWait(.head, selector: selector)),
         ] + waitForWorkers(a, c)
     }
 

@@ -24,11 +24,14 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var retry: RetryPolicy?
     /// How `destroy` removes what this step made; nil when there is nothing to remove or it is left as it is.
     public var teardown: Teardown?
+    /// The pods a wait step waits for, read when it fails to say why they are not Ready.
+    public var pods: PodWait?
 
     public init(
         id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
-        kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil
+        kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil,
+        pods: PodWait? = nil
     ) {
         self.id = id
         self.title = title
@@ -42,6 +45,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.timeoutSeconds = timeoutSeconds
         self.retry = retry
         self.teardown = teardown
+        self.pods = pods
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.

@@ -204,13 +204,17 @@ public enum FailureClassifier {
                 fix: "This is usually transient right after the pod starts (retried with backoff). If it persists, check that "
                     + "Workload Identity is enabled on the cluster and node pool (GKE_METADATA).")
         },
-        { text, lower, _ in
+        { text, lower, argv in
             guard lower.contains("timed out waiting for the condition") || lower.contains("imagepullbackoff")
                 || lower.contains("errimagepull") || lower.contains("insufficient cpu")
                 || lower.contains("insufficient memory") else { return nil }
+            // The wait's label selector says which pods: the head's, or some worker groups'.
+            let selector = argv.firstIndex(of: "-l").flatMap { argv.indices.contains($0 + 1) ? argv[$0 + 1] : nil } ?? "ray.io/node-type=head"
+            let workers = selector.contains("ray.io/node-type=worker")
+            let groups = groups(#"ray\.io/group in \(([^)]*)\)"#, in: selector)?.first?.split(separator: ",").map(String.init) ?? []
             return Hint(
-                summary: "The Ray head pod did not become ready in time.",
-                fix: "Look at `kubectl describe pod -l ray.io/node-type=head -n NAMESPACE`: Insufficient cpu/memory means the "
+                summary: "\(PodDiagnosis.subject(workers ? .workers : .head, groups: groups)) did not become ready in time.",
+                fix: "Look at `kubectl describe pod -l \(selector) -n NAMESPACE`: Insufficient cpu/memory means the "
                     + "nodes are too small for the requests; ImagePullBackOff means the image name or tag is wrong.")
         },
         { _, lower, _ in

@@ -115,7 +115,9 @@ struct StepExecutor: Sendable {
             let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
             guard let retry = step.retry, attempt < attempts,
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
-                return finish(.failed, result, hint: hint, attempts: attempt)
+                var podsHint: Hint?
+                if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
+                return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt)
             }
             let delay = retry.delay(before: attempt, jitter: Double.random(in: 0..<1)) * options.retryDelayScale
             let elapsed = CommandRunner.seconds(ContinuousClock.now - started)
@@ -147,6 +149,28 @@ struct StepExecutor: Sendable {
             summary: "Waited \(DurationText.format(elapsed)) for \(what)\(limit), and it still fails: "
                 + (hint?.summary ?? describe(result) + "."),
             fix: (hint?.fix ?? "Check the log.") + " If it was only slow, resume: the step waits again.")
+    }
+
+    /// Why the pods a wait step waited for are not Ready, read from the cluster (see `PodDiagnosis`); nil when the reads
+    /// fail, so the step keeps the hint its own output gives.
+    private func podHint(_ wait: PodWait, result: CommandResult, timeout: Double, log: LogWriter) async -> Hint? {
+        guard result.stopReason != .cancelled, !stop.isStopped, let discard = try? LogWriter(path: "/dev/null") else { return nil }
+        // A pod list or a busy namespace's events can exceed what a step's output keeps.
+        var reader = runner
+        reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
+        var outputs: [String] = []
+        for argv in [wait.listPods, wait.listEvents] {
+            log.write("# why not Ready: $ " + ShellQuote.join(argv))
+            // The JSON goes to the hint, not the log: a pod list is pages long.
+            let read = await reader.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+            log.write("# \(Self.describe(read))")
+            guard read.succeeded, !read.stdoutTruncated else { return nil }
+            outputs.append(read.stdout)
+        }
+        guard let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+        log.write("# \(hint.summary)")
+        guard result.stopReason == .timeout else { return hint }
+        return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
     }
 
     private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double, log: LogWriter) async -> Hint? {

@@ -55,8 +55,7 @@ public struct DestroySession {
 
     /// The options an unfinished destroy ran with, read from its steps (so `resume` continues the same destroy).
     static func options(of journal: Journal) -> DestroyOptions {
-        let ids = Set(journal.steps.map(\.id))
-        return DestroyOptions(deleteBucket: ids.contains(.deleteBucket), force: ids.contains(.deleteCluster) && !ids.contains(.checkClusterUnused))
+        DestroyOptions(ofSteps: journal.steps.map(\.id))
     }
 
     /// Runs the destroy with the line view (see `DestroyRunner`); returns 0 destroyed, 1 a step failed, 130

@@ -49,16 +49,19 @@ public struct SessionSetup: Sendable {
     public var workspace: String
     public var answers: Answers
     public var journal: JournalSummary?
+    /// A destroy that started and did not finish (and no setup run came after it).
+    public var destroyJournal: JournalSummary?
     public var options: RunOptions
     public var checkScript: String
     public var colors: Terminal.ColorMode
 
-    public init(workspace: String, answers: Answers, journal: JournalSummary?, options: RunOptions,
+    public init(workspace: String, answers: Answers, journal: JournalSummary?, destroyJournal: JournalSummary? = nil, options: RunOptions,
                 checkScript: String = WizardResources.bucketProbeScript,
                 colors: Terminal.ColorMode = .automatic) {
         self.workspace = workspace
         self.answers = answers
         self.journal = journal
+        self.destroyJournal = destroyJournal
         self.options = options
         self.checkScript = checkScript
         self.colors = colors
@@ -70,13 +73,16 @@ public struct SessionSetup: Sendable {
         // A workspace that does not exist yet (the usual first start) has nothing to load: a plain access(2)
         // keeps Foundation's file-system calls out of the way to the first frame.
         var journal: JournalSummary?
+        var destroyJournal: JournalSummary?
         var saved: Answers?
         if access(workspace, F_OK) == 0 {
             let folder = URL(fileURLWithPath: workspace)
             journal = try RunSession.loadJournal(workspace: folder).flatMap(Self.summary)
+            destroyJournal = try DestroySession.unfinished(workspace: folder).flatMap(Self.summary)
             saved = Self.loadAnswersFile(folder)
         }
-        self.init(workspace: workspace, answers: saved ?? journal?.answers ?? Answers(), journal: journal, options: options, colors: colors)
+        self.init(workspace: workspace, answers: saved ?? journal?.answers ?? Answers(), journal: journal, destroyJournal: destroyJournal,
+                  options: options, colors: colors)
     }
 
     /// The workspace folder; made when first needed, as a URL is not free at start-up.
@@ -84,7 +90,7 @@ public struct SessionSetup: Sendable {
 
     /// The wizard's state as it opens.
     public func firstState(now: Date = Date()) -> WizardState {
-        WizardState(answers: answers, workspace: workspace, checkScript: checkScript, now: now, journal: journal)
+        WizardState(answers: answers, workspace: workspace, checkScript: checkScript, now: now, journal: journal, destroyJournal: destroyJournal)
     }
 
     /// The journal as the model sees it; nil when its answers no longer parse (an older version's keys).

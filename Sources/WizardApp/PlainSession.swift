@@ -19,7 +19,11 @@ public struct PlainSession {
     /// Asks, previews, confirms and runs; returns the exit status.
     public func run() -> Int32 {
         var answers = setup.answers
-        if let journal = setup.journal, journal.isUnfinished {
+        if let destroy = setup.destroyJournal {
+            let done = destroy.steps.filter { $0.status.isComplete }.count
+            say("\(setup.workspace) holds a destroy that stopped with \(done) of \(destroy.steps.count) steps done: "
+                + "\(WorkspaceFiles.resumeCommand(workspace: setup.workspace)) continues it.")
+        } else if let journal = setup.journal, journal.isUnfinished {
             let done = journal.steps.filter { $0.status.isComplete }.count
             say("\(setup.workspace) holds a run that stopped with \(done) of \(journal.steps.count) steps done. "
                 + "The questions start from its answers; unchanged answers continue it.")

@@ -2,16 +2,35 @@ import Cells
 
 /// Screen geometry the model needs for scrolling (page sizes, wrap widths); the renderer uses the same numbers.
 public enum Layout {
-    /// Rows above the preview pane on the review screen: title, blank, summary, blank, tabs, rule.
+    /// Rows above the preview pane of the destroy screen: the title, what it removes, a note, the header and its rule.
     public static let reviewPaneTop = 11
     /// Rows below it: rule, actions, message (two rows, so a write error or a note is read whole), footer.
     public static let reviewPaneBottomRows = 5
-    /// Summary lines on the review screen.
+    /// Summary lines on the review screen with one worker group and no mount.
     public static let reviewSummaryRows = 7
+    /// Rows the review's preview pane keeps however many summary lines there are.
+    static let reviewPaneMinimumRows = 3
 
-    /// The review preview pane: rows it shows and columns it wraps at.
+    /// The destroy screen's preview pane: rows it shows and columns it wraps at.
     public static func reviewPane(_ size: Size) -> (rows: Int, columns: Int) {
         (max(1, size.rows - reviewPaneTop - reviewPaneBottomRows), max(1, size.columns - 4))
+    }
+
+    /// The review screen's preview pane below `summaryRows` lines of answers: title and blank, the summary, tabs and
+    /// rule above it.
+    public static func reviewPaneTop(summaryRows: Int) -> Int { 2 + summaryRows + 2 }
+
+    /// The review's preview pane below `summaryRows` lines of answers: rows it shows and columns it wraps at.
+    public static func reviewPane(_ size: Size, summaryRows: Int) -> (rows: Int, columns: Int) {
+        (max(1, size.rows - reviewPaneTop(summaryRows: summaryRows) - reviewPaneBottomRows), max(1, size.columns - 4))
+    }
+
+    /// The columns of a review summary line's value: from column 12 to two before the edge.
+    public static func reviewSummaryWidth(_ size: Size) -> Int { size.columns - 14 }
+
+    /// The most summary lines the review shows at this size: the pane keeps `reviewPaneMinimumRows`.
+    public static func reviewSummaryLimit(_ size: Size) -> Int {
+        max(reviewSummaryRows, size.rows - reviewPaneBottomRows - reviewPaneTop(summaryRows: 0) - reviewPaneMinimumRows)
     }
 
     /// The full-screen log: title, header and footer around it.

@@ -1,3 +1,4 @@
+import Cells
 import SetupPlan
 
 /// The review screen: the plan built once on entry and its three preview tabs.
@@ -26,6 +27,16 @@ public struct ReviewState: Equatable, Sendable {
     public mutating func fit(_ pane: (rows: Int, columns: Int)) {
         self.pane.rewrap(width: pane.columns)
         self.pane.clampOffset(rows: pane.rows)
+    }
+
+    /// The summary lines shown at `size` (see `ReviewSummary.fitted`).
+    public func summary(fitting size: Size) -> [ReviewSummary.Row] {
+        ReviewSummary.fitted(summary, width: Layout.reviewSummaryWidth(size), limit: Layout.reviewSummaryLimit(size))
+    }
+
+    /// The preview pane at `size`, below the summary lines shown there.
+    public func paneGeometry(_ size: Size) -> (rows: Int, columns: Int) {
+        Layout.reviewPane(size, summaryRows: summary(fitting: size).count)
     }
 
     /// The pane of the selected tab.

@@ -19,11 +19,13 @@ extension WizardState {
     public var offersDestroyOnWelcome: Bool { journal?.result == .succeeded }
 
     /// Opens the destroy preview for what the run made; `deleteBucket` includes the bucket when the run created it.
-    mutating func enterDestroy(deleteBucket: Bool = false) {
+    mutating func enterDestroy(deleteBucket: Bool = false, force: Bool = false) {
         guard let source = destroySource else { return }
         let setup = PlanBuilder.build(source.answers, checkScript: checkScript)
         let records = Dictionary(source.rows.map { ($0.id, $0.status.setupRecord) }, uniquingKeysWith: { first, _ in first })
-        let build = { (bucket: Bool) in DestroyPlanBuilder.build(setup: setup, records: records, options: DestroyOptions(deleteBucket: bucket)) }
+        let build = { (bucket: Bool) in
+            DestroyPlanBuilder.build(setup: setup, records: records, options: DestroyOptions(deleteBucket: bucket, force: force))
+        }
         let plan = build(deleteBucket)
         let canDeleteBucket = deleteBucket ? plan.deletesBucket : build(true).deletesBucket
         let returnTo = destroy?.returnTo ?? screen
@@ -97,6 +99,17 @@ extension WizardState {
         default: break
         }
         return []
+    }
+
+    /// Continues the unfinished destroy with the choices it was started with (they were confirmed then), as `resume`
+    /// does; finished deletions are not run again.
+    mutating func continueDestroy(options: DestroyOptions) -> [WizardEffect] {
+        enterDestroy(deleteBucket: options.deleteBucket, force: options.force)
+        guard destroy != nil else {
+            message = "The setup journal this destroy undoes cannot be read: run kuberay-gcs-wizard resume --workspace \(workspace)."
+            return []
+        }
+        return startDestroy()
     }
 
     private mutating func startDestroy() -> [WizardEffect] {

@@ -20,11 +20,9 @@ extension WizardState {
         }
         destroy = nil
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
-        if review?.plan != plan {
-            review = ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
-        } else {
-            review?.fit(Layout.reviewPane(size))
-        }
+        var review = self.review?.plan == plan ? self.review ?? ReviewState(plan: plan, width: 1) : ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        review.fit(review.paneGeometry(size))
+        self.review = review
         screen = .review
         actionFocus = 0
         message = nil
@@ -32,7 +30,7 @@ extension WizardState {
 
     mutating func handleReviewKey(_ command: Command?) -> [WizardEffect] {
         guard var review else { return [] }
-        let rows = Layout.reviewPane(size).rows
+        let rows = review.paneGeometry(size).rows
         switch command {
         case .nextTab?: review.tab = PreviewTab(rawValue: (review.tab.rawValue + 1) % PreviewTab.allCases.count) ?? .commands
         case .previousTab?:
@@ -46,7 +44,7 @@ extension WizardState {
             case nil: guard review.pane.scroll(command, rows: rows) else { return [] }
             }
         }
-        review.fit(Layout.reviewPane(size))
+        review.fit(review.paneGeometry(size))
         self.review = review
         return []
     }
@@ -75,7 +73,9 @@ extension WizardState {
     /// Opens the run screen and asks the runtime to start.
     mutating func startRun(_ plan: Plan, mode: RunMode, skipping: Set<StepID>) -> [WizardEffect] {
         // Rows keep what an earlier run of these steps found, until the engine reports the journal's view.
-        let previous = run?.rows ?? journal?.steps ?? []
+        let previous = run?.rows ?? (destroy == nil ? journal : destroyJournal)?.steps ?? []
+        // From here on the run's own journal is this session's: the one found at start is superseded.
+        if destroy != nil { destroyJournal = nil }
         run = RunProgress(plan: plan, mode: mode, skipping: skipping, previous: previous, startedAt: now)
         screen = .run
         overlay = nil

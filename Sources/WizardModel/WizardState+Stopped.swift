@@ -10,8 +10,8 @@ extension WizardState {
         return [.retry, .skip, .editAnswers, .quit]
     }
 
-    /// The buttons of the resume screen.
-    public static let resumeActions: [ScreenAction] = [.resume, .startOver, .destroy, .quit]
+    /// The buttons of the resume screen: an unfinished destroy is continued or left for later.
+    public var resumeActions: [ScreenAction] { destroyJournal != nil ? [.resume, .quit] : [.resume, .startOver, .destroy, .quit] }
 
     mutating func handleStoppedKey(_ command: Command?) -> [WizardEffect] {
         if case .pressed(let action)? = ButtonRow.handle(command, stoppedActions, focus: &actionFocus) { return performStopped(action) }
@@ -55,11 +55,18 @@ extension WizardState {
     }
 
     mutating func handleResumeKey(_ command: Command?) -> [WizardEffect] {
-        if case .pressed(let action)? = ButtonRow.handle(command, Self.resumeActions, focus: &actionFocus) { return performResume(action) }
+        if case .pressed(let action)? = ButtonRow.handle(command, resumeActions, focus: &actionFocus) { return performResume(action) }
         return []
     }
 
     private mutating func performResume(_ action: ScreenAction) -> [WizardEffect] {
+        if let unfinished = destroyJournal {
+            switch action {
+            case .resume: return continueDestroy(options: DestroyOptions(ofSteps: unfinished.steps.map(\.id)))
+            case .quit: return quit()
+            default: return []
+            }
+        }
         if let journalAnswers = journal?.answers, journalAnswers != answers {
             answers = journalAnswers
             editors = Self.editors(for: answers)

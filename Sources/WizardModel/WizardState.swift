@@ -39,6 +39,8 @@ public struct WizardState: Equatable, Sendable {
     public var destroy: DestroyState?
     /// What the workspace journal holds (from the start, or from a run in this session).
     public var journal: JournalSummary?
+    /// A destroy of the workspace's run that started and did not finish: the Resume screen continues it.
+    public var destroyJournal: JournalSummary?
     /// Steps of this workspace have run before (in this session or an earlier one): a new run checks them first.
     public var hasEarlierRun: Bool { run != nil || journal != nil }
     /// A step's log shown full screen.
@@ -56,12 +58,13 @@ public struct WizardState: Equatable, Sendable {
     /// A run is going: no result and no start error yet (the runtime ticks the clock meanwhile).
     public var isRunActive: Bool { run?.isActive ?? false }
 
-    /// The first state. With an unfinished `journal` the wizard opens on the resume screen.
+    /// The first state. With an unfinished `journal`, or a `destroyJournal`, the wizard opens on the resume screen.
     public init(
         answers: Answers = Answers(), workspace: String, checkScript: String = "",
-        size: Size = .minimum, asciiOnly: Bool = false, now: Date = Date(timeIntervalSince1970: 0), journal: JournalSummary? = nil
+        size: Size = .minimum, asciiOnly: Bool = false, now: Date = Date(timeIntervalSince1970: 0), journal: JournalSummary? = nil,
+        destroyJournal: JournalSummary? = nil
     ) {
-        self.screen = journal?.isUnfinished == true ? .resume : .welcome
+        self.screen = journal?.isUnfinished == true || destroyJournal != nil ? .resume : .welcome
         self.overlay = nil
         self.size = size
         self.asciiOnly = asciiOnly
@@ -78,6 +81,7 @@ public struct WizardState: Equatable, Sendable {
         self.run = nil
         self.destroy = nil
         self.journal = journal
+        self.destroyJournal = destroyJournal
         self.log = nil
         self.doctor = nil
         self.actionFocus = 0

@@ -184,12 +184,13 @@ extension WizardState {
     /// A run started but did not succeed (this session's, or the journal's found at start).
     var hasUnfinishedRun: Bool {
         if let run { return run.result != .succeeded }
-        return journal?.isUnfinished == true
+        return journal?.isUnfinished == true || destroyJournal != nil
     }
 
     /// How to continue later, with the exact command.
     public var resumeMessage: String {
-        "The journal is kept in \(workspace)/\(WorkspaceFiles.journal). Resume with:\n  \(resumeCommand)"
+        let file = destroy != nil || destroyJournal != nil ? WorkspaceFiles.destroyJournal : WorkspaceFiles.journal
+        return "The journal is kept in \(workspace)/\(file). Resume with:\n  \(resumeCommand)"
     }
 
     /// `kuberay-gcs-wizard resume --workspace DIR`, quoted for a shell.
@@ -205,7 +206,7 @@ extension WizardState {
     /// Re-wraps text panes after a resize.
     mutating func relayout() {
         // Only the text on screen is re-wrapped; other tabs catch up when they are shown.
-        if screen == .review { review?.fit(Layout.reviewPane(size)) }
+        if screen == .review, let geometry = review?.paneGeometry(size) { review?.fit(geometry) }
         doctor?.fit(Layout.doctorPane(size))
         let logPane = Layout.logPane(size)
         log?.text?.rewrap(width: logPane.columns)

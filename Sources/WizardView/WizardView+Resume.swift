@@ -4,12 +4,14 @@ import WizardModel
 
 extension WizardView {
     static func drawResume(_ canvas: inout Canvas, _ state: WizardState) {
-        guard let journal = state.journal else { return }
+        // An unfinished destroy came after the run it undoes: it is what resumes.
+        let destroying = state.destroyJournal != nil
+        guard let journal = state.destroyJournal ?? state.journal else { return }
         let g = canvas.glyphs
-        canvas.titleBar("Unfinished run")
+        canvas.titleBar(destroying ? "Unfinished destroy" : "Unfinished run")
         let total = journal.steps.count
         let complete = journal.steps.filter { $0.status.isComplete }.count
-        canvas.clipped("\(state.workspace) holds a run that did not finish: \(complete) of \(total) steps complete.",
+        canvas.clipped("\(state.workspace) holds \(destroying ? "an unfinished destroy" : "a run that did not finish"): \(complete) of \(total) steps complete.",
                        x: 2, y: 2, limit: canvas.width - 4, style: Style(bold: true))
         if let stop = journal.stopIndex {
             let row = journal.steps[stop]
@@ -37,11 +39,13 @@ extension WizardView {
             canvas.text(label, x: canvas.width - DisplayWidth.of(label) - 2, y: y, style: style)
         }
         canvas.rule(y: buttonsRow - 1)
-        let actions = WizardState.resumeActions
+        let actions = state.resumeActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: buttonsRow)
         let focused = actions.indices.contains(state.actionFocus) ? actions[state.actionFocus] : .quit
         let note: String
         switch focused {
+        case .resume where destroying:
+            note = "Continues the destroy with the choices it was started with; finished deletions are not run again."
         case .resume: note = "Continues at the first step not complete; complete steps are not run again."
         case .startOver: note = "Checks every step again: what already exists shows as already done, the rest runs."
         default: note = "Leaves the wizard; the journal stays for later."

@@ -8,16 +8,18 @@ extension WizardView {
         let g = canvas.glyphs
         let progress = state.hasEarlierRun ? "finished ones are checked, not redone" : "nothing run yet"
         canvas.titleBar(g.text("Review · \(review.plan.steps.count) steps, \(progress)"))
-        for (i, row) in review.summary.prefix(Layout.reviewSummaryRows).enumerated() {
+        let summary = review.summary(fitting: canvas.frame.size)
+        for (i, row) in summary.enumerated() {
             // The label column, padded in its style, then the value from column 12.
             canvas.text(row.label + String(repeating: " ", count: max(0, 10 - row.label.count)), x: 2, y: 2 + i, style: Style(.muted))
-            let end = canvas.clipped(row.value, x: 12, y: 2 + i, limit: canvas.width - 14)
+            let end = canvas.clipped(row.value, x: 12, y: 2 + i, limit: Layout.reviewSummaryWidth(canvas.frame.size))
             if row.label == ReviewSummary.operatorLabel, let tool = state.missingTool(for: "operator") {
                 canvas.clipped("  ! \(tool) not found on this machine", x: end, y: 2 + i, limit: canvas.width - 2 - end, style: Style(.warning))
             }
         }
 
-        let tabsRow = Layout.reviewPaneTop - 2
+        let paneTop = Layout.reviewPaneTop(summaryRows: summary.count)
+        let tabsRow = paneTop - 2
         var x = 2
         for tab in PreviewTab.allCases {
             let selected = tab == review.tab
@@ -25,7 +27,7 @@ extension WizardView {
             x = canvas.text(label, x: x, y: tabsRow, style: selected ? Style(.accent, bold: true, reverse: true) : Style(.muted)) + 1
         }
         let pane = review.pane
-        let geometry = Layout.reviewPane(canvas.frame.size)
+        let geometry = review.paneGeometry(canvas.frame.size)
         let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
         let position = pane.lines.isEmpty ? "empty" : "lines \(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
         if x + DisplayWidth.of(position) + 2 <= canvas.width {
@@ -34,7 +36,7 @@ extension WizardView {
         canvas.rule(y: tabsRow + 1)
 
         for (row, line) in pane.lines.dropFirst(pane.offset).prefix(geometry.rows).enumerated() {
-            canvas.text(line, x: 2, y: Layout.reviewPaneTop + row, style: lineStyle(line, tab: review.tab), limit: geometry.columns)
+            canvas.text(line, x: 2, y: paneTop + row, style: lineStyle(line, tab: review.tab), limit: geometry.columns)
         }
 
         let ruleRow = canvas.height - Layout.reviewPaneBottomRows

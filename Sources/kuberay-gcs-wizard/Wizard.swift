@@ -13,3 +13,35 @@ struct Wizard: AsyncParsableCommand {
         defaultSubcommand: InteractiveCommand.self
     )
 }
+
+extension Wizard {
+    /// The first word of `arguments` when it is neither an option nor a command (nor `help` followed by one), else nil.
+    /// The guided wizard takes no words, so a word there is always a mistyped or unknown command.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        let names = Set(configuration.subcommands.map({ $0.configuration.commandName ?? "" }) + ["help"])
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        guard names.contains(first) else { return first }
+        guard first == "help", let next = arguments.dropFirst().first, !next.hasPrefix("-"), !names.contains(next) else { return nil }
+        return next
+    }
+
+    /// The usage error for an unknown first word: the word, then every command with what it does.
+    static func unknownCommandMessage(_ word: String) -> String {
+        let commands = configuration.subcommands.map { ($0.configuration.commandName ?? "", $0.configuration.abstract) }
+        let width = commands.map(\.0.count).max() ?? 0
+        let list = commands.map { name, abstract in
+            "  " + name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + wrapped(abstract, indent: width + 4)
+        }
+        return (["Unknown command '\(word)'. The commands are:"] + list).joined(separator: "\n")
+    }
+
+    /// `text` in lines that fit 80 columns after `indent`, the later ones indented by as much.
+    private static func wrapped(_ text: String, indent: Int) -> String {
+        var lines: [String] = [""]
+        for word in text.split(separator: " ") {
+            if !lines[lines.count - 1].isEmpty && indent + lines[lines.count - 1].count + 1 + word.count > 80 { lines.append("") }
+            lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + word
+        }
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
+}

@@ -11,9 +11,14 @@ import Glibc
 @main
 enum WizardMain {
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let word = Wizard.unknownCommand(in: arguments) {
+            // ArgumentParser would take the word for the default command's and, before --help, show that help.
+            fail(ValidationError(Wizard.unknownCommandMessage(word)))
+        }
         let command: any ParsableCommand
         do {
-            command = try Wizard.parseAsRoot()
+            command = try Wizard.parseAsRoot(arguments)
         } catch {
             fail(error)
         }

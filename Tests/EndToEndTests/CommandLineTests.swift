@@ -59,6 +59,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(help.status, 0)
     }
 
+    func testAnUnknownCommandIsAUsageErrorListingTheCommands() throws {
+        for argv in [["submit", "--help"], ["submit"], ["submit", "--answers", "a.yaml"], ["help", "submit"]] {
+            let result = try wizard(argv)
+            XCTAssertEqual(result.status, 2, "\(argv): \(result.stdout)")
+            XCTAssertEqual(result.stdout, "", "\(argv)")
+            XCTAssertTrue(result.stderr.contains("Unknown command 'submit'"), "\(argv): \(result.stderr)")
+            for command in ["wizard", "plan", "export", "apply", "resume", "status", "doctor", "destroy"] {
+                XCTAssertTrue(result.stderr.contains("\n  \(command) "), "\(argv) lists \(command): \(result.stderr)")
+            }
+        }
+        // Known words and options still reach their commands.
+        XCTAssertEqual(try wizard(["help", "apply"]).status, 0)
+        XCTAssertEqual(try wizard(["--version"]).status, 0)
+        XCTAssertTrue(try wizard(["apply", "--help"]).stdout.contains("USAGE: kuberay-gcs-wizard apply"))
+    }
+
     func testExportWritesTheWorkspaceWithPrivateModes() throws {
         let dir = try TestPaths.temporaryFolder(self, "export")
         let workspace = dir.appendingPathComponent("ws")

@@ -67,6 +67,29 @@ final class DestroyPlanBuilderTests: XCTestCase {
         XCTAssertFalse(destroy.deletesBucket, "an existing bucket is never deleted, --delete-bucket or not")
     }
 
+    func testAGPUNodePoolGoesWithTheClusterItsDeletionNamesItAndItIsNotKept() {
+        let gpu = { (a: inout Answers) in
+            a.ray.workers.append(WorkerGroup(name: "gpu"))
+            a.ray.workers[1].gpu = .init(type: "nvidia-l4")
+        }
+        let plan = setup(gpu)
+        let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())
+        XCTAssertFalse(ids(destroy).contains("delete-node-pool-ray-gpu"), "the cluster's deletion takes it")
+        XCTAssertEqual(destroy.plan.step(.deleteCluster)?.title, "Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu")
+        XCTAssertFalse(destroy.kept.contains { $0.subject.contains("ray-gpu") }, "\(destroy.kept)")
+        let text = DestroyPlanText.render(destroy)
+        XCTAssertTrue(text.contains("Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu"), text)
+        XCTAssertFalse(text.split(separator: "\n").drop { $0 != "Kept:" }.contains { $0.contains("ray-gpu") }, text)
+
+        // On a cluster that stays, the pool the run added is deleted by itself.
+        let existing = setup {
+            gpu(&$0)
+            $0.cluster.mode = .existing
+        }
+        let kept = DestroyPlanBuilder.build(setup: existing, records: records(existing), options: DestroyOptions())
+        XCTAssertTrue(ids(kept).contains("delete-node-pool-ray-gpu"), "\(ids(kept))")
+    }
+
     func testForceLeavesOutTheWorkloadCheck() {
         let plan = setup()
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions(force: true))

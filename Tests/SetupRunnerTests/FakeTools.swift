@@ -7,7 +7,7 @@ import SetupPlan
 ///
 /// Verbs: `create NAME` (fails "already exists" the second time), `describe NAME` (the probe), `delete NAME`
 /// (NOT_FOUND when it is not there), `list NAME` (prints NAME while it exists, nothing after: a gone probe),
-/// `print WORDS`, `slowcreate NAME SECONDS before|after` (sleeps the first time only, creating before or
+/// `print WORDS`, `show FILE` (prints the file of that name in the state folder), `slowcreate NAME SECONDS before|after` (sleeps the first time only, creating before or
 /// after the sleep), `sleep SECONDS`, `lines N`. `FAKE_FAIL=substring` makes matching calls fail with
 /// `FAKE_FAIL_TEXT` (at most `FAKE_FAIL_TIMES` times when set). Nothing outside the temp dir is touched.
 struct FakeTools {
@@ -44,6 +44,7 @@ struct FakeTools {
         rm "$FAKE_STATE/res/$name"; echo "$name" >> "$FAKE_STATE/deleted.log" ;;
       list) [ -e "$FAKE_STATE/res/$name" ] && echo "$name"; exit 0 ;;
       print) shift; echo "$@" ;;
+      show) cat "$FAKE_STATE/$name" ;;
       slowcreate)
         if [ -e "$FAKE_STATE/slow-$name" ]; then create "$name"; exit 0; fi
         touch "$FAKE_STATE/slow-$name"

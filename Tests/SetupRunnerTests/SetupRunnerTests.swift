@@ -232,6 +232,42 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertFalse(isAlive(child), "the step's whole process group is stopped")
     }
 
+    func testAFailedWaitForWorkersReadsThePodsAndQuotesTheirReason() async throws {
+        let pods = PodDiagnosisTests.list([PodDiagnosisTests.pod("raycluster-mini-gpu-worker-x7k2p", group: "gpu",
+                                                                 conditions: PodDiagnosisTests.unschedulable)])
+        let events = PodDiagnosisTests.list([PodDiagnosisTests.event("raycluster-mini-gpu-worker-x7k2p", reason: "FailedScaleUp",
+                                                                     message: PodDiagnosisTests.quota, at: "2026-12-07T10:00:12Z")])
+        try pods.write(to: fakes.state.appendingPathComponent("pods.json"), atomically: true, encoding: .utf8)
+        try events.write(to: fakes.state.appendingPathComponent("events.json"), atomically: true, encoding: .utf8)
+        let wait = PodWait(role: .workers, groups: [.init(name: "cpu", index: 0), .init(name: "gpu", index: 1)], namespace: "ray", rayCluster: "raycluster-mini",
+                           listPods: ["kubectl", "show", "pods.json"], listEvents: ["kubectl", "show", "events.json"])
+        let step = Step(id: .waitWorkers, title: "Wait for the Ray worker pods to be Ready", why: "w", argv: ["kubectl", "print", "waiting"],
+                        kind: .check, retry: RetryPolicy(attempts: 2, initialDelaySeconds: 1, maxDelaySeconds: 1), pods: wait)
+        let observer = RecordingObserver()
+        let runner = fakes.runner(FakeTools.plan([step]), extra: [
+            "FAKE_FAIL": "print waiting", "FAKE_FAIL_TEXT": "error: timed out waiting for the condition on pods/raycluster-mini-gpu-worker-x7k2p",
+        ])
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        let hint = try XCTUnwrap(observer.outcomes.last?.hint)
+        XCTAssertEqual(hint.summary, "The Ray worker pods of group gpu did not become Ready: raycluster-mini-gpu-worker-x7k2p is Pending: "
+                       + "FailedScaleUp: " + PodDiagnosisTests.quota)
+        // Read once, after the last attempt; the journal keeps the hint for status and resume.
+        XCTAssertEqual(fakes.calls().filter { $0.hasPrefix("kubectl show") }, ["kubectl show pods.json", "kubectl show events.json"])
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].hint, hint)
+        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/01-wait-workers.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("# why not Ready: $ kubectl show pods.json"), log)
+
+        // When the pods cannot be read, the hint from the wait's own output stays.
+        try FileManager.default.removeItem(at: fakes.state.appendingPathComponent("pods.json"))
+        let again = RecordingObserver()
+        _ = try await fakes.runner(FakeTools.plan([step]), extra: [
+            "FAKE_FAIL": "print waiting", "FAKE_FAIL_TEXT": "error: timed out waiting for the condition on pods/raycluster-mini-gpu-worker-x7k2p",
+        ]).run(mode: .fresh, observer: again)
+        XCTAssertTrue(again.outcomes.last?.hint?.summary.hasSuffix("did not become ready in time.") ?? false,
+                      "\(String(describing: again.outcomes.last?.hint))")
+    }
+
     func testCancelStopsTheProcessGroupAndMarksInterrupted() async throws {
         let plan = FakeTools.plan([
             Step(id: .createNamespace, title: "First", why: "w", argv: ["gcloud", "create", "first"], kind: .create),

@@ -43,6 +43,27 @@ final class DestroySessionTests: XCTestCase {
                        DestroyOptions(deleteBucket: true, force: true), "resume continues with the choices the destroy began with")
     }
 
+    /// The wizard opens on the Resume screen for a destroy that stopped, with the choices it ran with.
+    func testTheWizardOpensOnAnUnfinishedDestroy() throws {
+        let scratch = try Scratch()
+        _ = try finishedSetup(in: scratch.root)
+        let session = try XCTUnwrap(DestroySession.load(workspace: scratch.root, options: DestroyOptions(deleteBucket: true)))
+        var journal = Journal(normalizedAnswers: AnswersFile.normalizedYAML(answers), steps: session.destroy.plan.steps)
+        journal.steps[0].status = .done
+        journal.steps[1].status = .failed
+        journal.result = .failed
+        // Written after the setup journal: the destroy came last.
+        journal.updatedAt = ISOTime.string(Date().addingTimeInterval(2))
+        try journal.save(to: scratch.root.appendingPathComponent(WorkspaceFiles.destroyJournal))
+
+        let setup = try SessionSetup(workspace: scratch.root.path, options: RunOptions(), colors: .never)
+        XCTAssertEqual(setup.destroyJournal?.steps.map(\.status).prefix(3), [.done, .failed, .pending])
+        let state = setup.firstState()
+        XCTAssertEqual(state.screen, .resume)
+        XCTAssertEqual(state.resumeActions, [.resume, .quit])
+        XCTAssertEqual(DestroyOptions(ofSteps: state.destroyJournal?.steps.map(\.id) ?? []), DestroyOptions(deleteBucket: true))
+    }
+
     func testAFinishedDestroyLeavesNothingToDestroy() throws {
         let scratch = try Scratch()
         let plan = try finishedSetup(in: scratch.root)

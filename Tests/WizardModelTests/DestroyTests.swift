@@ -74,6 +74,38 @@ final class DestroyTests: XCTestCase {
         XCTAssertTrue(state.destroyedExitMessage.hasPrefix("Destroyed what the run in kuberay-gcs-setup created."))
     }
 
+    /// A destroy that deleted the bucket too and stopped half way: the wizard opens on the Resume screen, which
+    /// continues that destroy (bucket included, as confirmed when it started), not the setup run.
+    func testAnUnfinishedDestroyIsContinuedFromTheResumeScreen() {
+        let plan = expectedPlan(deleteBucket: true)
+        let rows = plan.plan.steps.enumerated().map { i, step in
+            StepRow(id: step.id, title: step.title, status: i < 3 ? .done : (i == 3 ? .failed : .pending))
+        }
+        let unfinished = JournalSummary(answers: Fixtures.answers, steps: rows, result: .failed)
+        let state = WizardState(answers: Fixtures.answers, workspace: Fixtures.workspace, checkScript: Fixtures.checkScript, now: Fixtures.t0,
+                                journal: finished(), destroyJournal: unfinished)
+        XCTAssertEqual(state.screen, .resume)
+        XCTAssertEqual(state.resumeActions, [.resume, .quit])
+        let store = TestStore(state)
+        store.send(.key(.char("o")))  // start over belongs to a setup run: not offered here
+        store.send(.key(.char("r")), effects: [.startDestroy(plan.plan, mode: .fresh, skipping: [])]) {
+            $0.destroy = DestroyState(plan: plan, canDeleteBucket: true, width: Layout.reviewPane($0.size).columns, returnTo: .resume)
+            $0.destroyJournal = nil
+            $0.run = RunProgress(plan: plan.plan, mode: .fresh, previous: rows, startedAt: Fixtures.t0)
+            $0.screen = .run
+        }
+    }
+
+    func testQuittingAnUnfinishedDestroyNamesItsJournal() {
+        let rows = expectedPlan(deleteBucket: false).plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .pending) }
+        var state = WizardState(answers: Fixtures.answers, workspace: Fixtures.workspace, checkScript: Fixtures.checkScript, now: Fixtures.t0,
+                                journal: finished(), destroyJournal: JournalSummary(answers: Fixtures.answers, steps: rows, result: .interrupted))
+        XCTAssertEqual(update(&state, .key(.char("q"))), [.quit(1, message: """
+            The journal is kept in \(Fixtures.workspace)/destroy-state.json. Resume with:
+              kuberay-gcs-wizard resume --workspace \(Fixtures.workspace)
+            """)])
+    }
+
     func testEditingAnswersLeavesTheDestroySoARunIsASetupAgain() {
         var state = Fixtures.state(Fixtures.answers, journal: finished())
         _ = update(&state, .key(.char("d")))

@@ -53,6 +53,34 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual(store.state.review?.pane.offset, 0)
     }
 
+    func testOneSummaryLinePerWorkerGroupAndWhereTheBucketIsMounted() throws {
+        var answers = Fixtures.answers
+        answers.bucket.mount = true
+        answers.bucket.mountPath = "/mnt/data"
+        answers.ray.workers = (1...8).map { WorkerGroup(name: "group-\($0)") }
+        answers.ray.workers[1].gpu = .init(type: "nvidia-l4")
+        let review = ReviewState(plan: Fixtures.plan(answers), width: 76)
+        let wide = review.summary(fitting: Size(columns: 120, rows: 40))
+        XCTAssertEqual(wide.map(\.label), ["Project", "Cluster", "Operator", "Identity", "Bucket", "", "Ray", "Workers"]
+                       + Array(repeating: "", count: 7))
+        XCTAssertEqual(wide[5].value, "mounted at /mnt/data in every Ray container")
+        XCTAssertEqual(wide[7].value, "group-1 1 (0-3 autoscaled) x 1 CPU/2Gi")
+        XCTAssertEqual(wide[8].value, "group-2 1 (0-3 autoscaled) x 1 CPU/2Gi + 1 nvidia-l4 (node pool ray-group-2)")
+
+        // At 80x24 the preview keeps three rows: the groups that do not fit are counted on the last line.
+        let small = review.summary(fitting: .minimum)
+        XCTAssertEqual(small.count, 12)
+        XCTAssertEqual(small.last?.value, "and more groups: the Commands tab lists every one")
+        XCTAssertEqual(review.paneGeometry(.minimum).rows, 3)
+        XCTAssertTrue(small.allSatisfy { $0.value.count <= Layout.reviewSummaryWidth(.minimum) }, "\(small)")
+
+        answers.ray.autoscaling = false
+        answers.bucket.mount = false
+        let fixed = ReviewState(plan: Fixtures.plan(answers), width: 76).summary(fitting: Size(columns: 120, rows: 40))
+        XCTAssertEqual(fixed.map(\.label).prefix(7), ["Project", "Cluster", "Operator", "Identity", "Bucket", "Ray", "Workers"])
+        XCTAssertEqual(fixed[6].value, "group-1 1 x 1 CPU/2Gi", "without the autoscaler a group keeps its replicas")
+    }
+
     func testResizeRewrapsThePreview() throws {
         let store = reviewStore()
         let narrow = try XCTUnwrap(store.state.review?.pane.lines.count)

@@ -206,7 +206,7 @@ final class RenderTests: XCTestCase {
         let shortPath = try render(XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1))
         XCTAssertTrue(shortPath.contains("✓ Apply the RayCluster \(answers.ray.clusterName)"), shortPath)
 
-        for name in ["welcome", "review-commands", "review-script", "run"] {
+        for name in ["welcome", "review-commands", "review-script", "review-gpu-node-pool", "review-two-gpu-groups-mounted", "run"] {
             let text = try render(XCTUnwrap(states[name], name))
             let cut = text.split(separator: "\n").filter { $0.contains("…") && !$0.contains("health-checked") }
             XCTAssertTrue(cut.isEmpty, "\(name) cuts: \(cut)")

@@ -84,8 +84,20 @@ enum Scenarios {
         var gpuHelp = gpu
         send(&gpuHelp, keys([.char("?")]))
         list.append(("help-overlay-workers", gpuHelp))
-        send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 7)))
+        send(&gpu, keys([.enter] + Array(repeating: Key.pageDown, count: 9)))
         list.append(("review-gpu-node-pool", gpu))
+        // Two GPU groups and the bucket mounted: one summary line per group, and where the bucket is mounted.
+        var twoGPUAnswers = answers
+        twoGPUAnswers.bucket.mount = true
+        var l4 = WorkerGroup(name: "gpu-l4"), a100 = WorkerGroup(name: "gpu-a100")
+        l4.gpu = .init(type: "nvidia-l4", count: 2)
+        a100.gpu = .init(type: "nvidia-tesla-a100")
+        a100.minReplicas = 1
+        twoGPUAnswers.ray.workers = [WorkerGroup(), l4, a100]
+        var twoGPU = base(twoGPUAnswers, workspace: workspace)
+        send(&twoGPU, [.start(terminalUTF8: true), .environmentDetected(detection)])
+        send(&twoGPU, keys(Array(repeating: .enter, count: 1 + WizardPage.all.count)))
+        list.append(("review-two-gpu-groups-mounted", twoGPU))
         send(&s, keys([.enter]))
         list.append(("review-commands", s))
         var manifest = s
@@ -222,6 +234,18 @@ enum Scenarios {
         }
         let resume = base(answers, journal: JournalSummary(answers: answers, steps: rows, result: .failed), workspace: workspace)
         list.append(("resume", resume))
+
+        // A destroy that stopped at its third step: the Resume screen continues the destroy.
+        let finishedRows = plan.steps.map { StepRow(id: $0.id, title: $0.title, status: .done) }
+        let records = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, SetupRecord.done) })
+        let destroySteps = DestroyPlanBuilder.build(setup: plan, records: records, options: DestroyOptions()).plan.steps
+        let destroyRows = destroySteps.enumerated().map { i, step in
+            StepRow(id: step.id, title: step.title, status: i < 2 ? .done : (i == 2 ? .interrupted : .pending))
+        }
+        list.append(("resume-destroy", WizardState(
+            answers: answers, workspace: workspace, checkScript: checkScript, now: t0,
+            journal: JournalSummary(answers: answers, steps: finishedRows, result: .succeeded),
+            destroyJournal: JournalSummary(answers: answers, steps: destroyRows, result: .interrupted))))
 
         var quitEarly = base(workspace: workspace)
         send(&quitEarly, [.environmentDetected(detection), .key(.enter), .key(.ctrl("c"))])
