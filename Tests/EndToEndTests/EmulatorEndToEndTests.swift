@@ -481,8 +481,8 @@ final class EmulatorRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var harnesses: [EmulatorHarness] = []
 
-    func start(in root: URL, tools: EndToEndTools) throws -> EmulatorHarness {
-        let harness = try EmulatorHarness(root: root, tools: tools)
+    func start(in root: URL, tools: EndToEndTools, arguments: [String] = []) throws -> EmulatorHarness {
+        let harness = try EmulatorHarness(root: root, tools: tools, arguments: arguments)
         lock.lock()
         harnesses.append(harness)
         lock.unlock()

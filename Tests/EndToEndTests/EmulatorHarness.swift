@@ -65,8 +65,9 @@ final class EmulatorHarness: @unchecked Sendable {
 
     static let emulatorScript = TestPaths.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py")
 
-    /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`.
-    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 900) throws {
+    /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`. `arguments` go to the
+    /// emulator (e.g. `--profile realistic --time-scale 0.02`).
+    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 900, arguments: [String] = []) throws {
         self.root = root
         stateDir = root.appendingPathComponent("emulator")
         workspace = root.appendingPathComponent("workspace")
@@ -78,7 +79,7 @@ final class EmulatorHarness: @unchecked Sendable {
         try Data().write(to: stderrURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tools.python)
-        process.arguments = [Self.emulatorScript.path, "--state-dir", stateDir.path, "--max-lifetime", String(maxLifetime)]
+        process.arguments = [Self.emulatorScript.path, "--state-dir", stateDir.path, "--max-lifetime", String(maxLifetime)] + arguments
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
