@@ -115,7 +115,8 @@ final class EmulatorEndToEndTests: XCTestCase {
         var failures: [String] = []
         func expect(_ ok: Bool, _ message: @autoclosure () -> String) { if !ok { failures.append(message()) } }
         func outcome(_ stdout: String) -> CombinationResult {
-            CombinationResult(failures: failures, retries: stdout.components(separatedBy: "; retrying in ").count - 1)
+            CombinationResult(failures: failures, retries: stdout.components(separatedBy: "; retrying in ").count - 1
+                                + stdout.components(separatedBy: "; trying again in ").count - 1)
         }
 
         let emulator = try emulators.start(in: root, tools: tools)
@@ -247,7 +248,9 @@ final class EmulatorEndToEndTests: XCTestCase {
         let result = try emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("Create the GKE Standard cluster") && result.stdout.contains("already done"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("step 7: attempt 1/60 failed (The command succeeded but printed \"PROVISIONING\" where this step expects \"RUNNING\".); retrying in"),
+        XCTAssertTrue(result.stdout.contains("step 10: waiting for the cluster to be RUNNING: ")
+                      && result.stdout.contains("so far, up to 30 min; trying again in ")
+                      && result.stdout.contains("(try 1: The command succeeded but printed \"PROVISIONING\" where this step expects \"RUNNING\".)"),
                       result.stdout)
         XCTAssertTrue(result.stdout.contains("on every Ray node: head ok, workers-"), result.stdout)
         let log = try emulator.log()
@@ -500,7 +503,7 @@ final class EmulatorRegistry: @unchecked Sendable {
 
 struct CombinationResult: Sendable {
     var failures: [String] = []
-    /// How many times a step was retried ("; retrying in" lines of the apply's output).
+    /// How many times a step was retried ("; retrying in" and "; trying again in" lines of the apply's output).
     var retries = 0
     var seconds: TimeInterval = 0
 }
