@@ -5,9 +5,9 @@ import RunModel
 /// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
 ///
 /// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
-/// and `title`. Events: `run-started`, `step-started`, `step-note`, `output`, `step-finished`, `step-failed`
-/// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `run-finished` (with `result` and, unless it
-/// succeeded, `resume`).
+/// and `title`. Events: `run-started`, `step-started`, `step-note`, `step-waiting`, `output`, `step-finished`,
+/// `step-failed` (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `run-finished` (with `result` and,
+/// unless it succeeded, `resume`).
 public struct JSONRunView: RunObserver {
     private let steps: [Step]
     private let workspace: URL

@@ -29,7 +29,10 @@ public enum FailureClassifier {
         if lower.contains("metadata server did not answer") { return .metadataWarmup }
         if lower.contains("iam.serviceaccounts.getaccesstoken")
             || (lower.contains("http 403") && lower.contains("does not have storage.objects.")) {
-            return .iamPropagation
+            // The bucket probe's lines: when the head passed, the bindings are in effect, and workers refused are
+            // set up otherwise (their template), which no wait mends.
+            let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) \S+ failed: "#, in: String($0))?.first }
+            return !failed.isEmpty && !failed.contains("headgroup") ? nil : .iamPropagation
         }
         return nil
     }

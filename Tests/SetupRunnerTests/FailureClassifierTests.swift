@@ -66,9 +66,12 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertEqual(kind("HTTPError 400: Service account gsa@p.iam.gserviceaccount.com does not exist."), .newServiceAccount)
         XCTAssertEqual(kind("headgroup raycluster-mini-head-x7k2p failed: the metadata server did not answer: "
             + "<urlopen error [Errno 111] Connection refused>"), .metadataWarmup)
-        XCTAssertEqual(kind("workers raycluster-mini-workers-worker-9qz4d failed: write: HTTP 403: gsa@p.iam.gserviceaccount.com does not "
+        XCTAssertEqual(kind("headgroup raycluster-mini-head-x7k2p failed: write: HTTP 403: gsa@p.iam.gserviceaccount.com does not "
             + "have storage.objects.create access to the Google Cloud Storage object."), .iamPropagation)
         XCTAssertEqual(kind("failed: no token for gsa: HTTP 403: Permission 'iam.serviceAccounts.getAccessToken' denied"), .iamPropagation)
+        XCTAssertNil(kind("workers raycluster-mini-workers-worker-9qz4d failed: write: HTTP 403: principal://iam.googleapis.com/projects/1/"
+            + "locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default does not have storage.objects.create access"),
+            "the head passed: a worker refused alone is its template, not propagation")
         XCTAssertNil(kind("ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available."))
         XCTAssertNil(kind("INVALID_ARGUMENT: Identity Pool does not exist (p.svc.id.goog)."), "an order mistake, not something to wait out")
     }
