@@ -33,10 +33,14 @@ public enum PlanBuilder {
         // refuses it ("Identity Pool does not exist") until a cluster with Workload Identity has made the pool.
         let grant = grantBucketRole(answers, c)
         let grantNeedsPool = namesWorkloadPool(c.bucketMember, answers)
+        // An existing cluster's checks still come first: a wrong answer about it stops the run before anything is made.
+        let clusterSteps = cluster(answers, c)
+        let clusterChecks = clusterSteps.filter { $0.id == .checkCluster || $0.id == .checkClusterType }
+        steps += clusterChecks
         steps += googleServiceAccount(answers, c)
         steps.append(bucket(answers, c))
         if !grantNeedsPool { steps.append(grant) }
-        steps += cluster(answers, c)
+        steps += clusterSteps.filter { step in !clusterChecks.contains { $0.id == step.id } }
         steps += gpuNodePools(answers, c)
         steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))

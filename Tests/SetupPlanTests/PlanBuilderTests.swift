@@ -136,8 +136,10 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
         XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step(.enableRayAddon))
         // Without cluster.location: a zonal Standard cluster, with the check of its kind first.
-        XCTAssertEqual(Array(ids(plan)[8...12]),
-                       ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
+        // The cluster's checks before anything is made; then the Google side; then the cluster's updates.
+        XCTAssertEqual(Array(ids(plan)[5...12]),
+                       ["check-cluster", "check-cluster-type", "create-iam-sa", "create-bucket", "grant-bucket-role",
+                        "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
         XCTAssertEqual(plan.step(.enableGKEMetadata)?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
     }
 
@@ -146,7 +148,7 @@ final class PlanBuilderTests: XCTestCase {
         let plan = PlanBuilder.build(a, checkScript: "print(1)")
         // Direct mode: the bucket's grant names the workload pool, so it comes after the cluster steps.
         XCTAssertEqual(ids(plan).prefix(12), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
-                                              "read-project-number", "create-bucket", "check-cluster", "check-cluster-type",
+                                              "check-cluster", "check-cluster-type", "read-project-number", "create-bucket",
                                               "enable-workload-identity", "enable-gke-metadata", "get-credentials"])
         XCTAssertGreaterThan(try XCTUnwrap(ids(plan).firstIndex(of: "grant-bucket-role")), try XCTUnwrap(ids(plan).firstIndex(of: "create-ksa")))
         for id: StepID in [.checkCluster, .checkClusterType, .enableWorkloadIdentity, .enableGKEMetadata, .getCredentials] {
@@ -170,9 +172,8 @@ final class PlanBuilderTests: XCTestCase {
     func testExistingAutopilotClusterLeavesOutWhatAutopilotRejects() throws {
         let plan = PlanBuilder.build(Self.regionalExisting[1].answers, checkScript: "print(1)")
         XCTAssertEqual(ids(plan).prefix(13), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
-                                              "create-iam-sa", "create-bucket", "grant-bucket-role",
-                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-ray-addon",
-                                              "get-credentials"])
+                                              "check-cluster", "check-cluster-type", "create-iam-sa", "create-bucket", "grant-bucket-role",
+                                              "enable-workload-identity", "enable-ray-addon", "get-credentials"])
         XCTAssertNil(plan.step(.enableGKEMetadata), "Autopilot rejects node-pool updates")
         XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"), "Autopilot rejects the nodeSelector")
         XCTAssertFalse(plan.step(.applyRayCluster)?.why.contains("nodeSelector") ?? true)
