@@ -35,8 +35,7 @@ let package = Package(
             exclude: ["README.md"],
             // Compiled into the binary rather than copied beside it: no Bundle lookup at start-up, and the
             // (statically linked) executable keeps working when copied elsewhere on its own.
-            resources: [.embedInCode("bucket_check.py"), .embedInCode("mount_check.py"), .embedInCode("doctor_probe.py"),
-                        .embedInCode("setup_lib.sh"), .embedInCode("example-answers.yaml")]
+            resources: [.embedInCode("bucket_probe.py"), .embedInCode("setup_lib.sh"), .embedInCode("example-answers.yaml")]
         ),
         // The run's data (events, step status and outcome, the journal, output lines): what the view-model, the
         // renderer and the views need of a run, without the engine's process code.

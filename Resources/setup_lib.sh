@@ -55,12 +55,12 @@ expect_line() {
   printf '%s\n' "$got"
   printf '%s\n' "$got" | tr -s ' \t' '  ' | sed -e 's/^ //' -e 's/ $//' | grep -qxF -- "$want" || { echo "unexpected output from: $*" >&2; return 1; }
 }
-# retry N DELAY CMD...: run CMD up to N times, doubling DELAY between tries.
+# retry N DELAY MAX CMD...: run CMD up to N times, doubling DELAY between tries up to MAX seconds.
 retry() {
-  local n=$1 delay=$2 i; shift 2
+  local n=$1 delay=$2 max=$3 i; shift 3
   for ((i = 1; i <= n; i++)); do
     "$@" && return 0
-    [ "$i" -lt "$n" ] && { echo "retrying in ${delay}s ($i/$n)" >&2; sleep "$delay"; delay=$((delay * 2)); }
+    [ "$i" -lt "$n" ] && { echo "retrying in ${delay}s ($i/$n)" >&2; sleep "$delay"; delay=$((delay * 2 > max ? max : delay * 2)); }
   done
   return 1
 }

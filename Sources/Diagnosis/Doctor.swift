@@ -9,7 +9,7 @@ public struct Doctor: Sendable {
     public let answers: Answers
     /// Whether to run the in-pod probe (`kubectl exec`) in each Ray pod.
     public let exec: Bool
-    /// The in-pod program (Resources/doctor_probe.py).
+    /// The in-pod bucket probe (Resources/bucket_probe.py), run with `pod` in each Ray pod.
     public let probeScript: String
     let commands: Commands
     let fixes: FixCommands
@@ -121,7 +121,7 @@ public struct Doctor: Sendable {
 
     private func execRead(pod: String) -> DoctorRead {
         DoctorRead(id: ReadID.exec(pod),
-                   argv: commands.kubectl(["exec", pod, "--namespace", answers.identity.namespace]) + ["--", "python", "-c", probeScript,
+                   argv: commands.kubectl(["exec", pod, "--namespace", answers.identity.namespace]) + ["--", "python", "-c", probeScript, "pod",
                          answers.bucket.name, Self.probeObject(pod: pod), String(Self.metadataTries)],
                    timeoutSeconds: 180, attempts: 3)
     }

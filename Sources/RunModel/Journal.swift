@@ -64,7 +64,8 @@ public struct Journal: Codable, Equatable, Sendable {
         normalizedAnswers = try container.decode(String.self, forKey: .normalizedAnswers)
         createdAt = try container.decode(String.self, forKey: .createdAt)
         updatedAt = try container.decode(String.self, forKey: .updatedAt)
-        steps = try container.decode([JournalStep].self, forKey: .steps)
+        // A step an older build had and this plan no longer has is left out: resume matches the others by id.
+        steps = try container.decode([KnownStep].self, forKey: .steps).compactMap(\.step)
         captures = try container.decode([String: String].self, forKey: .captures)
         result = try container.decodeIfPresent(RunResult.self, forKey: .result)
         preflight = try container.decodeIfPresent(PreflightRecord.self, forKey: .preflight)
@@ -75,6 +76,18 @@ public struct Journal: Codable, Equatable, Sendable {
         formatVersion = Self.currentFormatVersion
     }
 
+}
+
+/// A journal entry whose id this build knows, or nil for one it does not (any other decoding error is thrown).
+private struct KnownStep: Decodable {
+    let step: JournalStep?
+
+    private enum Keys: String, CodingKey { case id }
+
+    init(from decoder: any Decoder) throws {
+        let id = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .id)
+        step = StepID(rawValue: id) == nil ? nil : try JournalStep(from: decoder)
+    }
 }
 
 /// One step's record in the journal.

@@ -72,6 +72,8 @@ public enum RunEvent: Equatable, Sendable {
     case stepStarted(index: Int, stepID: StepID)
     /// A probe or a retry is under way (shown as the step's sub-status).
     case stepNote(index: Int, stepID: StepID, note: String)
+    /// A try failed in a way that may settle by itself: the step waits, then tries again.
+    case stepWaiting(index: Int, stepID: StepID, wait: StepWait)
     case output(index: Int, stepID: StepID, stream: OutputPipe, line: String)
     case stepFinished(StepOutcome)
     /// Preflight decided at the gate before the first step that creates anything; a verdict that did not pass ends

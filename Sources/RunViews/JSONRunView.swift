@@ -5,8 +5,8 @@ import RunModel
 /// The run as JSON Lines for CI logs: one JSON object per event, on its own line, written as it happens.
 ///
 /// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
-/// and `title`. Events: `run-started`, `step-started`, `step-note`, `output`, `step-finished`, `step-failed`
-/// (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `preflight-check` (one per check, from
+/// and `title`. Events: `run-started`, `step-started`, `step-note`, `step-waiting`, `output`, `step-finished`,
+/// `step-failed` (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `preflight-check` (one per check, from
 /// `PreflightView`), `preflight-finished` (with `passed` and `summary`), `run-finished` (with `result` and, unless it
 /// succeeded, `resume`).
 public struct JSONRunView: RunObserver {
@@ -34,6 +34,10 @@ public struct JSONRunView: RunObserver {
             emit("step-started", header(index))
         case .stepNote(let index, _, let note):
             emit("step-note", StepNote(header: header(index), note: note))
+        case .stepWaiting(let index, _, let wait):
+            emit("step-waiting", StepWaiting(header: header(index), waitingFor: wait.what, seconds: wait.elapsedSeconds,
+                                             deadlineSeconds: wait.deadlineSeconds, retryInSeconds: wait.retryInSeconds,
+                                             attempt: wait.attempt, reason: wait.reason))
         case .output(let index, _, let stream, let line):
             emit("output", Output(header: header(index), stream: stream.rawValue, line: line))
         case .stepFinished(let outcome):
@@ -96,6 +100,29 @@ private struct StepNote: Encodable {
         try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(note, forKey: .note)
+    }
+}
+
+private struct StepWaiting: Encodable {
+    var header: StepHeader
+    var waitingFor: String
+    var seconds: Double
+    var deadlineSeconds: Double?
+    var retryInSeconds: Double
+    var attempt: Int
+    var reason: String
+
+    enum Keys: String, CodingKey { case waitingFor, seconds, deadlineSeconds, retryInSeconds, attempt, reason }
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(waitingFor, forKey: .waitingFor)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encodeIfPresent(deadlineSeconds, forKey: .deadlineSeconds)
+        try container.encode(retryInSeconds, forKey: .retryInSeconds)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(reason, forKey: .reason)
     }
 }
 

@@ -70,6 +70,9 @@ public struct TextRunView: RunObserver {
             writeRaw(String(line(index, "running", "").prefix(79)))
         case .stepNote(let index, _, let note):
             if note != RunNote.probing { write(String(repeating: " ", count: 8) + "step \(index + 1): " + note) }
+        case .stepWaiting(let index, _, let wait):
+            write(String(repeating: " ", count: 8) + "step \(index + 1): " + wait.text(elapsed: wait.elapsedSeconds)
+                + "; trying again in \(DurationText.format(wait.retryInSeconds)) (try \(wait.attempt): \(wait.reason))")
         case .output(_, _, let stream, let text):
             if showOutput { write(Self.outputLine(stream, text)) }
         case .stepFinished(let outcome):
@@ -92,7 +95,7 @@ public struct TextRunView: RunObserver {
             case .succeeded:
                 write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
                 if let text = memory.state.withLock({ $0.verified }) {
-                    write("Ray tasks wrote gs://\(bucket)/\(PlanBuilder.checkPrefix)/ and read it back on every Ray node: \(PlanBuilder.checkSummary(text))")
+                    write("Ray tasks wrote, read back and deleted a test object in gs://\(bucket)/\(PlanBuilder.checkPrefix)/ on every Ray node: \(PlanBuilder.checkSummary(text))")
                 }
                 for line in closingLines { write(line) }
             case .failed: break

@@ -1,16 +1,7 @@
-import WizardResources
-
-/// The in-pod program that proves the bucket's mount works both ways on every Ray node.
+/// Where the mount check's files go: the bucket probe (Resources/bucket_probe.py) given the mount path writes, on
+/// each Ray node, PREFIX/POD-mount.txt through the mount (read back through the Cloud Storage API) and
+/// PREFIX/POD-api.txt through the API (read back through the mount).
 public enum MountCheck {
-    /// The first line of `script`, by which the emulator recognises it.
-    public static let marker = "# kuberay-gcs-wizard mount check"
-    /// Where its files go in the bucket (one pair per Ray node under this folder).
+    /// The folder of the mount check's objects in the bucket.
     public static let prefix = "kuberay-gcs-wizard-mount-check"
-
-    /// Run in the head pod as `python -c SCRIPT BUCKET MOUNT_PATH PREFIX TEXT` (Resources/mount_check.py). For each
-    /// alive Ray node, a Ray task pinned there writes PREFIX/NODE-mount.txt through the mount and the driver reads it
-    /// through the Cloud Storage API; the driver writes PREFIX/NODE-api.txt through the API and a task there reads it
-    /// through the mount. Prints "NODE mount->api ok, api->mount ok" per node (failures name the error), exits 1 when
-    /// any fails.
-    public static var script: String { WizardResources.mountCheckScript }
 }

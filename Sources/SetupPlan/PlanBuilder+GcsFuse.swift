@@ -10,18 +10,18 @@ extension PlanBuilder {
                      why: "It mounts the bucket in the Ray pods; without it pods asking for the mount are refused.",
                      argv: c.clusterUpdate(["--update-addons", "\(gcsFuseAddon)=ENABLED"]),
                      probe: Probe(argv: c.clusterDescribe("value(addonsConfig.gcsFuseCsiDriverConfig.enabled)"), expect: .equals("True")),
-                     kind: .update, timeoutSeconds: 1800)]
+                     kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait)]
     }
 
     /// With `bucket.mount`: each Ray node writes through the mount what the API reads, and reads what the API wrote.
-    static func verifyMountSteps(_ a: Answers, _ c: Commands) -> [Step] {
+    static func verifyMountSteps(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
         guard a.bucket.mount else { return [] }
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [Step(id: .verifyMount, title: "Check the bucket's mount both ways on every Ray node",
                      why: "A file written in \(a.bucket.mountPath) is read through the Cloud Storage API, and an object written "
                         + "through the API is read from \(a.bucket.mountPath), on each node.",
-                     argv: exec + ["python", "-c", MountCheck.script, a.bucket.name, a.bucket.mountPath, MountCheck.prefix, checkText],
+                     argv: exec + ["python", "-c", checkScript, "nodes", a.bucket.name, MountCheck.prefix, checkText, a.bucket.mountPath],
                      kind: .verify, timeoutSeconds: 600,
-                     retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30))]
+                     retry: iamWait)]
     }
 }

@@ -17,7 +17,7 @@ extension PlanBuilder {
                         ]),
                         probe: Probe(argv: c.nodePool("describe", pool, format: "value(name)"),
                                      expect: .equals(pool)),
-                        kind: .create, timeoutSeconds: 1800, teardown: c.nodePoolTeardown(pool))
+                        kind: .create, timeoutSeconds: 1800, retry: clusterOperationWait, teardown: c.nodePoolTeardown(pool))
         }
     }
 

@@ -6,7 +6,17 @@ public enum PlanBuilder {
     /// The KSA annotation naming the IAM service account it stands for.
     public static let serviceAccountAnnotation = "iam.gke.io/gcp-service-account"
 
-    /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod Python program.
+    /// A change to the cluster (an update, a node pool) waits while another operation runs on it: GKE runs one
+    /// operation per cluster at a time and refuses a second ("Cluster is running incompatible operation").
+    static let clusterOperationWait = RetryPolicy.wait(for: "the cluster's running operation to finish", upTo: 1800,
+                                                       on: [.operationInProgress], initial: 15, max: 60)
+    /// The checks from inside the pods wait for IAM: a new binding usually takes effect in about 2 minutes and can
+    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds.
+    static let iamWait = RetryPolicy.wait(for: "the IAM bindings to take effect", upTo: 600,
+                                          on: [.iamPropagation, .metadataWarmup], initial: 5, max: 60)
+
+    /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod bucket probe
+    /// (Resources/bucket_probe.py), run with `nodes` on every Ray node.
     public static func build(_ answers: Answers, checkScript: String) -> Plan {
         Plan(answers: answers, steps: steps(answers, checkScript: checkScript), manifest: RayClusterManifest(answers).yaml(),
              checkScript: checkScript,
@@ -20,17 +30,29 @@ public enum PlanBuilder {
         var steps: [Step] = []
         steps += preflight(answers, c)
         steps.append(enableAPIs(answers, c))
-        steps += cluster(answers, c)
+        // The Google side first, so IAM propagates (a new service account, a new binding: minutes) while the cluster
+        // provisions. A binding whose member is in the project's Workload Identity pool waits for the cluster: IAM
+        // refuses it ("Identity Pool does not exist") until a cluster with Workload Identity has made the pool.
+        let grant = grantBucketRole(answers, c)
+        let grantNeedsPool = namesWorkloadPool(c.bucketMember, answers)
+        // An existing cluster's checks still come first: a wrong answer about it stops the run before anything is made.
+        let clusterSteps = cluster(answers, c)
+        let clusterChecks = clusterSteps.filter { $0.id == .checkCluster || $0.id == .checkClusterType }
+        steps += clusterChecks
+        steps += googleServiceAccount(answers, c)
+        steps.append(bucket(answers, c))
+        if !grantNeedsPool { steps.append(grant) }
+        steps += clusterSteps.filter { step in !clusterChecks.contains { $0.id == step.id } }
         steps += gpuNodePools(answers, c)
         steps += gcsFuseAddonSteps(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
         steps += kubernetesIdentity(answers, c)
-        steps += googleIdentity(answers, c)
-        steps += bucket(answers, c)
+        steps += workloadIdentityBinding(answers, c)
+        if grantNeedsPool { steps.append(grant) }
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
-        steps += verifyMountSteps(answers, c)
+        steps += verifyMountSteps(answers, c, checkScript: checkScript)
         return steps
     }
 
@@ -105,7 +127,7 @@ public enum PlanBuilder {
                      why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
                      argv: c.clusterUpdate(["--workload-pool", a.workloadPool]),
                      probe: Probe(argv: describe("value(workloadIdentityConfig.workloadPool)"), expect: .equals(a.workloadPool)),
-                     kind: .update, timeoutSeconds: 1800),
+                     kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait),
             ]
             // Autopilot manages its node pools (it rejects this update) and always runs the GKE metadata server.
             if !a.cluster.autopilot {
@@ -116,7 +138,7 @@ public enum PlanBuilder {
                                   argv: c.nodePool("update", a.resolvedNodePool, ["--workload-metadata", "GKE_METADATA"]),
                                   probe: Probe(argv: c.nodePool("describe", a.resolvedNodePool, format: "value(config.workloadMetadataConfig.mode)"),
                                                expect: .equals("GKE_METADATA")),
-                                  kind: .update, timeoutSeconds: 1800))
+                                  kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait))
             }
             if a.operator == .gkeAddon {
                 // gcloud puts --workload-pool and --update-addons in one mutually exclusive group: two updates.
@@ -124,7 +146,7 @@ public enum PlanBuilder {
                                   why: "GKE's managed KubeRay operator runs RayClusters; the cluster does not have it yet.",
                                   argv: c.clusterUpdate(["--update-addons", "RayOperator=ENABLED"]),
                                   probe: Probe(argv: describe("value(addonsConfig.rayOperatorConfig.enabled)"), expect: .equals("True")),
-                                  kind: .update, timeoutSeconds: 1800))
+                                  kind: .update, timeoutSeconds: 1800, retry: clusterOperationWait))
                 steps += rayAddonOptionUpdates(a, c)
             }
             return steps
@@ -160,7 +182,7 @@ public enum PlanBuilder {
         Step(id: .waitCluster, title: "Wait for the cluster to be running",
              why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",
              argv: c.clusterDescribe("value(status)"), success: .equals("RUNNING"), kind: .check, timeoutSeconds: 120,
-             retry: RetryPolicy(attempts: 60, initialDelaySeconds: 10, maxDelaySeconds: 30))
+             retry: .wait(for: "the cluster to be RUNNING", upTo: 1800, initial: 10, max: 30))
     }
 
     private static func getCredentials(_ a: Answers, _ c: Commands) -> Step {
@@ -190,7 +212,7 @@ public enum PlanBuilder {
                            // The add-on installs the CRD a little after the cluster is up: wait for it (about 2.5 min);
                            // Helm installed with --wait and "installed" need no long wait.
                            retry: a.operator == .gkeAddon
-                               ? RetryPolicy(attempts: 8, initialDelaySeconds: 5, maxDelaySeconds: 30)
+                               ? .wait(for: "GKE's Ray operator to serve the RayCluster kind", upTo: 300, initial: 5, max: 30)
                                : RetryPolicy(attempts: 3, initialDelaySeconds: 3, maxDelaySeconds: 10)))
         return steps
     }
@@ -219,7 +241,13 @@ public enum PlanBuilder {
         return steps
     }
 
-    private static func googleIdentity(_ a: Answers, _ c: Commands) -> [Step] {
+    /// Whether `member` is an identity of the project's Workload Identity pool (`PROJECT.svc.id.goog`).
+    static func namesWorkloadPool(_ member: String, _ a: Answers) -> Bool {
+        member.contains(a.workloadPool)
+    }
+
+    /// The project number (direct mode) or the IAM service account: what the bucket's grant names.
+    private static func googleServiceAccount(_ a: Answers, _ c: Commands) -> [Step] {
         switch a.identity.mode {
         case .direct:
             return [Step(id: .readProjectNumber, title: "Read the project number",
@@ -228,8 +256,6 @@ public enum PlanBuilder {
                          success: .nonEmpty, captures: [Placeholder.projectNumber], kind: .check, timeoutSeconds: 120)]
         case .iamServiceAccount:
             let email = a.iamServiceAccountEmail
-            let member = c.workloadIdentityUserMember
-            let annotation = serviceAccountAnnotation
             return [
                 Step(id: .createIAMServiceAccount, title: "Create the IAM service account \(a.resolvedIAMServiceAccount)",
                      why: "The Google identity the Ray pods act as; the bucket role is granted to it.",
@@ -238,48 +264,63 @@ public enum PlanBuilder {
                      probe: Probe(argv: ["gcloud", "iam", "service-accounts", "describe", email, "--project", a.project, "--format", "value(email)"],
                                   expect: .equals(email)),
                      kind: .create, timeoutSeconds: 120, teardown: c.iamServiceAccountTeardown),
-                Step(id: .bindWorkloadIdentity, title: "Let the KSA impersonate the IAM service account",
-                     why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
-                     argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
-                            "--role", "roles/iam.workloadIdentityUser", "--member", member],
-                     probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
-                     kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
-                Step(id: .annotateKSA, title: "Annotate the KSA with the IAM service account",
-                     why: "Tells GKE's metadata server which Google identity the KSA stands for.",
-                     argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                                      "--overwrite", "\(annotation)=\(email)"]),
-                     probe: Probe(argv: c.kubectl(["get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
-                                                   "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"]),
-                                  expect: .equals(email)),
-                     kind: .update, timeoutSeconds: 60),
             ]
         }
     }
 
-    private static func bucket(_ a: Answers, _ c: Commands) -> [Step] {
+    /// IAM service account mode: the KSA may act as the IAM service account (a member of the workload pool, so after
+    /// the cluster), and says which one it stands for.
+    private static func workloadIdentityBinding(_ a: Answers, _ c: Commands) -> [Step] {
+        guard a.identity.mode == .iamServiceAccount else { return [] }
+        let email = a.iamServiceAccountEmail
+        let member = c.workloadIdentityUserMember
+        let annotation = serviceAccountAnnotation
+        return [
+            Step(id: .bindWorkloadIdentity, title: "Let the KSA impersonate the IAM service account",
+                 why: "Grants roles/iam.workloadIdentityUser to \(member); without it: 403 getAccessToken.",
+                 argv: ["gcloud", "iam", "service-accounts", "add-iam-policy-binding", email, "--project", a.project,
+                        "--role", "roles/iam.workloadIdentityUser", "--member", member],
+                 probe: Probe(argv: c.workloadIdentityUsers, expect: .containsAll([member])),
+                 kind: .update, timeoutSeconds: 120, teardown: c.workloadIdentityBindingTeardown),
+            Step(id: .annotateKSA, title: "Annotate the KSA with the IAM service account",
+                 why: "Tells GKE's metadata server which Google identity the KSA stands for.",
+                 argv: c.kubectl(["annotate", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                  "--overwrite", "\(annotation)=\(email)"]),
+                 probe: Probe(argv: c.kubectl(["get", "serviceaccount", a.identity.kubernetesServiceAccount, "--namespace", a.identity.namespace,
+                                               "-o", "jsonpath={.metadata.annotations.iam\\.gke\\.io/gcp-service-account}"]),
+                              expect: .equals(email)),
+                 kind: .update, timeoutSeconds: 60),
+        ]
+    }
+
+    private static func bucket(_ a: Answers, _ c: Commands) -> Step {
+        let url = "gs://\(a.bucket.name)"
+        if a.bucket.create {
+            return Step(id: .createBucket, title: "Create the bucket \(url)",
+                        why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
+                        argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
+                               "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
+                        probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                                     expect: .equals(a.bucket.name)),
+                        kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown)
+        }
+        return Step(id: .checkBucket, title: "Check the existing bucket \(url)",
+                    why: "The bucket must exist and be visible to you before access is granted on it.",
+                    argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
+                    success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120)
+    }
+
+    private static func grantBucketRole(_ a: Answers, _ c: Commands) -> Step {
         let url = "gs://\(a.bucket.name)"
         let member = c.bucketMember
-        var steps: [Step] = []
-        if a.bucket.create {
-            steps.append(Step(id: .createBucket, title: "Create the bucket \(url)",
-                               why: "Uniform bucket-level access: IAM alone decides access (the direct principal requires it).",
-                               argv: ["gcloud", "storage", "buckets", "create", url, "--project", a.project,
-                                      "--location", a.resolvedBucketLocation, "--uniform-bucket-level-access"],
-                               probe: Probe(argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
-                                            expect: .equals(a.bucket.name)),
-                               kind: .create, timeoutSeconds: 120, teardown: c.bucketTeardown))
-        } else {
-            steps.append(Step(id: .checkBucket, title: "Check the existing bucket \(url)",
-                               why: "The bucket must exist and be visible to you before access is granted on it.",
-                               argv: ["gcloud", "storage", "buckets", "describe", url, "--format", "value(name)"],
-                               success: .equals(a.bucket.name), kind: .check, timeoutSeconds: 120))
-        }
-        steps.append(Step(id: .grantBucketRole, title: "Grant \(a.bucket.role.rawValue) on the bucket",
-                           why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
-                           argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
-                           probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
-                           kind: .update, timeoutSeconds: 120, teardown: c.bucketBindingTeardown))
-        return steps
+        return Step(id: .grantBucketRole, title: "Grant \(a.bucket.role.rawValue) on the bucket",
+                    why: "Lets \(a.identity.mode == .direct ? "the KSA's principal" : "the IAM service account") read and write objects.",
+                    argv: ["gcloud", "storage", "buckets", "add-iam-policy-binding", url, "--member", member, "--role", a.bucket.role.rawValue],
+                    probe: Probe(argv: c.bucketPolicy, expect: .hasLine([a.bucket.role.rawValue, member])),
+                    kind: .update, timeoutSeconds: 120,
+                    // A service account made a minute ago may not be known to Cloud Storage yet.
+                    retry: .wait(for: "Cloud Storage to know the new service account", upTo: 300, on: [.newServiceAccount], initial: 5, max: 30),
+                    teardown: c.bucketBindingTeardown)
     }
 
     /// With `ray.auth` token: which of the two RayCluster files the operator can take, read from its CRD, and the
@@ -335,18 +376,12 @@ public enum PlanBuilder {
     private static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {
         let exec = c.kubectl(["exec", "service/\(a.ray.clusterName)-head-svc", "--namespace", a.identity.namespace]) + ["--"]
         return [
-            Step(id: .installGcsClient, title: "Install google-cloud-storage in the head pod",
-                 why: "The Ray image does not ship the Cloud Storage client library (the check's tasks get it on every node too).",
-                 argv: exec + ["pip", "install", "--quiet", "google-cloud-storage"],
-                 probe: Probe(argv: exec + ["python", "-c", "import google.cloud.storage"]),
-                 kind: .configure, timeoutSeconds: 600,
-                 retry: RetryPolicy(attempts: 3, initialDelaySeconds: 5, maxDelaySeconds: 30)),
-            Step(id: .verifyBucket, title: "Write and read back a test object from every Ray node",
-                 why: "Proves the identity chain on every node: one Ray task per node writes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt "
-                    + "and reads it back; a node that fails is named with its pod and group.",
-                 argv: exec + ["python", "-c", checkScript, a.bucket.name, checkPrefix, checkText],
-                 success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600,
-                 retry: RetryPolicy(attempts: 6, initialDelaySeconds: 5, maxDelaySeconds: 60)),
+            Step(id: .verifyBucket, title: "Write, read back and delete a test object from every Ray node",
+                 why: "Proves the identity chain on every node: one Ray task per node takes the pod's token from the GKE metadata server "
+                    + "and writes, reads back and deletes gs://\(a.bucket.name)/\(checkPrefix)/POD.txt (standard library only: nothing is "
+                    + "installed, so nodes without internet access pass too); a node that fails is named with its pod and group.",
+                 argv: exec + ["python", "-c", checkScript, "nodes", a.bucket.name, checkPrefix, checkText],
+                 success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600, retry: iamWait),
         ]
     }
 

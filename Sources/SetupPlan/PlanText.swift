@@ -52,6 +52,11 @@ public enum PlanText {
             if !step.captures.isEmpty {
                 out += "\(indent)its output becomes: \(step.captures.map { "${\($0)}" }.joined(separator: ", "))\n"
             }
+            if let retry = step.retry, let what = retry.waitingFor {
+                let limit = retry.deadlineSeconds.map { ", up to \(RetryPolicy.limitText($0))" } ?? ""
+                let on = retry.on.isEmpty ? "" : " (tried again on: \(retry.on.map(\.rawValue).joined(separator: ", ")))"
+                out += "\(indent)waits for \(what)\(limit)\(on)\n"
+            }
             out += "\n"
         }
         return out

@@ -27,6 +27,6 @@ struct RayAddonOption: Sendable {
     func update(_ c: Commands) -> Step {
         Step(id: stepID, title: title, why: why, argv: c.clusterUpdate([flag]),
              probe: Probe(argv: c.clusterDescribe("value(addonsConfig.rayOperatorConfig.\(field).enabled)"), expect: .equals("True")),
-             kind: .update, timeoutSeconds: 1800)
+             kind: .update, timeoutSeconds: 1800, retry: PlanBuilder.clusterOperationWait)
     }
 }

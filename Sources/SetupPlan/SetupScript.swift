@@ -36,7 +36,7 @@ public enum SetupScript {
         case nil: break
         }
         if let retry = step.retry {
-            call = "retry \(retry.attempts) \(Int(retry.initialDelaySeconds)) \(call)"
+            call = "retry \(retry.attempts) \(Int(retry.initialDelaySeconds)) \(Int(retry.maxDelaySeconds)) \(call)"
         }
         if let name = step.captures.first {
             return "\(name)=$(\(call))\n  echo \"\(name)=${\(name)}\""

@@ -145,24 +145,6 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
     }
 }
 
-/// Bounded retries with exponential backoff.
-public struct RetryPolicy: Equatable, Hashable, Sendable, Codable {
-    public var attempts: Int
-    public var initialDelaySeconds: Double
-    public var maxDelaySeconds: Double
-
-    public init(attempts: Int, initialDelaySeconds: Double, maxDelaySeconds: Double) {
-        self.attempts = attempts
-        self.initialDelaySeconds = initialDelaySeconds
-        self.maxDelaySeconds = maxDelaySeconds
-    }
-
-    /// The delay before retry number `n` (1-based).
-    public func delay(before n: Int) -> Double {
-        min(maxDelaySeconds, initialDelaySeconds * Double(1 << max(0, min(n - 1, 20))))
-    }
-}
-
 /// `${NAME}` placeholders for values known only at run time.
 public enum Placeholder {
     public static let projectNumber = "PROJECT_NUMBER"

@@ -22,7 +22,7 @@ public enum StepID: Hashable, Sendable {
     // The RayCluster and the checks from inside it.
     case checkAuthOptions, createAuthSecret
     case applyRayCluster, waitHead, waitWorkers
-    case installGcsClient, verifyBucket, verifyMount
+    case verifyBucket, verifyMount
     // Destroy.
     case checkClusterUnused
     case deleteCluster, waitClusterDeleted
@@ -48,7 +48,7 @@ public enum StepID: Hashable, Sendable {
         .helmRepo, .installOperator, .checkCRD,
         .createNamespace, .createKSA, .readProjectNumber, .createIAMServiceAccount, .bindWorkloadIdentity, .annotateKSA,
         .createBucket, .checkBucket, .grantBucketRole,
-        .checkAuthOptions, .createAuthSecret, .applyRayCluster, .waitHead, .waitWorkers, .installGcsClient, .verifyBucket, .verifyMount,
+        .checkAuthOptions, .createAuthSecret, .applyRayCluster, .waitHead, .waitWorkers, .verifyBucket, .verifyMount,
         .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .uninstallOperator, .waitRayPodsGone,
         .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket,
     ] + KubernetesObject.allCases.map(StepID.delete)
@@ -98,7 +98,6 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
         case .applyRayCluster: return "apply-raycluster"
         case .waitHead: return "wait-head"
         case .waitWorkers: return "wait-workers"
-        case .installGcsClient: return "install-gcs-client"
         case .verifyBucket: return "verify-bucket"
         case .verifyMount: return "verify-mount"
         case .checkClusterUnused: return "check-cluster-unused"

@@ -17,6 +17,26 @@ public enum FailureClassifier {
         return nil
     }
 
+    /// The kind of transient failure the text shows, the first one a retry may outwait; nil when it is none of them.
+    public static func transient(stderr: [String]) -> TransientFailure? {
+        let text = stderr.joined(separator: "\n")
+        let lower = text.lowercased()
+        if lower.contains("incompatible operation") || (lower.contains("operation") && lower.contains("is currently"))
+            || lower.contains("please wait and try again once it is done") {
+            return .operationInProgress
+        }
+        if firstMatch(#"Service account \S+ does not exist"#, in: text) != nil { return .newServiceAccount }
+        if lower.contains("metadata server did not answer") { return .metadataWarmup }
+        if lower.contains("iam.serviceaccounts.getaccesstoken")
+            || (lower.contains("http 403") && lower.contains("does not have storage.objects.")) {
+            // The bucket probe's lines: when the head passed, the bindings are in effect, and workers refused are
+            // set up otherwise (their template), which no wait mends.
+            let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) \S+ failed: "#, in: String($0))?.first }
+            return !failed.isEmpty && !failed.contains("headgroup") ? nil : .iamPropagation
+        }
+        return nil
+    }
+
     /// Whether a failed create says its resource is already there (and owned by us), so the step counts as done.
     public static func isAlreadyExists(stderr: [String]) -> Bool {
         let text = stderr.joined(separator: "\n")

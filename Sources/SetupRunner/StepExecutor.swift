@@ -120,20 +120,43 @@ struct StepExecutor: Sendable {
                     return finish(.alreadyDone, result, attempts: attempt)
                 }
             }
-            let hint = failureHint(result, step: step, argv: argv, timeout: timeout)
-            guard attempt < attempts, let retry = step.retry else {
+            let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
+            guard let retry = step.retry, attempt < attempts,
+                  retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
                 return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt)
             }
-            let delay = retry.delay(before: attempt) * options.retryDelayScale
+            let delay = retry.delay(before: attempt, jitter: Double.random(in: 0..<1)) * options.retryDelayScale
+            let elapsed = CommandRunner.seconds(ContinuousClock.now - started)
             let reason = hint?.summary ?? Self.describe(result)
-            await observer.handle(.stepNote(
-                index: index, stepID: step.id,
-                note: "attempt \(attempt)/\(attempts) failed (\(reason)); retrying in \(DurationText.format(delay))"))
+            // Deadlines scale with the delays (a scale of 0, tests that do not wait, leaves only the attempts).
+            if options.retryDelayScale > 0, let deadline = retry.deadlineSeconds.map({ $0 * options.retryDelayScale }),
+               elapsed + delay > deadline {
+                return finish(.failed, result, hint: Self.waitedInVain(retry, elapsed: elapsed, hint: hint, result: result), attempts: attempt)
+            }
+            if let what = retry.waitingFor {
+                await observer.handle(.stepWaiting(index: index, stepID: step.id, wait: StepWait(
+                    what: what, deadlineSeconds: retry.deadlineSeconds, elapsedSeconds: elapsed, retryInSeconds: delay,
+                    attempt: attempt, reason: reason)))
+            } else {
+                await observer.handle(.stepNote(
+                    index: index, stepID: step.id,
+                    note: "attempt \(attempt)/\(attempts) failed (\(reason)); retrying in \(DurationText.format(delay))"))
+            }
             guard await stop.sleep(seconds: delay) else { return finish(.interrupted, result, attempts: attempt) }
             attempt += 1
         }
+    }
+
+    /// The hint of a step whose wait ran out: what it waited for and how long, then what the last failure says.
+    static func waitedInVain(_ retry: RetryPolicy, elapsed: Double, hint: Hint?, result: CommandResult) -> Hint {
+        let what = retry.waitingFor ?? "the failure to go away"
+        let limit = retry.deadlineSeconds.map { " (the limit is \(RetryPolicy.limitText($0)))" } ?? ""
+        return Hint(
+            summary: "Waited \(DurationText.format(elapsed)) for \(what)\(limit), and it still fails: "
+                + (hint?.summary ?? describe(result) + "."),
+            fix: (hint?.fix ?? "Check the log.") + " If it was only slow, resume: the step waits again.")
     }
 
     /// Why the pods a wait step waited for are not Ready, read from the cluster (see `PodDiagnosis`); nil when the reads
@@ -158,7 +181,7 @@ struct StepExecutor: Sendable {
         return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
     }
 
-    private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double) -> Hint? {
+    private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double, log: LogWriter) async -> Hint? {
         if case .launchFailed(let reason) = result.ending {
             return Self.missingToolHint(argv.first ?? "", reason: reason)
         }
@@ -172,7 +195,20 @@ struct StepExecutor: Sendable {
             return Hint(summary: "The command succeeded but " + Self.mismatch(result.stdout, step.success),
                         fix: "Compare the output in the log with the step's purpose: \(step.why)")
         }
+        if let stockout = Stockout(stderr: result.stderrTail, argv: argv) {
+            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers)
+        }
         return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
+    }
+
+    /// The region's zones other than the stocked-out one that offer its GPU type, read with gcloud; nil when the read
+    /// fails.
+    private func otherZones(_ stockout: Stockout, log: LogWriter) async -> [String]? {
+        log.write("# where else: $ " + ShellQuote.join(stockout.zonesRead))
+        let read = await runner.run(argv: stockout.zonesRead, timeout: options.probeTimeoutSeconds, stop: stop, log: log, output: nil)
+        guard read.succeeded else { return nil }
+        let zones = read.stdout.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        return Array(Set(zones.filter { !$0.isEmpty && $0 != stockout.zone })).sorted()
     }
 
     /// What the output was against what the step wanted, when both are short enough to read in a hint.

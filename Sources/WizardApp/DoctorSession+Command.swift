@@ -18,7 +18,7 @@ extension DoctorSession {
         var source = source.orWorkspace(workspace)
         // Validated like the answer it replaces.
         if let raycluster { source.overrides.append("ray.clusterName=\(raycluster)") }
-        let doctor = Doctor(answers: try source.load(), exec: exec, probeScript: WizardResources.doctorProbeScript)
+        let doctor = Doctor(answers: try source.load(), exec: exec, probeScript: WizardResources.bucketProbeScript)
         let view = DoctorView(format: output == .json ? .jsonLines : format == .json ? .json : .text)
         let checks = await run(doctor) { view.show($0) }
         view.finish(checks)

@@ -59,7 +59,7 @@ public struct SessionSetup: Sendable {
     public var skipPreflight = false
 
     public init(workspace: String, answers: Answers, journal: JournalSummary?, destroyJournal: JournalSummary? = nil, options: RunOptions,
-                checkScript: String = WizardResources.bucketCheckScript,
+                checkScript: String = WizardResources.bucketProbeScript,
                 colors: Terminal.ColorMode = .automatic) {
         self.workspace = workspace
         self.answers = answers

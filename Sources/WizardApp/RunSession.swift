@@ -10,7 +10,7 @@ import WizardResources
 public enum RunSession {
     /// The plan for answers, with the in-pod check script from the resources.
     public static func plan(for answers: Answers) -> Plan {
-        PlanBuilder.build(answers, checkScript: WizardResources.bucketCheckScript)
+        PlanBuilder.build(answers, checkScript: WizardResources.bucketProbeScript)
     }
 
     /// Runs `plan` in `workspace`; returns 0 done, 1 a step failed, 130 interrupted, 2 when the journal cannot be used.

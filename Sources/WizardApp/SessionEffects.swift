@@ -49,7 +49,7 @@ public final class SessionEffects: EffectPerformer {
             let folder = setup.folder
             DispatchQueue.global().async { inbox.post(.logLoaded(stepID: stepID, result: LogReader.read(path, workspace: folder))) }
         case .startDoctor(let answers):
-            let doctor = Doctor(answers: answers, probeScript: WizardResources.doctorProbeScript)
+            let doctor = Doctor(answers: answers, probeScript: WizardResources.bucketProbeScript)
             let environment = setup.options.environment
             Task.detached {
                 let checks = await DoctorSession.run(doctor, environment: environment) { inbox.post(.doctorChecked($0)) }

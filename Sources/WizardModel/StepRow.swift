@@ -9,6 +9,8 @@ public struct StepRow: Equatable, Sendable {
     public var status: StepStatus
     /// A sub-status while running, e.g. "checking whether it is already done".
     public var note: String?
+    /// What it waits for between tries, while it does.
+    public var wait: StepWait?
     /// When it started in this session (elapsed time while running).
     public var startedAt: Date?
     /// How long it took, once finished.

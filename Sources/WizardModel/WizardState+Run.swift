@@ -23,6 +23,7 @@ extension WizardState {
             run.rows[index].status = .running
             run.rows[index].startedAt = now
             run.rows[index].note = nil
+            run.rows[index].wait = nil
             run.rows[index].seconds = nil
             run.current = index
             run.tail.reset(stepID: stepID)
@@ -30,6 +31,10 @@ extension WizardState {
         case .stepNote(let index, _, let note):
             guard run.rows.indices.contains(index) else { return [] }
             run.rows[index].note = note
+        case .stepWaiting(let index, _, let wait):
+            guard run.rows.indices.contains(index) else { return [] }
+            run.rows[index].note = nil
+            run.rows[index].wait = wait
         case .output:
             // Taken by applyRunOutput before the run state is taken out.
             break
@@ -38,6 +43,7 @@ extension WizardState {
             run.rows[outcome.index].status = outcome.status
             run.rows[outcome.index].seconds = outcome.seconds
             run.rows[outcome.index].note = nil
+            run.rows[outcome.index].wait = nil
             run.outcomes[outcome.index] = outcome
         case .gateFinished(let verdict):
             run.gate = verdict

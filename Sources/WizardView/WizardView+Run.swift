@@ -29,6 +29,12 @@ extension WizardView {
         }
         if run.stopping {
             canvas.text(g.text("Stopping the step (SIGTERM, then SIGKILL)…"), x: 2, y: canvas.height - 2, style: Style(.warning, bold: true))
+        } else if let current = run.current, let wait = run.rows[current].wait, run.rows[current].status == .running {
+            // What the running step waits for, with the time so far: the run's status line.
+            let elapsed = run.rows[current].startedAt.map { state.now.timeIntervalSince($0) } ?? wait.elapsedSeconds
+            let line = wait.text(elapsed: elapsed)
+            let text = line.prefix(1).uppercased() + line.dropFirst()
+            canvas.clipped(g.text(text), x: 2, y: canvas.height - 2, limit: canvas.width - 4, style: Style(.warning, bold: true))
         }
         canvas.footer(KeyBindings.bindings(.run))
     }
@@ -60,7 +66,10 @@ extension WizardView {
             let titleLimit = canvas.width - titleX - rightWidth - 3
             var end = canvas.clipped(row.title, x: titleX, y: y, limit: titleLimit,
                                      style: Style(bold: selected || row.status == .running))
-            if let note = row.note, row.status == .running {
+            if let wait = row.wait, row.status == .running {
+                end = canvas.clipped(" (\(g.text("waiting for " + wait.what)))", x: end, y: y, limit: canvas.width - end - rightWidth - 3,
+                                     style: Style(.muted))
+            } else if let note = row.note, row.status == .running {
                 end = canvas.clipped(" (\(g.text(note)))", x: end, y: y, limit: canvas.width - end - rightWidth - 3, style: Style(.muted))
             }
             canvas.text(right, x: canvas.width - rightWidth - 2, y: y, style: style)

@@ -61,6 +61,8 @@ def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
     c["zone"] = loc  # deprecated field, still read by gcloud's LOCATION column
     if pool:
         c["workloadIdentityConfig"] = {"workloadPool": pool}
+    if pool or autopilot:
+        emu.workload_pools.add(pool or project["projectId"] + ".svc.id.goog")
     if autopilot:
         c["autopilot"] = {"enabled": True}
     if gcsfuse or autopilot:
@@ -260,7 +262,8 @@ def register(route, project):
                     raise ApiError(400, "Workload Identity cannot be changed on Autopilot clusters.")
                 check_pool(p, pool)
                 # Existing node pools keep their metadata mode (real GKE); recorded, not enforced: see README.
-                changes.append(lambda: c.__setitem__("workloadIdentityConfig", {"workloadPool": pool}) if pool
+                changes.append(lambda: (c.__setitem__("workloadIdentityConfig", {"workloadPool": pool}),
+                                        h.emu.workload_pools.add(pool)) if pool
                                else c.pop("workloadIdentityConfig", None))
             ray = upd.get("desiredAddonsConfig", {}).get("rayOperatorConfig")
             if ray is not None:

@@ -65,6 +65,7 @@ class Emulator:
         self.kube = {}            # "LOC/NAME" -> kube_api.World
         self.last_cluster = None  # default kube world for un-prefixed requests
         self.service_accounts = {}  # email -> {"sa": json, "policy": json}
+        self.workload_pools = set()  # PROJECT.svc.id.goog pools made by a cluster with Workload Identity (they outlive it)
         self.buckets = {}         # name -> {"bucket": json, "policy": json, "objects": {}}
         self.taken_bucket_names = set()
         self.log = []

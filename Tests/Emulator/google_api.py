@@ -258,7 +258,7 @@ def set_sa_policy(h, g):
         rec = get_sa_rec(h, g)
         pid = rec["sa"]["projectId"]
         project_policy.require(h.emu, pid, "iam.serviceAccounts.setIamPolicy")
-        pol = set_policy(rec, body.get("policy", {}), valid_sa_member)
+        pol = set_policy(rec, body.get("policy", {}), valid_sa_member(h.emu))
         refused = project_policy.new_members_error(h.emu, pid, rec["policy"], pol, storage=False)
         if refused:
             rec["gen"] -= 1
@@ -268,9 +268,22 @@ def set_sa_policy(h, g):
         return 200, rec["policy"]
 
 
-def valid_sa_member(m):
-    if not re.match(r"(user|serviceAccount|group|domain|principal|principalSet):", m):
-        raise ApiError(400, "Invalid principal: %s" % m)
+def valid_sa_member(emu):
+    def check(m):
+        if not re.match(r"(user|serviceAccount|group|domain|principal|principalSet):", m):
+            raise ApiError(400, "Invalid principal: %s" % m)
+        require_pool(emu, m)
+    return check
+
+
+def require_pool(emu, member):
+    """A member in a project's Workload Identity pool (`serviceAccount:P.svc.id.goog[NS/KSA]`, `principal://...
+    /workloadIdentityPools/P.svc.id.goog/...`) is refused until a cluster with Workload Identity made the pool
+    (terraform-google-kubernetes-engine#916, google/kctf#193: IAM's 400 INVALID_ARGUMENT)."""
+    found = re.search(r"(?:^serviceAccount:|/workloadIdentityPools/)([a-z0-9-]+\.svc\.id\.goog)", member)
+    if found and found.group(1) not in emu.workload_pools:
+        raise ApiError(400, "Identity Pool does not exist (%s). Please check that you specified a valid resource name "
+                       "as returned in the `name` attribute in the configuration API." % found.group(1))
 
 
 def set_policy(rec, new, check_member):
@@ -445,6 +458,7 @@ def set_bucket_policy(h, g):
             if sa is not None and not iam_propagation.usable(sa):
                 # A service account created moments ago is not known to Cloud Storage yet.
                 raise ApiError(400, "Service account %s does not exist." % m.split(":", 1)[1], "invalid")
+            require_pool(h.emu, m)
         pol = set_policy(rec, body, check)
         pol["kind"], pol["resourceId"] = "storage#policy", "projects/_/buckets/" + g["b"]
         refused = project_policy.new_members_error(h.emu, rec["project"], rec["policy"], pol, storage=True)

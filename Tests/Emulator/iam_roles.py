@@ -1,7 +1,7 @@
 """IAM predefined roles (`gcloud iam roles describe roles/NAME`) and what they allow.
 
 Only the roles a KubeRay + Cloud Storage setup meets; permissions as Google lists them, trimmed to the
-storage, IAM and project ones. doctorsim authorises the in-pod probe's object calls by these permissions.
+storage, IAM and project ones. probesim authorises the bucket probe's object calls by these permissions.
 """
 from core import ApiError
 

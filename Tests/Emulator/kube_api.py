@@ -63,7 +63,7 @@ class World:
     def __init__(self, emu, key):
         self.emu, self.key = emu, key
         self.store = {r: {} for r in RESOURCES}
-        self.pod_rt = {}  # "ns/name" -> runtime facts (created, libs)
+        self.pod_rt = {}  # "ns/name" -> runtime facts (created, schedulable, when it runs)
         self.terminating = {}  # "ns/name" of a pod -> when it is gone
         self.create_failures = {}  # RayCluster uid -> {event reason: why its pods cannot be created}
         self.nodes = {}  # nodesim: node name -> {pool, zone, machine, accelerator, gpus, spot, ready_at, images}
@@ -76,8 +76,7 @@ class World:
         return self.emu.clusters.get(self.key, {})
 
     def dump(self):
-        return {"objects": self.store, "pod_runtime": {k: {**v, "libs": sorted(v["libs"])}
-                                                       for k, v in self.pod_rt.items()},
+        return {"objects": self.store, "pod_runtime": {k: dict(v) for k, v in self.pod_rt.items()},
                 "nodes": self.nodes}
 
     def has_ray(self):

@@ -203,7 +203,7 @@ def create_pod(w, rc, tmpl, labels, pod_name, failure_reason):
                                           "annotations": dict(tmpl.get("metadata", {}).get("annotations") or {}),
                                           "ownerReferences": [owner(rc)]},
                              "spec": spec})
-    w.pod_rt["%s/%s" % (ns, pod_name)] = {"created": time.time(), "libs": set(), "schedulable": False}
+    w.pod_rt["%s/%s" % (ns, pod_name)] = {"created": time.time(), "schedulable": False}
     schedule(w, pod)
     return pod
 

@@ -162,23 +162,15 @@ gpu_pool() {  # gpu_pool WANT_RC REGEX NAME [FLAGS...]: a pool of g2-standard-8 
     --machine-type g2-standard-8 --accelerator type=nvidia-l4,count=1,gpu-driver-version=latest "$@"
 }
 
-DOCTOR_PROBE='# kuberay-gcs-wizard doctor probe'
 ROOT=$(cd "$HERE/../.." && pwd)
+PROBE=$(cat "$ROOT/Resources/bucket_probe.py")
 
-CHECK_SCRIPT='# kuberay-gcs-wizard bucket check
-import sys
-from google.cloud import storage
-bucket, name, text = sys.argv[1:4]
-blob = storage.Client().bucket(bucket).blob(name)
-blob.upload_from_string(text)
-print(blob.download_as_text())'
-
-check_all() {  # check_all NAMESPACE WANT_RC REGEX: the real bucket check script (runtime_env pip on every node)
-  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$(cat "$ROOT/Resources/bucket_check.py")" my-bucket smoke "hello-from-$1"
+check() {  # check NAMESPACE WANT_RC REGEX: the bucket probe on every Ray node, as the verify step runs it
+  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$PROBE" nodes my-bucket smoke "hello-from-$1"
 }
 
-check() {  # check NAMESPACE WANT_RC REGEX
-  t "$2" "$3" kubectl exec service/raycluster-mini-head-svc --namespace "$1" -- python -c "$CHECK_SCRIPT" my-bucket smoke "hello-from-$1"
+doctor_probe() {  # doctor_probe WANT_RC REGEX TRIES: the bucket probe in the head pod alone, as doctor runs it
+  t "$1" "$2" kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$PROBE" pod my-bucket doctor.txt "$3"
 }
 
 wait_head() {  # wait_head NAMESPACE WANT_RC REGEX [TIMEOUT]
@@ -216,15 +208,12 @@ scenario_standard_iam_sa() {
   raycluster default yes >"$DIR/raycluster.yaml"
   t 0 "raycluster.ray.io/raycluster-mini created" kubectl apply -f "$DIR/raycluster.yaml"
   wait_head default 0 "condition met"
-  t 1 "ModuleNotFoundError" kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "import google.cloud.storage"
-  t 0 "Successfully installed google-cloud-storage" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
-  t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "import google.cloud.storage"
   # Broken chain 1: no workloadIdentityUser binding on the IAM SA yet.
   check default 1 "iam.serviceAccounts.getAccessToken' denied"
   t 0 "Updated IAM policy" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
   out "serviceAccount:$P.svc.id.goog[default/my-ksa]" gcloud iam service-accounts get-iam-policy $SA_EMAIL --project $P --flatten='bindings[].members' --filter=bindings.role:roles/iam.workloadIdentityUser --format='value(bindings.members)'
   # Broken chain 2: no bucket binding yet.
-  check default 1 "Forbidden: 403 POST https://storage.googleapis.com/upload/storage/v1/b/my-bucket/o"
+  check default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: write: HTTP 403: $SA_EMAIL does not have storage.objects.create access"
   t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member serviceAccount:$SA_EMAIL --role roles/storage.objectUser
   # gcloud 528 rejects --filter here (usage error, exit 2): use --flatten + a csv format.
   t 2 "unrecognized arguments: --filter" gcloud storage buckets get-iam-policy gs://my-bucket --flatten='bindings[].members' --filter=bindings.role:roles/storage.objectUser --format='value(bindings.members)'
@@ -264,7 +253,6 @@ scenario_autopilot_direct() {
   raycluster ray-ns no >"$DIR/rc.yaml"
   t 0 "created" kubectl apply -f "$DIR/rc.yaml"
   wait_head ray-ns 0 "condition met"
-  t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace ray-ns -- pip install google-cloud-storage
   check ray-ns 0 "^head ok$"
   stop_emulator
 }
@@ -294,7 +282,6 @@ scenario_existing_update() {
     --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
   t 0 "created" kubectl apply -f "$DIR/rc.yaml"
   wait_head default 0 "condition met"
-  t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
   check default 0 "^head ok$"
   kinds update-cluster-workload-pool=1 update-cluster-addons=1 create-cluster=0
   stop_emulator
@@ -313,7 +300,6 @@ scenario_standard_no_selector() {
   raycluster default no >"$DIR/rc.yaml"
   t 0 "created" kubectl apply -f "$DIR/rc.yaml"
   wait_head default 0 "condition met"
-  t 0 "" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
   check default 1 "123456789012-compute@developer.gserviceaccount.com does not have storage.objects.create access"
   stop_emulator
 }
@@ -386,9 +372,9 @@ scenario_realistic() {
   # Reads show both bindings at once; the pods' access waits for propagation.
   out "serviceAccount:$P.svc.id.goog[default/my-ksa]" gcloud iam service-accounts get-iam-policy $SA_EMAIL --project $P --flatten='bindings[].members' --filter=bindings.role:roles/iam.workloadIdentityUser --format='value(bindings.members)'
   holds "both bindings are pending" 'sorted(b["resource"].split()[0] for b in pending["bindings"]) == ["bucket", "serviceAccount"]'
-  check_all default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: RefreshError: .*iam.serviceAccounts.getAccessToken' denied"
+  check default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: no token for $SA_EMAIL: HTTP 403: Unable to generate access token; IAM returned 403 Forbidden: Permission 'iam.serviceAccounts.getAccessToken' denied"
   await "the bindings take effect" 'pending["bindings"] == []' 20
-  check_all default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
+  check default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
   holds "every successful object write came after the bindings took effect" \
     'max(e["time"] for e in log if e["kind"] == "iam-effective") <= min(e["time"] for e in log if e["kind"] == "object-write" and e["status"] == 200)'
 
@@ -396,10 +382,10 @@ scenario_realistic() {
   ctl POST profile '{"durations": {"metadata_warmup": 600}}' >/dev/null   # 12 s at this scale
   t 0 "deleted" kubectl delete pod -l ray.io/node-type=head --namespace default --wait=false
   t 0 "condition met" kubectl wait pod --for=condition=Ready -l ray.io/node-type=head --namespace default --timeout=60s
-  t 0 '"metadata_error"' kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$DOCTOR_PROBE" my-bucket doctor.txt 2
-  check_all default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: DefaultCredentialsError: Your default credentials were not found"
+  doctor_probe 0 '"metadata_error"' 2
+  check default 1 "^headgroup raycluster-mini-head-[a-z0-9]{5} failed: the metadata server did not answer: <urlopen error \\[Errno 111\\] Connection refused>$"
   await "the metadata server answers" '[p for p in pending["pods"] if p["stage"] == "metadata-warmup"] == []' 20
-  check_all default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
+  check default 0 "^head ok, gpu-[a-z0-9]{5} ok$"
   kinds create-cluster=1 create-node-pool=1 update-cluster-addons=1
   stop_emulator
 }
@@ -503,7 +489,7 @@ scenario_facts() {
 }
 
 scenario_no_egress() {
-  echo "## Private nodes without egress: pip and runtime_env pip fail as pip does; metadata and Google APIs answer"
+  echo "## Private nodes without egress: pip fails as pip does; metadata, Google APIs and the bucket probe answer"
   start_emulator
   ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
     "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true,"privateNodes":true}],
@@ -519,9 +505,26 @@ scenario_no_egress() {
   t 1 "Retrying \(Retry\(total=0, .*ConnectTimeoutError.*Connection to pypi.org timed out. \(connect timeout=15\)'\)': /simple/google-cloud-storage/" \
     kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
   t 1 "ERROR: No matching distribution found for google-cloud-storage" kubectl exec service/raycluster-mini-head-svc --namespace default -- pip install google-cloud-storage
-  t 1 "^unknown raycluster-mini-head-[a-z0-9]{5} failed: RuntimeEnvSetupError: Failed to set up runtime environment.$" \
-    kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$(cat "$ROOT/Resources/bucket_check.py")" my-bucket smoke text
-  t 0 '"write": \{"status": 200\}' kubectl exec service/raycluster-mini-head-svc --namespace default -- python -c "$DOCTOR_PROBE" my-bucket doctor.txt 3
+  # The standard-library probe needs no PyPI: every node passes.
+  check default 0 "^head ok$"
+  doctor_probe 0 '"write": \{"status": 200\}' 3
+  stop_emulator
+}
+
+scenario_pool_order() {
+  echo "## Members of the workload pool are refused until a cluster with Workload Identity made the pool"
+  start_emulator
+  t 0 "" gcloud services enable container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com --project $P
+  t 0 "Created service account" gcloud iam service-accounts create my-iam-sa --project $P
+  t 0 "" gcloud storage buckets create gs://my-bucket --project $P --location us-west1 --uniform-bucket-level-access
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member serviceAccount:$SA_EMAIL --role roles/storage.objectUser
+  t 1 "INVALID_ARGUMENT: Identity Pool does not exist \($P.svc.id.goog\)" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
+  t 1 "Identity Pool does not exist \($P.svc.id.goog\)" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
+  t 0 "" gcloud container clusters create cloud-bucket-cluster --project $P --zone us-west1-b --num-nodes 1 --workload-pool $P.svc.id.goog
+  t 0 "Updated IAM policy" gcloud iam service-accounts add-iam-policy-binding $SA_EMAIL --project $P --role roles/iam.workloadIdentityUser --member "serviceAccount:$P.svc.id.goog[default/my-ksa]"
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --role roles/storage.objectUser \
+    --member principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa
   stop_emulator
 }
 
@@ -544,7 +547,7 @@ scenario_key_login() {  # the service-account key and POST /token: a token with 
 
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

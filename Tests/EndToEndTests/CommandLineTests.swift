@@ -11,7 +11,7 @@ final class CommandLineTests: XCTestCase {
     func testPlanWithOnlyProjectAndBucketDoesTheWholeJob() throws {
         let result = try wizard(["plan", "--set", "project=demo-project", "--set", "bucket.name=my-bucket"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.hasPrefix("Plan for project demo-project: 21 steps"), result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix("Plan for project demo-project: 20 steps"), result.stdout)
         for line in ["$ gcloud container clusters create cloud-bucket-cluster --project demo-project --zone us-west1-b",
                      "$ gcloud storage buckets create gs://my-bucket --project demo-project --location us-west1 --uniform-bucket-level-access",
                      #"$ kubectl apply -f "${RAYCLUSTER_MANIFEST}""#, "authOptions:", "--- raycluster-auth-manual.yaml", "apiVersion: ray.io/v1"] {

@@ -64,8 +64,9 @@ final class EmulatorHarness: @unchecked Sendable {
 
     static let emulatorScript = TestPaths.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py")
 
-    /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`.
-    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 3600, removesRoot: Bool = false) throws {
+    /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`. `arguments` go to the
+    /// emulator (e.g. `--profile realistic --time-scale 0.02`).
+    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 3600, removesRoot: Bool = false, arguments: [String] = []) throws {
         self.root = root
         self.removesRoot = removesRoot
         stateDir = root.appendingPathComponent("emulator")
@@ -78,7 +79,7 @@ final class EmulatorHarness: @unchecked Sendable {
         try Data().write(to: stderrURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tools.python)
-        process.arguments = [Self.emulatorScript.path, "--state-dir", stateDir.path, "--max-lifetime", String(maxLifetime)]
+        process.arguments = [Self.emulatorScript.path, "--state-dir", stateDir.path, "--max-lifetime", String(maxLifetime)] + arguments
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
@@ -131,11 +132,11 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// Starts an emulator (see `init`) in a new temporary folder named after `name`, which `stop()` removes; the
     /// caller stops it. Awaited off Swift's cooperative pool.
-    static func start(_ name: String) async throws -> EmulatorHarness {
+    static func start(_ name: String, arguments: [String] = []) async throws -> EmulatorHarness {
         let tools = try EndToEndTools.require()
         let root = try TestPaths.newTemporaryFolder(name)
         do {
-            return try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true) }
+            return try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true, arguments: arguments) }
         } catch {
             try? FileManager.default.removeItem(at: root)
             throw error

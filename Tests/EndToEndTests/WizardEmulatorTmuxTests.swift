@@ -56,7 +56,7 @@ final class WizardEmulatorTmuxTests: XCTestCase {
             collapsed($0).contains("workspace holds a finished run: press d to see what destroying it removes.")
         }
         try tmux.keys("d")
-        try waitForAll(tmux, "the destroy preview", ["Destroy · 6 deletions, nothing run yet",
+        try waitForAll(tmux, "the destroy preview", ["Destroy · 7 deletions, nothing run yet",
                                                      "gs://my-bucket is kept: it holds your data (b deletes it too).",
                                                      "3 kept, listed at the end.", "< Destroy >", "d destroy b bucket"])
         try tmux.keys("End")
@@ -67,8 +67,8 @@ final class WizardEmulatorTmuxTests: XCTestCase {
         try tmux.waitFor("the confirmation") { $0.contains("Delete what this workspace's run created?") && $0.contains("y delete") }
         try tmux.keys("y")
         try waitForAll(tmux, "the failure at the cluster", [
-            "Failed at step 8/9", "✗ Step 8 of 9 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
-            #"Required "container.clusters.delete" permission(s)"#, "7 of 9 steps complete; the journal is kept.",
+            "Failed at step 9/10", "✗ Step 9 of 10 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            #"Required "container.clusters.delete" permission(s)"#, "8 of 10 steps complete; the journal is kept.",
         ], seconds: 120)
         try tmux.keys("q")
         screen = try waitForExit(tmux, 1)
@@ -76,14 +76,14 @@ final class WizardEmulatorTmuxTests: XCTestCase {
 
         try startWizard(tmux)
         screen = try waitForAll(tmux, "the unfinished destroy", [
-            "Unfinished destroy", "workspace holds an unfinished destroy: 7 of 9 steps complete.",
-            "Stopped at step 8: Delete the GKE cluster cloud-bucket-cluster", "✓ 7. Delete the roles/storage.objectUser binding",
-            "○ 9. Wait until the cluster is deleted", "< Resume > [ Quit ]", "Continues the destroy with the choices it was started with",
+            "Unfinished destroy", "workspace holds an unfinished destroy: 8 of 10 steps complete.",
+            "Stopped at step 9: Delete the GKE cluster cloud-bucket-cluster", "✓ 8. Delete the roles/storage.objectUser binding",
+            "○ 10. Wait until the cluster is deleted", "< Resume > [ Quit ]", "Continues the destroy with the choices it was started with",
         ])
         XCTAssertFalse(screen.contains("Start over"), screen)
         try tmux.keys("Enter")
         try waitForAll(tmux, "the destroyed screen", [
-            "Destroyed · 9 steps", "✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
+            "Destroyed · 10 steps", "✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
             "The bucket gs://my-bucket and every object in it: it holds your data;", "q/Enter quit",
         ], seconds: 120)
         try tmux.keys("q")

@@ -72,17 +72,17 @@ final class WizardTmuxTests: XCTestCase {
 
         // Review: the summary and the three tabs of the dry run.
         screen = try tmux.waitFor("review, Commands tab") {
-            $0.contains("Review · 21 steps, nothing run yet") && $0.contains("[1 Commands]")
+            $0.contains("Review · 20 steps, nothing run yet") && $0.contains("[1 Commands]")
         }
         for text in ["Project   ray-demo-123, zone us-west1-b", "Bucket    create gs://ray-demo-bucket in us-west1, grant objectUser",
-                     "Plan for project ray-demo-123: 21 steps", "1. Check gcloud and the active account", "< Run >"] {
+                     "Plan for project ray-demo-123: 20 steps", "1. Check gcloud and the active account", "< Run >"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("Down")
         try tmux.waitFor("the first command") { $0.contains("$ gcloud config get-value account") }
         try tmux.keys("End")
         try tmux.waitFor("the end of the commands") {
-            scrolledToEnd($0) && $0.contains("  ' ray-demo-bucket kuberay-gcs-wizard-check 'Hello, Ray on GKE!'")
+            scrolledToEnd($0) && $0.contains("  ' nodes ray-demo-bucket kuberay-gcs-wizard-check 'Hello, Ray on GKE!'")
         }
         try tmux.keys("Right")
         try tmux.waitFor("raycluster.yaml tab") {
@@ -100,14 +100,14 @@ final class WizardTmuxTests: XCTestCase {
         // Run: the bucket create fails while FAIL_BUCKET exists.
         try tmux.keys("r")
         screen = try tmux.waitFor("the failure screen") {
-            $0.contains("Failed at step 14/21") && $0.contains("< Retry >")
+            $0.contains("Failed at step 7/20") && $0.contains("< Retry >")
         }
         let failure = collapsed(screen)
-        for text in ["✗ Step 14 of 21 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+        for text in ["✗ Step 7 of 20 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
-                     "13 of 21 steps complete; the journal is kept. To resume later:",
+                     "6 of 20 steps complete; the journal is kept. To resume later:",
                      "kuberay-gcs-wizard resume --workspace \(workspace)"] {
             XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
         }
@@ -126,13 +126,13 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the resume screen") { $0.contains("Unfinished run") && $0.contains("< Resume >") }
         let resume = collapsed(screen)
-        for text in ["ws holds a run that did not finish: 13 of 21 steps complete.",
-                     "Stopped at step 14: Create the bucket gs://ray-demo-bucket (failed).",
-                     "✗ 14. Create the bucket gs://ray-demo-bucket failed", "○ 18. Apply the RayCluster raycluster-mini"] {
+        for text in ["ws holds a run that did not finish: 6 of 20 steps complete.",
+                     "Stopped at step 7: Create the bucket gs://ray-demo-bucket (failed).",
+                     "✗ 7. Create the bucket gs://ray-demo-bucket failed", "○ 8. Grant roles/storage.objectUser on the bucket"] {
             XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("Enter")
-        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 21 steps") }
+        screen = try tmux.waitFor("the done screen") { $0.contains("Done · 20 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
                      "Bucket written and read back on every Ray node: head ok, workers-9qz4d ok",
                      "in all, the last: Apply the RayCluster raycluster-mini", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265",
@@ -179,9 +179,9 @@ final class WizardTmuxTests: XCTestCase {
         }
         try tmux.keys("Enter")
         // Run waits for preflight's verdict.
-        try tmux.waitFor("review") { $0.contains("Review · 21 steps") && $0.contains("Preflight passed") }
+        try tmux.waitFor("review") { $0.contains("Review · 20 steps") && $0.contains("Preflight passed") }
         try tmux.keys("r")
-        try tmux.waitFor("the create step streaming") { $0.contains("Output of step 6: Create the GKE Standard cluster") && $0.contains("flood line ") }
+        try tmux.waitFor("the create step streaming") { $0.contains("Output of step 9: Create the GKE Standard cluster") && $0.contains("flood line ") }
         for _ in 0..<3 {
             try tmux.keys("?")
             try tmux.waitFor("the keys overlay while lines stream", seconds: 5) { $0.contains("Esc closes") }
@@ -189,10 +189,10 @@ final class WizardTmuxTests: XCTestCase {
             try tmux.waitFor("the overlay closed while lines stream", seconds: 5) { !$0.contains("Esc closes") }
         }
         let streaming = tmux.capture()
-        XCTAssertTrue(streaming.contains("step 6/21"), "still on the flooding step:\n\(streaming)")
+        XCTAssertTrue(streaming.contains("step 9/20"), "still on the flooding step:\n\(streaming)")
 
         try FileManager.default.removeItem(at: flood)
-        try tmux.waitFor("the done screen", seconds: 60) { $0.contains("Done · 21 steps") }
+        try tmux.waitFor("the done screen", seconds: 60) { $0.contains("Done · 20 steps") }
         let printed = try XCTUnwrap(Int(String(contentsOf: world.state.appendingPathComponent("FLOODED"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         XCTAssertGreaterThanOrEqual(printed, 100_000)

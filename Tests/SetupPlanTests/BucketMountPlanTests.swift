@@ -11,7 +11,7 @@ final class BucketMountPlanTests: XCTestCase {
             answers.cluster.autopilot = true
             answers.cluster.location = "us-west1"
         }
-        return PlanBuilder.build(answers, checkScript: WizardResources.bucketCheckScript)
+        return PlanBuilder.build(answers, checkScript: WizardResources.bucketProbeScript)
     }
 
     func testStandardCreateAsksForTheAddonAndChecksIt() throws {
@@ -41,8 +41,11 @@ final class BucketMountPlanTests: XCTestCase {
     func testTheMountIsCheckedBothWaysAfterTheBucketCheck() throws {
         let mounted = plan(.createStandard)
         let check = try XCTUnwrap(mounted.step(.verifyMount))
-        XCTAssertEqual(check.argv.suffix(5), [MountCheck.script, "my-bucket", "/mnt/cluster_storage", MountCheck.prefix, PlanBuilder.checkText])
-        XCTAssertTrue(MountCheck.script.hasPrefix(MountCheck.marker + "\n"))
+        // The same probe as the bucket check, given the mount path.
+        XCTAssertEqual(check.argv.suffix(6), [WizardResources.bucketProbeScript, "nodes", "my-bucket", MountCheck.prefix,
+                                              PlanBuilder.checkText, "/mnt/cluster_storage"])
+        XCTAssertEqual(mounted.step(.verifyBucket)?.argv.suffix(5),
+                       [WizardResources.bucketProbeScript, "nodes", "my-bucket", PlanBuilder.checkPrefix, PlanBuilder.checkText])
         XCTAssertEqual(mounted.steps.last?.id, .verifyMount)
         XCTAssertNil(plan(.createStandard, mount: false).step(.verifyMount))
     }

@@ -10,7 +10,7 @@ final class DestroyPlanBuilderTests: XCTestCase {
         a.project = "demo-project"
         a.bucket.name = "my-bucket"
         change(&a)
-        return PlanBuilder.build(a, checkScript: WizardResources.bucketCheckScript)
+        return PlanBuilder.build(a, checkScript: WizardResources.bucketProbeScript)
     }
 
     /// Every step of `plan` recorded as `record`, except those in `overrides`.

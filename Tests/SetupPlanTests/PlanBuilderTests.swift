@@ -25,7 +25,7 @@ struct Combination: CustomStringConvertible {
         return a
     }
 
-    func plan() -> Plan { PlanBuilder.build(answers(), checkScript: WizardResources.bucketCheckScript) }
+    func plan() -> Plan { PlanBuilder.build(answers(), checkScript: WizardResources.bucketProbeScript) }
 }
 
 final class PlanBuilderTests: XCTestCase {
@@ -59,7 +59,7 @@ final class PlanBuilderTests: XCTestCase {
 
     func testSnapshotsOfEveryCombination() throws {
         let cases = Combination.all.map { ($0.description, $0.plan()) }
-            + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketCheckScript)) }
+            + Self.regionalExisting.map { ($0.name, PlanBuilder.build($0.answers, checkScript: WizardResources.bucketProbeScript)) }
         for (combo, plan) in cases {
             try Snapshot.check(PlanText.render(plan), "\(combo).txt", what: "plan for \(combo)")
         }
@@ -75,10 +75,12 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(create.kind, .create)
         XCTAssertEqual(create.timeoutSeconds, 1800)
         XCTAssertNotNil(create.probe)
-        XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-cluster",
-                                   "wait-cluster", "get-credentials", "check-crd", "create-ksa", "create-iam-sa", "bind-workload-identity", "annotate-ksa",
-                                   "create-bucket", "grant-bucket-role", "check-auth-options", "create-auth-secret", "apply-raycluster", "wait-head",
-                                   "install-gcs-client", "verify-bucket"])
+        // The IAM service account, the bucket and its grant before the cluster (IAM propagates while it provisions); the
+        // workloadIdentityUser binding names the cluster's workload pool, which exists only once the cluster does.
+        XCTAssertEqual(ids(plan), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis", "create-iam-sa",
+                                   "create-bucket", "grant-bucket-role", "create-cluster", "wait-cluster", "get-credentials", "check-crd",
+                                   "create-ksa", "bind-workload-identity", "annotate-ksa", "check-auth-options", "create-auth-secret",
+                                   "apply-raycluster", "wait-head", "verify-bucket"])
         XCTAssertEqual(plan.step(.bindWorkloadIdentity)?.argv.suffix(4),
                        ["--role", "roles/iam.workloadIdentityUser", "--member", "serviceAccount:demo-project.svc.id.goog[default/my-ksa]"])
         XCTAssertEqual(plan.step(.annotateKSA)?.argv.dropLast(2).last, "iam.gke.io/gcp-service-account=my-iam-sa@demo-project.iam.gserviceaccount.com")
@@ -126,17 +128,21 @@ final class PlanBuilderTests: XCTestCase {
         XCTAssertEqual(addon.probe?.expect, .equals("True"))
         XCTAssertNil(Combination(cluster: .existing, op: .installed, identity: .direct).plan().step(.enableRayAddon))
         // Without cluster.location: a zonal Standard cluster, with the check of its kind first.
-        XCTAssertEqual(Array(ids(plan)[5...9]),
-                       ["check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
+        // The cluster's checks before anything is made; then the Google side; then the cluster's updates.
+        XCTAssertEqual(Array(ids(plan)[5...12]),
+                       ["check-cluster", "check-cluster-type", "create-iam-sa", "create-bucket", "grant-bucket-role",
+                        "enable-workload-identity", "enable-gke-metadata", "enable-ray-addon"])
         XCTAssertEqual(plan.step(.enableGKEMetadata)?.argv.suffix(4), ["--location", "us-west1-b", "--workload-metadata", "GKE_METADATA"])
     }
 
     func testExistingRegionalStandardClusterIsAddressedByItsRegion() throws {
         let a = Self.regionalExisting[0].answers
         let plan = PlanBuilder.build(a, checkScript: "print(1)")
-        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
-                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-gke-metadata",
-                                              "get-credentials"])
+        // Direct mode: the bucket's grant names the workload pool, so it comes after the cluster steps.
+        XCTAssertEqual(ids(plan).prefix(12), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "check-cluster", "check-cluster-type", "read-project-number", "create-bucket",
+                                              "enable-workload-identity", "enable-gke-metadata", "get-credentials"])
+        XCTAssertGreaterThan(try XCTUnwrap(ids(plan).firstIndex(of: "grant-bucket-role")), try XCTUnwrap(ids(plan).firstIndex(of: "create-ksa")))
         for id: StepID in [.checkCluster, .checkClusterType, .enableWorkloadIdentity, .enableGKEMetadata, .getCredentials] {
             let step = try XCTUnwrap(plan.step(id))
             for argv in [step.argv, step.probe?.argv ?? []] where !argv.isEmpty {
@@ -157,9 +163,9 @@ final class PlanBuilderTests: XCTestCase {
 
     func testExistingAutopilotClusterLeavesOutWhatAutopilotRejects() throws {
         let plan = PlanBuilder.build(Self.regionalExisting[1].answers, checkScript: "print(1)")
-        XCTAssertEqual(ids(plan).prefix(10), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
-                                              "check-cluster", "check-cluster-type", "enable-workload-identity", "enable-ray-addon",
-                                              "get-credentials"])
+        XCTAssertEqual(ids(plan).prefix(13), ["check-gcloud", "check-kubectl", "check-auth-plugin", "check-project", "enable-apis",
+                                              "check-cluster", "check-cluster-type", "create-iam-sa", "create-bucket", "grant-bucket-role",
+                                              "enable-workload-identity", "enable-ray-addon", "get-credentials"])
         XCTAssertNil(plan.step(.enableGKEMetadata), "Autopilot rejects node-pool updates")
         XCTAssertFalse(plan.manifest.contains("gke-metadata-server-enabled"), "Autopilot rejects the nodeSelector")
         XCTAssertFalse(plan.step(.applyRayCluster)?.why.contains("nodeSelector") ?? true)
@@ -185,7 +191,7 @@ final class PlanBuilderTests: XCTestCase {
             let context = "gke_demo-project_\(plan.answers.clusterLocation)_cloud-bucket-cluster"
             var moved = combination.answers()
             moved.cluster.name = "other-cluster"
-            let other = PlanBuilder.build(moved, checkScript: WizardResources.bucketCheckScript)
+            let other = PlanBuilder.build(moved, checkScript: WizardResources.bucketProbeScript)
             for step in plan.steps {
                 for argv in [step.argv] + (step.probe.map { [$0.argv] } ?? []) where ["kubectl", "helm"].contains(argv.first) {
                     let local = argv == ["kubectl", "version", "--client"] || argv == ["helm", "version", "--short"] || argv.prefix(3) == ["helm", "repo", "add"]
@@ -244,7 +250,7 @@ final class PlanBuilderTests: XCTestCase {
             XCTAssertFalse(all.contains("gsutil"), "\(combo): gsutil is legacy")
             XCTAssertFalse(plan.manifest.contains("v1alpha1"), "\(combo)")
             XCTAssertEqual(Set(plan.steps.map(\.id)).count, plan.steps.count, "\(combo): step ids are unique")
-            for required: StepID in [.checkProject, .enableAPIs, .getCredentials, .checkCRD, .createKSA, .grantBucketRole, .applyRayCluster, .waitHead, .installGcsClient, .verifyBucket] {
+            for required: StepID in [.checkProject, .enableAPIs, .getCredentials, .checkCRD, .createKSA, .grantBucketRole, .applyRayCluster, .waitHead, .verifyBucket] {
                 XCTAssertNotNil(plan.step(required), "\(combo) lacks \(required)")
             }
             XCTAssertEqual(plan.step(.verifyBucket)?.success, .containsAll(["head", "ok"]))

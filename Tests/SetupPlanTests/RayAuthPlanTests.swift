@@ -82,7 +82,7 @@ final class RayAuthPlanTests: XCTestCase {
     }
 
     func testTheOperatorsCRDChoosesTheFileAndOnlyTheManualFormMakesASecret() throws {
-        let plan = PlanBuilder.build(answers(), checkScript: WizardResources.bucketCheckScript)
+        let plan = PlanBuilder.build(answers(), checkScript: WizardResources.bucketProbeScript)
         let ids = plan.steps.map(\.id)
         let check = try XCTUnwrap(plan.step(.checkAuthOptions))
         let secret = try XCTUnwrap(plan.step(.createAuthSecret))

@@ -201,7 +201,7 @@ final class RayJobManifestTests: XCTestCase {
     }
 
     func testThePlanWritesBothFiles() {
-        let plan = PlanBuilder.build(answers(), checkScript: WizardResources.bucketCheckScript)
+        let plan = PlanBuilder.build(answers(), checkScript: WizardResources.bucketProbeScript)
         XCTAssertEqual(plan.rayJobFiles.map(\.name), ["rayjob.yaml", "rayjob-own-cluster.yaml"])
         XCTAssertTrue(plan.rayJobFiles[0].text.contains("kubectl apply -f rayjob.yaml"))
         XCTAssertTrue(plan.rayJobFiles[1].text.contains("kubectl apply -f rayjob-own-cluster.yaml"))

@@ -43,7 +43,7 @@ final class ShellcheckTests: XCTestCase {
         gpu.bucket.mount = true
         let existing = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).answers()
         for answers in [Combination.all[0].answers(), gpu, existing] {
-            try check(SetupScript.render(PlanBuilder.build(answers, checkScript: WizardResources.bucketCheckScript)),
+            try check(SetupScript.render(PlanBuilder.build(answers, checkScript: WizardResources.bucketProbeScript)),
                       "setup.sh for \(answers.cluster.mode) \(answers.operator) \(answers.identity.mode)")
         }
     }

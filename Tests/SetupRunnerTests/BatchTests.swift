@@ -76,6 +76,7 @@ private extension RunEvent {
         case .runStarted: return "runStarted"
         case .stepStarted: return "stepStarted"
         case .stepNote: return "stepNote"
+        case .stepWaiting: return "stepWaiting"
         case .output: return "output"
         case .stepFinished: return "stepFinished"
         case .gateFinished: return "gateFinished"

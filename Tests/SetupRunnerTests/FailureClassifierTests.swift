@@ -1,4 +1,5 @@
 import RunModel
+import SetupPlan
 import XCTest
 @testable import SetupRunner
 
@@ -42,19 +43,62 @@ final class FailureClassifierTests: XCTestCase {
     }
 
     func testABucketCheckFailingOnlyOnAWorkerNamesItsPodAndGroup() {
-        // The bucket check's per-node failure lines, as it prints them to stderr (the head passed).
-        let worker = "workers raycluster-mini-workers-worker-x7k2p failed: Forbidden: 403 POST https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: "
+        // The bucket probe's per-node failure lines, as it prints them to stderr (the head passed).
+        let worker = "workers raycluster-mini-workers-worker-x7k2p failed: write: HTTP 403: "
             + "principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default "
             + "does not have storage.objects.create access to the Google Cloud Storage object."
         let h = hint(worker + "\ncommand terminated with exit code 1")
-        XCTAssertEqual(h?.summary, "The bucket check failed on worker raycluster-mini-workers-worker-x7k2p (group workers): Forbidden: 403 POST "
-            + "https://storage.googleapis.com/upload/storage/v1/b/b/o?uploadType=multipart: principal://iam.googleapis.com/projects/1/locations/global/"
+        XCTAssertEqual(h?.summary, "The bucket check failed on worker raycluster-mini-workers-worker-x7k2p (group workers): write: HTTP 403: "
+            + "principal://iam.googleapis.com/projects/1/locations/global/"
             + "workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default does not have storage.objects.create access to the Google Cloud Storage object.")
         XCTAssertTrue(h?.fix.contains("the pod template of worker group workers in raycluster.yaml") ?? false, h?.fix ?? "")
         // When the head fails too, the shared identity chain is the cause: the other rules explain it.
-        let head = "headgroup raycluster-mini-head-abcde failed: RefreshError: ('... Permission 'iam.serviceAccounts.getAccessToken' denied ...')"
+        let head = "headgroup raycluster-mini-head-abcde failed: no token for gsa@p.iam.gserviceaccount.com: HTTP 403: Unable to generate access "
+            + "token; IAM returned 403 Forbidden: Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."
         XCTAssertEqual(hint(head + "\n" + worker)?.summary,
                        "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).")
+    }
+
+    func testTransientFailuresAreToldApart() {
+        func kind(_ text: String) -> TransientFailure? { FailureClassifier.transient(stderr: [text]) }
+        XCTAssertEqual(kind("ERROR: (gcloud.container.node-pools.create) ResponseError: code=400, message=Cluster is running incompatible "
+            + "operation operation-1712345678901-abc."), .operationInProgress)
+        XCTAssertEqual(kind("HTTPError 400: Service account gsa@p.iam.gserviceaccount.com does not exist."), .newServiceAccount)
+        XCTAssertEqual(kind("headgroup raycluster-mini-head-x7k2p failed: the metadata server did not answer: "
+            + "<urlopen error [Errno 111] Connection refused>"), .metadataWarmup)
+        XCTAssertEqual(kind("headgroup raycluster-mini-head-x7k2p failed: write: HTTP 403: gsa@p.iam.gserviceaccount.com does not "
+            + "have storage.objects.create access to the Google Cloud Storage object."), .iamPropagation)
+        XCTAssertEqual(kind("failed: no token for gsa: HTTP 403: Permission 'iam.serviceAccounts.getAccessToken' denied"), .iamPropagation)
+        XCTAssertNil(kind("workers raycluster-mini-workers-worker-9qz4d failed: write: HTTP 403: principal://iam.googleapis.com/projects/1/"
+            + "locations/global/workloadIdentityPools/p.svc.id.goog/subject/ns/default/sa/default does not have storage.objects.create access"),
+            "the head passed: a worker refused alone is its template, not propagation")
+        XCTAssertNil(kind("ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available."))
+        XCTAssertNil(kind("INVALID_ARGUMENT: Identity Pool does not exist (p.svc.id.goog)."), "an order mistake, not something to wait out")
+    }
+
+    /// A node pool's stockout names the other zones of the region that offer the GPU, and the answer that moves there.
+    func testAStockoutNamesTheOtherZonesAndTheSetThatMovesThere() throws {
+        let text = "ERROR: (gcloud.container.node-pools.create) Operation [<Operation ...>] finished with error: Google Compute Engine: "
+            + "Not all instances running in IGM after 35m0.000000000s. Expected 1, running 0, transitioning 1. Current errors: [GCE_STOCKOUT]: "
+            + "Instance 'gke-cloud-bucket-cluster-ray-gpu-1a2b3c4d-x1y2' creation failed: The zone 'projects/demo-project/zones/us-west1-b' "
+            + "does not have enough resources available to fulfill the request.  '(resource type:compute)'."
+        let argv = ["gcloud", "container", "node-pools", "create", "ray-gpu", "--cluster", "c", "--project", "demo-project", "--location",
+                    "us-west1-b", "--machine-type", "g2-standard-8", "--accelerator", "type=nvidia-l4,count=1,gpu-driver-version=latest"]
+        let stockout = try XCTUnwrap(Stockout(stderr: [text], argv: argv))
+        XCTAssertEqual(stockout, Stockout(code: "GCE_STOCKOUT", zone: "us-west1-b", resource: .accelerator("nvidia-l4"), project: "demo-project"))
+        XCTAssertEqual(stockout.zonesRead, ["gcloud", "compute", "accelerator-types", "list", "--project", "demo-project",
+                                            "--filter", "name=nvidia-l4 AND zone~us-west1-", "--format", "value(zone.basename())"])
+        let hint = stockout.hint(others: ["us-west1-a", "us-west1-c"], answers: Answers())
+        XCTAssertEqual(hint.summary, "No capacity for nvidia-l4 in us-west1-b (GCE_STOCKOUT): Compute Engine could not start the GPU nodes there.")
+        XCTAssertTrue(hint.fix.hasPrefix("Other zones of us-west1 offer nvidia-l4: us-west1-a, us-west1-c. Move there: resume with "
+            + "--set zone=us-west1-a --replan"), hint.fix)
+        XCTAssertTrue(stockout.hint(others: nil, answers: Answers()).fix.contains("gcloud compute accelerator-types list"))
+        XCTAssertNil(Stockout(stderr: [text], argv: ["gcloud", "container", "clusters", "create-auto", "c"]), "nothing to look for")
+        // A cluster's default pool: its machine type.
+        let cpu = try XCTUnwrap(Stockout(stderr: [text], argv: ["gcloud", "container", "clusters", "create", "c", "--machine-type", "e2-standard-8"]))
+        XCTAssertEqual(cpu.zonesRead[2], "machine-types")
+        XCTAssertTrue(cpu.hint(others: [], answers: Answers()).fix.contains("another cluster.machineType"))
+        XCTAssertNil(Stockout(stderr: ["ERROR: quota exceeded"], argv: argv))
     }
 
     func testRayClusterCRDNotFound() {
@@ -127,7 +171,7 @@ final class FailureClassifierTests: XCTestCase {
     }
 
     func testMetadataServerNotReady() {
-        let h = hint("google.auth.exceptions.DefaultCredentialsError: Your default credentials were not found.")
+        let h = hint("headgroup raycluster-mini-head-abcde failed: the metadata server did not answer: <urlopen error [Errno 111] Connection refused>")
         XCTAssertTrue(h?.summary.contains("metadata server") ?? false)
     }
 

@@ -183,6 +183,34 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace), journal)
     }
 
+    /// A step an earlier plan had and this one has not (the head pod's pip install, say) is left out on load; the
+    /// other steps keep what they did, so a resume matches them by id.
+    func testAStepThePlanNoLongerHasIsDroppedOnLoad() throws {
+        let fakes = try FakeTools()
+        defer { fakes.remove() }
+        try FileManager.default.createDirectory(at: fakes.workspace, withIntermediateDirectories: true)
+        let gone = #"""
+            {
+              "id" : "install-gcs-client",
+              "logPath" : "logs/17-install-gcs-client.log",
+              "status" : "done",
+              "title" : "Install google-cloud-storage in the head pod"
+            },
+            {
+              "attempts" : 2,
+        """#
+        let older = Self.format1Journal.replacingOccurrences(of: "    {\n      \"attempts\" : 2,", with: gone)
+        XCTAssertTrue(older.contains("install-gcs-client"))
+        try older.write(to: fakes.workspace.appendingPathComponent("state.json"), atomically: true, encoding: .utf8)
+        let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertEqual(journal.steps.map(\.id), [.checkGcloud, .enableAPIs])
+        XCTAssertEqual(journal.steps.map(\.status), [.done, .failed])
+
+        let unknownField = older.replacingOccurrences(of: #""status" : "failed""#, with: #""status" : "half-done""#)
+        try unknownField.write(to: fakes.workspace.appendingPathComponent("state.json"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Journal.load(workspace: fakes.workspace), "a known step that does not decode is still an error")
+    }
+
     /// An earlier build's journal of a failed run: `resume` continues at the failed step without redoing the finished
     /// ones; `--replan` runs a finished step that only its command could vouch for again, since a digest of the old
     /// command cannot be compared with the new one.

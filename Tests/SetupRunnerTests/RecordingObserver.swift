@@ -28,4 +28,5 @@ final class RecordingObserver: RunObserver {
     }
     func status(of id: StepID) -> StepStatus? { outcomes.last { $0.stepID == id }?.status }
     var notes: [String] { events.compactMap { if case .stepNote(_, _, let note) = $0 { return note } else { return nil } } }
+    var waits: [StepWait] { events.compactMap { if case .stepWaiting(_, _, let wait) = $0 { return wait } else { return nil } } }
 }

@@ -162,6 +162,61 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].attempts, 3)
     }
 
+    /// The probe's getAccessToken refusal while IAM propagates: the step waits, saying for what and how long it may,
+    /// and tries again with backoff until the binding works.
+    func testAWaitRetriesWhatMaySettleAndSaysWhatItWaitsFor() async throws {
+        let step = Step(id: .verifyBucket, title: "Check the bucket", why: "w", argv: ["kubectl", "print", "head", "ok"],
+                        success: .containsAll(["ok"]), kind: .verify,
+                        retry: .wait(for: "the IAM bindings to take effect", upTo: 600, on: [.iamPropagation], initial: 5, max: 60))
+        let refused = "headgroup raycluster-mini-head-x7k2p failed: no token for gsa@p.iam.gserviceaccount.com: HTTP 403: Unable to generate "
+            + "access token; IAM returned 403 Forbidden: Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."
+        let observer = RecordingObserver()
+        let runner = fakes.runner(FakeTools.plan([step]), extra: ["FAKE_FAIL": "print head", "FAKE_FAIL_TIMES": "2", "FAKE_FAIL_TEXT": refused]) {
+            $0.retryDelayScale = 0.01
+        }
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .succeeded)
+        let waits = observer.waits
+        XCTAssertEqual(waits.map(\.attempt), [1, 2])
+        XCTAssertEqual(waits.first?.what, "the IAM bindings to take effect")
+        XCTAssertEqual(waits.first?.deadlineSeconds, 600)
+        XCTAssertTrue(waits.first?.reason.contains("getAccessToken") ?? false, "\(waits)")
+        // Truncated exponential backoff with up to a second of jitter (scaled by 0.01 here): 5-6 s, then 10-11 s.
+        XCTAssertEqual(waits[0].retryInSeconds, 0.055, accuracy: 0.0051)
+        XCTAssertEqual(waits[1].retryInSeconds, 0.105, accuracy: 0.0051)
+        XCTAssertTrue(waits[0].text(elapsed: 65).hasPrefix("waiting for the IAM bindings to take effect: 1m 05s so far, up to 10 min"))
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].attempts, 3)
+    }
+
+    /// A wait ends at its deadline with a hint saying what it waited for; a failure the wait is not for fails at once.
+    func testAWaitEndsAtItsDeadlineAndOtherFailuresAreNotWaitedFor() async throws {
+        let step = Step(id: .grantBucketRole, title: "Grant", why: "w", argv: ["gcloud", "print", "granted"], kind: .update,
+                        retry: .wait(for: "Cloud Storage to know the new service account", upTo: 20, on: [.newServiceAccount], initial: 5, max: 30))
+        let unknown = "ERROR: (gcloud.storage.buckets.add-iam-policy-binding) HTTPError 400: Service account gsa@p.iam.gserviceaccount.com does not exist."
+        let observer = RecordingObserver()
+        let runner = fakes.runner(FakeTools.plan([step]), extra: ["FAKE_FAIL": "print granted", "FAKE_FAIL_TEXT": unknown]) {
+            $0.retryDelayScale = 0.01
+        }
+        let ran = try await runner.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        XCTAssertGreaterThanOrEqual(observer.waits.count, 1)
+        let hint = try XCTUnwrap(observer.outcomes.last?.hint)
+        XCTAssertTrue(hint.summary.hasPrefix("Waited ") && hint.summary.contains("for Cloud Storage to know the new service account (the limit is 20 s)"),
+                      hint.summary)
+        XCTAssertTrue(hint.fix.contains("resume"), hint.fix)
+
+        let other = try FakeTools()
+        defer { other.remove() }
+        let denied = "ERROR: (gcloud.storage.buckets.add-iam-policy-binding) HTTPError 403: tester@example.com does not have "
+            + "storage.buckets.setIamPolicy access to the Google Cloud Storage bucket."
+        let refused = RecordingObserver()
+        let second = other.runner(FakeTools.plan([step]), extra: ["FAKE_FAIL": "print granted", "FAKE_FAIL_TEXT": denied]) { $0.retryDelayScale = 0.01 }
+        let secondRan = try await second.run(mode: .fresh, observer: refused)
+        XCTAssertEqual(secondRan, .failed)
+        XCTAssertEqual(refused.waits.count, 0)
+        XCTAssertEqual(refused.outcomes.last?.hint?.summary, "Permission denied: missing storage.buckets.setIamPolicy for tester@example.com.")
+    }
+
     func testTimeoutStopsTheStepWithAHint() async throws {
         let step = Step(id: .createKSA, title: "Slow", why: "w", argv: ["gcloud", "sleep", "30"], kind: .verify, timeoutSeconds: 1)
         let observer = RecordingObserver()

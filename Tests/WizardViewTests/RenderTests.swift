@@ -113,12 +113,12 @@ final class RenderTests: XCTestCase {
 
     func testTheReviewAfterAFailedRunSaysFinishedStepsAreNotRedone() throws {
         let fresh = try XCTUnwrap(Scenarios.all.first { $0.0 == "review-commands" }?.1)
-        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("21 steps, nothing run yet"))
+        XCTAssertTrue(WizardView.render(fresh, size: .minimum).plainText.contains("20 steps, nothing run yet"))
         var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
         Scenarios.send(&state, Scenarios.keys([.char("e")] + Array(repeating: .enter, count: 7)))
         XCTAssertEqual(state.screen, .review)
         let title = WizardView.render(state, size: .minimum).plainText.split(separator: "\n").first ?? ""
-        XCTAssertTrue(title.contains("Review · 21 steps, finished ones are checked, not redone"), String(title))
+        XCTAssertTrue(title.contains("Review · 20 steps, finished ones are checked, not redone"), String(title))
     }
 
     func testTooSmallSaysWhatIsNeeded() {
@@ -190,7 +190,7 @@ final class RenderTests: XCTestCase {
         }
         let failed = try render(XCTUnwrap(states["stopped-failed"]))
         let rows = failed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        XCTAssertTrue(rows.contains(workspace + "/logs/") && rows.contains("08-get-credentials.log"), failed)
+        XCTAssertTrue(rows.contains(workspace + "/logs/") && rows.contains("11-get-credentials.log"), failed)
         XCTAssertTrue(Self.commands(in: failed).contains("gcloud services enable container.googleapis.com --project ray-demo-123"), failed)
 
         let done = try XCTUnwrap(states["done"])

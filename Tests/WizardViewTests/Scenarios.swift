@@ -135,14 +135,15 @@ enum Scenarios {
         var statuses = Array(repeating: StepStatus.pending, count: plan.steps.count)
         statuses[0] = .done
         send(&s, [.runEvent(.runStarted(steps: plan.steps.count, statuses: statuses))])
-        for i in 1..<6 {
+        // Getting the credentials after the cluster: what the output and the failure below are about.
+        let running = plan.steps.firstIndex { $0.id == .getCredentials } ?? 7
+        for i in 1..<running {
             let id = plan.steps[i].id
             send(&s, [.runEvent(.stepStarted(index: i, stepID: id)), .tick(t0.addingTimeInterval(Double(i) * 1.5))])
             let status: StepStatus = i == 4 ? .alreadyDone : .done
             send(&s, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: id, status: status, exitCode: 0, seconds: Double(i) * 0.7,
                                                           logPath: WorkspaceFiles.logPath(index: i, stepID: id))))])
         }
-        let running = 7
         send(&s, [.runEvent(.stepStarted(index: running, stepID: plan.steps[running].id))])
         send(&s, [.runEvent(.stepNote(index: running, stepID: plan.steps[running].id, note: RunNote.probing))])
         for line in ["Creating cluster ray-demo in us-west1-b...", "  \u{1B}[33mNote:\u{1B}[0m The Kubelet readonly port (10255) is now deprecated.",
@@ -151,6 +152,12 @@ enum Scenarios {
         }
         send(&s, [.tick(t0.addingTimeInterval(95))])
         list.append(("run", s))
+        // A step waiting between tries for IAM: the status line says for what, for how long so far and up to when.
+        var waiting = s
+        send(&waiting, [.runEvent(.stepWaiting(index: running, stepID: plan.steps[running].id, wait: StepWait(
+            what: "the IAM bindings to take effect", deadlineSeconds: 600, elapsedSeconds: 62, retryInSeconds: 20, attempt: 4,
+            reason: "The pod's Kubernetes service account may not act as the Google service account (403 getAccessToken).")))])
+        list.append(("run-waiting", waiting))
         var ascii = s
         ascii.asciiOnly = true
         list.append(("run-ascii", ascii))

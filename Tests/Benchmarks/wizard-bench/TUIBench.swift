@@ -335,7 +335,7 @@ enum TUIBench {
         var answers = Answers()
         answers.project = "ray-demo-123"
         answers.bucket.name = "ray-demo-bucket"
-        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, checkScript: WizardResources.bucketCheckScript, asciiOnly: asciiOnly, now: Date())
+        var state = WizardState(answers: answers, workspace: WorkspaceFiles.defaultFolder, checkScript: WizardResources.bucketProbeScript, asciiOnly: asciiOnly, now: Date())
         _ = update(&state, .resize(Size(columns: 80, rows: 24)))
         return state
     }

@@ -1,9 +1,12 @@
-"""A local stand-in for a pod's GKE metadata server and the Cloud Storage JSON API, for running doctor's
-in-pod probe (Resources/doctor_probe.py) for real. Prints its port, then serves until killed or --lifetime.
+"""A local stand-in for a pod's GKE metadata server and the Cloud Storage JSON API, for running the bucket
+probe (Resources/bucket_probe.py) for real. Usage: probe_server.py MODE LIFETIME [MOUNT_DIR]. Prints its port,
+then serves until killed or LIFETIME seconds.
 
 Modes: healthy, metadata-down (503 from the metadata server), token-denied (403 on the token),
-write-denied (403 on the upload), no-delete (403 on the delete).
+write-denied (403 on the upload), no-delete (403 on the delete). With MOUNT_DIR the bucket's objects are the
+files under it, as a Cloud Storage FUSE mount of the bucket there shows them.
 """
+import os
 import json
 import sys
 import threading
@@ -12,9 +15,43 @@ from urllib.parse import urlsplit, parse_qs, unquote
 
 MODE = sys.argv[1]
 LIFETIME = float(sys.argv[2]) if len(sys.argv) > 2 else 120
+MOUNT = sys.argv[3] if len(sys.argv) > 3 else None
 IDENTITY = "my-iam-sa@demo-project.iam.gserviceaccount.com"
 META = "/computeMetadata/v1/instance/service-accounts/default/"
-objects = {}
+
+
+class Objects(dict):
+    """The bucket's objects: in memory, or the files under MOUNT."""
+
+    def path(self, name):
+        return os.path.join(MOUNT, name)
+
+    def __contains__(self, name):
+        return os.path.isfile(self.path(name)) if MOUNT else dict.__contains__(self, name)
+
+    def __getitem__(self, name):
+        if not MOUNT:
+            return dict.__getitem__(self, name)
+        with open(self.path(name), "rb") as f:
+            return f.read()
+
+    def __setitem__(self, name, data):
+        if not MOUNT:
+            return dict.__setitem__(self, name, data)
+        os.makedirs(os.path.dirname(self.path(name)), exist_ok=True)
+        with open(self.path(name), "wb") as f:
+            f.write(data)
+
+    def pop(self, name, default=None):
+        if not MOUNT:
+            return dict.pop(self, name, default)
+        if not os.path.isfile(self.path(name)):
+            return default
+        os.remove(self.path(name))
+        return True
+
+
+objects = Objects()
 
 
 class Handler(BaseHTTPRequestHandler):
