@@ -27,7 +27,7 @@ enum WizardMain {
             var syncCommand = command
             do {
                 try syncCommand.run()
-                exit(0)
+                finish(0)
             } catch {
                 fail(error)
             }
@@ -38,11 +38,20 @@ enum WizardMain {
     /// Like ArgumentParser's `exit(withError:)`, but a usage error exits 2, as every command's invalid answers do,
     /// rather than ArgumentParser's 64; a session that printed why it stopped exits with its status.
     private static func fail(_ error: any Error) -> Never {
-        if let status = error as? ExitStatus { exit(status.code) }
+        if let status = error as? ExitStatus { finish(status.code) }
+        if let code = error as? ExitCode { finish(code.rawValue) }
         let error = (error as? UsageError).map { ValidationError($0.message) } ?? error
         guard Wizard.exitCode(for: error) == .validationFailure else { Wizard.exit(withError: error) }
         Console.error(Wizard.fullMessage(for: error))
-        exit(2)
+        finish(2)
+    }
+
+    /// Ends the process without exit(3)'s teardown: background work a session no longer waits for (the
+    /// wizard's tool probes when it is quit at once) may still be inside swift-subprocess, and tearing its
+    /// threads down under it aborts the process. Every line is written unbuffered or flushed here.
+    private static func finish(_ code: Int32) -> Never {
+        fflush(nil)
+        _exit(code)
     }
 
     private static func runAsync(_ command: sending any AsyncParsableCommand) -> Never {
@@ -50,7 +59,7 @@ enum WizardMain {
             var command = command
             do {
                 try await command.run()
-                exit(0)
+                finish(0)
             } catch {
                 fail(error)
             }
