@@ -65,6 +65,31 @@ public enum ForwardSession {
         }
     }
 
+    /// `run` from a thread outside Swift concurrency (the wizard's, once its terminal is restored), waiting for it.
+    public static func runWaiting(workspace: String, settings: Settings) -> Int32 {
+        let code = ExitCodeBox()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                code.value.withLock { $0 = 0 }
+                let status = try await run(workspace: workspace, settings: settings)
+                code.value.withLock { $0 = status }
+            } catch let status as ExitStatus {
+                code.value.withLock { $0 = status.code }
+            } catch {
+                Console.error("error: \(error)")
+                code.value.withLock { $0 = 1 }
+            }
+            done.signal()
+        }
+        done.wait()
+        return code.value.withLock { $0 }
+    }
+
+    private final class ExitCodeBox: Sendable {
+        let value = Mutex<Int32>(1)
+    }
+
     /// The answers of the workspace's finished setup; a workspace without one is said (with the command that makes or
     /// finishes it) and exits 2.
     static func finishedSetup(folder: URL, workspace: String) throws -> Answers {
