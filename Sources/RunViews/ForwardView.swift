@@ -19,8 +19,8 @@ public struct ForwardView: Sendable {
     /// What is forwarded from where, before kubectl starts.
     public func start() {
         let a = forward.answers
-        Console.out("Forwarding the Ray head (service \(forward.service), namespace \(a.identity.namespace), context \(a.kubeContext)); "
-                    + "Ctrl-C stops it.")
+        Console.out("Forwarding service/\(forward.service) in namespace \(a.identity.namespace) until Ctrl-C,")
+        Console.out("  through context \(a.kubeContext).")
     }
 
     /// One event as it happens.
@@ -50,16 +50,18 @@ public struct ForwardView: Sendable {
         var lines = ["Ray dashboard: \(dashboard)", "Ray client:    \(PortForward.clientAddress(port: local[1]))"]
         if let tokenExport {
             lines += [
-                "The cluster asks for its Ray token (the dashboard's page prompts for it). Load it into a shell without showing it:",
+                "The cluster asks for its Ray token; the dashboard's page prompts for it.",
+                "Load it into a shell without showing it:",
                 "  \(tokenExport)",
                 "then, for example:",
                 "  curl -H \"Authorization: Bearer $\(RayClusterManifest.authTokenEnvVar)\" \(dashboard)/api/version",
                 "  ray job list --address \(dashboard)",
             ]
         } else {
-            lines.append("The cluster has no token auth (ray.auth none): whoever reaches these ports can run code as the bucket's identity.")
+            lines += ["The cluster has no token auth (ray.auth none): whoever reaches these ports",
+                      "can run code as the bucket's identity."]
         }
-        lines.append("Run a job on the cluster with: \(submitCommand)")
+        lines += ["Run a job on the cluster as the bucket's identity with:", "  \(submitCommand)"]
         return lines
     }
 

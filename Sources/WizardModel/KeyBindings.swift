@@ -194,7 +194,7 @@ public enum KeyBindings {
             return [
                 KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
                 KeyBinding([.char("s")], "s", "dashboard", .openSession,
-                           help: ("s", "end the wizard and keep the Ray dashboard forwarded to localhost (session)")),
+                           help: ("s", "end the wizard and forward the Ray dashboard (session)")),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
