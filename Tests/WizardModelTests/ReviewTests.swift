@@ -216,8 +216,8 @@ final class ReviewTests: XCTestCase {
             $0.screen = .review
             $0.review = ReviewState(plan: plan, width: 76)
             $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum),
-                                                     phase: .notRun("an earlier run created things already"))
+                                                     phase: .notRun("an earlier run may have created things already"))
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run created things already).")
+        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run may have created things already).")
     }
 }
