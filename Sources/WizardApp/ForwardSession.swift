@@ -129,8 +129,8 @@ public enum ForwardSession {
         }
         if reason.contains("context was not found") || reason.contains("context \"\(a.kubeContext)\" does not exist") {
             let credentials = RunSession.plan(for: a).steps.first { $0.id == .getCredentials }.map { ShellQuote.join($0.argv) }
-            return "error: kubectl has no context \(a.kubeContext) (\(reason)); add it with: "
-                + (credentials ?? "gcloud container clusters get-credentials \(a.cluster.name)")
+            return "error: kubectl has no context \(a.kubeContext) (\(reason)). If the cluster still exists, add the context with: "
+                + (credentials ?? "gcloud container clusters get-credentials \(a.cluster.name)") + "; \(doctor) says whether it does"
         }
         if reason.contains("\"\(forward.service)\" not found") || reason.contains("namespaces \"\(a.identity.namespace)\" not found") {
             return "error: the Ray head service \(forward.service) is not in namespace \(a.identity.namespace) of \(a.kubeContext) "
