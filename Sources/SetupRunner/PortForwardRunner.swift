@@ -18,6 +18,8 @@ public final class PortForwardRunner: Sendable {
         /// The pause before starting again after a drop; doubled while starts keep failing, up to `maxBackoff`.
         public var backoff: Double = 0.5
         public var maxBackoff: Double = 5
+        /// Variables set for kubectl over the inherited ones.
+        public var environment: [String: String] = [:]
 
         public init(firstLocal: [Int]) {
             self.firstLocal = firstLocal
@@ -91,7 +93,7 @@ public final class PortForwardRunner: Sendable {
     private func runOnce(local: [Int], again: Bool, observer: @escaping @Sendable (ForwardEvent) -> Void) async -> Attempt {
         let stop = StopSwitch()
         let state = AttemptBox(AttemptState(waiting: Set(local)))
-        let runner = CommandRunner(workingDirectory: FileManager.default.currentDirectoryPath, environment: [:], gracePeriod: 2,
+        let runner = CommandRunner(workingDirectory: FileManager.default.currentDirectoryPath, environment: options.environment, gracePeriod: 2,
                                    maxLineBytes: 64 * 1024, stderrTailLines: 20, stdoutCaptureBytes: 0)
         // The lines are the forward's own; the label is required by the sink and read by nobody.
         let sink = OutputSink(source: OutputSource(index: 0, stepID: .applyRayCluster)) { lines in
