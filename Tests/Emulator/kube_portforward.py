@@ -9,8 +9,9 @@ Plain SPDY (KUBECTL_PORT_FORWARD_WEBSOCKETS=false, a POST upgrade) is not served
 
 What listens in the pod (`PodPorts`): a head pod that is Ready serves the dashboard (8265, HTTP, with Ray's token
 check when the cluster's token auth is on) and the Ray client port (10001, accepts connections); any other port is
-refused as a closed port is. `drop(emu, mode)` ends the live tunnels the way a lost connection does: `close` resets
-them (kubectl says "lost connection to pod" and exits), `hang` keeps them open with nothing flowing any more.
+refused as a closed port is. A tunnel ends, as a lost connection, when its pod is deleted or terminating.
+`drop(emu, mode)` ends the live tunnels the way a lost connection does: `close` resets them (kubectl says "lost
+connection to pod" and exits), `hang` keeps them open with nothing flowing any more.
 """
 import base64
 import hashlib
@@ -20,6 +21,7 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -132,7 +134,13 @@ class Tunnel:
 
     # --- the loop ---------------------------------------------------
     def run(self):
+        checked = time.time()
         while not self.done:
+            if time.time() - checked >= 0.5:
+                checked = time.time()
+                if not self.ports.alive():
+                    # The pod is gone or going (deleted, its RayCluster deleted): the kubelet's connection ends with it.
+                    self.mode = "close"
             if self.mode == "close":
                 self.abort()
                 return
@@ -353,6 +361,12 @@ class PodPorts:
 
     def __init__(self, w, ns, name):
         self.w, self.ns, self.name = w, ns, name
+
+    def alive(self):
+        """Whether the pod still runs: not deleted, not terminating."""
+        with LOCK:
+            pod = self.w.get("pods", self.ns, self.name)
+            return pod is not None and not pod["metadata"].get("deletionTimestamp")
 
     def connect(self, port):
         """(socket, None) connected to what listens on `port` in the pod, or (None, the kubelet's error text)."""

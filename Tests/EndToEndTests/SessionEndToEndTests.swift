@@ -7,7 +7,7 @@ import Testing
 
 /// `session` after a default `apply`, with the real kubectl's port-forward against the emulator's head: the dashboard
 /// answers through the printed URL (401 without the Ray token, 200 with it), a taken local port is skipped and named,
-/// a dropped forward comes back on its own, Ctrl-C ends it with kubectl gone; and its refusals (no setup, no free port,
+/// a dropped forward comes back on its own (a lost connection, a deleted head pod, a tunnel that stopped carrying), Ctrl-C ends it with kubectl gone; and its refusals (no setup, no free port,
 /// the RayCluster gone).
 @Suite struct SessionEndToEndTests {
     static let context = "gke_\(EmulatorEndToEndTests.project)_us-west1-b_cloud-bucket-cluster"
@@ -53,11 +53,21 @@ import Testing
         #expect(session.stdout.contains("Reconnected: \(url) "), "\(session.stdout)")
         #expect(try await httpStatus(url + "/api/version", token: token) == 200)
 
+        // The head pod is deleted: the forward goes with it, and the session finds the head the operator makes again.
+        let head = try await emulator.run("kubectl", ["get", "pods", "-l", "ray.io/node-type=head", "-o", "name", "--context", Self.context])
+        let deletedHead = try await emulator.run("kubectl", ["delete", head.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                             "--context", Self.context])
+        #expect(deletedHead.status == 0, "\(deletedHead.stderr)")
+        try await session.waitForCount(of: "Reconnected: ", 2)
+        #expect(try await httpStatus(url + "/api/version", token: token) == 200)
+        let newHead = try await emulator.run("kubectl", ["get", "pods", "-l", "ray.io/node-type=head", "-o", "name", "--context", Self.context])
+        #expect(newHead.stdout != head.stdout && !newHead.stdout.isEmpty, "a new head pod: \(newHead.stdout)")
+
         // The tunnel stays open with nothing flowing: kubectl stays up, the session's check notices.
         let hang = try JSONSerialization.data(withJSONObject: ["mode": "hang"])
         _ = try await offThePool { try emulator.control("POST", "port-forward/drop", json: hang) }
         _ = try await session.waitFor(#/The forward dropped: the dashboard did not answer through the forward/#)
-        try await session.waitForCount(of: "Reconnected: ", 2)
+        try await session.waitForCount(of: "Reconnected: ", 3)
         #expect(try await httpStatus(url + "/api/version", token: token) == 200)
 
         // Ctrl-C: 130, and neither kubectl nor its listener is left.
