@@ -35,7 +35,8 @@ public struct ForwardView: Sendable {
                 for line in ready(local) { Console.out(line) }
             }
         case .dropped(let reason, let retryIn):
-            Console.out("The forward dropped: \(reason). Reconnecting in \(DurationText.format(retryIn)).")
+            Console.out("The forward dropped: \(reason).")
+            Console.out("Reconnecting in \(DurationText.format(retryIn)).")
         }
     }
 
