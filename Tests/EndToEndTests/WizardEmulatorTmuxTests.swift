@@ -2,7 +2,7 @@ import Foundation
 import TestKit
 import XCTest
 
-/// The wizard's destroy and doctor screens as a person uses them: the built binary in a real 80x24 terminal (tmux on
+/// The wizard's destroy and doctor screens, and the Done screen's way into `session`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
 /// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 final class WizardEmulatorTmuxTests: XCTestCase {
