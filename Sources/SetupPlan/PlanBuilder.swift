@@ -389,6 +389,9 @@ public enum PlanBuilder {
     /// tried again: a wait that ran out of time has the pod's reason to show (FailedScaleUp, an image pull), not a retry.
     static let podsYet = RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60, on: [.noPodsYet])
 
+    /// What a passed verify step proved, as the closing lines and the Done screen lead its per-node verdicts.
+    public static let checkVerdictLead = "Each Ray node wrote, read and deleted an object"
+
     /// The last line of the verify step's output: one `NODE ok` or `NODE failed` per Ray node, e.g. `head ok, workers-1a2b ok`.
     public static func checkSummary(_ output: String) -> String {
         output.split(whereSeparator: \.isNewline).last.map(String.init) ?? output

@@ -125,7 +125,7 @@ final class ReviewTests: XCTestCase {
         store.send(.filesWritten(error: "permission denied")) { $0.message = "Could not write the files: permission denied" }
         store.send(.key(.char("s")), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
         store.send(.filesWritten(error: nil), effects: [.quit(0, message: """
-            Wrote answers.yaml, raycluster.yaml and setup.sh to kuberay-gcs-setup.
+            Wrote answers.yaml, raycluster.yaml, raycluster-auth-manual.yaml, rayjob.yaml, rayjob-own-cluster.yaml and setup.sh to kuberay-gcs-setup.
             Run them later with:
               kuberay-gcs-wizard apply --answers kuberay-gcs-setup/answers.yaml --workspace kuberay-gcs-setup
             """)]) {
