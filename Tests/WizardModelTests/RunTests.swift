@@ -234,6 +234,20 @@ final class RunTests: XCTestCase {
         }
     }
 
+    /// The gate read again and stopped the run: Review's earlier checklist is stale, so Review checks anew.
+    func testAGateThatStopsTheRunSendsReviewBackToItsChecks() {
+        var state = Fixtures.state(Fixtures.answers)
+        _ = update(&state, .key(.enter))
+        state.review = ReviewState(plan: plan, width: 76)
+        state.review?.preflight = PreflightProgress(answers: plan.answers, pane: Layout.reviewPane(.minimum))
+        state.review?.preflight?.phase = .finished(waitsForAPIs: true)
+        state.screen = .run
+        state.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+        _ = update(&state, .runEvent(.gateFinished(GateVerdict(passed: false, summary: "Preflight stopped the run: GPU quota 0"))))
+        XCTAssertNil(state.review?.preflight)
+        XCTAssertEqual(state.enterReview(), [.startPreflight(plan.answers)])
+    }
+
     func testSuccessShowsDoneWithTheTextReadBack() {
         let store = runStore()
         let last = plan.steps.count - 1
