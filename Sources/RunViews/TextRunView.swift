@@ -89,7 +89,7 @@ public struct TextRunView: RunObserver {
             }
         case .gateFinished(let verdict):
             write(verdict.summary)
-            if !verdict.passed { write("Fix the answers (see each check's fix above), then run apply again.") }
+            if !verdict.passed { write(PreflightView.fixAdvice) }
         case .runFinished(let result, let seconds):
             switch result {
             case .succeeded:

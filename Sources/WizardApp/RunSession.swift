@@ -51,7 +51,7 @@ public enum RunSession {
                      output: OutputFormat) throws -> RunGate? {
         guard try beforeAnythingCreated(plan: plan, workspace: workspace) else { return nil }
         return PreflightSession.gate(plan.answers, earlier: earlier, skip: settings.skipPreflight,
-                                     view: PreflightView(format: output == .json ? .jsonLines : .text))
+                                     view: PreflightView(output))
     }
 
     /// 0 done, 1 a step failed, 130 interrupted.
