@@ -78,21 +78,8 @@ extension WizardView {
             canvas.clipped("Preflight is not run: \(reason).", x: 2, y: top, limit: geometry.columns, style: Style(.muted))
             return
         }
-        let list = preflight.list
-        for (i, row) in list.rows.dropFirst(list.offset).prefix(geometry.rows).enumerated() {
-            switch row.kind {
-            case .check(let status, let first):
-                let (mark, style) = checkMark(status, g)
-                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
-                canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style,
-                            limit: geometry.columns - DisplayWidth.of(g.failed) - 1)
-            case .detail:
-                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: geometry.columns)
-            case .fix:
-                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: geometry.columns)
-            }
-        }
-        if list.rows.isEmpty {
+        drawCheckRows(&canvas, preflight.list, top: top, geometry: geometry)
+        if preflight.list.rows.isEmpty {
             canvas.clipped(g.text("Reading with gcloud…"), x: 2, y: top, limit: geometry.columns, style: Style(.muted))
         }
     }
