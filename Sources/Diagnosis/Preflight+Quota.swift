@@ -3,11 +3,6 @@ import SetupPlan
 /// GPU and CPU quotas against what the plan may need: ✗ when what must run from the start does not fit, ! when only
 /// the most the autoscaler may add does not.
 extension Preflight {
-    /// The regional quota metric of each GPU type (Compute Engine's quota names).
-    static let gpuMetrics = [
-        "nvidia-tesla-t4": "NVIDIA_T4_GPUS", "nvidia-l4": "NVIDIA_L4_GPUS", "nvidia-tesla-a100": "NVIDIA_A100_GPUS",
-        "nvidia-a100-80gb": "NVIDIA_A100_80GB_GPUS", "nvidia-h100-80gb": "NVIDIA_H100_GPUS",
-    ]
     static let globalGPUs = "GPUS_ALL_REGIONS", globalCPUs = "CPUS_ALL_REGIONS", regionalCPUs = "CPUS"
     /// Machine families with a vCPU quota of their own; the others count against CPUS.
     static let cpuFamilies = ["n2", "n2d", "c2", "c2d", "c3", "a2"]
@@ -35,7 +30,7 @@ extension Preflight {
         var needs: [QuotaNeed] = []
         var total = QuotaNeed(metric: Self.globalGPUs, region: nil, min: 0, max: 0)
         for type in gpuTypes {
-            var need = QuotaNeed(metric: Self.gpuMetrics[type] ?? type, region: answers.region, min: 0, max: 0)
+            var need = QuotaNeed(metric: GPUType.named(type)?.quotaMetric ?? type, region: answers.region, min: 0, max: 0)
             for (index, group) in answers.ray.workers.enumerated() {
                 guard let gpu = group.gpu, gpu.type == type else { continue }
                 let pods = podRange(group)

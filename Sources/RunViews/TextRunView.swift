@@ -9,7 +9,6 @@ import Synchronization
 public struct TextRunView: RunObserver {
     private let titles: [String]
     private let workspace: URL
-    private let bucket: String
     private let verifyIndex: Int?
     private let closingLines: [String]
     private let color: Bool
@@ -30,7 +29,6 @@ public struct TextRunView: RunObserver {
                 writeRaw: (@Sendable (String) -> Void)? = nil) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
-        bucket = plan.answers.bucket.name
         verifyIndex = plan.bucketCheckIndex
         self.closingLines = closingLines
         self.color = color
@@ -95,7 +93,7 @@ public struct TextRunView: RunObserver {
             case .succeeded:
                 write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
                 if let text = memory.state.withLock({ $0.verified }) {
-                    write("\(PlanBuilder.checkVerdictLead) (gs://\(bucket)/\(PlanBuilder.checkPrefix)/): \(PlanBuilder.checkSummary(text))")
+                    write("\(PlanBuilder.checkVerdictLead): \(PlanBuilder.checkSummary(text))")
                 }
                 for line in closingLines { write(line) }
             case .failed: break

@@ -390,7 +390,7 @@ public enum PlanBuilder {
     static let podsYet = RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60, on: [.noPodsYet])
 
     /// What a passed verify step proved, as the closing lines and the Done screen lead its per-node verdicts.
-    public static let checkVerdictLead = "Each Ray node wrote, read and deleted an object"
+    public static let checkVerdictLead = "A test object written, read and deleted on every Ray node"
 
     /// The last line of the verify step's output: one `NODE ok` or `NODE failed` per Ray node, e.g. `head ok, workers-1a2b ok`.
     public static func checkSummary(_ output: String) -> String {

@@ -47,16 +47,18 @@ public struct GPUType: Equatable, Sendable {
     public let name: String
     /// GPUs per node this type comes in, each with the machine type that fits exactly that many.
     public let machines: [(count: Int, machineType: String)]
+    /// Compute Engine's regional quota metric for this type, e.g. `NVIDIA_L4_GPUS`.
+    public let quotaMetric: String
 
     public static func == (lhs: GPUType, rhs: GPUType) -> Bool { lhs.id == rhs.id }
 
     /// The types the wizard knows, cheapest first.
     public static let known: [GPUType] = [
-        GPUType(id: "nvidia-tesla-t4", name: "T4", machines: [(1, "n1-standard-8"), (2, "n1-standard-16"), (4, "n1-standard-32")]),
-        GPUType(id: "nvidia-l4", name: "L4", machines: [(1, "g2-standard-8"), (2, "g2-standard-24"), (4, "g2-standard-48"), (8, "g2-standard-96")]),
-        GPUType(id: "nvidia-tesla-a100", name: "A100 40GB", machines: [(1, "a2-highgpu-1g"), (2, "a2-highgpu-2g"), (4, "a2-highgpu-4g"), (8, "a2-highgpu-8g")]),
-        GPUType(id: "nvidia-a100-80gb", name: "A100 80GB", machines: [(1, "a2-ultragpu-1g"), (2, "a2-ultragpu-2g"), (4, "a2-ultragpu-4g"), (8, "a2-ultragpu-8g")]),
-        GPUType(id: "nvidia-h100-80gb", name: "H100 80GB", machines: [(8, "a3-highgpu-8g")]),
+        GPUType(id: "nvidia-tesla-t4", name: "T4", machines: [(1, "n1-standard-8"), (2, "n1-standard-16"), (4, "n1-standard-32")], quotaMetric: "NVIDIA_T4_GPUS"),
+        GPUType(id: "nvidia-l4", name: "L4", machines: [(1, "g2-standard-8"), (2, "g2-standard-24"), (4, "g2-standard-48"), (8, "g2-standard-96")], quotaMetric: "NVIDIA_L4_GPUS"),
+        GPUType(id: "nvidia-tesla-a100", name: "A100 40GB", machines: [(1, "a2-highgpu-1g"), (2, "a2-highgpu-2g"), (4, "a2-highgpu-4g"), (8, "a2-highgpu-8g")], quotaMetric: "NVIDIA_A100_GPUS"),
+        GPUType(id: "nvidia-a100-80gb", name: "A100 80GB", machines: [(1, "a2-ultragpu-1g"), (2, "a2-ultragpu-2g"), (4, "a2-ultragpu-4g"), (8, "a2-ultragpu-8g")], quotaMetric: "NVIDIA_A100_80GB_GPUS"),
+        GPUType(id: "nvidia-h100-80gb", name: "H100 80GB", machines: [(8, "a3-highgpu-8g")], quotaMetric: "NVIDIA_H100_GPUS"),
     ]
 
     /// The known type with this id.

@@ -134,7 +134,7 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the done screen") { $0.contains("Done · 20 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
-                     "Each Ray node wrote, read and deleted an object: head ok,",
+                     "A test object written, read and deleted on every Ray node: head ok,",
                      "✓ Apply the RayCluster raycluster-mini", "Press s to end the wizard and open the Ray dashboard",
                      "kuberay-gcs-wizard session --workspace", "kuberay-gcs-wizard submit --workspace"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
