@@ -89,7 +89,8 @@ public struct SubmitSession: Sendable {
         return result.exitCode
     }
 
-    /// Reads the RayJob's status until it ends, showing each change; follows the submitter's log once its pod runs.
+    /// Reads the RayJob's status until it ends, showing each change; follows the submitter's log once its pod runs
+    /// (again while the log cannot be read yet: a container that is still starting has none).
     func follow(view: SubmitView) async -> SubmitResult {
         let stopped = Mutex(false)
         let follower = LineFollower()
@@ -98,21 +99,34 @@ public struct SubmitSession: Sendable {
             follower.stop()
         }
         defer { signals.remove() }
+        let log = LogProgress()
         var last: RayJobStatus?
         var logTask: Task<Void, Never>?
+        var announced = false
         while !stopped.withLock({ $0 }) {
             let read = await QuickCommand.read(submission.statusRead, timeoutSeconds: 60)
             if read.exitCode == 0, let status = Self.status(json: read.stdout), status != last {
                 last = status
                 view.show(.status(status))
             }
+            if log.state.withLock({ $0.failed }) {
+                log.state.withLock { $0.failed = false }
+                logTask = nil
+            }
             if logTask == nil, last?.jobDeploymentStatus != "Initializing", let pod = await submitterPod() {
-                view.show(.following(pod: pod))
+                if !announced { view.show(.following(pod: pod)) }
+                announced = true
                 let argv = submission.followLog(pod: pod)
-                logTask = Task { _ = await follower.run(argv) { view.show(.log($0)) } }
+                logTask = Task {
+                    let result = await follower.run(argv) { line in
+                        log.state.withLock { $0.received = true }
+                        view.show(.log(line))
+                    }
+                    log.state.withLock { $0.failed = result.exitCode != 0 && !$0.received }
+                }
             }
             if let outcome = last?.outcome {
-                // The log ends with the job; a log that cannot be read is not waited for.
+                // The log ends with the job; a log that cannot be read is not waited for long.
                 if let logTask { await Self.awaitOrStop(logTask, follower: follower, seconds: 15) }
                 return outcome
             }
@@ -149,4 +163,9 @@ public struct SubmitSession: Sendable {
         guard let object = try? JSONDecoder().decode(Object.self, from: Data(json.utf8)) else { return nil }
         return object.status ?? RayJobStatus()
     }
+}
+
+/// Whether a line of the submitter's log has come, and whether the last try to follow it ended without one.
+private final class LogProgress: Sendable {
+    let state = Mutex((received: false, failed: false))
 }
