@@ -7,10 +7,12 @@ namespace's `default` KSA when the template names none), running KubeRay's scrip
 head's dashboard (refused with the Jobs API's 401 without the cluster's token), then `ray job logs --follow`.
 
 The entrypoint is Ray's job driver: Ray's JobSupervisor runs it on the head node, so here it runs as a real local
-process (`bash -c ENTRYPOINT`, as Ray runs it through a shell) acting as the head pod: its metadata server and Cloud
-Storage are a listener of its own (GCE_METADATA_HOST and STORAGE_EMULATOR_HOST, the variables Google's client
-libraries read) that answers with the pod's Workload Identity (podsim.identity) and the bucket's effective policy
-(probesim.storage_call). Its output is what `ray job logs --follow` prints in the submitter's log.
+process (`bash -c ENTRYPOINT`, as Ray runs it through a shell; `python` is this Python) acting as the head pod: its
+metadata server and Cloud Storage are a listener of its own that answers with the pod's Workload Identity
+(podsim.identity) and the bucket's effective policy (probesim.storage_call). The process reaches it by the real names
+(http_proxy for metadata.google.internal, https_proxy CONNECT to storage.googleapis.com in TLS with a certificate of
+that name its SSL_CERT_FILE trusts) or by GCE_METADATA_HOST and STORAGE_EMULATOR_HOST, the variables Google's client
+libraries read. Its output is what `ray job logs --follow` prints in the submitter's log.
 
 Status, as the operator writes it: jobDeploymentStatus Initializing -> Running -> Complete | Failed; jobStatus ""
 -> PENDING -> RUNNING -> SUCCEEDED | FAILED; a failed job has reason AppFailed and Ray's message, a refused
@@ -21,6 +23,7 @@ import copy
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -160,6 +163,10 @@ def create_submitter(w, job, rt):
         spec["containers"] = [{"name": SUBMITTER, "image": image}]
     spec.setdefault("restartPolicy", "Never")
     spec["serviceAccountName"] = spec.get("serviceAccountName") or "default"
+    rc = cluster_of(w, job)
+    if rc:
+        # With authOptions the operator sets the cluster's token on the submitter as on the Ray containers.
+        authsim.inject(rc, spec["containers"])
     container = spec["containers"][0]
     if not container.get("command"):
         container["command"], container["args"] = ["/bin/bash", "-ce", "--"], [submitter_command(job)]
@@ -292,7 +299,11 @@ def start_driver(w, job, rt):
     env = {"PATH": bindir + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir, "LANG": "C.UTF-8",
            "RAY_JOB_ID": job["status"]["jobId"], "RAY_ADDRESS": "http://127.0.0.1:%d" % DASHBOARD_PORT,
            "GCE_METADATA_HOST": "127.0.0.1:%d" % endpoints.port, "GCE_METADATA_IP": "127.0.0.1:%d" % endpoints.port,
-           "STORAGE_EMULATOR_HOST": "http://127.0.0.1:%d" % endpoints.port}
+           "STORAGE_EMULATOR_HOST": "http://127.0.0.1:%d" % endpoints.port,
+           # A program that names the real hosts reaches the same endpoints: metadata.google.internal through the
+           # proxy, storage.googleapis.com through it by CONNECT, with a certificate its TLS trusts.
+           "http_proxy": "http://127.0.0.1:%d" % endpoints.port, "https_proxy": "http://127.0.0.1:%d" % endpoints.port,
+           "no_proxy": "127.0.0.1,localhost", "SSL_CERT_FILE": endpoints.ca_file}
     proc = subprocess.Popen(["/bin/bash", "-c", job["spec"].get("entrypoint", "")], cwd=workdir, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -326,9 +337,12 @@ def stop_driver(rt):
 class PodEndpoints:
     """The head pod's metadata server and Cloud Storage (Private Google Access), for one driver process."""
 
+    HOSTS = ("metadata.google.internal", "storage.googleapis.com")
+
     def __init__(self, w, pod):
         self.w, self.pod = w, pod
         self.token = "ya29.pod-" + raysim.suffix() + raysim.suffix()
+        self.ca_file, self.tls = google_certificate(w.emu.state_dir)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -342,6 +356,25 @@ class PodEndpoints:
 
             def do_POST(self):
                 outer.handle(self, "POST")
+
+            def do_CONNECT(self):
+                # https_proxy: the tunnel to storage.googleapis.com ends here, in TLS with Google's name.
+                if self.path.split(":")[0] not in outer.HOSTS:
+                    self.send_error(403, "no route to %s from the pod" % self.path)
+                    return
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                self.wfile.flush()
+                try:
+                    self.connection = outer.tls.wrap_socket(self.connection, server_side=True)
+                except (ssl.SSLError, OSError):
+                    self.close_connection = True
+                    return
+                self.rfile = self.connection.makefile("rb")
+                self.wfile = self.connection.makefile("wb")
+                self.close_connection = False
+                while not self.close_connection:
+                    self.handle_one_request()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -362,7 +395,11 @@ class PodEndpoints:
         h.wfile.write(data)
 
     def handle(self, h, method):
+        # Through the proxy a request names its URL whole (http://metadata.google.internal/...).
         url = urlsplit(h.path)
+        if url.netloc and url.hostname not in self.HOSTS:
+            self.reply(h, 403, "no route to %s from the pod" % url.netloc, "text/plain")
+            return
         query = parse_qs(url.query)
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
         with LOCK:
@@ -410,6 +447,24 @@ class PodEndpoints:
         data = rec["objects"].get(name, "")
         return 200, {"kind": "storage#object", "name": name, "bucket": bucket, "size": str(len(data.encode()))}, \
             "application/json"
+
+
+def google_certificate(state_dir):
+    """A certificate for Google's hosts, its own CA (made once, with the openssl CLI as emulator.py does), and the
+    TLS context that serves it."""
+    key, crt = os.path.join(state_dir, "google-key.pem"), os.path.join(state_dir, "google-ca.pem")
+    with LOCK:
+        if not os.path.exists(crt):
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-keyout", key, "-out", crt, "-days", "3", "-subj", "/CN=googleapis emulator",
+                            "-addext", "subjectAltName=DNS:storage.googleapis.com,DNS:*.googleapis.com",
+                            "-addext", "basicConstraints=critical,CA:TRUE",
+                            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
+                            "-addext", "extendedKeyUsage=serverAuth"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    return crt, ctx
 
 
 def storage_error(status, message):

@@ -4,9 +4,10 @@ import Testing
 
 /// `submit` with the real gcloud and kubectl against the emulator, on one default `apply` shared by every case: a job
 /// writes an object to the bucket from inside the cluster (its driver on the head, as the KSA) and exits 0; a job on a
-/// head that lost the KSA gets Cloud Storage's 403, named in KubeRay's message, and exits 1; `--no-wait` and
-/// `--output json`; and the inputs that submit nothing (no command, no finished setup, the RayCluster gone) exit 2
-/// saying what is missing and the command that fixes it.
+/// head that lost the KSA gets Cloud Storage's 403, named in KubeRay's message, and exits 1; `--no-wait`, `--output
+/// json` and the realistic profile's statuses; the workspace's example RayJobs as they are (and the own-cluster one
+/// without its head's KSA, refused); and the inputs that submit nothing (no command, no finished setup, the
+/// RayCluster gone) exit 2 saying what is missing and the command that fixes it.
 @Suite struct SubmitEndToEndTests {
     /// A job that writes `name` to the bucket as the pod it runs in, with the standard library, where Google's client
     /// libraries look (the metadata server, Cloud Storage's JSON API); Cloud Storage's refusal goes to the log.
@@ -32,6 +33,18 @@ import Testing
         let buckets = try #require(state["buckets"] as? [String: Any])
         let bucket = try #require(buckets["my-bucket"] as? [String: Any])
         return bucket["objects"] as? [String: String] ?? [:]
+    }
+
+    /// The RayJob's `jobDeploymentStatus`, `reason`, `rayClusterName` and `message` once it has ended (60 s at most).
+    private func ended(_ emulator: EmulatorHarness, _ job: String, context: String) async throws -> [String] {
+        let format = #"jsonpath={.status.jobDeploymentStatus}{"\t"}{.status.reason}{"\t"}{.status.rayClusterName}{"\t"}{.status.message}"#
+        let deadline = Date().addingTimeInterval(60)
+        while true {
+            let read = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "get", "rayjob", job, "-o", format])
+            let fields = read.stdout.components(separatedBy: "\t")
+            if ["Complete", "Failed"].contains(fields.first ?? "") || Date() > deadline { return fields }
+            try await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     @Test func testSubmitRunsAJobAsTheKSAAndSaysWhyOneFails() async throws {
@@ -76,6 +89,43 @@ import Testing
         #expect(events.map { $0["event"] as? String ?? "" }.prefix(2) == ["job-written", "job-applied"], "\(json.stdout)")
         #expect(events.contains { $0["event"] as? String == "job-output" && $0["line"] as? String == "wrote gs://my-bucket/json.txt" })
         #expect(events.last?["event"] as? String == "job-finished" && events.last?["result"] as? String == "succeeded", "\(json.stdout)")
+
+        // With the realistic profile the statuses come one by one, as KubeRay writes them, the log live in between;
+        // KubeRay's requeue and Ray's job start are stretched to 2 and 3 s so that a 1 s poll sees each state.
+        try await emulator.seed(["profile": ["profile": "realistic", "time_scale": 0.05,
+                                             "durations": ["rayjob_requeue": 40, "ray_job_start": 60]]])
+        let slow = try await emulator.wizard(["submit", "--workspace", workspace, "--", "python", "-c", "import time; time.sleep(3); print('slow')"])
+        try await emulator.seed(["profile": ["profile": "instant"]])
+        #expect(slow.status == 0, "\(slow.stdout + slow.stderr)")
+        let statuses = slow.stdout.split(separator: "\n").filter { $0.hasPrefix("  status: ") }.map { String($0.dropFirst(10)) }
+        #expect(statuses == ["Initializing", "Running", "Running, job PENDING", "Running, job RUNNING", "Complete, job SUCCEEDED"],
+                "\(slow.stdout)")
+        #expect(slow.stdout.contains("  | slow\n"), "\(slow.stdout)")
+
+        // The workspace's example RayJobs run as they are: the one on the wizard's cluster, and the one that brings its
+        // own cluster NAME-xxxxx (the operator sets that cluster's token on its submitter).
+        for file in ["rayjob.yaml", "rayjob-own-cluster.yaml"] {
+            let path = emulator.workspace.appendingPathComponent(file).path
+            let example = try await emulator.run("kubectl", ["--context", context, "apply", "-f", path])
+            #expect(example.status == 0, "\(example.stderr)")
+        }
+        #expect(try await ended(emulator, "raycluster-mini-job", context: context).prefix(3) == ["Complete", "", "raycluster-mini"])
+        let own = try await ended(emulator, "raycluster-mini-own-job", context: context)
+        #expect(own.first == "Complete", "\(own)")
+        #expect((own.count > 2 ? own[2] : "").wholeMatch(of: #/raycluster-mini-own-job-[a-z0-9]{5}/#) != nil, "\(own)")
+        #expect(try await objects(emulator)["rayjob-example.txt"]?.hasPrefix("written by a RayJob on ") == true)
+
+        // The same own-cluster job with its head's KSA left out: that cluster's driver is refused by Cloud Storage.
+        let template = try String(contentsOf: emulator.workspace.appendingPathComponent("rayjob-own-cluster.yaml"), encoding: .utf8)
+        let headKSA = try #require(template.firstMatch(of: #/\n *serviceAccountName: my-ksa/#))
+        let withoutKSA = template.replacingCharacters(in: headKSA.range, with: "")
+            .replacingOccurrences(of: "name: raycluster-mini-own-job\n", with: "name: own-job-without-ksa\n")
+        let edited = emulator.root.appendingPathComponent("own-job-without-ksa.yaml")
+        try withoutKSA.write(to: edited, atomically: true, encoding: .utf8)
+        #expect(try await emulator.run("kubectl", ["--context", context, "apply", "-f", edited.path]).status == 0)
+        let lost = try await ended(emulator, "own-job-without-ksa", context: context)
+        #expect(lost.first == "Failed" && lost.count > 3 && lost[1] == "AppFailed", "\(lost)")
+        #expect(lost.last?.contains("urllib.error.HTTPError: HTTP Error 403: Forbidden") == true, "\(lost)")
 
         // --no-wait: the name and how to follow it.
         let detached = try await emulator.wizard(["submit", "--workspace", workspace, "--no-wait", "--", "true"])
