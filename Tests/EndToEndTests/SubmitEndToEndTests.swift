@@ -35,6 +35,19 @@ import Testing
         return bucket["objects"] as? [String: String] ?? [:]
     }
 
+    /// A RayJob on the wizard's RayCluster with a submitter of its own: as the KSA or not, with the token or not.
+    private func submitterJob(_ name: String, entrypoint: [String], ksa: Bool, token: Bool) -> [String: Any] {
+        var pod: [String: Any] = ["restartPolicy": "Never", "nodeSelector": ["iam.gke.io/gke-metadata-server-enabled": "true"]]
+        if ksa { pod["serviceAccountName"] = "my-ksa" }
+        let env: [[String: Any]] = token ? [["name": "RAY_AUTH_MODE", "value": "token"],
+                                            ["name": "RAY_AUTH_TOKEN", "valueFrom": ["secretKeyRef": ["name": "raycluster-mini", "key": "auth_token"]]]] : []
+        pod["containers"] = [["name": "ray-job-submitter", "image": "rayproject/ray:2.60.0", "env": env]]
+        let quoted = entrypoint.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
+        return ["apiVersion": "ray.io/v1", "kind": "RayJob", "metadata": ["name": name, "namespace": "ray"],
+                "spec": ["entrypoint": quoted, "clusterSelector": ["ray.io/cluster": "raycluster-mini"],
+                         "submitterPodTemplate": ["spec": pod]]]
+    }
+
     /// The RayJob's `jobDeploymentStatus`, `reason`, `rayClusterName` and `message` once it has ended (60 s at most).
     private func ended(_ emulator: EmulatorHarness, _ job: String, context: String) async throws -> [String] {
         let format = #"jsonpath={.status.jobDeploymentStatus}{"\t"}{.status.reason}{"\t"}{.status.rayClusterName}{"\t"}{.status.message}"#
@@ -114,6 +127,30 @@ import Testing
         #expect(own.first == "Complete", "\(own)")
         #expect((own.count > 2 ? own[2] : "").wholeMatch(of: #/raycluster-mini-own-job-[a-z0-9]{5}/#) != nil, "\(own)")
         #expect(try await objects(emulator)["rayjob-example.txt"]?.hasPrefix("written by a RayJob on ") == true)
+
+        // The submitter's own identity does not reach the job (Ray runs the driver on the head): a submitter as the
+        // namespace's default KSA submits a job that writes as the head's KSA. A submitter without the token gets it
+        // from the operator, as the cluster has authOptions (the manual form's cluster would refuse it with a 401).
+        for (name, ksa, token) in [("submitter-as-default", false, true), ("submitter-without-token", true, false)] {
+            let file = emulator.root.appendingPathComponent(name + ".json")
+            let job = submitterJob(name, entrypoint: writer(name + ".txt", text: name), ksa: ksa, token: token)
+            try JSONSerialization.data(withJSONObject: job).write(to: file)
+            let created = try await emulator.run("kubectl", ["--context", context, "apply", "-f", file.path])
+            #expect(created.status == 0, "\(created.stderr)")
+        }
+        let asDefault = try await ended(emulator, "submitter-as-default", context: context)
+        #expect(asDefault.first == "Complete", "\(asDefault)")
+        #expect(try await objects(emulator)["submitter-as-default.txt"] == "submitter-as-default")
+        let account = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "get", "pods", "-l",
+                                                         "batch.kubernetes.io/job-name=submitter-as-default",
+                                                         "-o", "jsonpath={.items[0].spec.serviceAccountName}"])
+        #expect(account.stdout == "default")
+        let noToken = try await ended(emulator, "submitter-without-token", context: context)
+        #expect(noToken.first == "Complete", "\(noToken)")
+        let injected = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "get", "pods", "-l",
+                                                          "batch.kubernetes.io/job-name=submitter-without-token",
+                                                          "-o", "jsonpath={.items[0].spec.containers[0].env[1].valueFrom.secretKeyRef.name}"])
+        #expect(injected.stdout == "raycluster-mini", "the operator's RAY_AUTH_TOKEN: \(injected.stdout)")
 
         // The same own-cluster job with its head's KSA left out: that cluster's driver is refused by Cloud Storage.
         let template = try String(contentsOf: emulator.workspace.appendingPathComponent("rayjob-own-cluster.yaml"), encoding: .utf8)
