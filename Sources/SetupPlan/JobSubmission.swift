@@ -8,9 +8,6 @@ public struct JobSubmission: Equatable, Sendable {
     /// The command line Ray runs (through a shell): each word of the argv quoted, so it arrives as given.
     public let entrypoint: String
 
-    /// Where `submit` writes its RayJobs in the workspace.
-    public static let folder = "jobs"
-
     /// The submission of `argv` as job `NAME-SUFFIX`; throws when there is no command to run.
     public init(_ answers: Answers, argv: [String], suffix: String) throws(FieldError) {
         guard argv.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
@@ -31,7 +28,7 @@ public struct JobSubmission: Equatable, Sendable {
     }
 
     /// The RayJob's file, relative to the workspace.
-    public var file: String { Self.folder + "/" + name + ".yaml" }
+    public var file: String { WorkspaceFiles.jobs + "/" + name + ".yaml" }
 
     /// The file's text: the manifest with a header that says how to run it again.
     public var yaml: String { manifest.yaml(file: file) }

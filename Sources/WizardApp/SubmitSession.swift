@@ -69,7 +69,7 @@ public struct SubmitSession: Sendable {
                 + "kuberay-gcs-wizard doctor --workspace \(ShellQuote.quote(path)) finds what is missing.")
             return 2
         }
-        let folder = workspace.appendingPathComponent(JobSubmission.folder)
+        let folder = workspace.appendingPathComponent(WorkspaceFiles.jobs)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = workspace.appendingPathComponent(submission.file)
         try Workspace(url: workspace).writeFile(submission.file, contents: submission.yaml)
