@@ -8,6 +8,8 @@ public enum SubmitEvent: Equatable, Sendable {
     case status(RayJobStatus)
     /// The submitter pod's log is followed from now on.
     case following(pod: String)
+    /// An Event of the submitter's Job: why its pod is not there yet (e.g. its KSA is missing).
+    case note(String)
     /// One line of the submitter's log: `ray job submit`'s, then the job's own output.
     case log(String)
     /// Not waited for (`--no-wait`): how to follow it from another terminal.

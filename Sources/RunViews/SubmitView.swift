@@ -2,7 +2,7 @@ import Foundation
 import RunModel
 
 /// Every byte `submit` prints about its RayJob: lines for people, or JSON Lines (`--output json`) with the events
-/// `job-written`, `job-applied`, `job-status`, `job-following`, `job-output`, `job-detached` and `job-finished`
+/// `job-written`, `job-applied`, `job-status`, `job-note`, `job-following`, `job-output`, `job-detached` and `job-finished`
 /// (`result` succeeded, failed or interrupted; `reason` and `message` as KubeRay recorded them; `exitCode`).
 public struct SubmitView: Sendable {
     private let json: Bool
@@ -30,6 +30,8 @@ public struct SubmitView: Sendable {
         case .status(let status):
             let job = status.jobStatus.isEmpty ? "" : ", job \(status.jobStatus)"
             return ["  status: \(status.jobDeploymentStatus.isEmpty ? "New" : status.jobDeploymentStatus)\(job)"]
+        case .note(let text):
+            return ["  submitter: \(text)"]
         case .following(let pod):
             return ["  log of the submitter pod \(pod):"]
         case .log(let line):
@@ -55,6 +57,8 @@ public struct SubmitView: Sendable {
             line = JSONLine.encode(event: "job-applied", ["job": job, "cluster": cluster])
         case .status(let status):
             line = JSONLine.encode(event: "job-status", status)
+        case .note(let text):
+            line = JSONLine.encode(event: "job-note", ["note": text])
         case .following(let pod):
             line = JSONLine.encode(event: "job-following", ["pod": pod])
         case .log(let text):

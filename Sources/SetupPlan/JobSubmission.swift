@@ -53,6 +53,12 @@ public struct JobSubmission: Equatable, Sendable {
                                                        #"jsonpath={range .items[*]}{.metadata.name} {.status.phase}{"\n"}{end}"#])
     }
 
+    /// The Events of the submitter's Job (why its pod cannot be made, as for a missing KSA): a reason and message a line.
+    public var submitterEventsRead: [String] {
+        commands.kubectl(["get", "events"] + namespace + ["--field-selector", "involvedObject.kind=Job,involvedObject.name=" + name,
+                                                          "-o", #"jsonpath={range .items[*]}{.reason}: {.message}{"\n"}{end}"#])
+    }
+
     /// Follows the submitter pod's log: what `ray job submit` and `ray job logs --follow` print.
     public func followLog(pod: String) -> [String] { commands.kubectl(["logs", "--follow", pod] + namespace) }
 

@@ -103,6 +103,7 @@ public struct SubmitSession: Sendable {
         var last: RayJobStatus?
         var logTask: Task<Void, Never>?
         var announced = false
+        var notes: Set<String> = []
         while !stopped.withLock({ $0 }) {
             let read = await QuickCommand.read(submission.statusRead, timeoutSeconds: 60)
             if read.exitCode == 0, let status = Self.status(json: read.stdout), status != last {
@@ -113,7 +114,14 @@ public struct SubmitSession: Sendable {
                 log.state.withLock { $0.failed = false }
                 logTask = nil
             }
-            if logTask == nil, last?.jobDeploymentStatus != "Initializing", let pod = await submitterPod() {
+            let pod = logTask == nil && last?.jobDeploymentStatus != "Initializing" ? await submitterPod() : nil
+            if logTask == nil, pod == nil, last?.jobDeploymentStatus == "Running" {
+                for note in await submitterEvents() where !notes.contains(note) {
+                    notes.insert(note)
+                    view.show(.note(note))
+                }
+            }
+            if logTask == nil, let pod {
                 if !announced { view.show(.following(pod: pod)) }
                 announced = true
                 let argv = submission.followLog(pod: pod)
@@ -135,6 +143,13 @@ public struct SubmitSession: Sendable {
         follower.stop()
         await logTask?.value
         return .interrupted(follow: submission.followCommands)
+    }
+
+    /// The Events of the submitter's Job, each once; none when they cannot be read.
+    private func submitterEvents() async -> [String] {
+        let read = await QuickCommand.read(submission.submitterEventsRead, timeoutSeconds: 60)
+        guard read.exitCode == 0 else { return [] }
+        return read.stdout.split(separator: "\n").map(String.init)
     }
 
     /// The submitter's pod once it has started (its log can be read), else nil.

@@ -204,6 +204,17 @@ import Testing
         #expect(refused.stdout.contains("  " + denial), "the 403, named: \(refused.stdout)")
         #expect(try await objects(emulator)["refused.txt"] == nil)
 
+        // The KSA is gone: the submitter's pod cannot be made. submit says why (its Job's Event) and, at Ctrl-C,
+        // exits 130 with the commands that follow the RayJob, which stays.
+        let noKSA = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "delete", "serviceaccount", "my-ksa"])
+        #expect(noKSA.status == 0, "\(noKSA.stderr)")
+        let stuck = try await emulator.wizard(["submit", "--workspace", workspace, "--", "true"], timeout: 15)
+        #expect(stuck.status == 130, "\(stuck.stdout + stuck.stderr)")
+        #expect(stuck.stdout.contains(#"  submitter: FailedCreate: Error creating: pods "raycluster-mini-job-"#), "\(stuck.stdout)")
+        #expect(stuck.stdout.contains(#"is forbidden: error looking up service account ray/my-ksa: serviceaccount "my-ksa" not found"#),
+                "\(stuck.stdout)")
+        #expect(stuck.stdout.contains("Stopped following; the RayJob runs on. Follow it with:\n  kubectl logs --follow -l"), "\(stuck.stdout)")
+
         // The RayCluster is gone: nothing is submitted.
         let gone = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "delete", "raycluster", "raycluster-mini"])
         #expect(gone.status == 0, "\(gone.stderr)")
