@@ -10,8 +10,10 @@ import Synchronization
 public struct SubmitSession: Sendable {
     public let workspace: URL
     public let submission: JobSubmission
-    /// Seconds between reads of the RayJob's status.
+    /// Seconds between reads of the RayJob's status until the job runs with its log followed, then while it does: the
+    /// log's end (the job's) is read at once, so a job of hours costs a kubectl call every few seconds, not every second.
     public var pollSeconds: Double = 1
+    public var followingPollSeconds: Double = 5
 
     /// The session for `argv` in `workspace`; prints why and throws `ExitStatus(2)` when there is no command, no
     /// finished setup, or answers that are no longer valid.
@@ -130,7 +132,10 @@ public struct SubmitSession: Sendable {
                         log.state.withLock { $0.received = true }
                         view.show(.log(line))
                     }
-                    log.state.withLock { $0.failed = result.exitCode != 0 && !$0.received }
+                    log.state.withLock {
+                        $0.failed = result.exitCode != 0 && !$0.received
+                        $0.ended = !$0.failed
+                    }
                 }
             }
             if let outcome = last?.outcome {
@@ -138,7 +143,13 @@ public struct SubmitSession: Sendable {
                 if let logTask { await Self.awaitOrStop(logTask, follower: follower, seconds: 15) }
                 return outcome
             }
-            try? await Task.sleep(for: .milliseconds(Int64(pollSeconds * 1000)))
+            // The log's end wakes the wait once; after it, KubeRay's final status is read every `pollSeconds`.
+            let endedBefore = log.state.withLock { $0.ended }
+            let seconds = logTask != nil && last?.jobStatus == "RUNNING" && !endedBefore ? followingPollSeconds : pollSeconds
+            let until = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+            while ContinuousClock.now < until, endedBefore || !log.state.withLock({ $0.ended }), !stopped.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
         }
         follower.stop()
         await logTask?.value
@@ -180,7 +191,8 @@ public struct SubmitSession: Sendable {
     }
 }
 
-/// Whether a line of the submitter's log has come, and whether the last try to follow it ended without one.
+/// Whether a line of the submitter's log has come, whether the last try to follow it ended without one, and whether
+/// the log has ended (with the job).
 private final class LogProgress: Sendable {
-    let state = Mutex((received: false, failed: false))
+    let state = Mutex((received: false, failed: false, ended: false))
 }
