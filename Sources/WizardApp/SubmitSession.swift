@@ -111,6 +111,12 @@ public struct SubmitSession: Sendable {
             if read.exitCode == 0, let status = Self.status(json: read.stdout), status != last {
                 last = status
                 view.show(.status(status))
+            } else if read.exitCode != 0, read.stderr.contains("(NotFound)") {
+                // Deleted while followed (kubectl delete, the namespace gone): there is nothing left to wait for.
+                follower.stop()
+                await logTask?.value
+                let said = read.stderr.split(separator: "\n").last.map(String.init) ?? ""
+                return .failed(reason: "NotFound", message: "the RayJob \(submission.name) is gone: \(said)")
             }
             if log.state.withLock({ $0.failed }) {
                 log.state.withLock { $0.failed = false }

@@ -215,6 +215,21 @@ import Testing
                 "\(stuck.stdout)")
         #expect(stuck.stdout.contains("Stopped following; the RayJob runs on. Follow it with:\n  kubectl logs --follow -l"), "\(stuck.stdout)")
 
+        // A RayJob deleted while it is followed ends the wait: there is nothing left to wait for.
+        let listJobs = ["--context", context, "-n", "ray", "get", "rayjobs", "-o", "jsonpath={.items[*].metadata.name}"]
+        let known = Set(try await emulator.run("kubectl", listJobs).stdout.split(separator: " ").map(String.init))
+        async let followed = emulator.wizard(["submit", "--workspace", workspace, "--", "true"], timeout: 60)
+        var added: String?
+        for _ in 0..<60 where added == nil {
+            try await Task.sleep(for: .milliseconds(500))
+            added = try await emulator.run("kubectl", listJobs).stdout.split(separator: " ").map(String.init).first { !known.contains($0) }
+        }
+        let newJob = try #require(added)
+        #expect(try await emulator.run("kubectl", ["--context", context, "-n", "ray", "delete", "rayjob", newJob]).status == 0)
+        let vanished = try await followed
+        #expect(vanished.status == 1, "\(vanished.stdout + vanished.stderr)")
+        #expect(vanished.stdout.contains("Failed (NotFound):\n  the RayJob \(newJob) is gone: Error from server (NotFound)"), "\(vanished.stdout)")
+
         // The RayCluster is gone: nothing is submitted.
         let gone = try await emulator.run("kubectl", ["--context", context, "-n", "ray", "delete", "raycluster", "raycluster-mini"])
         #expect(gone.status == 0, "\(gone.stderr)")
