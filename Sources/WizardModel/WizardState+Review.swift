@@ -22,7 +22,8 @@ extension WizardState {
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
         let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
-        let fresh = kept == nil
+        // A plan whose checks are not on screen (none yet, or the run's gate stopped after Review's) is checked again.
+        let fresh = kept?.preflight == nil
         var review = kept ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         review.fit(review.paneGeometry(size))
         self.review = review

@@ -174,6 +174,9 @@ class KubeHandler(Handler):
             return "exec", kube_exec.exec_pod, (ns, name)
         if sub == "log" and res == "pods" and method == "GET":
             return "get-pod-log", jobsim.pod_log, (ns, name)
+        if sub == "portforward" and res == "pods":
+            import kube_portforward
+            return "port-forward", kube_portforward.forward, (ns, name)
         if sub:
             return "unknown", not_found, ()
         if name is None:
