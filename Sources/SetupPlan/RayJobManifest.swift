@@ -39,12 +39,15 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
     /// Seconds an own cluster stays after the job ends, for reading its logs.
     public static let ownClusterTTLSeconds = 60
 
-    /// The RayJob for `answers` on `target`.
+    /// The example RayJob for `answers` on `target`.
     public init(_ answers: Answers, target: Target) {
+        self.init(answers, target: target, name: Self.jobName(answers, target: target), entrypoint: Self.exampleEntrypoint(answers))
+    }
+
+    /// The RayJob `name` for `answers` on `target` that runs `entrypoint` (a shell command line, as Ray runs it).
+    public init(_ answers: Answers, target: Target, name: String, entrypoint: String) {
         let cluster = RayClusterManifest(answers)
-        metadata = RayClusterManifest.Metadata(
-            name: Self.jobName(answers, target: target), namespace: answers.identity.namespace, labels: cluster.metadata.labels
-        )
+        metadata = RayClusterManifest.Metadata(name: name, namespace: answers.identity.namespace, labels: cluster.metadata.labels)
         // The operator sets the token on the submitter only when the cluster it submits to has `authOptions`; the
         // wizard's cluster may be the manual form, so that submitter reads the token from the Secret both forms keep.
         // An own cluster's Secret is named after the cluster KubeRay creates, so there the operator's variables are
@@ -58,11 +61,11 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
         submitter.spec.restartPolicy = "Never"
         switch target {
         case .wizardCluster:
-            spec = Spec(entrypoint: Self.exampleEntrypoint(answers),
+            spec = Spec(entrypoint: entrypoint,
                         clusterSelector: RayClusterManifest.OrderedMap(pairs: [(Self.clusterLabel, answers.ray.clusterName)]),
                         submitterPodTemplate: submitter)
         case .ownCluster:
-            spec = Spec(entrypoint: Self.exampleEntrypoint(answers), rayClusterSpec: cluster.spec,
+            spec = Spec(entrypoint: entrypoint, rayClusterSpec: cluster.spec,
                         shutdownAfterJobFinishes: true, ttlSecondsAfterFinished: Self.ownClusterTTLSeconds,
                         submitterPodTemplate: submitter)
         }

@@ -13,6 +13,8 @@ public enum WorkspaceFiles {
     public static let rayJob = "rayjob.yaml"
     /// An example RayJob that brings its own cluster, built like the RayCluster.
     public static let ownClusterRayJob = "rayjob-own-cluster.yaml"
+    /// The folder of the RayJobs `submit` wrote, one file each.
+    public static let jobs = "jobs"
     /// The plan as a reviewable bash script.
     public static let script = "setup.sh"
     /// The setup run's journal.

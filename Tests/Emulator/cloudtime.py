@@ -32,6 +32,8 @@ DURATIONS = {
     "image_pull": (120, "pod_startup"),
     "pod_start": (10, "pod_startup"),
     "pip_offline": (78, "program_time"),
+    "rayjob_requeue": (3, "program_time"),
+    "ray_job_start": (4, "program_time"),
 }
 PARTS = ["operations", "one_operation_per_cluster", "iam_propagation", "metadata_warmup", "pod_startup",
          "program_time"]

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from core import LOCK, ApiError, Handler
 import authsim
+import jobsim
 import jsonpatch
 import kube_proto
 import raysim
@@ -31,6 +32,7 @@ RESOURCES = {
     "events": ("v1", "Event", True),
     "customresourcedefinitions": ("apiextensions.k8s.io/v1", "CustomResourceDefinition", False),
     "rayclusters": ("ray.io/v1", "RayCluster", True),
+    "rayjobs": ("ray.io/v1", "RayJob", True),
     "secrets": ("v1", "Secret", True),
 }
 SHORT = {"namespaces": ["ns"], "serviceaccounts": ["sa"], "pods": ["po"], "services": ["svc"],
@@ -69,6 +71,8 @@ class World:
         self.nodes = {}  # nodesim: node name -> {pool, zone, machine, accelerator, gpus, spot, ready_at, images}
         self.managed_pools = set()  # node pools whose nodes are node records (made by node-pools create)
         self.pod_events = {}  # "ns/pod" -> {(reason, message)} already reported on it
+        self.ray_jobs = {}  # RayJob uid -> where jobsim has it (stage, submitter pod, driver process)
+        self.pod_logs = {}  # "ns/pod" -> {lines, done}: what `kubectl logs` reads of a submitter
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
 
@@ -85,6 +89,7 @@ class World:
     def install_ray_crd(self):
         if not self.has_ray():
             self.add("customresourcedefinitions", None, ray_crd(authsim.serves_auth_options(self)))
+            self.add("customresourcedefinitions", None, jobsim.crd())
 
     @staticmethod
     def k(ns, name):
@@ -118,6 +123,7 @@ class World:
     def advance(self):
         """Moves time forward: the operator retries head pods, pods get Ready."""
         raysim.reconcile(self)
+        jobsim.reconcile(self)
 
 
 class KubeHandler(Handler):
@@ -160,12 +166,14 @@ class KubeHandler(Handler):
         if not rest or rest[0] not in RESOURCES or RESOURCES[rest[0]][0] != gv:
             return "unknown", not_found, ()
         res, name, sub = rest[0], (rest[1] if len(rest) > 1 else None), (rest[2] if len(rest) > 2 else None)
-        if res == "rayclusters" and not self.world.has_ray():
+        if res in ("rayclusters", "rayjobs") and not self.world.has_ray():
             return "unknown", not_found, ()
         singular = RESOURCES[res][1].lower()
         if sub == "exec" and res == "pods":
             import kube_exec
             return "exec", kube_exec.exec_pod, (ns, name)
+        if sub == "log" and res == "pods" and method == "GET":
+            return "get-pod-log", jobsim.pod_log, (ns, name)
         if sub == "portforward" and res == "pods":
             import kube_portforward
             return "port-forward", kube_portforward.forward, (ns, name)
@@ -212,7 +220,7 @@ def resource_list(gv, w):
         res.append({"name": "pods/exec", "singularName": "", "namespaced": True, "kind": "PodExecOptions",
                     "verbs": ["create", "get"]})
     for r in res:
-        if r["name"] == "rayclusters":
+        if r["name"] in ("rayclusters", "rayjobs"):
             r["categories"] = ["all"]
     return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": res}
 
@@ -290,11 +298,15 @@ def create(h, res, ns):
         if res == "rayclusters":
             raysim.validate(w, obj)
             strict_fields(h, res, obj)
+        if res == "rayjobs":
+            jobsim.validate(obj)
         if h.query.get("dryRun"):
             return 201, obj
         stored = w.add(res, ns, obj)
         if res == "rayclusters":
             raysim.on_create(w, stored)
+        if res == "rayjobs":
+            jobsim.on_create(w, stored)
         return 201, stored
 
 
@@ -521,4 +533,6 @@ def delete(h, res, ns, name):
                     del w.store[r][key]
         if res == "rayclusters":
             raysim.on_delete(w, obj)
+        if res == "rayjobs":
+            jobsim.on_delete(w, obj)
         return 200, obj

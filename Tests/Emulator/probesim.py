@@ -118,6 +118,32 @@ def member_permissions(rec, member, ns):
     return granted
 
 
+def storage_call(emu, rec, bucket, member, granted, method, path, name, permission, kind, write=None):
+    """One Cloud Storage call by `member` holding the storage permissions `granted`: (status, error text or None);
+    the bucket's objects change as the call would change them. A fault rule on the call's method and path fails it."""
+    who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
+    rule = emu.take_fault(method, path)
+    if rule:
+        status, error = int(rule.get("status", 500)), rule.get("message") or "Injected fault"
+    elif not rec:
+        status, error = 404, "The specified bucket does not exist."
+    elif method == "POST" and project_policy.storage_write_error(emu, rec["project"]):
+        status, error = 403, project_policy.storage_write_error(emu, rec["project"]).message
+    elif permission not in granted:
+        status, error = 403, "%s does not have %s access to the Google Cloud Storage object. Permission " \
+                             "'%s' denied on resource (or it may not exist)." % (who, permission, permission)
+    elif method == "GET" and name not in rec["objects"]:
+        status, error = 404, "No such object: %s/%s" % (bucket, name)
+    else:
+        status, error = (204 if method == "DELETE" else 200), None
+        if method == "POST":
+            rec["objects"][name] = write
+        elif method == "DELETE":
+            rec["objects"].pop(name, None)
+    emu.record("pod", method, path, "name=" + name if method == "POST" else "", status, kind)
+    return status, error
+
+
 def probe(w, pod, bucket, obj, text, tries, mount=None):
     """The report bucket_probe.py's probe() makes in `pod`, and the wall seconds its metadata tries took; the
     bucket's objects change as the real calls would change them."""
@@ -143,29 +169,9 @@ def probe(w, pod, bucket, obj, text, tries, mount=None):
         return report, waited
     rec = emu.buckets.get(bucket)
     granted = member_permissions(rec, member, ns) if rec else set()
-    who = member.split(":", 1)[1] if member.startswith("serviceAccount:") else member
 
     def call(method, path, name, permission, kind, write=None):
-        rule = emu.take_fault(method, path)
-        if rule:
-            status, error = int(rule.get("status", 500)), rule.get("message") or "Injected fault"
-        elif not rec:
-            status, error = 404, "The specified bucket does not exist."
-        elif method == "POST" and project_policy.storage_write_error(emu, rec["project"]):
-            status, error = 403, project_policy.storage_write_error(emu, rec["project"]).message
-        elif permission not in granted:
-            status, error = 403, "%s does not have %s access to the Google Cloud Storage object. Permission " \
-                                 "'%s' denied on resource (or it may not exist)." % (who, permission, permission)
-        elif method == "GET" and name not in rec["objects"]:
-            status, error = 404, "No such object: %s/%s" % (bucket, name)
-        else:
-            status, error = (204 if method == "DELETE" else 200), None
-            if method == "POST":
-                rec["objects"][name] = write
-            elif method == "DELETE":
-                rec["objects"].pop(name, None)
-        emu.record("pod", method, path, "name=" + name if method == "POST" else "", status, kind)
-        return status, error
+        return storage_call(emu, rec, bucket, member, granted, method, path, name, permission, kind, write)
 
     def outcome(status, error, **extra):
         return dict({"status": status}, **extra) if error is None else {"status": status, "error": error}

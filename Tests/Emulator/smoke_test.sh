@@ -545,6 +545,82 @@ scenario_key_login() {  # the service-account key and POST /token: a token with 
   stop_emulator
 }
 
+rayjob() {  # rayjob NAME TOKEN(yes|no) ENTRYPOINT > file: a RayJob on raycluster-mini, its submitter as my-ksa
+  cat <<EOF
+apiVersion: ray.io/v1
+kind: RayJob
+metadata:
+  name: $1
+  namespace: default
+spec:
+  entrypoint: $3
+  clusterSelector:
+    ray.io/cluster: raycluster-mini
+  submitterPodTemplate:
+    spec:
+      serviceAccountName: my-ksa
+      restartPolicy: Never
+      containers:
+      - name: ray-job-submitter
+        image: rayproject/ray:2.52.0
+$( [ "$2" = yes ] && printf '        env:\n        - {name: RAY_AUTH_MODE, value: token}\n        - name: RAY_AUTH_TOKEN\n          valueFrom: {secretKeyRef: {name: raycluster-mini, key: auth_token}}\n' )
+EOF
+}
+
+job_ended() {  # job_ended NAME: waits (15 s at most) for the RayJob to end; prints deployment status, reason, job status
+  for _ in $(seq 75); do
+    case "$(kubectl get rayjob "$1" -o 'jsonpath={.status.jobDeploymentStatus}')" in Complete|Failed) break ;; esac
+    sleep 0.2
+  done
+  kubectl get rayjob "$1" -o 'jsonpath={.status.jobDeploymentStatus}/{.status.reason}/{.status.jobStatus}'
+}
+
+scenario_rayjob() {
+  echo "## RayJobs on a token-auth cluster (manual form): the submitter's 401 without the token, the job's log with it"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}]}' >/dev/null
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  t 0 "created" kubectl create secret generic raycluster-mini --from-literal=auth_token=0123456789abcdef
+  cat >"$DIR/rc.yaml" <<EOF
+apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: raycluster-mini
+  namespace: default
+spec:
+  rayVersion: "2.52.0"
+  headGroupSpec:
+    rayStartParams: {}
+    template:
+      spec:
+        serviceAccountName: my-ksa
+        containers:
+        - name: ray-head
+          image: rayproject/ray:2.52.0
+          env:
+          - {name: RAY_AUTH_MODE, value: token}
+          - name: RAY_AUTH_TOKEN
+            valueFrom: {secretKeyRef: {name: raycluster-mini, key: auth_token}}
+EOF
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  wait_head default 0 "condition met"
+  rayjob no-token no "echo hello" >"$DIR/job.yaml"
+  t 0 "created" kubectl apply -f "$DIR/job.yaml"
+  out "Failed/SubmissionFailed/" job_ended no-token
+  t 0 "Request failed with status code 401: 401 Unauthorized" kubectl logs -l batch.kubernetes.io/job-name=no-token
+  rayjob with-token yes "'echo hello from the driver; exit 3'" >"$DIR/job.yaml"
+  t 0 "created" kubectl apply -f "$DIR/job.yaml"
+  out "Failed/AppFailed/FAILED" job_ended with-token
+  t 0 "Job entrypoint command failed with exit code 3, last available logs \(truncated to 20,000 chars\):" \
+    kubectl get rayjob with-token -o 'jsonpath={.status.message}'
+  t 0 "hello from the driver" kubectl logs -l batch.kubernetes.io/job-name=with-token
+  echo '{"apiVersion":"ray.io/v1","kind":"RayJob","metadata":{"name":"neither"},"spec":{"entrypoint":"true"}}' >"$DIR/neither.json"
+  t 1 "one of clusterSelector or rayClusterSpec must be set" kubectl create -f "$DIR/neither.json"
+  stop_emulator
+}
+
 scenario_port_forward() {  # kubectl port-forward (SPDY through a websocket) to a Ready head: the dashboard, a drop, SPDY refused
   echo "## kubectl port-forward to the Ray head"
   start_emulator
@@ -574,7 +650,7 @@ scenario_port_forward() {  # kubectl port-forward (SPDY through a websocket) to 
 
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order port_forward}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order rayjob port_forward}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

@@ -60,12 +60,12 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testAnUnknownCommandIsAUsageErrorListingTheCommands() throws {
-        for argv in [["submit", "--help"], ["submit"], ["submit", "--answers", "a.yaml"], ["help", "submit"]] {
+        for argv in [["launch", "--help"], ["launch"], ["launch", "--answers", "a.yaml"], ["help", "launch"]] {
             let result = try wizard(argv)
             XCTAssertEqual(result.status, 2, "\(argv): \(result.stdout)")
             XCTAssertEqual(result.stdout, "", "\(argv)")
-            XCTAssertTrue(result.stderr.contains("Unknown command 'submit'"), "\(argv): \(result.stderr)")
-            for command in ["wizard", "plan", "export", "apply", "resume", "status", "doctor", "session", "destroy"] {
+            XCTAssertTrue(result.stderr.contains("Unknown command 'launch'"), "\(argv): \(result.stderr)")
+            for command in ["wizard", "plan", "export", "apply", "resume", "status", "doctor", "submit", "session", "destroy"] {
                 XCTAssertTrue(result.stderr.contains("\n  \(command) "), "\(argv) lists \(command): \(result.stderr)")
             }
         }
