@@ -5,6 +5,8 @@ public enum CheckID: Hashable, Sendable {
     case kubeAccess, rayClusterKind, namespace, ksa, rayCluster, pods
     /// Ray's token authentication in the RayCluster and its pods, and the Secret holding the token.
     case rayAuth, authSecret
+    /// The head's NetworkPolicy (with `ray.networkPolicy`): it exists, selects the head, and the cluster enforces it.
+    case networkPolicy
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
     // Preflight: what the cloud would refuse before anything is created.
@@ -35,6 +37,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .pods: return "pods"
         case .rayAuth: return "ray-auth"
         case .authSecret: return "auth-secret"
+        case .networkPolicy: return "network-policy"
         case .annotation: return "annotation"
         case .iamServiceAccount: return "iam-sa"
         case .workloadIdentityBinding: return "wi-binding"
@@ -62,7 +65,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
             return
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
-                                .rayCluster, .pods, .rayAuth, .authSecret, .annotation, .iamServiceAccount, .workloadIdentityBinding,
+                                .rayCluster, .pods, .rayAuth, .authSecret, .networkPolicy, .annotation, .iamServiceAccount, .workloadIdentityBinding,
                                 .principal, .bucket, .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators,
                                 .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
