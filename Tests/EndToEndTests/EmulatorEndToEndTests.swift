@@ -205,6 +205,29 @@ import Testing
         #expect(reads.count >= 3, "\(kinds)")
     }
 
+    /// With `ray.networkPolicy`, an existing Standard cluster that enforces no NetworkPolicy (no Dataplane V2, no
+    /// network policy enforcement) stops the run at the plan's own check, before anything is created or changed,
+    /// with a hint naming the cluster's fields and the way out.
+    @Test func testAnExistingClusterWithoutPolicyEnforcementIsRefusedBeforeAnyChange() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-no-dataplane-v2")
+        defer { emulator.stop() }
+        try await emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "autopilot": false,
+                                                "workloadPool": "\(Self.project).svc.id.goog", "rayOperator": true]]])
+        let result = try await emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing",
+                                               "ray.networkPolicy=true"])
+        #expect(result.status == 1, "\(result.stdout + result.stderr)")
+        #expect(result.stdout.contains("failed: Check the cluster enforces NetworkPolicies"), "\(result.stdout)")
+        for words in ["networkConfig.datapathProvider is ADVANCED_DATAPATH", "networkPolicy.enabled is true",
+                      "--update-addons NetworkPolicy=ENABLED", "answer ray.networkPolicy false"] {
+            #expect(result.stdout.contains(words), "\(words)\n\(result.stdout)")
+        }
+        let log = try await emulator.log()
+        #expect(log.filter { $0.kind.hasPrefix("create-") || $0.kind.hasPrefix("update-") || $0.kind.hasPrefix("set-") }.map(\.kind) == [],
+                "nothing was created or changed")
+        // apply wrote the policy beside raycluster.yaml, for review.
+        #expect(FileManager.default.fileExists(atPath: emulator.workspace.appendingPathComponent("networkpolicy.yaml").path))
+    }
+
     /// An existing regional Autopilot cluster answered as a person might at first: by the zone, then as Standard.
     /// Each wrong answer stops the run before any change, with a hint naming the `--set` that fixes it; resuming
     /// with it completes without the node-pool update and the nodeSelector that Autopilot rejects.
