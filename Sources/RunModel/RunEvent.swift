@@ -13,6 +13,10 @@ public enum StepStatus: String, Equatable, Hashable, Sendable, Codable, CaseIter
 
     /// Done or already done: later runs leave it alone.
     public var isComplete: Bool { self == .done || self == .alreadyDone }
+
+    /// Whether the step may have left something in the cloud: it finished, or was cut off with no outcome. A failed
+    /// step reported its own: gcloud's failed creates leave nothing but a cluster in ERROR, which preflight reports.
+    public var mayHaveCreated: Bool { isComplete || self == .running || self == .interrupted }
 }
 
 /// Which pipe an output line came from.

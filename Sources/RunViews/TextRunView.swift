@@ -95,7 +95,7 @@ public struct TextRunView: RunObserver {
             case .succeeded:
                 write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
                 if let text = memory.state.withLock({ $0.verified }) {
-                    write("Ray tasks wrote, read back and deleted a test object in gs://\(bucket)/\(PlanBuilder.checkPrefix)/ on every Ray node: \(PlanBuilder.checkSummary(text))")
+                    write("\(PlanBuilder.checkVerdictLead) (gs://\(bucket)/\(PlanBuilder.checkPrefix)/): \(PlanBuilder.checkSummary(text))")
                 }
                 for line in closingLines { write(line) }
             case .failed: break

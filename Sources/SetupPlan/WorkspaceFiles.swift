@@ -26,11 +26,6 @@ public enum WorkspaceFiles {
     /// The folder of the steps' logs.
     public static let logs = "logs"
 
-    /// The files a run keeps, as `apply` and the wizard list them.
-    public static let listing = [answers, manifest, script, journal, logs + "/"].joined(separator: ", ")
-    /// The files `export` (and the wizard's Save) writes, as a sentence names them.
-    public static let exported = "\(answers), \(manifest) and \(script)"
-
     /// The log of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
     public static func logPath(index: Int, stepID: StepID) -> String {
         let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"

@@ -25,7 +25,7 @@ extension RunSession {
         _ = try WorkspaceExport.write(plan, to: folder)
         if output == .text {
             Console.out(PlanText.render(plan))
-            Console.out("Workspace: \(folder.path) (\(WorkspaceFiles.listing))")
+            Console.out("Workspace: \(folder.path) (\(plan.workspaceListing))")
         }
         var earlier: PreflightSession.Outcome?
         if !settings.skipPreflight, try beforeAnythingCreated(plan: plan, workspace: folder) {

@@ -38,7 +38,7 @@ public enum RunSession {
         }
     }
 
-    /// Whether preflight still has a say: nothing the plan creates is done yet in the workspace's journal.
+    /// Whether preflight still has a say: nothing the plan creates was attempted yet in the workspace's journal.
     static func beforeAnythingCreated(plan: Plan, workspace: URL) throws -> Bool {
         guard let journal = try loadJournal(workspace: workspace) else { return true }
         let statuses = plan.steps.map { step in journal.step(step.id)?.status ?? .pending }

@@ -104,13 +104,13 @@ extension WizardState {
             return []
         }
         message = nil
-        return [.quit(0, message: Self.savedFilesMessage(workspace: workspace))]
+        return [.quit(0, message: Self.savedFilesMessage(review?.plan, workspace: workspace))]
     }
 
     /// What Save prints on the way out: where the files are and the command that runs them later.
-    public static func savedFilesMessage(workspace: String) -> String {
+    public static func savedFilesMessage(_ plan: Plan?, workspace: String) -> String {
         """
-        Wrote \(WorkspaceFiles.exported) to \(workspace).
+        Wrote \(plan?.workspaceFilesSentence() ?? "the files") to \(workspace).
         Run them later with:
           kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
         """

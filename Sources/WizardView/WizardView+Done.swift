@@ -20,7 +20,7 @@ extension WizardView {
         y += 1
         if let result = run.verifyResult {
             // Every node's verdict is shown: the summary wraps (at most three rows) rather than hiding the last nodes.
-            let lead = "Bucket written and read back on every Ray node: "
+            let lead = PlanBuilder.checkVerdictLead + ": "
             let rows = TextWrap.wrap(lead + OutputTail.sanitize(PlanBuilder.checkSummary(result)), width: canvas.width - 6, continuation: "")
             for (i, row) in rows.prefix(3).enumerated() {
                 let last = i == 2 && rows.count > 3
@@ -43,7 +43,7 @@ extension WizardView {
         let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
         let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
         let token = NextSteps.tokenExport(a).map { TextWrap.command($0, width: commandWidth) } ?? []
-        let files = TextWrap.wrap("Files: \(state.workspace)/ (\(WorkspaceFiles.answers), \(WorkspaceFiles.manifest), \(WorkspaceFiles.script), \(WorkspaceFiles.logs)/)",
+        let files = TextWrap.wrap("Files: \(state.workspace)/",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []

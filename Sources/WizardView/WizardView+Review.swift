@@ -100,7 +100,7 @@ extension WizardView {
     private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {
         switch action {
         case .run: return "Runs the steps now; a step whose result already exists is skipped."
-        case .save: return "Writes \(WorkspaceFiles.exported) to \(state.workspace)/, runs nothing."
+        case .save: return "Writes \(state.review?.plan.workspaceFilesSentence(compact: true) ?? "the files") to \(state.workspace)/, runs nothing."
         case .edit: return "Back to the questions; your answers are kept."
         default: return ""
         }

@@ -63,7 +63,11 @@ final class PlainModeTests: XCTestCase {
         try answerQuestions(program, ["Project ID": ["ray-demo-123"], "Bucket name": ["ray-demo-bucket"]])
         program.typeLine("s")
         XCTAssertEqual(try program.waitForExit(), 0, program.text)
-        XCTAssertTrue(program.text.contains("Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace.path)."), program.text)
+        let files = ["answers.yaml", "raycluster.yaml", "raycluster-auth-manual.yaml", "rayjob.yaml", "rayjob-own-cluster.yaml", "setup.sh"]
+        XCTAssertTrue(program.text.contains("Wrote \(files.dropLast().joined(separator: ", ")) and setup.sh to \(workspace.path)."), program.text)
+        for file in files {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(file).path), "the message names \(file): it is there")
+        }
         let saved = try String(contentsOf: workspace.appendingPathComponent("answers.yaml"), encoding: .utf8)
         XCTAssertTrue(saved.contains("name: ray-demo-bucket"), saved)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("state.json").path), "nothing ran")

@@ -134,7 +134,7 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the done screen") { $0.contains("Done · 20 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
-                     "Bucket written and read back on every Ray node: head ok, workers-9qz4d ok",
+                     "Each Ray node wrote, read and deleted an object: head ok,",
                      "in all, the last: Apply the RayCluster raycluster-mini", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265",
                      "export RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$(kubectl get secret"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")

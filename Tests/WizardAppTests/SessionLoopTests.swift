@@ -39,7 +39,7 @@ final class SessionLoopTests: XCTestCase {
         let terminal = ScriptedTerminal(toReview + [.key(.char("s"))])
         let result = SessionLoop(state: setup.firstState(), terminal: terminal, effects: SessionEffects(setup)).run()
         XCTAssertEqual(result.code, 0)
-        XCTAssertEqual(result.message, WizardState.savedFilesMessage(workspace: setup.workspace))
+        XCTAssertEqual(result.message, WizardState.savedFilesMessage(PlanBuilder.build(setup.answers, checkScript: setup.checkScript), workspace: setup.workspace))
         for file in [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.script] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: setup.folder.appendingPathComponent(file).path), file)
         }
