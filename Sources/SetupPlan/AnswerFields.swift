@@ -123,9 +123,8 @@ public enum AnswerFields {
                     get: { $0.ray.auth.rawValue },
                     set: { $0.ray.auth = $1.flatMap(RayAuth.init) ?? defaults.ray.auth }),
         AnswerField("ray.networkPolicy", .boolean, label: "Network policy",
-                    help: "A NetworkPolicy lets only this namespace's pods, and the KubeRay operator on 8265, reach the Ray head. "
-                        + "Needs Dataplane V2 or network policy enforcement (a new Standard cluster gets Dataplane V2). Off by default: "
-                        + "it cuts off all else outside the namespace that reaches Ray (monitoring, other namespaces).",
+                    help: "Only this namespace's pods, and the operator on 8265, reach the Ray head. Needs Dataplane V2 or policy "
+                        + "enforcement. Off by default: cuts off all else.",
                     options: ["true": "only the namespace reaches the head", "false": "no policy"],
                     get: { String($0.ray.networkPolicy) },
                     set: { $0.ray.networkPolicy = $1.map { $0 == "true" } ?? defaults.ray.networkPolicy }),
