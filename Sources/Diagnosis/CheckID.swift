@@ -11,6 +11,8 @@ public enum CheckID: Hashable, Sendable {
     case bucket, bucketRole
     // Preflight: what the cloud would refuse before anything is created.
     case billing, roles, clusterName, bucketName, accelerators, machineTypes, gpuQuota, cpuQuota, orgPolicy
+    /// An existing cluster enforces NetworkPolicies (with `ray.networkPolicy`).
+    case policyEnforcement
     /// The in-pod probe as a whole, when it did not run (`--no-exec`, no running pod, or an earlier link broken).
     case inPod
     /// The in-pod probe in the Ray pod `name`.
@@ -54,6 +56,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .gpuQuota: return "gpu-quota"
         case .cpuQuota: return "cpu-quota"
         case .orgPolicy: return "org-policy"
+        case .policyEnforcement: return "policy-enforcement"
         case .pod(let name): return Self.podPrefix + name
         }
     }
@@ -67,7 +70,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
                                 .rayCluster, .pods, .rayAuth, .authSecret, .networkPolicy, .annotation, .iamServiceAccount, .workloadIdentityBinding,
                                 .principal, .bucket, .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators,
-                                .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy]
+                                .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy, .policyEnforcement]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = id
     }

@@ -40,6 +40,12 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
     public static let dashboardPort = 8265
     /// `networkConfig.datapathProvider` of a GKE cluster with Dataplane V2, which enforces NetworkPolicies.
     public static let advancedDatapath = "ADVANCED_DATAPATH"
+    /// How an existing cluster comes to enforce the policy, or the way out: what the plan's check and preflight advise.
+    public static func enforcementAdvice(_ commands: Commands) -> String {
+        "Turn enforcement on (\(commands.policyEnforcementUpdates.map(ShellQuote.join).joined(separator: ", then ")); GKE recreates "
+            + "the nodes), or answer ray.networkPolicy false."
+    }
+
     /// The label every namespace carries with its own name (Kubernetes 1.21 and later).
     public static let namespaceNameLabel = "kubernetes.io/metadata.name"
     /// The label the kuberay-operator Helm chart puts on the operator's pods.

@@ -187,13 +187,12 @@ public enum PlanBuilder {
     /// protection, so the run stops before any change unless Dataplane V2 (`ADVANCED_DATAPATH`, always on Autopilot)
     /// or the older network policy enforcement (Calico, `networkPolicy.enabled`) is on.
     private static func checkPolicyEnforcement(_ a: Answers, _ c: Commands) -> Step {
-        let updates = c.policyEnforcementUpdates.map(ShellQuote.join).joined(separator: ", then ")
-        return Step(id: .checkPolicyEnforcement, title: "Check the cluster enforces NetworkPolicies",
-                    why: "ray.networkPolicy is true, and a NetworkPolicy does nothing unless networkConfig.datapathProvider is "
-                        + "\(NetworkPolicyManifest.advancedDatapath) (Dataplane V2, chosen at creation with \(dataplaneV2Flag)) or networkPolicy.enabled is "
-                        + "true. Turn enforcement on (\(updates); GKE recreates the nodes), or answer ray.networkPolicy false.",
-                    argv: c.clusterDescribe("value(networkConfig.datapathProvider,networkPolicy.enabled)"),
-                    success: .containsAny([NetworkPolicyManifest.advancedDatapath, "True"]), kind: .check, timeoutSeconds: 120)
+        Step(id: .checkPolicyEnforcement, title: "Check the cluster enforces NetworkPolicies",
+             why: "ray.networkPolicy is true, and a NetworkPolicy does nothing unless networkConfig.datapathProvider is "
+                + "\(NetworkPolicyManifest.advancedDatapath) (Dataplane V2, chosen at creation with \(dataplaneV2Flag)) or "
+                + "networkPolicy.enabled is true. " + NetworkPolicyManifest.enforcementAdvice(c),
+             argv: c.clusterDescribe("value(networkConfig.datapathProvider,networkPolicy.enabled)"),
+             success: .containsAny([NetworkPolicyManifest.advancedDatapath, "True"]), kind: .check, timeoutSeconds: 120)
     }
 
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
