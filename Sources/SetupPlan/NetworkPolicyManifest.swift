@@ -1,8 +1,9 @@
 import Yams
 
 /// The NetworkPolicy (networking.k8s.io/v1) on the wizard's Ray head, with `ray.networkPolicy`: ingress from every pod
-/// of the namespace on any port (workers reach the head's GCS and raylet ports, the RayJob submitter its Jobs API), and
-/// from the KubeRay operator to the dashboard port only; nothing else. A model encoded with Yams, like the RayCluster.
+/// of the namespace on any port (workers reach the head's GCS and raylet ports, the RayJob submitter its Jobs API),
+/// from the KubeRay operator to the dashboard port only, and with the add-on's Ray monitoring from Prometheus's
+/// collectors to the metrics port; nothing else. A model encoded with Yams, like the RayCluster.
 public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
     public var apiVersion = "networking.k8s.io/v1"
     public var kind = "NetworkPolicy"
@@ -46,6 +47,11 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
             + "the nodes), or answer ray.networkPolicy false."
     }
 
+    /// The head's Prometheus metrics port (KubeRay's `metrics-export-port` default).
+    public static let metricsPort = 8080
+    /// Where Managed Service for Prometheus runs its collectors (`gke-gmp-system` on newer GKE, `gmp-system` before).
+    public static let prometheusNamespaces = ["gmp-system", "gke-gmp-system"]
+
     /// The label every namespace carries with its own name (Kubernetes 1.21 and later).
     public static let namespaceNameLabel = "kubernetes.io/metadata.name"
     /// The label the kuberay-operator Helm chart puts on the operator's pods.
@@ -80,14 +86,17 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
             operatorPeer = Peer(namespaceSelector: Selector(matchLabels: nil),
                                 podSelector: Selector(matchLabels: RayClusterManifest.OrderedMap(pairs: [Self.operatorPodLabel])))
         }
-        spec = Spec(
-            podSelector: Selector(matchLabels: Self.headLabels(answers)),
-            policyTypes: ["Ingress"],
-            ingress: [
-                Rule(from: [Peer(namespaceSelector: nil, podSelector: Selector(matchLabels: nil))], ports: nil),
-                Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: Self.dashboardPort)]),
-            ]
-        )
+        var ingress = [
+            Rule(from: [Peer(namespaceSelector: nil, podSelector: Selector(matchLabels: nil))], ports: nil),
+            Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: Self.dashboardPort)]),
+        ]
+        // The add-on's Ray monitoring scrapes the head's metrics from Managed Service for Prometheus's collectors.
+        if answers.operator == .gkeAddon && answers.cluster.rayClusterMonitoring {
+            ingress.append(Rule(from: Self.prometheusNamespaces.map { Peer(namespaceSelector: Selector(matchLabels: [Self.namespaceNameLabel: $0]),
+                                                                           podSelector: nil) },
+                                ports: [Port(protocol: "TCP", port: Self.metricsPort)]))
+        }
+        spec = Spec(podSelector: Selector(matchLabels: Self.headLabels(answers)), policyTypes: ["Ingress"], ingress: ingress)
     }
 
     /// The YAML text written to networkpolicy.yaml.

@@ -100,6 +100,21 @@ final class NetworkPolicyPlanTests: XCTestCase {
         }
     }
 
+    func testTheAddonsRayMonitoringKeepsScrapingTheHeadsMetrics() throws {
+        let schema = try schema()
+        let policy = try doc(answers { $0.cluster.rayClusterMonitoring = true })
+        XCTAssertEqual(SchemaValidator.violations(of: policy, against: schema), [])
+        let rules = try XCTUnwrap((policy["spec"] as? [String: Any])?["ingress"] as? [[String: Any]])
+        XCTAssertEqual(rules.count, 3)
+        XCTAssertEqual(rules[2]["ports"] as? [[String: AnyHashable]], [["protocol": "TCP", "port": 8080]])
+        let namespaces = (rules[2]["from"] as? [[String: Any]] ?? []).compactMap {
+            (($0["namespaceSelector"] as? [String: Any])?["matchLabels"] as? [String: String])?["kubernetes.io/metadata.name"]
+        }
+        XCTAssertEqual(namespaces, ["gmp-system", "gke-gmp-system"])
+        // Without the add-on's monitoring, no such rule.
+        XCTAssertEqual(((try doc(answers())["spec"] as? [String: Any])?["ingress"] as? [Any])?.count, 2)
+    }
+
     func testTheSchemaNamesAWrongFieldOrType() throws {
         let schema = try schema()
         var policy = try doc(answers())
