@@ -80,7 +80,7 @@ public struct TextRunView: RunObserver {
                 memory.state.withLock { $0.verified = outcome.result }
             }
             var detail = DurationText.format(outcome.seconds)
-            if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
+            if outcome.status == .failed, let ending = outcome.endingText { detail += " (\(ending))" }
             if outcome.status == .skipped { detail = "" }
             write(line(outcome.index, word(outcome.status), detail))
             if outcome.status == .failed {

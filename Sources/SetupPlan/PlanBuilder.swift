@@ -364,7 +364,7 @@ public enum PlanBuilder {
                  argv: c.kubectl(["create", "secret", "generic", secret, "--namespace", ns,
                                   "--from-file=\(RayClusterManifest.tokenSecretKey)=/dev/stdin"]),
                  probe: Probe(argv: c.kubectl(["get", "secret", secret, "--namespace", ns, "-o", "name"])),
-                 kind: .create, timeoutSeconds: 60,
+                 kind: .create, timeoutSeconds: 60, teardown: c.tokenSecretTeardown,
                  runsWhen: StepCondition(placeholder: Placeholder.rayClusterManifest, equals: manual), input: .randomToken),
         ]
     }

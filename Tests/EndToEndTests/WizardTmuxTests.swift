@@ -103,7 +103,7 @@ final class WizardTmuxTests: XCTestCase {
             $0.contains("Failed at step 7/20") && $0.contains("< Retry >")
         }
         let failure = collapsed(screen)
-        for text in ["✗ Step 7 of 20 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+        for text in ["✗ Step 7 of 20 failed: Create the bucket gs://ray-demo-bucket", "exit 1 · after",
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
