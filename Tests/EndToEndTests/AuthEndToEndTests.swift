@@ -73,6 +73,26 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any])
         let policyCheck = (report["checks"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "network-policy" }
         #expect(policyCheck?["status"] as? String == "ok", "\(doctor.stdout)")
+        // A policy deleted by hand is doctor's one broken link; its fix, run in the workspace, puts it back.
+        let context = "gke_demo-project_us-west1-b_cloud-bucket-cluster"
+        let deleted = try await emulator.run("kubectl", ["delete", "networkpolicy", "raycluster-mini-head-ingress", "--namespace", "ray",
+                                                         "--context", context])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        let broken = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--format", "json", "--no-exec"])
+        #expect(broken.status == 1, "\(broken.stdout + broken.stderr)")
+        let brokenReport = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
+        let brokenChecks = (brokenReport["checks"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "broken" }
+        #expect(brokenChecks.compactMap { $0["id"] as? String } == ["network-policy"], "\(broken.stdout)")
+        let fixes = brokenChecks.first?["fix"] as? [[String]] ?? []
+        #expect(fixes == [["kubectl", "apply", "-f", "networkpolicy.yaml", "--context", context]], "\(fixes)")
+        for argv in fixes {
+            let fixed = try await emulator.run(argv[0], Array(argv.dropFirst()), cwd: emulator.workspace)
+            #expect(fixed.status == 0, "\(fixed.stderr)")
+        }
+        #expect(objects(try await state(emulator), "networkpolicies")["ray/raycluster-mini-head-ingress"] != nil)
+        let repaired = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--no-exec"])
+        #expect(repaired.status == 0, "\(repaired.stdout + repaired.stderr)")
+
         var plans: [ProcessResult] = []
         for format in ["text", "json", "script", "yaml"] {
             plans.append(try await emulator.wizard(["plan", "--format", format] + sets.flatMap { ["--set", $0] }))
@@ -84,7 +104,7 @@ import Testing
         let afterDestroy = try await state(emulator)
         #expect(objects(afterDestroy, "secrets").keys.filter { $0.hasPrefix("ray/") } == [], "destroy leaves no Secret")
         #expect(destroyed.stdout.contains(#""step":"delete-networkpolicy""#), "\(destroyed.stdout)")
-        #expect(try await emulator.log().succeeded("delete-networkpolicy") == 1, "deleted before the cluster went")
+        #expect(try await emulator.log().succeeded("delete-networkpolicy") == 2, "the one by hand above, and destroy's before the cluster went")
         #expect(objects(afterDestroy, "networkpolicies").isEmpty, "destroy leaves no NetworkPolicy")
 
         // The token is in no file of the workspace (logs, journals, setup.sh, manifests) and in nothing printed.
