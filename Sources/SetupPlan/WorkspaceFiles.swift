@@ -25,6 +25,8 @@ public enum WorkspaceFiles {
     public static let destroyedSetupJournal = "state.destroyed.json"
     /// The folder of the steps' logs.
     public static let logs = "logs"
+    /// What `session`'s kubectl port-forward printed, appended run after run.
+    public static let sessionLog = logs + "/session.log"
 
     /// The log of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
     public static func logPath(index: Int, stepID: StepID) -> String {
@@ -36,5 +38,15 @@ public enum WorkspaceFiles {
     /// e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
     public static func resumeCommand(workspace path: String) -> String {
         "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
+    }
+
+    /// The command that forwards the Ray dashboard and client ports of the workspace at `path`, quoted for a shell.
+    public static func sessionCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard session --workspace \(ShellQuote.quote(path))"
+    }
+
+    /// The command that runs a Ray job on the workspace's cluster, with `ENTRYPOINT` for the person's own command.
+    public static func submitCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard submit --workspace \(ShellQuote.quote(path)) -- ENTRYPOINT"
     }
 }

@@ -22,8 +22,9 @@ public enum RunSession {
         case .json:
             view = JSONRunView(plan: plan, workspace: workspace)
         case .text:
-            let closing = ["Dashboard: \(NextSteps.portForward(plan.answers))"]
-                + (NextSteps.tokenExport(plan.answers).map { ["Ray token (the dashboard and ray job ask for it): \($0)"] } ?? [])
+            // session prints how to load the Ray token, and submit hands it over itself.
+            let closing = ["Dashboard on localhost (kept up until Ctrl-C): \(WorkspaceFiles.sessionCommand(workspace: workspace.path))",
+                           "Run a job as the bucket's identity: \(WorkspaceFiles.submitCommand(workspace: workspace.path))"]
                 + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
             view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color,
                                writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)

@@ -46,7 +46,7 @@ final class PlainModeTests: XCTestCase {
         offset = screen.count
         let run = String(program.text.dropFirst(offset))
         XCTAssertTrue(run.contains("[ 1/\(steps)] "), run)
-        XCTAssertTrue(run.contains("Dashboard: kubectl port-forward"), run)
+        XCTAssertTrue(run.contains("Dashboard on localhost (kept up until Ctrl-C): kuberay-gcs-wizard session --workspace "), run)
         // A dumb terminal gets no escape sequences at all: no full-screen UI, no line rewritten in place.
         XCTAssertFalse(program.text.contains("\u{1B}"), program.text)
         for file in ["answers.yaml", "raycluster.yaml", "setup.sh", "state.json"] {
