@@ -21,6 +21,15 @@ has_words() {
     printf '%s\n' "$text" | tr ' \t;,' '\n\n\n\n' | grep -qxF -- "$word" || return 1
   done
 }
+# has_any N WORD1..WORDN TEXT: TEXT holds one of the words at least.
+has_any() {
+  local n=$1; shift
+  local words=("${@:1:$n}") text=${*:$((n + 1)):1} word
+  for word in "${words[@]}"; do
+    has_words 1 "$word" "$text" && return 0
+  done
+  return 1
+}
 # output_is WANT CMD... / output_has N WORDS... CMD...: probes; CMD succeeds and its output matches.
 output_is() { local want=$1 got; shift; got=$("$@" 2>/dev/null) || return 1; is_text "$want" "$got"; }
 output_has() {
@@ -28,6 +37,12 @@ output_has() {
   local words=("${@:1:$n}") got; shift "$n"
   got=$("$@" 2>/dev/null) || return 1
   has_words "$n" "${words[@]}" "$got"
+}
+output_any() {
+  local n=$1; shift
+  local words=("${@:1:$n}") got; shift "$n"
+  got=$("$@" 2>/dev/null) || return 1
+  has_any "$n" "${words[@]}" "$got"
 }
 # output_line LINE CMD...: CMD succeeds and one line of its output is LINE (blanks squeezed).
 output_line() {
@@ -48,6 +63,13 @@ expect_words() {
   got=$("$@") || return 1
   printf '%s\n' "$got"
   has_words "$n" "${words[@]}" "$got" || { echo "unexpected output from: $*" >&2; return 1; }
+}
+expect_any() {
+  local n=$1; shift
+  local words=("${@:1:$n}") got; shift "$n"
+  got=$("$@") || return 1
+  printf '%s\n' "$got"
+  has_any "$n" "${words[@]}" "$got" || { echo "unexpected output from: $*" >&2; return 1; }
 }
 expect_line() {
   local want=$1 got; shift

@@ -5,10 +5,14 @@ public enum CheckID: Hashable, Sendable {
     case kubeAccess, rayClusterKind, namespace, ksa, rayCluster, pods
     /// Ray's token authentication in the RayCluster and its pods, and the Secret holding the token.
     case rayAuth, authSecret
+    /// The head's NetworkPolicy (with `ray.networkPolicy`): it exists, selects the head, and the cluster enforces it.
+    case networkPolicy
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
     // Preflight: what the cloud would refuse before anything is created.
     case billing, roles, clusterName, bucketName, accelerators, machineTypes, gpuQuota, cpuQuota, orgPolicy
+    /// An existing cluster enforces NetworkPolicies (with `ray.networkPolicy`).
+    case policyEnforcement
     /// The in-pod probe as a whole, when it did not run (`--no-exec`, no running pod, or an earlier link broken).
     case inPod
     /// The in-pod probe in the Ray pod `name`.
@@ -35,6 +39,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .pods: return "pods"
         case .rayAuth: return "ray-auth"
         case .authSecret: return "auth-secret"
+        case .networkPolicy: return "network-policy"
         case .annotation: return "annotation"
         case .iamServiceAccount: return "iam-sa"
         case .workloadIdentityBinding: return "wi-binding"
@@ -51,6 +56,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .gpuQuota: return "gpu-quota"
         case .cpuQuota: return "cpu-quota"
         case .orgPolicy: return "org-policy"
+        case .policyEnforcement: return "policy-enforcement"
         case .pod(let name): return Self.podPrefix + name
         }
     }
@@ -62,9 +68,9 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
             return
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
-                                .rayCluster, .pods, .rayAuth, .authSecret, .annotation, .iamServiceAccount, .workloadIdentityBinding,
+                                .rayCluster, .pods, .rayAuth, .authSecret, .networkPolicy, .annotation, .iamServiceAccount, .workloadIdentityBinding,
                                 .principal, .bucket, .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators,
-                                .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy]
+                                .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy, .policyEnforcement]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = id
     }

@@ -72,7 +72,7 @@ public struct Doctor: Sendable {
     enum ReadID {
         static let account = "account", project = "project", services = "services", cluster = "cluster"
         static let crd = "crd", namespace = "namespace", ksa = "ksa", rayCluster = "raycluster", pods = "pods"
-        static let bucket = "bucket", bucketPolicy = "bucket-policy", authSecret = "auth-secret"
+        static let bucket = "bucket", bucketPolicy = "bucket-policy", authSecret = "auth-secret", networkPolicy = "network-policy"
         static func serviceAccount(_ email: String) -> String { "iam-sa:\(email)" }
         static func serviceAccountPolicy(_ email: String) -> String { "iam-sa-policy:\(email)" }
         static func role(_ role: String) -> String { "role:\(role)" }
@@ -99,6 +99,10 @@ public struct Doctor: Sendable {
         if a.ray.auth == .token {
             reads.append(DoctorRead(id: ReadID.authSecret, argv: c.kubectl(["get", "secret", RayClusterManifest.tokenSecretName(a),
                                                                              "--namespace", ns, "-o", Self.secretKeysTemplate])))
+        }
+        if a.ray.networkPolicy {
+            reads.append(DoctorRead(id: ReadID.networkPolicy,
+                                    argv: c.kubectl(["get", "networkpolicy", NetworkPolicyManifest.name(a), "--namespace", ns, "-o", "json"])))
         }
         return reads
     }

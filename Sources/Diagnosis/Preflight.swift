@@ -102,7 +102,9 @@ public struct Preflight: Diagnostic {
 
     /// The deciders, in the order the checklist shows them.
     private var deciders: [@Sendable (PreflightFacts) -> Check?] {
-        var list: [@Sendable (PreflightFacts) -> Check?] = [Self.billingCheck, Self.rolesCheck, Self.clusterNameCheck, Self.bucketNameCheck]
+        var list: [@Sendable (PreflightFacts) -> Check?] = [Self.billingCheck, Self.rolesCheck, Self.clusterNameCheck]
+        if answers.ray.networkPolicy && answers.cluster.mode == .existing { list.append(Self.policyEnforcementCheck) }
+        list.append(Self.bucketNameCheck)
         if !gpuTypes.isEmpty { list.append(Self.acceleratorCheck) }
         if !plannedMachines.isEmpty { list.append(Self.machineTypeCheck) }
         if !gpuTypes.isEmpty { list.append(Self.gpuQuotaCheck) }

@@ -122,6 +122,12 @@ public enum AnswerFields {
                     options: ["token": "token (kept in a Secret)", "none": "none (open to anyone who reaches Ray)"],
                     get: { $0.ray.auth.rawValue },
                     set: { $0.ray.auth = $1.flatMap(RayAuth.init) ?? defaults.ray.auth }),
+        AnswerField("ray.networkPolicy", .boolean, label: "Network policy",
+                    help: "Only this namespace's pods, and the operator on 8265, reach the Ray head. Needs Dataplane V2 or policy "
+                        + "enforcement. Off by default: cuts off all else.",
+                    options: ["true": "only the namespace reaches the head", "false": "no policy"],
+                    get: { String($0.ray.networkPolicy) },
+                    set: { $0.ray.networkPolicy = $1.map { $0 == "true" } ?? defaults.ray.networkPolicy }),
         AnswerField("ray.image", label: "Image",
                     help: "Container image for the Ray pods.",
                     placeholder: { $0.resolvedImage },

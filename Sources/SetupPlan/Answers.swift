@@ -74,6 +74,9 @@ public struct Answers: Equatable, Hashable, Sendable {
         public var autoscaling = true
         /// Ray's token authentication on every Ray port (dashboard and Jobs API, client, GCS).
         public var auth: RayAuth = .token
+        /// A NetworkPolicy on the head pod: ingress only from the namespace's pods, the operator on the dashboard port and,
+        /// with the add-on's Ray monitoring, Prometheus's collectors on the metrics port (see `NetworkPolicyManifest`).
+        public var networkPolicy = false
         public var workers = [WorkerGroup()]
         public init() {}
     }

@@ -80,6 +80,20 @@ extension Commands {
             why: "It holds the RayCluster's token; once the pods are gone nothing reads it.")
     }
 
+    /// The two updates that turn on network policy enforcement (Calico) on an existing cluster without Dataplane V2,
+    /// which only a new cluster can have: the add-on on the control plane, then enforcement (GKE recreates the nodes).
+    public var policyEnforcementUpdates: [[String]] {
+        [clusterUpdate(["--update-addons", "NetworkPolicy=ENABLED"]), clusterUpdate(["--enable-network-policy"])]
+    }
+
+    /// The head's NetworkPolicy, once the Ray pods are gone (its own phase, after the RayCluster's).
+    var networkPolicyTeardown: Teardown {
+        let name = NetworkPolicyManifest.name(a)
+        return kubernetesTeardown(kind: .networkpolicy, name: name, namespace: a.identity.namespace, phase: .networkPolicy,
+                                  subject: "the NetworkPolicy \(name)",
+                                  why: "It was applied by this workspace's run to guard the Ray head, which is gone by now.")
+    }
+
     /// The IAM service account the run created.
     var iamServiceAccountTeardown: Teardown {
         let email = a.iamServiceAccountEmail

@@ -9,13 +9,17 @@ public struct Plan: Equatable, Sendable {
     /// With `ray.auth` token: the RayCluster whose containers read the token from the plan's own Secret
     /// (`raycluster-auth-manual.yaml`), applied when the operator has no `authOptions`.
     public var manualAuthManifest: String?
+    /// With `ray.networkPolicy`: the head's NetworkPolicy (`networkpolicy.yaml`).
+    public var networkPolicy: String?
 
-    public init(answers: Answers, steps: [Step], manifest: String, checkScript: String, manualAuthManifest: String? = nil) {
+    public init(answers: Answers, steps: [Step], manifest: String, checkScript: String, manualAuthManifest: String? = nil,
+                networkPolicy: String? = nil) {
         self.answers = answers
         self.steps = steps
         self.manifest = manifest
         self.checkScript = checkScript
         self.manualAuthManifest = manualAuthManifest
+        self.networkPolicy = networkPolicy
     }
 
     /// The plan's step `id`, if it has one.
@@ -30,13 +34,15 @@ public struct Plan: Equatable, Sendable {
         switch name {
         case WorkspaceFiles.manifest: return manifest
         case WorkspaceFiles.manualAuthManifest: return manualAuthManifest
+        case WorkspaceFiles.networkPolicy: return networkPolicy
         default: return nil
         }
     }
 
-    /// The workspace files holding a RayCluster, as export writes them: raycluster.yaml, and with `ray.auth` token the
-    /// manual form beside it.
+    /// The workspace files the plan applies, as export writes them: raycluster.yaml, with `ray.auth` token the manual
+    /// form beside it, and with `ray.networkPolicy` the head's NetworkPolicy.
     public var manifestFiles: [(name: String, text: String)] {
         [(WorkspaceFiles.manifest, manifest)] + (manualAuthManifest.map { [(WorkspaceFiles.manualAuthManifest, $0)] } ?? [])
+            + (networkPolicy.map { [(WorkspaceFiles.networkPolicy, $0)] } ?? [])
     }
 }

@@ -21,7 +21,8 @@ public enum PlanBuilder {
         Plan(answers: answers, steps: steps(answers, checkScript: checkScript), manifest: RayClusterManifest(answers).yaml(),
              checkScript: checkScript,
              manualAuthManifest: answers.ray.auth == .token
-                ? RayClusterManifest(answers, tokenForm: .secretEnvironment).yaml(file: WorkspaceFiles.manualAuthManifest) : nil)
+                ? RayClusterManifest(answers, tokenForm: .secretEnvironment).yaml(file: WorkspaceFiles.manualAuthManifest) : nil,
+             networkPolicy: answers.ray.networkPolicy ? NetworkPolicyManifest(answers).yaml() : nil)
     }
 
     /// The plan's steps alone (no manifest rendered), for what only needs the commands.
@@ -37,7 +38,7 @@ public enum PlanBuilder {
         let grantNeedsPool = namesWorkloadPool(c.bucketMember, answers)
         // An existing cluster's checks still come first: a wrong answer about it stops the run before anything is made.
         let clusterSteps = cluster(answers, c)
-        let clusterChecks = clusterSteps.filter { $0.id == .checkCluster || $0.id == .checkClusterType }
+        let clusterChecks = clusterSteps.filter { [.checkCluster, .checkClusterType, .checkPolicyEnforcement].contains($0.id) }
         steps += clusterChecks
         steps += googleServiceAccount(answers, c)
         steps.append(bucket(answers, c))
@@ -100,9 +101,11 @@ public enum PlanBuilder {
             let addons = (a.operator == .gkeAddon ? ["RayOperator"] : []) + (a.bucket.mount ? [gcsFuseAddon] : [])
             if !addons.isEmpty { argv += ["--addons", addons.joined(separator: ",")] }
             if a.operator == .gkeAddon { argv += RayAddonOption.createFlags(a) }
+            if a.ray.networkPolicy { argv.append(dataplaneV2Flag) }
             return [Step(id: .createCluster, title: "Create the GKE Standard cluster",
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
-                            + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator." : "."),
+                            + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator" : "")
+                            + (a.ray.networkPolicy ? "; \(dataplaneV2Flag) so the head's NetworkPolicy is enforced." : "."),
                          argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
@@ -122,6 +125,7 @@ public enum PlanBuilder {
                      why: "The cluster must exist in this project and location before anything is changed on it.",
                      argv: describe("value(name)"), success: .equals(a.cluster.name), kind: .check, timeoutSeconds: 120),
                 checkClusterType(a, c),
+            ] + (a.ray.networkPolicy ? [checkPolicyEnforcement(a, c)] : []) + [
                 // On Autopilot the pool is always set, so the probe finds this done.
                 Step(id: .enableWorkloadIdentity, title: "Enable Workload Identity on the cluster",
                      why: "Without a workload pool no pod can act as a Google identity (a 403 later).",
@@ -174,6 +178,21 @@ public enum PlanBuilder {
                     why: "cluster.autopilot is false, so the plan updates the node pool and sets the metadata nodeSelector, which Autopilot "
                         + "rejects; for an Autopilot cluster answer true (the wizard's Cluster type, or resume --set cluster.autopilot=true --replan).",
                     argv: argv, success: .equals("False"), kind: .check, timeoutSeconds: 120)
+    }
+
+    /// Dataplane V2 (GKE's eBPF dataplane), which enforces NetworkPolicies; only at cluster creation.
+    static let dataplaneV2Flag = "--enable-dataplane-v2"
+
+    /// With `ray.networkPolicy` on an existing cluster: a policy the cluster does not enforce would only look like
+    /// protection, so the run stops before any change unless Dataplane V2 (`ADVANCED_DATAPATH`, always on Autopilot)
+    /// or the older network policy enforcement (Calico, `networkPolicy.enabled`) is on.
+    private static func checkPolicyEnforcement(_ a: Answers, _ c: Commands) -> Step {
+        Step(id: .checkPolicyEnforcement, title: "Check the cluster enforces NetworkPolicies",
+             why: "ray.networkPolicy is true, and a NetworkPolicy does nothing unless networkConfig.datapathProvider is "
+                + "\(NetworkPolicyManifest.advancedDatapath) (Dataplane V2, chosen at creation with \(dataplaneV2Flag)) or "
+                + "networkPolicy.enabled is true. " + NetworkPolicyManifest.enforcementAdvice(c),
+             argv: c.clusterDescribe("value(networkConfig.datapathProvider,networkPolicy.enabled)"),
+             success: .containsAny([NetworkPolicyManifest.advancedDatapath, "True"]), kind: .check, timeoutSeconds: 120)
     }
 
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
@@ -350,12 +369,25 @@ public enum PlanBuilder {
         ]
     }
 
+    /// With `ray.networkPolicy`: the head's NetworkPolicy, applied before the RayCluster so the head pod is selected
+    /// from its first moment (a policy selects pods by label, so it needs no pod to exist yet).
+    private static func networkPolicySteps(_ a: Answers, _ c: Commands) -> [Step] {
+        guard a.ray.networkPolicy else { return [] }
+        let name = NetworkPolicyManifest.name(a)
+        let from = NetworkPolicyManifest.operatorNamespace(a).map { "the namespace \($0)" } ?? "pods labelled app.kubernetes.io/name=kuberay-operator"
+        return [Step(id: .applyNetworkPolicy, title: "Apply the NetworkPolicy \(name) on the Ray head",
+                     why: "\(WorkspaceFiles.networkPolicy): only pods of \(a.identity.namespace) reach the head (any port), and the "
+                        + "KubeRay operator (\(from)) its dashboard port \(NetworkPolicyManifest.dashboardPort); nothing else does.",
+                     argv: c.kubectl(["apply", "-f", WorkspaceFiles.networkPolicy]), files: [WorkspaceFiles.networkPolicy],
+                     kind: .configure, timeoutSeconds: 120, teardown: c.networkPolicyTeardown)]
+    }
+
     private static func rayCluster(_ a: Answers, _ c: Commands) -> [Step] {
         let selector = "ray.io/cluster=\(a.ray.clusterName),ray.io/node-type=head"
         let later = a.ray.workers.filter { !a.alwaysRunningWorkerGroups.contains($0) }.map(\.name)
         let token = a.ray.auth == .token
         let file = token ? "${\(Placeholder.rayClusterManifest)}" : WorkspaceFiles.manifest
-        return tokenSteps(a, c) + [
+        return networkPolicySteps(a, c) + tokenSteps(a, c) + [
             Step(id: .applyRayCluster, title: "Apply the RayCluster \(a.ray.clusterName)",
                  why: "\(token ? "The file read above" : WorkspaceFiles.manifest): ray.io/v1, the KSA on every pod"
                     + (a.usesMetadataNodeSelector ? ", the metadata-server nodeSelector" : "")

@@ -1,20 +1,24 @@
 import Foundation
 
-/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe,...}], "manifest": "...", "manualAuthManifest": ...}`.
+/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe,...}], "manifest": "...", "manualAuthManifest": ...,
+/// "networkPolicy": ...}`.
 public enum PlanJSON {
     struct Document: Encodable {
         var steps: [StepEntry]
         var manifest: String
         /// Present (null when there is none) so a reader sees the RayCluster that may be applied instead.
         var manualAuthManifest: String?
+        /// networkpolicy.yaml; null without `ray.networkPolicy`.
+        var networkPolicy: String?
 
-        enum CodingKeys: String, CodingKey { case steps, manifest, manualAuthManifest }
+        enum CodingKeys: String, CodingKey { case steps, manifest, manualAuthManifest, networkPolicy }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(steps, forKey: .steps)
             try c.encode(manifest, forKey: .manifest)
             try c.encode(manualAuthManifest, forKey: .manualAuthManifest)
+            try c.encode(networkPolicy, forKey: .networkPolicy)
         }
     }
 
@@ -50,7 +54,8 @@ public enum PlanJSON {
 
     /// Pretty-printed JSON with keys in a stable order.
     public static func render(_ plan: Plan) -> String {
-        encode(Document(steps: entries(plan.steps), manifest: plan.manifest, manualAuthManifest: plan.manualAuthManifest))
+        encode(Document(steps: entries(plan.steps), manifest: plan.manifest, manualAuthManifest: plan.manualAuthManifest,
+                        networkPolicy: plan.networkPolicy))
     }
 
     static func entries(_ steps: [Step]) -> [StepEntry] {

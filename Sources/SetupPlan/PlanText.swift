@@ -12,6 +12,9 @@ public enum PlanText {
         if let manual = plan.manualAuthManifest {
             out += "--- \(WorkspaceFiles.manualAuthManifest) (applied instead when the operator has no authOptions) ---\n" + manual
         }
+        if let policy = plan.networkPolicy {
+            out += "--- \(WorkspaceFiles.networkPolicy) ---\n" + policy
+        }
         return out
     }
 
@@ -69,6 +72,7 @@ public enum PlanText {
         case .nonEmpty: return " prints something"
         case .equals(let value): return " prints \(value)"
         case .containsAll(let values): return " lists \(values.joined(separator: ", "))"
+        case .containsAny(let values): return " lists \(values.joined(separator: " or "))"
         case .hasLine(let fields): return " has the line \(fields.joined(separator: " "))"
         case .not(.nonEmpty): return " prints nothing"
         case .not(let check): return " succeeds but not\(describe(check))"

@@ -46,6 +46,7 @@ public enum SetupScript {
         case .nonEmpty: return "expect_output '' \(call)"
         case .equals(let value): return "expect_output \(ShellQuote.quote(value)) \(call)"
         case .containsAll(let values): return "expect_words \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
+        case .containsAny(let values): return "expect_any \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
         case .hasLine(let fields): return "expect_line \(ShellQuote.quote(fields.joined(separator: " "))) \(call)"
         case .not(let check): return "{ got=$(\(call)) && printf '%s\\n' \"$got\" && ! \(guardCall(check, ["printf", "%s"])) \"$got\"; }"
         }
@@ -58,6 +59,7 @@ public enum SetupScript {
         case .nonEmpty: return "output_is '' \(call)"
         case .equals(let value): return "output_is \(ShellQuote.quote(value)) \(call)"
         case .containsAll(let values): return "output_has \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
+        case .containsAny(let values): return "output_any \(values.count) \(values.map(ShellQuote.quote).joined(separator: " ")) \(call)"
         case .hasLine(let fields): return "output_line \(ShellQuote.quote(fields.joined(separator: " "))) \(call)"
         // The command must succeed and its output, judged once more through printf, fail the other check.
         case .not(let check): return "{ got=$(\(call) 2>/dev/null) && ! \(guardCall(check, ["printf", "%s"])) \"$got\"; }"

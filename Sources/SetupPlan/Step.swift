@@ -115,6 +115,8 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
     case equals(String)
     /// Some line or whitespace-separated word of stdout equals each value.
     case containsAll([String])
+    /// Some line or whitespace-separated word of stdout equals one of the values.
+    case containsAny([String])
     /// Some line of stdout, split on whitespace, is exactly these fields (a role and its member, say).
     case hasLine([String])
     /// The other check rejects stdout: a binding or an object is no longer listed.
@@ -132,6 +134,8 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
         case .containsAll(let values):
             let words = Set(trimmed.split(whereSeparator: { $0.isWhitespace || $0 == ";" || $0 == "," }).map(String.init))
             return values.allSatisfy(words.contains)
+        case .containsAny(let values):
+            return values.contains { OutputCheck.containsAll([$0]).accepts(stdout) }
         case .hasLine(let fields):
             return trimmed.split(whereSeparator: \.isNewline).contains { $0.split(whereSeparator: \.isWhitespace).map(String.init) == fields }
         case .not(let check):
@@ -146,6 +150,7 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
         case .exitZero, .nonEmpty: return self
         case .equals(let value): return .equals(fill(value))
         case .containsAll(let items): return .containsAll(items.map(fill))
+        case .containsAny(let items): return .containsAny(items.map(fill))
         case .hasLine(let fields): return .hasLine(fields.map(fill))
         case .not(let check): return .not(check.substituting(values))
         }

@@ -6,7 +6,7 @@ public enum StepID: Hashable, Sendable {
     case enableAPIs
     // The cluster.
     case createCluster, waitCluster
-    case checkCluster, checkClusterType, enableWorkloadIdentity, enableGKEMetadata, enableRayAddon
+    case checkCluster, checkClusterType, checkPolicyEnforcement, enableWorkloadIdentity, enableGKEMetadata, enableRayAddon
     case enableRayLogging, enableRayMonitoring
     /// The GPU node pool of the worker group `group`.
     case createNodePool(group: String)
@@ -21,7 +21,7 @@ public enum StepID: Hashable, Sendable {
     case createBucket, checkBucket, grantBucketRole
     // The RayCluster and the checks from inside it.
     case checkAuthOptions, createAuthSecret
-    case applyRayCluster, waitHead, waitWorkers
+    case applyNetworkPolicy, applyRayCluster, waitHead, waitWorkers
     case verifyBucket, verifyMount
     // Destroy.
     case checkClusterUnused
@@ -30,25 +30,25 @@ public enum StepID: Hashable, Sendable {
     case deleteNodePool(pool: String)
     case uninstallOperator
     /// A Kubernetes object the run created (`delete-namespace`, `delete-serviceaccount`, `delete-raycluster`,
-    /// `delete-secret`).
+    /// `delete-secret`, `delete-networkpolicy`).
     case delete(KubernetesObject)
     case waitRayPodsGone
     case deleteIAMServiceAccount, unbindWorkloadIdentity, unbindBucketRole, deleteBucket
 
     /// The kinds of Kubernetes object a destroy deletes with `kubectl delete KIND`.
     public enum KubernetesObject: String, Hashable, Sendable, CaseIterable {
-        case namespace, serviceaccount, raycluster, secret
+        case namespace, serviceaccount, raycluster, secret, networkpolicy
     }
 
     /// Every id without a name in it, for reading ids back (`init(rawValue:)`).
     static let fixed: [StepID] = [
         .checkGcloud, .checkKubectl, .checkAuthPlugin, .checkHelm, .checkProject, .enableAPIs,
-        .createCluster, .waitCluster, .checkCluster, .checkClusterType, .enableWorkloadIdentity, .enableGKEMetadata, .enableRayAddon,
+        .createCluster, .waitCluster, .checkCluster, .checkClusterType, .checkPolicyEnforcement, .enableWorkloadIdentity, .enableGKEMetadata, .enableRayAddon,
         .enableRayLogging, .enableRayMonitoring, .enableGcsFuseAddon, .getCredentials,
         .helmRepo, .installOperator, .checkCRD,
         .createNamespace, .createKSA, .readProjectNumber, .createIAMServiceAccount, .bindWorkloadIdentity, .annotateKSA,
         .createBucket, .checkBucket, .grantBucketRole,
-        .checkAuthOptions, .createAuthSecret, .applyRayCluster, .waitHead, .waitWorkers, .verifyBucket, .verifyMount,
+        .checkAuthOptions, .createAuthSecret, .applyNetworkPolicy, .applyRayCluster, .waitHead, .waitWorkers, .verifyBucket, .verifyMount,
         .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .uninstallOperator, .waitRayPodsGone,
         .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket,
     ] + KubernetesObject.allCases.map(StepID.delete)
@@ -73,6 +73,7 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
         case .waitCluster: return "wait-cluster"
         case .checkCluster: return "check-cluster"
         case .checkClusterType: return "check-cluster-type"
+        case .checkPolicyEnforcement: return "check-policy-enforcement"
         case .enableWorkloadIdentity: return "enable-workload-identity"
         case .enableGKEMetadata: return "enable-gke-metadata"
         case .enableRayAddon: return "enable-ray-addon"
@@ -95,6 +96,7 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
         case .grantBucketRole: return "grant-bucket-role"
         case .checkAuthOptions: return "check-auth-options"
         case .createAuthSecret: return "create-auth-secret"
+        case .applyNetworkPolicy: return "apply-network-policy"
         case .applyRayCluster: return "apply-raycluster"
         case .waitHead: return "wait-head"
         case .waitWorkers: return "wait-workers"

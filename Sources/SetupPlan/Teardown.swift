@@ -39,6 +39,8 @@ public struct Teardown: Equatable, Hashable, Sendable, Codable {
 public enum TeardownPhase: Int, Comparable, Equatable, Hashable, Sendable, Codable, CaseIterable {
     /// The Ray pods stop first, so nothing is using the identity or the bucket while they go.
     case rayCluster
+    /// The head's NetworkPolicy goes once the Ray pods are gone, so the head is never reachable without it.
+    case networkPolicy
     case operatorRelease
     case kubernetesServiceAccount
     case namespace

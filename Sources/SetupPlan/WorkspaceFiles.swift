@@ -9,6 +9,8 @@ public enum WorkspaceFiles {
     /// The RayCluster with the Ray token given to the containers from a Secret the plan creates: applied instead of
     /// `manifest` when the operator's RayCluster CRD has no `spec.authOptions`.
     public static let manualAuthManifest = "raycluster-auth-manual.yaml"
+    /// The NetworkPolicy on the Ray head, with `ray.networkPolicy`.
+    public static let networkPolicy = "networkpolicy.yaml"
     /// An example RayJob on the wizard's RayCluster, its every pod running as the KSA.
     public static let rayJob = "rayjob.yaml"
     /// An example RayJob that brings its own cluster, built like the RayCluster.

@@ -229,6 +229,7 @@ struct StepExecutor: Sendable {
         case .nonEmpty: return "printed nothing where this step expects output."
         case .not(.nonEmpty): return "printed \(shown) where this step expects nothing."
         case .containsAll(let values): return "printed \(shown) where this step expects \(values.joined(separator: ", "))."
+        case .containsAny(let values): return "printed \(shown) where this step expects \(values.joined(separator: " or "))."
         case .exitZero, .hasLine, .not: return "its output was not what this step expects."
         }
     }

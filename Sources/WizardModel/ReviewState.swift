@@ -63,7 +63,8 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
         }
     }
 
-    /// The tab's text for `plan`: the steps as `plan` prints them, the manifest file, the script file.
+    /// The tab's text for `plan`: the steps as `plan` prints them, the manifest file (and the network policy's), the
+    /// script file.
     func text(of plan: Plan) -> String {
         switch self {
         case .commands:
@@ -71,7 +72,10 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
             let text = PlanText.render(plan)
             let cut = text.range(of: PlanText.manifestHeading).map { String(text[..<$0.lowerBound]) } ?? text
             return cut.trimmingTrailingNewlines()
-        case .manifest: return plan.manifest.trimmingTrailingNewlines()
+        // With `ray.networkPolicy` the head's policy follows: it is applied with the RayCluster.
+        case .manifest:
+            return (plan.manifest + (plan.networkPolicy.map { "\n--- \(WorkspaceFiles.networkPolicy) ---\n" + $0 } ?? ""))
+                .trimmingTrailingNewlines()
         case .script: return SetupScript.render(plan).trimmingTrailingNewlines()
         // Drawn from preflight's checklist.
         case .checks: return ""

@@ -36,7 +36,7 @@ public enum ReviewSummary {
         // An existing cluster's own location leaves the zone unused.
         let zone = a.cluster.mode == .existing && a.cluster.location != nil ? "" : ", zone \(a.zone)"
         let ray = "\(a.ray.clusterName): \(a.resolvedImage), head \(a.ray.headCPU) CPU/\(a.ray.headMemory), "
-            + (a.ray.auth == .token ? "token auth" : "no auth")
+            + (a.ray.auth == .token ? "token auth" : "no auth") + (a.ray.networkPolicy ? ", network policy" : "")
         let groups = workerGroups(a)
         return [
             Row(label: "Project", value: "\(a.project)\(zone)"),

@@ -26,7 +26,7 @@ public struct WizardPage: Equatable, Sendable {
             "bucket.create", "bucket.name", "bucket.location", "bucket.role", "bucket.mount", "bucket.mountPath",
         ]),
         WizardPage(title: "Ray cluster", shortTitle: "Ray", paths: [
-            "ray.clusterName", "ray.version", "ray.auth", "ray.image", "ray.headCPU", "ray.headMemory",
+            "ray.clusterName", "ray.version", "ray.auth", "ray.networkPolicy", "ray.image", "ray.headCPU", "ray.headMemory",
         ]),
         WizardPage(title: "Ray worker groups", shortTitle: "Workers", paths: ["ray.autoscaling"], listsWorkerGroups: true),
     ]

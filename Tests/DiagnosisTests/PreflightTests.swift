@@ -206,6 +206,31 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(try check(.clusterName, world.checks(existing)).status, .warning)
     }
 
+    func testAnExistingClusterThatEnforcesNoNetworkPolicyStopsTheRun() throws {
+        let existing = answers { $0.cluster.mode = .existing; $0.ray.networkPolicy = true }
+        var world = PreflightWorld()
+        world.cluster = ("RUNNING", false)
+        let checks = world.checks(existing)
+        XCTAssertEqual(checks.map(\.id).prefix(4), [.billing, .roles, .clusterName, .policyEnforcement])
+        let refused = try check(.policyEnforcement, checks)
+        XCTAssertEqual(refused.status, .broken)
+        XCTAssertEqual(refused.evidence, ["neither Dataplane V2 (networkConfig.datapathProvider is unset) nor networkPolicy.enabled: "
+                                          + "the head's NetworkPolicy would be stored and ignored"])
+        XCTAssertTrue(refused.advice?.contains("--update-addons NetworkPolicy=ENABLED") ?? false, "\(String(describing: refused.advice))")
+        XCTAssertTrue(refused.advice?.hasSuffix("or answer ray.networkPolicy false.") ?? false)
+        XCTAssertTrue(Preflight.stops(checks))
+
+        world.clusterNetwork = #""networkConfig": {"datapathProvider": "ADVANCED_DATAPATH"}"#
+        XCTAssertEqual(try check(.policyEnforcement, world.checks(existing)).status, .ok)
+        world.clusterNetwork = #""networkPolicy": {"enabled": true, "provider": "CALICO"}"#
+        XCTAssertEqual(try check(.policyEnforcement, world.checks(existing)).evidence, ["network policy enforcement (networkPolicy.enabled true)"])
+        world.cluster = nil
+        XCTAssertEqual(try check(.policyEnforcement, world.checks(existing)).status, .skipped, "the missing cluster is the cluster check's ✗")
+        // A cluster the run creates gets Dataplane V2; without the answer there is nothing to check.
+        XCTAssertNil(world.checks(answers { $0.ray.networkPolicy = true }).first { $0.id == .policyEnforcement })
+        XCTAssertNil(world.checks(answers { $0.cluster.mode = .existing }).first { $0.id == .policyEnforcement })
+    }
+
     func testABucketAnotherProjectOwnsStopsWithAnotherName() throws {
         var world = PreflightWorld()
         world.bucket = .taken

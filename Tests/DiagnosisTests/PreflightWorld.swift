@@ -16,6 +16,8 @@ struct PreflightWorld {
     var missing: [String: Set<String>] = [:]
     /// nil: no cluster of that name; else (status, autopilot).
     var cluster: (status: String, autopilot: Bool)?
+    /// The cluster's network fields as JSON members (e.g. `"networkConfig": {...}`); empty: neither is set.
+    var clusterNetwork = ""
     enum Bucket { case free, ours, taken }
     var bucket = Bucket.free
     /// Org policy rules by constraint, as `spec.rules`; absent: unset.
@@ -60,7 +62,8 @@ struct PreflightWorld {
             guard let cluster else {
                 return ReadResult(exitCode: 1, stdout: "", stderr: "ERROR: (gcloud.container.clusters.describe) ResponseError: code=404, message=Not found: projects/\(project)/locations/us-west1-b/clusters/\(argv[4]).\nNo cluster named '\(argv[4])' in \(project).")
             }
-            return ok(#"{"name": "\#(argv[4])", "status": "\#(cluster.status)", "autopilot": {\#(cluster.autopilot ? #""enabled": true"# : "")}, "location": "us-west1-b"}"#)
+            let network = clusterNetwork.isEmpty ? "" : ", " + clusterNetwork
+            return ok(#"{"name": "\#(argv[4])", "status": "\#(cluster.status)", "autopilot": {\#(cluster.autopilot ? #""enabled": true"# : "")}, "location": "us-west1-b"\#(network)}"#)
         case ["storage", "buckets", "describe"]:
             let url = argv[4]
             switch bucket {

@@ -35,6 +35,8 @@ struct SetupFixture: @unchecked Sendable {
         "roles/storage.objectViewer": ["storage.objects.get", "storage.objects.list"],
         "roles/storage.admin": ["storage.buckets.get", "storage.objects.create", "storage.objects.get", "storage.objects.delete"],
     ]
+    /// `kubectl get networkpolicy NAME -o json` (with `ray.networkPolicy`); nil when there is none.
+    var networkPolicy: [String: Any]?
     /// The in-pod probe's report per pod name.
     var probes: [String: [String: Any]]
 
@@ -73,6 +75,12 @@ struct SetupFixture: @unchecked Sendable {
         let identity = a.identity.mode == .iamServiceAccount ? a.iamServiceAccountEmail : a.workloadPool
         let healthyProbe: [String: Any] = ["identity": identity, "write": ["status": 200], "read": ["status": 200, "matches": true],
                                            "delete": ["status": 204]]
+        if a.ray.networkPolicy {
+            cluster["networkConfig"] = ["datapathProvider": NetworkPolicyManifest.advancedDatapath]
+            networkPolicy = ["metadata": ["name": NetworkPolicyManifest.name(a), "namespace": ns],
+                             "spec": ["podSelector": ["matchLabels": ["ray.io/cluster": a.ray.clusterName, "ray.io/node-type": "head"]],
+                                      "policyTypes": ["Ingress"], "ingress": [["from": [["podSelector": [String: String]()]]]]]]
+        }
         probes = Dictionary(uniqueKeysWithValues: pods.map { (($0["metadata"] as? [String: Any])?["name"] as? String ?? "", healthyProbe) })
     }
 
@@ -117,6 +125,9 @@ struct SetupFixture: @unchecked Sendable {
         case "pods": return Self.ok(["items": pods])
         case "bucket": return bucket.map(Self.ok) ?? ReadResult(exitCode: 1, stdout: "", stderr: "ERROR: gs://\(answers.bucket.name) not found: 404.")
         case "bucket-policy": return Self.ok(bucketPolicy)
+        case "network-policy":
+            return networkPolicy.map(Self.ok) ?? ReadResult(exitCode: 1, stdout: "", stderr:
+                "Error from server (NotFound): networkpolicies.networking.k8s.io \"\(NetworkPolicyManifest.name(answers))\" not found")
         default: break
         }
         if id.hasPrefix("iam-sa-policy:") { return Self.ok(serviceAccountPolicy) }

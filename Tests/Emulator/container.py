@@ -35,9 +35,12 @@ def is_region(loc):
 
 
 def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
-                 machine="e2-standard-8", nodes=1, autoscaling=None, gcsfuse=False, provisioning=False):
+                 machine="e2-standard-8", nodes=1, autoscaling=None, gcsfuse=False, provisioning=False,
+                 dataplane_v2=False, network_policy=False):
     """Builds the Cluster JSON gcloud reads back (endpoint, CA, versions...); `provisioning`: its create
-    operation is still running (no Ray CRD yet: the add-on comes with the finished cluster)."""
+    operation is still running (no Ray CRD yet: the add-on comes with the finished cluster). `dataplane_v2`
+    (always on Autopilot) shows as networkConfig.datapathProvider ADVANCED_DATAPATH; `network_policy` as
+    networkPolicy {enabled, provider CALICO} with the NetworkPolicy add-on on."""
     if autopilot:
         pool = "%s.svc.id.goog" % project["projectId"]
     key = "%s/%s" % (loc, name)
@@ -68,6 +71,11 @@ def make_cluster(emu, project, loc, name, autopilot=False, pool=None, ray=False,
     if gcsfuse or autopilot:
         # Autopilot clusters come with the Cloud Storage FUSE CSI driver on.
         c["addonsConfig"]["gcsFuseCsiDriverConfig"] = {"enabled": True}
+    if dataplane_v2 or autopilot:
+        c.setdefault("networkConfig", {})["datapathProvider"] = "ADVANCED_DATAPATH"
+    if network_policy:
+        c["networkPolicy"] = {"enabled": True, "provider": "CALICO"}
+        c["addonsConfig"]["networkPolicyConfig"] = {}
     with LOCK:
         emu.clusters[key] = c
         emu.kube[key] = kube_api.World(emu, key)
@@ -195,8 +203,11 @@ def register(route, project):
             if not autopilot:
                 quota_check(h, p, loc, machine, None, 0, False, nodes * len(zones))
             realistic = h.emu.profile.delay("create_cluster") > 0
+            dataplane_v2 = (body.get("networkConfig") or {}).get("datapathProvider") == "ADVANCED_DATAPATH"
+            network_policy = bool((body.get("networkPolicy") or {}).get("enabled"))
             c = make_cluster(h.emu, p, loc, name, autopilot, pool, ray, gcsfuse=gcsfuse, machine=machine, nodes=nodes,
-                             autoscaling=np.get("autoscaling"), provisioning=realistic)
+                             autoscaling=np.get("autoscaling"), provisioning=realistic, dataplane_v2=dataplane_v2,
+                             network_policy=network_policy)
             private = body.get("privateClusterConfig", {}).get("enablePrivateNodes") or \
                 body.get("networkConfig", {}).get("defaultEnablePrivateNodes")
             if private:
@@ -287,6 +298,10 @@ def register(route, project):
             if fuse is not None:
                 changes.append(lambda: c["addonsConfig"].__setitem__("gcsFuseCsiDriverConfig", {"enabled": True})
                                if fuse.get("enabled") else c["addonsConfig"].pop("gcsFuseCsiDriverConfig", None))
+            netpol = upd.get("desiredAddonsConfig", {}).get("networkPolicyConfig")
+            if netpol is not None:
+                changes.append(lambda: c["addonsConfig"].__setitem__("networkPolicyConfig",
+                                                                     {"disabled": True} if netpol.get("disabled") else {}))
             if h.emu.profile.delay("update_cluster") > 0:
                 c["status"] = "RECONCILING"
 
@@ -295,6 +310,23 @@ def register(route, project):
                     change()
                 c["status"] = "RUNNING"
             return 200, operation(h, p, g["l"], g["c"], "UPDATE_CLUSTER", "update_cluster", finish)
+
+    @route("POST", LOC + r"/clusters/(?P<c>[^/:]+):setNetworkPolicy", "set-network-policy")
+    def set_network_policy(h, g):
+        """`clusters update --enable-network-policy` (Calico enforcement; GKE recreates the nodes, not modelled)."""
+        policy = h.json_body().get("networkPolicy") or {}
+        with LOCK:
+            p, c = mutating(h, g)
+            if h.emu.profile.delay("update_cluster") > 0:
+                c["status"] = "RECONCILING"
+
+            def finish():
+                if policy.get("enabled"):
+                    c["networkPolicy"] = {"enabled": True, "provider": policy.get("provider", "CALICO")}
+                else:
+                    c.pop("networkPolicy", None)
+                c["status"] = "RUNNING"
+            return 200, operation(h, p, g["l"], g["c"], "SET_NETWORK_POLICY", "update_cluster", finish)
 
     def pool_rec(h, g):
         p, c = cluster_rec(h, g)

@@ -157,7 +157,8 @@ def seed(emu, spec):
             p = emu.projects[c.get("project", emu.default_project)]
             made = container.make_cluster(emu, p, c["location"], c["name"], bool(c.get("autopilot")),
                                           c.get("workloadPool"), bool(c.get("rayOperator")),
-                                          gcsfuse=bool(c.get("gcsFuse")))
+                                          gcsfuse=bool(c.get("gcsFuse")), dataplane_v2=bool(c.get("dataplaneV2")),
+                                          network_policy=bool(c.get("networkPolicy")))
             if c.get("privateNodes"):
                 made["privateClusterConfig"] = {"enablePrivateNodes": True}
                 made["networkConfig"] = {"defaultEnablePrivateNodes": True}

@@ -2,8 +2,9 @@
 
 Requests arrive as /k/LOCATION/NAME/<kube path> (the cluster endpoint gcloud
 wrote into the kubeconfig); un-prefixed paths go to the newest cluster.
-Serves discovery, namespaces, serviceaccounts, pods, services, the
-rayclusters.ray.io CRD and RayClusters, watch, and websocket exec.
+Serves discovery, namespaces, serviceaccounts, pods, services, secrets,
+networkpolicies, the rayclusters.ray.io CRD and RayClusters, watch, and
+websocket exec.
 """
 import copy
 import json
@@ -17,6 +18,7 @@ import authsim
 import jobsim
 import jsonpatch
 import kube_proto
+import netpolsim
 import raysim
 
 K8S_VERSION = {"major": "1", "minor": "31", "gitVersion": "v1.31.6-gke.1020000",
@@ -34,9 +36,10 @@ RESOURCES = {
     "rayclusters": ("ray.io/v1", "RayCluster", True),
     "rayjobs": ("ray.io/v1", "RayJob", True),
     "secrets": ("v1", "Secret", True),
+    "networkpolicies": ("networking.k8s.io/v1", "NetworkPolicy", True),
 }
 SHORT = {"namespaces": ["ns"], "serviceaccounts": ["sa"], "pods": ["po"], "services": ["svc"],
-         "events": ["ev"], "customresourcedefinitions": ["crd", "crds"]}
+         "events": ["ev"], "customresourcedefinitions": ["crd", "crds"], "networkpolicies": ["netpol"]}
 VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"]
 
 
@@ -227,7 +230,7 @@ def resource_list(gv, w):
 
 def discovery(h):
     w, p = h.world, h.parts
-    groups = [("apiextensions.k8s.io", ["v1"])]
+    groups = [("apiextensions.k8s.io", ["v1"]), ("networking.k8s.io", ["v1"])]
     if w.has_ray():
         groups.append(("ray.io", ["v1", "v1alpha1"]))
     if p == ["api"]:
@@ -300,6 +303,8 @@ def create(h, res, ns):
             strict_fields(h, res, obj)
         if res == "rayjobs":
             jobsim.validate(obj)
+        if res == "networkpolicies":
+            netpolsim.validate(obj, strict=strict(h))
         if h.query.get("dryRun"):
             return 201, obj
         stored = w.add(res, ns, obj)
@@ -310,10 +315,19 @@ def create(h, res, ns):
         return 201, stored
 
 
+def strict(h):
+    """kubectl asks for strict field validation (its --validate=strict default)."""
+    return (h.query.get("fieldValidation") or ["Strict"])[0] == "Strict"
+
+
 def strict_fields(h, res, obj):
-    """kubectl asks for strict field validation: a RayCluster field the served CRD lacks is refused."""
+    """A RayCluster field the served CRD lacks is refused under strict validation; a NetworkPolicy is decoded and
+    validated as a whole."""
+    if res == "networkpolicies":
+        netpolsim.validate(obj, strict=strict(h))
+        return
     unknown = authsim.unknown_fields(h.world, obj) if res == "rayclusters" else None
-    if unknown and (h.query.get("fieldValidation") or ["Strict"])[0] == "Strict":
+    if unknown and strict(h):
         raise ApiError(400, 'RayCluster in version "v1" cannot be handled as a RayCluster: strict decoding error: '
                             'unknown field "%s"' % unknown, "BadRequest")
 
@@ -345,6 +359,9 @@ def table(h, res, objs):
         if res == "pods":
             ready = raysim.pod_ready(o)
             cells[1:1] = ["%d/1" % ready, o.get("status", {}).get("phase", "Pending"), 0]
+        if res == "networkpolicies":
+            labels = ((o.get("spec") or {}).get("podSelector") or {}).get("matchLabels") or {}
+            cells[1:1] = [",".join("%s=%s" % kv for kv in sorted(labels.items())) or "<none>"]
         if res == "events":
             involved = o.get("involvedObject") or {}
             cells = [o.get("type", ""), o.get("reason", ""),
@@ -353,6 +370,8 @@ def table(h, res, objs):
                                                 "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}})
     if res == "pods":
         cols[1:1] = [("Ready", ""), ("Status", ""), ("Restarts", "")]
+    if res == "networkpolicies":
+        cols[1:1] = [("Pod-Selector", "")]
     if res == "events":
         cols = [("Type", ""), ("Reason", ""), ("Object", ""), ("Message", "")]
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": str(h.emu.rv)},
@@ -514,6 +533,8 @@ def put(h, res, ns, name):
         keep = {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "creationTimestamp")
                 if k in obj["metadata"]}
         body.setdefault("metadata", {}).update(keep)
+        if res == "networkpolicies":
+            netpolsim.validate(body, strict=strict(h))
         obj.clear()
         obj.update(body)
         obj["apiVersion"], obj["kind"] = RESOURCES[res][0], RESOURCES[res][1]

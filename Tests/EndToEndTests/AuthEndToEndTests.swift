@@ -6,7 +6,9 @@ import Testing
 /// `spec.authOptions` (the emulator's `kuberay-without-auth-options`): the run makes the token Secret itself from a
 /// token on kubectl's stdin, every Ray container reads it, the checks (which the emulator refuses without it) pass,
 /// the token is in no file, output or event of the wizard, doctor finds auth on, and destroy leaves no Secret.
-/// The operator's own form (`authOptions`) is the default setup of DoctorEndToEndTests.
+/// The operator's own form (`authOptions`) is the default setup of DoctorEndToEndTests. The same setup carries
+/// `ray.networkPolicy`: the cluster is made with Dataplane V2, the head's NetworkPolicy is in the cluster before the
+/// RayCluster, every check passes with it, doctor finds it, and destroy deletes it.
 @Suite struct AuthEndToEndTests {
     private func state(_ emulator: EmulatorHarness) async throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: await emulator.control("GET", "state")) as? [String: Any])
@@ -26,7 +28,7 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-auth")
         defer { emulator.stop() }
         try await emulator.addFaults(["special": "kuberay-without-auth-options"])
-        let sets = ["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray"]
+        let sets = ["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray", "ray.networkPolicy=true"]
         let applied = try await emulator.apply(sets, extra: ["--output", "json"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let events = applied.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -55,10 +57,42 @@ import Testing
         }
         #expect(containers > pods.count, "the head's autoscaler sidecar is a Ray container too")
 
-        // doctor finds it on.
+        // The head's NetworkPolicy, applied before the RayCluster, on a cluster made with Dataplane V2.
+        let policy = try #require(objects(after, "networkpolicies")["ray/raycluster-mini-head-ingress"], "\(objects(after, "networkpolicies").keys)")
+        let selector = ((policy["spec"] as? [String: Any])?["podSelector"] as? [String: Any])?["matchLabels"] as? [String: String]
+        #expect(selector == ["ray.io/cluster": "raycluster-mini", "ray.io/node-type": "head"])
+        let cluster = (after["clusters"] as? [String: Any])?["us-west1-b/cloud-bucket-cluster"] as? [String: Any]
+        #expect((cluster?["networkConfig"] as? [String: Any])?["datapathProvider"] as? String == "ADVANCED_DATAPATH", "\(String(describing: cluster))")
+        let kinds = try await emulator.log().map(\.kind)
+        #expect((kinds.firstIndex(of: "create-networkpolicy") ?? .max) < (kinds.firstIndex(of: "create-raycluster") ?? -1), "\(kinds)")
+
+        // doctor finds token auth on and the policy guarding the head.
         let doctor = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--format", "json"])
         #expect(doctor.status == 0, "\(doctor.stdout + doctor.stderr)")
         #expect(doctor.stdout.contains("every pod template sets RAY_AUTH_MODE token and RAY_AUTH_TOKEN"), "\(doctor.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any])
+        let policyCheck = (report["checks"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "network-policy" }
+        #expect(policyCheck?["status"] as? String == "ok", "\(doctor.stdout)")
+        // A policy deleted by hand is doctor's one broken link; its fix, run in the workspace, puts it back.
+        let context = "gke_demo-project_us-west1-b_cloud-bucket-cluster"
+        let deleted = try await emulator.run("kubectl", ["delete", "networkpolicy", "raycluster-mini-head-ingress", "--namespace", "ray",
+                                                         "--context", context])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        let broken = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--format", "json", "--no-exec"])
+        #expect(broken.status == 1, "\(broken.stdout + broken.stderr)")
+        let brokenReport = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
+        let brokenChecks = (brokenReport["checks"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "broken" }
+        #expect(brokenChecks.compactMap { $0["id"] as? String } == ["network-policy"], "\(broken.stdout)")
+        let fixes = brokenChecks.first?["fix"] as? [[String]] ?? []
+        #expect(fixes == [["kubectl", "apply", "-f", "networkpolicy.yaml", "--context", context]], "\(fixes)")
+        for argv in fixes {
+            let fixed = try await emulator.run(argv[0], Array(argv.dropFirst()), cwd: emulator.workspace)
+            #expect(fixed.status == 0, "\(fixed.stderr)")
+        }
+        #expect(objects(try await state(emulator), "networkpolicies")["ray/raycluster-mini-head-ingress"] != nil)
+        let repaired = try await emulator.wizard(["doctor", "--workspace", emulator.workspace.path, "--no-exec"])
+        #expect(repaired.status == 0, "\(repaired.stdout + repaired.stderr)")
+
         var plans: [ProcessResult] = []
         for format in ["text", "json", "script", "yaml"] {
             plans.append(try await emulator.wizard(["plan", "--format", format] + sets.flatMap { ["--set", $0] }))
@@ -69,6 +103,9 @@ import Testing
         #expect(destroyed.stdout.contains(#""step":"delete-secret""#), "\(destroyed.stdout)")
         let afterDestroy = try await state(emulator)
         #expect(objects(afterDestroy, "secrets").keys.filter { $0.hasPrefix("ray/") } == [], "destroy leaves no Secret")
+        #expect(destroyed.stdout.contains(#""step":"delete-networkpolicy""#), "\(destroyed.stdout)")
+        #expect(try await emulator.log().succeeded("delete-networkpolicy") == 2, "the one by hand above, and destroy's before the cluster went")
+        #expect(objects(afterDestroy, "networkpolicies").isEmpty, "destroy leaves no NetworkPolicy")
 
         // The token is in no file of the workspace (logs, journals, setup.sh, manifests) and in nothing printed.
         var files = 0

@@ -205,6 +205,42 @@ import Testing
         #expect(reads.count >= 3, "\(kinds)")
     }
 
+    /// With `ray.networkPolicy`, an existing Standard cluster that enforces no NetworkPolicy (no Dataplane V2, no
+    /// network policy enforcement) stops the run before anything is created or changed, with a hint naming the
+    /// cluster's fields and the way out: at the plan's own check while the APIs are still off (preflight reads again
+    /// only at its gate), and at preflight when they are on.
+    @Test func testAnExistingClusterWithoutPolicyEnforcementIsRefusedBeforeAnyChange() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-no-dataplane-v2")
+        defer { emulator.stop() }
+        try await emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "autopilot": false,
+                                                "workloadPool": "\(Self.project).svc.id.goog", "rayOperator": true]]])
+        let result = try await emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing",
+                                               "ray.networkPolicy=true"])
+        #expect(result.status == 1, "\(result.stdout + result.stderr)")
+        #expect(result.stdout.contains("failed: Check the cluster enforces NetworkPolicies"), "\(result.stdout)")
+        for words in ["networkConfig.datapathProvider is ADVANCED_DATAPATH", "networkPolicy.enabled is true",
+                      "--update-addons NetworkPolicy=ENABLED", "answer ray.networkPolicy false"] {
+            #expect(result.stdout.contains(words), "\(words)\n\(result.stdout)")
+        }
+        // apply wrote the policy beside raycluster.yaml, for review.
+        #expect(FileManager.default.fileExists(atPath: emulator.workspace.appendingPathComponent("networkpolicy.yaml").path))
+
+        // With the APIs on (a project used before), preflight reads the cluster before `Proceed?` and stops there.
+        try await emulator.seed(["enabled_services": ["container.googleapis.com", "compute.googleapis.com"]])
+        let early = try await emulator.wizard(["apply", "--yes", "--workspace", emulator.root.appendingPathComponent("ws-2").path,
+                                               "--set", "project=\(Self.project)", "--set", "bucket.name=\(Self.bucket)",
+                                               "--set", "cluster.mode=existing", "--set", "ray.networkPolicy=true"])
+        #expect(early.status == 1, "\(early.stdout + early.stderr)")
+        for text in ["✗ Cluster cloud-bucket-cluster enforces NetworkPolicies (ray.networkPolicy)",
+                     "neither Dataplane V2 (networkConfig.datapathProvider is unset) nor networkPolicy.enabled",
+                     "Preflight stops the run: Cluster cloud-bucket-cluster enforces NetworkPolicies"] {
+            #expect(early.stdout.contains(text), "\(text)\n\(early.stdout)")
+        }
+        let log = try await emulator.log()
+        #expect(log.filter { $0.kind.hasPrefix("create-") || $0.kind.hasPrefix("update-") || $0.kind.hasPrefix("set-") }.map(\.kind) == [],
+                "nothing was created or changed")
+    }
+
     /// An existing regional Autopilot cluster answered as a person might at first: by the zone, then as Standard.
     /// Each wrong answer stops the run before any change, with a hint naming the `--set` that fixes it; resuming
     /// with it completes without the node-pool update and the nodeSelector that Autopilot rejects.

@@ -1,4 +1,5 @@
 import Foundation
+import SetupPlan
 import TestKit
 import Testing
 
@@ -46,6 +47,8 @@ import Testing
                         let sets = ["project=demo-project", "bucket.name=my-bucket", "operator=\(op)", "identity.mode=\(identity)",
                                     "bucket.create=\(create)", "bucket.mount=\(mount)", "ray.workers[1].gpu.type=nvidia-l4",
                                     "ray.workers[1].gpu.count=2"] + cluster
+                            // The network policy's flag on create and its check of an existing cluster, once per combination.
+                            + (mount == "true" ? ["ray.networkPolicy=true"] : [])
                             + (op == "gke-addon" ? ["cluster.rayClusterLogging=true", "cluster.rayClusterMonitoring=true"] : [])
                         let result = try runProcess(wizard, ["plan", "--format", "json"] + sets.flatMap { ["--set", $0] })
                         #expect(result.status == 0, "\(result.stderr)")
@@ -65,8 +68,13 @@ import Testing
         }
         #expect(commands.count > 20)
         #expect(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "delete"]) }, "no destroy commands")
-        // And every gcloud read doctor sends.
+        #expect(commands.contains { $0.starts(with: ["gcloud", "container", "clusters", "create"]) && $0.contains("--enable-dataplane-v2") })
+        // And every gcloud read doctor sends, and the updates its network-policy link prints.
         for argv in DoctorGcloudReads.all() where !commands.contains(argv) { commands.append(argv) }
+        var existing = Answers()
+        existing.project = "demo-project"
+        existing.cluster.mode = .existing
+        commands += Commands(existing).policyEnforcementUpdates
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 

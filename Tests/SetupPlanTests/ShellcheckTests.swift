@@ -41,7 +41,8 @@ final class ShellcheckTests: XCTestCase {
         group.gpu = WorkerGroup.GPU(type: "nvidia-l4")
         gpu.ray.workers.append(group)
         gpu.bucket.mount = true
-        let existing = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).answers()
+        var existing = Combination(cluster: .existing, op: .gkeAddon, identity: .iamServiceAccount).answers()
+        existing.ray.networkPolicy = true
         for answers in [Combination.all[0].answers(), gpu, existing] {
             try check(SetupScript.render(PlanBuilder.build(answers, checkScript: WizardResources.bucketProbeScript)),
                       "setup.sh for \(answers.cluster.mode) \(answers.operator) \(answers.identity.mode)")

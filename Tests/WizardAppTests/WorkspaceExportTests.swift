@@ -32,4 +32,15 @@ final class WorkspaceExportTests: XCTestCase {
         let again = try AnswersFile.load(yaml: String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.answers), encoding: .utf8))
         XCTAssertEqual(RunSession.plan(for: again).steps, plan.steps)
     }
+
+    func testTheNetworkPolicyIsWrittenBesideTheRayCluster() throws {
+        let scratch = try Scratch()
+        let plan = RunSession.plan(for: try AnswersFile.load(yaml: "project: demo-project\nbucket:\n  name: my-bucket\nray:\n  networkPolicy: true\n"))
+        let folder = scratch.root.appendingPathComponent("ws")
+        let written = try WorkspaceExport.write(plan, to: folder)
+        XCTAssertTrue(written.contains(folder.appendingPathComponent(WorkspaceFiles.networkPolicy).path), "\(written)")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.networkPolicy), encoding: .utf8), plan.networkPolicy)
+        XCTAssertEqual(try scratch.permissions("ws/\(WorkspaceFiles.networkPolicy)"), 0o600)
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent(WorkspaceFiles.answers), encoding: .utf8).contains("networkPolicy: true"))
+    }
 }

@@ -236,7 +236,7 @@ final class PagesTests: XCTestCase {
         answers.ray.image = "example.com/ray:1"
         var state = Fixtures.state(answers)
         state.screen = .page(5)
-        state.focus = 3
+        state.focus = 4
         let store = TestStore(state)
         store.send(.key(.ctrl("u"))) {
             $0.editors["ray.image"] = LineEditor("")

@@ -41,6 +41,19 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.char("1"))) { $0.review?.tab = .commands }
     }
 
+    func testTheManifestTabShowsTheNetworkPolicyWithTheAnswer() throws {
+        var answers = Fixtures.answers
+        answers.ray.networkPolicy = true
+        let review = ReviewState(plan: Fixtures.plan(answers), width: 76)
+        let manifest = try XCTUnwrap(review.panes[.manifest]?.source)
+        let heading = try XCTUnwrap(manifest.firstIndex(of: "--- networkpolicy.yaml ---"), "\(manifest)")
+        XCTAssertLessThan(try XCTUnwrap(manifest.firstIndex(of: "kind: RayCluster")), heading)
+        XCTAssertTrue(manifest[heading...].contains("kind: NetworkPolicy"))
+        XCTAssertFalse(review.panes[.commands]?.source.contains { $0.contains("kind: NetworkPolicy") } ?? true)
+        XCTAssertFalse(ReviewState(plan: Fixtures.plan(Fixtures.answers), width: 76).panes[.manifest]?.source
+            .contains("--- networkpolicy.yaml ---") ?? true)
+    }
+
     func testEachTabScrollsAndKeepsItsPlace() throws {
         let store = reviewStore()
         let rows = Layout.reviewPane(.minimum).rows
