@@ -1,4 +1,3 @@
-import Yams
 
 /// The NetworkPolicy (networking.k8s.io/v1) on the wizard's Ray head, with `ray.networkPolicy`: ingress from every pod
 /// of the namespace on any port (workers reach the head's GCS and raylet ports, the RayJob submitter its Jobs API),
@@ -101,9 +100,7 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
 
     /// The YAML text written to networkpolicy.yaml.
     public func yaml() -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = false
-        let body = (try? encoder.encode(self)) ?? ""
+        let body = ManifestYAML.encode(self)
         return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f \(WorkspaceFiles.networkPolicy)\n" + body
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 /// The RayCluster (ray.io/v1) for these answers, as a model encoded with Yams: never string templating.
 public struct RayClusterManifest: Encodable, Equatable, Sendable {
@@ -277,9 +276,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
 
     /// The YAML text written to raycluster.yaml (or, for `file`, the workspace file that holds it).
     public func yaml(file: String = WorkspaceFiles.manifest) -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = false
-        let body = (try? encoder.encode(self)) ?? ""
+        let body = ManifestYAML.encode(self)
         return "# Written by kuberay-gcs-wizard; apply with: kubectl apply -f \(file)\n" + body
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 /// A RayJob (ray.io/v1) for these answers that writes to the bucket as the KSA: every pod template, the submitter's
 /// included, comes from `RayClusterManifest.podTemplate`, so the job has the RayCluster's identity wiring.
@@ -106,10 +105,7 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
 
     /// The YAML text written to `file` in the workspace; the entrypoint on one line, as a person edits it.
     public func yaml(file: String) -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = false
-        encoder.options.width = -1
-        let body = (try? encoder.encode(self)) ?? ""
+        let body = ManifestYAML.encode(self, width: -1)
         return """
             # Written by kuberay-gcs-wizard: an example RayJob that runs as the KSA. Edit `entrypoint`, then run it with:
             #   kubectl apply -f \(file)
