@@ -103,16 +103,21 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
         return "python -c \"\(code)\""
     }
 
-    /// The YAML text written to `file` in the workspace; the entrypoint on one line, as a person edits it.
-    public func yaml(file: String) -> String {
+    /// The YAML text written to `file` in the workspace; the entrypoint on one line, as a person edits it. `note`: a
+    /// comment line of what the file needs, after the header.
+    public func yaml(file: String, note: String? = nil) -> String {
         let body = ManifestYAML.encode(self, width: -1)
         return """
             # Written by kuberay-gcs-wizard: an example RayJob that runs as the KSA. Edit `entrypoint`, then run it with:
             #   kubectl apply -f \(file)
             # A finished RayJob is not run again: delete it first (kubectl delete -f \(file)).
 
-            """ + body
+            """ + (note.map { "# \($0)\n\n" } ?? "") + body
     }
+
+    /// What the own-cluster form needs with token auth: its cluster takes the token through `authOptions` only.
+    static let ownClusterAuthNote = "Its cluster gets Ray's token from spec.authOptions, which needs KubeRay 1.5.1 or later: an older "
+        + "operator drops the field and the cluster's Ray ports stay open."
 }
 
 extension Plan {
@@ -120,6 +125,7 @@ extension Plan {
     /// own cluster.
     public var rayJobFiles: [(name: String, text: String)] {
         [(WorkspaceFiles.rayJob, RayJobManifest(answers, target: .wizardCluster).yaml(file: WorkspaceFiles.rayJob)),
-         (WorkspaceFiles.ownClusterRayJob, RayJobManifest(answers, target: .ownCluster).yaml(file: WorkspaceFiles.ownClusterRayJob))]
+         (WorkspaceFiles.ownClusterRayJob, RayJobManifest(answers, target: .ownCluster).yaml(
+            file: WorkspaceFiles.ownClusterRayJob, note: answers.ray.auth == .token ? RayJobManifest.ownClusterAuthNote : nil))]
     }
 }
