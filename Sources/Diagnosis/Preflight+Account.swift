@@ -77,7 +77,7 @@ extension Preflight {
         guard !missing.isEmpty else { return Check(id: .roles, title: title, status: .ok, evidence: [holds]) }
         let member = account.hasSuffix(".gserviceaccount.com") ? "serviceAccount:\(account)" : "user:\(account)"
         // The narrowest role that grants each: the first that is not a basic role.
-        let fix = unique(missing.compactMap { $0.roles.first { !$0.hasPrefix("roles/owner") && $0 != "roles/editor" } }).map {
+        let fix = missing.compactMap { $0.roles.first { !$0.hasPrefix("roles/owner") && $0 != "roles/editor" } }.uniqued().map {
             ["gcloud", "projects", "add-iam-policy-binding", f.answers.project, "--member", member, "--role", $0]
         }
         // Roles can come through a group or the folder and organisation, which the project's policy does not show.

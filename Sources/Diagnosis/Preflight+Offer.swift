@@ -27,7 +27,7 @@ extension Preflight {
             return "Zones of \(region) that offer \(what): \(inRegion.joined(separator: ", "))"
                 + (moveZone ? "; --set zone=\(first)" : "; the node pool goes where the cluster is, so use a cluster in one of them")
         }
-        let regions = Self.unique(offered.sorted().map { zone in String(zone[..<(zone.lastIndex(of: "-") ?? zone.endIndex)]) })
+        let regions = offered.sorted().map(NamingRules.region(ofZone:)).uniqued()
         if regions.isEmpty { return "No zone offers \(what) to this project." }
         return "No zone of \(region) offers \(what); regions that do: \(regions.prefix(6).joined(separator: ", "))"
             + (regions.count > 6 ? ", …" : "")
@@ -83,7 +83,7 @@ extension Preflight {
                                 why: result.succeeded && !result.incomplete ? "no zone of \(region) listed any of the types" : nil)
         }
         var evidence: [String] = [], advice: [String] = [], broken = false
-        for machine in unique(p.plannedMachines.map(\.machineType)) {
+        for machine in p.plannedMachines.map(\.machineType).uniqued() {
             let offering = Set(offer[machine]?.keys.map { $0 } ?? [])
             let here = zone.map { offering.contains($0) } ?? !zones(in: region, offering).isEmpty
             if here {

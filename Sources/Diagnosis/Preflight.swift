@@ -86,7 +86,7 @@ public struct Preflight: Diagnostic {
         if !machines.isEmpty {
             reads.append(DoctorRead(id: ReadID.machineTypes, argv: c.gcloud(
                 ["compute", "machine-types", "list", "--project", p,
-                 "--filter", "zone~^\(a.region)- AND name=(\(Self.unique(machines).joined(separator: " ")))"],
+                 "--filter", "zone~^\(a.region)- AND name=(\(machines.uniqued().joined(separator: " ")))"],
                 format: "json(name,zone,guestCpus)")))
         }
         reads += [
@@ -116,7 +116,7 @@ public struct Preflight: Diagnostic {
     // MARK: What the plan asks of the cloud
 
     /// The GPU types the worker groups use, in order, once each.
-    var gpuTypes: [String] { Self.unique(answers.ray.workers.compactMap { $0.gpu?.type }) }
+    var gpuTypes: [String] { answers.ray.workers.compactMap { $0.gpu?.type }.uniqued() }
 
     /// A node pool the plan creates or grows: its machine type and how many nodes it has at least and at most.
     struct NodeDemand {
@@ -148,11 +148,6 @@ public struct Preflight: Diagnostic {
         let always = answers.alwaysRunningWorkerGroups.contains(group)
         if answers.ray.autoscaling { return (always ? group.minReplicas : 0, group.maxReplicas) }
         return (always ? group.replicas : 0, group.replicas)
-    }
-
-    static func unique(_ items: [String]) -> [String] {
-        var seen: Set<String> = []
-        return items.filter { seen.insert($0).inserted }
     }
 }
 

@@ -123,9 +123,9 @@ extension Answers {
     /// The cluster's region: the zone's (`us-west1-b` -> `us-west1`), or an existing cluster's location's.
     public var region: String {
         if cluster.mode == .existing, let location = cluster.location {
-            return NamingRules.zone(location) == nil ? Self.dropLastPart(location) : location
+            return NamingRules.zone(location) == nil ? NamingRules.region(ofZone: location) : location
         }
-        return Self.dropLastPart(zone)
+        return NamingRules.region(ofZone: zone)
     }
 
     /// Where the cluster lives: the zone, the region for Autopilot, or what an existing cluster's answers say.
@@ -156,9 +156,4 @@ extension Answers {
     public var gpuNodePoolGroups: [WorkerGroup] { isAutopilot ? [] : ray.workers.filter { $0.gpu != nil } }
     /// Autopilot rejects the metadata-server nodeSelector; every other cluster needs it.
     public var usesMetadataNodeSelector: Bool { !isAutopilot }
-
-    private static func dropLastPart(_ location: String) -> String {
-        guard let dash = location.lastIndex(of: "-") else { return location }
-        return String(location[..<dash])
-    }
 }

@@ -2,6 +2,11 @@
 /// rule, or nil when the value is fine.
 /// They also keep every value that reaches a command free of quotes, `$`, `;`, spaces and the like.
 public enum NamingRules {
+    /// A zone's region: `us-west1-b` -> `us-west1`.
+    public static func region(ofZone zone: String) -> String {
+        String(zone[..<(zone.lastIndex(of: "-") ?? zone.endIndex)])
+    }
+
     public static func project(_ v: String) -> String? {
         guard v.count >= 6, v.count <= 30 else { return "project IDs are 6-30 characters" }
         guard v.wholeMatch(of: #/[a-z][a-z0-9-]*[a-z0-9]/#) != nil else {

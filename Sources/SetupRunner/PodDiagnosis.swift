@@ -15,7 +15,7 @@ enum PodDiagnosis {
         guard let first = waiting.first else {
             return list.items.isEmpty ? noPods(wait, events: allEvents) : nil
         }
-        let names = wait.role == .head ? [] : unique(waiting.map(\.group))
+        let names = wait.role == .head ? [] : waiting.map(\.group).uniqued()
         let groups = names.map { name in wait.groups.first { $0.name == name } ?? PodWait.Group(name: name, index: -1) }
         let subject = subject(wait.role, groups: names)
         let ownEvents = allEvents.filter { $0.involvedObject?.kind == "Pod" && $0.involvedObject?.name == first.name }
@@ -153,10 +153,6 @@ enum PodDiagnosis {
         }
     }
 
-    private static func unique(_ values: [String]) -> [String] {
-        var seen: Set<String> = []
-        return values.filter { seen.insert($0).inserted }
-    }
 
     /// One line of at most 300 characters: events and scheduler messages can be long.
     private static func clip(_ text: String?) -> String {

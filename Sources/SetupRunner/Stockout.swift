@@ -42,7 +42,7 @@ struct Stockout: Equatable {
     }
 
     /// The zone's region: `us-west1-b` -> `us-west1`.
-    var region: String { String(zone[..<(zone.lastIndex(of: "-") ?? zone.endIndex)]) }
+    var region: String { NamingRules.region(ofZone: zone) }
 
     /// The read that lists the zones of the region offering the resource (one zone per line).
     var zonesRead: [String] {
