@@ -127,9 +127,9 @@ public enum NamingRules {
 
     public static func workerGroupName(_ v: String) -> String? {
         if v.isEmpty { return "is required" }
-        guard v.count <= 36, isGKEName(v), v != "headgroup" else {
+        guard v.count <= 36, isGKEName(v), v != KubeRay.headGroup else {
             return "worker group names are 1-36 lowercase letters, digits and hyphens, start with a letter, do not end with a hyphen "
-                + "and are not headgroup (a GPU group's node pool is ray-NAME)"
+                + "and are not \(KubeRay.headGroup) (a GPU group's node pool is ray-NAME)"
         }
         return nil
     }

@@ -33,7 +33,7 @@ public enum FailureClassifier {
             // The bucket probe's lines: when the head passed, the bindings are in effect, and workers refused are
             // set up otherwise (their template), which no wait mends.
             let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) \S+ failed: "#, in: String($0))?.first }
-            return !failed.isEmpty && !failed.contains("headgroup") ? nil : .iamPropagation
+            return !failed.isEmpty && !failed.contains(KubeRay.headGroup) ? nil : .iamPropagation
         }
         return nil
     }
@@ -74,7 +74,7 @@ public enum FailureClassifier {
             // The bucket check's per-node lines ("GROUP POD failed: REASON"). When the head passed and only workers
             // failed, the cause is in their groups' templates, not in the shared identity chain the rules below explain.
             let failed = text.split(separator: "\n").compactMap { groups(#"^(\S+) (\S+) failed: (.*)$"#, in: String($0)) }
-            guard let first = failed.first, !failed.contains(where: { $0[0] == "headgroup" }) else { return nil }
+            guard let first = failed.first, !failed.contains(where: { $0[0] == KubeRay.headGroup }) else { return nil }
             let nodes = failed.map { "\($0[1]) (group \($0[0]))" }.joined(separator: ", ")
             return Hint(
                 summary: "The bucket check failed on worker \(nodes): \(first[2])",
