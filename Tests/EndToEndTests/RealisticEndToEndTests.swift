@@ -15,11 +15,17 @@ import Testing
         var name: String
         var sets: [String]
         var nodes: Int
+        /// The cluster is there before the run: Standard, without Workload Identity or the Ray add-on.
+        var existingCluster = false
+        /// The creates the run sends, each exactly once.
+        var creates = ["create-cluster", "create-bucket", "create-raycluster"]
         var testDescription: String { name }
     }
 
-    /// Two mode combinations, run at once, each on its own emulator: a Standard cluster with a GPU group in IAM
-    /// service account mode (GKE add-on), and Autopilot in direct mode (Helm). No pod can reach the internet.
+    /// Three mode combinations, run at once, each on its own emulator: a Standard cluster with a GPU group in IAM
+    /// service account mode (GKE add-on), Autopilot in direct mode (Helm), and an existing Standard cluster without
+    /// Workload Identity or the Ray add-on, which the run turns on (GKE's updates, one at a time). No pod can reach
+    /// the internet.
     static let runs: [Run] = {
         let project = EmulatorEndToEndTests.project, bucket = EmulatorEndToEndTests.bucket
         return [
@@ -28,6 +34,9 @@ import Testing
                                          "ray.workers[1].minReplicas=1"], nodes: 3),
             Run(name: "autopilot", sets: ["project=\(project)", "bucket.name=\(bucket)", "cluster.mode=create-autopilot", "operator=helm",
                                           "identity.mode=direct"], nodes: 2),
+            Run(name: "existing", sets: ["project=\(project)", "bucket.name=\(bucket)", "cluster.mode=existing", "operator=gke-addon",
+                                         "identity.mode=direct"], nodes: 2,
+                existingCluster: true, creates: ["create-bucket", "create-raycluster"]),
         ]
     }()
 
@@ -37,9 +46,14 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-realistic-\(run.name)", arguments: Self.realistic)
         defer { emulator.stop() }
         // A binding takes 60 s to take effect here (50 min scaled): the checks from the pods must wait for it.
-        try await emulator.seed(["egress": false, "profile": ["durations": ["iam_policy": 3000]]])
+        var seed: [String: Any] = ["egress": false, "profile": ["durations": ["iam_policy": 3000]]]
+        if run.existingCluster {
+            seed["clusters"] = [["name": "cloud-bucket-cluster", "location": "us-west1-b", "autopilot": false, "workloadPool": NSNull(),
+                                 "rayOperator": false]]
+        }
+        try await emulator.seed(seed)
         let applied = try await emulator.apply(run.sets)
-        let failures = Self.failures(applied, nodes: run.nodes, log: try await emulator.log())
+        let failures = Self.failures(applied, nodes: run.nodes, creates: run.creates, log: try await emulator.log())
         print(String(format: "RealisticEndToEndTests: %@ in %.0fs", run.name, Date().timeIntervalSince(started)))
         #expect(failures == [], "\(run.name)")
     }
@@ -47,7 +61,7 @@ import Testing
     /// What a user checks of an unattended realistic run: it finished at the first go, every Ray node was verified
     /// (without egress: nothing was installed), the wait for IAM said what it waited for, nothing was made twice,
     /// and no binding was sent before the workload pool existed.
-    private static func failures(_ applied: ProcessResult, nodes: Int, log: [EmulatorLogEntry]) -> [String] {
+    private static func failures(_ applied: ProcessResult, nodes: Int, creates: [String], log: [EmulatorLogEntry]) -> [String] {
         var failures: [String] = []
         let out = applied.stdout
         if applied.status != 0 { failures.append("apply exit \(applied.status)\n\(out.suffix(3000))\n\(applied.stderr.suffix(1500))") }
@@ -59,7 +73,7 @@ import Testing
         if !out.contains("waiting for the IAM bindings to take effect: ") || !out.contains("so far, up to 10 min") {
             failures.append("no line saying what the check waited for:\n\(out.suffix(2500))")
         }
-        for kind in ["create-cluster", "create-bucket", "create-raycluster"] where log.count(kind) != 1 || log.succeeded(kind) != 1 {
+        for kind in creates where log.count(kind) != 1 || log.succeeded(kind) != 1 {
             failures.append("\(kind): \(log.count(kind)) requests, \(log.succeeded(kind)) succeeded; want one")
         }
         let refused = log.filter { ["set-iam-policy", "set-bucket-iam-policy"].contains($0.kind) && $0.status == 400 }
