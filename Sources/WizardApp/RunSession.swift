@@ -25,8 +25,7 @@ public enum RunSession {
             let closing = ["Dashboard: \(NextSteps.portForward(plan.answers))"]
                 + (NextSteps.tokenExport(plan.answers).map { ["Ray token (the dashboard and ray job ask for it): \($0)"] } ?? [])
                 + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
-            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color,
-                               writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
+            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color)
         }
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
