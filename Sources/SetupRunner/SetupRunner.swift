@@ -83,10 +83,13 @@ public final class SetupRunner: Sendable {
             let status = journal.steps[index].status
             return !status.isComplete && !(status == .skipped && mode == .resume)
         }
-        var gatePending = gate != nil && RunGate.index(in: plan, statuses: journal.steps.map(\.status)) != nil
+        // Preflight decides where a run of one step at a time would: once the steps before the first that changes
+        // anything are over (the APIs are on, which its second read may need), before any changing step starts.
+        let gateIndex = gate == nil ? nil : RunGate.index(in: plan, statuses: journal.steps.map(\.status))
+        var gatePending = gateIndex != nil
         let changing = Set(plan.changingStepIndices)
         let limit = max(1, options.concurrency)
-        var running = 0
+        var running: Set<Int> = []
         // Set when the run must start nothing more: a step failed, the gate said stop, or the run was stopped.
         var ending: RunResult?
 
@@ -102,15 +105,13 @@ public final class SetupRunner: Sendable {
         try await withThrowingTaskGroup(of: (Int, StepExecutor.Result).self) { group in
             while true {
                 // Start every step whose needs are done, in plan order, up to the limit.
-                while ending == nil, running < limit, let position = waiting.firstIndex(where: isReady) {
+                while ending == nil {
                     if stopSwitch.isStopped {
-                        ending = .interrupted
+                        if !waiting.isEmpty { ending = .interrupted }
                         break
                     }
-                    let index = waiting[position]
-                    let step = plan.steps[index]
-                    // Preflight decides before the first step that changes anything; what runs meanwhile goes on.
-                    if gatePending, let gate, changing.contains(index) {
+                    if gatePending, let gate, let gateIndex, !waiting.contains(where: { $0 < gateIndex }),
+                       !running.contains(where: { $0 < gateIndex }) {
                         gatePending = false
                         let (verdict, record) = await gate.decide()
                         journal.preflight = record
@@ -119,6 +120,11 @@ public final class SetupRunner: Sendable {
                         if stopSwitch.isStopped { ending = .interrupted } else if record == .stopped { ending = .failed }
                         continue
                     }
+                    guard running.count < limit,
+                          let position = waiting.firstIndex(where: { isReady($0) && !(gatePending && changing.contains($0)) })
+                    else { break }
+                    let index = waiting[position]
+                    let step = plan.steps[index]
                     waiting.remove(at: position)
                     if skipping.contains(step.id) {
                         journal.steps[index].status = .skipped
@@ -137,15 +143,15 @@ public final class SetupRunner: Sendable {
                     try save(&journal)
                     await observer.handle(.stepStarted(index: index, stepID: step.id))
                     let captures = journal.captures
-                    running += 1
+                    running.insert(index)
                     group.addTask {
                         (index, await executor.execute(index: index, step: step, captures: captures, observer: observer))
                     }
                 }
                 if ending == nil, stopSwitch.isStopped, !waiting.isEmpty { ending = .interrupted }
-                guard running > 0, let next = try await group.next() else { break }
+                guard !running.isEmpty, let next = try await group.next() else { break }
                 let (index, result) = next
-                running -= 1
+                running.remove(index)
                 let outcome = result.outcome
                 journal.captures.merge(result.captures) { _, new in new }
                 journal.steps[index].status = outcome.status

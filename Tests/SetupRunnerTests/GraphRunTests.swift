@@ -121,6 +121,38 @@ final class GraphRunTests: XCTestCase {
         XCTAssertEqual(journal.steps.map(\.status), [.interrupted, .interrupted, .pending])
     }
 
+    /// Preflight decides where a one-at-a-time run would: after the steps before the first changing one (the APIs'
+    /// enablement among them), before any changing step starts, though one is ready earlier.
+    func testTheGateDecidesAfterTheStepsBeforeItAndBeforeAnyChange() async throws {
+        var enable = step(.enableAPIs, sleep: 0.4)
+        enable.kind = .update
+        var create = step(.createIAMServiceAccount, sleep: 0)
+        create.kind = .create
+        let steps = [step(.checkGcloud, sleep: 0), enable, create]
+        for passed in [false, true] {
+            try? FileManager.default.removeItem(at: fakes.workspace)
+            let observer = RecordingObserver()
+            let gate = RunGate.check { GateVerdict(passed: passed, summary: passed ? "ok" : "no quota") }
+            let result = try await runner(steps, concurrency: 4).run(mode: .fresh, gate: gate, observer: observer)
+            let names = observer.events.compactMap { event -> String? in
+                switch event {
+                case .stepStarted(_, let id): return "start \(id)"
+                case .stepFinished(let outcome): return "end \(outcome.stepID)"
+                case .gateFinished: return "gate"
+                default: return nil
+                }
+            }
+            XCTAssertEqual(result, passed ? .succeeded : .failed)
+            let decided = names.firstIndex(of: "gate") ?? -1
+            XCTAssertGreaterThan(decided, names.firstIndex(of: "end enable-apis") ?? .max, "\(names)")
+            if passed {
+                XCTAssertLessThan(decided, names.firstIndex(of: "start create-iam-sa") ?? -1, "\(names)")
+            } else {
+                XCTAssertFalse(names.contains("start create-iam-sa"), "\(names)")
+            }
+        }
+    }
+
     /// Events of steps running at once reach the observer one call at a time.
     func testTheObserverIsNeverCalledTwiceAtOnce() async throws {
         final class Depth: Sendable { let state = Mutex((now: 0, most: 0)) }
