@@ -28,6 +28,18 @@ final class PlanNeedsTests: XCTestCase {
         }
     }
 
+    /// A step reads a value (`${PROJECT_NUMBER}`, the RayCluster file) only after the step that captures it is done.
+    func testEveryPlaceholderWaitsForTheStepThatReadsIt() {
+        for (name, plan) in Self.shapes {
+            for step in plan.steps {
+                let providers = plan.steps.filter { !Set($0.captures).isDisjoint(with: step.placeholders) }.map(\.id)
+                for provider in providers where provider != step.id {
+                    XCTAssertTrue(ancestors(of: step.id, in: plan).contains(provider), "\(name): \(step.id) reads a value of \(provider)")
+                }
+            }
+        }
+    }
+
     /// What the issue asks to overlap: the Google side while the cluster provisions, GPU pools while the operator, the
     /// KSA and the head pod come up. A binding whose member is in the workload pool waits for the cluster.
     func testWhatDoesNotNeedTheClusterDoesNotWaitForIt() throws {
