@@ -29,13 +29,19 @@ public struct RunSettings: Sendable, Equatable {
         self.parallel = parallel
     }
 
-    /// The run options for `plan`, or a usage error naming the bad value.
-    public func options(for plan: Plan) throws -> RunOptions {
+    /// The run options that need no plan (timeout scale, steps at once), or a usage error naming the bad value.
+    public func options() throws -> RunOptions {
         var options = RunOptions()
         guard timeoutScale > 0 else { throw UsageError("--timeout-scale must be more than 0") }
         options.timeoutScale = timeoutScale
         guard parallel >= 1 else { throw UsageError("--parallel \(parallel): must be at least 1 (1 runs one step at a time)") }
         options.concurrency = parallel
+        return options
+    }
+
+    /// The run options for `plan`, or a usage error naming the bad value.
+    public func options(for plan: Plan) throws -> RunOptions {
+        var options = try options()
         for entry in timeouts {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0 else {
