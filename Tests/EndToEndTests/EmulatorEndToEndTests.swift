@@ -236,7 +236,7 @@ import Testing
         let asAutopilot = try await emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.autopilot=true", "--replan"])
         #expect(asAutopilot.status == 0, "\(asAutopilot.stdout + asAutopilot.stderr)")
         #expect(asAutopilot.stdout.contains("on every Ray node: head ok, workers-"), "\(asAutopilot.stdout)")
-        let wi = asAutopilot.stdout.split(separator: "\n").first { $0.contains("] Enable Workload Identity on the cluster") } ?? ""
+        let wi = asAutopilot.stdout.split(separator: "\n").last { $0.contains("] Enable Workload Identity on the cluster") } ?? ""
         #expect(wi.contains("already done"), "Autopilot always has the pool:\n\(asAutopilot.stdout)")
         let log = try await emulator.log()
         #expect(log.count("update-node-pool") == 0, "Autopilot rejects node-pool updates")
@@ -323,7 +323,7 @@ import Testing
         let second = try await emulator.apply(sets)
         #expect(second.status == 0, "\(second.stdout + second.stderr)")
         #expect(second.stdout.contains("on every Ray node: head ok, workers-"), "\(second.stdout)")
-        let clusterLine = second.stdout.split(separator: "\n").first { $0.contains("] Create the GKE Standard cluster ") } ?? ""
+        let clusterLine = second.stdout.split(separator: "\n").last { $0.contains("] Create the GKE Standard cluster ") } ?? ""
         #expect(clusterLine.contains("already done"), "\(second.stdout)")
         let after = try await emulator.log()
         #expect(after.count > before.count)
