@@ -63,8 +63,11 @@ extension PlanBuilder {
             return [.checkGcloud]
         case .enableAPIs:
             return [.checkProject]
-        case .createCluster, .checkCluster, .createBucket, .checkBucket:
+        case .createCluster, .checkCluster, .checkBucket:
             return [.enableAPIs]
+        // An existing cluster's checks come first: a wrong answer about it stops the run before anything is made.
+        case .createBucket:
+            return [.enableAPIs, .checkClusterType]
         case .checkClusterType:
             return [.checkCluster]
         case .waitCluster:
@@ -84,8 +87,10 @@ extension PlanBuilder {
             return [.getCredentials]
         case .createKSA:
             return [.createNamespace, .getCredentials]
-        case .readProjectNumber, .createIAMServiceAccount:
+        case .readProjectNumber:
             return [.checkProject]
+        case .createIAMServiceAccount:
+            return [.checkProject, .checkClusterType]
         case .bindWorkloadIdentity:
             return [.createIAMServiceAccount] + workloadPool
         case .annotateKSA:

@@ -80,6 +80,15 @@ final class PlanNeedsTests: XCTestCase {
         XCTAssertFalse(ancestors(of: .applyRayCluster, in: plan).contains(.createNodePool(group: "gpu")))
     }
 
+    /// A wrong answer about an existing cluster stops the run before anything is created, gate or no gate.
+    func testNothingIsCreatedBeforeAnExistingClustersChecks() {
+        for (name, plan) in Self.shapes where plan.step(.checkClusterType) != nil {
+            for step in plan.steps where step.kind == .create || step.kind == .update && step.id != .enableAPIs {
+                XCTAssertTrue(ancestors(of: step.id, in: plan).contains(.checkClusterType), "\(name): \(step.id)")
+            }
+        }
+    }
+
     func testGraphSnapshotOfEveryShape() throws {
         let text = Self.shapes.map { name, plan in
             "\(name)\n" + plan.steps.map { "  \($0.id) <- \($0.needs.map(\.rawValue).joined(separator: ", "))\n" }.joined()
