@@ -116,6 +116,14 @@ def probe(bucket, name, text, tries, mount=None):
             report["mount_read"] = {"matches": f.read() == text}
     except OSError as e:
         report["mount_read"] = {"error": "%s: %s" % (type(e).__name__, e)}
+    # Both test objects go, as the first one did; one never written (a failed mount write) answers 404.
+    for obj in (via_mount, via_api):
+        status, body = storage("DELETE", url(obj), token)
+        if status >= 300 and status != 404:
+            report["mount_delete"] = outcome(status, body)
+            break
+    else:
+        report["mount_delete"] = {"status": 204}
     return report
 
 
@@ -125,13 +133,14 @@ def verdict(report):
         return "failed: the metadata server did not answer: %s" % report["metadata_error"]
     if "token_error" in report:
         return "failed: no token for %s: %s" % (report.get("identity", "?"), report["token_error"])
-    for step in ("write", "read", "delete", "mount_write", "mount_read"):
+    for step in ("write", "read", "delete", "mount_write", "mount_read", "mount_delete"):
         result = report.get(step)
         if result is None:
             continue
         if "error" in result:
             where = {"mount_write": "written through the mount, read through the API",
-                     "mount_read": "written through the API, read through the mount"}.get(step, step)
+                     "mount_read": "written through the API, read through the mount",
+                     "mount_delete": "deleting the mount check's objects"}.get(step, step)
             code = " HTTP %d:" % result["status"] if "status" in result else ""
             return "failed: %s:%s %s" % (where, code, result["error"])
         if result.get("matches") is False:

@@ -64,5 +64,3 @@ retry() {
   done
   return 1
 }
-# random_token: 32 random bytes as 64 hex digits, for a command that reads a new secret on its stdin.
-random_token() { od -An -vtx1 -N32 /dev/urandom | tr -d ' \n'; }

@@ -85,8 +85,9 @@ extension Doctor {
                      fix: byOperator ? [f.doctor.fixes.restartPods(group: nil)] : [],
                      advice: byOperator
                         ? "The operator makes a new token Secret when it next reconciles the RayCluster; restart the Ray pods so they all take it."
-                        : "Create it with a random token as setup.sh's create-auth-secret step does (random_token | kubectl create secret generic "
-                            + "\(name) --namespace \(ns) --from-file=\(RayClusterManifest.tokenSecretKey)=/dev/stdin), then restart the Ray pods.")
+                        : "Create it with a random token as setup.sh's create-auth-secret step does: "
+                            + f.doctor.fixes.step(.createAuthSecret).map { StepInput.randomToken.shellCommand + " | " + ShellQuote.join($0) }.joined()
+                            + "; then restart the Ray pods.")
     }
 }
 

@@ -13,6 +13,10 @@ public enum StepStatus: String, Equatable, Hashable, Sendable, Codable, CaseIter
 
     /// Done or already done: later runs leave it alone.
     public var isComplete: Bool { self == .done || self == .alreadyDone }
+
+    /// Whether the step may have left something in the cloud: it finished, or was cut off with no outcome. A failed
+    /// step reported its own: gcloud's failed creates leave nothing but a cluster in ERROR, which preflight reports.
+    public var mayHaveCreated: Bool { isComplete || self == .running || self == .interrupted }
 }
 
 /// Which pipe an output line came from.
@@ -36,7 +40,10 @@ public struct StepOutcome: Equatable, Sendable {
     public var index: Int
     public var stepID: StepID
     public var status: StepStatus
+    /// nil when the command did not exit by itself (it timed out, was stopped or did not start).
     public var exitCode: Int32?
+    /// The step ran out of time: the engine's limit, or the command's own (kubectl wait's `--timeout`).
+    public var timedOut: Bool
     public var hint: Hint?
     public var seconds: Double
     /// Relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
@@ -46,18 +53,22 @@ public struct StepOutcome: Equatable, Sendable {
     /// Trimmed stdout of the step (bounded); the verify step's text read back from the bucket.
     public var result: String?
 
-    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, hint: Hint? = nil,
+    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, timedOut: Bool = false, hint: Hint? = nil,
                 seconds: Double, logPath: String, stderrTail: [String] = [], result: String? = nil) {
         self.index = index
         self.stepID = stepID
         self.status = status
-        self.exitCode = exitCode
+        self.exitCode = timedOut ? nil : exitCode
+        self.timedOut = timedOut
         self.hint = hint
         self.seconds = seconds
         self.logPath = logPath
         self.stderrTail = stderrTail
         self.result = result
     }
+
+    /// How the command ended, as the views say it: "timed out" or "exit 1"; nil when it neither exited nor timed out.
+    public var endingText: String? { timedOut ? "timed out" : exitCode.map { "exit \($0)" } }
 }
 
 /// How a whole run ended.

@@ -6,7 +6,7 @@ public enum FailureReport {
     /// The report for `outcome` (a failed step) of a run in `workspace`; `resumeCommand` is printed verbatim.
     public static func text(outcome: StepOutcome, title: String, total: Int, workspace: URL, resumeCommand: String) -> String {
         var lines: [String] = []
-        let exit = outcome.exitCode.map { " (exit \($0))" } ?? ""
+        let exit = outcome.endingText.map { " (\($0))" } ?? ""
         lines.append("Step \(outcome.index + 1)/\(total) failed: \(title)\(exit)")
         let tail = outcome.stderrTail.suffix(20)
         if !tail.isEmpty {

@@ -26,11 +26,23 @@ public struct PreflightView: Sendable {
         }
     }
 
-    /// Closes the checklist: the summary line, or the `preflight-finished` line (what the runner's gate also emits).
-    public func finish(_ checks: [Check]) {
+    /// What to do after a check that stops the run.
+    public static let fixAdvice = "Fix the answers (each check's fix is above), then run again."
+    /// Why some checks are only warnings before the run enables the APIs they read.
+    static let apisAdvice = "Some APIs are not enabled yet, so their checks are warnings: the run enables them and checks again "
+        + "before it creates anything."
+
+    /// Closes the checklist: the summary line and what to do next, or the `preflight-finished` line (what the runner's
+    /// gate also emits); `waitsForAPIs`: some reads waited for APIs a run enables.
+    public func finish(_ checks: [Check], waitsForAPIs: Bool = false) {
         switch format {
         case .text:
             writeLine(Preflight.summary(checks))
+            if Preflight.stops(checks) {
+                writeLine(Self.fixAdvice)
+            } else if waitsForAPIs {
+                writeLine(Self.apisAdvice)
+            }
         case .jsonLines:
             let finished = Finished(passed: !Preflight.stops(checks), summary: Preflight.summary(checks),
                                     broken: checks.filter { $0.status == .broken }.map(\.id),

@@ -58,7 +58,7 @@ public struct TextRunView: RunObserver {
                 memory.state.withLock { $0.verified = outcome.result }
             }
             var detail = DurationText.format(outcome.seconds)
-            if outcome.status == .failed, let code = outcome.exitCode { detail += " (exit \(code))" }
+            if outcome.status == .failed, let ending = outcome.endingText { detail += " (\(ending))" }
             if outcome.status == .skipped { detail = "" }
             write(line(outcome.index, word(outcome.status), detail))
             if outcome.status == .failed {
@@ -67,13 +67,13 @@ public struct TextRunView: RunObserver {
             }
         case .gateFinished(let verdict):
             write(verdict.summary)
-            if !verdict.passed { write("Fix the answers (see each check's fix above), then run apply again.") }
+            if !verdict.passed { write(PreflightView.fixAdvice) }
         case .runFinished(let result, let seconds):
             switch result {
             case .succeeded:
                 write("All \(titles.count) steps complete in \(DurationText.format(seconds)).")
                 if let text = memory.state.withLock({ $0.verified }) {
-                    write("Ray tasks wrote, read back and deleted a test object in gs://\(bucket)/\(PlanBuilder.checkPrefix)/ on every Ray node: \(PlanBuilder.checkSummary(text))")
+                    write("\(PlanBuilder.checkVerdictLead) (gs://\(bucket)/\(PlanBuilder.checkPrefix)/): \(PlanBuilder.checkSummary(text))")
                 }
                 for line in closingLines { write(line) }
             case .failed: break

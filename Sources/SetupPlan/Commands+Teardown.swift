@@ -66,12 +66,18 @@ extension Commands {
                        argv: kubectl(["wait", "pod", "--for=delete", "-l", "ray.io/cluster=\(name)", "--namespace", ns, "--timeout=300s"]),
                        kind: .check, timeoutSeconds: 360))
         if a.ray.auth == .token {
-            let secret = RayClusterManifest.tokenSecretName(a)
-            teardown.waits += kubernetesTeardown(
-                kind: .secret, name: secret, namespace: ns, phase: .rayCluster, subject: "the Ray token Secret \(secret)",
-                why: "It holds the RayCluster's token; once the pods are gone nothing reads it.").steps
+            teardown.waits += tokenSecretTeardown.steps
         }
         return teardown
+    }
+
+    /// The Ray token's Secret, made by the plan for an operator without `spec.authOptions`; the RayCluster's teardown
+    /// deletes it too (the operator's own goes with the RayCluster), after the Ray pods are gone.
+    var tokenSecretTeardown: Teardown {
+        let secret = RayClusterManifest.tokenSecretName(a)
+        return kubernetesTeardown(
+            kind: .secret, name: secret, namespace: a.identity.namespace, phase: .rayCluster, subject: "the Ray token Secret \(secret)",
+            why: "It holds the RayCluster's token; once the pods are gone nothing reads it.")
     }
 
     /// The IAM service account the run created.

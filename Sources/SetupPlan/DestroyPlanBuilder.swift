@@ -49,7 +49,10 @@ public enum DestroyPlanBuilder {
         }
         // Stable: deletions of one phase keep the setup's order.
         let ordered = teardowns.enumerated().sorted { ($0.element.phase, $0.offset) < ($1.element.phase, $1.offset) }.map(\.element)
-        var steps = ordered.flatMap(\.steps)
+        // A deletion two teardowns share (the token Secret: its own, and the RayCluster's after its pods) runs once, at
+        // its last place.
+        var seen = Set<StepID>()
+        var steps = Array(ordered.flatMap(\.steps).reversed().filter { seen.insert($0.id).inserted }.reversed())
 
         // Values a delete needs (the project number of a direct principal) are read again, by the setup step that reads them.
         let needed = Set(steps.flatMap(\.placeholders))

@@ -5,11 +5,12 @@ extension Plan {
         steps.indices.filter { steps[$0].kind != .check && steps[$0].id != .enableAPIs }
     }
 
-    /// Where preflight's gate stands, given which steps are complete: before the first changing step, or nil once
-    /// one of them is complete (what preflight checks, names and quotas, is the run's own by then).
-    public func preflightGateIndex(complete: (Int) -> Bool) -> Int? {
+    /// Where preflight's gate stands, given which steps may have created something: before the first changing step,
+    /// or nil once one of them may have (what preflight checks, names and quotas, may be the run's own by then: an
+    /// interrupted cluster create leaves a cluster whose name preflight would call taken).
+    public func preflightGateIndex(mayHaveCreated: (Int) -> Bool) -> Int? {
         let changing = changingStepIndices
-        guard let first = changing.first, !changing.contains(where: complete) else { return nil }
+        guard let first = changing.first, !changing.contains(where: mayHaveCreated) else { return nil }
         return first
     }
 }

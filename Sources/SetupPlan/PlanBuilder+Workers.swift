@@ -34,8 +34,7 @@ extension PlanBuilder {
                      argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace,
                                       "--timeout=600s"]),
                      kind: .check, timeoutSeconds: 660,
-                     // Right after the apply the operator may not have made the pods yet: kubectl finds none and fails.
-                     retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60),
+                     retry: podsYet,
                      pods: c.podWait(.workers, groups: groups.compactMap { group in
                         a.ray.workers.firstIndex(of: group).map { PodWait.Group(name: group.name, index: $0) }
                      }, selector: selector))]

@@ -346,7 +346,7 @@ public enum PlanBuilder {
                  argv: c.kubectl(["create", "secret", "generic", secret, "--namespace", ns,
                                   "--from-file=\(RayClusterManifest.tokenSecretKey)=/dev/stdin"]),
                  probe: Probe(argv: c.kubectl(["get", "secret", secret, "--namespace", ns, "-o", "name"])),
-                 kind: .create, timeoutSeconds: 60,
+                 kind: .create, timeoutSeconds: 60, teardown: c.tokenSecretTeardown,
                  runsWhen: StepCondition(placeholder: Placeholder.rayClusterManifest, equals: manual), input: .randomToken),
         ]
     }
@@ -370,7 +370,7 @@ public enum PlanBuilder {
                         + "\(later.joined(separator: ", ")) when Ray work needs them."),
                  argv: c.kubectl(["wait", "pod", "--for=condition=Ready", "-l", selector, "--namespace", a.identity.namespace, "--timeout=300s"]),
                  kind: .check, timeoutSeconds: 360,
-                 retry: RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60), pods: c.podWait(.head, selector: selector)),
+                 retry: podsYet, pods: c.podWait(.head, selector: selector)),
         ] + waitForWorkers(a, c)
     }
 
@@ -385,6 +385,13 @@ public enum PlanBuilder {
                  success: .containsAll(["head", "ok"]), kind: .verify, timeoutSeconds: 600, retry: iamWait),
         ]
     }
+
+    /// A pod wait right after an apply: kubectl finds no pods until the operator made them, and fails at once. Only that is
+    /// tried again: a wait that ran out of time has the pod's reason to show (FailedScaleUp, an image pull), not a retry.
+    static let podsYet = RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60, on: [.noPodsYet])
+
+    /// What a passed verify step proved, as the closing lines and the Done screen lead its per-node verdicts.
+    public static let checkVerdictLead = "Each Ray node wrote, read and deleted an object"
 
     /// The last line of the verify step's output: one `NODE ok` or `NODE failed` per Ray node, e.g. `head ok, workers-1a2b ok`.
     public static func checkSummary(_ output: String) -> String {

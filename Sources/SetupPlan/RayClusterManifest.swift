@@ -151,8 +151,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
             memoryLimit: Self.memoryLimit(for: answers.ray.headMemory), gpu: nil,
             ports: [
                 Port(containerPort: 6379, name: "gcs-server"),
-                Port(containerPort: 8265, name: "dashboard"),
-                Port(containerPort: 10001, name: "client"),
+                Port(containerPort: PortForward.dashboard.remote, name: "dashboard"),
+                Port(containerPort: PortForward.client.remote, name: "client"),
             ]
         )
         let workers = answers.ray.workers.map { group in

@@ -29,10 +29,10 @@ public struct RetryPolicy: Equatable, Hashable, Sendable, Codable {
                     waitingFor: what, deadlineSeconds: deadlineSeconds, on: on)
     }
 
-    /// The delay before retry number `n` (1-based): `initial x 2^(n-1)` plus `jitter` seconds (0 to 1, random at run
-    /// time, so clients that failed together do not retry together), at most `maxDelaySeconds`.
+    /// The delay before retry number `n` (1-based): `initial x 2^(n-1)`, at most `maxDelaySeconds`, plus `jitter`
+    /// seconds (0 to 1, random at run time, so clients that failed together do not retry together, capped or not).
     public func delay(before n: Int, jitter: Double = 0) -> Double {
-        min(maxDelaySeconds, initialDelaySeconds * Double(1 << max(0, min(n - 1, 20))) + jitter)
+        min(maxDelaySeconds, initialDelaySeconds * Double(1 << max(0, min(n - 1, 20)))) + jitter
     }
 
     /// Whether a failure of `kind` (nil: none recognised) is tried again.
@@ -56,4 +56,6 @@ public enum TransientFailure: String, Equatable, Hashable, Sendable, Codable, Ca
     case metadataWarmup = "metadata-warmup"
     /// GKE runs one operation per cluster at a time ("Cluster is running incompatible operation ...").
     case operationInProgress = "operation-in-progress"
+    /// `kubectl wait` right after an apply, before the operator made the pods ("no matching resources found").
+    case noPodsYet = "no-pods-yet"
 }

@@ -64,6 +64,11 @@ public enum SetupScript {
         }
     }
 
-    /// The script's first lines and the functions its steps call (Resources/setup_lib.sh, checked by shellcheck).
-    private static var header: String { WizardResources.setupScriptLibrary }
+    /// The script's first lines and the functions its steps call (Resources/setup_lib.sh, checked by shellcheck), then
+    /// `random_token`, which the plan's own input defines.
+    private static var header: String {
+        WizardResources.setupScriptLibrary
+            + "# random_token: 32 random bytes as 64 hex digits, for a command that reads a new secret on its stdin.\n"
+            + "random_token() { \(StepInput.randomToken.shellCommand); }\n"
+    }
 }

@@ -82,8 +82,15 @@ public struct StepCondition: Equatable, Hashable, Sendable, Codable {
 /// kept out of the argv, the logs and the journal.
 public enum StepInput: String, Equatable, Hashable, Sendable, Codable {
     /// A fresh random token (32 random bytes as 64 hex digits), e.g. for a Secret the command creates from
-    /// `/dev/stdin`. setup.sh makes it with `od` from /dev/urandom.
+    /// `/dev/stdin`.
     case randomToken = "random-token"
+
+    /// A shell pipeline that writes what the command reads, for setup.sh and for fixes a person types.
+    public var shellCommand: String {
+        switch self {
+        case .randomToken: return "od -An -vtx1 -N32 /dev/urandom | tr -d ' \\n'"
+        }
+    }
 }
 
 /// What a step does to the world; `create` steps are the ones a re-run must never repeat, `delete` steps `destroy` runs.

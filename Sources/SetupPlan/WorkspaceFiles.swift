@@ -23,11 +23,8 @@ public enum WorkspaceFiles {
     public static let destroyedSetupJournal = "state.destroyed.json"
     /// The folder of the steps' logs.
     public static let logs = "logs"
-
-    /// The files a run keeps, as `apply` and the wizard list them.
-    public static let listing = [answers, manifest, script, journal, logs + "/"].joined(separator: ", ")
-    /// The files `export` (and the wizard's Save) writes, as a sentence names them.
-    public static let exported = "\(answers), \(manifest) and \(script)"
+    /// What `session`'s kubectl port-forward printed, appended run after run.
+    public static let sessionLog = logs + "/session.log"
 
     /// The log of step `index` (0-based) relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
     public static func logPath(index: Int, stepID: StepID) -> String {
@@ -39,5 +36,15 @@ public enum WorkspaceFiles {
     /// e.g. `kuberay-gcs-wizard resume --workspace ./kuberay-gcs-setup`.
     public static func resumeCommand(workspace path: String) -> String {
         "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
+    }
+
+    /// The command that forwards the Ray dashboard and client ports of the workspace at `path`, quoted for a shell.
+    public static func sessionCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard session --workspace \(ShellQuote.quote(path))"
+    }
+
+    /// The command that runs a Ray job on the workspace's cluster, with `ENTRYPOINT` for the person's own command.
+    public static func submitCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard submit --workspace \(ShellQuote.quote(path)) -- ENTRYPOINT"
     }
 }

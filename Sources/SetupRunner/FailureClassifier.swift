@@ -21,12 +21,13 @@ public enum FailureClassifier {
     public static func transient(stderr: [String]) -> TransientFailure? {
         let text = stderr.joined(separator: "\n")
         let lower = text.lowercased()
-        if lower.contains("incompatible operation") || (lower.contains("operation") && lower.contains("is currently"))
+        if lower.contains("incompatible operation") || firstMatch(#"Operation \S+ is currently"#, in: text) != nil
             || lower.contains("please wait and try again once it is done") {
             return .operationInProgress
         }
         if firstMatch(#"Service account \S+ does not exist"#, in: text) != nil { return .newServiceAccount }
         if lower.contains("metadata server did not answer") { return .metadataWarmup }
+        if lower.contains("no matching resources found") { return .noPodsYet }
         if lower.contains("iam.serviceaccounts.getaccesstoken")
             || (lower.contains("http 403") && lower.contains("does not have storage.objects.")) {
             // The bucket probe's lines: when the head passed, the bindings are in effect, and workers refused are

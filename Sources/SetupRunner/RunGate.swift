@@ -22,7 +22,7 @@ public struct RunGate: Sendable {
 
     /// The index of the step the gate stands before (see `Plan.preflightGateIndex`).
     public static func index(in plan: Plan, statuses: [StepStatus]) -> Int? {
-        plan.preflightGateIndex { statuses.indices.contains($0) && statuses[$0].isComplete }
+        plan.preflightGateIndex { statuses.indices.contains($0) && statuses[$0].mayHaveCreated }
     }
 
     /// How the journal records it, and the verdict to report (nil when skipped, or decided and shown before the run).

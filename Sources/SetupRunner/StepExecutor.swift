@@ -24,7 +24,8 @@ struct StepExecutor: Sendable {
                     captured: [String: String] = [:]) -> Result {
             let trimmed = command.map { Self.trimmed($0.stdout) } ?? ""
             let outcome = StepOutcome(
-                index: index, stepID: step.id, status: status, exitCode: command?.exitCode, hint: hint,
+                index: index, stepID: step.id, status: status, exitCode: command?.exitCode,
+                timedOut: command.map(Self.timedOut) ?? false, hint: hint,
                 seconds: CommandRunner.seconds(ContinuousClock.now - started), logPath: logPath,
                 stderrTail: Array((command?.stderrTail ?? []).suffix(20)),
                 result: trimmed.isEmpty ? nil : String(trimmed.prefix(4096)))
@@ -177,8 +178,15 @@ struct StepExecutor: Sendable {
         }
         guard let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
         log.write("# \(hint.summary)")
-        guard result.stopReason == .timeout else { return hint }
-        return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
+        if result.stopReason == .timeout {
+            return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
+        }
+        return Self.timedOut(result) ? Hint(summary: "Timed out waiting: " + hint.summary, fix: hint.fix) : hint
+    }
+
+    /// Whether the command ran out of time: stopped at the step's limit, or its own wait gave up (kubectl's text).
+    static func timedOut(_ result: CommandResult) -> Bool {
+        result.stopReason == .timeout || result.stderrTail.contains { $0.contains("timed out waiting for the condition") }
     }
 
     private func failureHint(_ result: CommandResult, step: Step, argv: [String], timeout: Double, log: LogWriter) async -> Hint? {

@@ -13,7 +13,8 @@ import Darwin
 /// with `signal.exitStatus`. A second one arriving before the app took the first, and any SIGHUP,
 /// restores the tty (termios + leave-program-mode bytes, async-signal-safe) and re-raises with the
 /// default action (exit status 130 / 143 / 129). With `Options.deliverSignals = false` the first
-/// SIGINT/SIGTERM does that already. An `atexit` hook restores too, and `deinit` calls `stop()`.
+/// SIGINT/SIGTERM does that already. An `atexit` hook restores too (for a program that ends with exit(3)
+/// while started), and `deinit` calls `stop()`.
 /// Ctrl-C typed in the terminal is not a signal here (ISIG is off): it arrives as `.key(.ctrl("c"))`.
 public final class Terminal {
     /// How `start()` sets the terminal up.

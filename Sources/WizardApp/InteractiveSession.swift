@@ -40,6 +40,10 @@ public enum InteractiveSession {
         // The terminal is restored by now: messages land in the normal screen, where they stay readable.
         if let error = result.error { Console.error(error) }
         if let message = result.message { Console.out(message) }
+        if result.opensSession {
+            Console.out("")
+            return ForwardSession.runWaiting(workspace: workspace, settings: ForwardSession.Settings())
+        }
         return result.code
     }
 }

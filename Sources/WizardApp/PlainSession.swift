@@ -45,7 +45,7 @@ public struct PlainSession {
             let plan = PlanBuilder.build(answers, checkScript: setup.checkScript)
             say("")
             say(PlanText.render(plan))
-            say("Workspace: \(setup.workspace) (\(WorkspaceFiles.listing))")
+            say("Workspace: \(setup.workspace) (\(plan.workspaceListing))")
             switch confirm() {
             case .run: return run(plan)
             case .save: return save(plan)
@@ -120,7 +120,7 @@ public struct PlainSession {
             Console.error("error: could not write the files: \(error)")
             return 2
         }
-        say(WizardState.savedFilesMessage(workspace: setup.workspace))
+        say(WizardState.savedFilesMessage(plan, workspace: setup.workspace))
         return 0
     }
 

@@ -42,13 +42,10 @@ public enum PreflightSession {
     /// stops a run (warnings allowed), 1 when a check does.
     public static func command(_ source: AnswersSource, workspace: String?, output: OutputFormat) async throws -> Int32 {
         let answers = try source.orWorkspace(workspace).load()
-        let view = PreflightView(format: output == .json ? .jsonLines : .text)
+        let view = PreflightView(output)
         view.start()
         let outcome = await check(answers) { view.show($0) }
-        view.finish(outcome.checks)
-        if output == .text && outcome.waitsForAPIs {
-            Console.out("Some APIs are not enabled yet, so those checks are warnings; apply enables them and checks again before creating anything.")
-        }
+        view.finish(outcome.checks, waitsForAPIs: outcome.waitsForAPIs)
         return outcome.stops ? 1 : 0
     }
 }

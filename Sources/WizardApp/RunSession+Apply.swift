@@ -25,21 +25,15 @@ extension RunSession {
         _ = try WorkspaceExport.write(plan, to: folder)
         if output == .text {
             Console.out(PlanText.render(plan))
-            Console.out("Workspace: \(folder.path) (\(WorkspaceFiles.listing))")
+            Console.out("Workspace: \(folder.path) (\(plan.workspaceListing))")
         }
         var earlier: PreflightSession.Outcome?
         if !settings.skipPreflight, try beforeAnythingCreated(plan: plan, workspace: folder) {
-            let view = PreflightView(format: output == .json ? .jsonLines : .text)
+            let view = PreflightView(output)
             view.start()
             let outcome = await PreflightSession.check(answers) { view.show($0) }
-            view.finish(outcome.checks)
-            if outcome.stops {
-                if output == .text { Console.out("Fix the answers (see each check's fix above), then run apply again.") }
-                return 1
-            }
-            if outcome.waitsForAPIs && output == .text {
-                Console.out("Some APIs are not enabled yet: the run enables them and checks again before it creates anything.")
-            }
+            view.finish(outcome.checks, waitsForAPIs: outcome.waitsForAPIs)
+            if outcome.stops { return 1 }
             earlier = outcome
         }
         let gate = try gate(plan: plan, workspace: folder, settings: settings, earlier: earlier, output: output)

@@ -22,8 +22,9 @@ public enum RunSession {
         case .json:
             view = JSONRunView(plan: plan, workspace: workspace)
         case .text:
-            let closing = ["Dashboard: \(NextSteps.portForward(plan.answers))"]
-                + (NextSteps.tokenExport(plan.answers).map { ["Ray token (the dashboard and ray job ask for it): \($0)"] } ?? [])
+            // session prints how to load the Ray token, and submit hands it over itself.
+            let closing = ["Dashboard on localhost (kept up until Ctrl-C): \(WorkspaceFiles.sessionCommand(workspace: workspace.path))",
+                           "Run a job as the bucket's identity: \(WorkspaceFiles.submitCommand(workspace: workspace.path))"]
                 + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
             view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color)
         }
@@ -37,7 +38,7 @@ public enum RunSession {
         }
     }
 
-    /// Whether preflight still has a say: nothing the plan creates is done yet in the workspace's journal.
+    /// Whether preflight still has a say: nothing the plan creates was attempted yet in the workspace's journal.
     static func beforeAnythingCreated(plan: Plan, workspace: URL) throws -> Bool {
         guard let journal = try loadJournal(workspace: workspace) else { return true }
         let statuses = plan.steps.map { step in journal.step(step.id)?.status ?? .pending }
@@ -49,7 +50,7 @@ public enum RunSession {
                      output: OutputFormat) throws -> RunGate? {
         guard try beforeAnythingCreated(plan: plan, workspace: workspace) else { return nil }
         return PreflightSession.gate(plan.answers, earlier: earlier, skip: settings.skipPreflight,
-                                     view: PreflightView(format: output == .json ? .jsonLines : .text))
+                                     view: PreflightView(output))
     }
 
     /// 0 done, 1 a step failed, 130 interrupted.

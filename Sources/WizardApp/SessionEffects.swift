@@ -67,7 +67,7 @@ public final class SessionEffects: EffectPerformer {
                 outcomes.map.withLock { $0[answers] = outcome }
                 inbox.post(.preflightFinished(answers, outcome.checks, waitsForAPIs: outcome.waitsForAPIs))
             }
-        case .quit:
+        case .quit, .openSession:
             break
         }
     }
@@ -82,9 +82,7 @@ public final class SessionEffects: EffectPerformer {
         }
         let runner = SetupRunner(plan: plan, workspace: setup.folder, options: setup.options)
         cancel = runner.cancel
-        // Review's checks decide the gate when every read answered; else it reads again once the APIs are on.
-        let gate = PreflightSession.gate(plan.answers, earlier: preflightOutcomes.map.withLock { $0[plan.answers] }, skip: setup.skipPreflight,
-                                         environment: setup.options.environment, view: nil)
+        let gate = Self.gate(plan, setup: setup, earlier: preflightOutcomes.map.withLock { $0[plan.answers] })
         Task.detached {
             do {
                 _ = try await runner.run(mode: mode, skipping: skipping, gate: gate, observer: InboxObserver(inbox: inbox))
@@ -92,6 +90,15 @@ public final class SessionEffects: EffectPerformer {
                 inbox.post(.runFailedToStart("\(error)"))
             }
         }
+    }
+
+    /// The run's preflight gate, as `apply` has it: none once the workspace's journal shows a create that may have left
+    /// something (starting a finished run over probes what exists, whose names preflight would call taken); else
+    /// Review's checks decide when every read answered, or it reads again once the APIs are on.
+    static func gate(_ plan: Plan, setup: SessionSetup, earlier: PreflightSession.Outcome?) -> RunGate? {
+        // An unreadable journal stops the run itself, with the reason.
+        guard (try? RunSession.beforeAnythingCreated(plan: plan, workspace: setup.folder)) != false else { return nil }
+        return PreflightSession.gate(plan.answers, earlier: earlier, skip: setup.skipPreflight, environment: setup.options.environment, view: nil)
     }
 
     /// Starts the destroy as `destroy` does: an unfinished destroy of the same run continues.

@@ -15,6 +15,8 @@ public final class SessionLoop {
     /// Set by the `.quit` effect: the loop ends and `run` returns them.
     private var exitCode: Int32?
     private var exitMessage: String?
+    /// Set by the `.openSession` effect: `session` runs once the terminal is restored.
+    private var opensSession = false
     private var dirty = true
     private var lastDraw = Date.distantPast
     /// Detection asked for before the first frame: started right after it is drawn, so the probes' seven
@@ -52,7 +54,7 @@ public final class SessionLoop {
             }
         }
         terminal.stop()
-        return SessionResult(code: exitCode ?? 0, message: exitMessage)
+        return SessionResult(code: exitCode ?? 0, message: exitMessage, opensSession: opensSession)
     }
 
     /// Applies an action and carries out its effects.
@@ -99,6 +101,10 @@ public final class SessionLoop {
         case .quit(let code, let message):
             exitCode = code
             exitMessage = message
+        case .openSession(let message):
+            exitCode = 0
+            exitMessage = message
+            opensSession = true
         default:
             effects.perform(effect, inbox: inbox)
         }
@@ -111,4 +117,6 @@ public struct SessionResult: Sendable, Equatable {
     /// Printed to stdout after the terminal is restored (how to resume, where the files are).
     public var message: String?
     public var error: String?
+    /// The person asked for the dashboard: `session` runs on the workspace after the wizard.
+    public var opensSession = false
 }

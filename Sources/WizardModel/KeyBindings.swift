@@ -14,6 +14,8 @@ public enum Command: Equatable, Hashable, Sendable {
     case selectPrevious, selectNext, viewLog
     /// Welcome: check an existing setup (doctor) instead of making one.
     case checkSetup
+    /// Done: end the wizard and forward the Ray dashboard (`session`).
+    case openSession
     case confirm, dismiss
 }
 
@@ -191,6 +193,8 @@ public enum KeyBindings {
         case .done:
             return [
                 KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
+                KeyBinding([.char("s")], "s", "dashboard", .openSession,
+                           help: ("s", "end the wizard and forward the Ray dashboard (session)")),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),

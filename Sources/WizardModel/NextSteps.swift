@@ -2,12 +2,6 @@ import SetupPlan
 
 /// What to do with the cluster once it is up, as exact commands.
 public enum NextSteps {
-    /// Forwards the Ray dashboard to localhost:8265, on the wizard's cluster whatever kubectl's current context is.
-    public static func portForward(_ a: Answers) -> String {
-        let ns = a.identity.namespace == "default" ? "" : "-n \(ShellQuote.quote(a.identity.namespace)) "
-        return "kubectl \(ns)port-forward service/\(a.ray.clusterName)-head-svc 8265:8265 --context \(a.kubeContext)"
-    }
-
     /// With `ray.auth` token: puts the Ray token into this shell for `ray job` (and to paste where the dashboard asks
     /// for it), read from its Secret by the person's own kubectl; the wizard never reads or prints the value.
     public static func tokenExport(_ a: Answers) -> String? {
@@ -23,13 +17,5 @@ public enum NextSteps {
     public static func trainStorage(_ a: Answers) -> String? {
         guard a.bucket.mount else { return nil }
         return "ray.train.RunConfig(storage_path=\"\(a.bucket.mountPath)\", name=\"my-run\")"
-    }
-
-    /// Submits a small job that lists the bucket from a Ray pod (run while the port-forward is up).
-    public static func jobSubmit(_ a: Answers) -> String {
-        // Statements short enough that the command wraps between them (`TextWrap.command`) on an 80-column screen.
-        let code = "from google.cloud import storage; c = storage.Client(); print([b.name for b in c.list_blobs('\(a.bucket.name)')])"
-        return "ray job submit --address http://localhost:8265 --runtime-env-json '{\"pip\": [\"google-cloud-storage\"]}'"
-            + " -- python -c \"\(code)\""
     }
 }

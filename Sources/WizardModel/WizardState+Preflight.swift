@@ -3,17 +3,17 @@ import SetupPlan
 
 extension WizardState {
     /// Opens preflight's checklist for the review's plan and asks the runtime to read: unless an earlier run in the
-    /// workspace already created something (the names and quotas it checks are that run's own by now).
+    /// workspace already attempted a creating step (the names and quotas it checks may be that run's own by now).
     mutating func startPreflight() -> [WizardEffect] {
         guard var review else { return [] }
         let plan = review.plan
         let pane = review.paneGeometry(size)
         let earlier = run?.rows ?? journal?.steps ?? []
-        let created = plan.changingStepIndices.contains { index in
-            earlier.contains { $0.id == plan.steps[index].id && $0.status.isComplete }
+        let gate = plan.preflightGateIndex { index in
+            earlier.contains { $0.id == plan.steps[index].id && $0.status.mayHaveCreated }
         }
-        if created {
-            review.preflight = PreflightProgress(answers: plan.answers, pane: pane, phase: .notRun("an earlier run created things already"))
+        if gate == nil {
+            review.preflight = PreflightProgress(answers: plan.answers, pane: pane, phase: .notRun("an earlier run may have created things already"))
             self.review = review
             return []
         }

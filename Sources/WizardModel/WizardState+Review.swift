@@ -22,7 +22,8 @@ extension WizardState {
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
         let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
-        let fresh = kept == nil
+        // A plan whose checks are not on screen (none yet, or the run's gate stopped after Review's) is checked again.
+        let fresh = kept?.preflight == nil
         var review = kept ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
         review.fit(review.paneGeometry(size))
         self.review = review
@@ -104,13 +105,13 @@ extension WizardState {
             return []
         }
         message = nil
-        return [.quit(0, message: Self.savedFilesMessage(workspace: workspace))]
+        return [.quit(0, message: Self.savedFilesMessage(review?.plan, workspace: workspace))]
     }
 
     /// What Save prints on the way out: where the files are and the command that runs them later.
-    public static func savedFilesMessage(workspace: String) -> String {
+    public static func savedFilesMessage(_ plan: Plan?, workspace: String) -> String {
         """
-        Wrote \(WorkspaceFiles.exported) to \(workspace).
+        Wrote \(plan?.workspaceFilesSentence() ?? "the files") to \(workspace).
         Run them later with:
           kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
         """

@@ -56,6 +56,8 @@ extension WizardState {
             }
         case .gateFinished(let verdict):
             run.gate = verdict
+            // The gate read again and stopped: Review's checklist is out of date, so Review checks anew.
+            if !verdict.passed { review?.preflight = nil }
         case .runFinished(let result, let seconds):
             run.result = result
             run.seconds = seconds

@@ -88,6 +88,10 @@ extension WizardState {
         switch command {
         case .quit?:
             return quit()
+        case .openSession? where destroy == nil:
+            // The forward runs until Ctrl-C with lines of its own (drops, reconnects) and a URL to copy: it belongs in
+            // the normal screen, as the command `session`, rather than under a UI that would cover them.
+            return [.openSession(message: doneExitMessage)]
         case .viewLog?:
             guard let run, let verify = run.plan.bucketCheckIndex else { return [] }
             return openLog(verify)

@@ -207,9 +207,9 @@ extension WizardState {
         WorkspaceFiles.resumeCommand(workspace: workspace)
     }
 
-    private var doneExitMessage: String {
-        let a = run?.plan.answers ?? answers
-        return "Ray on GKE is ready. Dashboard:\n  \(NextSteps.portForward(a))\nWorkspace files: \(workspace)"
+    var doneExitMessage: String {
+        "Ray on GKE is ready. The Ray dashboard on localhost (until Ctrl-C):\n  \(WorkspaceFiles.sessionCommand(workspace: workspace))\n"
+            + "Run a job as the bucket's identity:\n  \(WorkspaceFiles.submitCommand(workspace: workspace))\nWorkspace files: \(workspace)"
     }
 
     /// Re-wraps text panes after a resize.

@@ -13,18 +13,7 @@ extension WizardView {
         let pane = Layout.doctorPane(state.size)
         let top = 4
         guard let doctor = state.doctor else { return }
-        for (i, row) in doctor.rows.dropFirst(doctor.offset).prefix(pane.rows).enumerated() {
-            switch row.kind {
-            case .check(let status, let first):
-                let (mark, style) = checkMark(status, g)
-                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
-                canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style, limit: pane.columns - DisplayWidth.of(g.failed) - 1)
-            case .detail:
-                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: pane.columns)
-            case .fix:
-                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: pane.columns)
-            }
-        }
+        drawCheckRows(&canvas, doctor, top: top, geometry: pane)
         let statusRow = canvas.height - 2
         if let summary = doctor.summary {
             canvas.clipped(summary, x: 2, y: statusRow, limit: canvas.width - 4,
@@ -35,6 +24,24 @@ extension WizardView {
                         style: Style(.muted))
         }
         canvas.footer(KeyBindings.bindings(.doctor))
+    }
+
+    /// The visible rows of a checklist (doctor's, preflight's): each check's mark and title, its evidence and its fix.
+    static func drawCheckRows(_ canvas: inout Canvas, _ list: DoctorProgress, top: Int, geometry: (rows: Int, columns: Int)) {
+        let g = canvas.glyphs
+        let markWidth = DisplayWidth.of(g.failed) + 1
+        for (i, row) in list.rows.dropFirst(list.offset).prefix(geometry.rows).enumerated() {
+            switch row.kind {
+            case .check(let status, let first):
+                let (mark, style) = checkMark(status, g)
+                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
+                canvas.text(row.text, x: 2 + markWidth, y: top + i, style: style, limit: geometry.columns - markWidth)
+            case .detail:
+                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: geometry.columns)
+            case .fix:
+                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: geometry.columns)
+            }
+        }
     }
 
     /// A check's mark and style, wherever a checklist is drawn.

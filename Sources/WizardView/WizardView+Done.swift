@@ -20,7 +20,7 @@ extension WizardView {
         y += 1
         if let result = run.verifyResult {
             // Every node's verdict is shown: the summary wraps (at most three rows) rather than hiding the last nodes.
-            let lead = "Bucket written and read back on every Ray node: "
+            let lead = PlanBuilder.checkVerdictLead + ": "
             let rows = TextWrap.wrap(lead + OutputTail.sanitize(PlanBuilder.checkSummary(result)), width: canvas.width - 6, continuation: "")
             for (i, row) in rows.prefix(3).enumerated() {
                 let last = i == 2 && rows.count > 3
@@ -40,15 +40,15 @@ extension WizardView {
         // what was created or applied fills the rest.
         let commandX = 6
         let commandWidth = canvas.width - commandX - 2
-        let portForward = TextWrap.command(NextSteps.portForward(a), width: commandWidth)
-        let jobSubmit = TextWrap.command(NextSteps.jobSubmit(a), width: commandWidth)
-        let token = NextSteps.tokenExport(a).map { TextWrap.command($0, width: commandWidth) } ?? []
-        let files = TextWrap.wrap("Files: \(state.workspace)/ (\(WorkspaceFiles.answers), \(WorkspaceFiles.manifest), \(WorkspaceFiles.script), \(WorkspaceFiles.logs)/)",
+        // The dashboard is a key (`s` ends the wizard and runs session); a job needs the person's own entrypoint,
+        // so submit is the command line to type.
+        let session = TextWrap.command(WorkspaceFiles.sessionCommand(workspace: state.workspace), width: commandWidth)
+        let submit = TextWrap.command(WorkspaceFiles.submitCommand(workspace: state.workspace), width: commandWidth)
+        let files = TextWrap.wrap("Files: \(state.workspace)/",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []
-        let nextRows = 3 + portForward.count + jobSubmit.count + (token.isEmpty ? 0 : 1 + token.count)
-            + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
+        let nextRows = 3 + session.count + submit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(WorkspaceFiles.manifest) }
@@ -93,26 +93,17 @@ extension WizardView {
         y = min(y + 1, nextTop)
         canvas.text("Next steps", x: 2, y: y, style: Style(bold: true))
         y += 1
-        canvas.text("Open the Ray dashboard at http://localhost:8265 with:", x: 4, y: y, style: Style(.muted), limit: width)
+        let start = canvas.text("Press ", x: 4, y: y, style: Style(.muted))
+        let afterKey = canvas.text("s", x: start, y: y, style: Style(.accent, bold: true))
+        canvas.text(" to end the wizard and open the Ray dashboard on localhost:", x: afterKey, y: y, style: Style(.muted), limit: width - afterKey + 4)
         y += 1
-        for row in portForward {
+        for row in session {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1
         }
-        if token.isEmpty {
-            canvas.text("then, in another terminal, run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
-            y += 1
-        } else {
-            canvas.text("in another terminal, load the Ray token (the dashboard asks for it too):", x: 4, y: y, style: Style(.muted), limit: width)
-            y += 1
-            for row in token {
-                canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
-                y += 1
-            }
-            canvas.text("then run a job that lists the bucket:", x: 4, y: y, style: Style(.muted), limit: width)
-            y += 1
-        }
-        for row in jobSubmit where y < filesTop - 1 {
+        canvas.text("Run your own code on the cluster, as the bucket's identity, with:", x: 4, y: y, style: Style(.muted), limit: width)
+        y += 1
+        for row in submit where y < filesTop - 1 {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1
         }

@@ -78,21 +78,8 @@ extension WizardView {
             canvas.clipped("Preflight is not run: \(reason).", x: 2, y: top, limit: geometry.columns, style: Style(.muted))
             return
         }
-        let list = preflight.list
-        for (i, row) in list.rows.dropFirst(list.offset).prefix(geometry.rows).enumerated() {
-            switch row.kind {
-            case .check(let status, let first):
-                let (mark, style) = checkMark(status, g)
-                if first { canvas.text(mark, x: 2, y: top + i, style: style) }
-                canvas.text(row.text, x: 2 + DisplayWidth.of(g.failed) + 1, y: top + i, style: style,
-                            limit: geometry.columns - DisplayWidth.of(g.failed) - 1)
-            case .detail:
-                canvas.text(g.text(row.text), x: 2, y: top + i, style: Style(.muted), limit: geometry.columns)
-            case .fix:
-                canvas.text(row.text, x: 2, y: top + i, style: Style(.accent), limit: geometry.columns)
-            }
-        }
-        if list.rows.isEmpty {
+        drawCheckRows(&canvas, preflight.list, top: top, geometry: geometry)
+        if preflight.list.rows.isEmpty {
             canvas.clipped(g.text("Reading with gcloud…"), x: 2, y: top, limit: geometry.columns, style: Style(.muted))
         }
     }
@@ -100,7 +87,7 @@ extension WizardView {
     private static func reviewNote(_ action: ScreenAction, _ state: WizardState) -> String {
         switch action {
         case .run: return "Runs the steps now; a step whose result already exists is skipped."
-        case .save: return "Writes \(WorkspaceFiles.exported) to \(state.workspace)/, runs nothing."
+        case .save: return "Writes \(state.review?.plan.workspaceFilesSentence(compact: true) ?? "the files") to \(state.workspace)/, runs nothing."
         case .edit: return "Back to the questions; your answers are kept."
         default: return ""
         }

@@ -41,7 +41,7 @@ extension WizardView {
             y += canvas.wrapped("\(glyph) Step \(outcome.index + 1) of \(total) \(verb): \(title)", x: 2, y: y, limit: canvas.width - 4,
                                 maxRows: 2, style: Style(interrupted ? .warning : .error, bold: true), continuation: "  ")
             var facts: [String] = []
-            if let code = outcome.exitCode { facts.append("exit code \(code)") }
+            if let ending = outcome.endingText { facts.append(ending) }
             facts.append("after \(DurationText.format(outcome.seconds))")
             canvas.clipped(facts.joined(separator: g.separator), x: 4, y: y, limit: width, style: Style(.muted))
             y += 1

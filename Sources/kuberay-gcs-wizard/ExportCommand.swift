@@ -4,7 +4,7 @@ import WizardApp
 
 /// `export`: write the workspace files without running anything.
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write \(WorkspaceFiles.exported) to a workspace; run nothing.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the answers, the manifests and setup.sh to a workspace; run nothing.")
 
     @OptionGroup var answers: AnswersOptions
 

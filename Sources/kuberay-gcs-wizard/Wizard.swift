@@ -9,7 +9,7 @@ struct Wizard: AsyncParsableCommand {
         discussion: "Run without a subcommand in a terminal for the guided wizard; the subcommands below are its non-interactive forms.",
         version: ToolVersion.text,
         subcommands: [InteractiveCommand.self, PlanCommand.self, ExportCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self,
-                      PreflightCommand.self, DoctorCommand.self, DestroyCommand.self],
+                      PreflightCommand.self, DoctorCommand.self, SessionCommand.self, DestroyCommand.self],
         defaultSubcommand: InteractiveCommand.self
     )
 }

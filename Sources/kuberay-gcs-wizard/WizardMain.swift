@@ -35,15 +35,18 @@ enum WizardMain {
         runAsync(asyncCommand)
     }
 
-    /// Like ArgumentParser's `exit(withError:)`, but a usage error exits 2, as every command's invalid answers do,
-    /// rather than ArgumentParser's 64; a session that printed why it stopped exits with its status.
+    /// Like ArgumentParser's `exit(withError:)` (help to stdout, other messages to stderr), but a usage error
+    /// exits 2, as every command's invalid answers do, rather than ArgumentParser's 64; a session that printed
+    /// why it stopped exits with its status.
     private static func fail(_ error: any Error) -> Never {
         if let status = error as? ExitStatus { finish(status.code) }
-        if let code = error as? ExitCode { finish(code.rawValue) }
         let error = (error as? UsageError).map { ValidationError($0.message) } ?? error
-        guard Wizard.exitCode(for: error) == .validationFailure else { Wizard.exit(withError: error) }
-        Console.error(Wizard.fullMessage(for: error))
-        finish(2)
+        let code = Wizard.exitCode(for: error)
+        let message = Wizard.fullMessage(for: error)
+        if !message.isEmpty {
+            if code == .success { Console.out(message) } else { Console.error(message) }
+        }
+        finish(code == .validationFailure ? 2 : code.rawValue)
     }
 
     /// Ends the process without exit(3)'s teardown: background work a session no longer waits for (the

@@ -83,6 +83,12 @@ final class DoctorAuthTests: XCTestCase {
         manual.pods = SetupFixture().pods
         let healthy = await manual.diagnose()
         XCTAssertEqual(try check(.rayAuth, healthy).status, .ok)
+
+        // Its Secret is the plan's to make: the advice is the plan's own command, on the setup's cluster.
+        manual.authSecretKeys = nil
+        let advice = try check(.authSecret, await manual.diagnose()).advice ?? ""
+        XCTAssertTrue(advice.contains("od -An -vtx1 -N32 /dev/urandom | tr -d ' \\n' | kubectl create secret generic raycluster-mini "
+                                      + "--namespace default --from-file=auth_token=/dev/stdin --context gke_"), advice)
     }
 
     func testAMissingSecretIsFlagged() async throws {

@@ -38,7 +38,16 @@ final class PreflightViewTests: XCTestCase {
             "      tester@example.com holds roles/viewer",
             "      fix: gcloud projects add-iam-policy-binding demo-project --member user:tester@example.com --role roles/container.admin",
             "Preflight stops the run: GPU quota in us-west1. Nothing was created.",
+            "Fix the answers (each check's fix is above), then run again.",
         ])
+    }
+
+    func testWarningsFromAPIsNotEnabledYetSayTheRunChecksAgain() {
+        let written = Mutex<[String]>([])
+        let view = PreflightView(format: .text) { line in written.withLock { $0.append(line) } }
+        view.finish([checks[0], checks[2]], waitsForAPIs: true)
+        XCTAssertEqual(written.withLock { $0 }.last, "Some APIs are not enabled yet, so their checks are warnings: the run enables them "
+                       + "and checks again before it creates anything.")
     }
 
     func testJSONLinesAreOneEventPerCheckThenTheVerdict() throws {

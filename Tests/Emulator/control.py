@@ -11,6 +11,7 @@ import compute_api
 import container
 import google_api
 import iam_propagation
+import kube_portforward
 import project_policy
 
 
@@ -53,6 +54,12 @@ def register(route):
     @route("GET", r"/__control/pending", "control")
     def get_pending(h, g):
         return 200, pending(h.emu)
+
+    @route("POST", r"/__control/port-forward/drop", "control")
+    def drop_port_forwards(h, g):
+        """Ends every live `kubectl port-forward` tunnel: {"mode": "close"} (the default) resets the connection as a
+        lost one does, {"mode": "hang"} keeps it open with nothing flowing any more."""
+        return 200, {"dropped": kube_portforward.drop(h.emu, h.json_body().get("mode", "close"))}
 
     @route("POST", r"/__control/install-crd", "control")
     def install_crd(h, g):

@@ -166,6 +166,9 @@ class KubeHandler(Handler):
         if sub == "exec" and res == "pods":
             import kube_exec
             return "exec", kube_exec.exec_pod, (ns, name)
+        if sub == "portforward" and res == "pods":
+            import kube_portforward
+            return "port-forward", kube_portforward.forward, (ns, name)
         if sub:
             return "unknown", not_found, ()
         if name is None:

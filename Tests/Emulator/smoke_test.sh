@@ -545,9 +545,36 @@ scenario_key_login() {  # the service-account key and POST /token: a token with 
   stop_emulator
 }
 
+scenario_port_forward() {  # kubectl port-forward (SPDY through a websocket) to a Ready head: the dashboard, a drop, SPDY refused
+  echo "## kubectl port-forward to the Ray head"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com"],"clusters":[{"name":"cloud-bucket-cluster",
+    "location":"us-west1-b","workloadPool":"demo-project.svc.id.goog","rayOperator":true}]}' >/dev/null
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "serviceaccount/my-ksa created" kubectl create serviceaccount my-ksa --namespace default
+  raycluster default yes >"$DIR/raycluster.yaml"
+  t 0 "raycluster.ray.io/raycluster-mini created" kubectl apply -f "$DIR/raycluster.yaml"
+  wait_head default 0 "condition met"
+  local port pf rc
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  kubectl port-forward service/raycluster-mini-head-svc --address 127.0.0.1 "$port:8265" >"$DIR/pf.out" 2>"$DIR/pf.err" &
+  pf=$!
+  for _ in $(seq 100); do grep -q "Forwarding from" "$DIR/pf.out" && break; sleep 0.1; done
+  # This RayCluster has no token auth: the dashboard answers anyone.
+  out 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/version"
+  out 1 /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["dropped"])' < <(ctl POST port-forward/drop '{}')
+  wait "$pf"; rc=$?
+  if [ "$rc" -eq 1 ] && grep -q "^error: lost connection to pod$" "$DIR/pf.err"; then echo "ok   a dropped tunnel ends kubectl"
+  else FAILS=$((FAILS + 1)); echo "FAIL dropped tunnel: rc=$rc $(cat "$DIR/pf.err")"; fi
+  t 1 "serves port-forward over websocket only" env KUBECTL_PORT_FORWARD_WEBSOCKETS=false \
+    kubectl port-forward service/raycluster-mini-head-svc --address 127.0.0.1 "$port:8265"
+  control_error 400 "mode must be close or hang" port-forward/drop '{"mode": "later"}'
+  stop_emulator
+}
+
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order port_forward}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

@@ -65,7 +65,7 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(result.status, 2, "\(argv): \(result.stdout)")
             XCTAssertEqual(result.stdout, "", "\(argv)")
             XCTAssertTrue(result.stderr.contains("Unknown command 'submit'"), "\(argv): \(result.stderr)")
-            for command in ["wizard", "plan", "export", "apply", "resume", "status", "doctor", "destroy"] {
+            for command in ["wizard", "plan", "export", "apply", "resume", "status", "doctor", "session", "destroy"] {
                 XCTAssertTrue(result.stderr.contains("\n  \(command) "), "\(argv) lists \(command): \(result.stderr)")
             }
         }

@@ -46,7 +46,7 @@ final class PlainModeTests: XCTestCase {
         offset = screen.count
         let run = String(program.text.dropFirst(offset))
         XCTAssertTrue(run.contains("[ 1/\(steps)] "), run)
-        XCTAssertTrue(run.contains("Dashboard: kubectl port-forward"), run)
+        XCTAssertTrue(run.contains("Dashboard on localhost (kept up until Ctrl-C): kuberay-gcs-wizard session --workspace "), run)
         // A dumb terminal gets no escape sequences at all: no full-screen UI, no line rewritten in place.
         XCTAssertFalse(program.text.contains("\u{1B}"), program.text)
         for file in ["answers.yaml", "raycluster.yaml", "setup.sh", "state.json"] {
@@ -63,7 +63,11 @@ final class PlainModeTests: XCTestCase {
         try answerQuestions(program, ["Project ID": ["ray-demo-123"], "Bucket name": ["ray-demo-bucket"]])
         program.typeLine("s")
         XCTAssertEqual(try program.waitForExit(), 0, program.text)
-        XCTAssertTrue(program.text.contains("Wrote answers.yaml, raycluster.yaml and setup.sh to \(workspace.path)."), program.text)
+        let files = ["answers.yaml", "raycluster.yaml", "raycluster-auth-manual.yaml", "rayjob.yaml", "rayjob-own-cluster.yaml", "setup.sh"]
+        XCTAssertTrue(program.text.contains("Wrote \(files.dropLast().joined(separator: ", ")) and setup.sh to \(workspace.path)."), program.text)
+        for file in files {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(file).path), "the message names \(file): it is there")
+        }
         let saved = try String(contentsOf: workspace.appendingPathComponent("answers.yaml"), encoding: .utf8)
         XCTAssertTrue(saved.contains("name: ray-demo-bucket"), saved)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("state.json").path), "nothing ran")

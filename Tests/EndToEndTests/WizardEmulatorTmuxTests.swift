@@ -2,7 +2,7 @@ import Foundation
 import TestKit
 import XCTest
 
-/// The wizard's destroy and doctor screens as a person uses them: the built binary in a real 80x24 terminal (tmux on
+/// The wizard's destroy and doctor screens, and the Done screen's way into `session`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
 /// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 final class WizardEmulatorTmuxTests: XCTestCase {
@@ -130,6 +130,73 @@ final class WizardEmulatorTmuxTests: XCTestCase {
         try tmux.keys("Escape")
         try tmux.waitFor("back on Welcome") { $0.contains("Welcome") && !$0.contains("Check an existing setup") }
         try quitWithoutRunning(tmux)
+    }
+
+    /// The whole wizard to its Done screen, then `s`: the wizard ends, `session` runs in the same terminal with the
+    /// dashboard's URL (which answers, 401 without the Ray token), a dropped forward comes back, and Ctrl-C ends it
+    /// with 130 and no kubectl left.
+    func testTheDoneScreensSKeyEndsTheWizardIntoSession() throws {
+        guard let tmuxPath = Spawn.which("tmux") else { throw XCTSkip("tmux is not installed") }
+        let emulator = try EmulatorHarness(root: try TestPaths.temporaryFolder(self, "tmux-session"), tools: try EndToEndTools.require())
+        addTeardownBlock { emulator.stop() }
+        var environment = emulator.environment
+        environment["TERM"] = "xterm-256color"
+        let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
+        addTeardownBlock { tmux.killServer() }
+        try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+        try startWizard(tmux)
+        try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+        try tmux.keys("Enter")
+        try tmux.waitFor("the first page") { $0.contains("Page 1 of 7") }
+        try tmux.keys("C-u")
+        try tmux.type("demo-project")
+        try tmux.keys("Enter")
+        for page in 2...4 {
+            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+            try tmux.keys("Enter")
+        }
+        try tmux.waitFor("the bucket page") { $0.contains("Page 5 of 7 · Bucket") }
+        try tmux.keys("Tab")
+        try tmux.type("my-bucket")
+        try tmux.keys("Enter")
+        for page in 6...7 {
+            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+            try tmux.keys("Enter")
+        }
+        try tmux.waitFor("preflight passed on Review", seconds: 120) { $0.contains("Preflight passed") }
+        try tmux.keys("r")
+        try waitForAll(tmux, "the Done screen", ["Done · 20 steps", "Press s to end the wizard and open the Ray dashboard on localhost:",
+                                                 "kuberay-gcs-wizard session --workspace workspace",
+                                                 "kuberay-gcs-wizard submit --workspace workspace -- ENTRYPOINT", "s dashboard"], seconds: 240)
+        try tmux.keys("s")
+        var screen = try waitForAll(tmux, "session's addresses", ["Ray on GKE is ready.", "Ray dashboard: http://127.0.0.1:",
+                                                                  "Ray client: ray://127.0.0.1:", "base64 -d)"], seconds: 60)
+        XCTAssertEqual(try tmux.format("#{alternate_on}"), "0", "the full-screen UI is gone")
+        let url = try XCTUnwrap(screen.firstMatch(of: /Ray dashboard: (http:\/\/127\.0\.0\.1:\d+)/)?.1)
+        XCTAssertEqual(try httpStatus(url + "/api/version"), "401")
+
+        _ = try emulator.control("POST", "port-forward/drop")
+        screen = try waitForAll(tmux, "the reconnect", ["The forward dropped: error: lost connection to pod", "Reconnected: \(url) "])
+        try tmux.keys("C-c")
+        screen = try waitForExit(tmux, 130)
+        XCTAssertTrue(screen.contains("Stopped the forward."), screen)
+        XCTAssertEqual(try httpStatus(url + "/api/version"), "none", "nothing listens on the dashboard's port any more")
+    }
+
+    /// The status of a GET of `url` by Python's urllib (no proxy), or `none` when nothing answers.
+    private func httpStatus(_ url: String) throws -> String {
+        let script = """
+        import sys, urllib.error, urllib.request
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            print(opener.open(sys.argv[1], timeout=10).status)
+        except urllib.error.HTTPError as e:
+            print(e.code)
+        except OSError:
+            print("none")
+        """
+        let result = try runProcess(try EndToEndTools.require().python, ["-c", script, url], timeout: 30)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// q, confirmed: nothing was run this time, so the status is 130.

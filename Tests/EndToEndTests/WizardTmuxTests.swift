@@ -107,7 +107,7 @@ final class WizardTmuxTests: XCTestCase {
             $0.contains("Failed at step 7/20") && $0.contains("< Retry >")
         }
         let failure = collapsed(screen)
-        for text in ["✗ Step 7 of 20 failed: Create the bucket gs://ray-demo-bucket", "exit code 1",
+        for text in ["✗ Step 7 of 20 failed: Create the bucket gs://ray-demo-bucket", "exit 1 · after",
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
@@ -139,15 +139,15 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the done screen") { $0.contains("Done · 20 steps") }
         for text in ["✓ Ray on GKE is ready, and its pods can use gs://ray-demo-bucket.",
-                     "Bucket written and read back on every Ray node: head ok, workers-9qz4d ok",
-                     "in all, the last: Apply the RayCluster raycluster-mini", "kubectl port-forward service/raycluster-mini-head-svc 8265:8265",
-                     "export RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$(kubectl get secret"] {
+                     "Each Ray node wrote, read and deleted an object: head ok,",
+                     "✓ Apply the RayCluster raycluster-mini", "Press s to end the wizard and open the Ray dashboard",
+                     "kuberay-gcs-wizard session --workspace", "kuberay-gcs-wizard submit --workspace"] {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("q")
         screen = try tmux.waitFor("the exit after done") { $0.contains("EXIT=") }
         try assertRestored(tmux, exitCode: 0)
-        XCTAssertTrue(screen.contains("Ray on GKE is ready. Dashboard:"), screen)
+        XCTAssertTrue(screen.contains("Ray on GKE is ready. The Ray dashboard on localhost (until Ctrl-C):"), screen)
 
         // Resume ran only what was left: nothing created twice, the failed create tried again once.
         let calls = world.calls()

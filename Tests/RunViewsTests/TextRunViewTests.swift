@@ -60,7 +60,7 @@ final class TextRunViewTests: XCTestCase {
         await Self.send(Self.resumedRun(verified: "headgroup rc-head-x7k2p ok\nworkers rc-workers-worker-9qz4d ok\nhead ok, workers-9qz4d ok"), to: view)
         XCTAssertEqual(Array(printed.lines.suffix(3)), [
             "All 8 steps complete in 1m 02s.",
-            "Ray tasks wrote, read back and deleted a test object in gs://\(Self.plan.answers.bucket.name)/\(PlanBuilder.checkPrefix)/ on every Ray node: head ok, workers-9qz4d ok",
+            "Each Ray node wrote, read and deleted an object (gs://\(Self.plan.answers.bucket.name)/\(PlanBuilder.checkPrefix)/): head ok, workers-9qz4d ok",
             "Dashboard: kubectl port-forward svc 8265:8265",
         ])
 

@@ -41,6 +41,20 @@ final class DestroyPlanBuilderTests: XCTestCase {
                        "every pod of the Ray cluster, head and workers")
     }
 
+    /// The token Secret the plan made for an operator without authOptions goes even when the run stopped before the
+    /// RayCluster; with the RayCluster it goes once, after the Ray pods.
+    func testThePlansTokenSecretGoesOnceAndAlsoWithoutTheRayCluster() {
+        let plan = setup()
+        let stoppedEarly = DestroyPlanBuilder.build(setup: plan, records: records(plan, .notRun, [
+            .createIAMServiceAccount: .done, .createCluster: .done, .getCredentials: .done, .createKSA: .done, .createAuthSecret: .done,
+        ]), options: DestroyOptions())
+        XCTAssertTrue(ids(stoppedEarly).contains("delete-secret"), "\(ids(stoppedEarly))")
+        let both = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())
+        XCTAssertEqual(ids(both).filter { $0 == "delete-secret" }.count, 1, "\(ids(both))")
+        XCTAssertLessThan(ids(both).firstIndex(of: "wait-ray-pods-gone") ?? .max, ids(both).firstIndex(of: "delete-secret") ?? -1,
+                          "after the pods that read it")
+    }
+
     func testTheBucketStaysUnlessAskedAndIsSaidToHoldData() {
         let plan = setup()
         let destroy = DestroyPlanBuilder.build(setup: plan, records: records(plan), options: DestroyOptions())

@@ -74,6 +74,13 @@ final class FailureClassifierTests: XCTestCase {
             "the head passed: a worker refused alone is its template, not propagation")
         XCTAssertNil(kind("ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available."))
         XCTAssertNil(kind("INVALID_ARGUMENT: Identity Pool does not exist (p.svc.id.goog)."), "an order mistake, not something to wait out")
+        XCTAssertEqual(kind("ERROR: (gcloud.container.clusters.update) Operation operation-1712345678901-abc is currently upgrading "
+            + "cluster demo. Please wait and try again once it is done."), .operationInProgress)
+        XCTAssertNil(kind("error: the server doesn't have a resource type \"operation\"; it is currently unavailable"),
+                     "the words alone are not GKE's one-operation-at-a-time answer")
+        XCTAssertEqual(kind("error: no matching resources found"), .noPodsYet)
+        XCTAssertNil(kind("error: timed out waiting for the condition on pods/raycluster-mini-workers-worker-9qz4d"),
+                     "a wait that ran out of time shows the pod's reason rather than waiting again")
     }
 
     /// A node pool's stockout names the other zones of the region that offer the GPU, and the answer that moves there.

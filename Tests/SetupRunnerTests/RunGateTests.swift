@@ -49,6 +49,14 @@ final class RunGateTests: XCTestCase {
         var statuses = Array(repeating: StepStatus.pending, count: plan.steps.count)
         statuses[2] = .done
         XCTAssertNil(RunGate.index(in: plan, statuses: statuses), "the cluster exists: its name is the run's own")
+        for cutOff in [StepStatus.interrupted, .running] {
+            statuses[2] = cutOff
+            XCTAssertNil(RunGate.index(in: plan, statuses: statuses), "a create cut off while \(cutOff) may have left its cluster behind")
+        }
+        for nothingMade in [StepStatus.skipped, .failed] {
+            statuses[2] = nothingMade
+            XCTAssertEqual(RunGate.index(in: plan, statuses: statuses), 2, "a \(nothingMade) step created nothing preflight may not see")
+        }
     }
 
     func testADecidedVerdictPassesWithoutReadingAgain() async throws {

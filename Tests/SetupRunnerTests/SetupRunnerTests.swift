@@ -228,6 +228,8 @@ final class SetupRunnerTests: XCTestCase {
         let outcome = try XCTUnwrap(observer.outcomes.last)
         XCTAssertEqual(outcome.status, .failed)
         XCTAssertTrue(outcome.hint?.summary.hasPrefix("Timed out after 0.5s") ?? false, "\(String(describing: outcome.hint))")
+        XCTAssertNil(outcome.exitCode, "stopped at the limit: no exit code of its own")
+        XCTAssertEqual(outcome.endingText, "timed out")
         let child = try XCTUnwrap(fakes.pid("child.pid"))
         XCTAssertFalse(isAlive(child), "the step's whole process group is stopped")
     }
@@ -250,8 +252,9 @@ final class SetupRunnerTests: XCTestCase {
         let ran = try await runner.run(mode: .fresh, observer: observer)
         XCTAssertEqual(ran, .failed)
         let hint = try XCTUnwrap(observer.outcomes.last?.hint)
-        XCTAssertEqual(hint.summary, "The Ray worker pods of group gpu did not become Ready: raycluster-mini-gpu-worker-x7k2p is Pending: "
-                       + "FailedScaleUp: " + PodDiagnosisTests.quota)
+        XCTAssertEqual(hint.summary, "Timed out waiting: The Ray worker pods of group gpu did not become Ready: "
+                       + "raycluster-mini-gpu-worker-x7k2p is Pending: FailedScaleUp: " + PodDiagnosisTests.quota)
+        XCTAssertEqual(observer.outcomes.last?.endingText, "timed out", "kubectl's own wait ran out, not an exit code to look up")
         // Read once, after the last attempt; the journal keeps the hint for status and resume.
         XCTAssertEqual(fakes.calls().filter { $0.hasPrefix("kubectl show") }, ["kubectl show pods.json", "kubectl show events.json"])
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].hint, hint)

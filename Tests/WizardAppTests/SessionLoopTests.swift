@@ -2,7 +2,7 @@ import Cells
 import Foundation
 import RunModel
 import SetupPlan
-import SetupRunner
+@testable import SetupRunner
 import Synchronization
 import Terminal
 import WizardInbox
@@ -39,7 +39,7 @@ final class SessionLoopTests: XCTestCase {
         let terminal = ScriptedTerminal(toReview + [.key(.char("s"))])
         let result = SessionLoop(state: setup.firstState(), terminal: terminal, effects: SessionEffects(setup)).run()
         XCTAssertEqual(result.code, 0)
-        XCTAssertEqual(result.message, WizardState.savedFilesMessage(workspace: setup.workspace))
+        XCTAssertEqual(result.message, WizardState.savedFilesMessage(PlanBuilder.build(setup.answers, checkScript: setup.checkScript), workspace: setup.workspace))
         for file in [WorkspaceFiles.answers, WorkspaceFiles.manifest, WorkspaceFiles.script] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: setup.folder.appendingPathComponent(file).path), file)
         }
@@ -65,6 +65,22 @@ final class SessionLoopTests: XCTestCase {
         XCTAssertEqual(result.code, 143, "\(effects.performed.map(\.effect))")
         XCTAssertTrue(result.message?.contains(WorkspaceFiles.resumeCommand(workspace: setup(scratch).workspace)) ?? false, "\(result)")
         XCTAssertEqual(effects.performed.filter { $0.effect == .cancelRun }.count, 1)
+    }
+
+    /// Starting a finished run over (the Resume screen's Start over) probes what exists: preflight, which would call the
+    /// run's own cluster name taken, has no gate then, as for `apply` on that workspace.
+    func testAFinishedRunStartedOverHasNoPreflightGate() throws {
+        let scratch = try Scratch()
+        let setup = setup(scratch)
+        let plan = PlanBuilder.build(setup.answers, checkScript: setup.checkScript)
+        XCTAssertNotNil(SessionEffects.gate(plan, setup: setup, earlier: nil), "nothing ran yet: preflight stands before the first create")
+        var journal = try Journal.prepare(existing: nil, mode: .fresh, plan: plan, normalizedAnswers: AnswersFile.normalizedYAML(plan.answers),
+                                          journalPath: setup.folder.appendingPathComponent(WorkspaceFiles.journal).path)
+        for index in journal.steps.indices { journal.steps[index].status = .done }
+        journal.result = .succeeded
+        try FileManager.default.createDirectory(at: setup.folder, withIntermediateDirectories: true)
+        try journal.save(workspace: setup.folder)
+        XCTAssertNil(SessionEffects.gate(plan, setup: setup, earlier: nil))
     }
 
     func testTheLoopWaitsNoLongerThanTheNextThingDue() {

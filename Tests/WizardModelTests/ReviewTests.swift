@@ -125,7 +125,7 @@ final class ReviewTests: XCTestCase {
         store.send(.filesWritten(error: "permission denied")) { $0.message = "Could not write the files: permission denied" }
         store.send(.key(.char("s")), effects: [.writeFiles(Fixtures.plan())]) { $0.message = "Writing the files…" }
         store.send(.filesWritten(error: nil), effects: [.quit(0, message: """
-            Wrote answers.yaml, raycluster.yaml and setup.sh to kuberay-gcs-setup.
+            Wrote answers.yaml, raycluster.yaml, raycluster-auth-manual.yaml, rayjob.yaml, rayjob-own-cluster.yaml and setup.sh to kuberay-gcs-setup.
             Run them later with:
               kuberay-gcs-wizard apply --answers kuberay-gcs-setup/answers.yaml --workspace kuberay-gcs-setup
             """)]) {
@@ -216,8 +216,8 @@ final class ReviewTests: XCTestCase {
             $0.screen = .review
             $0.review = ReviewState(plan: plan, width: 76)
             $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum),
-                                                     phase: .notRun("an earlier run created things already"))
+                                                     phase: .notRun("an earlier run may have created things already"))
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run created things already).")
+        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run may have created things already).")
     }
 }

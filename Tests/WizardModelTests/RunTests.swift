@@ -286,6 +286,20 @@ final class RunTests: XCTestCase {
         }
     }
 
+    /// The gate read again and stopped the run: Review's earlier checklist is stale, so Review checks anew.
+    func testAGateThatStopsTheRunSendsReviewBackToItsChecks() {
+        var state = Fixtures.state(Fixtures.answers)
+        _ = update(&state, .key(.enter))
+        state.review = ReviewState(plan: plan, width: 76)
+        state.review?.preflight = PreflightProgress(answers: plan.answers, pane: Layout.reviewPane(.minimum))
+        state.review?.preflight?.phase = .finished(waitsForAPIs: true)
+        state.screen = .run
+        state.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+        _ = update(&state, .runEvent(.gateFinished(GateVerdict(passed: false, summary: "Preflight stopped the run: GPU quota 0"))))
+        XCTAssertNil(state.review?.preflight)
+        XCTAssertEqual(state.enterReview(), [.startPreflight(plan.answers)])
+    }
+
     func testSuccessShowsDoneWithTheTextReadBack() {
         let store = runStore()
         let last = plan.steps.count - 1
@@ -302,7 +316,21 @@ final class RunTests: XCTestCase {
             $0.screen = .done
         }
         XCTAssertEqual(store.state.run?.verifyResult, "Hello, Ray on GKE!")
-        store.send(.key(.char("q")), effects: [.quit(0, message: "Ray on GKE is ready. Dashboard:\n  kubectl port-forward service/raycluster-mini-head-svc 8265:8265 --context gke_my-project_us-west1-b_cloud-bucket-cluster\nWorkspace files: kuberay-gcs-setup")])
+        let message = "Ray on GKE is ready. The Ray dashboard on localhost (until Ctrl-C):\n  kuberay-gcs-wizard session --workspace kuberay-gcs-setup\n"
+            + "Run a job as the bucket's identity:\n  kuberay-gcs-wizard submit --workspace kuberay-gcs-setup -- ENTRYPOINT\nWorkspace files: kuberay-gcs-setup"
+        store.send(.key(.char("q")), effects: [.quit(0, message: message)])
+    }
+
+    func testSOnTheDoneScreenEndsTheWizardIntoSession() {
+        let store = runStore()
+        store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
+            $0.run?.result = .succeeded
+            $0.run?.seconds = 600
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
+            $0.screen = .done
+        }
+        store.send(.key(.char("s")), effects: [.openSession(message: store.state.doneExitMessage)])
+        XCTAssertTrue(store.state.doneExitMessage.contains("kuberay-gcs-wizard submit --workspace kuberay-gcs-setup -- ENTRYPOINT"))
     }
 
     func testSelectingAStepStopsFollowingTheRunningOne() {

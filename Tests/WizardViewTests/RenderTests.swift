@@ -197,17 +197,16 @@ final class RenderTests: XCTestCase {
         let doneText = render(done)
         let answers = try XCTUnwrap(done.run?.plan.answers)
         let commands = Self.commands(in: doneText)
-        XCTAssertTrue(commands.contains(NextSteps.portForward(answers)), doneText)
-        XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.jobSubmit(answers) },
-                      doneText)
+        // The dashboard is the `s` key (and the command it runs); a job is the submit command to type.
+        XCTAssertTrue(commands.contains(WorkspaceFiles.sessionCommand(workspace: done.workspace)), doneText)
+        XCTAssertTrue(commands.contains(WorkspaceFiles.submitCommand(workspace: done.workspace)), doneText)
+        XCTAssertTrue(doneText.contains("Press s to end the wizard and open the Ray dashboard"), doneText)
+        XCTAssertTrue(doneText.contains(" s dashboard "), "the footer offers the key:\n\(doneText)")
         XCTAssertFalse(doneText.contains("…"), doneText)
         // What was made includes the RayCluster itself, not only the cluster, KSA and bucket (with a short workspace
         // path: a long one takes a row, and the list ends in "and 2 more").
         let shortPath = try render(XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1))
         XCTAssertTrue(shortPath.contains("Apply the RayCluster \(answers.ray.clusterName)"), shortPath)
-        // The Ray token comes from the person's own kubectl, never from the screen.
-        XCTAssertTrue(commands.contains { $0.replacingOccurrences(of: " +", with: " ", options: .regularExpression) == NextSteps.tokenExport(answers) },
-                      doneText)
 
         for name in ["welcome", "review-commands", "review-script", "review-gpu-node-pool", "review-two-gpu-groups-mounted", "run"] {
             let text = try render(XCTUnwrap(states[name], name))
