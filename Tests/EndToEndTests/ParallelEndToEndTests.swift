@@ -1,4 +1,5 @@
 import Foundation
+import SetupPlan
 import TestKit
 import Testing
 
@@ -51,9 +52,9 @@ import Testing
 
         let resumed = try await emulator.wizard(["resume", "--workspace", emulator.workspace.path])
         #expect(resumed.status == 0, "resume exit \(resumed.status)\n\(resumed.stdout.suffix(3000))\n\(resumed.stderr.suffix(1500))")
-        // Done: every Ray node the check found wrote and read the bucket.
-        let summary = resumed.stdout.split(separator: "\n").first { $0.contains("on every Ray node: head ok") } ?? ""
-        #expect(!summary.isEmpty && !summary.contains("failed"), "\(resumed.stdout.suffix(2000))")
+        // Done: the head and the GPU worker, among the Ray nodes, wrote and read the bucket.
+        let summary = resumed.stdout.split(separator: "\n").first { $0.contains(PlanBuilder.checkVerdictLead) } ?? ""
+        #expect(summary.contains(": head ok") && summary.contains(" gpu-") && !summary.contains("failed"), "\(resumed.stdout.suffix(2000))")
 
         let log = try await emulator.log()
         for kind in ["create-cluster", "create-service-account", "create-bucket", "create-node-pool", "create-serviceaccount",
