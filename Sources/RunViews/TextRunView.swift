@@ -3,9 +3,10 @@ import SetupPlan
 import RunModel
 import Synchronization
 
-/// The run as text for terminals and logs: one line per status change, a failure report on failure, and the
-/// closing lines (what the verify step read back, the next steps) on success. It owns all of the run's
-/// output: the command that starts it prints nothing of the run itself.
+/// The run as text for terminals and logs: a line when a step starts and one when it ends (several steps run at once,
+/// so each line names its step), a failure report on failure, and the closing lines (what the verify step read
+/// back, the next steps) on success. It owns all of the run's output: the command that starts it prints nothing of
+/// the run itself.
 public struct TextRunView: RunObserver {
     private let titles: [String]
     private let workspace: URL
@@ -15,18 +16,14 @@ public struct TextRunView: RunObserver {
     private let resumeCommand: String
     private let showOutput: Bool
     private let writeLine: @Sendable (String) -> Void
-    /// Writes without a newline: set on a terminal, where a running step shows a line its result later replaces.
-    private let writeRaw: (@Sendable (String) -> Void)?
     /// What the view remembers between events; shared by copies of the view.
     private let memory = Memory()
 
     /// Shows `plan` run in `workspace`; `showOutput` echoes every output line; `write` receives whole lines.
-    /// With `writeRaw` (a terminal), the running step shows as a line that its result then overwrites.
     /// `closingLines` (the next steps) close a successful run. With `color`, status words are coloured (a terminal
     /// that wants colour: not with `NO_COLOR` or `--no-color`).
     public init(plan: Plan, workspace: URL, showOutput: Bool = false, closingLines: [String] = [], color: Bool = false,
-                write: @escaping @Sendable (String) -> Void = Console.out,
-                writeRaw: (@Sendable (String) -> Void)? = nil) {
+                write: @escaping @Sendable (String) -> Void = Console.out) {
         titles = plan.steps.map(\.title)
         self.workspace = workspace
         verifyIndex = plan.bucketCheckIndex
@@ -35,22 +32,9 @@ public struct TextRunView: RunObserver {
         resumeCommand = WorkspaceFiles.resumeCommand(workspace: workspace.path)
         self.showOutput = showOutput
         self.writeLine = write
-        self.writeRaw = writeRaw
     }
 
-    /// Writes `text` to stdout as it is, unbuffered.
-    public static let standardOutputRaw: @Sendable (String) -> Void = { text in
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-
-    private func write(_ text: String) {
-        if let writeRaw, memory.state.withLock({ state in defer { state.liveLine = false }; return state.liveLine }) {
-            // Carriage return and erase-line: the result replaces the "running" line in place.
-            writeRaw("\r\u{1B}[K")
-        }
-        writeLine(text)
-    }
+    private func write(_ text: String) { writeLine(text) }
 
     public func handle(_ event: RunEvent) async {
         switch event {
@@ -59,13 +43,7 @@ public struct TextRunView: RunObserver {
                 write(line(index, word(status), "(earlier run)"))
             }
         case .stepStarted(let index, _):
-            guard let writeRaw else { break }
-            memory.state.withLock { state in
-                if state.liveLine { writeRaw("\r\u{1B}[K") }
-                state.liveLine = true
-            }
-            // Kept within 79 columns: a wrapped line could not be replaced by a carriage return.
-            writeRaw(String(line(index, "running", "").prefix(79)))
+            write(line(index, "started", ""))
         case .stepNote(let index, _, let note):
             if note != RunNote.probing { write(String(repeating: " ", count: 8) + "step \(index + 1): " + note) }
         case .stepWaiting(let index, _, let wait):
@@ -134,10 +112,9 @@ public struct TextRunView: RunObserver {
     }
 }
 
-/// Shared between copies of a view: whether a "running" line waits to be replaced, and what the verify step read.
+/// Shared between copies of a view: what the verify step read.
 private final class Memory: Sendable {
     struct State {
-        var liveLine = false
         var verified: String?
     }
 

@@ -25,7 +25,7 @@ public enum PlanBuilder {
              networkPolicy: answers.ray.networkPolicy ? NetworkPolicyManifest(answers).yaml() : nil)
     }
 
-    /// The plan's steps alone (no manifest rendered), for what only needs the commands.
+    /// The plan's steps alone (no manifest rendered), for what only needs the commands; each names the steps it needs.
     public static func steps(_ answers: Answers, checkScript: String) -> [Step] {
         let c = Commands(answers)
         var steps: [Step] = []
@@ -44,8 +44,9 @@ public enum PlanBuilder {
         steps.append(bucket(answers, c))
         if !grantNeedsPool { steps.append(grant) }
         steps += clusterSteps.filter { step in !clusterChecks.contains { $0.id == step.id } }
-        steps += gpuNodePools(answers, c)
+        // The add-on before the GPU pools: the Ray pods need it, and GKE takes one cluster operation at a time.
         steps += gcsFuseAddonSteps(answers, c)
+        steps += gpuNodePools(answers, c)
         steps.append(getCredentials(answers, c))
         steps += operatorSteps(answers, c)
         steps += kubernetesIdentity(answers, c)
@@ -54,7 +55,7 @@ public enum PlanBuilder {
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
         steps += verifyMountSteps(answers, c, checkScript: checkScript)
-        return steps
+        return linkingNeeds(steps, answers)
     }
 
     private static func preflight(_ a: Answers, _ c: Commands) -> [Step] {

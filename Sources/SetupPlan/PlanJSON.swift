@@ -1,6 +1,6 @@
 import Foundation
 
-/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe,...}], "manifest": "...", "manualAuthManifest": ...,
+/// The plan in machine-readable form: `{"steps":[{id,title,why,argv,probe,needs,...}], "manifest": "...", "manualAuthManifest": ...,
 /// "networkPolicy": ...}`.
 public enum PlanJSON {
     struct Document: Encodable {
@@ -34,8 +34,11 @@ public enum PlanJSON {
         var runsWhen: StepCondition?
         /// What the command reads on stdin (`random-token`), made at run time.
         var input: String?
+        /// The ids of the steps that must be done before this one starts (`apply` runs the others at the same time);
+        /// left out of a destroy plan, which runs one step after another.
+        var needs: [String]?
 
-        enum CodingKeys: String, CodingKey { case id, title, why, argv, probe, kind, captures, runsWhen, input }
+        enum CodingKeys: String, CodingKey { case id, title, why, argv, probe, kind, captures, runsWhen, input, needs }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -49,19 +52,21 @@ public enum PlanJSON {
             try c.encode(captures, forKey: .captures)
             try c.encodeIfPresent(runsWhen, forKey: .runsWhen)
             try c.encodeIfPresent(input, forKey: .input)
+            try c.encodeIfPresent(needs, forKey: .needs)
         }
     }
 
     /// Pretty-printed JSON with keys in a stable order.
     public static func render(_ plan: Plan) -> String {
-        encode(Document(steps: entries(plan.steps), manifest: plan.manifest, manualAuthManifest: plan.manualAuthManifest,
+        encode(Document(steps: entries(plan.steps, withNeeds: true), manifest: plan.manifest, manualAuthManifest: plan.manualAuthManifest,
                         networkPolicy: plan.networkPolicy))
     }
 
-    static func entries(_ steps: [Step]) -> [StepEntry] {
+    static func entries(_ steps: [Step], withNeeds: Bool = false) -> [StepEntry] {
         steps.map {
             StepEntry(id: $0.id.rawValue, title: $0.title, why: $0.why, argv: $0.argv, probe: $0.probe?.argv,
-                      kind: $0.kind.rawValue, captures: $0.captures, runsWhen: $0.runsWhen, input: $0.input?.rawValue)
+                      kind: $0.kind.rawValue, captures: $0.captures, runsWhen: $0.runsWhen, input: $0.input?.rawValue,
+                      needs: withNeeds ? $0.needs.map(\.rawValue) : nil)
         }
     }
 

@@ -3,11 +3,12 @@ public enum PlanText {
     /// The line between the steps and the manifest.
     public static let manifestHeading = "--- \(WorkspaceFiles.manifest) ---"
 
-    /// Numbered steps (title, why, command, how "already done" is detected), then raycluster.yaml.
-    public static func render(_ plan: Plan) -> String {
+    /// Numbered steps (title, why, command, how "already done" is detected), then raycluster.yaml. With `needs`, each
+    /// step also names the steps it waits for (`after: create-cluster`).
+    public static func render(_ plan: Plan, needs: Bool = false) -> String {
         let a = plan.answers
         var out = "Plan for project \(a.project): \(plan.steps.count) steps\n" + summary(a, steps: plan.steps)
-        out += "\n" + steps(plan.steps)
+        out += "\n" + steps(plan.steps, needs: needs)
         out += manifestHeading + "\n" + plan.manifest
         if let manual = plan.manualAuthManifest {
             out += "--- \(WorkspaceFiles.manualAuthManifest) (applied instead when the operator has no authOptions) ---\n" + manual
@@ -33,8 +34,9 @@ public enum PlanText {
         return out
     }
 
-    /// The numbered steps, each with its why, command, probe and captures, and a blank line after each.
-    public static func steps(_ steps: [Step]) -> String {
+    /// The numbered steps, each with its why, command, probe and captures (with `needs`, the steps it waits for), and
+    /// a blank line after each.
+    public static func steps(_ steps: [Step], needs: Bool = false) -> String {
         var out = ""
         let width = String(steps.count).count
         for (i, step) in steps.enumerated() {
@@ -42,6 +44,9 @@ public enum PlanText {
             out += "\(number). \(step.title)\n"
             let indent = String(repeating: " ", count: width + 2)
             out += "\(indent)why: \(step.why)\n"
+            if needs {
+                out += "\(indent)after: \(step.needs.isEmpty ? "nothing (starts at once)" : step.needs.map(\.rawValue).joined(separator: ", "))\n"
+            }
             out += "\(indent)$ \(ShellQuote.join(step.argv))\n"
             if let probe = step.probe {
                 out += "\(indent)skipped when: \(ShellQuote.join(probe.argv))\(describe(probe.expect))\n"

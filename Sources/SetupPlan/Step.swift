@@ -30,12 +30,15 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     public var input: StepInput?
     /// The pods a wait step waits for, read when it fails to say why they are not Ready.
     public var pods: PodWait?
+    /// The steps whose effect this one reads (the cluster, the service account, the bucket...): it may start once
+    /// they are done. Each comes earlier in the plan, so the plan's order is also a valid one-at-a-time order.
+    public var needs: [StepID]
 
     public init(
         id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
         kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil,
-        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil
+        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil, needs: [StepID] = []
     ) {
         self.id = id
         self.title = title
@@ -52,6 +55,7 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.runsWhen = runsWhen
         self.input = input
         self.pods = pods
+        self.needs = needs
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.

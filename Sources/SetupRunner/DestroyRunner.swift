@@ -12,7 +12,10 @@ public final class DestroyRunner: Sendable {
 
     /// A destroy of `plan` (a `DestroyPlan`'s steps, with the setup's answers) in `workspace`.
     public init(plan: Plan, workspace: URL, options: RunOptions = RunOptions()) {
-        runner = SetupRunner(plan: plan, workspace: workspace, options: options, journalFile: WorkspaceFiles.destroyJournal)
+        // One deletion after another, in the plan's order: its steps name no needs.
+        var sequential = options
+        sequential.concurrency = 1
+        runner = SetupRunner(plan: plan, workspace: workspace, options: sequential, journalFile: WorkspaceFiles.destroyJournal)
     }
 
     /// Stops the destroy in progress (see `SetupRunner.cancel`).

@@ -27,13 +27,14 @@ public final class SetupRunner: Sendable {
         self.options = options
     }
 
-    /// Stops the run in progress: the running step's process group gets SIGTERM, then SIGKILL after the
-    /// grace period; the step is marked `interrupted` and `run` returns `.interrupted`. Safe from any thread.
+    /// Stops the run in progress: each running step's process group gets SIGTERM, then SIGKILL after the
+    /// grace period; those steps are marked `interrupted` and `run` returns `.interrupted`. Safe from any thread.
     public func cancel() { stopSwitch.stop() }
 
-    /// Runs the plan in `mode`, marking the steps in `skipping` as skipped (the TUI's Skip on a failed step). `gate`
-    /// (preflight) runs before the first step that creates anything; a verdict that does not pass ends the run failed
-    /// with nothing created.
+    /// Runs the plan in `mode`, marking the steps in `skipping` as skipped (the TUI's Skip on a failed step). Each step
+    /// starts once the steps it `needs` are done, up to `options.concurrency` at once; a failed step stops new starts
+    /// and lets the running ones finish. `gate` (preflight) runs before the first step that creates anything; a
+    /// verdict that does not pass ends the run failed with nothing created.
     ///
     /// Returns how the run ended (a failed step is a result, not an error). Throws `JournalError` when the
     /// journal is corrupt, foreign, for other answers (outside `.replan`) or missing (`.resume`), and
@@ -64,6 +65,8 @@ public final class SetupRunner: Sendable {
         // --skip-preflight is on record from the start, whatever step the run ends at.
         if case .skipped? = gate?.kind { journal.preflight = .skipped }
         try save(&journal)
+        // Several steps report at once; the observer hears them one at a time.
+        let observer = SerialObserver(observer)
         await observer.handle(.runStarted(steps: plan.steps.count, statuses: journal.steps.map(\.status)))
 
         let executor = StepExecutor(
@@ -73,67 +76,107 @@ public final class SetupRunner: Sendable {
                 stderrTailLines: options.stderrTailLines, stdoutCaptureBytes: options.stdoutCaptureBytes),
             options: options, stop: stopSwitch, workspace: workspace, plan: plan)
 
-        func finishRun(_ result: RunResult) async throws -> RunResult {
-            journal.result = result
-            try save(&journal)
-            await observer.handle(.runFinished(result: result, seconds: CommandRunner.seconds(ContinuousClock.now - runStart)))
-            return result
-        }
-
-        let gateIndex = gate == nil ? nil : RunGate.index(in: plan, statuses: journal.steps.map(\.status))
-        for (index, step) in plan.steps.enumerated() {
+        let indexOf = Dictionary(plan.steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // What this run has to run, in plan order; a step skipped on purpose stays skipped on resume (apply and replan
+        // look at it again).
+        var waiting = plan.steps.indices.filter { index in
             let status = journal.steps[index].status
-            if status.isComplete { continue }
-            if index == gateIndex, let gate {
-                if stopSwitch.isStopped { return try await finishRun(.interrupted) }
-                let (verdict, record) = await gate.decide()
-                journal.preflight = record
-                try save(&journal)
-                if let verdict { await observer.handle(.gateFinished(verdict)) }
-                if stopSwitch.isStopped { return try await finishRun(.interrupted) }
-                if record == .stopped { return try await finishRun(.failed) }
-            }
-            // A step skipped on purpose stays skipped on resume; apply and replan look at it again.
-            if status == .skipped && mode == .resume { continue }
-            if stopSwitch.isStopped { return try await finishRun(.interrupted) }
+            return !status.isComplete && !(status == .skipped && mode == .resume)
+        }
+        // Preflight decides where a run of one step at a time would: once the steps before the first that changes
+        // anything are over (the APIs are on, which its second read may need), before any changing step starts.
+        let gateIndex = gate == nil ? nil : RunGate.index(in: plan, statuses: journal.steps.map(\.status))
+        var gatePending = gateIndex != nil
+        let changing = Set(plan.changingStepIndices)
+        let limit = max(1, options.concurrency)
+        var running: Set<Int> = []
+        // Set when the run must start nothing more: a step failed, the gate said stop, or the run was stopped.
+        var ending: RunResult?
 
-            if skipping.contains(step.id) {
-                journal.steps[index].status = .skipped
-                journal.steps[index].hint = nil
-                try save(&journal)
-                await observer.handle(.stepFinished(StepOutcome(
-                    index: index, stepID: step.id, status: .skipped, seconds: 0, logPath: journal.steps[index].logPath)))
-                continue
-            }
-
-            journal.steps[index].status = .running
-            journal.steps[index].startedAt = ISOTime.string(Date())
-            journal.steps[index].finishedAt = nil
-            journal.steps[index].seconds = nil
-            journal.steps[index].exitCode = nil
-            journal.steps[index].hint = nil
-            try save(&journal)
-            await observer.handle(.stepStarted(index: index, stepID: step.id))
-
-            let result = await executor.execute(index: index, step: step, captures: journal.captures, observer: observer)
-            let outcome = result.outcome
-            journal.captures.merge(result.captures) { _, new in new }
-            journal.steps[index].status = outcome.status
-            journal.steps[index].finishedAt = ISOTime.string(Date())
-            journal.steps[index].seconds = (outcome.seconds * 1000).rounded() / 1000
-            journal.steps[index].exitCode = outcome.exitCode
-            journal.steps[index].hint = outcome.hint
-            journal.steps[index].attempts = result.attempts
-            try save(&journal)
-            await observer.handle(.stepFinished(outcome))
-
-            switch outcome.status {
-            case .failed: return try await finishRun(.failed)
-            case .interrupted: return try await finishRun(.interrupted)
-            default: continue
+        /// Whether every step `index` needs is done (or skipped, as a sequential run would go past it).
+        func isReady(_ index: Int) -> Bool {
+            plan.steps[index].needs.allSatisfy { need in
+                guard let at = indexOf[need] else { return true }
+                let status = journal.steps[at].status
+                return status.isComplete || status == .skipped
             }
         }
-        return try await finishRun(.succeeded)
+
+        try await withThrowingTaskGroup(of: (Int, StepExecutor.Result).self) { group in
+            while true {
+                // Start every step whose needs are done, in plan order, up to the limit.
+                while ending == nil {
+                    if stopSwitch.isStopped {
+                        if !waiting.isEmpty { ending = .interrupted }
+                        break
+                    }
+                    if gatePending, let gate, let gateIndex, !waiting.contains(where: { $0 < gateIndex }),
+                       !running.contains(where: { $0 < gateIndex }) {
+                        gatePending = false
+                        let (verdict, record) = await gate.decide()
+                        journal.preflight = record
+                        try save(&journal)
+                        if let verdict { await observer.handle(.gateFinished(verdict)) }
+                        if stopSwitch.isStopped { ending = .interrupted } else if record == .stopped { ending = .failed }
+                        continue
+                    }
+                    guard running.count < limit,
+                          let position = waiting.firstIndex(where: { isReady($0) && !(gatePending && changing.contains($0)) })
+                    else { break }
+                    let index = waiting[position]
+                    let step = plan.steps[index]
+                    waiting.remove(at: position)
+                    if skipping.contains(step.id) {
+                        journal.steps[index].status = .skipped
+                        journal.steps[index].hint = nil
+                        try save(&journal)
+                        await observer.handle(.stepFinished(StepOutcome(
+                            index: index, stepID: step.id, status: .skipped, seconds: 0, logPath: journal.steps[index].logPath)))
+                        continue
+                    }
+                    journal.steps[index].status = .running
+                    journal.steps[index].startedAt = ISOTime.string(Date())
+                    journal.steps[index].finishedAt = nil
+                    journal.steps[index].seconds = nil
+                    journal.steps[index].exitCode = nil
+                    journal.steps[index].hint = nil
+                    try save(&journal)
+                    await observer.handle(.stepStarted(index: index, stepID: step.id))
+                    let captures = journal.captures
+                    running.insert(index)
+                    group.addTask {
+                        (index, await executor.execute(index: index, step: step, captures: captures, observer: observer))
+                    }
+                }
+                if ending == nil, stopSwitch.isStopped, !waiting.isEmpty { ending = .interrupted }
+                guard !running.isEmpty, let next = try await group.next() else { break }
+                let (index, result) = next
+                running.remove(index)
+                let outcome = result.outcome
+                journal.captures.merge(result.captures) { _, new in new }
+                journal.steps[index].status = outcome.status
+                journal.steps[index].finishedAt = ISOTime.string(Date())
+                journal.steps[index].seconds = (outcome.seconds * 1000).rounded() / 1000
+                journal.steps[index].exitCode = outcome.exitCode
+                journal.steps[index].hint = outcome.hint
+                journal.steps[index].attempts = result.attempts
+                try save(&journal)
+                await observer.handle(.stepFinished(outcome))
+                // A failed step lets the running ones finish; a stop (Ctrl-C, cancel) has stopped them all.
+                switch outcome.status {
+                case .failed: if ending == nil { ending = .failed }
+                case .interrupted: ending = .interrupted
+                default: break
+                }
+            }
+        }
+        // Nothing left waiting once every step ran; a step that could never start would be a plan whose needs are not
+        // earlier steps, which PlanBuilder does not make.
+        let result = ending ?? (waiting.isEmpty ? .succeeded : .failed)
+        journal.result = result
+        try save(&journal)
+        await observer.handle(.runFinished(result: result, seconds: CommandRunner.seconds(ContinuousClock.now - runStart)))
+        return result
     }
 
     private func save(_ journal: inout Journal) throws {

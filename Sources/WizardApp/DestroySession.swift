@@ -65,8 +65,7 @@ public struct DestroySession {
         let runner = DestroyRunner(plan: plan, workspace: workspace, options: options)
         let printer: any RunObserver = output == .json
             ? JSONRunView(plan: plan, workspace: workspace)
-            : TextRunView(plan: plan, workspace: workspace, showOutput: verbose, color: color,
-                          writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
+            : TextRunView(plan: plan, workspace: workspace, showOutput: verbose, color: color)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         let busy = Mutex<String?>(nil)

@@ -17,12 +17,11 @@ public enum InteractiveSession {
     /// state.json is printed and exits 2 before the terminal is taken over, as `resume` does, rather than when a
     /// run would start and refuse it.
     public static func run(workspace: String, settings: RunSettings, plain: Bool) throws -> Int32 {
-        // Per-step timeout overrides need the plan, which the wizard builds later: only the scale applies here.
+        // Per-step timeout overrides need the plan, which the wizard builds later: the scale and --parallel apply here.
         guard settings.timeouts.isEmpty else {
             throw UsageError("--timeout STEP=SECONDS applies to apply and resume; the wizard takes --timeout-scale")
         }
-        var options = RunOptions()
-        options.timeoutScale = settings.timeoutScale
+        let options = try settings.options()
         let display = WizardDisplay.resolve(plainFlag: plain, noColorFlag: settings.noColor)
         // Plain mode reads lines, so it also runs from a pipe or a script's input.
         if !display.plain && (isatty(0) != 1 || isatty(1) != 1) {

@@ -26,8 +26,7 @@ public enum RunSession {
             let closing = ["Dashboard on localhost (kept up until Ctrl-C): \(WorkspaceFiles.sessionCommand(workspace: workspace.path))",
                            "Run a job as the bucket's identity: \(WorkspaceFiles.submitCommand(workspace: workspace.path))"]
                 + (NextSteps.trainStorage(plan.answers).map { ["Ray Train checkpoints on the bucket: \($0)"] } ?? [])
-            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color,
-                               writeRaw: WizardDisplay.canRewriteLines && !verbose ? TextRunView.standardOutputRaw : nil)
+            view = TextRunView(plan: plan, workspace: workspace, showOutput: verbose, closingLines: closing, color: color)
         }
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }

@@ -14,21 +14,35 @@ public struct RunSettings: Sendable, Equatable {
     public var verbose: Bool
     /// Run without preflight's checks (the journal records that they were skipped).
     public var skipPreflight: Bool
+    /// How many steps run at once (`--parallel`); 1 runs them one after another.
+    public var parallel: Int
+
+    /// The steps a run runs at once unless told otherwise.
+    public static let defaultParallel = RunOptions().concurrency
 
     public init(timeoutScale: Double = 1, timeouts: [String] = [], noColor: Bool = false, verbose: Bool = false,
-                skipPreflight: Bool = false) {
+                skipPreflight: Bool = false, parallel: Int = defaultParallel) {
         self.timeoutScale = timeoutScale
         self.timeouts = timeouts
         self.noColor = noColor
         self.verbose = verbose
         self.skipPreflight = skipPreflight
+        self.parallel = parallel
+    }
+
+    /// The run options that need no plan (timeout scale, steps at once), or a usage error naming the bad value.
+    public func options() throws -> RunOptions {
+        var options = RunOptions()
+        guard timeoutScale > 0 else { throw UsageError("--timeout-scale must be more than 0") }
+        options.timeoutScale = timeoutScale
+        guard parallel >= 1 else { throw UsageError("--parallel \(parallel): must be at least 1 (1 runs one step at a time)") }
+        options.concurrency = parallel
+        return options
     }
 
     /// The run options for `plan`, or a usage error naming the bad value.
     public func options(for plan: Plan) throws -> RunOptions {
-        var options = RunOptions()
-        guard timeoutScale > 0 else { throw UsageError("--timeout-scale must be more than 0") }
-        options.timeoutScale = timeoutScale
+        var options = try options()
         for entry in timeouts {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0 else {

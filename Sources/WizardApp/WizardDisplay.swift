@@ -20,12 +20,11 @@ public struct WizardDisplay: Sendable {
         getenv("TERM").map { String(cString: $0) == "dumb" } ?? false
     }
 
-    /// Standard output is a terminal that takes a carriage return and erase-line, so a running step's line can be
-    /// replaced by its result.
-    public static var canRewriteLines: Bool { isatty(1) == 1 && !isDumbTerminal }
+    /// Standard output is a terminal that takes escape sequences (colour).
+    public static var takesEscapeSequences: Bool { isatty(1) == 1 && !isDumbTerminal }
 
     /// Colour in the line output of a run: a terminal that takes escape sequences, without `--no-color` or `NO_COLOR`.
     public static func colorsLines(noColorFlag: Bool) -> Bool {
-        !noColorFlag && !Terminal.isNoColorRequested && canRewriteLines
+        !noColorFlag && !Terminal.isNoColorRequested && takesEscapeSequences
     }
 }

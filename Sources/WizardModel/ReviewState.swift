@@ -63,13 +63,13 @@ public enum PreviewTab: Int, CaseIterable, Equatable, Hashable, Sendable {
         }
     }
 
-    /// The tab's text for `plan`: the steps as `plan` prints them, the manifest file (and the network policy's), the
-    /// script file.
+    /// The tab's text for `plan`: the steps as `plan` prints them with what each waits for, the manifest file (and the
+    /// network policy's), the script file.
     func text(of plan: Plan) -> String {
         switch self {
         case .commands:
             // PlanText ends with the manifest, which has its own tab.
-            let text = PlanText.render(plan)
+            let text = PlanText.render(plan, needs: true)
             let cut = text.range(of: PlanText.manifestHeading).map { String(text[..<$0.lowerBound]) } ?? text
             return cut.trimmingTrailingNewlines()
         // With `ray.networkPolicy` the head's policy follows: it is applied with the RayCluster.

@@ -10,13 +10,15 @@ public struct RunProgress: Equatable, Sendable {
     /// Steps skipped on purpose in this run.
     public var skipping: Set<StepID>
     public var rows: [StepRow]
-    /// The step running now (or the last one that ran).
+    /// The step that started last and still runs (or the last one that ran); several may run at once.
     public var current: Int?
-    /// The step `l` opens; follows the running step until the person moves it.
+    /// The step `l` opens and the output pane shows; follows the running steps until the person moves it.
     public var selected: Int
     public var followsCurrent: Bool
-    /// The running step's last output lines.
-    public var tail: OutputTail
+    /// The last output lines of each step this run started, by index.
+    public var tails: [Int: OutputTail]
+    /// Lines kept per step.
+    public let tailCapacity: Int
     public var startedAt: Date
     /// The total time, once finished.
     public var seconds: Double?
@@ -42,7 +44,8 @@ public struct RunProgress: Equatable, Sendable {
         self.current = nil
         self.selected = 0
         self.followsCurrent = true
-        self.tail = OutputTail(capacity: tailCapacity)
+        self.tails = [:]
+        self.tailCapacity = tailCapacity
         self.startedAt = startedAt
         self.seconds = nil
         self.result = nil
@@ -57,9 +60,20 @@ public struct RunProgress: Equatable, Sendable {
     /// Steps done or already done.
     public var completedCount: Int { rows.filter { $0.status.isComplete }.count }
 
-    /// The failed or interrupted step's outcome, if the run stopped on one.
+    /// The steps running now, by index in plan order.
+    public var runningIndices: [Int] { rows.indices.filter { rows[$0].status == .running } }
+
+    /// What the output pane shows: the selected step's last lines, if it ran in this run.
+    public var shownTail: OutputTail? { tails[selected] }
+
+    /// Every step that failed in this run, in plan order (several run at once, so more than one can fail).
+    public var failedOutcomes: [StepOutcome] {
+        outcomes.values.filter { $0.status == .failed }.sorted { $0.index < $1.index }
+    }
+
+    /// The step the run stopped on: the first that failed, else the last interrupted one; nil when none did.
     public var stoppedOutcome: StepOutcome? {
-        outcomes.values.filter { $0.status == .failed || $0.status == .interrupted }.max { $0.index < $1.index }
+        failedOutcomes.first ?? outcomes.values.filter { $0.status == .interrupted }.max { $0.index < $1.index }
     }
 
     /// What the bucket check printed: a line per Ray node, then the summary.

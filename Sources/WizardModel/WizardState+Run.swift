@@ -26,7 +26,9 @@ extension WizardState {
             run.rows[index].wait = nil
             run.rows[index].seconds = nil
             run.current = index
-            run.tail.reset(stepID: stepID)
+            var tail = OutputTail(capacity: run.tailCapacity)
+            tail.reset(stepID: stepID)
+            run.tails[index] = tail
             if run.followsCurrent { run.selected = index }
         case .stepNote(let index, _, let note):
             guard run.rows.indices.contains(index) else { return [] }
@@ -45,6 +47,13 @@ extension WizardState {
             run.rows[outcome.index].note = nil
             run.rows[outcome.index].wait = nil
             run.outcomes[outcome.index] = outcome
+            // Another step still running takes over: the one that started last, shown while the person follows.
+            if run.current == outcome.index, let next = run.runningIndices.max(by: {
+                (run.rows[$0].startedAt ?? .distantPast) < (run.rows[$1].startedAt ?? .distantPast)
+            }) {
+                run.current = next
+                if run.followsCurrent { run.selected = next }
+            }
         case .gateFinished(let verdict):
             run.gate = verdict
             // The gate read again and stopped: Review's checklist is out of date, so Review checks anew.
@@ -69,13 +78,13 @@ extension WizardState {
     }
 
     mutating func applyRunOutput(_ lines: OutputLines) {
-        guard var run, lines.index == run.current else { return }
+        guard var run, run.tails[lines.index] != nil else { return }
         // Taken out while it changes, as above.
         self.run = nil
         defer { self.run = run }
         // Output means the probe is over and the command itself runs: "checking…" no longer holds.
         if run.rows[lines.index].note == RunNote.probing { run.rows[lines.index].note = nil }
-        run.tail.append(contentsOf: lines)
+        run.tails[lines.index]?.append(contentsOf: lines)
     }
 
     mutating func runFailedToStart(_ message: String) {

@@ -99,7 +99,7 @@ extension WizardView {
         case .commands:
             if line.first?.isNumber == true || line.first == " " && line.dropFirst().first?.isNumber == true { return Style(bold: true) }
             if line.unindented.hasPrefix("$ ") { return Style(.accent) }
-            if line.unindented.hasPrefix("why:") || line.unindented.hasPrefix("skipped when:") { return Style(.muted) }
+            if ["why:", "after:", "skipped when:"].contains(where: line.unindented.hasPrefix) { return Style(.muted) }
             return .plain
         case .manifest, .script:
             return line.unindented.hasPrefix("#") ? Style(.muted) : .plain

@@ -8,7 +8,8 @@ extension WizardView {
         let g = canvas.glyphs
         let total = run.rows.count
         let elapsed = run.seconds ?? state.now.timeIntervalSince(run.startedAt)
-        let position = run.current.map { "step \($0 + 1)/\(total)" } ?? "starting"
+        let running = run.runningIndices
+        let position = running.count > 1 ? "\(running.count) steps at once" : run.current.map { "step \($0 + 1)/\(total)" } ?? "starting"
         canvas.titleBar("\(run.stopping ? "Stopping" : "Running") · \(position) · \(run.completedCount)/\(total) done · \(DurationText.format(elapsed))")
 
         let tailRows = max(4, (canvas.height - 4) / 4)
@@ -16,21 +17,23 @@ extension WizardView {
         let listBottom = canvas.height - 2 - tailRows  // exclusive
         drawStepList(&canvas, state, run, top: listTop, rows: max(1, listBottom - listTop), selectable: true)
 
-        // The live output of the running (or last) step.
+        // The live output of the selected step (the running one it follows, or the one the person chose).
         let header = listBottom
-        let title = run.current.map { "Output of step \($0 + 1): \(run.rows[$0].title)" } ?? "Output"
+        let shown = run.shownTail == nil ? run.current : run.selected
+        let title = shown.map { "Output of step \($0 + 1): \(run.rows[$0].title)" } ?? "Output"
         canvas.rule(y: header)
         canvas.clipped(" \(title) ", x: 2, y: header, limit: canvas.width - 4, style: Style(.muted, bold: true))
         // Long lines (gcloud's errors, URLs) wrap rather than lose their end; the newest rows stay in view.
         let paneRows = tailRows - 1
-        let rows = TextWrap.wrap(Array(run.tail.lines.suffix(paneRows)), width: canvas.width - 4, continuation: "  ").suffix(paneRows)
+        let lines = shown.flatMap { run.tails[$0] }?.lines.suffix(paneRows) ?? []
+        let rows = TextWrap.wrap(Array(lines), width: canvas.width - 4, continuation: "  ").suffix(paneRows)
         for (i, line) in rows.enumerated() {
             canvas.clipped(line, x: 2, y: header + 1 + i, limit: canvas.width - 4)
         }
         if run.stopping {
             canvas.text(g.text("Stopping the step (SIGTERM, then SIGKILL)…"), x: 2, y: canvas.height - 2, style: Style(.warning, bold: true))
-        } else if let current = run.current, let wait = run.rows[current].wait, run.rows[current].status == .running {
-            // What the running step waits for, with the time so far: the run's status line.
+        } else if let current = shown, let wait = run.rows[current].wait, run.rows[current].status == .running {
+            // What the shown step waits for, with the time so far: the run's status line.
             let elapsed = run.rows[current].startedAt.map { state.now.timeIntervalSince($0) } ?? wait.elapsedSeconds
             let line = wait.text(elapsed: elapsed)
             let text = line.prefix(1).uppercased() + line.dropFirst()

@@ -45,6 +45,14 @@ extension WizardView {
             facts.append("after \(DurationText.format(outcome.seconds))")
             canvas.clipped(facts.joined(separator: g.separator), x: 4, y: y, limit: width, style: Style(.muted))
             y += 1
+            // Steps run at once, so others may have failed too: each is named (its log is on the step list).
+            let others = run.failedOutcomes.filter { $0.index != outcome.index }.map { other in
+                "step \(other.index + 1)" + (run.rows.indices.contains(other.index) ? " (\(run.rows[other.index].title))" : "")
+            }
+            if !others.isEmpty {
+                y += canvas.wrapped("Also failed: " + others.joined(separator: ", "), x: 4, y: y, limit: width, maxRows: 2,
+                                    style: Style(.error), continuation: "  ")
+            }
             // The log's path is copied by people: whole, on its own rows when it does not fit beside the label.
             let path = "\(state.workspace)/\(outcome.logPath)"
             let logLine = "log: \(path) (l shows it)"

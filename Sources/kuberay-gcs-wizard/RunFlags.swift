@@ -19,15 +19,20 @@ struct RunFlags: ParsableArguments {
     var settings: RunSettings { RunSettings(timeoutScale: timeoutScale, timeouts: timeouts, noColor: noColor, verbose: verbose) }
 }
 
-/// `--skip-preflight`, for the commands that set up (not destroy).
+/// `--skip-preflight` and `--parallel`, for the commands that set up (a destroy runs one step at a time).
 struct PreflightFlag: ParsableArguments {
     @Flag(help: "Run without preflight's checks of quotas, names, billing and roles (the journal records that they were skipped).")
     var skipPreflight = false
 
-    /// `settings` with this flag.
+    @Option(help: ArgumentHelp("Run up to this many steps at once, each when the steps it needs are done; 1 runs them one after another.",
+                               valueName: "steps"))
+    var parallel: Int = RunSettings.defaultParallel
+
+    /// `settings` with these flags.
     func apply(to settings: RunSettings) -> RunSettings {
         var settings = settings
         settings.skipPreflight = skipPreflight
+        settings.parallel = parallel
         return settings
     }
 }

@@ -14,11 +14,11 @@ import Testing
                                                 "workloadPool": "\(project).svc.id.goog", "rayOperator": true]]])
         let result = try await emulator.apply(["project=\(project)", "bucket.name=\(bucket)", "cluster.mode=existing", "bucket.mount=true"])
         #expect(result.status == 0, "\(result.stdout + result.stderr)")
-        // Titles are cut to fit 80 columns.
-        let addon = result.stdout.split(separator: "\n").first { $0.contains("] Enable the Cloud Storage FUSE") } ?? ""
+        // Titles are cut to fit 80 columns; a step's last line is the one its end writes (a started line comes first).
+        let addon = result.stdout.split(separator: "\n").last { $0.contains("] Enable the Cloud Storage FUSE") } ?? ""
         #expect(addon.hasSuffix("done") || addon.contains(" done "), "\(result.stdout)")
         #expect(!addon.contains("already done"), "\(result.stdout)")
-        let check = result.stdout.split(separator: "\n").first { $0.contains("] Check the bucket's mount both") } ?? ""
+        let check = result.stdout.split(separator: "\n").last { $0.contains("] Check the bucket's mount both") } ?? ""
         #expect(check.contains(" done "), "\(result.stdout)")
 
         // One file each way on every Ray node: the head and the default worker group's pod.

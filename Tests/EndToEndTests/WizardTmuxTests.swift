@@ -79,7 +79,11 @@ final class WizardTmuxTests: XCTestCase {
             XCTAssertTrue(screen.contains(text), "\(text)\n\(screen)")
         }
         try tmux.keys("Down")
-        try tmux.waitFor("the first command") { $0.contains("$ gcloud config get-value account") }
+        try tmux.keys("Down")
+        // Each step says what it waits for, above its command.
+        try tmux.waitFor("the first command") {
+            $0.contains("after: nothing (starts at once)\n      $ gcloud config get-value account")
+        }
         try tmux.keys("End")
         try tmux.waitFor("the end of the commands") {
             scrolledToEnd($0) && $0.contains("  ' nodes ray-demo-bucket kuberay-gcs-wizard-check 'Hello, Ray on GKE!'")
@@ -107,7 +111,8 @@ final class WizardTmuxTests: XCTestCase {
                      "ERROR: (gcloud.storage.buckets.create) HTTPError 403",
                      "Hint: Permission denied: missing storage.buckets.create",
                      "Ask a project owner to grant roles/storage.admin to tester@example.com, then resume.",
-                     "6 of 20 steps complete; the journal is kept. To resume later:",
+                     // The cluster's create, started with the bucket's, finished: 7 complete.
+                     "7 of 20 steps complete; the journal is kept. To resume later:",
                      "kuberay-gcs-wizard resume --workspace \(workspace)"] {
             XCTAssertTrue(failure.contains(text), "\(text)\n\(screen)")
         }
@@ -126,7 +131,7 @@ final class WizardTmuxTests: XCTestCase {
         try tmux.keys("Enter")
         screen = try tmux.waitFor("the resume screen") { $0.contains("Unfinished run") && $0.contains("< Resume >") }
         let resume = collapsed(screen)
-        for text in ["ws holds a run that did not finish: 6 of 20 steps complete.",
+        for text in ["ws holds a run that did not finish: 7 of 20 steps complete.",
                      "Stopped at step 7: Create the bucket gs://ray-demo-bucket (failed).",
                      "✗ 7. Create the bucket gs://ray-demo-bucket failed", "○ 8. Grant roles/storage.objectUser on the bucket"] {
             XCTAssertTrue(resume.contains(text), "\(text)\n\(screen)")

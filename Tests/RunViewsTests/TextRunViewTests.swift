@@ -32,16 +32,18 @@ final class TextRunViewTests: XCTestCase {
         XCTAssertEqual(lines.last, "When fixed, continue with: kuberay-gcs-wizard resume --workspace '/tmp/my ws'")
     }
 
-    func testOneLinePerStatusChange() async {
+    func testALineWhenAStepStartsAndOneWhenItEnds() async {
         let printed = LinesBox()
         let view = TextRunView(plan: Self.plan, workspace: Self.workspace, write: { printed.append($0) })
         await Self.send(Self.failingRun, to: view)
         let lines = printed.lines
-        XCTAssertTrue(lines[0].hasPrefix("[1/8] Check the gcloud account ...") && lines[0].contains(" done "), lines[0])
-        XCTAssertTrue(lines[4].hasPrefix("[5/8] Create the IAM service account ...") && lines[4].contains(" FAILED "), lines[4])
-        XCTAssertTrue(lines[5].hasPrefix("Step 5/8 failed"), lines[5])
-        XCTAssertTrue(lines[5].contains("When fixed, continue with: kuberay-gcs-wizard resume --workspace /tmp/ws"), lines[5])
-        XCTAssertEqual(lines.count, 6, "nothing after the failure report: \(lines)")
+        XCTAssertTrue(lines[0].hasPrefix("[1/8] Check the gcloud account ...") && lines[0].hasSuffix(" started"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("[1/8] Check the gcloud account ...") && lines[1].contains(" done "), lines[1])
+        XCTAssertTrue(lines[8].hasPrefix("[5/8] Create the IAM service account ...") && lines[8].hasSuffix(" started"), lines[8])
+        XCTAssertTrue(lines[9].hasPrefix("[5/8] Create the IAM service account ...") && lines[9].contains(" FAILED "), lines[9])
+        XCTAssertTrue(lines[10].hasPrefix("Step 5/8 failed"), lines[10])
+        XCTAssertTrue(lines[10].contains("When fixed, continue with: kuberay-gcs-wizard resume --workspace /tmp/ws"), lines[10])
+        XCTAssertEqual(lines.count, 11, "nothing after the failure report: \(lines)")
 
         let resumed = LinesBox()
         await Self.send(Self.resumedRun(verified: nil), to: TextRunView(plan: Self.plan, workspace: Self.workspace,
@@ -76,8 +78,8 @@ final class TextRunViewTests: XCTestCase {
                                                          write: { colored.append($0) }))
         XCTAssertFalse(plain.lines.contains { $0.contains("\u{1B}") }, "\(plain.lines)")
         XCTAssertEqual(colored.lines.count, plain.lines.count)
-        XCTAssertTrue(colored.lines[0].contains(" \u{1B}[32mdone\u{1B}[0m "), colored.lines[0])
-        XCTAssertTrue(colored.lines[4].contains(" \u{1B}[1;31mFAILED\u{1B}[0m "), colored.lines[4])
+        XCTAssertTrue(colored.lines[1].contains(" \u{1B}[32mdone\u{1B}[0m "), colored.lines[1])
+        XCTAssertTrue(colored.lines[9].contains(" \u{1B}[1;31mFAILED\u{1B}[0m "), colored.lines[9])
         // Without the colour codes the text is the same.
         let stripped = colored.lines.map { $0.replacingOccurrences(of: #"\x{1B}\[[0-9;]*m"#, with: "", options: .regularExpression) }
         XCTAssertEqual(stripped, plain.lines)
@@ -107,16 +109,21 @@ final class TextRunViewTests: XCTestCase {
         XCTAssertEqual(quiet.lines, [])
     }
 
-    func testOnATerminalTheRunningLineIsReplacedByTheResult() async {
-        let screen = LinesBox()
-        let view = TextRunView(plan: Self.plan, workspace: Self.workspace, write: { screen.append($0 + "\n") },
-                               writeRaw: { screen.append($0) })
-        await Self.send(Self.freshRun, to: view)
-        let text = screen.lines.joined()
-        XCTAssertTrue(text.hasPrefix("[1/8] Check the gcloud account ") && text.contains(" running\r\u{1B}[K[1/8] Check the gcloud account "), text)
-        // Every running line is replaced: none is left on a line of its own.
-        XCTAssertFalse(text.components(separatedBy: "\n").contains { $0.hasSuffix(" running") }, text)
-        XCTAssertEqual(text.components(separatedBy: " running\r\u{1B}[K").count - 1, 8)
+    /// Two steps running at once: each start and each end is a line of its own that names its step.
+    func testStepsRunningAtOnceEachGetAStartedAndAnEndLine() async {
+        let box = LinesBox()
+        let view = TextRunView(plan: Self.plan, workspace: Self.workspace, write: { box.append($0) })
+        let first = Self.plan.steps[0].id, second = Self.plan.steps[1].id
+        for event: RunEvent in [
+            .stepStarted(index: 0, stepID: first), .stepStarted(index: 1, stepID: second),
+            .stepFinished(StepOutcome(index: 1, stepID: second, status: .done, seconds: 1.5, logPath: "logs/02.log")),
+            .stepFinished(StepOutcome(index: 0, stepID: first, status: .alreadyDone, seconds: 2, logPath: "logs/01.log")),
+        ] { await view.handle(event) }
+        XCTAssertEqual(box.lines.count, 4, "\(box.lines)")
+        XCTAssertTrue(box.lines[0].hasPrefix("[1/8] Check the gcloud account ") && box.lines[0].hasSuffix(" started"), "\(box.lines)")
+        XCTAssertTrue(box.lines[1].hasPrefix("[2/8] ") && box.lines[1].hasSuffix(" started"), "\(box.lines)")
+        XCTAssertTrue(box.lines[2].hasPrefix("[2/8] ") && box.lines[2].hasSuffix(" done 1.5s"), "\(box.lines)")
+        XCTAssertTrue(box.lines[3].hasPrefix("[1/8] ") && box.lines[3].hasSuffix(" already done 2.0s"), "\(box.lines)")
     }
 
     // MARK: - Runs as the engine reports them

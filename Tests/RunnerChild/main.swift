@@ -4,8 +4,9 @@ import RunViews
 import SetupPlan
 import SetupRunner
 
-/// `runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan]`:
-/// runs a JSON array of `Step`s with the line printer; SIGINT/SIGTERM cancel; exit 0 / 1 / 130 like `apply`.
+/// `runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan] [--parallel N]`:
+/// runs a JSON array of `Step`s with the line printer, N at once (default 1: in order); SIGINT/SIGTERM cancel;
+/// exit 0 / 1 / 130 like `apply`.
 ///
 /// The process-level tests need the engine in a process they can kill -9 or signal; a test target cannot
 /// host that, so this executable does.
@@ -19,7 +20,7 @@ enum RunnerChild {
         }
         guard let stepsPath = values["--steps"], let workspacePath = values["--workspace"],
               let mode = RunMode(rawValue: values["--mode"] ?? "fresh") else {
-            fail("usage: runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan]", code: 2)
+            fail("usage: runner-child --steps FILE --workspace DIR [--mode fresh|resume|replan] [--parallel N]", code: 2)
         }
         let steps: [Step]
         do {
@@ -29,7 +30,9 @@ enum RunnerChild {
         }
         let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
         let workspace = URL(fileURLWithPath: workspacePath)
-        let runner = SetupRunner(plan: plan, workspace: workspace)
+        var options = RunOptions()
+        options.concurrency = values["--parallel"].flatMap { Int($0) } ?? 1
+        let runner = SetupRunner(plan: plan, workspace: workspace, options: options)
         let signals = InterruptSignals { _ in runner.cancel() }
         defer { signals.remove() }
         do {

@@ -90,6 +90,8 @@ struct FakeTools {
         options.environment = environment(extra)
         options.retryDelayScale = 0
         options.gracePeriodSeconds = 1
+        // The hand-made plans name no needs: one step after another, as their tests expect (GraphRunTests run several).
+        options.concurrency = 1
         return options
     }
 

@@ -2,7 +2,8 @@ import SetupPlan
 import XCTest
 @testable import WizardApp
 
-/// `--timeout-scale` and `--timeout STEP=SECONDS` as the run options, or a usage error naming the value and the rule.
+/// `--timeout-scale`, `--timeout STEP=SECONDS` and `--parallel N` as the run options, or a usage error naming the value
+/// and the rule.
 final class RunSettingsTests: XCTestCase {
     private let plan = RunSession.plan(for: .demo)
 
@@ -11,6 +12,15 @@ final class RunSettingsTests: XCTestCase {
         XCTAssertEqual(options.timeoutScale, 2)
         XCTAssertEqual(options.timeoutOverrides, [.waitHead: 900, .createCluster: 3600])
         XCTAssertEqual(options.timeout(for: .waitHead, default: 360), 1800)
+    }
+
+    func testParallelSetsHowManyStepsRunAtOnce() throws {
+        XCTAssertEqual(try RunSettings().options(for: plan).concurrency, 4)
+        XCTAssertEqual(try RunSettings(parallel: 1).options(for: plan).concurrency, 1)
+        XCTAssertEqual(try RunSettings(parallel: 2).options().concurrency, 2, "the wizard's options, made without a plan")
+        XCTAssertThrowsError(try RunSettings(parallel: 0).options()) {
+            XCTAssertEqual($0 as? UsageError, UsageError("--parallel 0: must be at least 1 (1 runs one step at a time)"))
+        }
     }
 
     func testBadValuesNameTheRule() {

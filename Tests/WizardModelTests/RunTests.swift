@@ -21,6 +21,57 @@ final class RunTests: XCTestCase {
                     logPath: WorkspaceFiles.logPath(index: index, stepID: plan.steps[index].id), stderrTail: stderr, result: result)
     }
 
+    /// An empty output tail of step `index`, as a started step gets.
+    private func tail(_ index: Int) -> OutputTail {
+        var tail = OutputTail()
+        tail.reset(stepID: plan.steps[index].id)
+        return tail
+    }
+
+    /// Two steps at once: each keeps its own output, the pane follows the newest, and when the shown one ends the
+    /// other still running takes over.
+    func testStepsRunningAtOnceKeepTheirOwnOutputAndThePaneFollowsThem() {
+        let store = runStore()
+        let t1 = Fixtures.t0.addingTimeInterval(1)
+        store.send(.runEvent(.stepStarted(index: 1, stepID: plan.steps[1].id))) {
+            $0.run?.rows[1].status = .running
+            $0.run?.rows[1].startedAt = Fixtures.t0
+            $0.run?.current = 1
+            $0.run?.selected = 1
+            $0.run?.tails[1] = self.tail(1)
+        }
+        store.send(.tick(t1)) { $0.now = t1 }
+        store.send(.runEvent(.stepStarted(index: 2, stepID: plan.steps[2].id))) {
+            $0.run?.rows[2].status = .running
+            $0.run?.rows[2].startedAt = t1
+            $0.run?.current = 2
+            $0.run?.selected = 2
+            $0.run?.tails[2] = self.tail(2)
+        }
+        store.send(.runEvent(.output(index: 1, stepID: plan.steps[1].id, stream: .stdout, line: "from one"))) {
+            $0.run?.tails[1]?.append("from one")
+        }
+        store.send(.runEvent(.output(index: 2, stepID: plan.steps[2].id, stream: .stdout, line: "from two"))) {
+            $0.run?.tails[2]?.append("from two")
+        }
+        XCTAssertEqual(store.state.run?.runningIndices, [1, 2])
+        XCTAssertEqual(Array(store.state.run?.shownTail?.lines ?? []), ["from two"])
+        store.send(.runEvent(.stepFinished(outcome(2, .done)))) {
+            $0.run?.rows[2].status = .done
+            $0.run?.rows[2].seconds = 2
+            $0.run?.outcomes[2] = self.outcome(2, .done)
+            $0.run?.current = 1
+            $0.run?.selected = 1
+        }
+        XCTAssertEqual(Array(store.state.run?.shownTail?.lines ?? []), ["from one"])
+        // A step chosen by hand keeps its output in view after it ended.
+        store.send(.key(.down)) {
+            $0.run?.selected = 2
+            $0.run?.followsCurrent = false
+        }
+        XCTAssertEqual(Array(store.state.run?.shownTail?.lines ?? []), ["from two"])
+    }
+
     func testEventsMoveTheStepsAlong() {
         let store = runStore()
         let n = plan.steps.count
@@ -36,16 +87,16 @@ final class RunTests: XCTestCase {
             $0.run?.rows[1].startedAt = Fixtures.t0.addingTimeInterval(0.1)
             $0.run?.current = 1
             $0.run?.selected = 1
-            $0.run?.tail.reset(stepID: self.plan.steps[1].id)
+            $0.run?.tails[1] = self.tail(1)
         }
         store.send(.runEvent(.stepNote(index: 1, stepID: plan.steps[1].id, note: RunNote.probing))) {
             $0.run?.rows[1].note = RunNote.probing
         }
         store.send(.runEvent(.output(index: 1, stepID: plan.steps[1].id, stream: .stdout, line: "\u{1B}[32mClient Version: v1.31\u{1B}[0m"))) {
-            $0.run?.tail.append("Client Version: v1.31")
+            $0.run?.tails[1]?.append("Client Version: v1.31")
             $0.run?.rows[1].note = nil  // output: the probe is over
         }
-        XCTAssertEqual(Array(store.state.run?.tail.lines ?? []), ["Client Version: v1.31"])
+        XCTAssertEqual(Array(store.state.run?.shownTail?.lines ?? []), ["Client Version: v1.31"])
         store.send(.runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "late line of another step")))
         store.send(.runEvent(.stepFinished(outcome(1, .alreadyDone, seconds: 0.5)))) {
             $0.run?.rows[1].status = .alreadyDone
@@ -63,7 +114,7 @@ final class RunTests: XCTestCase {
             $0.run?.rows[0].status = .running
             $0.run?.rows[0].startedAt = Fixtures.t0
             $0.run?.current = 0
-            $0.run?.tail.reset(stepID: self.plan.steps[0].id)
+            $0.run?.tails[0] = self.tail(0)
         }
         return store.state
     }
@@ -73,7 +124,7 @@ final class RunTests: XCTestCase {
         for i in 0..<100_000 {
             _ = update(&state, .runEvent(.output(index: 0, stepID: plan.steps[0].id, stream: .stdout, line: "line \(i)")))
         }
-        let tail = state.run?.tail
+        let tail = state.run?.tails[0]
         XCTAssertEqual(tail?.lines.count, 500)
         XCTAssertEqual(tail?.lines.first, "line 99500")
         XCTAssertEqual(tail?.lines.last, "line 99999")
@@ -85,9 +136,10 @@ final class RunTests: XCTestCase {
         let id = plan.steps[0].id
         _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stdout, lines: (0..<1_200).map { "a \($0)" })))
         _ = update(&state, .runOutput(OutputLines(index: 0, stepID: id, stream: .stderr, lines: ["\u{1B}[31mb 0\u{1B}[0m", "b 1"])))
-        // Lines of a step that is no longer the running one are not shown.
+        // Lines of a step this run did not start are not kept.
         _ = update(&state, .runOutput(OutputLines(index: 1, stepID: plan.steps[1].id, stream: .stdout, lines: ["stray"])))
-        let tail = state.run?.tail
+        XCTAssertNil(state.run?.tails[1])
+        let tail = state.run?.tails[0]
         XCTAssertEqual(tail?.total, 1_202)
         XCTAssertEqual(tail?.lines.count, 500)
         XCTAssertEqual(tail?.lines.first, "a 702")
@@ -288,7 +340,7 @@ final class RunTests: XCTestCase {
             $0.run?.rows[2].startedAt = Fixtures.t0
             $0.run?.current = 2
             $0.run?.selected = 2
-            $0.run?.tail.reset(stepID: self.plan.steps[2].id)
+            $0.run?.tails[2] = self.tail(2)
         }
         store.send(.key(.up)) {
             $0.run?.selected = 1
@@ -298,7 +350,7 @@ final class RunTests: XCTestCase {
             $0.run?.rows[3].status = .running
             $0.run?.rows[3].startedAt = Fixtures.t0
             $0.run?.current = 3
-            $0.run?.tail.reset(stepID: self.plan.steps[3].id)
+            $0.run?.tails[3] = self.tail(3)
         }
         store.send(keys: [.down, .down]) {
             $0.run?.selected = 3

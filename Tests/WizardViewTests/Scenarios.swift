@@ -199,6 +199,24 @@ enum Scenarios {
         send(&quit, keys([.ctrl("c")]))
         list.append(("confirm-quit-after-failure", quit))
 
+        // Two steps at once: both rows spin with their own time; the pane shows the one that started last.
+        var parallel = s
+        let beside = plan.steps.firstIndex { $0.id == .bindWorkloadIdentity } ?? running + 3
+        let besideID = plan.steps[beside].id
+        send(&parallel, [.runEvent(.stepStarted(index: beside, stepID: besideID)), .tick(t0.addingTimeInterval(101))])
+        for line in ["Updated IAM policy for serviceAccount [ray-gcs@ray-demo-123.iam.gserviceaccount.com].", "bindings:",
+                     "- members:", "  - serviceAccount:ray-demo-123.svc.id.goog[default/ray-ksa]"] {
+            send(&parallel, [.runEvent(.output(index: beside, stepID: besideID, stream: .stdout, line: line))])
+        }
+        list.append(("run-parallel", parallel))
+        // Both fail: the failure screen names the second too.
+        var twoFailed = parallel
+        send(&twoFailed, [.runEvent(.stepFinished(failure)),
+                          .runEvent(.stepFinished(StepOutcome(index: beside, stepID: besideID, status: .failed, exitCode: 1, seconds: 6,
+                                                              logPath: WorkspaceFiles.logPath(index: beside, stepID: besideID)))),
+                          .runEvent(.runFinished(result: .failed, seconds: 110))])
+        list.append(("stopped-two-failed", twoFailed))
+
         var refused = s
         send(&refused, [.runFailedToStart("kuberay-gcs-setup/state.json was written for other answers:\n- project: old-project\n+ project: ray-demo-123")])
         list.append(("stopped-refused", refused))

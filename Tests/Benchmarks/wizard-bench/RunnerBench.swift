@@ -295,7 +295,10 @@ enum RunnerStep {
 
     static func run(steps: [Step], workspace: URL, observer: some RunObserver) async throws -> RunResult {
         let plan = Plan(answers: Answers(), steps: steps, manifest: "", checkScript: "")
-        let runner = SetupRunner(plan: plan, workspace: workspace)
+        // The engine's cost per step, one after another (the steps name no needs).
+        var options = RunOptions()
+        options.concurrency = 1
+        let runner = SetupRunner(plan: plan, workspace: workspace, options: options)
         return try await runner.run(mode: .fresh, observer: observer)
     }
 

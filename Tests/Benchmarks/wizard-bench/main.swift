@@ -5,6 +5,7 @@ import Foundation
 //   runner-step    one `cat FILE` step through SetupRunner, alone in its process (used by `runner` for time and memory)
 //   runner-lines   writes the line file `runner` measures with (in its own process)
 //   tui            the wizard's start-up (against whiptail), keystroke and streaming latencies
+//   graph          apply's wall time on the emulator's realistic profile against the plan graph's critical path
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "runner":
@@ -15,7 +16,9 @@ case "runner-lines":
     RunnerLines.main(Array(arguments.dropFirst()))
 case "tui":
     await TUIBench.main(Array(arguments.dropFirst()))
+case "graph":
+    await GraphBench.main(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-step | runner-lines | tui ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: wizard-bench runner | runner-step | runner-lines | tui | graph ...\n".utf8))
     exit(2)
 }
