@@ -67,8 +67,8 @@ extension PlanBuilder {
             return [.enableAPIs]
         // An existing cluster's checks come first: a wrong answer about it stops the run before anything is made.
         case .createBucket:
-            return [.enableAPIs, .checkClusterType]
-        case .checkClusterType:
+            return [.enableAPIs, .checkClusterType, .checkPolicyEnforcement]
+        case .checkClusterType, .checkPolicyEnforcement:
             return [.checkCluster]
         case .waitCluster:
             return [.createCluster]
@@ -90,7 +90,7 @@ extension PlanBuilder {
         case .readProjectNumber:
             return [.checkProject]
         case .createIAMServiceAccount:
-            return [.checkProject, .checkClusterType]
+            return [.checkProject, .checkClusterType, .checkPolicyEnforcement]
         case .bindWorkloadIdentity:
             return [.createIAMServiceAccount] + workloadPool
         case .annotateKSA:
@@ -102,8 +102,11 @@ extension PlanBuilder {
             return [.checkCRD]
         case .createAuthSecret:
             return [.checkAuthOptions, .createNamespace, .getCredentials]
+        // Before the RayCluster, so the head pod is covered from its first moment.
+        case .applyNetworkPolicy:
+            return [.createNamespace, .getCredentials]
         case .applyRayCluster:
-            return [.checkCRD, .createKSA, .annotateKSA, .checkAuthOptions, .createAuthSecret] + clusterConfigured
+            return [.checkCRD, .createKSA, .annotateKSA, .checkAuthOptions, .createAuthSecret, .applyNetworkPolicy] + clusterConfigured
         case .waitHead:
             return [.applyRayCluster]
         case .waitWorkers:
