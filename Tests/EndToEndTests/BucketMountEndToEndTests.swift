@@ -39,6 +39,9 @@ import Testing
         #expect(off.status == 0, "\(off.stderr)")
         let manifest = emulator.workspace.appendingPathComponent("raycluster.yaml").path
         #expect(try await emulator.run("kubectl", ["delete", "-f", manifest, "--context", context]).status == 0)
+        // Deletion is asynchronous: the old pods go first, so a pod listed below is one the new RayCluster made.
+        #expect(try await emulator.run("kubectl", ["wait", "pod", "--for=delete", "-l", "ray.io/cluster=raycluster-mini", "--timeout=120s",
+                                                   "--context", context]).status == 0)
         #expect(try await emulator.run("kubectl", ["apply", "-f", manifest, "--context", context]).status == 0)
         let reason = try await emulator.run("kubectl", ["get", "raycluster", "raycluster-mini", "--context", context, "-o", "jsonpath={.status.reason}"])
         #expect(reason.stdout.contains("GcsFuseCsiDriver"), "\(reason.stdout + reason.stderr)")

@@ -59,6 +59,8 @@ final class EmulatorHarness: @unchecked Sendable {
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
+    /// Holds one of `EmulatorSlots`' places until `stop()` (the scenarios `start` began).
+    private var slot = false
     /// Whether `stop()` removes `root` (it was made for this emulator alone).
     private let removesRoot: Bool
 
@@ -134,11 +136,21 @@ final class EmulatorHarness: @unchecked Sendable {
     /// caller stops it. Awaited off Swift's cooperative pool.
     static func start(_ name: String, arguments: [String] = []) async throws -> EmulatorHarness {
         let tools = try EndToEndTools.require()
-        let root = try TestPaths.newTemporaryFolder(name)
+        await EmulatorSlots.shared.acquire()
+        let root: URL
         do {
-            return try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true, arguments: arguments) }
+            root = try TestPaths.newTemporaryFolder(name)
+        } catch {
+            await EmulatorSlots.shared.release()
+            throw error
+        }
+        do {
+            let harness = try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true, arguments: arguments) }
+            harness.lock.withLock { harness.slot = true }
+            return harness
         } catch {
             try? FileManager.default.removeItem(at: root)
+            await EmulatorSlots.shared.release()
             throw error
         }
     }
@@ -157,6 +169,7 @@ final class EmulatorHarness: @unchecked Sendable {
             process.waitUntilExit()
         }
         if removesRoot { try? FileManager.default.removeItem(at: root) }
+        if slot { Task { await EmulatorSlots.shared.release() } }
     }
 
     deinit { stop() }
@@ -164,7 +177,7 @@ final class EmulatorHarness: @unchecked Sendable {
     // MARK: Running the wizard and the real clients
 
     /// Runs the built wizard with `args` in the hermetic environment (cwd: `root`).
-    func wizard(_ args: [String], timeout: TimeInterval = 600) throws -> ProcessResult {
+    func wizard(_ args: [String], timeout: TimeInterval = 1800) throws -> ProcessResult {
         try runProcess(try TestPaths.wizard.path, args, env: environment, cwd: root, timeout: timeout)
     }
 
@@ -181,7 +194,7 @@ final class EmulatorHarness: @unchecked Sendable {
 
     // MARK: The same, awaited off the cooperative pool
 
-    func wizard(_ args: [String], timeout: TimeInterval = 600) async throws -> ProcessResult {
+    func wizard(_ args: [String], timeout: TimeInterval = 1800) async throws -> ProcessResult {
         try await offThePool { try self.wizard(args, timeout: timeout) }
     }
 
@@ -279,3 +292,28 @@ private final class ResponseBox: @unchecked Sendable {
     func get() -> (Data?, Int?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
 }
 
+
+/// At most `limit` emulator scenarios at once (`KGW_E2E_PARALLEL`, default 6). Each scenario starts dozens of gcloud
+/// processes, several at once with the parallel runner; all of them together on 2 cores pushed single applies past
+/// their limits. The others wait for a place, so the cores stay busy without the contention.
+actor EmulatorSlots {
+    static let shared = EmulatorSlots(limit: Int(ProcessInfo.processInfo.environment["KGW_E2E_PARALLEL"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 6)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    /// Waits for a place.
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Gives a place back: to the scenario waiting longest, if any.
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
