@@ -129,16 +129,16 @@ struct StepExecutor: Sendable {
                 return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt)
             }
             let delay = retry.delay(before: attempt, jitter: Double.random(in: 0..<1)) * options.retryDelayScale
+            let deadline = Self.deadline(retry, scale: options.retryDelayScale)
             let elapsed = CommandRunner.seconds(ContinuousClock.now - started)
             let reason = hint?.summary ?? Self.describe(result)
-            // Deadlines scale with the delays (a scale of 0, tests that do not wait, leaves only the attempts).
-            if options.retryDelayScale > 0, let deadline = retry.deadlineSeconds.map({ $0 * options.retryDelayScale }),
-               elapsed + delay > deadline {
-                return finish(.failed, result, hint: Self.waitedInVain(retry, elapsed: elapsed, hint: hint, result: result), attempts: attempt)
+            if let deadline, elapsed + delay > deadline {
+                return finish(.failed, result, hint: Self.waitedInVain(retry, deadline: deadline, elapsed: elapsed, hint: hint, result: result),
+                              attempts: attempt)
             }
             if let what = retry.waitingFor {
                 await observer.handle(.stepWaiting(index: index, stepID: step.id, wait: StepWait(
-                    what: what, deadlineSeconds: retry.deadlineSeconds, elapsedSeconds: elapsed, retryInSeconds: delay,
+                    what: what, deadlineSeconds: deadline, elapsedSeconds: elapsed, retryInSeconds: delay,
                     attempt: attempt, reason: reason)))
             } else {
                 await observer.handle(.stepNote(
@@ -150,10 +150,17 @@ struct StepExecutor: Sendable {
         }
     }
 
-    /// The hint of a step whose wait ran out: what it waited for and how long, then what the last failure says.
-    static func waitedInVain(_ retry: RetryPolicy, elapsed: Double, hint: Hint?, result: CommandResult) -> Hint {
+    /// The seconds a wait may last, scaled like its delays: what it is held to and what is said of it. A scale of 0
+    /// (tests that do not wait) leaves only the attempts to bound it.
+    static func deadline(_ retry: RetryPolicy, scale: Double) -> Double? {
+        scale > 0 ? retry.deadlineSeconds.map { $0 * scale } : nil
+    }
+
+    /// The hint of a step whose wait ran out at `deadline` seconds: what it waited for and how long, then what the
+    /// last failure says.
+    static func waitedInVain(_ retry: RetryPolicy, deadline: Double, elapsed: Double, hint: Hint?, result: CommandResult) -> Hint {
         let what = retry.waitingFor ?? "the failure to go away"
-        let limit = retry.deadlineSeconds.map { " (the limit is \(RetryPolicy.limitText($0)))" } ?? ""
+        let limit = " (the limit is \(RetryPolicy.limitText(deadline)))"
         return Hint(
             summary: "Waited \(DurationText.format(elapsed)) for \(what)\(limit), and it still fails: "
                 + (hint?.summary ?? describe(result) + "."),
