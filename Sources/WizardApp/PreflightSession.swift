@@ -16,7 +16,14 @@ public enum PreflightSession {
         /// Whether some read waited for an API the run enables (so the gate reads those again).
         public var waitsForAPIs: Bool { Preflight.waitsForAPIs(results) }
         public var stops: Bool { Preflight.stops(checks) }
-        public var verdict: GateVerdict { GateVerdict(passed: !stops, summary: Preflight.summary(checks)) }
+        public var verdict: GateVerdict { PreflightSession.verdict(checks) }
+    }
+
+    /// What `checks` decide: the gate's verdict and the body of the `preflight-finished` event.
+    public static func verdict(_ checks: [Check]) -> GateVerdict {
+        GateVerdict(passed: !Preflight.stops(checks), summary: Preflight.summary(checks),
+                    broken: checks.filter { $0.status == .broken }.map(\.id.rawValue),
+                    warnings: checks.filter { $0.status == .warning }.map(\.id.rawValue))
     }
 
     /// Runs every check for `answers`, showing each as it is decided.
@@ -64,7 +71,7 @@ public enum PreflightSession {
         let view = PreflightView(output)
         view.start()
         let outcome = await check(answers) { view.show($0) }
-        view.finish(outcome.checks, waitsForAPIs: outcome.waitsForAPIs)
+        view.finish(outcome.verdict, waitsForAPIs: outcome.waitsForAPIs)
         return outcome.stops ? 1 : 0
     }
 }
