@@ -24,6 +24,18 @@ final class ReviewTests: XCTestCase {
 
     static let passing = [Check(id: .billing, title: "Billing", status: .ok), Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .ok)]
 
+    func testTheVerdictCountsWhatHoldsAndWhatWarns() {
+        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum))
+        preflight.list.finish([Check(id: .billing, title: "Billing", status: .ok),
+                               Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .warning),
+                               Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .warning)])
+        preflight.phase = .finished(waitsForAPIs: true)
+        XCTAssertEqual(preflight.verdict, .passed(holding: 1, warnings: 2, checkedAgain: true))
+        preflight.list.finish([Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .broken),
+                               Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .broken)])
+        XCTAssertEqual(preflight.verdict, .stops(first: "GPU quota in us-west1", more: 1))
+    }
+
     func testTabsShowTheCommandsTheManifestAndTheScript() throws {
         let store = reviewStore()
         let review = try XCTUnwrap(store.state.review)
@@ -189,7 +201,7 @@ final class ReviewTests: XCTestCase {
                           evidence: ["NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 3"],
                           advice: "Request more NVIDIA_L4_GPUS in us-west1")
         store.send(.preflightChecked(answers, billing)) { $0.review?.preflight?.list.append(billing) }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: checking billing, roles, names, offer and quotas (1 done)")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .checking(done: 1))
         // A result for other answers (edited since) is dropped.
         var other = answers
         other.zone = "us-central1-a"
@@ -202,7 +214,7 @@ final class ReviewTests: XCTestCase {
             $0.review?.tab = .checks
             $0.message = nil
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "✗ GPU quota in us-west1: Run is refused · 4 shows the fix · e edits")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .stops(first: "GPU quota in us-west1", more: 0))
         store.send(.key(.char("1"))) { $0.review?.tab = .commands }
         store.send(.key(.char("r"))) {
             $0.review?.tab = .checks
@@ -231,6 +243,6 @@ final class ReviewTests: XCTestCase {
             $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows),
                                                      phase: .notRun("an earlier run may have created things already"))
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run may have created things already).")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .notRun(reason: "an earlier run may have created things already"))
     }
 }
