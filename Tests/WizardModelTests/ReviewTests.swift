@@ -25,7 +25,7 @@ final class ReviewTests: XCTestCase {
     static let passing = [Check(id: .billing, title: "Billing", status: .ok), Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .ok)]
 
     func testTheVerdictCountsWhatHoldsAndWhatWarns() {
-        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum))
+        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         preflight.list.finish([Check(id: .billing, title: "Billing", status: .ok),
                                Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .warning),
                                Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .warning)])
