@@ -36,8 +36,6 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
         public var port: Int
     }
 
-    /// Ray's dashboard and Jobs API port, which the KubeRay operator calls for a RayJob's status.
-    public static let dashboardPort = 8265
     /// `networkConfig.datapathProvider` of a GKE cluster with Dataplane V2, which enforces NetworkPolicies.
     public static let advancedDatapath = "ADVANCED_DATAPATH"
     /// How an existing cluster comes to enforce the policy, or the way out: what the plan's check and preflight advise.
@@ -87,7 +85,8 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
         }
         var ingress = [
             Rule(from: [Peer(namespaceSelector: nil, podSelector: Selector(matchLabels: nil))], ports: nil),
-            Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: Self.dashboardPort)]),
+            // The operator asks the dashboard for each RayJob's status.
+            Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: RayClusterManifest.dashboardPort)]),
         ]
         // The add-on's Ray monitoring scrapes the head's metrics from Managed Service for Prometheus's collectors.
         if answers.operator == .gkeAddon && answers.cluster.rayClusterMonitoring {
