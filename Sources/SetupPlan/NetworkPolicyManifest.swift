@@ -1,4 +1,3 @@
-
 /// The NetworkPolicy (networking.k8s.io/v1) on the wizard's Ray head, with `ray.networkPolicy`: ingress from every pod
 /// of the namespace on any port (workers reach the head's GCS and raylet ports, the RayJob submitter its Jobs API),
 /// from the KubeRay operator to the dashboard port only, and with the add-on's Ray monitoring from Prometheus's
@@ -9,6 +8,7 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
     public var metadata: RayClusterManifest.Metadata
     public var spec: Spec
 
+    /// The pods the policy selects, and what may reach them.
     public struct Spec: Encodable, Equatable, Sendable {
         public var podSelector: Selector
         public var policyTypes: [String]
@@ -20,17 +20,20 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
         public var matchLabels: RayClusterManifest.OrderedMap?
     }
 
+    /// One ingress rule: traffic from any of `from`, to `ports`.
     public struct Rule: Encodable, Equatable, Sendable {
         public var from: [Peer]
         /// nil: every port.
         public var ports: [Port]?
     }
 
+    /// Where traffic may come from: pods by label, in namespaces by label (both: pods in those namespaces).
     public struct Peer: Encodable, Equatable, Sendable {
         public var namespaceSelector: Selector?
         public var podSelector: Selector?
     }
 
+    /// A port of the selected pods.
     public struct Port: Encodable, Equatable, Sendable {
         public var `protocol`: String
         public var port: Int

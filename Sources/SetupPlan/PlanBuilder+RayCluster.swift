@@ -64,7 +64,6 @@ extension PlanBuilder {
         ] + waitForWorkers(a, c)
     }
 
-
     /// A pod wait right after an apply: kubectl finds no pods until the operator made them, and fails at once. Only that is
     /// tried again: a wait that ran out of time has the pod's reason to show (FailedScaleUp, an image pull), not a retry.
     static let podsYet = RetryPolicy(attempts: 4, initialDelaySeconds: 5, maxDelaySeconds: 60, on: [.noPodsYet])

@@ -1,4 +1,3 @@
-
 /// The RayCluster (ray.io/v1) for these answers, as a model encoded with Yams: never string templating.
 public struct RayClusterManifest: Encodable, Equatable, Sendable {
     public var apiVersion = "ray.io/v1"
