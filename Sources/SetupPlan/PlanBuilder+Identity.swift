@@ -26,7 +26,6 @@ extension PlanBuilder {
         return steps
     }
 
-
     /// The project number (direct mode) or the IAM service account: what the bucket's grant names.
     static func googleServiceAccount(_ a: Answers, _ c: Commands) -> [Step] {
         switch a.identity.mode {

@@ -35,7 +35,7 @@ extension PlanBuilder {
         let from = NetworkPolicyManifest.operatorNamespace(a).map { "the namespace \($0)" } ?? "pods labelled app.kubernetes.io/name=kuberay-operator"
         return [Step(id: .applyNetworkPolicy, title: "Apply the NetworkPolicy \(name) on the Ray head",
                      why: "\(WorkspaceFiles.networkPolicy): only pods of \(a.identity.namespace) reach the head (any port), and the "
-                        + "KubeRay operator (\(from)) its dashboard port \(NetworkPolicyManifest.dashboardPort); nothing else does.",
+                        + "KubeRay operator (\(from)) its dashboard port \(RayClusterManifest.dashboardPort); nothing else does.",
                      argv: c.kubectl(["apply", "-f", WorkspaceFiles.networkPolicy]), files: [WorkspaceFiles.networkPolicy],
                      kind: .configure, timeoutSeconds: 120, teardown: c.networkPolicyTeardown)]
     }
@@ -63,7 +63,6 @@ extension PlanBuilder {
                  retry: podsYet, pods: c.podWait(.head, selector: selector)),
         ] + waitForWorkers(a, c)
     }
-
 
     /// A pod wait right after an apply: kubectl finds no pods until the operator made them, and fails at once. Only that is
     /// tried again: a wait that ran out of time has the pod's reason to show (FailedScaleUp, an image pull), not a retry.

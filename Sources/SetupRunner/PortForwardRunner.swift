@@ -98,8 +98,7 @@ public final class PortForwardRunner: Sendable {
         let state = AttemptBox(AttemptState(waiting: Set(local)))
         let runner = CommandRunner(workingDirectory: FileManager.default.currentDirectoryPath, environment: options.environment, gracePeriod: 2,
                                    maxLineBytes: 64 * 1024, stderrTailLines: 20, stdoutCaptureBytes: 0)
-        // The lines are the forward's own; the label is required by the sink and read by nobody.
-        let sink = OutputSink(source: OutputSource(index: 0, stepID: .applyRayCluster)) { lines in
+        let sink = OutputSink(source: .noStep) { lines in
             for line in lines {
                 let event = state.withLock { $0.take(line, stream: lines.stream, local: local) }
                 switch event {
@@ -115,7 +114,7 @@ public final class PortForwardRunner: Sendable {
         } catch {
             return Attempt(reason: "cannot write \(logPath): \(error)")
         }
-        log.write("$ " + forward.argv(local: local).joined(separator: " "))
+        log.write("$ " + ShellQuote.join(forward.argv(local: local)))
         let result = await withTaskGroup(of: CommandResult?.self) { group in
             group.addTask { [stopSwitch] in
                 await stopSwitch.wait()

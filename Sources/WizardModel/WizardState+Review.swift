@@ -113,7 +113,7 @@ extension WizardState {
         """
         Wrote \(plan?.workspaceFilesSentence() ?? "the files") to \(workspace).
         Run them later with:
-          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
+          \(WorkspaceFiles.applyCommand(workspace: workspace))
         """
     }
 }

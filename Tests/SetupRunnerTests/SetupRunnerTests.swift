@@ -341,13 +341,17 @@ final class SetupRunnerTests: XCTestCase {
     func testUnexpectedOutputSaysWhatWasReadAndWhatWasExpected() async throws {
         let wrong = Step(id: .checkClusterType, title: "Type", why: "w", argv: ["echo", "True"], success: .equals("False"), kind: .check)
         let empty = Step(id: .checkProject, title: "Empty", why: "w", argv: ["true"], success: .nonEmpty, kind: .check)
-        for (step, summary) in [(wrong, "The command succeeded but printed \"True\" where this step expects \"False\"."),
-                                (empty, "The command succeeded but printed nothing where this step expects output.")] {
+        for (step, summary, ending) in [
+            (wrong, "The command succeeded but printed \"True\" where this step expects \"False\".", "output did not match: expected \"False\""),
+            (empty, "The command succeeded but printed nothing where this step expects output.", "output did not match: expected output"),
+        ] {
             let observer = RecordingObserver()
             let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
             XCTAssertEqual(ran, .failed)
             let outcome = try XCTUnwrap(observer.outcomes.last)
             XCTAssertEqual(outcome.exitCode, 0)
+            // The failure line says what failed: the output, not "exit 0".
+            XCTAssertEqual(outcome.endingText, ending)
             XCTAssertEqual(outcome.hint?.summary, summary)
             XCTAssertEqual(outcome.hint?.fix, "Compare the output in the log with the step's purpose: w")
         }
