@@ -107,7 +107,7 @@ public enum PlanBuilder {
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator" : "")
                             + (a.ray.networkPolicy ? "; \(dataplaneV2Flag) so the head's NetworkPolicy is enforced." : "."),
-                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         argv: argv, probe: clusterCreated(a, c),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .createAutopilot:
@@ -117,7 +117,7 @@ public enum PlanBuilder {
             return [Step(id: .createCluster, title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
-                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         argv: argv, probe: clusterCreated(a, c),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .existing:
@@ -194,6 +194,12 @@ public enum PlanBuilder {
                 + "networkPolicy.enabled is true. " + NetworkPolicyManifest.enforcementAdvice(c),
              argv: c.clusterDescribe("value(networkConfig.datapathProvider,networkPolicy.enabled)"),
              success: .containsAny([NetworkPolicyManifest.advancedDatapath, "True"]), kind: .check, timeoutSeconds: 120)
+    }
+
+    /// Whether the cluster is there. GKE answers a create of a name that is taken with 409 "Already exists" at once (and
+    /// preflight read the name just before), so a first create skips it.
+    private static func clusterCreated(_ a: Answers, _ c: Commands) -> Probe {
+        Probe(argv: c.clusterDescribe("value(name)"), expect: .equals(a.cluster.name), onlyAfterAnEarlierStart: true)
     }
 
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
