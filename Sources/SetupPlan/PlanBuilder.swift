@@ -11,9 +11,10 @@ public enum PlanBuilder {
     static let clusterOperationWait = RetryPolicy.wait(for: "the cluster's running operation to finish", upTo: 1800,
                                                        on: [.operationInProgress], initial: 15, max: 60)
     /// The checks from inside the pods wait for IAM: a new binding usually takes effect in about 2 minutes and can
-    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds.
+    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds; an
+    /// exec whose stream broke is sent again.
     static let iamWait = RetryPolicy.wait(for: "the IAM bindings to take effect", upTo: 600,
-                                          on: [.iamPropagation, .metadataWarmup], initial: 5, max: 60)
+                                          on: [.iamPropagation, .metadataWarmup, .execStream], initial: 5, max: 60)
 
     /// The plan for `answers` (assumed valid: see `Validator`). `checkScript` is the in-pod bucket probe
     /// (Resources/bucket_probe.py), run with `nodes` on every Ray node.
