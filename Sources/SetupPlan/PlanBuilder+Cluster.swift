@@ -17,7 +17,7 @@ extension PlanBuilder {
                          why: "A cluster with Workload Identity (--workload-pool) so pods can act as Google identities"
                             + (a.operator == .gkeAddon ? ", with GKE's managed Ray operator" : "")
                             + (a.ray.networkPolicy ? "; \(dataplaneV2Flag) so the head's NetworkPolicy is enforced." : "."),
-                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         argv: argv, probe: clusterCreated(a, c),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .createAutopilot:
@@ -27,7 +27,7 @@ extension PlanBuilder {
             return [Step(id: .createCluster, title: "Create the GKE Autopilot cluster",
                          why: "Autopilot clusters are regional and always have Workload Identity"
                             + (a.operator == .gkeAddon ? "; --enable-ray-operator adds GKE's managed Ray operator." : "."),
-                         argv: argv, probe: Probe(argv: describe("value(name)"), expect: .equals(a.cluster.name)),
+                         argv: argv, probe: clusterCreated(a, c),
                          kind: .create, timeoutSeconds: 1800, teardown: c.clusterTeardown),
                     waitForCluster(a, c)]
         case .existing:
@@ -108,6 +108,12 @@ extension PlanBuilder {
 
     /// After a create that was interrupted, the cluster exists (so the create counts as done on resume) but may still
     /// be PROVISIONING: credentials and kubectl must wait for RUNNING. After a create that finished, one describe.
+    /// Whether the cluster is there. GKE answers a create of a name that is taken with 409 "Already exists" at once (and
+    /// preflight read the name just before), so a first create skips it.
+    private static func clusterCreated(_ a: Answers, _ c: Commands) -> Probe {
+        Probe(argv: c.clusterDescribe("value(name)"), expect: .equals(a.cluster.name), onlyAfterAnEarlierStart: true)
+    }
+
     private static func waitForCluster(_ a: Answers, _ c: Commands) -> Step {
         Step(id: .waitCluster, title: "Wait for the cluster to be running",
              why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",

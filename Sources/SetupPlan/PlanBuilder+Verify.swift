@@ -1,9 +1,10 @@
 /// The check from inside the Ray pods that the identity chain reaches the bucket, and how its output is read.
 extension PlanBuilder {
     /// The checks from inside the pods wait for IAM: a new binding usually takes effect in about 2 minutes and can
-    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds.
+    /// take 7 or more (IAM's access change propagation); a new pod's metadata server answers after a few seconds; an
+    /// exec whose stream broke is sent again.
     static let iamWait = RetryPolicy.wait(for: "the IAM bindings to take effect", upTo: 600,
-                                          on: [.iamPropagation, .metadataWarmup], initial: 5, max: 60)
+                                          on: [.iamPropagation, .metadataWarmup, .execStream], initial: 5, max: 60)
 
     /// The bucket check on every Ray node, run in the head pod once the Ray pods are up.
     static func verify(_ a: Answers, _ c: Commands, checkScript: String) -> [Step] {

@@ -102,10 +102,15 @@ public enum StepKind: String, Equatable, Hashable, Sendable, Codable {
 public struct Probe: Equatable, Hashable, Sendable, Codable {
     public var argv: [String]
     public var expect: OutputCheck
+    /// The step's command answers "already exists" for what is there at once (counted as done), so a step no run of
+    /// the workspace has started goes straight to it; the probe runs for a step an earlier run started (it may have
+    /// stopped midway, the thing half made).
+    public var onlyAfterAnEarlierStart: Bool
 
-    public init(argv: [String], expect: OutputCheck = .exitZero) {
+    public init(argv: [String], expect: OutputCheck = .exitZero, onlyAfterAnEarlierStart: Bool = false) {
         self.argv = argv
         self.expect = expect
+        self.onlyAfterAnEarlierStart = onlyAfterAnEarlierStart
     }
 }
 

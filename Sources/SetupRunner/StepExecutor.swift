@@ -17,7 +17,8 @@ struct StepExecutor: Sendable {
         var attempts: Int
     }
 
-    func execute(index: Int, step: Step, captures: [String: String], observer: any RunObserver) async -> Result {
+    /// Runs `step`; `firstStart`: no earlier run of the workspace started it.
+    func execute(index: Int, step: Step, captures: [String: String], firstStart: Bool, observer: any RunObserver) async -> Result {
         let logPath = WorkspaceFiles.logPath(index: index, stepID: step.id)
         let started = ContinuousClock.now
         func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
@@ -77,7 +78,7 @@ struct StepExecutor: Sendable {
             return step.kind == .delete && FailureClassifier.isNotFound(stderr: result.stderrTail)
         }
 
-        if let probe = step.probe {
+        if let probe = step.probe, !(probe.onlyAfterAnEarlierStart && firstStart) {
             let result = await probed(probe)
             if result.stopReason == .cancelled { return finish(.interrupted, result) }
             // A step that provides values must run to read them, unless running it again would create something.

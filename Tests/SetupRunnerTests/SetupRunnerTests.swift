@@ -133,6 +133,40 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(observer.status(of: .createBucket), .alreadyDone)
     }
 
+    func testAFirstCreateThatSaysAlreadyExistsGoesWithoutItsProbeWhichRunsAfterAnEarlierStart() async throws {
+        let step = Step(id: .createCluster, title: "Create the GKE cluster", why: "w", argv: ["gcloud", "create", "cluster"],
+                        probe: Probe(argv: ["gcloud", "describe", "cluster"], expect: .equals("cluster"), onlyAfterAnEarlierStart: true),
+                        kind: .create)
+        let plan = FakeTools.plan([step])
+        // The first start goes straight to the create, which makes the cluster.
+        let failing = fakes.runner(plan, extra: ["FAKE_FAIL": "create cluster", "FAKE_FAIL_TEXT": "ERROR: (gcloud) 503 backend error"])
+        let first = try await failing.run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(first, .failed)
+        XCTAssertEqual(fakes.calls(), ["gcloud create cluster"], "no probe before a create no run has started")
+        // That run started the step: resuming it probes first (the cluster is there after all), and creates nothing.
+        try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
+        try "cluster".write(to: fakes.state.appendingPathComponent("res/cluster"), atomically: true, encoding: .utf8)
+        let observer = RecordingObserver()
+        let resumed = try await fakes.runner(plan).run(mode: .resume, observer: observer)
+        XCTAssertEqual(resumed, .succeeded)
+        XCTAssertEqual(fakes.calls(), ["gcloud create cluster", "gcloud describe cluster"])
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone)
+    }
+
+    func testAFirstCreateOfSomethingThatExistsIsAlreadyDoneWithoutAProbe() async throws {
+        let step = Step(id: .createCluster, title: "Create the GKE cluster", why: "w", argv: ["gcloud", "create", "cluster"],
+                        probe: Probe(argv: ["gcloud", "describe", "cluster"], expect: .equals("cluster"), onlyAfterAnEarlierStart: true),
+                        kind: .create)
+        try FileManager.default.createDirectory(at: fakes.state.appendingPathComponent("res"), withIntermediateDirectories: true)
+        try "cluster".write(to: fakes.state.appendingPathComponent("res/cluster"), atomically: true, encoding: .utf8)
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .succeeded)
+        XCTAssertEqual(observer.status(of: .createCluster), .alreadyDone)
+        XCTAssertEqual(fakes.calls(), ["gcloud create cluster"])
+        XCTAssertEqual(fakes.created(), [], "nothing made twice")
+    }
+
     func testBucketNameTakenIsAFailureNotAlreadyDone() async throws {
         let step = Step(id: .createBucket, title: "Create the bucket", why: "w", argv: ["gcloud", "create", "bucket"], kind: .create)
         let text = "ERROR: (gcloud.storage.buckets.create) HTTPError 409: The requested bucket name is not available. "
