@@ -30,7 +30,7 @@ public enum ForwardSession {
         for (flag, port) in [("--dashboard-port", settings.dashboardPort), ("--client-port", settings.clientPort)] where !(1...highest).contains(port) {
             throw UsageError("\(flag) must be a port from 1 to \(highest) (the \(PortForward.portsTried - 1) after it are tried too), not \(port)")
         }
-        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds") }
+        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds, not \(settings.checkEvery)") }
         let folder = URL(fileURLWithPath: workspace)
         let answers = try FinishedSetup.answers(workspace: workspace, command: "session")
         let forward = PortForward(answers)
