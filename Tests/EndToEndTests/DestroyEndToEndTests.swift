@@ -86,7 +86,7 @@ import Testing
         wizard.environment = emulator.environment
         wizard.standardOutput = FileHandle.nullDevice
         wizard.standardError = FileHandle.nullDevice
-        try wizard.run()
+        try Spawn.start(wizard)
         let journal = emulator.workspace.appendingPathComponent("destroy-state.json")
         // Watched from a thread of its own, polling every 10 ms: a step can be short, and the tests beside this one keep
         // Swift's cooperative pool busy.

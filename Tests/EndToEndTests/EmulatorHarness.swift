@@ -3,7 +3,6 @@ import TestKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import XCTest
 
 /// The programs the emulator tests run for real; a test skips, or fails with `KGW_REQUIRE_TOOLS=1`, when one is missing.
 struct EndToEndTools: Sendable {
@@ -86,7 +85,7 @@ final class EmulatorHarness: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        try Spawn.start(process)
         self.process = process
 
         // emulator.json is written last, atomically, once both servers listen.
@@ -109,8 +108,7 @@ final class EmulatorHarness: @unchecked Sendable {
         // The fake helm, first on PATH.
         let helm = bin.appendingPathComponent("helm")
         try? FileManager.default.removeItem(at: helm)
-        try FileManager.default.copyItem(at: TestPaths.support.appendingPathComponent("fake-helm"), to: helm)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helm.path)
+        try TestPaths.linkExecutable(helm, to: TestPaths.support.appendingPathComponent("fake-helm"))
 
         var env = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
                    "HOME": home.path, "LANG": "C.UTF-8",

@@ -17,7 +17,7 @@ import Testing
         server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "900"]
         let portPipe = Pipe()
         server.standardOutput = portPipe
-        try server.run()
+        try Spawn.start(server)
         defer { server.terminate() }
         let portLine = String(decoding: portPipe.fileHandleForReading.availableDataLine(), as: UTF8.self)
         let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "server port: \(portLine)")

@@ -196,7 +196,7 @@ private final class SessionProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        try Spawn.start(process)
     }
 
     var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
