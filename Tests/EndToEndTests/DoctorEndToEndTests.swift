@@ -66,7 +66,8 @@ import Testing
         let userConfig = UserConfigGuard()
         let project = "demo-project", email = "my-iam-sa@demo-project.iam.gserviceaccount.com"
         let context = "gke_demo-project_us-west1-b_cloud-bucket-cluster"
-        let applied = try await emulator.apply(["project=\(project)", "bucket.name=my-bucket"])
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let applied = try await emulator.applyForSetup(["project=\(project)", "bucket.name=my-bucket"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let started = Date()
 
@@ -149,16 +150,18 @@ import Testing
         #expect(report.brokenLinks == ["ray-auth"], "\(report.text)")
         #expect(report.evidence("ray-auth").contains("no spec.authOptions"), "\(report.evidence("ray-auth"))")
         try await repair(emulator, report.fix("ray-auth"))
-        report = try await doctor(emulator, ["--no-exec"])
-        #expect(report.check("ray-auth")?["status"] as? String == "ok", "\(report.text)")
-        #expect(report.check("auth-secret")?["status"] as? String == "ok", "\(report.text)")
 
-        // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy.
-        try await Task.sleep(for: .milliseconds(1500))
+        // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy. The
+        // pods the restart made are awaited first: each is asked, and counted, below.
+        try await run(emulator, "kubectl", ["wait", "pod", "--for=condition=Ready", "-l", "ray.io/cluster=raycluster-mini", "--timeout=60s",
+                                            "--context", context])
         let metadataPath = "/computeMetadata/v1/instance/service-accounts/default/email"
         try await emulator.addFaults(["rules": [["method": "GET", "path_regex": metadataPath, "status": 503, "times": 2]]])
         report = try await doctor(emulator)
         #expect(report.status == 0, "two failed tries of five are waited out: \(report.text)")
+        // The repaired token auth, with the restarted pods.
+        #expect(report.check("ray-auth")?["status"] as? String == "ok", "\(report.text)")
+        #expect(report.check("auth-secret")?["status"] as? String == "ok", "\(report.text)")
         // Five failures for every Ray pod: the pods are asked at once, so fewer would leave some pod answered.
         let podCount = report.checks.filter { ($0["id"] as? String ?? "").hasPrefix("pod:") }.count
         #expect(podCount >= 2, "the head and the workers are checked: \(report.text)")
@@ -190,7 +193,8 @@ import Testing
     @Test func testDirectModePrincipalWithTheProjectIDIsFoundAndRepaired() async throws {
         let emulator = try await EmulatorHarness.start("e2e-doctor-direct")
         defer { emulator.stop() }
-        let applied = try await emulator.apply(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])
+        // Preflight for these answers: the create-standard/helm/direct combination.
+        let applied = try await emulator.applyForSetup(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let healthy = try await doctor(emulator)
         #expect(healthy.status == 0, "\(healthy.text)")

@@ -14,7 +14,8 @@ import Testing
         let root = try TestPaths.newTemporaryFolder(name)
         let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
         defer { emulator.stop() }
-        let applied = try emulator.apply(sets)
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination (with a GPU group).
+        let applied = try emulator.applyForSetup(sets)
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         var environment = emulator.environment
         environment["TERM"] = "xterm-256color"
