@@ -14,7 +14,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "900"]
+        // The lifetime bounds a test that crashed: the server is stopped when the test ends, however long it ran.
+        server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "3600"]
         let portPipe = Pipe()
         server.standardOutput = portPipe
         try Spawn.start(server)

@@ -25,6 +25,10 @@ import Testing
         try body(emulator, tmux)
     }
 
+    /// How long Welcome may take: it shows what detection found, which runs the real gcloud (about a second of CPU
+    /// each call), while the other end-to-end tests run theirs on the same two cores.
+    private static let detection: Double = 120
+
     /// Starts the wizard on the emulator's workspace; `echo EXIT=$?` follows it.
     private func startWizard(_ tmux: TmuxTerminal) throws {
         try tmux.type("clear; \(shellQuoted(try TestPaths.wizard.path)) --workspace workspace; echo EXIT=$?")
@@ -55,7 +59,7 @@ import Testing
                 try emulator.addFaults(["rules": [["method": "DELETE", "path_regex": "/clusters/cloud-bucket-cluster$", "status": 403, "times": 1,
                                                    "message": "Required \"container.clusters.delete\" permission(s) for \"projects/demo-project\"."]]])
                 try startWizard(tmux)
-                try tmux.waitFor("Welcome offering the destroy") {
+                try tmux.waitFor("Welcome offering the destroy", seconds: Self.detection) {
                     collapsed($0).contains("workspace holds a finished run: press d to see what destroying it removes.")
                 }
                 try tmux.keys("d")
@@ -112,7 +116,7 @@ import Testing
         try await DedicatedThread.run {
             try withFinishedSetup("tmux-doctor", ["project=demo-project", "bucket.name=my-bucket"]) { emulator, tmux in
                 try startWizard(tmux)
-                try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
                 try tmux.keys("c")
                 let screen = try waitForAll(tmux, "the healthy verdict", [
                     "Check an existing setup", "Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket", "Healthy: all ", "q quit",
@@ -125,7 +129,7 @@ import Testing
                                                           "--role", "roles/iam.workloadIdentityUser", "--member", member])
                 #expect(removed.status == 0, "\(removed.stderr)")
                 try startWizard(tmux)
-                try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
                 try tmux.keys("c")
                 try waitForAll(tmux, "the broken verdict", [
                     "✗ roles/iam.workloadIdentityUser on \(email) for \(member)",
@@ -155,7 +159,7 @@ import Testing
             defer { tmux.killServer() }
             try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
             try startWizard(tmux)
-            try tmux.waitFor("Welcome") { $0.contains("Welcome") && $0.contains("tester@example.com") }
+            try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
             try tmux.keys("Enter")
             try tmux.waitFor("the first page") { $0.contains("Page 1 of 7") }
             try tmux.keys("C-u")
