@@ -349,11 +349,13 @@ import Testing
         #expect(log.succeeded("object-write") == 2, "the head and the worker")
     }
 
-    /// A second `apply` on a finished workspace finds everything and sends no create (nor any IAM change).
-    @Test func testSecondApplyOnFinishedWorkspaceSendsNoCreate() async throws {
+    /// A second `apply` on a finished workspace finds everything and sends no create (nor any IAM change). Then, on the
+    /// same setup (IAM service account mode), without the GSA's roles/iam.workloadIdentityUser binding for the KSA the
+    /// pod cannot get a token for the GSA: the check fails with iam.serviceAccounts.getAccessToken denied.
+    @Test func testSecondApplySendsNoCreateThenARemovedWorkloadIdentityUserBindingFailsTheCheck() async throws {
         let emulator = try await EmulatorHarness.start("e2e-second")
         defer { emulator.stop() }
-        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)"]
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=iam-service-account"]
         // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination; the second apply
         // runs it on the finished workspace.
         let first = try await emulator.applyForSetup(sets)
@@ -372,6 +374,23 @@ import Testing
             || $0.kind.hasPrefix("enable-") || $0.kind == "patch-serviceaccount" }
         #expect(changes.map { "\($0.kind) \($0.method) \($0.path)" } == [], "the second apply changed something")
         #expect((sent.filter { $0.kind == "object-write" }.count) == 2, "the check runs again on both Ray nodes")
+
+        // A broken identity chain fails the in-cluster check.
+        let steps = try await planSteps(emulator, sets)
+        let verify = try #require(steps["verify-bucket"])
+        var remove = try #require(steps["bind-workload-identity"])
+        #expect(Array(remove.prefix(4)) == ["gcloud", "iam", "service-accounts", "add-iam-policy-binding"])
+        #expect(remove.contains("serviceAccount:\(Self.project).svc.id.goog[default/my-ksa]"), "\(remove)")
+        remove[3] = "remove-iam-policy-binding"
+        let removed = try await emulator.run("gcloud", Array(remove.dropFirst()))
+        #expect(removed.status == 0, "\(removed.stderr)")
+
+        let broken = try await emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
+        #expect(broken.status != 0, "\(broken.stdout)")
+        #expect(broken.stderr.contains("Permission 'iam.serviceAccounts.getAccessToken' denied"), "\(broken.stderr)")
+        let log = try await emulator.log()
+        #expect(log.filter { $0.kind == "object-write" && $0.succeeded }.count == 4,
+                "only the two applies' checks wrote (the head and the worker each), not the broken one")
     }
 
     // MARK: A broken identity chain fails the in-cluster check
@@ -432,32 +451,6 @@ import Testing
         #expect(broken.status != 0, "\(broken.stdout)")
         #expect(broken.stderr.contains("failed: write: HTTP 403"), "\(broken.stderr)")
         #expect(broken.stderr.contains("does not have storage.objects.create access"), "\(broken.stderr)")
-    }
-
-    /// IAM service account mode: without the GSA's roles/iam.workloadIdentityUser binding for the KSA, the
-    /// pod cannot get a token for the GSA: the check fails with iam.serviceAccounts.getAccessToken denied.
-    @Test func testRemovedWorkloadIdentityUserBindingFailsTheCheck() async throws {
-        let emulator = try await EmulatorHarness.start("e2e-broken-wi")
-        defer { emulator.stop() }
-        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=iam-service-account"]
-        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
-        let applied = try await emulator.applyForSetup(sets)
-        #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
-
-        let steps = try await planSteps(emulator, sets)
-        let verify = try #require(steps["verify-bucket"])
-        var remove = try #require(steps["bind-workload-identity"])
-        #expect(Array(remove.prefix(4)) == ["gcloud", "iam", "service-accounts", "add-iam-policy-binding"])
-        #expect(remove.contains("serviceAccount:\(Self.project).svc.id.goog[default/my-ksa]"), "\(remove)")
-        remove[3] = "remove-iam-policy-binding"
-        let removed = try await emulator.run("gcloud", Array(remove.dropFirst()))
-        #expect(removed.status == 0, "\(removed.stderr)")
-
-        let broken = try await emulator.run("kubectl", Array(verify.dropFirst()), cwd: emulator.workspace)
-        #expect(broken.status != 0, "\(broken.stdout)")
-        #expect(broken.stderr.contains("Permission 'iam.serviceAccounts.getAccessToken' denied"), "\(broken.stderr)")
-        let log = try await emulator.log()
-        #expect(log.filter { $0.kind == "object-write" && $0.succeeded }.count == 2, "only the apply's check wrote (the head and the worker)")
     }
 
     /// The argv of every step of the plan for `sets`, by step id.
