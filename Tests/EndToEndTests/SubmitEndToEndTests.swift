@@ -105,9 +105,10 @@ import Testing
         #expect(events.last?["event"] as? String == "job-finished" && events.last?["result"] as? String == "succeeded", "\(json.stdout)")
 
         // With the realistic profile the statuses come one by one, as KubeRay writes them, the log live in between;
-        // KubeRay's requeue and Ray's job start are stretched to 2 and 3 s so that a 1 s poll sees each state.
+        // KubeRay's requeue and Ray's job start are stretched to 5 and 3 s so that a 1 s poll sees each state: the
+        // first read follows the job's kubectl apply, which can take seconds on two cores shared with other tests.
         try await emulator.seed(["profile": ["profile": "realistic", "time_scale": 0.05,
-                                             "durations": ["rayjob_requeue": 40, "ray_job_start": 60]]])
+                                             "durations": ["rayjob_requeue": 100, "ray_job_start": 60]]])
         let slow = try await emulator.wizard(["submit", "--workspace", workspace, "--", "python", "-c", "import time; time.sleep(3); print('slow')"])
         try await emulator.seed(["profile": ["profile": "instant"]])
         #expect(slow.status == 0, "\(slow.stdout + slow.stderr)")
