@@ -76,7 +76,7 @@ let package = Package(
         // Helpers the process-level tests and the bench share (running a program with a timeout, starting tmux).
         .target(name: "TestKit", path: "Tests/TestKit"),
         .testTarget(name: "SetupPlanTests", dependencies: ["SetupPlan", "WizardResources", "Yams", "TestKit"], exclude: ["Fixtures", "Snapshots"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan", "RunViews", "WizardApp"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "SetupPlan", "RunViews", "RunModel", "SetupRunner", "WizardApp"]),
         .testTarget(name: "SetupRunnerTests", dependencies: ["SetupRunner", "RunModel", "SetupPlan"]),
         .testTarget(name: "RunViewsTests", dependencies: ["RunViews", "RunModel", "SetupPlan"]),
         .testTarget(name: "WizardModelTests", dependencies: ["WizardModel", "SetupPlan", "RunModel", "Diagnosis", "Cells"]),

@@ -36,6 +36,15 @@ public struct Preflight: Diagnostic {
         results.values.contains(where: \.serviceDisabled)
     }
 
+    /// The results to keep when the checks read again once the APIs are on: those the server answered (a value, or a
+    /// definite "no such thing" or "not yours"). Not kept: a read that waited for an API, a list that came back
+    /// incomplete, and one that failed otherwise (a timeout, a tool that did not start).
+    public static func answered(_ results: [String: ReadResult]) -> [String: ReadResult] {
+        results.filter { _, result in
+            !result.serviceDisabled && !result.incomplete && (result.succeeded || result.notFound || result.forbidden)
+        }
+    }
+
     public func reads(after results: [String: ReadResult]) -> [DoctorRead] {
         allReads.filter { results[$0.id] == nil }
     }

@@ -7,8 +7,9 @@ import RunModel
 /// Each line is a `JSONLine` (`event`, `time`); step events have `step` (the id), `index` (1-based)
 /// and `title`. Events: `run-started`, `step-started`, `step-note`, `step-waiting`, `output`, `step-finished`,
 /// `step-failed` (with `exitCode`, `hint`, `stderrTail`, `log` and `resume`), `preflight-check` (one per check, from
-/// `PreflightView`), `preflight-finished` (with `passed` and `summary`), `run-finished` (with `result` and, unless it
-/// succeeded, `resume`).
+/// `PreflightView`), `preflight-finished` (a `GateVerdict`: `passed`, `summary`, `broken`, `warnings`; the same body
+/// whether `PreflightView` closes the checks before the run or the gate decides), `run-finished` (with `result` and,
+/// unless it succeeded, `resume`).
 public struct JSONRunView: RunObserver {
     private let steps: [Step]
     private let workspace: URL

@@ -1,4 +1,5 @@
 import Diagnosis
+import RunModel
 
 /// Prints preflight's checks: text as each is decided (mark, title, evidence and fix), or one JSON line per check.
 public struct PreflightView: Sendable {
@@ -32,29 +33,20 @@ public struct PreflightView: Sendable {
     static let apisAdvice = "Some APIs are not enabled yet, so their checks are warnings: the run enables them and checks again "
         + "before it creates anything."
 
-    /// Closes the checklist: the summary line and what to do next, or the `preflight-finished` line (what the runner's
-    /// gate also emits); `waitsForAPIs`: some reads waited for APIs a run enables.
-    public func finish(_ checks: [Check], waitsForAPIs: Bool = false) {
+    /// Closes the checklist: the summary line and what to do next, or the `preflight-finished` line (the event the
+    /// runner's gate also emits, the same body); `waitsForAPIs`: some reads waited for APIs a run enables.
+    public func finish(_ verdict: GateVerdict, waitsForAPIs: Bool = false) {
         switch format {
         case .text:
-            writeLine(Preflight.summary(checks))
-            if Preflight.stops(checks) {
-                writeLine(Self.fixAdvice)
-            } else if waitsForAPIs {
-                writeLine(Self.apisAdvice)
-            }
+            for line in Self.closingLines(verdict, waitsForAPIs: waitsForAPIs) { writeLine(line) }
         case .jsonLines:
-            let finished = Finished(passed: !Preflight.stops(checks), summary: Preflight.summary(checks),
-                                    broken: checks.filter { $0.status == .broken }.map(\.id),
-                                    warnings: checks.filter { $0.status == .warning }.map(\.id))
-            if let line = JSONLine.encode(event: "preflight-finished", finished) { writeLine(line) }
+            if let line = JSONLine.encode(event: "preflight-finished", verdict) { writeLine(line) }
         }
     }
 
-    private struct Finished: Encodable {
-        var passed: Bool
-        var summary: String
-        var broken: [CheckID]
-        var warnings: [CheckID]
+    /// The text after the last check: the summary, then the fix advice after a stop, or why warnings are read again.
+    public static func closingLines(_ verdict: GateVerdict, waitsForAPIs: Bool) -> [String] {
+        if !verdict.passed { return [verdict.summary, fixAdvice] }
+        return [verdict.summary] + (waitsForAPIs ? [apisAdvice] : [])
     }
 }

@@ -64,8 +64,7 @@ public struct TextRunView: RunObserver {
                                          workspace: workspace, resumeCommand: resumeCommand))
             }
         case .gateFinished(let verdict):
-            write(verdict.summary)
-            if !verdict.passed { write(PreflightView.fixAdvice) }
+            for line in PreflightView.closingLines(verdict, waitsForAPIs: false) { write(line) }
         case .runFinished(let result, let seconds):
             switch result {
             case .succeeded:

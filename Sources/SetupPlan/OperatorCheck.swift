@@ -39,7 +39,7 @@ public struct OperatorCheck: Equatable, Sendable {
     public var yaml: String {
         """
         # Written by kuberay-gcs-wizard: the setup's check that the KubeRay operator reaches the Ray dashboard (port \
-        \(NetworkPolicyManifest.dashboardPort))
+        \(RayClusterManifest.dashboardPort))
         # through \(WorkspaceFiles.networkPolicy). Steps start-operator-check, check-operator-reach and end-operator-check \
         replace it, wait
         # for it to succeed and delete it. By hand: kubectl replace --force -f \(WorkspaceFiles.operatorCheck)

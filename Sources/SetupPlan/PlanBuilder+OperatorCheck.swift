@@ -15,7 +15,7 @@ extension PlanBuilder {
                  argv: c.kubectl(["replace", "--force", "-f", WorkspaceFiles.operatorCheck]), files: [WorkspaceFiles.operatorCheck],
                  kind: .verify, timeoutSeconds: 120, teardown: teardown),
             Step(id: .checkOperatorReach, title: "Check the KubeRay operator reaches the Ray dashboard",
-                 why: "KubeRay reads each RayJob's status from the dashboard (port \(NetworkPolicyManifest.dashboardPort)), which "
+                 why: "KubeRay reads each RayJob's status from the dashboard (port \(RayClusterManifest.dashboardPort)), which "
                     + "\(WorkspaceFiles.networkPolicy) opens to the operator as \(peer); the job succeeds only if the operator gets through.",
                  argv: c.kubectl(["wait", "rayjob/\(check.name)", "--for=jsonpath={.status.jobStatus}=SUCCEEDED", "--namespace", ns,
                                   "--timeout=\(OperatorCheck.waitSeconds)s"]),

@@ -15,8 +15,9 @@ extension PlanBuilder {
                             "--workload-metadata", "GKE_METADATA",
                             "--enable-autoscaling", "--num-nodes", "0", "--min-nodes", "0", "--max-nodes", String(group.maxReplicas),
                         ]),
+                        // GKE answers 409 "Already exists" for a pool of that name at once.
                         probe: Probe(argv: c.nodePool("describe", pool, format: "value(name)"),
-                                     expect: .equals(pool)),
+                                     expect: .equals(pool), onlyAfterAnEarlierStart: true),
                         kind: .create, timeoutSeconds: 1800, retry: clusterOperationWait, teardown: c.nodePoolTeardown(pool))
         }
     }

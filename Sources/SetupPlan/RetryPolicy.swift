@@ -58,4 +58,7 @@ public enum TransientFailure: String, Equatable, Hashable, Sendable, Codable, Ca
     case operationInProgress = "operation-in-progress"
     /// `kubectl wait` right after an apply, before the operator made the pods ("no matching resources found").
     case noPodsYet = "no-pods-yet"
+    /// `kubectl exec`'s stream to the pod broke before the command's answer came through ("error: closed all
+    /// streams"): the transport, not the command; doctor's in-pod reads are tried again for the same reason.
+    case execStream = "exec-stream"
 }

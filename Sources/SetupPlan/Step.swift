@@ -110,10 +110,15 @@ public enum StepKind: String, Equatable, Hashable, Sendable, Codable {
 public struct Probe: Equatable, Hashable, Sendable, Codable {
     public var argv: [String]
     public var expect: OutputCheck
+    /// The step's command answers "already exists" for what is there at once (counted as done), so a step no run of
+    /// the workspace has started goes straight to it; the probe runs for a step an earlier run started (it may have
+    /// stopped midway, the thing half made).
+    public var onlyAfterAnEarlierStart: Bool
 
-    public init(argv: [String], expect: OutputCheck = .exitZero) {
+    public init(argv: [String], expect: OutputCheck = .exitZero, onlyAfterAnEarlierStart: Bool = false) {
         self.argv = argv
         self.expect = expect
+        self.onlyAfterAnEarlierStart = onlyAfterAnEarlierStart
     }
 }
 
@@ -152,6 +157,21 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
             return trimmed.split(whereSeparator: \.isNewline).contains { $0.split(whereSeparator: \.isWhitespace).map(String.init) == fields }
         case .not(let check):
             return !check.accepts(stdout)
+        }
+    }
+
+    /// What stdout must show, as "this step expects ..." ends (`"RUNNING"`, `v1`, `output`); nil for a check of the exit
+    /// status alone, or the negation of one that names values.
+    public var expectation: String? {
+        switch self {
+        case .exitZero: return nil
+        case .nonEmpty: return "output"
+        case .equals(let value): return "\"\(value)\""
+        case .containsAll(let values): return values.joined(separator: ", ")
+        case .containsAny(let values): return values.joined(separator: " or ")
+        case .hasLine(let fields): return "the line \(fields.joined(separator: " "))"
+        case .not(.nonEmpty): return "nothing"
+        case .not: return nil
         }
     }
 

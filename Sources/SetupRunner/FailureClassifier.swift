@@ -28,6 +28,7 @@ public enum FailureClassifier {
         if firstMatch(#"Service account \S+ does not exist"#, in: text) != nil { return .newServiceAccount }
         if lower.contains("metadata server did not answer") { return .metadataWarmup }
         if lower.contains("no matching resources found") { return .noPodsYet }
+        if lower.contains("error: closed all streams") { return .execStream }
         if lower.contains("iam.serviceaccounts.getaccesstoken")
             || (lower.contains("http 403") && lower.contains("does not have storage.objects.")) {
             // The bucket probe's lines: when the head passed, the bindings are in effect, and workers refused are

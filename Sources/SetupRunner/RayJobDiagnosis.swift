@@ -49,7 +49,7 @@ enum RayJobDiagnosis {
             : "make that rule of \(WorkspaceFiles.networkPolicy) match it (its namespace in the namespaceSelector, its pods' labels in the podSelector)"
         return Hint(
             summary: "The check RayJob \(wait.name) ran (its submitter pod \(pod) finished), but KubeRay never recorded its status "
-                + "(\(recorded)): the operator's calls to the Ray dashboard (port \(NetworkPolicyManifest.dashboardPort)) do not get "
+                + "(\(recorded)): the operator's calls to the Ray dashboard (port \(RayClusterManifest.dashboardPort)) do not get "
                 + "through \(WorkspaceFiles.networkPolicy), whose rule for the operator admits \(peer)\(assumption). Every RayJob, "
                 + "submit's included, would hang the same way.",
             fix: "See where the operator runs: \(OperatorCheck(answers).operatorPodsCommand). Then \(rule) and resume "

@@ -62,6 +62,8 @@ public final class SetupRunner: Sendable {
         let existing = try Journal.load(from: journalURL)
         var journal = try Journal.prepare(
             existing: existing, mode: mode, plan: plan, normalizedAnswers: normalizedAnswers, journalPath: journalURL.path)
+        // Steps an earlier run of the workspace started: a probe kept for those (Probe.onlyAfterAnEarlierStart) runs.
+        let startedBefore = Set((existing?.steps ?? []).filter { $0.startedAt != nil }.map(\.id))
         // --skip-preflight is on record from the start, whatever step the run ends at.
         if case .skipped? = gate?.kind { journal.preflight = .skipped }
         try save(&journal)
@@ -143,9 +145,11 @@ public final class SetupRunner: Sendable {
                     try save(&journal)
                     await observer.handle(.stepStarted(index: index, stepID: step.id))
                     let captures = journal.captures
+                    let firstStart = !startedBefore.contains(step.id)
                     running.insert(index)
                     group.addTask {
-                        (index, await executor.execute(index: index, step: step, captures: captures, observer: observer))
+                        (index, await executor.execute(index: index, step: step, captures: captures, firstStart: firstStart,
+                                                       observer: observer))
                     }
                 }
                 if ending == nil, stopSwitch.isStopped, !waiting.isEmpty { ending = .interrupted }

@@ -17,11 +17,19 @@ public enum DoctorSession {
     /// Runs the reads as processes, showing each check as it is decided; returns every read's result.
     public static func results(_ doctor: some Diagnostic, environment: [String: String] = [:],
                                show: @escaping @Sendable (Check) -> Void) async -> [String: ReadResult] {
-        await results(doctor, read: { read in
+        await results(doctor, read: processRead(environment: environment), retryDelay: processRetryDelay, show: show)
+    }
+
+    /// A read as a process (through the engine's process code), with `environment` over the inherited variables.
+    static func processRead(environment: [String: String]) -> @Sendable (DoctorRead) async -> ReadResult {
+        { read in
             let output = await QuickCommand.read(read.argv, environment: environment, timeoutSeconds: Double(read.timeoutSeconds))
             return ReadResult(exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr)
-        }, retryDelay: .seconds(1), show: show)
+        }
     }
+
+    /// The pause before a process read that failed is tried again (for reads that have more than one attempt).
+    static let processRetryDelay = Duration.seconds(1)
 
     /// Runs `doctor`'s reads with `read` (each read up to its `attempts` while it fails, `retryDelay` apart), showing
     /// each check as it is decided; returns every check as decided at the end.
@@ -30,16 +38,19 @@ public enum DoctorSession {
         doctor.checks(await results(doctor, read: read, retryDelay: retryDelay, show: show))
     }
 
-    /// Runs the reads with `read`, showing each check as it is decided; returns every read's result.
-    public static func results(_ doctor: some Diagnostic, read: @escaping @Sendable (DoctorRead) async -> ReadResult,
+    /// Runs the reads with `read`, showing each check as it is decided; returns every read's result. `known`: results
+    /// already in (those reads are not sent again), so the checks they decide show at once.
+    public static func results(_ doctor: some Diagnostic, known: [String: ReadResult] = [:],
+                               read: @escaping @Sendable (DoctorRead) async -> ReadResult,
                                retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> [String: ReadResult] {
-        var results: [String: ReadResult] = [:]
+        var results = known
         var shown = 0
         func showNew() {
             let checks = doctor.checks(results)
             for check in checks.dropFirst(shown) { show(check) }
             shown = max(shown, checks.count)
         }
+        if !known.isEmpty { showNew() }
         while true {
             let reads = doctor.reads(after: results)
             if reads.isEmpty { break }

@@ -32,7 +32,7 @@ public enum ForwardSession {
         }
         guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds") }
         let folder = URL(fileURLWithPath: workspace)
-        let answers = try finishedSetup(folder: folder, workspace: workspace)
+        let answers = try FinishedSetup.answers(workspace: workspace, command: "session")
         let forward = PortForward(answers)
         let logs = folder.appendingPathComponent(WorkspaceFiles.logs)
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -90,40 +90,10 @@ public enum ForwardSession {
         let value = Mutex<Int32>(1)
     }
 
-    /// The answers of the workspace's finished setup; a workspace without one is said (with the command that makes or
-    /// finishes it) and exits 2.
-    static func finishedSetup(folder: URL, workspace: String) throws -> Answers {
-        let quoted = ShellQuote.quote(workspace)
-        guard let journal = try RunSession.loadJournal(workspace: folder) else {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(WorkspaceFiles.destroyedSetupJournal).path) {
-                Console.error("error: the setup of \(workspace) was destroyed; set it up again with: "
-                              + "kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(quoted)")
-            } else {
-                Console.error("error: no setup in \(workspace) (no \(WorkspaceFiles.journal)); make one with the wizard "
-                              + "(kuberay-gcs-wizard --workspace \(quoted)) or kuberay-gcs-wizard apply --workspace \(quoted), "
-                              + "or name the setup's folder with --workspace")
-            }
-            throw ExitStatus(2)
-        }
-        guard journal.result == .succeeded else {
-            let done = journal.steps.filter { $0.status == .done || $0.status == .alreadyDone }.count
-            Console.error("error: the setup in \(workspace) is unfinished (\(done) of \(journal.steps.count) steps done); finish it with: "
-                          + WorkspaceFiles.resumeCommand(workspace: workspace))
-            throw ExitStatus(2)
-        }
-        do {
-            return try AnswersFile.load(yaml: journal.normalizedAnswers)
-        } catch {
-            Console.error("error: the answers in \(workspace)/\(WorkspaceFiles.journal) are not this version's: "
-                          + error.errors.map(\.description).joined(separator: "; "))
-            throw ExitStatus(2)
-        }
-    }
-
     /// Why the first forward failed, with what fixes it: kubectl missing, its context missing, the head gone.
     static func failure(reason: String, exitCode: Int32?, forward: PortForward, workspace: String) -> String {
         let a = forward.answers
-        let doctor = "kuberay-gcs-wizard doctor --workspace \(ShellQuote.quote(workspace))"
+        let doctor = WorkspaceFiles.doctorCommand(workspace: workspace)
         if exitCode == nil {
             return "error: cannot start kubectl (\(reason)); install it, then check the tools with: kuberay-gcs-wizard preflight"
         }

@@ -8,33 +8,59 @@ import SetupRunner
 /// Runs preflight's reads and turns the checks into the run's gate: before `Proceed?`, at the gate after the APIs are
 /// enabled when something could not be read before, and alone (`preflight`).
 public enum PreflightSession {
-    /// The checks, and whether some read waits for an API the run enables (so the gate reads again).
+    /// The checks, and every read's result they were decided from.
     public struct Outcome: Sendable {
         public var checks: [Check]
-        public var waitsForAPIs: Bool
+        public var results: [String: ReadResult]
 
+        /// Whether some read waited for an API the run enables (so the gate reads those again).
+        public var waitsForAPIs: Bool { Preflight.waitsForAPIs(results) }
         public var stops: Bool { Preflight.stops(checks) }
-        public var verdict: GateVerdict { GateVerdict(passed: !stops, summary: Preflight.summary(checks)) }
+        public var verdict: GateVerdict { PreflightSession.verdict(checks) }
+    }
+
+    /// What `checks` decide: the gate's verdict and the body of the `preflight-finished` event.
+    public static func verdict(_ checks: [Check]) -> GateVerdict {
+        GateVerdict(passed: !Preflight.stops(checks), summary: Preflight.summary(checks),
+                    broken: checks.filter { $0.status == .broken }.map(\.id.rawValue),
+                    warnings: checks.filter { $0.status == .warning }.map(\.id.rawValue))
     }
 
     /// Runs every check for `answers`, showing each as it is decided.
     public static func check(_ answers: Answers, environment: [String: String] = [:],
                              show: @escaping @Sendable (Check) -> Void) async -> Outcome {
+        await check(answers, read: DoctorSession.processRead(environment: environment), retryDelay: DoctorSession.processRetryDelay,
+                    show: show)
+    }
+
+    /// Runs the checks for `answers` with `read`, sending only the reads `known` has no result for; shows every check
+    /// as it is decided from the two together.
+    static func check(_ answers: Answers, known: [String: ReadResult] = [:], read: @escaping @Sendable (DoctorRead) async -> ReadResult,
+                      retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> Outcome {
         let preflight = Preflight(answers: answers)
-        let results = await DoctorSession.results(preflight, environment: environment, show: show)
-        return Outcome(checks: preflight.checks(results), waitsForAPIs: Preflight.waitsForAPIs(results))
+        let results = await DoctorSession.results(preflight, known: known, read: read, retryDelay: retryDelay, show: show)
+        return Outcome(checks: preflight.checks(results), results: results)
     }
 
     /// The gate for a run whose checks `earlier` decided before it started (nil: none ran): the same verdict when
-    /// every read answered, else the checks again once the APIs are on, shown by `view`. `skip`: `--skip-preflight`.
+    /// every read answered, else, once the APIs are on, the reads that did not answer again and every check decided
+    /// anew from those and the ones that did, shown by `view`. `skip`: `--skip-preflight`.
     public static func gate(_ answers: Answers, earlier: Outcome?, skip: Bool, environment: [String: String] = [:],
                             view: PreflightView?) -> RunGate {
+        gate(answers, earlier: earlier, skip: skip, view: view, read: DoctorSession.processRead(environment: environment),
+             retryDelay: DoctorSession.processRetryDelay)
+    }
+
+    /// The gate, its reads sent with `read`.
+    static func gate(_ answers: Answers, earlier: Outcome?, skip: Bool, view: PreflightView?,
+                     read: @escaping @Sendable (DoctorRead) async -> ReadResult, retryDelay: Duration = .zero) -> RunGate {
         if skip { return .skipped }
         if let earlier, !earlier.waitsForAPIs { return .decided(earlier.verdict) }
+        let known = earlier.map { Preflight.answered($0.results) } ?? [:]
         return .check {
             view?.start()
             // The closing line is the gate's event, which the run's view shows.
-            return await check(answers, environment: environment) { view?.show($0) }.verdict
+            return await check(answers, known: known, read: read, retryDelay: retryDelay) { view?.show($0) }.verdict
         }
     }
 
@@ -45,7 +71,7 @@ public enum PreflightSession {
         let view = PreflightView(output)
         view.start()
         let outcome = await check(answers) { view.show($0) }
-        view.finish(outcome.checks, waitsForAPIs: outcome.waitsForAPIs)
+        view.finish(outcome.verdict, waitsForAPIs: outcome.waitsForAPIs)
         return outcome.stops ? 1 : 0
     }
 }

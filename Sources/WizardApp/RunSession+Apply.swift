@@ -32,7 +32,7 @@ extension RunSession {
             let view = PreflightView(output)
             view.start()
             let outcome = await PreflightSession.check(answers) { view.show($0) }
-            view.finish(outcome.checks, waitsForAPIs: outcome.waitsForAPIs)
+            view.finish(outcome.verdict, waitsForAPIs: outcome.waitsForAPIs)
             if outcome.stops { return 1 }
             earlier = outcome
         }

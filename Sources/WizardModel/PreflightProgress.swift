@@ -30,23 +30,30 @@ public struct PreflightProgress: Equatable, Sendable {
     /// A ✗ stands: Run is refused.
     public var stops: Bool { Preflight.stops(checks) }
 
-    /// The line under the buttons.
-    public var statusLine: String {
+    /// What the line under the title says, as data: the view words it and picks its marks.
+    public enum Verdict: Equatable, Sendable {
+        /// Reads go on; `done` checks are decided so far.
+        case checking(done: Int)
+        /// Not run, and why.
+        case notRun(reason: String)
+        /// A check stops the run: the first one's title, and how many more do.
+        case stops(first: String, more: Int)
+        /// Nothing stops it: how many checks hold, how many warn, and whether the run reads again once the APIs are on.
+        case passed(holding: Int, warnings: Int, checkedAgain: Bool)
+    }
+
+    /// Where preflight stands, for the line under the title.
+    public var verdict: Verdict {
         switch phase {
         case .checking:
-            return "Preflight: checking billing, roles, names, offer and quotas (\(checks.count) done)"
+            return .checking(done: checks.count)
         case .notRun(let reason):
-            return "Preflight: not run (\(reason))."
+            return .notRun(reason: reason)
         case .finished(let waits):
-            if stops {
-                let broken = checks.filter { $0.status == .broken }
-                return "✗ \(broken[0].title)" + (broken.count > 1 ? " (+\(broken.count - 1))" : "")
-                    + ": Run is refused · 4 shows the fix · e edits"
-            }
-            let warnings = checks.filter { $0.status == .warning }.count
-            return "Preflight passed: \(checks.filter { $0.status == .ok }.count) ✓"
-                + (warnings > 0 ? ", \(warnings) ! (4 shows them)" : "")
-                + (waits ? "; checked again once the APIs are on" : "")
+            let broken = checks.filter { $0.status == .broken }
+            if let first = broken.first { return .stops(first: first.title, more: broken.count - 1) }
+            return .passed(holding: checks.filter { $0.status == .ok }.count, warnings: checks.filter { $0.status == .warning }.count,
+                           checkedAgain: waits)
         }
     }
 }

@@ -48,7 +48,7 @@ extension WizardView {
             }
         }
 
-        let ruleRow = canvas.height - Layout.reviewPaneBottomRows
+        let ruleRow = canvas.height - Layout.paneBottomRows
         canvas.rule(y: ruleRow)
         let actions = WizardState.reviewActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)
@@ -62,12 +62,26 @@ extension WizardView {
         if let preflight = review.preflight {
             let style: Style = preflight.isChecking ? Style(.muted) : preflight.stops ? Style(.error, bold: true)
                 : preflight.checks.contains { $0.status == .warning } ? Style(.warning) : Style(.success)
-            let line = preflight.statusLine.replacingOccurrences(of: "✗", with: g.failed).replacingOccurrences(of: "✓", with: g.done)
-                .replacingOccurrences(of: " ! ", with: " \(g.warning) ")
+            let line = preflightLine(preflight.verdict, g)
             // Under the title bar: the verdict is seen before the plan is read.
             canvas.clipped(g.text(line), x: 2, y: 1, limit: canvas.width - 4, style: style)
         }
         canvas.footer(KeyBindings.bindings(.review))
+    }
+
+    /// The line under the title: where preflight stands, with the checklist's marks.
+    static func preflightLine(_ verdict: PreflightProgress.Verdict, _ g: Glyphs) -> String {
+        switch verdict {
+        case .checking(let done):
+            return "Preflight: checking billing, roles, names, offer and quotas (\(done) done)"
+        case .notRun(let reason):
+            return "Preflight: not run (\(reason))."
+        case .stops(let first, let more):
+            return "\(g.failed) \(first)" + (more > 0 ? " (+\(more))" : "") + ": Run is refused · 4 shows the fix · e edits"
+        case .passed(let holding, let warnings, let checkedAgain):
+            return "Preflight passed: \(holding) \(g.done)" + (warnings > 0 ? ", \(warnings) \(g.warning) (4 shows them)" : "")
+                + (checkedAgain ? "; checked again once the APIs are on" : "")
+        }
     }
 
     /// Preflight's checklist in the review's pane: each check's mark, title, evidence and fix, as doctor's screen.

@@ -1,6 +1,9 @@
 import Diagnosis
 import Foundation
+import RunModel
 import RunViews
+import SetupPlan
+import WizardApp
 import Synchronization
 import XCTest
 
@@ -21,7 +24,7 @@ final class PreflightViewTests: XCTestCase {
         let view = PreflightView(format: format) { line in written.withLock { $0.append(line) } }
         view.start()
         for check in checks { view.show(check) }
-        view.finish(checks)
+        view.finish(PreflightSession.verdict(checks))
         return written.withLock { $0 }
     }
 
@@ -45,7 +48,7 @@ final class PreflightViewTests: XCTestCase {
     func testWarningsFromAPIsNotEnabledYetSayTheRunChecksAgain() {
         let written = Mutex<[String]>([])
         let view = PreflightView(format: .text) { line in written.withLock { $0.append(line) } }
-        view.finish([checks[0], checks[2]], waitsForAPIs: true)
+        view.finish(PreflightSession.verdict([checks[0], checks[2]]), waitsForAPIs: true)
         XCTAssertEqual(written.withLock { $0 }.last, "Some APIs are not enabled yet, so their checks are warnings: the run enables them "
                        + "and checks again before it creates anything.")
     }
@@ -60,5 +63,26 @@ final class PreflightViewTests: XCTestCase {
         XCTAssertEqual(events[3]["broken"] as? [String], ["gpu-quota"])
         XCTAssertEqual(events[3]["warnings"] as? [String], ["roles"])
         XCTAssertNotNil(events[3]["time"] as? String)
+    }
+
+    func testTheGatesPreflightFinishedHasTheSameBodyAsTheOneBeforeTheRun() async throws {
+        let before = Mutex<[String]>([]), gate = Mutex<[String]>([])
+        PreflightView(format: .jsonLines) { line in before.withLock { $0.append(line) } }.finish(PreflightSession.verdict(checks))
+        var answers = Answers()
+        answers.project = "demo-project"
+        answers.bucket.name = "my-ray-bucket"
+        let run = JSONRunView(plan: PlanBuilder.build(answers, checkScript: "check"), workspace: URL(fileURLWithPath: "/tmp/w")) { line in
+            gate.withLock { $0.append(line) }
+        }
+        await run.handle(.gateFinished(PreflightSession.verdict(checks)))
+        func body(_ lines: [String]) throws -> NSDictionary {
+            let line = try XCTUnwrap(lines.first)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return object.filter { $0.key != "time" } as NSDictionary
+        }
+        let expected: NSDictionary = ["event": "preflight-finished", "passed": false, "broken": ["gpu-quota"], "warnings": ["roles"],
+                                      "summary": "Preflight stops the run: GPU quota in us-west1. Nothing was created."]
+        XCTAssertEqual(try body(before.withLock { $0 }), expected)
+        XCTAssertEqual(try body(gate.withLock { $0 }), expected)
     }
 }

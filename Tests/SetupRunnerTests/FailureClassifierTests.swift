@@ -79,6 +79,9 @@ final class FailureClassifierTests: XCTestCase {
         XCTAssertNil(kind("error: the server doesn't have a resource type \"operation\"; it is currently unavailable"),
                      "the words alone are not GKE's one-operation-at-a-time answer")
         XCTAssertEqual(kind("error: no matching resources found"), .noPodsYet)
+        XCTAssertEqual(FailureClassifier.transient(stderr: [#"Defaulted container "ray-head" out of: ray-head, autoscaler"#,
+                                                            "E1207 19:26:13.389238   20361 websocket.go:296] Unknown stream id 1, discarding message",
+                                                            "error: closed all streams"]), .execStream)
         XCTAssertNil(kind("error: timed out waiting for the condition on pods/raycluster-mini-workers-worker-9qz4d"),
                      "a wait that ran out of time shows the pod's reason rather than waiting again")
     }

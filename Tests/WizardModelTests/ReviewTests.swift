@@ -13,7 +13,7 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(answers), width: 76)
-            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         store.send(.preflightFinished(answers, Self.passing, waitsForAPIs: false)) {
             $0.review?.preflight?.list.finish(Self.passing)
@@ -23,6 +23,18 @@ final class ReviewTests: XCTestCase {
     }
 
     static let passing = [Check(id: .billing, title: "Billing", status: .ok), Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .ok)]
+
+    func testTheVerdictCountsWhatHoldsAndWhatWarns() {
+        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
+        preflight.list.finish([Check(id: .billing, title: "Billing", status: .ok),
+                               Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .warning),
+                               Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .warning)])
+        preflight.phase = .finished(waitsForAPIs: true)
+        XCTAssertEqual(preflight.verdict, .passed(holding: 1, warnings: 2, checkedAgain: true))
+        preflight.list.finish([Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .broken),
+                               Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .broken)])
+        XCTAssertEqual(preflight.verdict, .stops(first: "GPU quota in us-west1", more: 1))
+    }
 
     func testTabsShowTheCommandsTheManifestAndTheScript() throws {
         let store = reviewStore()
@@ -56,7 +68,7 @@ final class ReviewTests: XCTestCase {
 
     func testEachTabScrollsAndKeepsItsPlace() throws {
         let store = reviewStore()
-        let rows = Layout.reviewPane(.minimum).rows
+        let rows = Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows).rows
         let count = try XCTUnwrap(store.state.review?.pane.lines.count)
         XCTAssertGreaterThan(count, rows)
         store.send(.key(.down)) { $0.review?.pane.scroll(by: 1, rows: rows) }
@@ -110,7 +122,7 @@ final class ReviewTests: XCTestCase {
         store.send(.resize(Size(columns: 120, rows: 40))) {
             $0.size = Size(columns: 120, rows: 40)
             $0.review?.panes[.commands]?.rewrap(width: 116)
-            $0.review?.preflight?.list.fit(Layout.reviewPane(Size(columns: 120, rows: 40)))
+            $0.review?.preflight?.list.fit(Layout.reviewPane(Size(columns: 120, rows: 40), summaryRows: Layout.reviewSummaryRows))
         }
         XCTAssertEqual(store.state.review?.panes[.manifest]?.width, 76, "tabs not on screen wait")
         store.send(.key(.char("2"))) {
@@ -181,7 +193,7 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
-            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         store.send(.key(.char("r"))) { $0.message = "Run waits for preflight's checks (the line under the title counts them)." }
         let billing = Check(id: .billing, title: "Billing", status: .ok, evidence: ["my-project is billed to billingAccounts/0A1B2C"])
@@ -189,7 +201,7 @@ final class ReviewTests: XCTestCase {
                           evidence: ["NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 3"],
                           advice: "Request more NVIDIA_L4_GPUS in us-west1")
         store.send(.preflightChecked(answers, billing)) { $0.review?.preflight?.list.append(billing) }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: checking billing, roles, names, offer and quotas (1 done)")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .checking(done: 1))
         // A result for other answers (edited since) is dropped.
         var other = answers
         other.zone = "us-central1-a"
@@ -202,7 +214,7 @@ final class ReviewTests: XCTestCase {
             $0.review?.tab = .checks
             $0.message = nil
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "✗ GPU quota in us-west1: Run is refused · 4 shows the fix · e edits")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .stops(first: "GPU quota in us-west1", more: 0))
         store.send(.key(.char("1"))) { $0.review?.tab = .commands }
         store.send(.key(.char("r"))) {
             $0.review?.tab = .checks
@@ -228,9 +240,9 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter)) {
             $0.screen = .review
             $0.review = ReviewState(plan: plan, width: 76)
-            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum),
+            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows),
                                                      phase: .notRun("an earlier run may have created things already"))
         }
-        XCTAssertEqual(store.state.review?.preflight?.statusLine, "Preflight: not run (an earlier run may have created things already).")
+        XCTAssertEqual(store.state.review?.preflight?.verdict, .notRun(reason: "an earlier run may have created things already"))
     }
 }

@@ -121,6 +121,29 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(title.contains("Review · 20 steps, finished ones are checked, not redone"), String(title))
     }
 
+    func testPreflightsLineUnderTheTitleTakesTheScreensMarks() {
+        let passed = PreflightProgress.Verdict.passed(holding: 7, warnings: 2, checkedAgain: true)
+        XCTAssertEqual(WizardView.preflightLine(passed, .unicode),
+                       "Preflight passed: 7 ✓, 2 ! (4 shows them); checked again once the APIs are on")
+        XCTAssertEqual(WizardView.preflightLine(passed, .ascii),
+                       "Preflight passed: 7 [x], 2 (!) (4 shows them); checked again once the APIs are on")
+        XCTAssertEqual(WizardView.preflightLine(.stops(first: "GPU quota in us-west1", more: 1), .ascii),
+                       "[!] GPU quota in us-west1 (+1): Run is refused · 4 shows the fix · e edits")
+        XCTAssertEqual(WizardView.preflightLine(.passed(holding: 3, warnings: 0, checkedAgain: false), .unicode), "Preflight passed: 3 ✓")
+    }
+
+    /// A step whose command exited 0 but printed the wrong thing failed on its output: the screen says that and what
+    /// was expected, not "exit 0".
+    func testAFailureOnTheOutputSaysWhatWasExpected() throws {
+        var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
+        let failed = try XCTUnwrap(state.run?.stoppedOutcome)
+        state.run?.outcomes[failed.index] = StepOutcome(index: failed.index, stepID: failed.stepID, status: .failed, exitCode: 0,
+                                                        expected: "\"RUNNING\"", seconds: 3, logPath: failed.logPath)
+        let text = WizardView.render(state, size: .minimum).plainText
+        XCTAssertTrue(text.contains("output did not match: expected \"RUNNING\""), text)
+        XCTAssertFalse(text.contains("exit 0"), text)
+    }
+
     func testTooSmallSaysWhatIsNeeded() {
         let frame = WizardView.render(Scenarios.base(), size: Size(columns: 79, rows: 30))
         XCTAssertTrue(frame.plainText.contains("Terminal too small"))

@@ -53,9 +53,14 @@ enum GraphBench {
                 say(String(format: "%-13@ %10.1f s   %10.1f s   %5.2fx   %10.1f s   %5.2fx   %5.2fx", shape.name as NSString,
                              path.seconds, p.seconds, p.seconds / path.seconds, s.seconds, s.seconds / path.seconds, s.seconds / p.seconds))
                 say("  critical path: " + path.chain.joined(separator: " -> "))
-                say("  --parallel 4, each step's start after apply's and its time:")
+                for (label, run) in [("--parallel 4", p), ("--parallel 1", s)] {
+                    say("  \(label): " + breakdown(run).joined(separator: "; "))
+                }
+                say("  --parallel 4, each step's start after apply's, its time, and what the emulator made it wait for:")
                 for entry in p.timeline {
-                    say(String(format: "    %6.1f s %6.1f s  %@ (%@)", entry.start, entry.seconds, entry.id as NSString, entry.status as NSString))
+                    let modelled = p.weights[entry.id].map { String(format: "%6.1f s", $0) } ?? "       "
+                    say(String(format: "    %6.1f s %6.1f s %@  %@ (%@)", entry.start, entry.seconds, modelled as NSString, entry.id as NSString,
+                               entry.status as NSString))
                 }
             } catch {
                 say("\(shape.name): \(error)")
@@ -63,9 +68,36 @@ enum GraphBench {
         }
     }
 
+    /// Where a run's time went outside the steps' modelled waits: before the first step (preflight before the run),
+    /// between the API enablement and the first step after it (the gate), and each step of the critical path over
+    /// what the emulator made it wait for.
+    static func breakdown(_ run: Measured) -> [String] {
+        var parts: [String] = []
+        let starts = run.timeline.sorted { $0.start < $1.start }
+        if let first = starts.first { parts.append(String(format: "first step at %.1f s", first.start)) }
+        if let apis = run.timeline.first(where: { $0.id == "enable-apis" }) {
+            let end = apis.start + apis.seconds
+            if let next = starts.first(where: { $0.start > end }) {
+                parts.append(String(format: "gate %.1f s (enable-apis' end to %@)", next.start - end, next.id as NSString))
+            }
+        }
+        var over = 0.0
+        for id in run.criticalPath.chain {
+            guard let step = run.timeline.first(where: { $0.id == id }) else { continue }
+            over += step.seconds - (run.weights[id] ?? 0)
+        }
+        parts.append(String(format: "the critical path's steps %.1f s over their modelled waits", over))
+        if let last = run.timeline.map({ $0.start + $0.seconds }).max() {
+            parts.append(String(format: "last step ends %.1f s before apply exits", run.seconds - last))
+        }
+        return parts
+    }
+
     struct Measured {
         var seconds: Double
         var criticalPath: (seconds: Double, chain: [String])
+        /// What the emulator makes each step wait for (its weight on the critical path).
+        var weights: [String: Double]
         /// Each step that ran: when it started after `apply` did, how long it took, and its status.
         var timeline: [(start: Double, seconds: Double, id: String, status: String)]
     }
@@ -98,7 +130,7 @@ enum GraphBench {
         let journal = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace + "/state.json"))) as? [String: Any]
         let steps = (journal?["steps"] as? [[String: Any]]) ?? []
         let statuses = steps.reduce(into: [String: String]()) { $0[$1["id"] as? String ?? ""] = $1["status"] as? String }
-        let path = try criticalPath(planJSON: plan.stdout, durations: durations, autopilot: shape.autopilot, statuses: statuses)
+        let (path, weights) = try criticalPath(planJSON: plan.stdout, durations: durations, autopilot: shape.autopilot, statuses: statuses)
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let timeline = steps.compactMap { step -> (Double, Double, String, String)? in
@@ -107,13 +139,13 @@ enum GraphBench {
                     step["status"] as? String ?? "")
         }
         return Measured(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, criticalPath: path,
-                        timeline: timeline)
+                        weights: weights, timeline: timeline)
     }
 
     /// The longest chain through the plan's needs, each step weighted by what the emulator makes it wait for (nothing
     /// for a step the run found already done) and each wait for IAM to take effect added on its edge.
     static func criticalPath(planJSON: String, durations d: [String: Double], autopilot: Bool,
-                             statuses: [String: String]) throws -> (seconds: Double, chain: [String]) {
+                             statuses: [String: String]) throws -> (path: (seconds: Double, chain: [String]), weights: [String: Double]) {
         guard let doc = try JSONSerialization.jsonObject(with: Data(planJSON.utf8)) as? [String: Any],
               let steps = doc["steps"] as? [[String: Any]] else { throw GraphBenchError("plan --format json: no steps") }
         func w(_ key: String) -> Double { d[key] ?? 0 }
@@ -143,8 +175,10 @@ enum GraphBench {
         }
         var finish: [String: (seconds: Double, chain: [String])] = [:]
         var ancestors: [String: Set<String>] = [:]
+        var weights: [String: Double] = [:]
         for step in steps {
             guard let id = step["id"] as? String else { continue }
+            weights[id] = weight(id)
             let needs = step["needs"] as? [String] ?? []
             ancestors[id] = needs.reduce(into: Set(needs)) { $0.formUnion(ancestors[$1] ?? []) }
             // The IAM edges count from wherever the earlier step is in the chain, not only from a direct need.
@@ -156,7 +190,7 @@ enum GraphBench {
             }
             finish[id] = (start.seconds + weight(id), start.chain + [id])
         }
-        return finish.values.max { $0.seconds < $1.seconds } ?? (0, [])
+        return (finish.values.max { $0.seconds < $1.seconds } ?? (0, []), weights)
     }
 
     /// Prints `line` at once, also into a file or a pipe (a run takes minutes).
