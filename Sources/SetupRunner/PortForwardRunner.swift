@@ -12,7 +12,7 @@ public final class PortForwardRunner: Sendable {
         /// The first local port tried for each of `PortForward.ports`, in that order.
         public var firstLocal: [Int]
         /// Seconds between checks that the dashboard answers through the forward.
-        public var checkInterval: Double = 10
+        public var checkInterval = Options.defaultCheckInterval
         /// The longest wait for that answer.
         public var checkTimeout: Double = 5
         /// Checks in a row that must go unanswered before the forward counts as dropped: one slow answer on a busy
@@ -23,6 +23,9 @@ public final class PortForwardRunner: Sendable {
         public var maxBackoff: Double = 5
         /// Variables set for kubectl over the inherited ones.
         public var environment: [String: String] = [:]
+
+        /// The checks' interval unless told otherwise (`session --check-every`).
+        public static let defaultCheckInterval = 10.0
 
         public init(firstLocal: [Int]) {
             self.firstLocal = firstLocal

@@ -17,7 +17,7 @@ public enum ForwardSession {
         public var dashboardPort = PortForward.dashboard.remote
         public var clientPort = PortForward.client.remote
         /// Seconds between checks that the dashboard answers through the forward.
-        public var checkEvery = 10.0
+        public var checkEvery = PortForwardRunner.Options.defaultCheckInterval
 
         public init() {}
     }
@@ -30,7 +30,7 @@ public enum ForwardSession {
         for (flag, port) in [("--dashboard-port", settings.dashboardPort), ("--client-port", settings.clientPort)] where !(1...highest).contains(port) {
             throw UsageError("\(flag) must be a port from 1 to \(highest) (the \(PortForward.portsTried - 1) after it are tried too), not \(port)")
         }
-        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds") }
+        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds, not \(settings.checkEvery)") }
         let folder = URL(fileURLWithPath: workspace)
         let answers = try FinishedSetup.answers(workspace: workspace, command: "session")
         let forward = PortForward(answers)
@@ -38,7 +38,7 @@ public enum ForwardSession {
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         var options = PortForwardRunner.Options(firstLocal: [settings.dashboardPort, settings.clientPort])
         options.checkInterval = settings.checkEvery
-        options.checkTimeout = min(5, settings.checkEvery)
+        options.checkTimeout = min(options.checkTimeout, settings.checkEvery)
         let runner = PortForwardRunner(forward: forward, options: options, logPath: folder.appendingPathComponent(WorkspaceFiles.sessionLog).path)
         let view = ForwardView(forward: forward, tokenExport: NextSteps.tokenExport(answers),
                                submitCommand: WorkspaceFiles.submitCommand(workspace: workspace))
@@ -71,7 +71,6 @@ public enum ForwardSession {
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                code.value.withLock { $0 = 0 }
                 let status = try await run(workspace: workspace, settings: settings)
                 code.value.withLock { $0 = status }
             } catch let status as ExitStatus {

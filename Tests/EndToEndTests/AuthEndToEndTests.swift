@@ -35,7 +35,9 @@ import Testing
         let sets = ["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray", "ray.networkPolicy=true"]
         // The check RayJob's submitter finishes at once here: a short wait is enough to see KubeRay never reads its status.
         let timeout = ["--timeout", "check-operator-reach=10"]
-        let stopped = try await emulator.apply(sets, extra: ["--output", "json"] + timeout)
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination (its NetworkPolicy
+        // check reads only an existing cluster: EmulatorEndToEndTests' existing cluster without enforcement).
+        let stopped = try await emulator.applyForSetup(sets, extra: ["--output", "json"] + timeout)
         #expect(stopped.status == 1, "\(stopped.stdout + stopped.stderr)")
         let events = stopped.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let finished = events.filter { $0["event"] as? String == "step-finished" }
@@ -61,7 +63,7 @@ import Testing
         #expect(assumed.contains(rule), "\(assumed)")
         try assumed.replacingOccurrences(of: rule, with: "kubernetes.io/metadata.name: kuberay-system")
             .write(to: policyFile, atomically: true, encoding: .utf8)
-        // Preflight passed for these answers in the run above.
+        // Preflight is proven for these answers as above.
         let applied = try await emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--output", "json", "--skip-preflight"]
                                                 + timeout)
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")

@@ -9,25 +9,36 @@ import WizardModel
 final class RenderTests: XCTestCase {
     /// Every screen at every size from 1x1 to 100x30 draws without trapping. Below the minimum size the
     /// renderer shows the same message whatever the state, so the model's re-layout there is checked at a few sizes.
+    /// The screens are drawn on every core at once (the renderer and `update` are pure); each wrong size is kept
+    /// with its screen and size, and all of them reported.
     func testEverySizeDownTo1x1() {
-        for (name, state) in Scenarios.all {
+        let scenarios = Scenarios.all
+        let wrong = NSLock()
+        nonisolated(unsafe) var wrongSizes: [String] = []
+        DispatchQueue.concurrentPerform(iterations: scenarios.count) { index in
+            let (name, state) = scenarios[index]
+            var found: [String] = []
+            func check(_ frame: Size, _ size: Size) {
+                if frame != size { found.append("\(name): drawn at \(frame.columns)x\(frame.rows), asked for \(size.columns)x\(size.rows)") }
+            }
             for columns in 1...100 {
                 for rows in 1...30 {
                     let size = Size(columns: columns, rows: rows)
                     var sized = state
                     if Layout.fits(size) { _ = update(&sized, .resize(size)) }
-                    let frame = WizardView.render(sized, size: size)
-                    XCTAssertEqual(frame.size, size, name)
+                    check(WizardView.render(sized, size: size).size, size)
                 }
             }
             for size in [Size(columns: 1, rows: 1), Size(columns: 2, rows: 30), Size(columns: 79, rows: 23), Size(columns: 0, rows: 0)] {
                 var sized = state
                 _ = update(&sized, .resize(size))
-                XCTAssertEqual(WizardView.render(sized, size: size).size, size, name)
+                check(WizardView.render(sized, size: size).size, size)
                 _ = update(&sized, .resize(.minimum))
-                XCTAssertEqual(WizardView.render(sized, size: .minimum).size, .minimum, name)
+                check(WizardView.render(sized, size: .minimum).size, .minimum)
             }
+            wrong.withLock { wrongSizes += found }
         }
+        XCTAssertEqual(wrongSizes, [])
     }
 
     /// Helm chosen on a machine where detection found no helm: a warning beside the field and on the review,
