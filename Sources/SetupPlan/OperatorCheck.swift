@@ -44,7 +44,7 @@ public struct OperatorCheck: Equatable, Sendable {
         replace it, wait
         # for it to succeed and delete it. By hand: kubectl replace --force -f \(WorkspaceFiles.operatorCheck)
 
-        """ + ManifestYAML.encode(submission.manifest, width: -1)
+        """ + "\n" + ManifestYAML.encode(submission.manifest, width: -1)
     }
 
     /// What a failed wait reads to say why.
