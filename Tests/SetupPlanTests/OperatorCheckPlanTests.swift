@@ -30,8 +30,9 @@ final class OperatorCheckPlanTests: XCTestCase {
         let start = try XCTUnwrap(p.step(.startOperatorCheck))
         XCTAssertEqual(start.argv, ["kubectl", "replace", "--force", "-f", "rayjob-operator-check.yaml", "--context", context])
         XCTAssertEqual(start.files, ["rayjob-operator-check.yaml"])
-        // The policy, the KSA and the token's Secret come before the RayCluster, so the head's wait implies them.
-        XCTAssertEqual(start.needs, [.waitHead])
+        // The KSA and the token's Secret come before the RayCluster, so the head's wait implies them; the policy is named
+        // too, since a resume after a failed check applies it again before the new job.
+        XCTAssertEqual(start.needs, [.waitHead, .applyNetworkPolicy])
         let check = try XCTUnwrap(p.step(.checkOperatorReach))
         XCTAssertEqual(check.argv, ["kubectl", "wait", "rayjob/raycluster-mini-job-operator-check", "--for=jsonpath={.status.jobStatus}=SUCCEEDED",
                                     "--namespace", "ray", "--timeout=300s", "--context", context])
