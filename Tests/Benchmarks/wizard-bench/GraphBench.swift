@@ -139,7 +139,8 @@ enum GraphBench {
         let journal = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace + "/state.json"))) as? [String: Any]
         let steps = (journal?["steps"] as? [[String: Any]]) ?? []
         let statuses = steps.reduce(into: [String: String]()) { $0[$1["id"] as? String ?? ""] = $1["status"] as? String }
-        let (path, weights) = try criticalPath(planJSON: plan.stdout, durations: durations, autopilot: shape.autopilot, statuses: statuses)
+        let (path, weights) = try criticalPath(planJSON: plan.stdout, durations: durations, autopilot: shape.autopilot,
+                                               statuses: statuses)
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let timeline = steps.compactMap { step -> (Double, Double, String, String)? in
