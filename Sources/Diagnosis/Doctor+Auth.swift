@@ -38,7 +38,8 @@ extension Doctor {
             evidence.append("every pod template sets RAY_AUTH_MODE token and RAY_AUTH_TOKEN")
         } else {
             evidence.append("no spec.authOptions, and no RAY_AUTH_MODE token in " + open.joined(separator: ", ")
-                            + ": anyone who reaches the dashboard (8265), client (10001) or GCS (6379) port runs code as the bucket's identity")
+                            + ": anyone who reaches the dashboard (\(RayClusterManifest.dashboardPort)), client "
+                            + "(\(RayClusterManifest.clientPort)) or GCS (\(RayClusterManifest.gcsPort)) port runs code as the bucket's identity")
         }
         let stale = f.pods.filter { !$0.containersWithoutToken.isEmpty }
         for pod in stale {

@@ -44,6 +44,8 @@ public struct StepOutcome: Equatable, Sendable {
     public var exitCode: Int32?
     /// The step ran out of time: the engine's limit, or the command's own (kubectl wait's `--timeout`).
     public var timedOut: Bool
+    /// What the output had to show when the command exited 0 but its output failed the step's check (`"RUNNING"`).
+    public var expected: String?
     public var hint: Hint?
     public var seconds: Double
     /// Relative to the workspace, e.g. `logs/05-create-iam-sa.log`.
@@ -53,13 +55,14 @@ public struct StepOutcome: Equatable, Sendable {
     /// Trimmed stdout of the step (bounded); the verify step's text read back from the bucket.
     public var result: String?
 
-    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, timedOut: Bool = false, hint: Hint? = nil,
-                seconds: Double, logPath: String, stderrTail: [String] = [], result: String? = nil) {
+    public init(index: Int, stepID: StepID, status: StepStatus, exitCode: Int32? = nil, timedOut: Bool = false, expected: String? = nil,
+                hint: Hint? = nil, seconds: Double, logPath: String, stderrTail: [String] = [], result: String? = nil) {
         self.index = index
         self.stepID = stepID
         self.status = status
         self.exitCode = timedOut ? nil : exitCode
         self.timedOut = timedOut
+        self.expected = expected
         self.hint = hint
         self.seconds = seconds
         self.logPath = logPath
@@ -67,8 +70,17 @@ public struct StepOutcome: Equatable, Sendable {
         self.result = result
     }
 
-    /// How the command ended, as the views say it: "timed out" or "exit 1"; nil when it neither exited nor timed out.
-    public var endingText: String? { timedOut ? "timed out" : exitCode.map { "exit \($0)" } }
+    /// How the command ended, as the views say it (see `endingText(exitCode:timedOut:expected:)`).
+    public var endingText: String? { Self.endingText(exitCode: exitCode, timedOut: timedOut, expected: expected) }
+
+    /// How a failed step's command ended: "timed out", "exit 1", or for a command that exited 0, that its output did
+    /// not match (with `expected`, what it had to show); nil when it neither exited nor timed out.
+    public static func endingText(exitCode: Int32?, timedOut: Bool, expected: String?) -> String? {
+        if timedOut { return "timed out" }
+        guard let exitCode else { return nil }
+        guard exitCode == 0 else { return "exit \(exitCode)" }
+        return "output did not match" + (expected.map { ": expected \($0)" } ?? "")
+    }
 }
 
 /// How a whole run ended.

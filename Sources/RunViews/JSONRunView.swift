@@ -34,21 +34,22 @@ public struct JSONRunView: RunObserver {
         case .stepStarted(let index, _):
             emit("step-started", header(index))
         case .stepNote(let index, _, let note):
-            emit("step-note", StepNote(header: header(index), note: note))
+            emit("step-note", header(index, StepNote(note: note)))
         case .stepWaiting(let index, _, let wait):
-            emit("step-waiting", StepWaiting(header: header(index), waitingFor: wait.what, seconds: wait.elapsedSeconds,
-                                             deadlineSeconds: wait.deadlineSeconds, retryInSeconds: wait.retryInSeconds,
-                                             attempt: wait.attempt, reason: wait.reason))
+            emit("step-waiting", header(index, StepWaiting(waitingFor: wait.what, seconds: wait.elapsedSeconds,
+                                                           deadlineSeconds: wait.deadlineSeconds, retryInSeconds: wait.retryInSeconds,
+                                                           attempt: wait.attempt, reason: wait.reason)))
         case .output(let index, _, let stream, let line):
-            emit("output", Output(header: header(index), stream: stream.rawValue, line: line))
+            emit("output", header(index, Output(stream: stream.rawValue, line: line)))
         case .stepFinished(let outcome):
             if outcome.status == .failed {
-                emit("step-failed", StepFailed(header: header(outcome.index), exitCode: outcome.exitCode, seconds: outcome.seconds,
-                                               hint: outcome.hint, stderrTail: outcome.stderrTail,
-                                               log: workspace.appendingPathComponent(outcome.logPath).path, resume: resumeCommand))
+                emit("step-failed", header(outcome.index, StepFailed(exitCode: outcome.exitCode, seconds: outcome.seconds,
+                                                                     hint: outcome.hint, stderrTail: outcome.stderrTail,
+                                                                     log: workspace.appendingPathComponent(outcome.logPath).path,
+                                                                     resume: resumeCommand)))
             } else {
-                emit("step-finished", StepFinished(header: header(outcome.index), status: outcome.status.rawValue,
-                                                   seconds: outcome.seconds, result: outcome.result))
+                emit("step-finished", header(outcome.index, StepFinished(status: outcome.status.rawValue, seconds: outcome.seconds,
+                                                                         result: outcome.result)))
             }
         case .gateFinished(let verdict):
             emit("preflight-finished", verdict)
@@ -58,8 +59,7 @@ public struct JSONRunView: RunObserver {
     }
 
     public func handle(output lines: OutputLines) async {
-        let header = header(lines.index)
-        for line in lines { emit("output", Output(header: header, stream: lines.stream.rawValue, line: line)) }
+        for line in lines { emit("output", header(lines.index, Output(stream: lines.stream.rawValue, line: line))) }
     }
 
     private func id(_ index: Int) -> String { steps.indices.contains(index) ? steps[index].id.rawValue : "step-\(index + 1)" }
@@ -67,6 +67,9 @@ public struct JSONRunView: RunObserver {
     private func header(_ index: Int) -> StepHeader {
         StepHeader(step: id(index), index: index + 1, title: steps.indices.contains(index) ? steps[index].title : "")
     }
+
+    /// `body`'s keys beside the step's `step`, `index` and `title`.
+    private func header<Body: Encodable>(_ index: Int, _ body: Body) -> Headed<Body> { Headed(header: header(index), body: body) }
 
     private func emit(_ event: String, _ body: some Encodable) {
         if let line = JSONLine.encode(event: event, body) { writeLine(line) }
@@ -77,6 +80,17 @@ private struct StepHeader: Encodable {
     var step: String
     var index: Int
     var title: String
+}
+
+/// A step event: the step's keys, then the event's own in the same object.
+private struct Headed<Body: Encodable>: Encodable {
+    var header: StepHeader
+    var body: Body
+
+    func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        try body.encode(to: encoder)
+    }
 }
 
 private struct EarlierStep: Encodable {
@@ -92,76 +106,31 @@ private struct RunStarted: Encodable {
 }
 
 private struct StepNote: Encodable {
-    var header: StepHeader
     var note: String
-
-    enum Keys: String, CodingKey { case note }
-
-    func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(note, forKey: .note)
-    }
 }
 
 private struct StepWaiting: Encodable {
-    var header: StepHeader
     var waitingFor: String
     var seconds: Double
     var deadlineSeconds: Double?
     var retryInSeconds: Double
     var attempt: Int
     var reason: String
-
-    enum Keys: String, CodingKey { case waitingFor, seconds, deadlineSeconds, retryInSeconds, attempt, reason }
-
-    func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(waitingFor, forKey: .waitingFor)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encodeIfPresent(deadlineSeconds, forKey: .deadlineSeconds)
-        try container.encode(retryInSeconds, forKey: .retryInSeconds)
-        try container.encode(attempt, forKey: .attempt)
-        try container.encode(reason, forKey: .reason)
-    }
 }
 
 private struct Output: Encodable {
-    var header: StepHeader
     var stream: String
     var line: String
-
-    enum Keys: String, CodingKey { case stream, line }
-
-    func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(stream, forKey: .stream)
-        try container.encode(line, forKey: .line)
-    }
 }
 
 private struct StepFinished: Encodable {
-    var header: StepHeader
     var status: String
     var seconds: Double
     /// What the step printed, trimmed (the verify steps' read-back text).
     var result: String?
-
-    enum Keys: String, CodingKey { case status, seconds, result }
-
-    func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(status, forKey: .status)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encodeIfPresent(result, forKey: .result)
-    }
 }
 
 private struct StepFailed: Encodable {
-    var header: StepHeader
     var exitCode: Int32?
     var seconds: Double
     var hint: Hint?
@@ -172,7 +141,6 @@ private struct StepFailed: Encodable {
     enum Keys: String, CodingKey { case exitCode, seconds, hint, stderrTail, log, resume }
 
     func encode(to encoder: any Encoder) throws {
-        try header.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         // null, not a missing key: a step stopped by its timeout or a signal has no exit status.
         try container.encode(exitCode, forKey: .exitCode)

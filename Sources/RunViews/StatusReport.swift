@@ -8,7 +8,9 @@ public enum StatusReport {
         var lines = ["Workspace \(workspace.path) (updated \(journal.updatedAt))"]
         for (index, step) in journal.steps.enumerated() {
             var detail = step.seconds.map { DurationText.format($0) } ?? ""
-            if step.status == .failed, let code = step.exitCode { detail += " (exit \(code))" }
+            if step.status == .failed, let ending = StepOutcome.endingText(exitCode: step.exitCode, timedOut: false, expected: nil) {
+                detail += " (\(ending))"
+            }
             if step.status == .running { detail = "(the run stopped during this step)" }
             lines.append(StepLine.text(index: index, total: journal.steps.count, title: step.title,
                                        status: StepLine.word(step.status), detail: detail))

@@ -14,6 +14,7 @@ public struct SubmitView: Sendable {
         self.write = write
     }
 
+    /// Writes `event` as it happens: its lines, or one JSON line.
     public func show(_ event: SubmitEvent) {
         if json { showJSON(event) } else { for line in Self.text(event) { write(line) } }
     }

@@ -15,7 +15,7 @@ public struct TextRunView: RunObserver {
     private let color: Bool
     private let resumeCommand: String
     private let showOutput: Bool
-    private let writeLine: @Sendable (String) -> Void
+    private let write: @Sendable (String) -> Void
     /// What the view remembers between events; shared by copies of the view.
     private let memory = Memory()
 
@@ -31,10 +31,8 @@ public struct TextRunView: RunObserver {
         self.color = color
         resumeCommand = WorkspaceFiles.resumeCommand(workspace: workspace.path)
         self.showOutput = showOutput
-        self.writeLine = write
+        self.write = write
     }
-
-    private func write(_ text: String) { writeLine(text) }
 
     public func handle(_ event: RunEvent) async {
         switch event {

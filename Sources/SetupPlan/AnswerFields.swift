@@ -123,7 +123,7 @@ public enum AnswerFields {
                     get: { $0.ray.auth.rawValue },
                     set: { $0.ray.auth = $1.flatMap(RayAuth.init) ?? defaults.ray.auth }),
         AnswerField("ray.networkPolicy", .boolean, label: "Network policy",
-                    help: "Only this namespace's pods, and the operator on 8265, reach the Ray head. Needs Dataplane V2 or policy "
+                    help: "Only this namespace's pods, and the operator on \(RayClusterManifest.dashboardPort), reach the Ray head. Needs Dataplane V2 or policy "
                         + "enforcement. Off by default: cuts off all else.",
                     options: ["true": "only the namespace reaches the head", "false": "no policy"],
                     get: { String($0.ray.networkPolicy) },

@@ -30,8 +30,14 @@ public struct JobSubmission: Equatable, Sendable {
     /// The RayJob's file, relative to the workspace.
     public var file: String { WorkspaceFiles.jobs + "/" + name + ".yaml" }
 
-    /// The file's text: the manifest with a header that says how to run it again.
-    public var yaml: String { manifest.yaml(file: file) }
+    /// The file's text: the manifest under a header that says it is the job `submit` applied, and how to be rid of it.
+    public var yaml: String {
+        manifest.yaml(header: [
+            "Written by kuberay-gcs-wizard submit: the RayJob it applied, running `entrypoint` as the KSA on the RayCluster "
+                + answers.ray.clusterName + ".",
+            "A finished RayJob stays until deleted (kubectl delete -f \(file)); submit runs a command again as a new RayJob.",
+        ])
+    }
 
     private var commands: Commands { Commands(answers) }
     private var namespace: [String] { ["--namespace", answers.identity.namespace] }

@@ -1,4 +1,3 @@
-
 /// The NetworkPolicy (networking.k8s.io/v1) on the wizard's Ray head, with `ray.networkPolicy`: ingress from every pod
 /// of the namespace on any port (workers reach the head's GCS and raylet ports, the RayJob submitter its Jobs API),
 /// from the KubeRay operator to the dashboard port only, and with the add-on's Ray monitoring from Prometheus's
@@ -9,6 +8,7 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
     public var metadata: RayClusterManifest.Metadata
     public var spec: Spec
 
+    /// The pods the policy selects, and what may reach them.
     public struct Spec: Encodable, Equatable, Sendable {
         public var podSelector: Selector
         public var policyTypes: [String]
@@ -20,24 +20,25 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
         public var matchLabels: RayClusterManifest.OrderedMap?
     }
 
+    /// One ingress rule: traffic from any of `from`, to `ports`.
     public struct Rule: Encodable, Equatable, Sendable {
         public var from: [Peer]
         /// nil: every port.
         public var ports: [Port]?
     }
 
+    /// Where traffic may come from: pods by label, in namespaces by label (both: pods in those namespaces).
     public struct Peer: Encodable, Equatable, Sendable {
         public var namespaceSelector: Selector?
         public var podSelector: Selector?
     }
 
+    /// A port of the selected pods.
     public struct Port: Encodable, Equatable, Sendable {
         public var `protocol`: String
         public var port: Int
     }
 
-    /// Ray's dashboard and Jobs API port, which the KubeRay operator calls for a RayJob's status.
-    public static let dashboardPort = 8265
     /// `networkConfig.datapathProvider` of a GKE cluster with Dataplane V2, which enforces NetworkPolicies.
     public static let advancedDatapath = "ADVANCED_DATAPATH"
     /// How an existing cluster comes to enforce the policy, or the way out: what the plan's check and preflight advise.
@@ -87,7 +88,8 @@ public struct NetworkPolicyManifest: Encodable, Equatable, Sendable {
         }
         var ingress = [
             Rule(from: [Peer(namespaceSelector: nil, podSelector: Selector(matchLabels: nil))], ports: nil),
-            Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: Self.dashboardPort)]),
+            // The operator asks the dashboard for each RayJob's status.
+            Rule(from: [operatorPeer], ports: [Port(protocol: "TCP", port: RayClusterManifest.dashboardPort)]),
         ]
         // The add-on's Ray monitoring scrapes the head's metrics from Managed Service for Prometheus's collectors.
         if answers.operator == .gkeAddon && answers.cluster.rayClusterMonitoring {

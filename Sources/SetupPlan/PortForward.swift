@@ -14,9 +14,9 @@ public struct PortForward: Sendable, Equatable {
     }
 
     /// The Ray dashboard (and Jobs API) on the head.
-    public static let dashboard = Port(name: "dashboard", remote: 8265)
+    public static let dashboard = Port(name: "dashboard", remote: RayClusterManifest.dashboardPort)
     /// The Ray client server (`ray://`) on the head.
-    public static let client = Port(name: "Ray client", remote: 10001)
+    public static let client = Port(name: "Ray client", remote: RayClusterManifest.clientPort)
     /// How many local ports from the first one are tried for each head port before giving up.
     public static let portsTried = 10
     /// The address kubectl listens on: IPv4 loopback only, so the URL printed is the one that answers.

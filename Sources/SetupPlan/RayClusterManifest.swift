@@ -1,10 +1,16 @@
-
 /// The RayCluster (ray.io/v1) for these answers, as a model encoded with Yams: never string templating.
 public struct RayClusterManifest: Encodable, Equatable, Sendable {
     public var apiVersion = "ray.io/v1"
     public var kind = "RayCluster"
     public var metadata: Metadata
     public var spec: Spec
+
+    /// The head's GCS port, which the workers join.
+    public static let gcsPort = 6379
+    /// The head's dashboard and Jobs API port (the operator asks it for a RayJob's status).
+    public static let dashboardPort = 8265
+    /// The head's Ray client server port (`ray://`).
+    public static let clientPort = 10001
 
     public struct Metadata: Encodable, Equatable, Sendable {
         public var name: String
@@ -149,9 +155,9 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
             containerName: "ray-head", cpu: answers.ray.headCPU, memory: answers.ray.headMemory,
             memoryLimit: Self.memoryLimit(for: answers.ray.headMemory), gpu: nil,
             ports: [
-                Port(containerPort: 6379, name: "gcs-server"),
-                Port(containerPort: PortForward.dashboard.remote, name: "dashboard"),
-                Port(containerPort: PortForward.client.remote, name: "client"),
+                Port(containerPort: Self.gcsPort, name: "gcs-server"),
+                Port(containerPort: Self.dashboardPort, name: "dashboard"),
+                Port(containerPort: Self.clientPort, name: "client"),
             ]
         )
         let workers = answers.ray.workers.map { group in

@@ -1,4 +1,3 @@
-
 /// A RayJob (ray.io/v1) for these answers that writes to the bucket as the KSA: every pod template, the submitter's
 /// included, comes from `RayClusterManifest.podTemplate`, so the job has the RayCluster's identity wiring.
 public struct RayJobManifest: Encodable, Equatable, Sendable {
@@ -103,16 +102,18 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
         return "python -c \"\(code)\""
     }
 
-    /// The YAML text written to `file` in the workspace; the entrypoint on one line, as a person edits it. `note`: a
-    /// comment line of what the file needs, after the header.
+    /// The YAML text of an example written to `file` in the workspace; the entrypoint on one line, as a person edits
+    /// it. `note`: a comment line of what the file needs, after the header.
     public func yaml(file: String, note: String? = nil) -> String {
-        let body = ManifestYAML.encode(self, width: -1)
-        return """
-            # Written by kuberay-gcs-wizard: an example RayJob that runs as the KSA. Edit `entrypoint`, then run it with:
-            #   kubectl apply -f \(file)
-            # A finished RayJob is not run again: delete it first (kubectl delete -f \(file)).
+        yaml(header: ["Written by kuberay-gcs-wizard: an example RayJob that runs as the KSA. Edit `entrypoint`, then run it with:",
+                      "  kubectl apply -f \(file)",
+                      "A finished RayJob is not run again: delete it first (kubectl delete -f \(file))."],
+             note: note)
+    }
 
-            """ + (note.map { "# \($0)\n\n" } ?? "") + body
+    /// The YAML text under the comment lines `header` (and `note`, then a blank line); the entrypoint on one line.
+    public func yaml(header: [String], note: String? = nil) -> String {
+        header.map { "# \($0)\n" }.joined() + (note.map { "# \($0)\n\n" } ?? "") + ManifestYAML.encode(self, width: -1)
     }
 
     /// What the own-cluster form needs with token auth: its cluster takes the token through `authOptions` only.

@@ -152,6 +152,21 @@ public enum OutputCheck: Equatable, Hashable, Sendable, Codable {
         }
     }
 
+    /// What stdout must show, as "this step expects ..." ends (`"RUNNING"`, `v1`, `output`); nil for a check of the exit
+    /// status alone, or the negation of one that names values.
+    public var expectation: String? {
+        switch self {
+        case .exitZero: return nil
+        case .nonEmpty: return "output"
+        case .equals(let value): return "\"\(value)\""
+        case .containsAll(let values): return values.joined(separator: ", ")
+        case .containsAny(let values): return values.joined(separator: " or ")
+        case .hasLine(let fields): return "the line \(fields.joined(separator: " "))"
+        case .not(.nonEmpty): return "nothing"
+        case .not: return nil
+        }
+    }
+
     /// The check with `${NAME}` placeholders in its values filled from `values` (a member naming the project number).
     public func substituting(_ values: [String: String]) -> OutputCheck {
         let fill = { (value: String) in Placeholder.substitute(value, values) }

@@ -42,6 +42,16 @@ public enum WorkspaceFiles {
         "kuberay-gcs-wizard resume --workspace \(ShellQuote.quote(path))"
     }
 
+    /// The command that sets up (again) what the answers of the workspace at `path` describe, quoted for a shell.
+    public static func applyCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard apply --answers \(ShellQuote.quote(path + "/" + answers)) --workspace \(ShellQuote.quote(path))"
+    }
+
+    /// The command that checks the setup of the workspace at `path` link by link, quoted for a shell.
+    public static func doctorCommand(workspace path: String) -> String {
+        "kuberay-gcs-wizard doctor --workspace \(ShellQuote.quote(path))"
+    }
+
     /// The command that forwards the Ray dashboard and client ports of the workspace at `path`, quoted for a shell.
     public static func sessionCommand(workspace path: String) -> String {
         "kuberay-gcs-wizard session --workspace \(ShellQuote.quote(path))"

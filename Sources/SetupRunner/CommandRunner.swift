@@ -181,6 +181,10 @@ struct OutputSink: Sendable {
 struct OutputSource: Sendable {
     var index: Int
     var stepID: StepID
+
+    /// For a command that is no step of a plan (session's port-forward, submit's log): `OutputLines` carries a step,
+    /// and this one is read by nobody.
+    static let noStep = OutputSource(index: 0, stepID: .applyRayCluster)
 }
 
 /// Set once by the watchdog, read after the process ended.

@@ -23,8 +23,7 @@ public final class LineFollower: Sendable {
         } catch {
             return QuickCommand.Output(exitCode: nil, stdout: "", stderr: "cannot open /dev/null: \(error)")
         }
-        // The sink's step is not read: the lines go to `line` without their source.
-        let sink = OutputSink(source: OutputSource(index: 0, stepID: .applyRayCluster)) { lines in
+        let sink = OutputSink(source: .noStep) { lines in
             guard lines.stream == .stdout else { return }
             for text in lines { await line(text) }
         }

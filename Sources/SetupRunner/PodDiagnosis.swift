@@ -153,7 +153,6 @@ enum PodDiagnosis {
         }
     }
 
-
     /// One line of at most 300 characters: events and scheduler messages can be long.
     private static func clip(_ text: String?) -> String {
         let line = (text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)

@@ -12,14 +12,20 @@ public final class PortForwardRunner: Sendable {
         /// The first local port tried for each of `PortForward.ports`, in that order.
         public var firstLocal: [Int]
         /// Seconds between checks that the dashboard answers through the forward.
-        public var checkInterval: Double = 10
+        public var checkInterval = Options.defaultCheckInterval
         /// The longest wait for that answer.
         public var checkTimeout: Double = 5
+        /// Checks in a row that must go unanswered before the forward counts as dropped: one slow answer on a busy
+        /// machine or link is not a dead tunnel.
+        public var missesAllowed = 2
         /// The pause before starting again after a drop; doubled while starts keep failing, up to `maxBackoff`.
         public var backoff: Double = 0.5
         public var maxBackoff: Double = 5
         /// Variables set for kubectl over the inherited ones.
         public var environment: [String: String] = [:]
+
+        /// The checks' interval unless told otherwise (`session --check-every`).
+        public static let defaultCheckInterval = 10.0
 
         public init(firstLocal: [Int]) {
             self.firstLocal = firstLocal
@@ -95,8 +101,7 @@ public final class PortForwardRunner: Sendable {
         let state = AttemptBox(AttemptState(waiting: Set(local)))
         let runner = CommandRunner(workingDirectory: FileManager.default.currentDirectoryPath, environment: options.environment, gracePeriod: 2,
                                    maxLineBytes: 64 * 1024, stderrTailLines: 20, stdoutCaptureBytes: 0)
-        // The lines are the forward's own; the label is required by the sink and read by nobody.
-        let sink = OutputSink(source: OutputSource(index: 0, stepID: .applyRayCluster)) { lines in
+        let sink = OutputSink(source: .noStep) { lines in
             for line in lines {
                 let event = state.withLock { $0.take(line, stream: lines.stream, local: local) }
                 switch event {
@@ -112,7 +117,7 @@ public final class PortForwardRunner: Sendable {
         } catch {
             return Attempt(reason: "cannot write \(logPath): \(error)")
         }
-        log.write("$ " + forward.argv(local: local).joined(separator: " "))
+        log.write("$ " + ShellQuote.join(forward.argv(local: local)))
         let result = await withTaskGroup(of: CommandResult?.self) { group in
             group.addTask { [stopSwitch] in
                 await stopSwitch.wait()
@@ -121,10 +126,16 @@ public final class PortForwardRunner: Sendable {
             }
             group.addTask { [options] in
                 // Only a forward that listens is checked; the first check after a full interval.
+                var misses = 0
                 while await stop.sleep(seconds: options.checkInterval) {
                     guard state.withLock({ $0.listening }) else { continue }
-                    if await LocalPort.answersHTTP(local[0], timeout: options.checkTimeout) { continue }
-                    state.withLock { $0.silent = options.checkTimeout }
+                    if await LocalPort.answersHTTP(local[0], timeout: options.checkTimeout) {
+                        misses = 0
+                        continue
+                    }
+                    misses += 1
+                    guard misses >= options.missesAllowed else { continue }
+                    state.withLock { $0.silent = (checks: misses, seconds: options.checkTimeout) }
                     stop.stop()
                 }
                 return nil
@@ -137,8 +148,9 @@ public final class PortForwardRunner: Sendable {
         }
         return state.withLock { state in
             var attempt = Attempt(listened: state.listening, busyPort: state.busyPort, exitCode: result.exitCode)
-            if let seconds = state.silent {
-                attempt.reason = "the dashboard did not answer through the forward within \(DurationText.format(seconds))"
+            if let silent = state.silent {
+                attempt.reason = "the dashboard did not answer through the forward in \(silent.checks) checks in a row "
+                    + "(\(DurationText.format(silent.seconds)) each)"
             } else if case .launchFailed(let why) = result.ending {
                 attempt.reason = why
             } else {
@@ -169,8 +181,8 @@ private struct AttemptState {
     var busyPort: Int?
     /// kubectl's last error line.
     var lastError: String?
-    /// Set when a check found the forward silent: the seconds waited.
-    var silent: Double?
+    /// Set when checks found the forward silent: how many in a row, and the seconds each waited.
+    var silent: (checks: Int, seconds: Double)?
 
     /// Reads one line of kubectl's: `Forwarding from 127.0.0.1:8265 -> 8265`, `Unable to listen on port 8265: ...`,
     /// or an error. Returns `.ready` when the last port listens, `.busy` when one cannot.

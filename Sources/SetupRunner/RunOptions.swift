@@ -10,7 +10,7 @@ public struct RunOptions: Sendable, Equatable {
     public var probeTimeoutSeconds: Double = 120
     /// Between SIGTERM and SIGKILL when a step is stopped.
     public var gracePeriodSeconds: Double = 3
-    /// Multiplies retry delays (tests use 0).
+    /// Multiplies retry delays and the deadlines of waits (tests use 0: no pause, and only the attempts bound a wait).
     public var retryDelayScale: Double = 1
     /// Variables set or replaced in the inherited environment of every command (tests put fakes on PATH).
     public var environment: [String: String] = [:]

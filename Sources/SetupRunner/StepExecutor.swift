@@ -22,11 +22,11 @@ struct StepExecutor: Sendable {
         let logPath = WorkspaceFiles.logPath(index: index, stepID: step.id)
         let started = ContinuousClock.now
         func finish(_ status: StepStatus, _ command: CommandResult? = nil, hint: Hint? = nil, attempts: Int = 0,
-                    captured: [String: String] = [:]) -> Result {
+                    captured: [String: String] = [:], expected: String? = nil) -> Result {
             let trimmed = command.map { Self.trimmed($0.stdout) } ?? ""
             let outcome = StepOutcome(
                 index: index, stepID: step.id, status: status, exitCode: command?.exitCode,
-                timedOut: command.map(Self.timedOut) ?? false, hint: hint,
+                timedOut: command.map(Self.timedOut) ?? false, expected: expected, hint: hint,
                 seconds: CommandRunner.seconds(ContinuousClock.now - started), logPath: logPath,
                 stderrTail: Array((command?.stderrTail ?? []).suffix(20)),
                 result: trimmed.isEmpty ? nil : String(trimmed.prefix(4096)))
@@ -102,9 +102,10 @@ struct StepExecutor: Sendable {
                 var captured: [String: String] = [:]
                 let value = Self.trimmed(result.stdout)
                 if !step.captures.isEmpty && (value.isEmpty || result.stdoutTruncated) {
-                    let hint = Hint(summary: "The command printed no usable value for \(step.captures.joined(separator: ", ")).",
+                    let names = step.captures.joined(separator: ", ")
+                    let hint = Hint(summary: "The command printed no usable value for \(names).",
                                     fix: "Run the command by hand to see what it prints; check the project ID.")
-                    return finish(.failed, result, hint: hint, attempts: attempt)
+                    return finish(.failed, result, hint: hint, attempts: attempt, expected: "a value for \(names)")
                 }
                 for name in step.captures { captured[name] = value }
                 return finish(.done, result, attempts: attempt, captured: captured)
@@ -123,23 +124,25 @@ struct StepExecutor: Sendable {
                 }
             }
             let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
+            // A command that exited 0 failed on its output: the outcome says what the output had to show.
+            let expected = result.ending == .exited(0) ? step.success.substituting(captures).expectation : nil
             guard let retry = step.retry, attempt < attempts,
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
-                return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt)
+                return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt, expected: expected)
             }
             let delay = retry.delay(before: attempt, jitter: Double.random(in: 0..<1)) * options.retryDelayScale
+            let deadline = Self.deadline(retry, scale: options.retryDelayScale)
             let elapsed = CommandRunner.seconds(ContinuousClock.now - started)
             let reason = hint?.summary ?? Self.describe(result)
-            // Deadlines scale with the delays (a scale of 0, tests that do not wait, leaves only the attempts).
-            if options.retryDelayScale > 0, let deadline = retry.deadlineSeconds.map({ $0 * options.retryDelayScale }),
-               elapsed + delay > deadline {
-                return finish(.failed, result, hint: Self.waitedInVain(retry, elapsed: elapsed, hint: hint, result: result), attempts: attempt)
+            if let deadline, elapsed + delay > deadline {
+                return finish(.failed, result, hint: Self.waitedInVain(retry, deadline: deadline, elapsed: elapsed, hint: hint, result: result),
+                              attempts: attempt, expected: expected)
             }
             if let what = retry.waitingFor {
                 await observer.handle(.stepWaiting(index: index, stepID: step.id, wait: StepWait(
-                    what: what, deadlineSeconds: retry.deadlineSeconds, elapsedSeconds: elapsed, retryInSeconds: delay,
+                    what: what, deadlineSeconds: deadline, elapsedSeconds: elapsed, retryInSeconds: delay,
                     attempt: attempt, reason: reason)))
             } else {
                 await observer.handle(.stepNote(
@@ -151,10 +154,17 @@ struct StepExecutor: Sendable {
         }
     }
 
-    /// The hint of a step whose wait ran out: what it waited for and how long, then what the last failure says.
-    static func waitedInVain(_ retry: RetryPolicy, elapsed: Double, hint: Hint?, result: CommandResult) -> Hint {
+    /// The seconds a wait may last, scaled like its delays: what it is held to and what is said of it. A scale of 0
+    /// (tests that do not wait) leaves only the attempts to bound it.
+    static func deadline(_ retry: RetryPolicy, scale: Double) -> Double? {
+        scale > 0 ? retry.deadlineSeconds.map { $0 * scale } : nil
+    }
+
+    /// The hint of a step whose wait ran out at `deadline` seconds: what it waited for and how long, then what the
+    /// last failure says.
+    static func waitedInVain(_ retry: RetryPolicy, deadline: Double, elapsed: Double, hint: Hint?, result: CommandResult) -> Hint {
         let what = retry.waitingFor ?? "the failure to go away"
-        let limit = retry.deadlineSeconds.map { " (the limit is \(RetryPolicy.limitText($0)))" } ?? ""
+        let limit = " (the limit is \(RetryPolicy.limitText(deadline)))"
         return Hint(
             summary: "Waited \(DurationText.format(elapsed)) for \(what)\(limit), and it still fails: "
                 + (hint?.summary ?? describe(result) + "."),
@@ -224,15 +234,10 @@ struct StepExecutor: Sendable {
     static func mismatch(_ stdout: String, _ check: OutputCheck) -> String {
         let read = stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let shown = read.isEmpty ? "nothing" : "\"\(read)\""
-        guard !read.contains("\n"), read.count <= 60 else { return "its output was not what this step expects." }
-        switch check {
-        case .equals(let value): return "printed \(shown) where this step expects \"\(value)\"."
-        case .nonEmpty: return "printed nothing where this step expects output."
-        case .not(.nonEmpty): return "printed \(shown) where this step expects nothing."
-        case .containsAll(let values): return "printed \(shown) where this step expects \(values.joined(separator: ", "))."
-        case .containsAny(let values): return "printed \(shown) where this step expects \(values.joined(separator: " or "))."
-        case .exitZero, .hasLine, .not: return "its output was not what this step expects."
+        guard !read.contains("\n"), read.count <= 60, let expected = check.expectation else {
+            return "its output was not what this step expects."
         }
+        return "printed \(shown) where this step expects \(expected)."
     }
 
     static func missingToolHint(_ tool: String, reason: String) -> Hint {

@@ -17,7 +17,7 @@ public enum ForwardSession {
         public var dashboardPort = PortForward.dashboard.remote
         public var clientPort = PortForward.client.remote
         /// Seconds between checks that the dashboard answers through the forward.
-        public var checkEvery = 10.0
+        public var checkEvery = PortForwardRunner.Options.defaultCheckInterval
 
         public init() {}
     }
@@ -30,15 +30,15 @@ public enum ForwardSession {
         for (flag, port) in [("--dashboard-port", settings.dashboardPort), ("--client-port", settings.clientPort)] where !(1...highest).contains(port) {
             throw UsageError("\(flag) must be a port from 1 to \(highest) (the \(PortForward.portsTried - 1) after it are tried too), not \(port)")
         }
-        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds") }
+        guard settings.checkEvery > 0 else { throw UsageError("--check-every must be more than 0 seconds, not \(settings.checkEvery)") }
         let folder = URL(fileURLWithPath: workspace)
-        let answers = try finishedSetup(folder: folder, workspace: workspace)
+        let answers = try FinishedSetup.answers(workspace: workspace, command: "session")
         let forward = PortForward(answers)
         let logs = folder.appendingPathComponent(WorkspaceFiles.logs)
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         var options = PortForwardRunner.Options(firstLocal: [settings.dashboardPort, settings.clientPort])
         options.checkInterval = settings.checkEvery
-        options.checkTimeout = min(5, settings.checkEvery)
+        options.checkTimeout = min(options.checkTimeout, settings.checkEvery)
         let runner = PortForwardRunner(forward: forward, options: options, logPath: folder.appendingPathComponent(WorkspaceFiles.sessionLog).path)
         let view = ForwardView(forward: forward, tokenExport: NextSteps.tokenExport(answers),
                                submitCommand: WorkspaceFiles.submitCommand(workspace: workspace))
@@ -71,7 +71,6 @@ public enum ForwardSession {
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                code.value.withLock { $0 = 0 }
                 let status = try await run(workspace: workspace, settings: settings)
                 code.value.withLock { $0 = status }
             } catch let status as ExitStatus {
@@ -90,40 +89,10 @@ public enum ForwardSession {
         let value = Mutex<Int32>(1)
     }
 
-    /// The answers of the workspace's finished setup; a workspace without one is said (with the command that makes or
-    /// finishes it) and exits 2.
-    static func finishedSetup(folder: URL, workspace: String) throws -> Answers {
-        let quoted = ShellQuote.quote(workspace)
-        guard let journal = try RunSession.loadJournal(workspace: folder) else {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(WorkspaceFiles.destroyedSetupJournal).path) {
-                Console.error("error: the setup of \(workspace) was destroyed; set it up again with: "
-                              + "kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(quoted)")
-            } else {
-                Console.error("error: no setup in \(workspace) (no \(WorkspaceFiles.journal)); make one with the wizard "
-                              + "(kuberay-gcs-wizard --workspace \(quoted)) or kuberay-gcs-wizard apply --workspace \(quoted), "
-                              + "or name the setup's folder with --workspace")
-            }
-            throw ExitStatus(2)
-        }
-        guard journal.result == .succeeded else {
-            let done = journal.steps.filter { $0.status == .done || $0.status == .alreadyDone }.count
-            Console.error("error: the setup in \(workspace) is unfinished (\(done) of \(journal.steps.count) steps done); finish it with: "
-                          + WorkspaceFiles.resumeCommand(workspace: workspace))
-            throw ExitStatus(2)
-        }
-        do {
-            return try AnswersFile.load(yaml: journal.normalizedAnswers)
-        } catch {
-            Console.error("error: the answers in \(workspace)/\(WorkspaceFiles.journal) are not this version's: "
-                          + error.errors.map(\.description).joined(separator: "; "))
-            throw ExitStatus(2)
-        }
-    }
-
     /// Why the first forward failed, with what fixes it: kubectl missing, its context missing, the head gone.
     static func failure(reason: String, exitCode: Int32?, forward: PortForward, workspace: String) -> String {
         let a = forward.answers
-        let doctor = "kuberay-gcs-wizard doctor --workspace \(ShellQuote.quote(workspace))"
+        let doctor = WorkspaceFiles.doctorCommand(workspace: workspace)
         if exitCode == nil {
             return "error: cannot start kubectl (\(reason)); install it, then check the tools with: kuberay-gcs-wizard preflight"
         }

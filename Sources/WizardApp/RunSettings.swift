@@ -1,4 +1,3 @@
-import RunViews
 import SetupPlan
 import SetupRunner
 
@@ -59,16 +58,4 @@ public struct RunSettings: Sendable, Equatable {
 
     /// Colour in the line output of a run (see `WizardDisplay.colorsLines`).
     public var colorsLines: Bool { WizardDisplay.colorsLines(noColorFlag: noColor) }
-}
-
-/// What a command that runs steps prints on standard output: lines for people, or one JSON object per event.
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, json
-}
-
-extension PreflightView {
-    /// Preflight's view for a command's `--output`.
-    init(_ output: OutputFormat) {
-        self.init(format: output == .json ? .jsonLines : .text)
-    }
 }

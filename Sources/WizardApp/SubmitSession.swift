@@ -18,32 +18,9 @@ public struct SubmitSession: Sendable {
     /// The session for `argv` in `workspace`; prints why and throws `ExitStatus(2)` when there is no command, no
     /// finished setup, or answers that are no longer valid.
     public static func load(workspace path: String, argv: [String]) throws -> SubmitSession {
-        let folder = URL(fileURLWithPath: path)
-        let fix = "kuberay-gcs-wizard apply --answers \(ShellQuote.quote(folder.appendingPathComponent(WorkspaceFiles.answers).path)) "
-            + "--workspace \(ShellQuote.quote(path))"
-        guard let journal = try RunSession.loadJournal(workspace: folder) else {
-            Console.error("error: no setup in \(folder.path) (no \(WorkspaceFiles.journal)): submit runs on the RayCluster of a "
-                + "finished setup; make one with kuberay-gcs-wizard apply --workspace \(ShellQuote.quote(path)), or name its "
-                + "folder with --workspace")
-            throw ExitStatus(2)
-        }
-        guard journal.result == .succeeded else {
-            let state = journal.result.map { "its last run \($0.rawValue)" } ?? "a run is in progress or was stopped"
-            Console.error("error: the setup in \(folder.path) has not finished (\(state)); finish it with "
-                + WorkspaceFiles.resumeCommand(workspace: path))
-            throw ExitStatus(2)
-        }
-        let answers: Answers
+        let answers = try FinishedSetup.answers(workspace: path, command: "submit")
         do {
-            answers = try AnswersFile.load(yaml: journal.normalizedAnswers)
-        } catch {
-            Console.error("error: the answers recorded in \(Workspace(url: folder).journalURL.path) are not valid any more:")
-            for problem in error.errors { Console.error("  \(problem)") }
-            Console.error("Set up again with \(fix)")
-            throw ExitStatus(2)
-        }
-        do {
-            return SubmitSession(workspace: folder, submission: try JobSubmission(answers, argv: argv, suffix: Self.suffix()))
+            return SubmitSession(workspace: URL(fileURLWithPath: path), submission: try JobSubmission(answers, argv: argv, suffix: Self.suffix()))
         } catch {
             Console.error("error: no command to run: \(error.rule)")
             throw ExitStatus(2)
@@ -66,9 +43,8 @@ public struct SubmitSession: Sendable {
             let answers = submission.answers
             Console.error("error: the RayCluster \(answers.ray.clusterName) (namespace \(answers.identity.namespace), kube context "
                 + "\(answers.kubeContext)) cannot be read: \(said)")
-            Console.error("Nothing was submitted. Make it again with kuberay-gcs-wizard apply --answers "
-                + "\(ShellQuote.quote(workspace.appendingPathComponent(WorkspaceFiles.answers).path)) --workspace \(ShellQuote.quote(path)); "
-                + "kuberay-gcs-wizard doctor --workspace \(ShellQuote.quote(path)) finds what is missing.")
+            Console.error("Nothing was submitted. Make it again with \(WorkspaceFiles.applyCommand(workspace: path)); "
+                + "\(WorkspaceFiles.doctorCommand(workspace: path)) finds what is missing.")
             return 2
         }
         let folder = workspace.appendingPathComponent(WorkspaceFiles.jobs)

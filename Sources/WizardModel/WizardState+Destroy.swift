@@ -29,7 +29,7 @@ extension WizardState {
         let plan = build(deleteBucket)
         let canDeleteBucket = deleteBucket ? plan.deletesBucket : build(true).deletesBucket
         let returnTo = destroy?.returnTo ?? screen
-        destroy = DestroyState(plan: plan, canDeleteBucket: canDeleteBucket, width: Layout.reviewPane(size).columns, returnTo: returnTo)
+        destroy = DestroyState(plan: plan, canDeleteBucket: canDeleteBucket, width: Layout.destroyPane(size).columns, returnTo: returnTo)
         screen = .destroy
         overlay = nil
         actionFocus = 0
@@ -39,7 +39,7 @@ extension WizardState {
     mutating func handleDestroyKey(_ command: Command?) -> [WizardEffect] {
         guard var state = destroy else { return [] }
         if case .pressed(let action)? = ButtonRow.handle(command, destroyActions, focus: &actionFocus) { return performDestroy(action) }
-        if state.pane.scroll(command, rows: Layout.reviewPane(size).rows) { destroy = state }
+        if state.pane.scroll(command, rows: Layout.destroyPane(size).rows) { destroy = state }
         return []
     }
 

@@ -24,7 +24,7 @@ extension WizardState {
         let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
         // A plan whose checks are not on screen (none yet, or the run's gate stopped after Review's) is checked again.
         let fresh = kept?.preflight == nil
-        var review = kept ?? ReviewState(plan: plan, width: Layout.reviewPane(size).columns)
+        var review = kept ?? ReviewState(plan: plan, width: Layout.paneColumns(size))
         review.fit(review.paneGeometry(size))
         self.review = review
         screen = .review
@@ -113,7 +113,7 @@ extension WizardState {
         """
         Wrote \(plan?.workspaceFilesSentence() ?? "the files") to \(workspace).
         Run them later with:
-          kuberay-gcs-wizard apply --answers \(ShellQuote.quote(workspace + "/" + WorkspaceFiles.answers)) --workspace \(ShellQuote.quote(workspace))
+          \(WorkspaceFiles.applyCommand(workspace: workspace))
         """
     }
 }

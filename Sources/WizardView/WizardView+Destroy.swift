@@ -27,18 +27,18 @@ extension WizardView {
         canvas.clipped("A deletion is skipped when already gone; \(kept) kept, listed at the end.", x: 2, y: 5,
                        limit: canvas.width - 4, style: Style(.muted))
         let pane = destroy.pane
-        let geometry = Layout.reviewPane(canvas.frame.size)
-        let headerRow = Layout.reviewPaneTop - 2
+        let geometry = Layout.destroyPane(canvas.frame.size)
+        let headerRow = Layout.destroyPaneTop - 2
         canvas.text("Deletions and what is kept", x: 2, y: headerRow, style: Style(.accent, bold: true))
         let shownEnd = min(pane.lines.count, pane.offset + geometry.rows)
         let position = pane.lines.isEmpty ? "empty" : "lines \(pane.offset + 1)-\(shownEnd) of \(pane.lines.count)"
         canvas.text(position, x: canvas.width - DisplayWidth.of(position) - 2, y: headerRow, style: Style(.muted))
         canvas.rule(y: headerRow + 1)
         for (row, line) in pane.lines.dropFirst(pane.offset).prefix(geometry.rows).enumerated() {
-            canvas.text(line, x: 2, y: Layout.reviewPaneTop + row, style: lineStyle(line, tab: .commands), limit: geometry.columns)
+            canvas.text(line, x: 2, y: Layout.destroyPaneTop + row, style: lineStyle(line, tab: .commands), limit: geometry.columns)
         }
 
-        let ruleRow = canvas.height - Layout.reviewPaneBottomRows
+        let ruleRow = canvas.height - Layout.paneBottomRows
         canvas.rule(y: ruleRow)
         let actions = state.destroyActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)

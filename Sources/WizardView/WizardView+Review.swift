@@ -48,7 +48,7 @@ extension WizardView {
             }
         }
 
-        let ruleRow = canvas.height - Layout.reviewPaneBottomRows
+        let ruleRow = canvas.height - Layout.paneBottomRows
         canvas.rule(y: ruleRow)
         let actions = WizardState.reviewActions
         canvas.buttons(actions.map(\.rawValue), focus: state.actionFocus, x: 2, y: ruleRow + 1)

@@ -25,7 +25,7 @@ struct SessionCommand: AsyncParsableCommand {
     var clientPort: Int = PortForward.client.remote
 
     @Option(help: ArgumentHelp("Seconds between checks that the dashboard answers through the forward.", valueName: "seconds"))
-    var checkEvery: Double = 10
+    var checkEvery: Double = ForwardSession.Settings().checkEvery
 
     func run() async throws {
         var settings = ForwardSession.Settings()

@@ -6,7 +6,10 @@ single lock keeps the model simple and race-free.
 """
 import base64
 import json
+import os
 import re
+import ssl
+import subprocess
 import threading
 import time
 import traceback
@@ -18,6 +21,23 @@ LOCK = threading.RLock()
 GRPC_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
                404: "NOT_FOUND", 409: "ALREADY_EXISTS", 412: "FAILED_PRECONDITION",
                429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+
+
+def self_signed_tls(key, crt, common_name, alt_names, reuse=False):
+    """A TLS certificate that is its own CA, for `alt_names` (openssl's subjectAltName list), made with the openssl
+    CLI into the files `crt` and `key` (with `reuse`, only when `crt` is not there yet); returns `crt` and the context
+    that serves it."""
+    if not (reuse and os.path.exists(crt)):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", key, "-out", crt, "-days", "3", "-subj", "/CN=" + common_name,
+                        "-addext", "subjectAltName=" + alt_names,
+                        "-addext", "basicConstraints=critical,CA:TRUE",
+                        "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
+                        "-addext", "extendedKeyUsage=serverAuth"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    return crt, ctx
 
 
 class ApiError(Exception):

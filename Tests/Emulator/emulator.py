@@ -13,8 +13,6 @@ import json
 import os
 import secrets
 import signal
-import ssl
-import subprocess
 import sys
 import threading
 
@@ -25,22 +23,7 @@ import kube_api  # noqa: E402
 import control  # noqa: E402
 import cloudtime  # noqa: E402
 import oauth_token  # noqa: E402
-from core import ApiError, Emulator, serve  # noqa: E402
-
-
-def make_cert(d):
-    """Self-signed cert that is its own CA, valid for 127.0.0.1 and localhost."""
-    key, crt = os.path.join(d, "key.pem"), os.path.join(d, "ca.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", key, "-out", crt, "-days", "3", "-subj", "/CN=kuberay-emulator",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-addext", "basicConstraints=critical,CA:TRUE",
-                    "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-                    "-addext", "extendedKeyUsage=serverAuth"],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(crt, key)
-    return crt, ctx
+from core import ApiError, Emulator, self_signed_tls, serve  # noqa: E402
 
 
 def write_atomic(path, text):
@@ -108,7 +91,8 @@ def main():
     except ApiError as e:
         ap.error(e.message)
     cloudtime.start_ticker(emu)
-    ca_file, ctx = make_cert(d)
+    ca_file, ctx = self_signed_tls(os.path.join(d, "key.pem"), os.path.join(d, "ca.pem"), "kuberay-emulator",
+                                   "IP:127.0.0.1,DNS:localhost")
     with open(ca_file) as f:
         emu.ca_pem = f.read()
 

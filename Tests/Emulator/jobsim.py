@@ -32,7 +32,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from core import LOCK, ApiError
+from core import LOCK, ApiError, self_signed_tls
 import authsim
 import podsim
 import probesim
@@ -450,21 +450,10 @@ class PodEndpoints:
 
 
 def google_certificate(state_dir):
-    """A certificate for Google's hosts, its own CA (made once, with the openssl CLI as emulator.py does), and the
-    TLS context that serves it."""
-    key, crt = os.path.join(state_dir, "google-key.pem"), os.path.join(state_dir, "google-ca.pem")
+    """A certificate for Google's hosts, its own CA (made once per state folder), and the TLS context that serves it."""
     with LOCK:
-        if not os.path.exists(crt):
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                            "-nodes", "-keyout", key, "-out", crt, "-days", "3", "-subj", "/CN=googleapis emulator",
-                            "-addext", "subjectAltName=DNS:storage.googleapis.com,DNS:*.googleapis.com",
-                            "-addext", "basicConstraints=critical,CA:TRUE",
-                            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-                            "-addext", "extendedKeyUsage=serverAuth"],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(crt, key)
-    return crt, ctx
+        return self_signed_tls(os.path.join(state_dir, "google-key.pem"), os.path.join(state_dir, "google-ca.pem"),
+                               "googleapis emulator", "DNS:storage.googleapis.com,DNS:*.googleapis.com", reuse=True)
 
 
 def storage_error(status, message):

@@ -18,6 +18,20 @@ import raysim
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
+def switch_to_websocket(h, protocol):
+    """Answers a websocket upgrade (RFC 6455) with `protocol`: the connection carries frames from now on."""
+    accept = base64.b64encode(hashlib.sha1((h.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
+    h.send_response(101, "Switching Protocols")
+    h.send_header("Upgrade", "websocket")
+    h.send_header("Connection", "Upgrade")
+    h.send_header("Sec-WebSocket-Accept", accept)
+    h.send_header("Sec-WebSocket-Protocol", protocol)
+    h.end_headers()
+    h.wfile.flush()
+    h.close_connection = True
+    h.streamed_status = 101
+
+
 def frame(opcode, payload):
     n = len(payload)
     if n < 126:
@@ -57,20 +71,12 @@ def exec_pod(h, ns, name):
     proto = next((p for p in offered if p in ("v5.channel.k8s.io", "v4.channel.k8s.io")), None)
     if not proto:
         raise ApiError(400, "no supported websocket subprotocol in %s" % offered)
-    accept = base64.b64encode(hashlib.sha1((h.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
     with LOCK:
         result = podsim.run(w, pod, argv)
     out, err, rc = result[:3]
     if len(result) > 3 and result[3] > 0:
         time.sleep(result[3])  # the program's own waits (timeouts, retries), scaled; never under the lock
-    h.send_response(101, "Switching Protocols")
-    h.send_header("Upgrade", "websocket")
-    h.send_header("Connection", "Upgrade")
-    h.send_header("Sec-WebSocket-Accept", accept)
-    h.send_header("Sec-WebSocket-Protocol", proto)
-    h.end_headers()
-    h.close_connection = True
-    h.streamed_status = 101
+    switch_to_websocket(h, proto)
     if out:
         h.wfile.write(frame(2, b"\x01" + out.encode()))
     if err:

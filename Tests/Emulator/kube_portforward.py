@@ -13,8 +13,6 @@ refused as a closed port is. A tunnel ends, as a lost connection, when its pod i
 `drop(emu, mode)` ends the live tunnels the way a lost connection does: `close` resets them (kubectl says "lost
 connection to pod" and exits), `hang` keeps them open with nothing flowing any more.
 """
-import base64
-import hashlib
 import json
 import select
 import socket
@@ -26,10 +24,10 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from core import LOCK, ApiError
+from kube_exec import frame as ws_frame, switch_to_websocket
 import authsim
 import raysim
 
-GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 PROTOCOL = "SPDY/3.1+portforward.k8s.io"
 DASHBOARD_PORT, CLIENT_PORT = 8265, 10001
 
@@ -57,17 +55,6 @@ TUNNELS = set()
 TUNNELS_LOCK = threading.Lock()
 
 
-def ws_frame(opcode, payload):
-    n = len(payload)
-    if n < 126:
-        head = struct.pack("!BB", 0x80 | opcode, n)
-    elif n < 65536:
-        head = struct.pack("!BBH", 0x80 | opcode, 126, n)
-    else:
-        head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
-    return head + payload
-
-
 def forward(h, ns, name):
     """GET .../pods/NAME/portforward: the websocket upgrade, then the SPDY session until either side ends it."""
     w = h.world
@@ -83,16 +70,7 @@ def forward(h, ns, name):
     offered = [p.strip() for p in h.headers.get("Sec-WebSocket-Protocol", "").split(",")]
     if PROTOCOL not in offered:
         raise ApiError(400, "no supported websocket subprotocol in %s" % offered)
-    accept = base64.b64encode(hashlib.sha1((h.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
-    h.send_response(101, "Switching Protocols")
-    h.send_header("Upgrade", "websocket")
-    h.send_header("Connection", "Upgrade")
-    h.send_header("Sec-WebSocket-Accept", accept)
-    h.send_header("Sec-WebSocket-Protocol", PROTOCOL)
-    h.end_headers()
-    h.wfile.flush()
-    h.close_connection = True
-    h.streamed_status = 101
+    switch_to_websocket(h, PROTOCOL)
     tunnel = Tunnel(h.connection, PodPorts(w, ns, name))
     with TUNNELS_LOCK:
         TUNNELS.add(tunnel)

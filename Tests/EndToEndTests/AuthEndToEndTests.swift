@@ -29,7 +29,9 @@ import Testing
         defer { emulator.stop() }
         try await emulator.addFaults(["special": "kuberay-without-auth-options"])
         let sets = ["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray", "ray.networkPolicy=true"]
-        let applied = try await emulator.apply(sets, extra: ["--output", "json"])
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination (its NetworkPolicy
+        // check reads only an existing cluster: EmulatorEndToEndTests' existing cluster without enforcement).
+        let applied = try await emulator.applyForSetup(sets, extra: ["--output", "json"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let events = applied.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let finished = events.filter { $0["event"] as? String == "step-finished" }

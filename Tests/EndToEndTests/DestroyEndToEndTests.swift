@@ -31,7 +31,8 @@ import Testing
         defer { emulator.stop() }
         let root = emulator.root
         let before = try await state(emulator)
-        let applied = try await emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "operator=helm",
+        // Preflight for these answers: the create-standard/helm/direct and create-autopilot/helm/iam-service-account combinations.
+        let applied = try await emulator.applyForSetup(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "operator=helm",
                                                 "identity.namespace=ray"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let afterApply = try await state(emulator)
@@ -76,7 +77,8 @@ import Testing
                                  "buckets": [["name": Self.bucket, "location": "us-west1"]]])
         let before = try await state(emulator)
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing", "bucket.create=false"]
-        let applied = try await emulator.apply(sets)
+        // Preflight for these answers runs in the apply after the destroy, below.
+        let applied = try await emulator.applyForSetup(sets)
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
 
         // Killed as soon as the second step runs: the first is done, the second may or may not have sent its delete.
@@ -86,7 +88,7 @@ import Testing
         wizard.environment = emulator.environment
         wizard.standardOutput = FileHandle.nullDevice
         wizard.standardError = FileHandle.nullDevice
-        try wizard.run()
+        try Spawn.start(wizard)
         let journal = emulator.workspace.appendingPathComponent("destroy-state.json")
         // Watched from a thread of its own, polling every 10 ms: a step can be short, and the tests beside this one keep
         // Swift's cooperative pool busy.

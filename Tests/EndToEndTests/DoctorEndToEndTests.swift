@@ -60,13 +60,16 @@ import Testing
     }
 
     /// Healthy after apply; then each broken link in turn found as exactly that link and repaired with doctor's fix.
+    /// The links that do not depend on the identity mode (node pools, token auth, the metadata server) are broken in
+    /// the direct-mode test's setup below instead: the two chains, each on its own emulator, run at once.
     @Test func testDoctorFindsEachBrokenLinkAndItsFixRepairsIt() async throws {
         let emulator = try await EmulatorHarness.start("e2e-doctor")
         defer { emulator.stop() }
         let userConfig = UserConfigGuard()
         let project = "demo-project", email = "my-iam-sa@demo-project.iam.gserviceaccount.com"
         let context = "gke_demo-project_us-west1-b_cloud-bucket-cluster"
-        let applied = try await emulator.apply(["project=\(project)", "bucket.name=my-bucket"])
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let applied = try await emulator.applyForSetup(["project=\(project)", "bucket.name=my-bucket"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let started = Date()
 
@@ -109,14 +112,6 @@ import Testing
         #expect(report.checks.contains { ($0["evidence"] as? [String] ?? []).contains { $0.contains("-compute@developer.gserviceaccount.com") } }, "the pod acts as the node's account: \(report.text)")
         try await repair(emulator, report.fix("workload-pool"))
 
-        // The node pool back on the node's metadata (as a pool made before Workload Identity is).
-        try await emulator.seed(["strict_node_pools": true])
-        try await run(emulator, "gcloud", ["container", "node-pools", "update", "default-pool", "--cluster", "cloud-bucket-cluster", "--project", project,
-                                           "--location", "us-west1-b", "--workload-metadata", "GCE_METADATA"])
-        report = try await doctor(emulator, ["--no-exec"])
-        #expect(report.brokenLinks == ["node-pools"], "\(report.text)")
-        try await repair(emulator, report.fix("node-pools"))
-
         // The KSA deleted and made again: the running head pod started before it.
         try await run(emulator, "kubectl", ["delete", "serviceaccount", "my-ksa", "--context", context])
         // Timestamps have whole seconds: the new KSA's must be later than every Ray pod's.
@@ -141,37 +136,6 @@ import Testing
         #expect(report.evidence("bucket-role").contains("missing storage.objects.create"), "\(report.evidence("bucket-role"))")
         try await repair(emulator, report.fix("bucket-role"))
 
-        // Token auth taken off the RayCluster: flagged with the patch that puts it back and a restart of the pods, which
-        // the operator starts again with the token (the Secret it made stays).
-        try await run(emulator, "kubectl", ["patch", "rayclusters.ray.io", "raycluster-mini", "--type", "json", "-p",
-                                            #"[{"op":"remove","path":"/spec/authOptions"}]"#, "--context", context])
-        report = try await doctor(emulator, ["--no-exec"])
-        #expect(report.brokenLinks == ["ray-auth"], "\(report.text)")
-        #expect(report.evidence("ray-auth").contains("no spec.authOptions"), "\(report.evidence("ray-auth"))")
-        try await repair(emulator, report.fix("ray-auth"))
-        report = try await doctor(emulator, ["--no-exec"])
-        #expect(report.check("ray-auth")?["status"] as? String == "ok", "\(report.text)")
-        #expect(report.check("auth-secret")?["status"] as? String == "ok", "\(report.text)")
-
-        // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy.
-        try await Task.sleep(for: .milliseconds(1500))
-        let metadataPath = "/computeMetadata/v1/instance/service-accounts/default/email"
-        try await emulator.addFaults(["rules": [["method": "GET", "path_regex": metadataPath, "status": 503, "times": 2]]])
-        report = try await doctor(emulator)
-        #expect(report.status == 0, "two failed tries of five are waited out: \(report.text)")
-        // Five failures for every Ray pod: the pods are asked at once, so fewer would leave some pod answered.
-        let podCount = report.checks.filter { ($0["id"] as? String ?? "").hasPrefix("pod:") }.count
-        #expect(podCount >= 2, "the head and the workers are checked: \(report.text)")
-        try await emulator.addFaults(["rules": [["method": "GET", "path_regex": metadataPath, "status": 503, "times": 5 * podCount]]])
-        report = try await doctor(emulator)
-        #expect(report.status == 1)
-        #expect(report.brokenLinks == [], "\(report.text)")
-        let pods = report.checks.filter { ($0["id"] as? String ?? "").hasPrefix("pod:") }
-        #expect(pods.count == podCount)
-        for pod in pods {
-            #expect(((pod["evidence"] as? [String]) ?? []).joined().contains("did not answer after 5 tries"), "\(pod)")
-        }
-
         // A bucket of another project, which grants the pods nothing.
         try await emulator.seed(["projects": [["projectId": "other-project", "projectNumber": "999999999999"]],
                                  "buckets": [["name": "their-bucket", "project": "other-project"]]])
@@ -186,11 +150,13 @@ import Testing
     }
 
     /// Direct mode in its own namespace: healthy after apply; a principal naming the project ID instead of its
-    /// number is found as the principal link, and the grant doctor prints (the number filled in) repairs it.
+    /// number is found as the principal link, and the grant doctor prints (the number filled in) repairs it. Then the
+    /// links that do not depend on the identity mode, each broken in turn, found, and repaired with doctor's fix.
     @Test func testDirectModePrincipalWithTheProjectIDIsFoundAndRepaired() async throws {
         let emulator = try await EmulatorHarness.start("e2e-doctor-direct")
         defer { emulator.stop() }
-        let applied = try await emulator.apply(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])
+        // Preflight for these answers: the create-standard/helm/direct combination.
+        let applied = try await emulator.applyForSetup(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         let healthy = try await doctor(emulator)
         #expect(healthy.status == 0, "\(healthy.text)")
@@ -202,7 +168,7 @@ import Testing
                                            "--role", "roles/storage.objectUser"])
         try await run(emulator, "gcloud", ["storage", "buckets", "add-iam-policy-binding", "gs://my-bucket", "--member", wrong,
                                            "--role", "roles/storage.objectUser"])
-        let report = try await doctor(emulator)
+        var report = try await doctor(emulator)
         #expect(report.status == 1)
         #expect(report.brokenLinks == ["principal"], "\(report.text)")
         #expect(report.evidence("principal").contains("it must be the number, not the ID"), "\(report.evidence("principal"))")
@@ -211,6 +177,51 @@ import Testing
         try await repair(emulator, report.fix("principal"))
         let repaired = try await doctor(emulator)
         #expect(repaired.status == 0, "\(repaired.text)")
+        let context = "gke_demo-project_us-west1-b_cloud-bucket-cluster"
+
+        // The node pool back on the node's metadata (as a pool made before Workload Identity is).
+        try await emulator.seed(["strict_node_pools": true])
+        try await run(emulator, "gcloud", ["container", "node-pools", "update", "default-pool", "--cluster", "cloud-bucket-cluster", "--project", "demo-project",
+                                           "--location", "us-west1-b", "--workload-metadata", "GCE_METADATA"])
+        report = try await doctor(emulator, ["--no-exec"])
+        #expect(report.brokenLinks == ["node-pools"], "\(report.text)")
+        try await repair(emulator, report.fix("node-pools"))
+
+        // Token auth taken off the RayCluster: flagged with the patch that puts it back and a restart of the pods, which
+        // the operator starts again with the token (the Secret it made stays).
+        try await run(emulator, "kubectl", ["patch", "rayclusters.ray.io", "raycluster-mini", "--type", "json", "-p",
+                                            #"[{"op":"remove","path":"/spec/authOptions"}]"#, "--namespace", "ray", "--context", context])
+        report = try await doctor(emulator, ["--no-exec"])
+        #expect(report.brokenLinks == ["ray-auth"], "\(report.text)")
+        #expect(report.evidence("ray-auth").contains("no spec.authOptions"), "\(report.evidence("ray-auth"))")
+        try await repair(emulator, report.fix("ray-auth"))
+
+        // The metadata server not answering: asked again, then reported; a slow start within the tries is healthy. The
+        // pods the restart made are awaited first: each is asked, and counted, below.
+        try await run(emulator, "kubectl", ["wait", "pod", "--for=condition=Ready", "-l", "ray.io/cluster=raycluster-mini", "--timeout=60s",
+                                            "--namespace", "ray", "--context", context])
+        let metadataPath = "/computeMetadata/v1/instance/service-accounts/default/email"
+        try await emulator.addFaults(["rules": [["method": "GET", "path_regex": metadataPath, "status": 503, "times": 2]]])
+        report = try await doctor(emulator)
+        #expect(report.status == 0, "two failed tries of five are waited out: \(report.text)")
+        // The repaired token auth, with the restarted pods.
+        #expect(report.check("ray-auth")?["status"] as? String == "ok", "\(report.text)")
+        #expect(report.check("auth-secret")?["status"] as? String == "ok", "\(report.text)")
+        // Five failures for every Ray pod: the pods are asked at once, so fewer would leave some pod answered.
+        let podCount = report.checks.filter { ($0["id"] as? String ?? "").hasPrefix("pod:") }.count
+        #expect(podCount >= 2, "the head and the workers are checked: \(report.text)")
+        try await emulator.addFaults(["rules": [["method": "GET", "path_regex": metadataPath, "status": 503, "times": 5 * podCount]]])
+        report = try await doctor(emulator)
+        #expect(report.status == 1)
+        #expect(report.brokenLinks == [], "\(report.text)")
+        let pods = report.checks.filter { ($0["id"] as? String ?? "").hasPrefix("pod:") }
+        #expect(pods.count == podCount)
+        for pod in pods {
+            #expect(((pod["evidence"] as? [String]) ?? []).joined().contains("did not answer after 5 tries"), "\(pod)")
+        }
+
+        let final = try await doctor(emulator)
+        #expect(final.status == 0, "after every repair: \(final.text)")
     }
 }
 

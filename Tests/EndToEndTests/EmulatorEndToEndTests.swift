@@ -119,7 +119,8 @@ import Testing
         try await emulator.addFaults(["rules": [["method": "POST", "path_regex": "/storage/v1/b$", "status": 403, "times": 1,
                                                  "message": "tester@example.com does not have storage.buckets.create access to the Google Cloud project. Permission 'storage.buckets.create' denied on resource (or it may not exist)."]]])
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)"]
-        let first = try await emulator.apply(sets)
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let first = try await emulator.applyForSetup(sets)
         #expect(first.status == 1, "\(first.stdout + first.stderr)")
         #expect(first.stdout.contains("failed: Create the bucket gs://\(Self.bucket)"), "\(first.stdout)")
         #expect(first.stdout.contains("Hint: Permission denied: missing storage.buckets.create for tester@example.com."), "\(first.stdout)")
@@ -297,7 +298,8 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-other-cluster")
         defer { emulator.stop() }
         try await emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "workloadPool": NSNull(), "rayOperator": false]]])
-        let first = try await emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"])
+        // Preflight for these answers: the existing/gke-addon/direct and existing/installed/iam-service-account combinations.
+        let first = try await emulator.applyForSetup(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing"])
         #expect(first.status == 0, "\(first.stdout + first.stderr)")
 
         let moved = try await emulator.wizard(["resume", "--workspace", emulator.workspace.path, "--set", "cluster.mode=create-standard",
@@ -352,7 +354,9 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-second")
         defer { emulator.stop() }
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)"]
-        let first = try await emulator.apply(sets)
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination; the second apply
+        // runs it on the finished workspace.
+        let first = try await emulator.applyForSetup(sets)
         #expect(first.status == 0, "\(first.stdout + first.stderr)")
         let before = try await emulator.log()
 
@@ -379,7 +383,8 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-broken-bucket")
         defer { emulator.stop() }
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=direct"]
-        let applied = try await emulator.apply(sets)
+        // Preflight for these answers: the existing/gke-addon/direct and create-standard/helm/direct combinations.
+        let applied = try await emulator.applyForSetup(sets)
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
 
         let steps = try await planSteps(emulator, sets)
@@ -435,7 +440,8 @@ import Testing
         let emulator = try await EmulatorHarness.start("e2e-broken-wi")
         defer { emulator.stop() }
         let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)", "identity.mode=iam-service-account"]
-        let applied = try await emulator.apply(sets)
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let applied = try await emulator.applyForSetup(sets)
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
 
         let steps = try await planSteps(emulator, sets)

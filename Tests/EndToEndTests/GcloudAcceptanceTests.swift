@@ -14,10 +14,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "900"]
+        // The lifetime bounds a test that crashed: the server is stopped when the test ends, however long it ran.
+        server.arguments = ["python3", TestPaths.support.appendingPathComponent("reject_server.py").path, "--lifetime", "3600"]
         let portPipe = Pipe()
         server.standardOutput = portPipe
-        try server.run()
+        try Spawn.start(server)
         defer { server.terminate() }
         let portLine = String(decoding: portPipe.fileHandleForReading.availableDataLine(), as: UTF8.self)
         let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "server port: \(portLine)")

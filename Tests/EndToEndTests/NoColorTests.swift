@@ -1,22 +1,23 @@
 import Foundation
 import TestKit
-import XCTest
+import Testing
 
 /// Colour in the full-screen wizard, and none with `--no-color` or `NO_COLOR`: the bytes a colour terminal receives.
-final class NoColorTests: XCTestCase {
+@Suite struct NoColorTests {
     /// The wizard's output until its Welcome screen; then it is quit (q, y).
     private func welcome(_ extraArgs: [String], environment extra: [String: String] = [:]) throws -> String {
-        let root = try TestPaths.temporaryFolder(self, "color")
-        var environment = try FakeCloud(root: root).environment
-        environment.merge(extra) { $1 }
-        let program = try PTYProgram([try TestPaths.wizard.path, "--workspace", root.appendingPathComponent("ws").path] + extraArgs,
-                                     environment: environment)
-        let text = try program.waitFor("Welcome")
-        program.type("q")
-        try program.waitFor("Quit the wizard?", after: text.count)
-        program.type("y")
-        XCTAssertEqual(try program.waitForExit(timeout: 10), 130, "quit before running")
-        return text
+        try TestPaths.withTemporaryFolder("color") { root in
+            var environment = try FakeCloud(root: root).environment
+            environment.merge(extra) { $1 }
+            let program = try PTYProgram([try TestPaths.wizard.path, "--workspace", root.appendingPathComponent("ws").path] + extraArgs,
+                                         environment: environment)
+            let text = try program.waitFor("Welcome")
+            program.type("q")
+            try program.waitFor("Quit the wizard?", after: text.count)
+            program.type("y")
+            #expect(try program.waitForExit(timeout: 10) == 130, "quit before running")
+            return text
+        }
     }
 
     /// An SGR sequence that sets a foreground colour (8, 16 or 256 colours).
@@ -26,25 +27,36 @@ final class NoColorTests: XCTestCase {
 
     /// `apply --yes` in a colour terminal, with fake cloud tools, to the end.
     private func apply(_ extraArgs: [String], environment extra: [String: String] = [:]) throws -> String {
-        let root = try TestPaths.temporaryFolder(self, "color-apply")
-        var environment = try FakeCloud(root: root).environment
-        environment.merge(extra) { $1 }
-        let program = try PTYProgram([try TestPaths.wizard.path, "apply", "--yes", "--set", "project=demo-project",
-                                      "--set", "bucket.name=my-bucket", "--workspace", root.appendingPathComponent("ws").path] + extraArgs,
-                                     environment: environment)
-        XCTAssertEqual(try program.waitForExit(timeout: 60), 0, program.text)
-        return program.text
+        try TestPaths.withTemporaryFolder("color-apply") { root in
+            var environment = try FakeCloud(root: root).environment
+            environment.merge(extra) { $1 }
+            let program = try PTYProgram([try TestPaths.wizard.path, "apply", "--yes", "--set", "project=demo-project",
+                                          "--set", "bucket.name=my-bucket", "--workspace", root.appendingPathComponent("ws").path] + extraArgs,
+                                         environment: environment)
+            #expect(try program.waitForExit(timeout: 60) == 0, "\(program.text)")
+            return program.text
+        }
     }
 
-    func testApplyColoursStatusWordsUnlessNoColor() throws {
-        XCTAssertTrue(hasColor(try apply([])), "a colour terminal gets coloured status words")
-        XCTAssertFalse(hasColor(try apply(["--no-color"])), "--no-color")
-        XCTAssertFalse(hasColor(try apply([], environment: ["NO_COLOR": "1"])), "NO_COLOR=1")
+    @Test func testApplyColoursStatusWordsUnlessNoColor() async throws {
+        try await DedicatedThread.run {
+            let coloured = try apply([])
+            #expect(hasColor(coloured), "a colour terminal gets coloured status words")
+            let flag = try apply(["--no-color"])
+            #expect(!hasColor(flag), "--no-color")
+            let variable = try apply([], environment: ["NO_COLOR": "1"])
+            #expect(!hasColor(variable), "NO_COLOR=1")
+        }
     }
 
-    func testColourByDefaultAndNoneWithTheFlagOrNoColor() throws {
-        XCTAssertTrue(hasColor(try welcome([])), "a colour terminal gets colour")
-        XCTAssertFalse(hasColor(try welcome(["--no-color"])), "--no-color")
-        XCTAssertFalse(hasColor(try welcome([], environment: ["NO_COLOR": "1"])), "NO_COLOR=1")
+    @Test func testColourByDefaultAndNoneWithTheFlagOrNoColor() async throws {
+        try await DedicatedThread.run {
+            let coloured = try welcome([])
+            #expect(hasColor(coloured), "a colour terminal gets colour")
+            let flag = try welcome(["--no-color"])
+            #expect(!hasColor(flag), "--no-color")
+            let variable = try welcome([], environment: ["NO_COLOR": "1"])
+            #expect(!hasColor(variable), "NO_COLOR=1")
+        }
     }
 }

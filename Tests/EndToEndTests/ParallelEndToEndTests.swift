@@ -22,7 +22,7 @@ import Testing
         wizard.currentDirectoryURL = emulator.root
         wizard.standardOutput = FileHandle.nullDevice
         wizard.standardError = FileHandle.nullDevice
-        try wizard.run()
+        try Spawn.start(wizard)
         let journal = emulator.workspace.appendingPathComponent("state.json")
         // Killed once the cluster's create runs beside another step (the journal is saved before a step starts).
         // Watched from a thread of its own, polling every 10 ms.

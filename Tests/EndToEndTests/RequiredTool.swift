@@ -1,13 +1,11 @@
 import Foundation
 import TestKit
 import Testing
-import XCTest
 
 /// The programs an end-to-end test runs for real. A missing one skips the test with a message naming it, or fails
 /// it when `KGW_REQUIRE_TOOLS=1` (as `.ci/run` sets it), so CI cannot pass by skipping what it never ran.
 enum RequiredTool {
-    /// The paths of `names` on PATH, by name; skips (Swift Testing: cancels, XCTest: `XCTSkip`) or fails the
-    /// running test naming every missing one.
+    /// The paths of `names` on PATH, by name; skips (cancels) or fails the running test naming every missing one.
     static func paths(_ names: [String], for what: String) throws -> [String: String] {
         var found: [String: String] = [:], missing: [String] = []
         for name in names {
@@ -29,7 +27,7 @@ enum RequiredTool {
         }
         let skip = "\(message): skipped (KGW_REQUIRE_TOOLS=1 makes this a failure)"
         if Test.current != nil { try Test.cancel(Comment(rawValue: skip)) }
-        throw XCTSkip(skip)
+        throw MissingTool(description: skip)
     }
 
     struct MissingTool: Error, CustomStringConvertible {

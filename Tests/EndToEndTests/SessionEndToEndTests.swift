@@ -21,7 +21,8 @@ import Testing
         #expect(none.status == 2, "\(none.stdout + none.stderr)")
         #expect(none.stderr.contains("no setup in \(workspace)") && none.stderr.contains("apply --workspace"), "\(none.stderr)")
 
-        let applied = try await emulator.apply(["project=\(EmulatorEndToEndTests.project)", "bucket.name=\(EmulatorEndToEndTests.bucket)"])
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let applied = try await emulator.applyForSetup(["project=\(EmulatorEndToEndTests.project)", "bucket.name=\(EmulatorEndToEndTests.bucket)"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
         #expect(applied.stdout.contains("kuberay-gcs-wizard session --workspace"), "apply points to session: \(applied.stdout)")
 
@@ -196,7 +197,7 @@ private final class SessionProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        try Spawn.start(process)
     }
 
     var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }

@@ -72,7 +72,8 @@ import Testing
         #expect(noSetup.stderr.contains("no setup in \(workspace) (no state.json)"), "\(noSetup.stderr)")
         #expect(noSetup.stderr.contains("kuberay-gcs-wizard apply --workspace \(workspace)"), "\(noSetup.stderr)")
 
-        let applied = try await emulator.apply(["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray"])
+        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination.
+        let applied = try await emulator.applyForSetup(["project=demo-project", "bucket.name=my-bucket", "identity.namespace=ray"])
         #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
 
         // The text "quoted 'like' this" arrives as one argument, as given.

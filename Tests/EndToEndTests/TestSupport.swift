@@ -1,6 +1,5 @@
 import Foundation
 import TestKit
-import XCTest
 
 /// Paths of the package and its built products.
 enum TestPaths {
@@ -19,15 +18,22 @@ enum TestPaths {
                 let url = dir.appendingPathComponent("kuberay-gcs-wizard")
                 if FileManager.default.isExecutableFile(atPath: url.path) { return url }
             }
-            throw XCTSkip("kuberay-gcs-wizard is not built next to the tests (looked in \(candidates.map(\.path)))")
+            try RequiredTool.missingTools("kuberay-gcs-wizard is not built next to the tests (looked in \(candidates.map(\.path)))")
         }
     }
 
-    /// A new empty temporary folder, removed by the test's teardown.
-    static func temporaryFolder(_ test: XCTestCase, _ name: String) throws -> URL {
+    /// Puts `executable` (a program kept in the package) at `url` as a symbolic link. Never a copy: a file this
+    /// process writes and another runs can fail with ETXTBSY ("Text file busy"), as the tests run at once and a
+    /// process started meanwhile by another test holds the written file open until it executes.
+    static func linkExecutable(_ url: URL, to executable: URL) throws {
+        try FileManager.default.createSymbolicLink(at: url, withDestinationURL: executable)
+    }
+
+    /// Runs `body` with a new empty temporary folder, removed when it returns.
+    static func withTemporaryFolder<T>(_ name: String, _ body: (URL) throws -> T) throws -> T {
         let url = try newTemporaryFolder(name)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try body(url)
     }
 
     /// A new empty temporary folder, for the caller to remove.

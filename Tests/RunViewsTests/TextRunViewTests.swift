@@ -4,7 +4,7 @@ import SetupPlan
 import RunModel
 import XCTest
 
-/// The printed text of a run: step lines, the failure report, the closing lines, the live line on a terminal.
+/// The printed text of a run: a line when a step starts and when it ends, the failure report, the closing lines.
 final class TextRunViewTests: XCTestCase {
     func testStepLineFormat() {
         XCTAssertEqual(StepLine.text(index: 4, total: 14, title: "Create the IAM service account", status: "done", detail: "1.8s"),

@@ -57,6 +57,16 @@ final class JobSubmissionTests: XCTestCase {
         XCTAssertEqual(submitter["serviceAccountName"] as? String, answers.identity.kubernetesServiceAccount)
     }
 
+    /// jobs/NAME.yaml is the job that was applied, not an example to edit: its header says so and how to delete it.
+    func testTheFileSaysItIsTheSubmittedJob() throws {
+        let job = try JobSubmission(answers, argv: ["python", "train.py"], suffix: "x7k2p")
+        let header = job.yaml.split(separator: "\n").prefix { $0.hasPrefix("#") }.joined(separator: "\n")
+        XCTAssertTrue(header.contains("kuberay-gcs-wizard submit: the RayJob it applied"), header)
+        XCTAssertTrue(header.contains("kubectl delete -f \(job.file)"), header)
+        XCTAssertFalse(header.lowercased().contains("example"), header)
+        XCTAssertFalse(header.contains("Edit `entrypoint`"), header)
+    }
+
     func testEveryKubectlCommandNamesTheSetupsContext() throws {
         let job = try JobSubmission(answers, argv: ["true"], suffix: "x7k2p")
         for argv in [job.apply(path: "/w/jobs/x.yaml"), job.clusterRead, job.statusRead, job.submitterPodsRead, job.followLog(pod: "p")] {

@@ -23,7 +23,11 @@ final class PortForwardRunnerTests: XCTestCase {
         sys.exit(1)
     ports = [int(a.split(":")[0]) for a in sys.argv[1:] if ":" in a and a.split(":")[0].isdigit()]
     class Dashboard(http.server.BaseHTTPRequestHandler):
+        asked = 0
         def do_GET(self):
+            Dashboard.asked += 1
+            if behaviour == "mute" or (behaviour == "slowonce" and Dashboard.asked == 1):
+                time.sleep(1 if behaviour == "slowonce" else 3600)
             self.send_response(401); self.send_header("Content-Length", "0"); self.end_headers()
         def log_message(self, *a): pass
     for i, port in enumerate(ports):
@@ -32,7 +36,7 @@ final class PortForwardRunnerTests: XCTestCase {
                   "[unable to create listener: Error listen tcp4 127.0.0.1:%d: bind: address already in use]" % (port, port),
                   file=sys.stderr, flush=True)
             continue
-        server = http.server.HTTPServer(("127.0.0.1", port), Dashboard)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Dashboard)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         print("Forwarding from 127.0.0.1:%d -> 1" % port, flush=True)
     if behaviour == "drop":
@@ -56,14 +60,15 @@ final class PortForwardRunnerTests: XCTestCase {
         try? FileManager.default.removeItem(at: root)
     }
 
-    private func runner(_ runs: String, firstLocal: [Int]) -> PortForwardRunner {
+    private func runner(_ runs: String, firstLocal: [Int], checkEvery: Double = 60) -> PortForwardRunner {
         var answers = Answers()
         answers.ray.clusterName = "ml"
         var options = PortForwardRunner.Options(firstLocal: firstLocal)
         options.environment = ["PATH": root.appendingPathComponent("bin").path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
                                "FAKE_STATE": root.path, "FAKE_PF_RUNS": runs]
         options.backoff = 0.2
-        options.checkInterval = 60
+        options.checkInterval = checkEvery
+        options.checkTimeout = min(0.5, checkEvery)
         return PortForwardRunner(forward: PortForward(answers), options: options, logPath: root.appendingPathComponent("session.log").path)
     }
 
@@ -110,6 +115,28 @@ final class PortForwardRunnerTests: XCTestCase {
         for run in all { XCTAssertNotEqual(kill(run.pid, 0), 0, "run \(run.pid) is gone") }
         let afterStop = await LocalPort.answersHTTP(dashboard + 1, timeout: 1)
         XCTAssertFalse(afterStop, "nothing listens after the stop")
+    }
+
+    /// One check the dashboard is too slow for is forgiven; two in a row end the forward, which starts again.
+    func testOneSlowAnswerIsForgivenAndTwoSilentChecksInARowReconnect() async throws {
+        let (dashboard, client) = try Self.freePorts()
+        let runner = runner("slowonce,mute,serve", firstLocal: [dashboard, client], checkEvery: 0.5)
+        let events = Mutex<[ForwardEvent]>([])
+        let task = Task { await runner.run { event in events.withLock { $0.append(event) } } }
+        let deadline = Date().addingTimeInterval(60)
+        // The slow run stays up through its slow answer and the checks after it.
+        while runs().count < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .seconds(4))
+        XCTAssertEqual(runs().count, 1, "one slow answer does not drop the forward: \(events.withLock { $0 })")
+        // Stopping that run by hand moves on to the silent one: it is dropped after two checks, then reconnects.
+        kill(runs()[0].pid, SIGTERM)
+        while events.withLock({ $0.filter { if case .forwarding = $0 { true } else { false } }.count }) < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        runner.cancel()
+        _ = await task.value
+        let seen = events.withLock { $0 }
+        XCTAssertTrue(seen.contains(.dropped(reason: "the dashboard did not answer through the forward in 2 checks in a row (0.5s each)", retryIn: 0.2)),
+                      "\(seen)")
+        XCTAssertEqual(runs().count, 3, "\(runs())")
     }
 
     func testAFirstRunThatFailsEndsWithKubectlsReason() async throws {

@@ -213,12 +213,15 @@ final class SetupRunnerTests: XCTestCase {
         let waits = observer.waits
         XCTAssertEqual(waits.map(\.attempt), [1, 2])
         XCTAssertEqual(waits.first?.what, "the IAM bindings to take effect")
-        XCTAssertEqual(waits.first?.deadlineSeconds, 600)
+        // The deadline is said as it is held: scaled by 0.01 here, like the delays.
+        XCTAssertEqual(try XCTUnwrap(waits.first?.deadlineSeconds), 6, accuracy: 0.0001)
         XCTAssertTrue(waits.first?.reason.contains("getAccessToken") ?? false, "\(waits)")
         // Truncated exponential backoff with up to a second of jitter (scaled by 0.01 here): 5-6 s, then 10-11 s.
         XCTAssertEqual(waits[0].retryInSeconds, 0.055, accuracy: 0.0051)
         XCTAssertEqual(waits[1].retryInSeconds, 0.105, accuracy: 0.0051)
-        XCTAssertTrue(waits[0].text(elapsed: 65).hasPrefix("waiting for the IAM bindings to take effect: 1m 05s so far, up to 10 min"))
+        var unscaled = waits[0]
+        unscaled.deadlineSeconds = 600
+        XCTAssertTrue(unscaled.text(elapsed: 65).hasPrefix("waiting for the IAM bindings to take effect: 1m 05s so far, up to 10 min"))
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.steps[0].attempts, 3)
     }
 
@@ -228,14 +231,16 @@ final class SetupRunnerTests: XCTestCase {
                         retry: .wait(for: "Cloud Storage to know the new service account", upTo: 20, on: [.newServiceAccount], initial: 5, max: 30))
         let unknown = "ERROR: (gcloud.storage.buckets.add-iam-policy-binding) HTTPError 400: Service account gsa@p.iam.gserviceaccount.com does not exist."
         let observer = RecordingObserver()
+        // Scaled by 0.05, the 20 s wait is held to 1 s, and said to be.
         let runner = fakes.runner(FakeTools.plan([step]), extra: ["FAKE_FAIL": "print granted", "FAKE_FAIL_TEXT": unknown]) {
-            $0.retryDelayScale = 0.01
+            $0.retryDelayScale = 0.05
         }
         let ran = try await runner.run(mode: .fresh, observer: observer)
         XCTAssertEqual(ran, .failed)
         XCTAssertGreaterThanOrEqual(observer.waits.count, 1)
+        XCTAssertEqual(try XCTUnwrap(observer.waits.first?.deadlineSeconds), 1, accuracy: 0.0001)
         let hint = try XCTUnwrap(observer.outcomes.last?.hint)
-        XCTAssertTrue(hint.summary.hasPrefix("Waited ") && hint.summary.contains("for Cloud Storage to know the new service account (the limit is 20 s)"),
+        XCTAssertTrue(hint.summary.hasPrefix("Waited ") && hint.summary.contains("for Cloud Storage to know the new service account (the limit is 1 s)"),
                       hint.summary)
         XCTAssertTrue(hint.fix.contains("resume"), hint.fix)
 
@@ -370,13 +375,17 @@ final class SetupRunnerTests: XCTestCase {
     func testUnexpectedOutputSaysWhatWasReadAndWhatWasExpected() async throws {
         let wrong = Step(id: .checkClusterType, title: "Type", why: "w", argv: ["echo", "True"], success: .equals("False"), kind: .check)
         let empty = Step(id: .checkProject, title: "Empty", why: "w", argv: ["true"], success: .nonEmpty, kind: .check)
-        for (step, summary) in [(wrong, "The command succeeded but printed \"True\" where this step expects \"False\"."),
-                                (empty, "The command succeeded but printed nothing where this step expects output.")] {
+        for (step, summary, ending) in [
+            (wrong, "The command succeeded but printed \"True\" where this step expects \"False\".", "output did not match: expected \"False\""),
+            (empty, "The command succeeded but printed nothing where this step expects output.", "output did not match: expected output"),
+        ] {
             let observer = RecordingObserver()
             let ran = try await fakes.runner(FakeTools.plan([step])).run(mode: .fresh, observer: observer)
             XCTAssertEqual(ran, .failed)
             let outcome = try XCTUnwrap(observer.outcomes.last)
             XCTAssertEqual(outcome.exitCode, 0)
+            // The failure line says what failed: the output, not "exit 0".
+            XCTAssertEqual(outcome.endingText, ending)
             XCTAssertEqual(outcome.hint?.summary, summary)
             XCTAssertEqual(outcome.hint?.fix, "Compare the output in the log with the step's purpose: w")
         }

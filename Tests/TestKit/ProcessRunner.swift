@@ -22,7 +22,7 @@ public func runProcess(_ path: String, _ args: [String], stdin: String? = nil, e
     process.standardError = err
     let input = stdin.map { _ in Pipe() }
     process.standardInput = input ?? FileHandle.nullDevice
-    try process.run()
+    try Spawn.start(process)
     let finished = DispatchSemaphore(value: 0)
     if let timeout {
         let pid = process.processIdentifier

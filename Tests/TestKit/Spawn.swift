@@ -100,6 +100,17 @@ public enum Spawn {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 
+    /// Starts `process` with no signal blocked in it. A child inherits the mask of the thread that starts it, and
+    /// Swift's concurrency threads block nearly every signal: started from one, a program would never see the
+    /// SIGTERM or SIGINT a test stops it with (a server would outlive its test, holding `swift test`'s output open).
+    public static func start(_ process: Process) throws {
+        var empty = sigset_t(), old = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        try process.run()
+    }
+
     /// Waits for `pid`; its exit status, or 128 + the signal that killed it.
     public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0

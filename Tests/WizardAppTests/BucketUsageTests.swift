@@ -26,4 +26,16 @@ final class BucketUsageTests: XCTestCase {
         let missing = await BucketUsage.read([scratch.bin.appendingPathComponent("no-such-tool").path])
         XCTAssertTrue(missing.hasPrefix("an unknown number of objects (the listing failed: "), missing)
     }
+
+    /// Started from a Swift concurrency thread, whose mask blocks SIGTERM and SIGINT, the listing still has them
+    /// unblocked: Ctrl-C at the destroy's confirmation, or a kill, stops it rather than leaving it running on.
+    func testTheListingStopsOnSIGTERMAndSIGINT() async throws {
+        for signal in ["TERM", "INT"] {
+            let usage = await Task.detached {
+                await BucketUsage.read(["/bin/sh", "-c", "kill -\(signal) $$; echo 'SIG\(signal) was blocked' >&2; exit 1"])
+            }.value
+            XCTAssertFalse(usage.contains("was blocked"), usage)
+            XCTAssertTrue(usage.hasPrefix("an unknown number of objects (the listing failed: "), usage)
+        }
+    }
 }

@@ -22,7 +22,7 @@ final class DestroyTests: XCTestCase {
         let store = TestStore(state)
         store.send(.key(.char("d"))) {
             $0.destroy = DestroyState(plan: self.expectedPlan(deleteBucket: false), canDeleteBucket: true,
-                                      width: Layout.reviewPane($0.size).columns, returnTo: .welcome)
+                                      width: Layout.destroyPane($0.size).columns, returnTo: .welcome)
             $0.screen = .destroy
         }
         store.send(.key(.escape)) {
@@ -92,7 +92,7 @@ final class DestroyTests: XCTestCase {
         let store = TestStore(state)
         store.send(.key(.char("o")))  // start over belongs to a setup run: not offered here
         store.send(.key(.char("r")), effects: [.startDestroy(plan.plan, mode: .fresh, skipping: [])]) {
-            $0.destroy = DestroyState(plan: plan, canDeleteBucket: true, width: Layout.reviewPane($0.size).columns, returnTo: .resume)
+            $0.destroy = DestroyState(plan: plan, canDeleteBucket: true, width: Layout.destroyPane($0.size).columns, returnTo: .resume)
             $0.destroyJournal = nil
             $0.run = RunProgress(plan: plan.plan, mode: .fresh, previous: rows, startedAt: Fixtures.t0)
             $0.screen = .run

@@ -272,7 +272,7 @@ final class PagesTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(Fixtures.answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
-            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         XCTAssertEqual(store.state.review?.plan, PlanBuilder.build(Fixtures.answers, checkScript: Fixtures.checkScript))
     }

@@ -13,7 +13,7 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(answers), width: 76)
-            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         store.send(.preflightFinished(answers, Self.passing, waitsForAPIs: false)) {
             $0.review?.preflight?.list.finish(Self.passing)
@@ -25,7 +25,7 @@ final class ReviewTests: XCTestCase {
     static let passing = [Check(id: .billing, title: "Billing", status: .ok), Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .ok)]
 
     func testTheVerdictCountsWhatHoldsAndWhatWarns() {
-        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum))
+        var preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         preflight.list.finish([Check(id: .billing, title: "Billing", status: .ok),
                                Check(id: .gpuQuota, title: "GPU quota in us-west1", status: .warning),
                                Check(id: .cpuQuota, title: "CPU quota in us-west1", status: .warning)])
@@ -68,7 +68,7 @@ final class ReviewTests: XCTestCase {
 
     func testEachTabScrollsAndKeepsItsPlace() throws {
         let store = reviewStore()
-        let rows = Layout.reviewPane(.minimum).rows
+        let rows = Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows).rows
         let count = try XCTUnwrap(store.state.review?.pane.lines.count)
         XCTAssertGreaterThan(count, rows)
         store.send(.key(.down)) { $0.review?.pane.scroll(by: 1, rows: rows) }
@@ -122,7 +122,7 @@ final class ReviewTests: XCTestCase {
         store.send(.resize(Size(columns: 120, rows: 40))) {
             $0.size = Size(columns: 120, rows: 40)
             $0.review?.panes[.commands]?.rewrap(width: 116)
-            $0.review?.preflight?.list.fit(Layout.reviewPane(Size(columns: 120, rows: 40)))
+            $0.review?.preflight?.list.fit(Layout.reviewPane(Size(columns: 120, rows: 40), summaryRows: Layout.reviewSummaryRows))
         }
         XCTAssertEqual(store.state.review?.panes[.manifest]?.width, 76, "tabs not on screen wait")
         store.send(.key(.char("2"))) {
@@ -193,7 +193,7 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(answers)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: Fixtures.plan(), width: 76)
-            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         store.send(.key(.char("r"))) { $0.message = "Run waits for preflight's checks (the line under the title counts them)." }
         let billing = Check(id: .billing, title: "Billing", status: .ok, evidence: ["my-project is billed to billingAccounts/0A1B2C"])
@@ -240,7 +240,7 @@ final class ReviewTests: XCTestCase {
         store.send(.key(.enter)) {
             $0.screen = .review
             $0.review = ReviewState(plan: plan, width: 76)
-            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum),
+            $0.review?.preflight = PreflightProgress(answers: Fixtures.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows),
                                                      phase: .notRun("an earlier run may have created things already"))
         }
         XCTAssertEqual(store.state.review?.preflight?.verdict, .notRun(reason: "an earlier run may have created things already"))

@@ -231,7 +231,7 @@ final class RunTests: XCTestCase {
         store.send(.key(.enter), effects: [.startPreflight(changed)]) {
             $0.screen = .review
             $0.review = ReviewState(plan: newPlan, width: 76)
-            $0.review?.preflight = PreflightProgress(answers: changed, pane: Layout.reviewPane(.minimum))
+            $0.review?.preflight = PreflightProgress(answers: changed, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         }
         store.send(.preflightFinished(changed, [], waitsForAPIs: false)) {
             $0.review?.preflight?.list.finish([])
@@ -291,7 +291,7 @@ final class RunTests: XCTestCase {
         var state = Fixtures.state(Fixtures.answers)
         _ = update(&state, .key(.enter))
         state.review = ReviewState(plan: plan, width: 76)
-        state.review?.preflight = PreflightProgress(answers: plan.answers, pane: Layout.reviewPane(.minimum))
+        state.review?.preflight = PreflightProgress(answers: plan.answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
         state.review?.preflight?.phase = .finished(waitsForAPIs: true)
         state.screen = .run
         state.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)

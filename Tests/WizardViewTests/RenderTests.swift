@@ -9,25 +9,36 @@ import WizardModel
 final class RenderTests: XCTestCase {
     /// Every screen at every size from 1x1 to 100x30 draws without trapping. Below the minimum size the
     /// renderer shows the same message whatever the state, so the model's re-layout there is checked at a few sizes.
+    /// The screens are drawn on every core at once (the renderer and `update` are pure); each wrong size is kept
+    /// with its screen and size, and all of them reported.
     func testEverySizeDownTo1x1() {
-        for (name, state) in Scenarios.all {
+        let scenarios = Scenarios.all
+        let wrong = NSLock()
+        nonisolated(unsafe) var wrongSizes: [String] = []
+        DispatchQueue.concurrentPerform(iterations: scenarios.count) { index in
+            let (name, state) = scenarios[index]
+            var found: [String] = []
+            func check(_ frame: Size, _ size: Size) {
+                if frame != size { found.append("\(name): drawn at \(frame.columns)x\(frame.rows), asked for \(size.columns)x\(size.rows)") }
+            }
             for columns in 1...100 {
                 for rows in 1...30 {
                     let size = Size(columns: columns, rows: rows)
                     var sized = state
                     if Layout.fits(size) { _ = update(&sized, .resize(size)) }
-                    let frame = WizardView.render(sized, size: size)
-                    XCTAssertEqual(frame.size, size, name)
+                    check(WizardView.render(sized, size: size).size, size)
                 }
             }
             for size in [Size(columns: 1, rows: 1), Size(columns: 2, rows: 30), Size(columns: 79, rows: 23), Size(columns: 0, rows: 0)] {
                 var sized = state
                 _ = update(&sized, .resize(size))
-                XCTAssertEqual(WizardView.render(sized, size: size).size, size, name)
+                check(WizardView.render(sized, size: size).size, size)
                 _ = update(&sized, .resize(.minimum))
-                XCTAssertEqual(WizardView.render(sized, size: .minimum).size, .minimum, name)
+                check(WizardView.render(sized, size: .minimum).size, .minimum)
             }
+            wrong.withLock { wrongSizes += found }
         }
+        XCTAssertEqual(wrongSizes, [])
     }
 
     /// Helm chosen on a machine where detection found no helm: a warning beside the field and on the review,
@@ -130,6 +141,18 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(WizardView.preflightLine(.stops(first: "GPU quota in us-west1", more: 1), .ascii),
                        "[!] GPU quota in us-west1 (+1): Run is refused · 4 shows the fix · e edits")
         XCTAssertEqual(WizardView.preflightLine(.passed(holding: 3, warnings: 0, checkedAgain: false), .unicode), "Preflight passed: 3 ✓")
+    }
+
+    /// A step whose command exited 0 but printed the wrong thing failed on its output: the screen says that and what
+    /// was expected, not "exit 0".
+    func testAFailureOnTheOutputSaysWhatWasExpected() throws {
+        var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "stopped-failed" }?.1)
+        let failed = try XCTUnwrap(state.run?.stoppedOutcome)
+        state.run?.outcomes[failed.index] = StepOutcome(index: failed.index, stepID: failed.stepID, status: .failed, exitCode: 0,
+                                                        expected: "\"RUNNING\"", seconds: 3, logPath: failed.logPath)
+        let text = WizardView.render(state, size: .minimum).plainText
+        XCTAssertTrue(text.contains("output did not match: expected \"RUNNING\""), text)
+        XCTAssertFalse(text.contains("exit 0"), text)
     }
 
     func testTooSmallSaysWhatIsNeeded() {
