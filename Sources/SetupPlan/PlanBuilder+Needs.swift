@@ -116,6 +116,13 @@ extension PlanBuilder {
             return [.waitHead, .waitWorkers, .grantBucketRole, .bindWorkloadIdentity, .annotateKSA]
         case .verifyMount:
             return [.verifyBucket]
+        // The submitter runs as the KSA with the cluster's token, on a head the policy guards.
+        case .startOperatorCheck:
+            return [.waitHead, .applyNetworkPolicy, .createKSA, .annotateKSA, .createAuthSecret]
+        case .checkOperatorReach:
+            return [.startOperatorCheck]
+        case .endOperatorCheck:
+            return [.checkOperatorReach]
         case .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .deleteNodePool, .uninstallOperator, .delete,
              .waitRayPodsGone, .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket:
             return []
