@@ -7,6 +7,8 @@ public enum CheckID: Hashable, Sendable {
     case rayAuth, authSecret
     /// The head's NetworkPolicy (with `ray.networkPolicy`): it exists, selects the head, and the cluster enforces it.
     case networkPolicy
+    /// The KubeRay operator's pods are admitted to the dashboard by that policy (KubeRay reads RayJob status there).
+    case operatorReach
     case annotation, iamServiceAccount, workloadIdentityBinding, principal
     case bucket, bucketRole
     // Preflight: what the cloud would refuse before anything is created.
@@ -40,6 +42,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
         case .rayAuth: return "ray-auth"
         case .authSecret: return "auth-secret"
         case .networkPolicy: return "network-policy"
+        case .operatorReach: return "operator-reach"
         case .annotation: return "annotation"
         case .iamServiceAccount: return "iam-sa"
         case .workloadIdentityBinding: return "wi-binding"
@@ -68,7 +71,7 @@ extension CheckID: RawRepresentable, CustomStringConvertible, Codable {
             return
         }
         let fixed: [CheckID] = [.gcloud, .apis, .cluster, .workloadPool, .nodePools, .kubeAccess, .rayClusterKind, .namespace, .ksa,
-                                .rayCluster, .pods, .rayAuth, .authSecret, .networkPolicy, .annotation, .iamServiceAccount, .workloadIdentityBinding,
+                                .rayCluster, .pods, .rayAuth, .authSecret, .networkPolicy, .operatorReach, .annotation, .iamServiceAccount, .workloadIdentityBinding,
                                 .principal, .bucket, .bucketRole, .inPod, .billing, .roles, .clusterName, .bucketName, .accelerators,
                                 .machineTypes, .gpuQuota, .cpuQuota, .orgPolicy, .policyEnforcement]
         guard let id = fixed.first(where: { $0.rawValue == rawValue }) else { return nil }

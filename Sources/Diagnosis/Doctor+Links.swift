@@ -11,7 +11,7 @@ extension Doctor {
             Self.kubeAccessLink, Self.rayKindLink, Self.namespaceLink, Self.ksaLink, Self.rayClusterLink, Self.podsLink,
         ]
         if answers.ray.auth == .token { links += [Self.rayAuthLink, Self.authSecretLink] }
-        if answers.ray.networkPolicy { links.append(Self.networkPolicyLink) }
+        if answers.ray.networkPolicy { links += [Self.networkPolicyLink, Self.operatorReachLink] }
         switch answers.identity.mode {
         case .iamServiceAccount:
             links += [Self.annotationLink, Self.serviceAccountLink, Self.bindingLink]

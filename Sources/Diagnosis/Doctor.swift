@@ -73,6 +73,7 @@ public struct Doctor: Sendable {
         static let account = "account", project = "project", services = "services", cluster = "cluster"
         static let crd = "crd", namespace = "namespace", ksa = "ksa", rayCluster = "raycluster", pods = "pods"
         static let bucket = "bucket", bucketPolicy = "bucket-policy", authSecret = "auth-secret", networkPolicy = "network-policy"
+        static let operatorPods = "operator-pods"
         static func serviceAccount(_ email: String) -> String { "iam-sa:\(email)" }
         static func serviceAccountPolicy(_ email: String) -> String { "iam-sa-policy:\(email)" }
         static func role(_ role: String) -> String { "role:\(role)" }
@@ -103,6 +104,9 @@ public struct Doctor: Sendable {
         if a.ray.networkPolicy {
             reads.append(DoctorRead(id: ReadID.networkPolicy,
                                     argv: c.kubectl(["get", "networkpolicy", NetworkPolicyManifest.name(a), "--namespace", ns, "-o", "json"])))
+            let (key, value) = NetworkPolicyManifest.operatorPodLabel
+            reads.append(DoctorRead(id: ReadID.operatorPods,
+                                    argv: c.kubectl(["get", "pods", "--all-namespaces", "-l", "\(key)=\(value)", "-o", "json"])))
         }
         return reads
     }

@@ -14,6 +14,11 @@ public struct JobSubmission: Equatable, Sendable {
             throw FieldError(path: "entrypoint", value: nil,
                              rule: "give the command to run after `--`, e.g. kuberay-gcs-wizard submit -- python train.py")
         }
+        self.init(checked: answers, argv: argv, suffix: suffix)
+    }
+
+    /// The submission of `argv`, known to hold a command.
+    init(checked answers: Answers, argv: [String], suffix: String) {
         self.answers = answers
         let base = RayJobManifest.jobName(answers, target: .wizardCluster)
         var head = String(base.prefix(RayJobManifest.maxNameLength - suffix.count - 1))

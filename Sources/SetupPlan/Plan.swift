@@ -35,6 +35,7 @@ public struct Plan: Equatable, Sendable {
         case WorkspaceFiles.manifest: return manifest
         case WorkspaceFiles.manualAuthManifest: return manualAuthManifest
         case WorkspaceFiles.networkPolicy: return networkPolicy
+        case WorkspaceFiles.operatorCheck where answers.ray.networkPolicy: return OperatorCheck(answers).yaml
         default: return nil
         }
     }

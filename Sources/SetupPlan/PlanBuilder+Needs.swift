@@ -7,7 +7,7 @@ extension PlanBuilder {
         let lane = clusterOperationLane(steps)
         var earlier: Set<StepID> = []
         var ancestors: [StepID: Set<StepID>] = [:]
-        return steps.map { step in
+        let linked = steps.map { step in
             var step = step
             let wanted = candidates(step.id, a) + (lane[step.id].map { [$0] } ?? [])
             var direct: [StepID] = []
@@ -18,6 +18,22 @@ extension PlanBuilder {
             earlier.insert(step.id)
             return step
         }
+        return restartingInOrder(linked)
+    }
+
+    /// The steps a resume runs again together (`restartsWith`) need the earlier of them directly: on resume their common
+    /// ancestors are done, so only a direct need keeps them in order (a new check after the corrected policy).
+    private static func restartingInOrder(_ steps: [Step]) -> [Step] {
+        var steps = steps
+        for restarts in steps.compactMap(\.restartsWith) {
+            let group = steps.indices.filter { restarts.contains(steps[$0].id) }
+            for (position, index) in group.enumerated() {
+                for earlier in group.prefix(position) where !steps[index].needs.contains(steps[earlier].id) {
+                    steps[index].needs.append(steps[earlier].id)
+                }
+            }
+        }
+        return steps
     }
 
     /// Whether `id` changes the cluster through a GKE operation: GKE runs one at a time per cluster and refuses a
@@ -116,6 +132,13 @@ extension PlanBuilder {
             return [.waitHead, .waitWorkers, .grantBucketRole, .bindWorkloadIdentity, .annotateKSA]
         case .verifyMount:
             return [.verifyBucket]
+        // The submitter runs as the KSA with the cluster's token, on a head the policy guards.
+        case .startOperatorCheck:
+            return [.waitHead, .applyNetworkPolicy, .createKSA, .annotateKSA, .createAuthSecret]
+        case .checkOperatorReach:
+            return [.startOperatorCheck]
+        case .endOperatorCheck:
+            return [.checkOperatorReach]
         case .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .deleteNodePool, .uninstallOperator, .delete,
              .waitRayPodsGone, .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket:
             return []

@@ -51,6 +51,7 @@ public enum PlanBuilder {
         steps += rayCluster(answers, c)
         steps += verify(answers, c, checkScript: checkScript)
         steps += verifyMountSteps(answers, c, checkScript: checkScript)
+        steps += operatorCheckSteps(answers, c)
         return linkingNeeds(steps, answers)
     }
 

@@ -9,6 +9,8 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
     public static let gcsPort = 6379
     /// The head's dashboard and Jobs API port (the operator asks it for a RayJob's status).
     public static let dashboardPort = 8265
+    /// The head container's name for `dashboardPort`, which a NetworkPolicy may name instead of the number.
+    public static let dashboardPortName = "dashboard"
     /// The head's Ray client server port (`ray://`).
     public static let clientPort = 10001
 
@@ -156,7 +158,7 @@ public struct RayClusterManifest: Encodable, Equatable, Sendable {
             memoryLimit: Self.memoryLimit(for: answers.ray.headMemory), gpu: nil,
             ports: [
                 Port(containerPort: Self.gcsPort, name: "gcs-server"),
-                Port(containerPort: Self.dashboardPort, name: "dashboard"),
+                Port(containerPort: Self.dashboardPort, name: Self.dashboardPortName),
                 Port(containerPort: Self.clientPort, name: "client"),
             ]
         )

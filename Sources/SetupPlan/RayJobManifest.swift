@@ -123,10 +123,11 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
 
 extension Plan {
     /// The workspace files holding a RayJob, as export writes them: one on the wizard's RayCluster, one that brings its
-    /// own cluster.
+    /// own cluster, and with `ray.networkPolicy` the setup's operator check.
     public var rayJobFiles: [(name: String, text: String)] {
         [(WorkspaceFiles.rayJob, RayJobManifest(answers, target: .wizardCluster).yaml(file: WorkspaceFiles.rayJob)),
          (WorkspaceFiles.ownClusterRayJob, RayJobManifest(answers, target: .ownCluster).yaml(
             file: WorkspaceFiles.ownClusterRayJob, note: answers.ray.auth == .token ? RayJobManifest.ownClusterAuthNote : nil))]
+            + (answers.ray.networkPolicy ? [(WorkspaceFiles.operatorCheck, OperatorCheck(answers).yaml)] : [])
     }
 }

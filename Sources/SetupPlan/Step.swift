@@ -33,12 +33,18 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
     /// The steps whose effect this one reads (the cluster, the service account, the bucket...): it may start once
     /// they are done. Each comes earlier in the plan, so the plan's order is also a valid one-at-a-time order.
     public var needs: [StepID]
+    /// The RayJob a wait step waits for, read when it fails to say why the job did not succeed.
+    public var rayJob: RayJobWait?
+    /// Earlier steps that `resume` runs again before this one when this one failed or was cut off: what it proves
+    /// must be set up afresh (a new check RayJob, a policy file the person corrected). nil: none.
+    public var restartsWith: [StepID]?
 
     public init(
         id: StepID, title: String, why: String, argv: [String], probe: Probe? = nil,
         success: OutputCheck = .exitZero, captures: [String] = [], files: [String] = [],
         kind: StepKind, timeoutSeconds: Int = 300, retry: RetryPolicy? = nil, teardown: Teardown? = nil,
-        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil, needs: [StepID] = []
+        runsWhen: StepCondition? = nil, input: StepInput? = nil, pods: PodWait? = nil, needs: [StepID] = [],
+        rayJob: RayJobWait? = nil, restartsWith: [StepID]? = nil
     ) {
         self.id = id
         self.title = title
@@ -56,6 +62,8 @@ public struct Step: Equatable, Hashable, Sendable, Codable {
         self.input = input
         self.pods = pods
         self.needs = needs
+        self.rayJob = rayJob
+        self.restartsWith = restartsWith
     }
 
     /// The `${NAME}` placeholders this step needs filled before it can run.

@@ -23,6 +23,8 @@ public enum StepID: Hashable, Sendable {
     case checkAuthOptions, createAuthSecret
     case applyNetworkPolicy, applyRayCluster, waitHead, waitWorkers
     case verifyBucket, verifyMount
+    // With the network policy: a RayJob proves the operator reaches the dashboard.
+    case startOperatorCheck, checkOperatorReach, endOperatorCheck
     // Destroy.
     case checkClusterUnused
     case deleteCluster, waitClusterDeleted
@@ -30,14 +32,14 @@ public enum StepID: Hashable, Sendable {
     case deleteNodePool(pool: String)
     case uninstallOperator
     /// A Kubernetes object the run created (`delete-namespace`, `delete-serviceaccount`, `delete-raycluster`,
-    /// `delete-secret`, `delete-networkpolicy`).
+    /// `delete-secret`, `delete-networkpolicy`, `delete-rayjob`).
     case delete(KubernetesObject)
     case waitRayPodsGone
     case deleteIAMServiceAccount, unbindWorkloadIdentity, unbindBucketRole, deleteBucket
 
     /// The kinds of Kubernetes object a destroy deletes with `kubectl delete KIND`.
     public enum KubernetesObject: String, Hashable, Sendable, CaseIterable {
-        case namespace, serviceaccount, raycluster, secret, networkpolicy
+        case namespace, serviceaccount, raycluster, secret, networkpolicy, rayjob
     }
 
     /// Every id without a name in it, for reading ids back (`init(rawValue:)`).
@@ -49,6 +51,7 @@ public enum StepID: Hashable, Sendable {
         .createNamespace, .createKSA, .readProjectNumber, .createIAMServiceAccount, .bindWorkloadIdentity, .annotateKSA,
         .createBucket, .checkBucket, .grantBucketRole,
         .checkAuthOptions, .createAuthSecret, .applyNetworkPolicy, .applyRayCluster, .waitHead, .waitWorkers, .verifyBucket, .verifyMount,
+        .startOperatorCheck, .checkOperatorReach, .endOperatorCheck,
         .checkClusterUnused, .deleteCluster, .waitClusterDeleted, .uninstallOperator, .waitRayPodsGone,
         .deleteIAMServiceAccount, .unbindWorkloadIdentity, .unbindBucketRole, .deleteBucket,
     ] + KubernetesObject.allCases.map(StepID.delete)
@@ -102,6 +105,9 @@ extension StepID: RawRepresentable, CustomStringConvertible, Codable {
         case .waitWorkers: return "wait-workers"
         case .verifyBucket: return "verify-bucket"
         case .verifyMount: return "verify-mount"
+        case .startOperatorCheck: return "start-operator-check"
+        case .checkOperatorReach: return "check-operator-reach"
+        case .endOperatorCheck: return "end-operator-check"
         case .checkClusterUnused: return "check-cluster-unused"
         case .deleteCluster: return "delete-cluster"
         case .waitClusterDeleted: return "wait-cluster-deleted"

@@ -15,6 +15,8 @@ public enum WorkspaceFiles {
     public static let rayJob = "rayjob.yaml"
     /// An example RayJob that brings its own cluster, built like the RayCluster.
     public static let ownClusterRayJob = "rayjob-own-cluster.yaml"
+    /// With `ray.networkPolicy`: the RayJob the setup runs to prove the KubeRay operator reaches the Ray dashboard.
+    public static let operatorCheck = "rayjob-operator-check.yaml"
     /// The folder of the RayJobs `submit` wrote, one file each.
     public static let jobs = "jobs"
     /// The plan as a reviewable bash script.

@@ -34,6 +34,13 @@ extension Journal {
                 fresh.steps[index].logPath = WorkspaceFiles.logPath(index: index, stepID: old.id)
                 fresh.steps[index].command = command
             }
+            // A step that failed or was cut off may need earlier steps set up again before it runs (a fresh check).
+            for (index, step) in plan.steps.enumerated() {
+                guard let restarts = step.restartsWith, [.failed, .interrupted, .running].contains(fresh.steps[index].status) else { continue }
+                for earlier in fresh.steps.indices where restarts.contains(fresh.steps[earlier].id) && fresh.steps[earlier].status.isComplete {
+                    fresh.steps[earlier].status = .pending
+                }
+            }
         case .replan:
             // The answers changed, and with them what earlier steps proved: a step with a probe is probed again (what
             // exists is found, not made twice; a new manifest's head pod lacks what was installed in the old one),

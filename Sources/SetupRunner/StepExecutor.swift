@@ -130,6 +130,7 @@ struct StepExecutor: Sendable {
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
+                if let job = step.rayJob { podsHint = await rayJobHint(job, result: result, timeout: timeout, log: log) }
                 return finish(.failed, result, hint: podsHint ?? hint, attempts: attempt, expected: expected)
             }
             let delay = retry.delay(before: attempt, jitter: Double.random(in: 0..<1)) * options.retryDelayScale
@@ -193,6 +194,26 @@ struct StepExecutor: Sendable {
             return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
         }
         return Self.timedOut(result) ? Hint(summary: "Timed out waiting: " + hint.summary, fix: hint.fix) : hint
+    }
+
+    /// Why the RayJob a wait step waited for did not succeed, read from the cluster (see `RayJobDiagnosis`); nil when
+    /// the reads fail, so the step keeps the hint its own output gives.
+    private func rayJobHint(_ wait: RayJobWait, result: CommandResult, timeout: Double, log: LogWriter) async -> Hint? {
+        guard result.stopReason != .cancelled, !stop.isStopped, let discard = try? LogWriter(path: "/dev/null") else { return nil }
+        var outputs: [String] = []
+        for argv in [wait.readJob, wait.readSubmitterPods] {
+            log.write("# why not succeeded: $ " + ShellQuote.join(argv))
+            let read = await runner.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+            log.write("# \(Self.describe(read))")
+            guard read.succeeded, !read.stdoutTruncated else { return nil }
+            outputs.append(read.stdout)
+        }
+        guard let hint = RayJobDiagnosis.hint(wait, job: outputs[0], pods: outputs[1], answers: plan.answers,
+                                              workspace: workspace.url.path) else { return nil }
+        log.write("# \(hint.summary)")
+        let waited = result.stopReason == .timeout ? "Timed out after \(DurationText.format(timeout)): "
+            : Self.timedOut(result) ? "Timed out waiting: " : ""
+        return Hint(summary: waited + hint.summary, fix: hint.fix)
     }
 
     /// Whether the command ran out of time: stopped at the step's limit, or its own wait gave up (kubectl's text).

@@ -37,6 +37,8 @@ struct SetupFixture: @unchecked Sendable {
     ]
     /// `kubectl get networkpolicy NAME -o json` (with `ray.networkPolicy`); nil when there is none.
     var networkPolicy: [String: Any]?
+    /// `kubectl get pods --all-namespaces -l app.kubernetes.io/name=kuberay-operator -o json`: the operator's pods.
+    var operatorPods: [[String: Any]] = []
     /// The in-pod probe's report per pod name.
     var probes: [String: [String: Any]]
 
@@ -77,9 +79,11 @@ struct SetupFixture: @unchecked Sendable {
                                            "delete": ["status": 204]]
         if a.ray.networkPolicy {
             cluster["networkConfig"] = ["datapathProvider": NetworkPolicyManifest.advancedDatapath]
-            networkPolicy = ["metadata": ["name": NetworkPolicyManifest.name(a), "namespace": ns],
-                             "spec": ["podSelector": ["matchLabels": ["ray.io/cluster": a.ray.clusterName, "ray.io/node-type": "head"]],
-                                      "policyTypes": ["Ingress"], "ingress": [["from": [["podSelector": [String: String]()]]]]]]
+            // The policy as the plan writes it, read back as kubectl prints it.
+            let encoded = (try? JSONEncoder().encode(NetworkPolicyManifest(a))) ?? Data()
+            networkPolicy = (try? JSONSerialization.jsonObject(with: encoded)) as? [String: Any]
+            operatorPods = [["metadata": ["name": "kuberay-operator-7d9f-abcde", "namespace": NetworkPolicyManifest.operatorNamespace(a) ?? "ray-system",
+                                          "labels": ["app.kubernetes.io/name": "kuberay-operator"]]]]
         }
         probes = Dictionary(uniqueKeysWithValues: pods.map { (($0["metadata"] as? [String: Any])?["name"] as? String ?? "", healthyProbe) })
     }
@@ -125,6 +129,7 @@ struct SetupFixture: @unchecked Sendable {
         case "pods": return Self.ok(["items": pods])
         case "bucket": return bucket.map(Self.ok) ?? ReadResult(exitCode: 1, stdout: "", stderr: "ERROR: gs://\(answers.bucket.name) not found: 404.")
         case "bucket-policy": return Self.ok(bucketPolicy)
+        case "operator-pods": return Self.ok(["items": operatorPods])
         case "network-policy":
             return networkPolicy.map(Self.ok) ?? ReadResult(exitCode: 1, stdout: "", stderr:
                 "Error from server (NotFound): networkpolicies.networking.k8s.io \"\(NetworkPolicyManifest.name(answers))\" not found")

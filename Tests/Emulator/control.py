@@ -11,6 +11,7 @@ import compute_api
 import container
 import google_api
 import iam_propagation
+import jobsim
 import kube_portforward
 import project_policy
 
@@ -60,6 +61,27 @@ def register(route):
         """Ends every live `kubectl port-forward` tunnel: {"mode": "close"} (the default) resets the connection as a
         lost one does, {"mode": "hang"} keeps it open with nothing flowing any more."""
         return 200, {"dropped": kube_portforward.drop(h.emu, h.json_body().get("mode", "close"))}
+
+    @route("POST", r"/__control/operator", "control")
+    def set_operator(h, g):
+        """Where the KubeRay operator runs: {"namespace": NS, "labels": {...}} (labels default to the Helm chart's),
+        for the cluster "cluster" ("LOCATION/NAME") names, else for every cluster, those made later too; without a
+        namespace, back to the default (the add-on's gke-managed-system, else Helm's default). Its calls to a head's
+        dashboard come from there."""
+        body = h.json_body()
+        peer = None
+        if body.get("namespace"):
+            peer = {"namespace": body["namespace"],
+                    "labels": dict(body.get("labels") or jobsim.OPERATOR_LABELS)}
+        with LOCK:
+            key = body.get("cluster")
+            if key is None:
+                h.emu.operator = peer
+                return 200, {"operator": peer}
+            if key not in h.emu.kube:
+                raise ApiError(404, "no cluster %s" % key)
+            h.emu.kube[key].operator = peer
+            return 200, {"cluster": key, "operator": jobsim.operator_peer(h.emu.kube[key])}
 
     @route("POST", r"/__control/install-crd", "control")
     def install_crd(h, g):

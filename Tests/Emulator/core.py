@@ -73,6 +73,9 @@ class Emulator:
         # keep GCE_METADATA. Off by default because the wizard's plan has no
         # node-pools update step; tests may turn it on via /__control/seed.
         self.strict_node_pools = False
+        # Where the KubeRay operator runs in every cluster without its own setting (jobsim.operator_peer); None: the
+        # add-on's namespace or Helm's. Set through POST /__control/operator.
+        self.operator = None
         self.missing_accelerators = {}  # zone -> GPU types GKE does not offer there
         self.missing_machine_types = {}  # zone -> machine types Compute Engine does not offer there
         self.quotas = {}          # project -> compute_api quota seed

@@ -18,6 +18,15 @@ Status, as the operator writes it: jobDeploymentStatus Initializing -> Running -
 -> PENDING -> RUNNING -> SUCCEEDED | FAILED; a failed job has reason AppFailed and Ray's message, a refused
 submission reason SubmissionFailed. With the realistic profile each change is seen one operator requeue (3 s)
 later and the driver starts after Ray's job start-up.
+
+The operator learns the Ray job's status only by asking the head's dashboard (GetJobInfo, GET /api/jobs/ID on
+8265) from where it runs: the namespace and pod labels `operator_peer` gives (the add-on's `gke-managed-system`,
+Helm's release namespace `default`, or what POST /__control/operator set). A NetworkPolicy the cluster enforces
+that does not admit it drops the connection (netpolsim.admits): the reconcile logs "Failed to get job info" and
+requeues, recording nothing, so the RayJob stays Running with jobStatus "" (JobStatusNew) and no message or Event,
+while the Ray job itself runs and the submitter, which submits from the job's namespace, finishes. The emulator's
+log has a `operator-get-job-info` entry each time a RayJob's polls start or stop getting through: status 0 (no
+answer: dropped) or 200; once the policy admits the operator, its next poll records the status.
 """
 import copy
 import json
@@ -34,12 +43,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from core import LOCK, ApiError, self_signed_tls
 import authsim
+import netpolsim
 import podsim
 import probesim
 import raysim
 
 SUBMITTER = "ray-job-submitter"
 DASHBOARD_PORT = 8265
+# The label the kuberay-operator Helm chart puts on the operator's pods.
+OPERATOR_LABELS = {"app.kubernetes.io/name": "kuberay-operator"}
 METADATA = "/computeMetadata/v1/instance/service-accounts/default/"
 
 
@@ -92,6 +104,16 @@ def on_create(w, job):
     later(w, rt)
 
 
+def operator_peer(w):
+    """Where the KubeRay operator's calls come from: what the control API set for the cluster or for every cluster,
+    else the add-on's namespace on a cluster with the Ray add-on and Helm's (the kube context's, `default`) on any
+    other."""
+    if w.operator or w.emu.operator:
+        return w.operator or w.emu.operator
+    ray_addon = ((w.cluster().get("addonsConfig") or {}).get("rayOperatorConfig") or {}).get("enabled")
+    return {"namespace": "gke-managed-system" if ray_addon else "default", "labels": dict(OPERATOR_LABELS)}
+
+
 def cluster_of(w, job):
     return w.get("rayclusters", job["metadata"]["namespace"], job["status"].get("rayClusterName"))
 
@@ -124,9 +146,8 @@ def step(w, job, rt):
             submit(w, job, rt, pod)
     elif stage == "pending" and time.time() >= rt["start_at"]:
         start_driver(w, job, rt)
-        status["jobStatus"] = "RUNNING"
+        rt["ray"] = {"jobStatus": "RUNNING"}
         rt["stage"] = "running"
-        w.touch(job)
         later(w, rt)
     elif stage == "running" and rt.get("exit") is not None:
         finish(w, job, rt)
@@ -136,6 +157,39 @@ def step(w, job, rt):
         if rc:
             raysim.on_delete(w, rc)
         rt["stage"] = "done"
+    if rt["stage"] in ("pending", "running", "ended"):
+        poll(w, job, rt)
+
+
+def poll(w, job, rt):
+    """The operator's GetJobInfo: from its namespace to the head's dashboard. Dropped by a policy, nothing is
+    recorded and the RayJob is requeued; answered, Ray's status is recorded, and a finished job with a finished
+    submitter ends the RayJob."""
+    ns, status = job["metadata"]["namespace"], job["status"]
+    head = w.get("pods", ns, rt.get("head"))
+    path = "/api/jobs/%s" % status.get("jobId")
+    peer = operator_peer(w)
+    reached = bool(head) and netpolsim.admits(w, head, peer["namespace"], peer.get("labels") or {}, DASHBOARD_PORT)
+    if rt.get("reached") != reached:
+        rt["reached"] = reached
+        w.emu.record("dashboard", "GET", path, "from=" + peer["namespace"], 200 if reached else 0, "operator-get-job-info")
+    if not reached:
+        later(w, rt)
+        return
+    ray = rt["ray"]
+    if rt["stage"] == "ended":
+        status.update(ray)
+        status["endTime"] = now_iso()
+        rt["stage"] = "done"
+        w.touch(job)
+        if rt["own"] and job["spec"].get("shutdownAfterJobFinishes"):
+            ttl = float(job["spec"].get("ttlSecondsAfterFinished") or 0)
+            rt["stage"], rt["at"] = "shutdown", time.time() + ttl * w.emu.profile.time_scale
+        return
+    if status.get("jobStatus") != ray["jobStatus"]:
+        status["jobStatus"] = ray["jobStatus"]
+        w.touch(job)
+    later(w, rt)
 
 
 def submitter_command(job):
@@ -208,6 +262,13 @@ def submit(w, job, rt, pod):
     rc = cluster_of(w, job)
     head = raysim.head_pod(w, rc) if rc else None
     address, job_id = "http://" + job["status"]["dashboardURL"], job["status"]["jobId"]
+    if head and not netpolsim.admits(w, head, ns, pod["metadata"].get("labels") or {}, DASHBOARD_PORT):
+        # KubeRay's script waits for the dashboard until it answers.
+        if not rt.get("unreachable"):
+            rt["unreachable"] = True
+            log(w, key, "Waiting for Ray Dashboard GCS to become healthy at %s ..." % address)
+        later(w, rt)
+        return
     refused = authsim.caller_error(w, head, pod) if head else "the Ray cluster is gone"
     log(w, key, "Job submission server address: %s" % address)
     if refused:
@@ -224,7 +285,7 @@ def submit(w, job, rt, pod):
                            "  Query the logs of the job:", "    ray job logs %s" % job_id,
                            "  Query the status of the job:", "    ray job status %s" % job_id,
                            "  Request the job to be stopped:", "    ray job stop %s" % job_id, ""]))
-    job["status"]["jobStatus"] = "PENDING"
+    rt["ray"] = {"jobStatus": "PENDING"}
     rt["stage"], rt["head"] = "pending", head["metadata"]["name"]
     rt["start_at"] = time.time() + w.emu.profile.delay("ray_job_start")
     w.touch(job)
@@ -246,27 +307,22 @@ def end_submitter(w, key, pod, code):
 
 
 def finish(w, job, rt):
-    """Ray's job ended: the operator records its status and message, the submitter's `ray job logs` ends."""
+    """Ray's job ended: the submitter's `ray job logs` ends; the operator records the status and message Ray
+    holds at its next GetJobInfo that gets through (`poll`)."""
     ns = job["metadata"]["namespace"]
     key = "%s/%s" % (ns, rt["pod"])
     code, tail = rt["exit"], rt["tail"]
-    status = job["status"]
     if code == 0:
-        status.update({"jobStatus": "SUCCEEDED", "jobDeploymentStatus": "Complete", "message": "Job finished successfully.",
-                       "succeeded": 1})
+        rt["ray"] = {"jobStatus": "SUCCEEDED", "jobDeploymentStatus": "Complete", "message": "Job finished successfully.",
+                     "succeeded": 1}
     else:
-        status.update({"jobStatus": "FAILED", "jobDeploymentStatus": "Failed", "reason": "AppFailed", "failed": 1,
-                       "message": "Job entrypoint command failed with exit code %d, last available logs (truncated to "
-                                  "20,000 chars):\n%s" % (code, "\n".join(tail)[-20000:])})
-    status["endTime"] = now_iso()
+        rt["ray"] = {"jobStatus": "FAILED", "jobDeploymentStatus": "Failed", "reason": "AppFailed", "failed": 1,
+                     "message": "Job entrypoint command failed with exit code %d, last available logs (truncated to "
+                                "20,000 chars):\n%s" % (code, "\n".join(tail)[-20000:])}
     pod = w.get("pods", ns, rt["pod"])
     if pod:
         end_submitter(w, key, pod, 0)
-    rt["stage"] = "done"
-    w.touch(job)
-    if rt["own"] and job["spec"].get("shutdownAfterJobFinishes"):
-        ttl = float(job["spec"].get("ttlSecondsAfterFinished") or 0)
-        rt["stage"], rt["at"] = "shutdown", time.time() + ttl * w.emu.profile.time_scale
+    rt["stage"] = "ended"
 
 
 def on_delete(w, job):

@@ -76,6 +76,7 @@ class World:
         self.pod_events = {}  # "ns/pod" -> {(reason, message)} already reported on it
         self.ray_jobs = {}  # RayJob uid -> where jobsim has it (stage, submitter pod, driver process)
         self.pod_logs = {}  # "ns/pod" -> {lines, done}: what `kubectl logs` reads of a submitter
+        self.operator = None  # where the KubeRay operator runs, set by the control API (jobsim.operator_peer)
         for ns in ("default", "kube-system", "kube-public"):
             self.add("namespaces", None, {"metadata": {"name": ns}})
 

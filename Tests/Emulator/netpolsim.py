@@ -1,6 +1,12 @@
 """NetworkPolicy (networking.k8s.io/v1) as the API server takes it: strict decoding of its fields and types, then
 the validation of pkg/apis/networking/validation for what a policy says (policy types, peers, ports, selectors).
-Stored and served only: no traffic is filtered (the emulator has no pod network)."""
+
+The emulator has no pod network, so traffic is filtered where the model makes a connection on its own: the KubeRay
+operator's calls to a head's dashboard (jobsim) and a RayJob submitter's. `admits` decides one such connection as
+the cluster's dataplane does when it enforces policies (Dataplane V2, always on Autopilot, or Calico's
+networkPolicy.enabled): a pod no Ingress policy selects takes everything; a selected pod takes a connection only
+when some rule of some policy selecting it names the source (peer) and the port. An unenforcing cluster stores
+policies and filters nothing."""
 import re
 
 from core import ApiError
@@ -186,3 +192,93 @@ def cause_reason(message):
         if message.startswith(prefix):
             return reason
     return "FieldValueInvalid"
+
+
+def enforced(w):
+    """Whether the cluster's dataplane enforces NetworkPolicies."""
+    c = w.cluster()
+    return ((c.get("networkConfig") or {}).get("datapathProvider") == "ADVANCED_DATAPATH"
+            or bool((c.get("networkPolicy") or {}).get("enabled")) or bool((c.get("autopilot") or {}).get("enabled")))
+
+
+def selects(selector, labels):
+    """A LabelSelector against labels: matchLabels all equal, each matchExpression holds; {} selects all."""
+    selector = selector or {}
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def namespace_labels(w, ns):
+    stored = w.get("namespaces", None, ns)
+    labels = dict(((stored or {}).get("metadata") or {}).get("labels") or {})
+    labels["kubernetes.io/metadata.name"] = ns
+    return labels
+
+
+def peer_matches(w, peer, policy_ns, source_ns, source_labels):
+    if "ipBlock" in peer:
+        return False  # pod-to-pod traffic here; an ipBlock names addresses outside the pod network
+    if "namespaceSelector" in peer:
+        if not selects(peer["namespaceSelector"], namespace_labels(w, source_ns)):
+            return False
+    elif source_ns != policy_ns:
+        return False  # a podSelector alone means pods of the policy's own namespace
+    return "podSelector" not in peer or selects(peer["podSelector"], source_labels)
+
+
+def port_matches(rule, pod, port):
+    ports = rule.get("ports") or []
+    if not ports:
+        return True
+    for p in ports:
+        if p.get("protocol", "TCP") != "TCP":
+            continue
+        want = p.get("port")
+        if want is None:
+            return True
+        if isinstance(want, str):  # a named port: the pod's container port of that name
+            want = next((c.get("containerPort") for ct in (pod.get("spec") or {}).get("containers") or []
+                         for c in ct.get("ports") or [] if c.get("name") == want), None)
+        if want is not None and (want == port or (p.get("endPort") and want <= port <= p["endPort"])):
+            return True
+    return False
+
+
+def ingress_policies(w, pod):
+    ns, labels = pod["metadata"]["namespace"], (pod["metadata"].get("labels") or {})
+    out = []
+    for key, policy in w.store["networkpolicies"].items():
+        if not key.startswith(ns + "/"):
+            continue
+        spec = policy.get("spec") or {}
+        types = spec.get("policyTypes") or ["Ingress"]
+        if "Ingress" in types and selects(spec.get("podSelector"), labels):
+            out.append(policy)
+    return out
+
+
+def admits(w, pod, source_ns, source_labels, port):
+    """Whether a TCP connection from a pod in `source_ns` with `source_labels` to `pod`'s `port` gets through."""
+    if not enforced(w):
+        return True
+    policies = ingress_policies(w, pod)
+    if not policies:
+        return True
+    for policy in policies:
+        for rule in (policy.get("spec") or {}).get("ingress") or []:
+            peers = rule.get("from") or []
+            if (not peers or any(peer_matches(w, peer, policy["metadata"]["namespace"], source_ns, source_labels)
+                                 for peer in peers)) and port_matches(rule, pod, port):
+                return True
+    return False

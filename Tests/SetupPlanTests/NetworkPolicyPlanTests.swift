@@ -189,8 +189,8 @@ final class NetworkPolicyPlanTests: XCTestCase {
         let records = Dictionary(uniqueKeysWithValues: p.steps.map { ($0.id, SetupRecord.done) })
         let destroy = DestroyPlanBuilder.build(setup: p, records: records, options: DestroyOptions())
         let ids = destroy.plan.steps.map(\.id.rawValue)
-        XCTAssertEqual(Array(ids.drop { $0 != "delete-raycluster" }.prefix(5)),
-                       ["delete-raycluster", "wait-ray-pods-gone", "delete-secret", "delete-networkpolicy", "uninstall-operator"])
+        XCTAssertEqual(Array(ids.drop { $0 != "delete-raycluster" }.prefix(6)),
+                       ["delete-raycluster", "wait-ray-pods-gone", "delete-secret", "delete-rayjob", "delete-networkpolicy", "uninstall-operator"])
         let delete = try XCTUnwrap(destroy.plan.step(.delete(.networkpolicy)))
         XCTAssertEqual(Array(delete.argv.prefix(7)),
                        ["kubectl", "delete", "networkpolicy", "raycluster-mini-head-ingress", "--namespace", "ray", "--ignore-not-found"])
