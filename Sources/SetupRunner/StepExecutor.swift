@@ -175,45 +175,46 @@ struct StepExecutor: Sendable {
     /// Why the pods a wait step waited for are not Ready, read from the cluster (see `PodDiagnosis`); nil when the reads
     /// fail, so the step keeps the hint its own output gives.
     private func podHint(_ wait: PodWait, result: CommandResult, timeout: Double, log: LogWriter) async -> Hint? {
-        guard result.stopReason != .cancelled, !stop.isStopped, let discard = try? LogWriter(path: "/dev/null") else { return nil }
         // A pod list or a busy namespace's events can exceed what a step's output keeps.
         var reader = runner
         reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
-        var outputs: [String] = []
-        for argv in [wait.listPods, wait.listEvents] {
-            log.write("# why not Ready: $ " + ShellQuote.join(argv))
-            // The JSON goes to the hint, not the log: a pod list is pages long.
-            let read = await reader.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
-            log.write("# \(Self.describe(read))")
-            guard read.succeeded, !read.stdoutTruncated else { return nil }
-            outputs.append(read.stdout)
-        }
-        guard let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
-        log.write("# \(hint.summary)")
-        if result.stopReason == .timeout {
-            return Hint(summary: "Timed out after \(DurationText.format(timeout)): " + hint.summary, fix: hint.fix)
-        }
-        return Self.timedOut(result) ? Hint(summary: "Timed out waiting: " + hint.summary, fix: hint.fix) : hint
+        guard let outputs = await readWhy([wait.listPods, wait.listEvents], question: "why not Ready", reader: reader, result: result, log: log),
+              let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+        return waited(hint, result: result, timeout: timeout, log: log)
     }
 
     /// Why the RayJob a wait step waited for did not succeed, read from the cluster (see `RayJobDiagnosis`); nil when
     /// the reads fail, so the step keeps the hint its own output gives.
     private func rayJobHint(_ wait: RayJobWait, result: CommandResult, timeout: Double, log: LogWriter) async -> Hint? {
+        guard let outputs = await readWhy([wait.readJob, wait.readSubmitterPods], question: "why not succeeded", reader: runner,
+                                          result: result, log: log),
+              let hint = RayJobDiagnosis.hint(wait, job: outputs[0], pods: outputs[1], answers: plan.answers,
+                                              workspace: workspace.url.path) else { return nil }
+        return waited(hint, result: result, timeout: timeout, log: log)
+    }
+
+    /// The stdout of each read-only command in `reads`, each logged by its command line and outcome (the JSON itself goes
+    /// to the hint, not the log: a pod list is pages long); nil when the step was stopped or a read fails.
+    private func readWhy(_ reads: [[String]], question: String, reader: CommandRunner, result: CommandResult,
+                         log: LogWriter) async -> [String]? {
         guard result.stopReason != .cancelled, !stop.isStopped, let discard = try? LogWriter(path: "/dev/null") else { return nil }
         var outputs: [String] = []
-        for argv in [wait.readJob, wait.readSubmitterPods] {
-            log.write("# why not succeeded: $ " + ShellQuote.join(argv))
-            let read = await runner.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+        for argv in reads {
+            log.write("# \(question): $ " + ShellQuote.join(argv))
+            let read = await reader.run(argv: argv, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
             log.write("# \(Self.describe(read))")
             guard read.succeeded, !read.stdoutTruncated else { return nil }
             outputs.append(read.stdout)
         }
-        guard let hint = RayJobDiagnosis.hint(wait, job: outputs[0], pods: outputs[1], answers: plan.answers,
-                                              workspace: workspace.url.path) else { return nil }
+        return outputs
+    }
+
+    /// A wait's diagnosis, logged, and led by how the wait ended when it ran out of time.
+    private func waited(_ hint: Hint, result: CommandResult, timeout: Double, log: LogWriter) -> Hint {
         log.write("# \(hint.summary)")
-        let waited = result.stopReason == .timeout ? "Timed out after \(DurationText.format(timeout)): "
+        let lead = result.stopReason == .timeout ? "Timed out after \(DurationText.format(timeout)): "
             : Self.timedOut(result) ? "Timed out waiting: " : ""
-        return Hint(summary: waited + hint.summary, fix: hint.fix)
+        return Hint(summary: lead + hint.summary, fix: hint.fix)
     }
 
     /// Whether the command ran out of time: stopped at the step's limit, or its own wait gave up (kubectl's text).
