@@ -116,7 +116,7 @@ final class EmulatorHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(at: helm)
         try TestPaths.linkExecutable(helm, to: TestPaths.support.appendingPathComponent("fake-helm"))
         var forkServer: GcloudForkServer?
-        if !plainGcloud {
+        if !plainGcloud && !GcloudForkServer.off {
             do {
                 forkServer = try GcloudForkServer.shared()
                 try TestPaths.linkExecutable(bin.appendingPathComponent("gcloud"), to: GcloudForkServer.client)

@@ -9,11 +9,11 @@ import Testing
 /// endpoints on 127.0.0.1, a token file; nothing reads ~/.config/gcloud.
 @Suite struct GcloudAcceptanceTests {
     @Test func testRealGcloudAcceptsEveryGeneratedCommand() async throws {
-        _ = try RequiredTool.path("gcloud", for: "the gcloud acceptance test")
+        let launcher = try RequiredTool.path("gcloud", for: "the gcloud acceptance test")
         // The installed gcloud, through the test process's fork server (which hands back to the launcher whatever
         // it cannot run as the launcher would).
-        let gcloud = GcloudForkServer.client.path
-        let forkServer = try GcloudForkServer.shared()
+        let forkServer = GcloudForkServer.off ? nil : try GcloudForkServer.shared()
+        let gcloud = forkServer == nil ? launcher : GcloudForkServer.client.path
         let dir = try TestPaths.newTemporaryFolder("gcloud-usage")
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = Process()
@@ -36,7 +36,7 @@ import Testing
                    "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1", "CLOUDSDK_SURVEY_DISABLE_PROMPTS": "1",
                    "KUBECONFIG": dir.appendingPathComponent("kubeconfig").path,
                    "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": "http://127.0.0.1:\(port)/storage/v1/",
-                   GcloudForkServer.environmentVariable: forkServer.socket]
+                   GcloudForkServer.environmentVariable: forkServer?.socket ?? ""]
         for api in ["SERVICEUSAGE", "CONTAINER", "IAM", "CLOUDRESOURCEMANAGER", "IAMCREDENTIALS"] {
             env["CLOUDSDK_API_ENDPOINT_OVERRIDES_\(api)"] = "http://127.0.0.1:\(port)/"
         }

@@ -11,9 +11,10 @@ import Glibc
 final class GcloudForkServer: Sendable {
     /// The UNIX socket the client connects to, named by `environmentVariable`.
     let socket: String
+    /// The server's pid: the parent of every forked gcloud.
+    let pid: pid_t
     /// The server's log (what it prints, and every call it hands back to the launcher).
     let log: URL
-    private let pid: pid_t
     private let folder: URL
 
     /// The variable that names the socket to the client.
@@ -21,6 +22,10 @@ final class GcloudForkServer: Sendable {
     /// The client, which a `gcloud` on PATH links to.
     static let client = TestPaths.support.appendingPathComponent("gcloud-fork")
     static let script = TestPaths.support.appendingPathComponent("gcloud-forkserver.py")
+
+    /// `KGW_GCLOUD_FORKSERVER_OFF=1` runs every test's gcloud through the installed launcher (to compare, or to rule
+    /// the fork server out).
+    static let off = ProcessInfo.processInfo.environment["KGW_GCLOUD_FORKSERVER_OFF"] == "1"
 
     /// The server of this test process, started on first use (a failure is kept: every caller sees it).
     static func shared() throws -> GcloudForkServer { try started.get() }
