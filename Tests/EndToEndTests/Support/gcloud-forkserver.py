@@ -3,15 +3,16 @@
 Most of a gcloud call's CPU is Python importing googlecloudsdk.gcloud_main (about 0.65 s of 0.9 s here). This
 server imports it once, in the interpreter and environment the `gcloud` launcher would use, then forks a child
 per call that runs the launcher's own entry (`gcloud.main()` of lib/gcloud.py) with the caller's argv,
-environment, working directory and standard descriptors. Nothing env-dependent (properties, configurations,
-credentials) is read before the fork.
+environment, working directory and standard descriptors. The import itself reads the environment and the
+(server's own, empty) configuration; `_ImportState` records what it read, and each child rebuilds that state
+from the caller's values or hands the call back. Credentials are never read before the fork.
 
 Started as `python3 gcloud-forkserver.py --launcher PATH_TO_GCLOUD --socket SOCKET [--max-lifetime S]`: it
 rewrites the launcher's final `exec` line to start this file in serve mode, so the interpreter, its flags and
 the exported variables are the launcher's own. Per call the child runs the launcher again, with the caller's
 environment and the `exec` replaced by printing what it would exec and with which environment; if the
-interpreter or its flags differ from the server's, or a variable the interpreter reads at start-up differs,
-the child answers "fall back" and the client execs the real launcher itself.
+interpreter or its flags differ from the server's, or a variable the interpreter reads at start-up differs, or
+one the import read, the child answers "fall back" and the client execs the real launcher itself.
 
 Protocol on the UNIX socket, per connection: the client sends a 4-byte big-endian length with its fds 0, 1, 2
 attached (SCM_RIGHTS), then that many bytes of JSON {"argv": [...], "env": {...}, "cwd": "..."}. The child
@@ -31,12 +32,12 @@ import sys
 import threading
 import time
 
-# The variables the interpreter reads as it starts (or that change what it set up then): a call whose launcher
-# environment differs from the server's in one of these falls back to the real launcher.
-_STARTUP_PREFIXES = ('PYTHON',)
 # The server's own stderr (its log), kept for a child once the caller's fds are on 0-2.
 _LOG_FD = 2
 
+# The variables the interpreter reads as it starts (or that change what it set up then): a call whose launcher
+# environment differs from the server's in one of these falls back to the real launcher.
+_STARTUP_PREFIXES = ('PYTHON',)
 _STARTUP_NAMES = ('LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'CLOUDSDK_PYTHON', 'CLOUDSDK_PYTHON_ARGS',
                   'CLOUDSDK_PYTHON_SITEPACKAGES', 'VIRTUAL_ENV')
 
