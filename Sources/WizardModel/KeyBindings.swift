@@ -198,7 +198,7 @@ public enum KeyBindings {
                 KeyBinding([.char("s")], "s", "dashboard", .openSession,
                            help: ("s", "end the wizard and forward the Ray dashboard (session)")),
                 KeyBinding([.char("j")], "j", "test job", .submitExample,
-                           help: ("j", "end the wizard and run a test job that writes to the bucket (submit)")),
+                           help: ("j", "end the wizard and submit a test job that writes to the bucket")),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),
