@@ -241,7 +241,8 @@ struct StepExecutor: Sendable {
                         fix: "Compare the output in the log with the step's purpose: \(step.why)")
         }
         if let stockout = Stockout(stderr: result.stderrTail, argv: argv) {
-            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers)
+            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers,
+                                 leftBehind: step.kind == .create ? step.teardown : nil)
         }
         return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
     }

@@ -116,6 +116,10 @@ import Testing
         #expect(text.contains("No capacity for e2-standard-8 in us-west1-b (GCE_STOCKOUT)"), "\(text)")
         #expect(text.contains("Other zones of us-west1 offer e2-standard-8: us-west1-a, us-west1-c."), "\(text)")
         #expect(text.contains("--set zone=us-west1-a --replan"), "\(text)")
+        // GKE leaves the cluster in ERROR and does not retry it: staying means deleting it first.
+        #expect(text.contains("or, to stay in us-west1-b, delete the GKE cluster cloud-bucket-cluster the failed create left in ERROR "
+                              + "(`gcloud container clusters delete cloud-bucket-cluster --project demo-project --location us-west1-b "
+                              + "--quiet`) and resume once the zone has capacity again."), "\(text)")
         // Preflight reads the zone's machine types too; after the refused create, the other zones are read once.
         let log = try await emulator.log()
         let afterCreate = Array(log.drop { $0.kind != "create-cluster" })
