@@ -12,7 +12,7 @@ public struct JobSubmission: Equatable, Sendable {
     public init(_ answers: Answers, argv: [String], suffix: String) throws(FieldError) {
         guard argv.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw FieldError(path: "entrypoint", value: nil,
-                             rule: "give the command to run after `--`, e.g. kuberay-gcs-wizard submit -- python train.py")
+                             rule: "give the command to run after `--`")
         }
         self.init(checked: answers, argv: argv, suffix: suffix)
     }

@@ -6,6 +6,9 @@ public enum ToolCheck {
         ["gcloud", "config", "get-value", property]
     }
 
+    /// `gcloud config list --format json`: the account and every default at once (environment overrides included).
+    public static let gcloudConfigList = ["gcloud", "config", "list", "--format", "json"]
+
     /// The command that prints `tool`'s version (gcloud, kubectl, gke-gcloud-auth-plugin, helm) and needs no cluster.
     public static func version(_ tool: String) -> [String] {
         switch tool {

@@ -59,8 +59,9 @@ public enum WorkspaceFiles {
         "kuberay-gcs-wizard session --workspace \(ShellQuote.quote(path))"
     }
 
-    /// The command that runs a Ray job on the workspace's cluster, with `ENTRYPOINT` for the person's own command.
-    public static func submitCommand(workspace path: String) -> String {
-        "kuberay-gcs-wizard submit --workspace \(ShellQuote.quote(path)) -- ENTRYPOINT"
+    /// The command that runs a Ray job on the workspace's cluster, with `ENTRYPOINT` (or `entrypoint`, as typed) for the
+    /// person's own command.
+    public static func submitCommand(workspace path: String, entrypoint: String = "ENTRYPOINT") -> String {
+        "kuberay-gcs-wizard submit --workspace \(ShellQuote.quote(path)) -- \(entrypoint)"
     }
 }

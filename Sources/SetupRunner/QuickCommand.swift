@@ -19,6 +19,8 @@ public enum QuickCommand {
         public var stdout: String
         /// The last 200 lines, or why it could not start, or that it was stopped at its time limit.
         public var stderr: String
+        /// Whether it was stopped at its time limit.
+        public var timedOut = false
     }
 
     /// Runs `argv` with `environment` overriding the inherited variables; stderr is read and dropped.
@@ -44,6 +46,7 @@ public enum QuickCommand {
         var stderr = result.stderrTail
         if case .launchFailed(let why) = result.ending { stderr.append(why) }
         if result.stopReason == .timeout { stderr.append("stopped after \(Int(timeoutSeconds)) s") }
-        return Output(exitCode: result.exitCode, stdout: result.stdout, stderr: stderr.joined(separator: "\n"))
+        return Output(exitCode: result.exitCode, stdout: result.stdout, stderr: stderr.joined(separator: "\n"),
+                      timedOut: result.stopReason == .timeout)
     }
 }

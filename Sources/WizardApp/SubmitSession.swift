@@ -22,7 +22,8 @@ public struct SubmitSession: Sendable {
         do {
             return SubmitSession(workspace: URL(fileURLWithPath: path), submission: try JobSubmission(answers, argv: argv, suffix: Self.suffix()))
         } catch {
-            Console.error("error: no command to run: \(error.rule)")
+            Console.error("error: no command to run: \(error.rule), e.g. "
+                + WorkspaceFiles.submitCommand(workspace: path, entrypoint: "python train.py"))
             throw ExitStatus(2)
         }
     }

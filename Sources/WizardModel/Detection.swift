@@ -2,19 +2,23 @@
 public struct Detection: Equatable, Sendable {
     /// gcloud, kubectl, gke-gcloud-auth-plugin and helm, in that order.
     public var tools: [DetectedTool]
-    /// `gcloud config get-value account`.
+    /// gcloud's active account (`core/account`).
     public var account: String?
-    /// `gcloud config get-value project`, used as the default project.
+    /// gcloud's `core/project`, used as the default project.
     public var project: String?
-    /// `gcloud config get-value compute/zone`, used as the default zone.
+    /// gcloud's `compute/zone`, used as the default zone.
     public var zone: String?
+    /// Why gcloud's configuration could not be read (it did not answer in time, say); nil when it was read, so an
+    /// account, project or zone that is nil is not set.
+    public var configUnread: String?
 
     /// A detection result.
-    public init(tools: [DetectedTool], account: String? = nil, project: String? = nil, zone: String? = nil) {
+    public init(tools: [DetectedTool], account: String? = nil, project: String? = nil, zone: String? = nil, configUnread: String? = nil) {
         self.tools = tools
         self.account = account
         self.project = project
         self.zone = zone
+        self.configUnread = configUnread
     }
 
     /// The tools the wizard looks for, in display order.

@@ -141,9 +141,10 @@ extension WizardView {
             y += 1
             canvas.text("Kept", x: 2, y: y, style: Style(bold: true))
             y += 1
+            // Each whole, wrapped: what stays and why is the point of the list (the bucket's line names its flag).
             for item in destroy.plan.kept where y < bottom {
-                canvas.clipped("\(item.subject): \(item.why)", x: 4, y: y, limit: canvas.width - 6, style: Style(.muted))
-                y += 1
+                y += canvas.wrapped("\(item.subject): \(item.why)", x: 4, y: y, limit: canvas.width - 6, maxRows: bottom - y,
+                                    style: Style(.muted), continuation: "  ")
             }
         }
         canvas.wrapped("Journal: \(state.workspace)/\(WorkspaceFiles.destroyedSetupJournal); setting up again starts from scratch.", x: 2,

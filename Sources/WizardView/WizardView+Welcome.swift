@@ -64,9 +64,9 @@ extension WizardView {
         }
         y += 1
         let facts: [(String, String?, String)] = [
-            ("Account", detection.account, "none: run gcloud auth login"),
-            ("Project", detection.project, "not set in gcloud config"),
-            ("Zone", detection.zone, "not set in gcloud config"),
+            ("Account", detection.account, detection.configUnread ?? "none: run gcloud auth login"),
+            ("Project", detection.project, detection.configUnread ?? "not set in gcloud config"),
+            ("Zone", detection.zone, detection.configUnread ?? "not set in gcloud config"),
         ]
         for (label, value, missing) in facts {
             canvas.text(label, x: 4, y: y, style: Style(.muted))
@@ -77,7 +77,7 @@ extension WizardView {
                     if end + DisplayWidth.of(note) <= canvas.width - 2 { canvas.text(note, x: end, y: y, style: Style(.muted)) }
                 }
             } else {
-                canvas.text(missing, x: 14, y: y, style: Style(.warning))
+                canvas.clipped(missing, x: 14, y: y, limit: canvas.width - 16, style: Style(.warning))
             }
             y += 1
         }

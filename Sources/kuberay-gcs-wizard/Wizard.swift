@@ -15,14 +15,31 @@ struct Wizard: AsyncParsableCommand {
 }
 
 extension Wizard {
-    /// The first word of `arguments` when it is neither an option nor a command (nor `help` followed by one), else nil.
-    /// The guided wizard takes no words, so a word there is always a mistyped or unknown command.
+    /// The word of `arguments` that stands where a command would and is none (nor `help` followed by one), else nil:
+    /// the first word, or the first one left over after the guided wizard's options (`--plain launch`). The guided
+    /// wizard takes no words, so a word there is always a mistyped or unknown command. A help flag is set aside, since
+    /// ArgumentParser would answer it with the guided wizard's help before it saw the word.
     static func unknownCommand(in arguments: [String]) -> String? {
         let names = Set(configuration.subcommands.map({ $0.configuration.commandName ?? "" }) + ["help"])
-        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let words = arguments.filter { $0 != "--help" && $0 != "-h" }
+        guard let first = words.first else { return nil }
+        guard !first.hasPrefix("-") else { return leftOver(afterOptions: words, commands: names) }
         guard names.contains(first) else { return first }
-        guard first == "help", let next = arguments.dropFirst().first, !next.hasPrefix("-"), !names.contains(next) else { return nil }
+        guard first == "help", let next = words.dropFirst().first, !next.hasPrefix("-"), !names.contains(next) else { return nil }
         return next
+    }
+
+    /// The word ArgumentParser finds no place for among the guided wizard's `options`, unless it is a command given
+    /// after them (ArgumentParser's own error names that one).
+    private static func leftOver(afterOptions options: [String], commands: Set<String>) -> String? {
+        do {
+            _ = try InteractiveCommand.parse(options)
+            return nil
+        } catch {
+            guard let word = InteractiveCommand.message(for: error).firstMatch(of: /Unexpected arguments? '([^']*)'/)?.1,
+                  !commands.contains(String(word)) else { return nil }
+            return String(word)
+        }
     }
 
     /// The usage error for an unknown first word: the word, then every command with what it does.

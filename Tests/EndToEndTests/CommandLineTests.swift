@@ -71,7 +71,9 @@ import Testing
 
     @Test func testAnUnknownCommandIsAUsageErrorListingTheCommands() async throws {
         try await DedicatedThread.run {
-            for argv in [["launch", "--help"], ["launch"], ["launch", "--answers", "a.yaml"], ["help", "launch"]] {
+            // The guided wizard's options before the word, or help first, do not hide it.
+            for argv in [["launch", "--help"], ["launch"], ["launch", "--answers", "a.yaml"], ["help", "launch"], ["-h", "launch"],
+                         ["--plain", "launch", "--help"], ["--workspace", "ws", "launch", "--help"], ["--no-color", "launch"]] {
                 let result = try wizard(argv)
                 #expect(result.status == 2, "\(argv): \(result.stdout)")
                 #expect(result.stdout == "", "\(argv)")
@@ -84,6 +86,9 @@ import Testing
             #expect(try wizard(["help", "apply"]).status == 0)
             #expect(try wizard(["--version"]).status == 0)
             #expect(try wizard(["apply", "--help"]).stdout.contains("USAGE: kuberay-gcs-wizard apply"))
+            #expect(try wizard(["--plain", "--help"]).stdout.contains("USAGE: kuberay-gcs-wizard wizard"))
+            let misplaced = try wizard(["--plain", "apply"])
+            #expect(misplaced.status == 2 && misplaced.stderr.contains("Unexpected argument 'apply'"), "\(misplaced.stderr)")
         }
     }
 

@@ -176,7 +176,8 @@ import Testing
         // No command: usage.
         let empty = try await emulator.wizard(["submit", "--workspace", workspace])
         #expect(empty.status == 2)
-        #expect(empty.stderr.contains("no command to run: give the command to run after `--`"), "\(empty.stderr)")
+        #expect(empty.stderr.contains("no command to run: give the command to run after `--`, e.g. "
+            + "kuberay-gcs-wizard submit --workspace \(workspace) -- python train.py"), "the workspace's own command: \(empty.stderr)")
 
         // A setup that did not finish.
         let unfinished = emulator.root.appendingPathComponent("unfinished")

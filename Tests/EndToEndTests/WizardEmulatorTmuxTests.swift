@@ -29,6 +29,13 @@ import Testing
     /// each call), while the other end-to-end tests run theirs on the same two cores.
     private static let detection: Double = 120
 
+    /// How long the destroy's eight deletions may take: each is a gcloud or kubectl call or two (an IAM binding's is a
+    /// read and a write), seconds each while the other end-to-end tests load the two cores.
+    private static let destroyRun: Double = 300
+
+    /// How long doctor's checks may take: about twenty reads, most of them a gcloud call.
+    private static let doctorRun: Double = 240
+
     /// Starts the wizard on the emulator's workspace; `echo EXIT=$?` follows it.
     private func startWizard(_ tmux: TmuxTerminal) throws {
         try tmux.type("clear; \(shellQuoted(try TestPaths.wizard.path)) --workspace workspace; echo EXIT=$?")
@@ -76,7 +83,7 @@ import Testing
                 try waitForAll(tmux, "the failure at the cluster", [
                     "Failed at step 9/10", "✗ Step 9 of 10 failed: Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
                     #"Required "container.clusters.delete" permission(s)"#, "8 of 10 steps complete; the journal is kept.",
-                ], seconds: 120)
+                ], seconds: Self.destroyRun)
                 try tmux.keys("q")
                 screen = try waitForExit(tmux, 1)
                 #expect(screen.contains("The journal is kept in workspace/destroy-state.json. Resume with:"), "\(screen)")
@@ -92,7 +99,7 @@ import Testing
                 try waitForAll(tmux, "the destroyed screen", [
                     "Destroyed · 10 steps", "✓ Delete the GKE cluster cloud-bucket-cluster with its node pool ray-gpu",
                     "The bucket gs://my-bucket and every object in it: it holds your data;", "q/Enter quit",
-                ], seconds: 120)
+                ], seconds: Self.destroyRun)
                 try tmux.keys("q")
                 screen = try waitForExit(tmux, 0)
                 #expect(collapsed(screen).contains("Destroyed what the run in workspace created."), "\(screen)")
@@ -120,7 +127,7 @@ import Testing
                 try tmux.keys("c")
                 let screen = try waitForAll(tmux, "the healthy verdict", [
                     "Check an existing setup", "Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket", "Healthy: all ", "q quit",
-                ], seconds: 120)
+                ], seconds: Self.doctorRun)
                 #expect(!(screen.contains("✗")), "\(screen)")
                 try quitWithoutRunning(tmux)
 
@@ -136,7 +143,7 @@ import Testing
                     "fix: gcloud iam service-accounts add-iam-policy-binding \(email) --project demo-project --role "
                         + "roles/iam.workloadIdentityUser --member '\(member)'",
                     "Broken: roles/iam.workloadIdentityUser on", "q quit",
-                ], seconds: 120)
+                ], seconds: Self.doctorRun)
                 try tmux.keys("Escape")
                 try tmux.waitFor("back on Welcome") { $0.contains("Welcome") && !$0.contains("Check an existing setup") }
                 try quitWithoutRunning(tmux)

@@ -7,10 +7,8 @@ final class EnvironmentDetectorTests: XCTestCase {
     func testToolsAndGcloudDefaults() async throws {
         let scratch = try Scratch()
         try scratch.tool("gcloud", """
-        case "$1 $2 $3" in
-          "config get-value account") echo alice@example.com ;;
-          "config get-value project") echo demo-project ;;
-          "config get-value compute/zone") echo "(unset)" ;;
+        case "$*" in
+          "config list --format json") echo '{"core": {"account": "alice@example.com", "project": "demo-project"}, "compute": {}}' ;;
           *) echo "Google Cloud SDK 520.0.0" ;;
         esac
         """)
@@ -27,7 +25,8 @@ final class EnvironmentDetectorTests: XCTestCase {
         XCTAssertEqual(versions["helm"], .some(nil), "not on PATH")
         XCTAssertEqual(detection.account, "alice@example.com")
         XCTAssertEqual(detection.project, "demo-project")
-        XCTAssertNil(detection.zone, "(unset) is no zone")
+        XCTAssertNil(detection.zone, "no compute/zone is no zone")
+        XCTAssertNil(detection.configUnread, "read: what is missing is not set")
     }
 
     func testAToolThatHangsIsGivenUpOnAtTheTimeLimit() async throws {
@@ -37,5 +36,20 @@ final class EnvironmentDetectorTests: XCTestCase {
         let detection = await EnvironmentDetector.detect(environment: scratch.environment, timeoutSeconds: 1)
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(10))
         XCTAssertNil(detection.account)
+        XCTAssertEqual(detection.configUnread, "not read: gcloud did not answer in 1 s", "not the same as no account")
+    }
+
+    func testAConfigThatGcloudCannotReadSaysWhy() async throws {
+        let scratch = try Scratch()
+        try scratch.tool("gcloud", """
+        case "$*" in
+          "config list --format json") echo 'ERROR: (gcloud.config.list) Unable to read file [/home/x/.config/gcloud]' >&2; exit 1 ;;
+          *) echo "Google Cloud SDK 520.0.0" ;;
+        esac
+        """)
+        let detection = await EnvironmentDetector.detect(environment: scratch.environment, timeoutSeconds: 10)
+        XCTAssertNil(detection.account)
+        XCTAssertEqual(detection.configUnread,
+                       "not read: gcloud config list failed: ERROR: (gcloud.config.list) Unable to read file [/home/x/.config/gcloud]")
     }
 }

@@ -261,6 +261,25 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(WizardView.hintRows("Run `gcloud auth login`, then resume.", width: 20).map(\.0), ["Run", "`gcloud auth login`,", "then resume."])
     }
 
+    /// After a destroy, each thing kept is on the screen whole at 80x24, wrapped rather than cut: the bucket's line ends
+    /// with the flag that deletes it.
+    func testTheDestroyedScreenShowsEachKeptThingWhole() throws {
+        var state = try XCTUnwrap(Scenarios.all.first { $0.0 == "done" }?.1)
+        Scenarios.send(&state, Scenarios.keys([.char("d"), .char("d"), .char("y")]))
+        let steps = try XCTUnwrap(state.run?.plan.steps)
+        for (i, step) in steps.enumerated() {
+            Scenarios.send(&state, [.runEvent(.stepFinished(StepOutcome(index: i, stepID: step.id, status: .done, exitCode: 0, seconds: 4,
+                                                                          logPath: WorkspaceFiles.logPath(index: i, stepID: step.id))))])
+        }
+        Scenarios.send(&state, [.runEvent(.runFinished(result: .succeeded, seconds: 312))])
+        let kept = try XCTUnwrap(state.destroy?.plan.kept)
+        XCTAssertTrue(kept.contains { $0.why.contains("--delete-bucket") }, "\(kept)")
+        let text = render(state)
+        XCTAssertTrue(text.contains("Destroyed · "), text)
+        let rows = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        for item in kept { XCTAssertTrue(rows.contains("\(item.subject): \(item.why)"), "\(item.subject) whole:\n\(text)") }
+    }
+
     private func render(_ state: WizardState) -> String {
         var sized = state
         _ = update(&sized, .resize(.minimum))

@@ -66,6 +66,12 @@ enum Scenarios {
         var asciiWelcome = s
         asciiWelcome.asciiOnly = true
         list.append(("welcome-ascii", asciiWelcome))
+        var unread = base(workspace: workspace)
+        var slowGcloud = detection
+        (slowGcloud.account, slowGcloud.project, slowGcloud.zone) = (nil, nil, nil)
+        slowGcloud.configUnread = "not read: gcloud did not answer in 60 s"
+        send(&unread, [.start(terminalUTF8: true), .environmentDetected(slowGcloud)])
+        list.append(("welcome-config-unread", unread))
         send(&s, [.key(.enter)])
         list.append(("page1-project", s))
         send(&s, keys([.enter]))
