@@ -179,7 +179,11 @@ struct StepExecutor: Sendable {
         var reader = runner
         reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
         guard let outputs = await readWhy([wait.listPods, wait.listEvents], question: "why not Ready", reader: reader, result: result, log: log),
-              let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+              var hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+        // A GPU zone out of resources: where else in the region the type is, and the answer that moves there.
+        if let stockout = PodDiagnosis.stockout(wait, pods: outputs[0], events: outputs[1], answers: plan.answers) {
+            hint.fix = stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers).fix
+        }
         return waited(hint, result: result, timeout: timeout, log: log)
     }
 
@@ -237,7 +241,8 @@ struct StepExecutor: Sendable {
                         fix: "Compare the output in the log with the step's purpose: \(step.why)")
         }
         if let stockout = Stockout(stderr: result.stderrTail, argv: argv) {
-            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers)
+            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers,
+                                 leftBehind: step.kind == .create ? step.teardown : nil)
         }
         return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
     }

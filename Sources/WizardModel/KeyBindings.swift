@@ -30,6 +30,7 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
     case skip = "Skip"
     case resume = "Resume"
     case editAnswers = "Edit answers"
+    case showChecks = "Show the checks"
     case startOver = "Start over"
     case quit = "Quit"
     case destroy = "Destroy"
@@ -175,6 +176,7 @@ public enum KeyBindings {
                     KeyBinding([.char("r")], "r", "retry", .action(.retry), footer: false),
                     KeyBinding([.char("s")], "s", "skip", .action(.skip), footer: false),
                     KeyBinding([.char("e")], "e", "edit answers", .action(.editAnswers), footer: false),
+                    KeyBinding([.char("c")], "c", "preflight's checks, on Review", .action(.showChecks), footer: false),
                     KeyBinding([.char("l")], "l", "view log", .viewLog),
                 ]
             } else if context == .resumeDestroy {

@@ -6,6 +6,8 @@ extension WizardState {
     public var stoppedActions: [ScreenAction] {
         guard let run else { return [.quit] }
         if run.startError != nil { return [.retry, .editAnswers, .quit] }
+        // Nothing failed to retry or skip: what stopped the run, with its fix, is Review's checklist, read anew.
+        if run.stoppedByPreflight { return [.showChecks, .editAnswers, .quit] }
         if run.result == .interrupted { return [.resume, .editAnswers, .quit] }
         return [.retry, .skip, .editAnswers, .quit]
     }
@@ -33,6 +35,8 @@ extension WizardState {
         case .editAnswers:
             enterPage(0)
             return []
+        case .showChecks:
+            return enterReview()
         case .quit:
             return quit()
         default:

@@ -250,6 +250,60 @@ import Testing
         return bucket["objects"] as? [String: String] ?? [:]
     }
 
+    /// Preflight in the wizard on a new project (GPU quota 0, its Compute Engine API off) with a GPU group that keeps a
+    /// pod: Review's checks can only warn, so Run starts; once the APIs are on, the run's gate stops it before anything
+    /// is created, and Show the checks opens Review on the ✗ naming the quota metric and region with the fix. With the
+    /// quota granted, Review reads again and the same answers run to Done.
+    @Test func testPreflightStopsAGPUGroupWithoutQuotaThenTheSameAnswersRunToDone() async throws {
+        try await DedicatedThread.run {
+            let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
+            let root = try TestPaths.newTemporaryFolder("tmux-preflight")
+            let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
+            defer { emulator.stop() }
+            try emulator.seed(["quotas": ["preset": "new-project"]])
+            // The answers a saved wizard leaves in the workspace: its pages open filled in.
+            let sets = ["project=demo-project", "bucket.name=my-bucket", "zone=us-west1-a", "ray.workers[0].gpu.type=nvidia-l4",
+                        "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
+            let exported = try emulator.wizard(["export", "--workspace", emulator.workspace.path] + sets.flatMap { ["--set", $0] })
+            #expect(exported.status == 0, "\(exported.stderr)")
+            var environment = emulator.environment
+            environment["TERM"] = "xterm-256color"
+            let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
+            defer { tmux.killServer() }
+            try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+            try startWizard(tmux)
+            try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+            try tmux.keys("Enter")
+            for page in 1...7 {
+                try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                try tmux.keys("Enter")
+            }
+            try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "checked again once the APIs"],
+                           seconds: Self.doctorRun)
+            try tmux.keys("r")
+            try waitForAll(tmux, "the gate's stop", ["Preflight stopped the run", "✗ Preflight stops the run: GPU quota in us-west1. Nothing was created.",
+                                                     "< Show the checks >"], seconds: Self.doctorRun)
+            let changed = try emulator.log().filter { entry in
+                ["create-", "set-", "update-", "patch-", "delete-"].contains { entry.kind.hasPrefix($0) }
+            }
+            #expect(changed.map(\.kind) == [], "only the APIs were enabled")
+            try tmux.keys("Enter")
+            try waitForAll(tmux, "the ✗ with its fix", ["✗ GPU quota in us-west1: Run is refused",
+                                                        "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
+                                                        "Request more NVIDIA_L4_GPUS in us-west1"], seconds: Self.doctorRun)
+
+            try emulator.seed(["quotas": ["regions": ["us-west1": ["NVIDIA_L4_GPUS": 4]], "global": ["GPUS_ALL_REGIONS": 4]]])
+            try tmux.keys("e")
+            try tmux.waitFor("the last page") { $0.contains("Page 7 of 7") }
+            try tmux.keys("Enter")
+            try waitForAll(tmux, "Review read again", ["Preflight passed"], seconds: Self.doctorRun)
+            try tmux.keys("r")
+            try waitForAll(tmux, "the Done screen", ["Done · 22 steps", "Ray on GKE is ready"], seconds: Self.destroyRun)
+            try tmux.keys("q")
+            try waitForExit(tmux, 0)
+        }
+    }
+
     /// The status of a GET of `url` by Python's urllib (no proxy), or `none` when nothing answers.
     private func httpStatus(_ url: String) throws -> String {
         let script = """
