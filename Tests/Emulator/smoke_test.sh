@@ -229,6 +229,15 @@ scenario_standard_iam_sa() {
   kinds create-cluster=1 create-namespace=1 create-serviceaccount=1 create-service-account=1 \
     create-bucket=1 create-raycluster=1 enable-services=1 set-iam-policy=1 set-bucket-iam-policy=1 \
     object-write=2 object-read=1
+
+  echo "## objects with gcloud storage: rsync and cp -r up, ls, cat, a download"
+  mkdir -p "$DIR/src/lib" && printf 'print("hi")\n' >"$DIR/src/train.py" && printf 'x = 1\n' >"$DIR/src/lib/util.py"
+  t 0 "" gcloud storage rsync --recursive "$DIR/src" gs://my-bucket/code
+  t 0 "to gs://my-bucket/code/src/train.py" gcloud storage cp -r "$DIR/src" gs://my-bucket/code/
+  out "$(printf 'gs://my-bucket/code/train.py\ngs://my-bucket/code/lib/\ngs://my-bucket/code/src/')" gcloud storage ls gs://my-bucket/code
+  out 'print("hi")' gcloud storage cat gs://my-bucket/code/train.py
+  t 0 "" gcloud storage cp gs://my-bucket/code/lib/util.py "$DIR/util.py"
+  out 'x = 1' cat "$DIR/util.py"
   stop_emulator
 }
 
