@@ -16,6 +16,8 @@ public enum Command: Equatable, Hashable, Sendable {
     case checkSetup
     /// Done: end the wizard and forward the Ray dashboard (`session`).
     case openSession
+    /// Done: end the wizard and run the example job that writes to the bucket (`submit`).
+    case submitExample
     case confirm, dismiss
 }
 
@@ -195,6 +197,8 @@ public enum KeyBindings {
                 KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
                 KeyBinding([.char("s")], "s", "dashboard", .openSession,
                            help: ("s", "end the wizard and forward the Ray dashboard (session)")),
+                KeyBinding([.char("j")], "j", "test job", .submitExample,
+                           help: ("j", "end the wizard and submit a test job that writes to the bucket")),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),

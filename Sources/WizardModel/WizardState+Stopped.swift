@@ -91,7 +91,11 @@ extension WizardState {
         case .openSession? where destroy == nil:
             // The forward runs until Ctrl-C with lines of its own (drops, reconnects) and a URL to copy: it belongs in
             // the normal screen, as the command `session`, rather than under a UI that would cover them.
-            return [.openSession(message: doneExitMessage)]
+            return [.endWizard(then: .session, message: doneExitMessage)]
+        case .submitExample? where destroy == nil:
+            // The job's log is followed live and the wizard exits with its result, as the command `submit` does.
+            guard let run else { return [] }
+            return [.endWizard(then: .submit(argv: RayJobManifest.exampleArgv(run.plan.answers)), message: doneExitMessage)]
         case .viewLog?:
             guard let run, let verify = run.plan.bucketCheckIndex else { return [] }
             return openLog(verify)

@@ -2,7 +2,7 @@ import Foundation
 import TestKit
 import Testing
 
-/// The wizard's destroy and doctor screens, and the Done screen's way into `session`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
+/// The wizard's destroy and doctor screens, and the Done screen's ways into `session` and `submit`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
 /// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 @Suite struct WizardEmulatorTmuxTests {
@@ -203,6 +203,51 @@ import Testing
             #expect(screen.contains("Stopped the forward."), "\(screen)")
             #expect(try httpStatus(url + "/api/version") == "none", "nothing listens on the dashboard's port any more")
         }
+    }
+
+    /// On the Done screen of a run over a finished setup, `j`: the wizard ends and `submit` runs the example job in the
+    /// same terminal, its log live, the wizard's exit status the job's (0), and the job's object is in the bucket.
+    @Test func testTheDoneScreensJKeyEndsTheWizardIntoSubmitOfTheExampleJob() async throws {
+        try await DedicatedThread.run {
+            try withFinishedSetup("tmux-submit", ["project=demo-project", "bucket.name=my-bucket"]) { emulator, tmux in
+                #expect(try bucketObjects(emulator)["rayjob-example.txt"] == nil, "apply itself runs no job")
+                try startWizard(tmux)
+                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try tmux.keys("Enter")
+                for page in 1...7 {
+                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                    try tmux.keys("Enter")
+                }
+                // Over a finished run Review skips preflight; the run finds every step done and checks the bucket again.
+                try waitForAll(tmux, "Review", ["Review · 20 steps, finished ones are checked", "< Run >"])
+                try tmux.keys("r")
+                try waitForAll(tmux, "the Done screen", ["Done · 20 steps",
+                                                         "Press j to end the wizard and run a test job that writes to gs://my-bucket as the KSA.",
+                                                         "kuberay-gcs-wizard submit --workspace workspace -- ENTRYPOINT", "j test job"], seconds: 240)
+                try tmux.keys("j")
+                try waitForExit(tmux, 0)
+                #expect(try tmux.format("#{alternate_on}") == "0", "the full-screen UI is gone")
+                // The job's lines run past the pane's 24 rows: they are read with the rows scrolled off above it.
+                let screen = collapsed(tmux.capture(history: true))
+                #expect(screen.contains("Ray on GKE is ready."), "\(screen)")
+                #expect(screen.contains("applied; it runs on RayCluster raycluster-mini, the submitter as the KSA"), "\(screen)")
+                #expect(screen.contains("| wrote gs://my-bucket/rayjob-example.txt"), "the job's log, followed: \(screen)")
+                #expect(screen.contains("status: Complete, job SUCCEEDED"), "\(screen)")
+                #expect(screen.contains("Succeeded. EXIT=0"), "\(screen)")
+                #expect(try bucketObjects(emulator)["rayjob-example.txt"]?.hasPrefix("written by a RayJob on ") == true,
+                        "the object the job wrote from inside the cluster")
+                let jobs = try FileManager.default.contentsOfDirectory(atPath: emulator.workspace.appendingPathComponent("jobs").path)
+                #expect(jobs.count == 1 && jobs[0].hasPrefix("raycluster-mini-job-"), "submit's RayJob file: \(jobs)")
+            }
+        }
+    }
+
+    /// The objects of gs://my-bucket as the emulator holds them, by name.
+    private func bucketObjects(_ emulator: EmulatorHarness) throws -> [String: String] {
+        let state = try #require(try JSONSerialization.jsonObject(with: emulator.control("GET", "state")) as? [String: Any])
+        let buckets = try #require(state["buckets"] as? [String: Any])
+        let bucket = try #require(buckets["my-bucket"] as? [String: Any])
+        return bucket["objects"] as? [String: String] ?? [:]
     }
 
     /// The status of a GET of `url` by Python's urllib (no proxy), or `none` when nothing answers.

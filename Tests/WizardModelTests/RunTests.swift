@@ -329,8 +329,28 @@ final class RunTests: XCTestCase {
             $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
             $0.screen = .done
         }
-        store.send(.key(.char("s")), effects: [.openSession(message: store.state.doneExitMessage)])
+        store.send(.key(.char("s")), effects: [.endWizard(then: .session, message: store.state.doneExitMessage)])
         XCTAssertTrue(store.state.doneExitMessage.contains("kuberay-gcs-wizard submit --workspace kuberay-gcs-setup -- ENTRYPOINT"))
+    }
+
+    func testJOnTheDoneScreenEndsTheWizardIntoSubmitOfTheExampleJob() {
+        let store = runStore()
+        store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
+            $0.run?.result = .succeeded
+            $0.run?.seconds = 600
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
+            $0.screen = .done
+        }
+        let argv = RayJobManifest.exampleArgv(Fixtures.answers)
+        store.send(.key(.char("j")), effects: [.endWizard(then: .submit(argv: argv), message: store.state.doneExitMessage)])
+        // The job `submit` runs is the workspace's example: the program of rayjob.yaml, writing its object to the bucket.
+        XCTAssertEqual(Array(argv.prefix(2)), ["python", "-c"])
+        XCTAssertEqual(RayJobManifest.exampleEntrypoint(Fixtures.answers), "python -c \"\(argv[2])\"")
+        XCTAssertTrue(argv[2].contains("/b/my-bucket/o?uploadType=media&name=rayjob-example.txt"), argv[2])
+        let binding = KeyBindings.bindings(.done).first { $0.command == .submitExample }
+        XCTAssertEqual(binding?.keys, [.char("j")])
+        XCTAssertEqual(binding?.inFooter, true, "the footer lists j")
+        XCTAssertEqual(KeyBindings.bindings(.done).filter { $0.keys.contains(.char("j")) }.count, 1, "j means one thing on Done")
     }
 
     func testSelectingAStepStopsFollowingTheRunningOne() {

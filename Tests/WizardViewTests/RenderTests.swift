@@ -231,11 +231,18 @@ final class RenderTests: XCTestCase {
         let doneText = render(done)
         let answers = try XCTUnwrap(done.run?.plan.answers)
         let commands = Self.commands(in: doneText)
-        // The dashboard is the `s` key (and the command it runs); a job is the submit command to type.
+        // The dashboard is the `s` key (and the command it runs), a test job the `j` key; a job of one's own is the
+        // submit command to type.
         XCTAssertTrue(commands.contains(WorkspaceFiles.sessionCommand(workspace: done.workspace)), doneText)
         XCTAssertTrue(commands.contains(WorkspaceFiles.submitCommand(workspace: done.workspace)), doneText)
         XCTAssertTrue(doneText.contains("Press s to end the wizard and open the Ray dashboard"), doneText)
-        XCTAssertTrue(doneText.contains(" s dashboard "), "the footer offers the key:\n\(doneText)")
+        XCTAssertTrue(doneText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .contains("Press j to end the wizard and run a test job that writes to gs://\(answers.bucket.name) as the KSA."), doneText)
+        XCTAssertTrue(doneText.contains(" s dashboard ") && doneText.contains(" j test job "), "the footer offers the keys:\n\(doneText)")
+        var help = done
+        _ = update(&help, .key(.char("?")))
+        let helpText = render(help)
+        XCTAssertTrue(helpText.contains("j        end the wizard and submit a test job that writes to the bucket │"), helpText)
         XCTAssertFalse(doneText.contains("…"), doneText)
         // What was made includes the RayCluster itself, not only the cluster, KSA and bucket (with a short workspace
         // path: a long one takes a row, and the list ends in "and 2 more").
