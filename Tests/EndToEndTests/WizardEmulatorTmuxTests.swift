@@ -278,7 +278,7 @@ import Testing
                 try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
                 try tmux.keys("Enter")
             }
-            try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "checked again once the APIs"],
+            try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "rechecked once the APIs are on"],
                            seconds: Self.doctorRun)
             try tmux.keys("r")
             try waitForAll(tmux, "the gate's stop", ["Preflight stopped the run", "✗ Preflight stops the run: GPU quota in us-west1. Nothing was created.",

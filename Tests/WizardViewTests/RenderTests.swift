@@ -135,9 +135,9 @@ final class RenderTests: XCTestCase {
     func testPreflightsLineUnderTheTitleTakesTheScreensMarks() {
         let passed = PreflightProgress.Verdict.passed(holding: 7, warnings: 2, checkedAgain: true)
         XCTAssertEqual(WizardView.preflightLine(passed, .unicode),
-                       "Preflight passed: 7 ✓, 2 ! (4 shows them); checked again once the APIs are on")
+                       "Preflight passed: 7 ✓, 2 ! (4 shows them); rechecked once the APIs are on")
         XCTAssertEqual(WizardView.preflightLine(passed, .ascii),
-                       "Preflight passed: 7 [x], 2 (!) (4 shows them); checked again once the APIs are on")
+                       "Preflight passed: 7 [x], 2 (!) (4 shows them); rechecked once the APIs are on")
         XCTAssertEqual(WizardView.preflightLine(.stops(first: "GPU quota in us-west1", more: 1), .ascii),
                        "[!] GPU quota in us-west1 (+1): Run is refused · 4 shows the fix · e edits")
         XCTAssertEqual(WizardView.preflightLine(.passed(holding: 3, warnings: 0, checkedAgain: false), .unicode), "Preflight passed: 3 ✓")
