@@ -126,7 +126,7 @@ struct StepExecutor: Sendable {
             let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
             // A command that exited 0 failed on its output: the outcome says what the output had to show.
             let expected = result.ending == .exited(0) ? step.success.substituting(captures).expectation : nil
-            guard let retry = step.retry, attempt < attempts,
+            guard let retry = step.retry, attempt < attempts, retry.givesUp(on: Self.trimmed(result.stdout)) == nil,
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
@@ -235,6 +235,9 @@ struct StepExecutor: Sendable {
             return Hint(
                 summary: "Timed out after \(DurationText.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
                 fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
+        }
+        if result.ending == .exited(0), let fix = step.retry?.givesUp(on: Self.trimmed(result.stdout)) {
+            return Hint(summary: "It printed \(Self.trimmed(result.stdout)), which waiting does not change.", fix: fix)
         }
         if result.ending == .exited(0) {
             return Hint(summary: "The command succeeded but " + Self.mismatch(result.stdout, step.success),

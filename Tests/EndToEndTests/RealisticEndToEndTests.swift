@@ -124,5 +124,15 @@ import Testing
         let log = try await emulator.log()
         let afterCreate = Array(log.drop { $0.kind != "create-cluster" })
         #expect(afterCreate.count("list-machine-types") == 1, "the other zones were read once")
+
+        // Resumed as it is, the create counts the cluster (in ERROR) as there; the wait for RUNNING ends at once.
+        let started = Date()
+        let resumed = try await emulator.wizard(["resume", "--workspace", emulator.workspace.path])
+        let again = resumed.stdout + resumed.stderr
+        #expect(resumed.status == 1, "\(again)")
+        #expect(again.contains("It printed ERROR, which waiting does not change."), "\(again)")
+        #expect(again.contains("GKE could not create the cluster; its status message says why: gcloud container clusters describe "
+                               + "cloud-bucket-cluster --project demo-project --location us-west1-b --format 'value(statusMessage)'"), "\(again)")
+        #expect(Date().timeIntervalSince(started) < 240, "no wait for a cluster in ERROR")
     }
 }
