@@ -153,7 +153,8 @@ import Testing
     /// number is found as the principal link, and the grant doctor prints (the number filled in) repairs it. Then the
     /// links that do not depend on the identity mode, each broken in turn, found, and repaired with doctor's fix.
     @Test func testDirectModePrincipalWithTheProjectIDIsFoundAndRepaired() async throws {
-        let emulator = try await EmulatorHarness.start("e2e-doctor-direct")
+        // Doctor's reads through the installed gcloud launcher itself; the other doctor test uses the fork server.
+        let emulator = try await EmulatorHarness.start("e2e-doctor-direct", plainGcloud: true)
         defer { emulator.stop() }
         // Preflight for these answers: the create-standard/helm/direct combination.
         let applied = try await emulator.applyForSetup(["project=demo-project", "bucket.name=my-bucket", "identity.mode=direct", "identity.namespace=ray"])

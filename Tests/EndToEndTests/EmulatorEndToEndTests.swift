@@ -34,6 +34,9 @@ import Testing
             clusters.flatMap { c in operators.flatMap { o in identities.map { Combination(cluster: c, operatorMode: o, identity: $0) } } }
         }
 
+        /// The combination whose apply runs the installed gcloud launcher, not the fork server (`GcloudForkServer`).
+        static let plainGcloud = "create-standard/gke-addon/iam-service-account"
+
         /// Six of the 18: every cluster mode x identity mode pair and every operator x identity mode pair,
         /// each operator with two different cluster modes.
         static var covering: [Combination] {
@@ -53,7 +56,9 @@ import Testing
     func testApplySucceedsForEveryCombination(_ c: Combination) async throws {
         let userConfig = UserConfigGuard()
         let started = Date()
-        let emulator = try await EmulatorHarness.start("e2e-\(c.cluster)-\(c.operatorMode)-\(c.identity)")
+        // One combination runs the installed gcloud launcher itself, the others its fork server's stand-in.
+        let emulator = try await EmulatorHarness.start("e2e-\(c.cluster)-\(c.operatorMode)-\(c.identity)",
+                                                       plainGcloud: c.description == Combination.plainGcloud)
         defer { emulator.stop() }
         let location = c.cluster == "create-autopilot" ? "us-west1" : "us-west1-b"
         if c.cluster == "existing" {

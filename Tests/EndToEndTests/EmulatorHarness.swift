@@ -41,7 +41,8 @@ extension Array where Element == EmulatorLogEntry {
 
 /// A running emulator (Tests/Emulator) in its own temporary folder, with the hermetic environment the real
 /// gcloud, kubectl and the wizard run in: temporary CLOUDSDK_CONFIG, KUBECONFIG, KUBECACHEDIR and HOME,
-/// endpoints on 127.0.0.1, a fake `helm` first on PATH. Nothing else is inherited from the test's
+/// endpoints on 127.0.0.1, a fake `helm` first on PATH and, unless `plainGcloud`, a `gcloud` there that runs the
+/// installed gcloud in the test process's fork server (`GcloudForkServer`). Nothing else is inherited from the test's
 /// environment except PATH. gcloud is logged in with the emulator's service-account key (its token endpoint on
 /// 127.0.0.1), so tokens carry an expiry and gke-gcloud-auth-plugin caches them rather than starting gcloud on
 /// every kubectl call. `stop()` ends the emulator; it also ends itself after `maxLifetime` seconds, a bound for a test
@@ -53,6 +54,8 @@ final class EmulatorHarness: @unchecked Sendable {
     let workspace: URL
     let googlePort: Int
     let kubePort: Int
+    /// The folder first on PATH: the fake helm and, with the fork server, the `gcloud` client.
+    let bin: URL
     /// The environment for the wizard and for direct gcloud/kubectl calls.
     let environment: [String: String]
     private let process: Process
@@ -66,13 +69,16 @@ final class EmulatorHarness: @unchecked Sendable {
     static let emulatorScript = TestPaths.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py")
 
     /// Starts an emulator with state in `root/emulator`; the workspace is `root/workspace`. `arguments` go to the
-    /// emulator (e.g. `--profile realistic --time-scale 0.02`).
-    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 3600, removesRoot: Bool = false, arguments: [String] = []) throws {
+    /// emulator (e.g. `--profile realistic --time-scale 0.02`). `plainGcloud` leaves the installed launcher alone on
+    /// PATH, for the tests that prove it still works as the fork server's stand-in does.
+    init(root: URL, tools: EndToEndTools, maxLifetime: Int = 3600, removesRoot: Bool = false, arguments: [String] = [],
+         plainGcloud: Bool = false) throws {
         self.root = root
         self.removesRoot = removesRoot
         stateDir = root.appendingPathComponent("emulator")
         workspace = root.appendingPathComponent("workspace")
         let home = root.appendingPathComponent("home"), bin = root.appendingPathComponent("bin")
+        self.bin = bin
         for dir in [stateDir, home, bin] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
 
         let stdoutURL = root.appendingPathComponent("emulator.stdout"), stderrURL = root.appendingPathComponent("emulator.stderr")
@@ -109,6 +115,16 @@ final class EmulatorHarness: @unchecked Sendable {
         let helm = bin.appendingPathComponent("helm")
         try? FileManager.default.removeItem(at: helm)
         try TestPaths.linkExecutable(helm, to: TestPaths.support.appendingPathComponent("fake-helm"))
+        var forkServer: GcloudForkServer?
+        if !plainGcloud && !GcloudForkServer.off {
+            do {
+                forkServer = try GcloudForkServer.shared()
+                try TestPaths.linkExecutable(bin.appendingPathComponent("gcloud"), to: GcloudForkServer.client)
+            } catch {
+                if process.isRunning { process.terminate() }
+                throw error
+            }
+        }
 
         var env = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
                    "HOME": home.path, "LANG": "C.UTF-8",
@@ -121,9 +137,10 @@ final class EmulatorHarness: @unchecked Sendable {
         }
         // The access-token file would win over the activated key, and its tokens have no expiry.
         env["CLOUDSDK_AUTH_ACCESS_TOKEN_FILE"] = nil
+        env[GcloudForkServer.environmentVariable] = forkServer?.socket
         environment = env
         let key = stateDir.appendingPathComponent("service-account.json").path
-        let login = try runProcess(tools.gcloud, ["auth", "activate-service-account", "--key-file", key], env: env, cwd: root, timeout: 120)
+        let login = try runProcess(forkServer == nil ? tools.gcloud : bin.appendingPathComponent("gcloud").path, ["auth", "activate-service-account", "--key-file", key], env: env, cwd: root, timeout: 120)
         guard login.status == 0 else {
             stop()
             throw EmulatorError("gcloud auth activate-service-account with the emulator's key failed (exit \(login.status)):\n\(login.stderr)")
@@ -132,7 +149,7 @@ final class EmulatorHarness: @unchecked Sendable {
 
     /// Starts an emulator (see `init`) in a new temporary folder named after `name`, which `stop()` removes; the
     /// caller stops it. Awaited off Swift's cooperative pool.
-    static func start(_ name: String, arguments: [String] = []) async throws -> EmulatorHarness {
+    static func start(_ name: String, arguments: [String] = [], plainGcloud: Bool = false) async throws -> EmulatorHarness {
         let tools = try EndToEndTools.require()
         await EmulatorSlots.shared.acquire()
         let root: URL
@@ -143,7 +160,9 @@ final class EmulatorHarness: @unchecked Sendable {
             throw error
         }
         do {
-            let harness = try await offThePool { try EmulatorHarness(root: root, tools: tools, removesRoot: true, arguments: arguments) }
+            let harness = try await offThePool {
+                try EmulatorHarness(root: root, tools: tools, removesRoot: true, arguments: arguments, plainGcloud: plainGcloud)
+            }
             harness.lock.withLock { harness.slot = true }
             return harness
         } catch {
@@ -193,9 +212,10 @@ final class EmulatorHarness: @unchecked Sendable {
         try apply(sets, extra: ["--skip-preflight"] + extra)
     }
 
-    /// Runs an installed program (gcloud, kubectl) in the hermetic environment.
+    /// Runs an installed program (gcloud, kubectl) in the hermetic environment, as found on its PATH.
     func run(_ program: String, _ args: [String], cwd: URL? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
-        let path = try RequiredTool.path(program, for: "this end-to-end test")
+        let first = bin.appendingPathComponent(program).path
+        let path = FileManager.default.isExecutableFile(atPath: first) ? first : try RequiredTool.path(program, for: "this end-to-end test")
         return try runProcess(path, args, env: environment, cwd: cwd ?? root, timeout: timeout)
     }
 

@@ -9,7 +9,11 @@ import Testing
 /// endpoints on 127.0.0.1, a token file; nothing reads ~/.config/gcloud.
 @Suite struct GcloudAcceptanceTests {
     @Test func testRealGcloudAcceptsEveryGeneratedCommand() async throws {
-        let gcloud = try RequiredTool.path("gcloud", for: "the gcloud acceptance test")
+        let launcher = try RequiredTool.path("gcloud", for: "the gcloud acceptance test")
+        // The installed gcloud, through the test process's fork server (which hands back to the launcher whatever
+        // it cannot run as the launcher would).
+        let forkServer = GcloudForkServer.off ? nil : try GcloudForkServer.shared()
+        let gcloud = forkServer == nil ? launcher : GcloudForkServer.client.path
         let dir = try TestPaths.newTemporaryFolder("gcloud-usage")
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = Process()
@@ -25,13 +29,14 @@ import Testing
 
         let token = dir.appendingPathComponent("token")
         try "test-token".write(to: token, atomically: true, encoding: .utf8)
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": dir.path,
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": dir.path, "LANG": "C.UTF-8",
                    "CLOUDSDK_CONFIG": dir.appendingPathComponent("gcloud").path,
                    "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE": token.path, "CLOUDSDK_CORE_ACCOUNT": "tester@example.com",
                    "CLOUDSDK_CORE_DISABLE_PROMPTS": "1", "CLOUDSDK_CORE_DISABLE_USAGE_REPORTING": "1",
                    "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1", "CLOUDSDK_SURVEY_DISABLE_PROMPTS": "1",
                    "KUBECONFIG": dir.appendingPathComponent("kubeconfig").path,
-                   "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": "http://127.0.0.1:\(port)/storage/v1/"]
+                   "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": "http://127.0.0.1:\(port)/storage/v1/",
+                   GcloudForkServer.environmentVariable: forkServer?.socket ?? ""]
         for api in ["SERVICEUSAGE", "CONTAINER", "IAM", "CLOUDRESOURCEMANAGER", "IAMCREDENTIALS"] {
             env["CLOUDSDK_API_ENDPOINT_OVERRIDES_\(api)"] = "http://127.0.0.1:\(port)/"
         }
@@ -79,8 +84,7 @@ import Testing
         // A deliberately wrong spelling proves the check can fail.
         commands.append(["gcloud", "container", "clusters", "create", "x", "--project", "demo-project", "--zone", "us-west1-b", "--addon", "RayOperator"])
 
-        // Run them two at a time: each gcloud start is a Python start-up, the slow part of this test; off the
-        // cooperative pool, which the tests beside this one need.
+        // Run them two at a time, off the cooperative pool, which the tests beside this one need.
         let toRun = commands, environment = env
         let (statuses, errors) = try await offThePool {
             nonisolated(unsafe) var statuses = [Int32](repeating: -1, count: toRun.count)

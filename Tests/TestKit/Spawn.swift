@@ -55,7 +55,8 @@ public enum Spawn {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    private static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
+    /// Closes in the child every descriptor above 2 this process has open.
+    public static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
         let open = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/fd")) ?? []
         for fd in open.compactMap(Int32.init) where fd > 2 {
             // A descriptor that is gone by then (the directory listing's own) is skipped by glibc.
