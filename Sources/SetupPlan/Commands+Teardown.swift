@@ -19,7 +19,7 @@ extension Commands {
             wait: Step(id: .waitClusterDeleted, title: "Wait until the cluster is deleted",
                        why: "Deleting a cluster takes several minutes; destroy is finished only when it is gone.",
                        argv: listed, success: .not(.nonEmpty), kind: .check, timeoutSeconds: 120,
-                       retry: RetryPolicy(attempts: 90, initialDelaySeconds: 5, maxDelaySeconds: 20)))
+                       retry: .wait(for: "GKE to finish deleting the cluster", upTo: 1800, initial: 5, max: 20)))
     }
 
     /// A node pool the run added to the cluster.

@@ -118,6 +118,13 @@ extension PlanBuilder {
         Step(id: .waitCluster, title: "Wait for the cluster to be running",
              why: "A cluster whose creation was interrupted goes on provisioning; kubectl cannot reach it until it is RUNNING.",
              argv: c.clusterDescribe("value(status)"), success: .equals("RUNNING"), kind: .check, timeoutSeconds: 120,
-             retry: .wait(for: "the cluster to be RUNNING", upTo: 1800, initial: 10, max: 30))
+             // GKE leaves a cluster whose creation failed (a stockout, a quota) in ERROR, which never becomes RUNNING.
+             retry: .wait(for: "the cluster to be RUNNING", upTo: 1800, initial: 10, max: 30, givesUpOn: ["ERROR": clusterInError(c)]))
+    }
+
+    /// What to do about a cluster GKE left in ERROR: read why, delete it, run again (or elsewhere).
+    private static func clusterInError(_ c: Commands) -> String {
+        "GKE could not create the cluster; its status message says why: " + ShellQuote.join(c.clusterDescribe("value(statusMessage)"))
+            + ". Delete it (" + ShellQuote.join(c.cluster("delete", ["--quiet"])) + "), then resume; or --set zone=... --replan to create it elsewhere."
     }
 }

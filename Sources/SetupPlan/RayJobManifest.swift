@@ -85,21 +85,27 @@ public struct RayJobManifest: Encodable, Equatable, Sendable {
     /// metadata server, standard library only. Single quotes only: KubeRay and `ray job submit` pass it through bash
     /// inside double quotes.
     public static func exampleEntrypoint(_ answers: Answers) -> String {
-        let code: String
+        "python -c \"\(exampleProgram(answers))\""
+    }
+
+    /// The example job as the words of a command (`submit`'s argv): the same program as `exampleEntrypoint`.
+    public static func exampleArgv(_ answers: Answers) -> [String] {
+        ["python", "-c", exampleProgram(answers)]
+    }
+
+    private static func exampleProgram(_ answers: Answers) -> String {
         if answers.bucket.mount {
             let path = answers.bucket.mountPath + "/" + exampleObject
-            code = "import socket; open('\(path)', 'w').write('written by a RayJob on ' + socket.gethostname()); "
+            return "import socket; open('\(path)', 'w').write('written by a RayJob on ' + socket.gethostname()); "
                 + "print('wrote \(path), gs://\(answers.bucket.name)/\(exampleObject)')"
-        } else {
-            let metadata = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
-            let upload = "https://storage.googleapis.com/upload/storage/v1/b/\(answers.bucket.name)/o?uploadType=media&name=\(exampleObject)"
-            code = "import json, socket, urllib.request as r; "
-                + "token = json.load(r.urlopen(r.Request('\(metadata)', headers={'Metadata-Flavor': 'Google'})))['access_token']; "
-                + "r.urlopen(r.Request('\(upload)', data=('written by a RayJob on ' + socket.gethostname()).encode(), "
-                + "headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'text/plain'})); "
-                + "print('wrote gs://\(answers.bucket.name)/\(exampleObject)')"
         }
-        return "python -c \"\(code)\""
+        let metadata = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
+        let upload = "https://storage.googleapis.com/upload/storage/v1/b/\(answers.bucket.name)/o?uploadType=media&name=\(exampleObject)"
+        return "import json, socket, urllib.request as r; "
+            + "token = json.load(r.urlopen(r.Request('\(metadata)', headers={'Metadata-Flavor': 'Google'})))['access_token']; "
+            + "r.urlopen(r.Request('\(upload)', data=('written by a RayJob on ' + socket.gethostname()).encode(), "
+            + "headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'text/plain'})); "
+            + "print('wrote gs://\(answers.bucket.name)/\(exampleObject)')"
     }
 
     /// The YAML text of an example written to `file` in the workspace; the entrypoint on one line, as a person edits

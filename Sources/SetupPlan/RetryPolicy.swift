@@ -10,23 +10,32 @@ public struct RetryPolicy: Equatable, Hashable, Sendable, Codable {
     public var deadlineSeconds: Double?
     /// The failures worth trying again; empty: any failure.
     public var on: [TransientFailure]
+    /// Outputs that never settle (a cluster in ERROR), each with what to do instead: a try that prints one of these
+    /// ends the wait at once.
+    public var givesUpOn: [String: String]
 
     public init(attempts: Int, initialDelaySeconds: Double, maxDelaySeconds: Double, waitingFor: String? = nil,
-                deadlineSeconds: Double? = nil, on: [TransientFailure] = []) {
+                deadlineSeconds: Double? = nil, on: [TransientFailure] = [], givesUpOn: [String: String] = [:]) {
         self.attempts = attempts
         self.initialDelaySeconds = initialDelaySeconds
         self.maxDelaySeconds = maxDelaySeconds
         self.waitingFor = waitingFor
         self.deadlineSeconds = deadlineSeconds
         self.on = on
+        self.givesUpOn = givesUpOn
     }
 
     /// A wait for `what` of up to `deadlineSeconds`, retrying the `on` failures from every `initial` seconds up to
     /// every `max` seconds; `attempts` is as many as the deadline allows.
     public static func wait(for what: String, upTo deadlineSeconds: Double, on: [TransientFailure] = [],
-                            initial: Double = 5, max: Double = 30) -> RetryPolicy {
+                            initial: Double = 5, max: Double = 30, givesUpOn: [String: String] = [:]) -> RetryPolicy {
         RetryPolicy(attempts: Swift.max(2, Int(deadlineSeconds / initial) + 1), initialDelaySeconds: initial, maxDelaySeconds: max,
-                    waitingFor: what, deadlineSeconds: deadlineSeconds, on: on)
+                    waitingFor: what, deadlineSeconds: deadlineSeconds, on: on, givesUpOn: givesUpOn)
+    }
+
+    /// What to do when `output` (a try's trimmed standard output) is one that never settles; nil when waiting may help.
+    public func givesUp(on output: String) -> String? {
+        givesUpOn[output]
     }
 
     /// The delay before retry number `n` (1-based): `initial x 2^(n-1)`, at most `maxDelaySeconds`, plus `jitter`

@@ -8,9 +8,7 @@ import SetupPlan
 enum PodDiagnosis {
     /// The hint for `wait`'s pods, or nil when the pod list cannot be read (the caller keeps its generic hint).
     static func hint(_ wait: PodWait, pods: String, events: String) -> Hint? {
-        guard let list = try? JSONDecoder().decode(PodList.self, from: Data(pods.utf8)) else { return nil }
-        let allEvents = ((try? JSONDecoder().decode(EventList.self, from: Data(events.utf8)))?.items ?? [])
-            .enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        guard let (list, allEvents) = decode(pods: pods, events: events) else { return nil }
         let waiting = list.items.filter { !$0.isReady }
         guard let first = waiting.first else {
             return list.items.isEmpty ? noPods(wait, events: allEvents) : nil
@@ -23,6 +21,14 @@ enum PodDiagnosis {
         let more = waiting.count > 1 ? " (and \(waiting.count - 1) more)" : ""
         let summary = "\(subject) did not become Ready: \(first.name)\(more) is \(first.status?.phase ?? "not Ready"): \(reason.text)"
         return Hint(summary: summary, fix: fix(for: reason, pod: first.name, namespace: wait.namespace, groups: groups))
+    }
+
+    /// The pod list, and the namespace's events in time order; nil when the pod list cannot be read.
+    static func decode(pods: String, events: String) -> (PodList, [Event])? {
+        guard let list = try? JSONDecoder().decode(PodList.self, from: Data(pods.utf8)) else { return nil }
+        let allEvents = ((try? JSONDecoder().decode(EventList.self, from: Data(events.utf8)))?.items ?? [])
+            .enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        return (list, allEvents)
     }
 
     /// "The Ray head pod", "The Ray worker pods of group gpu".

@@ -126,7 +126,7 @@ struct StepExecutor: Sendable {
             let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
             // A command that exited 0 failed on its output: the outcome says what the output had to show.
             let expected = result.ending == .exited(0) ? step.success.substituting(captures).expectation : nil
-            guard let retry = step.retry, attempt < attempts,
+            guard let retry = step.retry, attempt < attempts, retry.givesUp(on: Self.trimmed(result.stdout)) == nil,
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
@@ -179,7 +179,11 @@ struct StepExecutor: Sendable {
         var reader = runner
         reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
         guard let outputs = await readWhy([wait.listPods, wait.listEvents], question: "why not Ready", reader: reader, result: result, log: log),
-              let hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+              var hint = PodDiagnosis.hint(wait, pods: outputs[0], events: outputs[1]) else { return nil }
+        // A GPU zone out of resources: where else in the region the type is, and the answer that moves there.
+        if let stockout = PodDiagnosis.stockout(wait, pods: outputs[0], events: outputs[1], answers: plan.answers) {
+            hint.fix = stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers).fix
+        }
         return waited(hint, result: result, timeout: timeout, log: log)
     }
 
@@ -232,12 +236,16 @@ struct StepExecutor: Sendable {
                 summary: "Timed out after \(DurationText.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
                 fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
         }
+        if result.ending == .exited(0), let fix = step.retry?.givesUp(on: Self.trimmed(result.stdout)) {
+            return Hint(summary: "It printed \(Self.trimmed(result.stdout)), which waiting does not change.", fix: fix)
+        }
         if result.ending == .exited(0) {
             return Hint(summary: "The command succeeded but " + Self.mismatch(result.stdout, step.success),
                         fix: "Compare the output in the log with the step's purpose: \(step.why)")
         }
         if let stockout = Stockout(stderr: result.stderrTail, argv: argv) {
-            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers)
+            return stockout.hint(others: await otherZones(stockout, log: log), answers: plan.answers,
+                                 leftBehind: step.kind == .create ? step.teardown : nil)
         }
         return FailureClassifier.hint(stderr: result.stderrTail, argv: argv)
     }

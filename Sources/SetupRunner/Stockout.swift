@@ -55,7 +55,9 @@ struct Stockout: Equatable {
     }
 
     /// The hint, with `others` (the region's other zones that offer the resource; nil when they could not be read).
-    func hint(others: [String]?, answers: Answers) -> Hint {
+    /// `leftBehind`: what a failed create leaves in ERROR, which GKE does not retry, so waiting for capacity means
+    /// deleting it first (nil when nothing was left: the autoscaler's failed scale-up).
+    func hint(others: [String]?, answers: Answers, leftBehind: Teardown? = nil) -> Hint {
         let (what, nodes, other) = switch resource {
         case .accelerator(let type): (type, "GPU nodes", "another ray.workers[N].gpu.type")
         case .machineType(let type): (type, "nodes", "another cluster.machineType")
@@ -73,7 +75,13 @@ struct Stockout: Equatable {
         } else {
             move = "List the zones of \(region) that offer it (\(ShellQuote.join(zonesRead))) and resume with --set \(key)=ZONE --replan"
         }
-        return Hint(summary: summary, fix: move + "; or resume later, when the zone has capacity again.")
+        let later = leftBehind.map { left in
+            // Synchronous, so the resume finds it gone.
+            let delete = ShellQuote.join(left.argv.filter { $0 != "--async" })
+            return "; or, to stay in \(zone), delete \(left.subject) the failed create left in ERROR (`\(delete)`) and resume "
+                + "once the zone has capacity again."
+        } ?? "; or resume later, when the zone has capacity again."
+        return Hint(summary: summary, fix: move + later)
     }
 
     private static func match(_ pattern: String, in text: String) -> String? {

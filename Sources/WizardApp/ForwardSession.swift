@@ -65,30 +65,6 @@ public enum ForwardSession {
         }
     }
 
-    /// `run` from a thread outside Swift concurrency (the wizard's, once its terminal is restored), waiting for it.
-    public static func runWaiting(workspace: String, settings: Settings) -> Int32 {
-        let code = ExitCodeBox()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                let status = try await run(workspace: workspace, settings: settings)
-                code.value.withLock { $0 = status }
-            } catch let status as ExitStatus {
-                code.value.withLock { $0 = status.code }
-            } catch {
-                Console.error("error: \(error)")
-                code.value.withLock { $0 = 1 }
-            }
-            done.signal()
-        }
-        done.wait()
-        return code.value.withLock { $0 }
-    }
-
-    private final class ExitCodeBox: Sendable {
-        let value = Mutex<Int32>(1)
-    }
-
     /// Why the first forward failed, with what fixes it: kubectl missing, its context missing, the head gone.
     static func failure(reason: String, exitCode: Int32?, forward: PortForward, workspace: String) -> String {
         let a = forward.answers

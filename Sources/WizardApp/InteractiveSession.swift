@@ -40,11 +40,16 @@ public enum InteractiveSession {
         // The terminal is restored by now: messages land in the normal screen, where they stay readable.
         if let error = result.error { Console.error(error) }
         if let message = result.message { Console.out(message) }
-        if result.opensSession {
-            Console.out("")
-            return ForwardSession.runWaiting(workspace: workspace, settings: ForwardSession.Settings())
+        guard let after = result.then else { return result.code }
+        Console.out("")
+        switch after {
+        case .session:
+            return BlockingRun.exitStatus { try await ForwardSession.run(workspace: workspace, settings: ForwardSession.Settings()) }
+        case .submit(let argv):
+            return BlockingRun.exitStatus {
+                try await SubmitSession.load(workspace: workspace, argv: argv).run(wait: true, view: SubmitView(json: false))
+            }
         }
-        return result.code
     }
 }
 

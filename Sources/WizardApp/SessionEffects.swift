@@ -67,7 +67,7 @@ public final class SessionEffects: EffectPerformer {
                 outcomes.map.withLock { $0[answers] = outcome }
                 inbox.post(.preflightFinished(answers, outcome.checks, waitsForAPIs: outcome.waitsForAPIs))
             }
-        case .quit, .openSession:
+        case .quit, .endWizard:
             break
         }
     }

@@ -15,8 +15,8 @@ public final class SessionLoop {
     /// Set by the `.quit` effect: the loop ends and `run` returns them.
     private var exitCode: Int32?
     private var exitMessage: String?
-    /// Set by the `.openSession` effect: `session` runs once the terminal is restored.
-    private var opensSession = false
+    /// Set by the `.endWizard` effect: what runs once the terminal is restored.
+    private var after: AfterWizard?
     private var dirty = true
     private var lastDraw = Date.distantPast
     /// Detection asked for before the first frame: started right after it is drawn, so the probes' seven
@@ -54,7 +54,7 @@ public final class SessionLoop {
             }
         }
         terminal.stop()
-        return SessionResult(code: exitCode ?? 0, message: exitMessage, opensSession: opensSession)
+        return SessionResult(code: exitCode ?? 0, message: exitMessage, then: after)
     }
 
     /// Applies an action and carries out its effects.
@@ -101,10 +101,10 @@ public final class SessionLoop {
         case .quit(let code, let message):
             exitCode = code
             exitMessage = message
-        case .openSession(let message):
+        case .endWizard(let then, let message):
             exitCode = 0
             exitMessage = message
-            opensSession = true
+            after = then
         default:
             effects.perform(effect, inbox: inbox)
         }
@@ -117,6 +117,6 @@ public struct SessionResult: Sendable, Equatable {
     /// Printed to stdout after the terminal is restored (how to resume, where the files are).
     public var message: String?
     public var error: String?
-    /// The person asked for the dashboard: `session` runs on the workspace after the wizard.
-    public var opensSession = false
+    /// What the person asked to run on the workspace after the wizard (`session`, `submit`), if anything.
+    public var then: AfterWizard?
 }

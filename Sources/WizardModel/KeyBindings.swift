@@ -16,6 +16,8 @@ public enum Command: Equatable, Hashable, Sendable {
     case checkSetup
     /// Done: end the wizard and forward the Ray dashboard (`session`).
     case openSession
+    /// Done: end the wizard and run the example job that writes to the bucket (`submit`).
+    case submitExample
     case confirm, dismiss
 }
 
@@ -28,6 +30,7 @@ public enum ScreenAction: String, Equatable, Hashable, Sendable {
     case skip = "Skip"
     case resume = "Resume"
     case editAnswers = "Edit answers"
+    case showChecks = "Show the checks"
     case startOver = "Start over"
     case quit = "Quit"
     case destroy = "Destroy"
@@ -173,6 +176,7 @@ public enum KeyBindings {
                     KeyBinding([.char("r")], "r", "retry", .action(.retry), footer: false),
                     KeyBinding([.char("s")], "s", "skip", .action(.skip), footer: false),
                     KeyBinding([.char("e")], "e", "edit answers", .action(.editAnswers), footer: false),
+                    KeyBinding([.char("c")], "c", "preflight's checks, on Review", .action(.showChecks), footer: false),
                     KeyBinding([.char("l")], "l", "view log", .viewLog),
                 ]
             } else if context == .resumeDestroy {
@@ -195,6 +199,8 @@ public enum KeyBindings {
                 KeyBinding([.char("q"), .enter, .escape], "q/Enter", "quit", .quit),
                 KeyBinding([.char("s")], "s", "dashboard", .openSession,
                            help: ("s", "end the wizard and forward the Ray dashboard (session)")),
+                KeyBinding([.char("j")], "j", "test job", .submitExample,
+                           help: ("j", "end the wizard and submit a test job that writes to the bucket")),
                 KeyBinding([.char("l")], "l", "view verify log", .viewLog),
                 KeyBinding([.char("d")], "d", "destroy", .action(.destroy)),
                 KeyBinding([.char("?"), .function(1)], "?", "keys", .help),

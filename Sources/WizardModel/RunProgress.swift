@@ -76,6 +76,9 @@ public struct RunProgress: Equatable, Sendable {
         failedOutcomes.first ?? outcomes.values.filter { $0.status == .interrupted }.max { $0.index < $1.index }
     }
 
+    /// Preflight's gate said no before any step failed: nothing was created, and the checks' fixes are on Review.
+    public var stoppedByPreflight: Bool { gate.map { !$0.passed } == true && stoppedOutcome == nil }
+
     /// What the bucket check printed: a line per Ray node, then the summary.
     public var verifyResult: String? {
         plan.bucketCheckIndex.flatMap { outcomes[$0]?.result }.flatMap { $0.isEmpty ? nil : $0 }

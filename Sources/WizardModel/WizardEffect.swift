@@ -25,6 +25,6 @@ public enum WizardEffect: Equatable, Sendable {
     case startPreflight(Answers)
     /// Restore the terminal, print `message` if any, and exit with `code`.
     case quit(Int32, message: String?)
-    /// Restore the terminal, print `message`, end the wizard and run `session` on its workspace in this terminal.
-    case openSession(message: String)
+    /// Restore the terminal, print `message`, end the wizard and run `then` on its workspace in this terminal.
+    case endWizard(then: AfterWizard, message: String)
 }

@@ -22,8 +22,10 @@ extension WizardState {
         let plan = PlanBuilder.build(answers, checkScript: checkScript)
         // The same plan keeps its tabs' positions; the pane's height depends on how many summary lines it has.
         let kept = self.review.flatMap { $0.plan == plan ? $0 : nil }
-        // A plan whose checks are not on screen (none yet, or the run's gate stopped after Review's) is checked again.
-        let fresh = kept?.preflight == nil
+        // A plan whose checks are not on screen (none yet, or the run's gate stopped after Review's), or whose checks
+        // stopped the run, is checked again: what stopped it may have been fixed meanwhile (a quota granted, a bucket
+        // renamed elsewhere), and the answers may be the same.
+        let fresh = kept?.preflight == nil || kept?.preflight.map { !$0.isChecking && $0.stops } == true
         var review = kept ?? ReviewState(plan: plan, width: Layout.paneColumns(size))
         review.fit(review.paneGeometry(size))
         self.review = review

@@ -6,6 +6,8 @@ extension WizardState {
     public var stoppedActions: [ScreenAction] {
         guard let run else { return [.quit] }
         if run.startError != nil { return [.retry, .editAnswers, .quit] }
+        // Nothing failed to retry or skip: what stopped the run, with its fix, is Review's checklist, read anew.
+        if run.stoppedByPreflight { return [.showChecks, .editAnswers, .quit] }
         if run.result == .interrupted { return [.resume, .editAnswers, .quit] }
         return [.retry, .skip, .editAnswers, .quit]
     }
@@ -33,6 +35,8 @@ extension WizardState {
         case .editAnswers:
             enterPage(0)
             return []
+        case .showChecks:
+            return enterReview()
         case .quit:
             return quit()
         default:
@@ -91,7 +95,11 @@ extension WizardState {
         case .openSession? where destroy == nil:
             // The forward runs until Ctrl-C with lines of its own (drops, reconnects) and a URL to copy: it belongs in
             // the normal screen, as the command `session`, rather than under a UI that would cover them.
-            return [.openSession(message: doneExitMessage)]
+            return [.endWizard(then: .session, message: doneExitMessage)]
+        case .submitExample? where destroy == nil:
+            // The job's log is followed live and the wizard exits with its result, as the command `submit` does.
+            guard let run else { return [] }
+            return [.endWizard(then: .submit(argv: RayJobManifest.exampleArgv(run.plan.answers)), message: doneExitMessage)]
         case .viewLog?:
             guard let run, let verify = run.plan.bucketCheckIndex else { return [] }
             return openLog(verify)

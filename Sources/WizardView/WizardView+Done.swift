@@ -40,15 +40,17 @@ extension WizardView {
         // what was created or applied fills the rest.
         let commandX = 6
         let commandWidth = canvas.width - commandX - 2
-        // The dashboard is a key (`s` ends the wizard and runs session); a job needs the person's own entrypoint,
-        // so submit is the command line to type.
+        // The dashboard and a test job are keys (`s` ends the wizard and runs session, `j` submit with the example job);
+        // the person's own job needs their entrypoint, so submit with it is the command line to type.
         let session = TextWrap.command(WorkspaceFiles.sessionCommand(workspace: state.workspace), width: commandWidth)
+        let testJob = TextWrap.wrap("Press j to end the wizard and run a test job that writes to gs://\(a.bucket.name) as the KSA.",
+                                    width: width, continuation: "")
         let submit = TextWrap.command(WorkspaceFiles.submitCommand(workspace: state.workspace), width: commandWidth)
         let files = TextWrap.wrap("Files: \(state.workspace)/",
                                   width: canvas.width - 4, continuation: "  ")
         let filesTop = canvas.height - 1 - files.count
         let trainStorage = NextSteps.trainStorage(a).map { TextWrap.command($0, width: commandWidth) } ?? []
-        let nextRows = 3 + session.count + submit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
+        let nextRows = 3 + session.count + testJob.count + submit.count + (trainStorage.isEmpty ? 0 : 1 + trainStorage.count)
         let nextTop = max(y + 2, filesTop - 1 - nextRows)
         // Applying the manifest the wizard wrote makes (or updates) the RayCluster, the thing the person came for.
         let creates = run.plan.steps.indices.filter { run.plan.steps[$0].kind == .create || run.plan.steps[$0].files.contains(WorkspaceFiles.manifest) }
@@ -93,12 +95,14 @@ extension WizardView {
         y = min(y + 1, nextTop)
         canvas.text("Next steps", x: 2, y: y, style: Style(bold: true))
         y += 1
-        let start = canvas.text("Press ", x: 4, y: y, style: Style(.muted))
-        let afterKey = canvas.text("s", x: start, y: y, style: Style(.accent, bold: true))
-        canvas.text(" to end the wizard and open the Ray dashboard on localhost:", x: afterKey, y: y, style: Style(.muted), limit: width - afterKey + 4)
+        drawKeyRow(&canvas, "Press s to end the wizard and open the Ray dashboard on localhost:", y: y, width: width)
         y += 1
         for row in session {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
+            y += 1
+        }
+        for row in testJob {
+            drawKeyRow(&canvas, row, y: y, width: width)
             y += 1
         }
         canvas.text("Run your own code on the cluster, as the bucket's identity, with:", x: 4, y: y, style: Style(.muted), limit: width)
@@ -119,6 +123,17 @@ extension WizardView {
             canvas.text(row, x: 2, y: filesTop + i, style: Style(.muted), limit: canvas.width - 4)
         }
         canvas.footer(KeyBindings.bindings(.done))
+    }
+
+    /// A muted row at column 4 whose `Press K` lead shows the key K as keys are shown.
+    private static func drawKeyRow(_ canvas: inout Canvas, _ row: String, y: Int, width: Int) {
+        guard row.hasPrefix("Press "), row.count > 7 else {
+            canvas.text(row, x: 4, y: y, style: Style(.muted), limit: width)
+            return
+        }
+        let start = canvas.text("Press ", x: 4, y: y, style: Style(.muted))
+        let afterKey = canvas.text(String(row.dropFirst(6).prefix(1)), x: start, y: y, style: Style(.accent, bold: true))
+        canvas.text(String(row.dropFirst(7)), x: afterKey, y: y, style: Style(.muted), limit: width - afterKey + 4)
     }
 
     /// After a destroy: what went, what was already gone, and what stays.

@@ -80,7 +80,7 @@ extension WizardView {
             return "\(g.failed) \(first)" + (more > 0 ? " (+\(more))" : "") + ": Run is refused · 4 shows the fix · e edits"
         case .passed(let holding, let warnings, let checkedAgain):
             return "Preflight passed: \(holding) \(g.done)" + (warnings > 0 ? ", \(warnings) \(g.warning) (4 shows them)" : "")
-                + (checkedAgain ? "; checked again once the APIs are on" : "")
+                + (checkedAgain ? "; rechecked once the APIs are on" : "")
         }
     }
 

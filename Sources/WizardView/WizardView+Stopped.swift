@@ -25,12 +25,12 @@ extension WizardView {
             for line in error.split(separator: "\n", omittingEmptySubsequences: false) where y < contentEnd - 1 {
                 y += canvas.wrapped(String(line), x: 4, y: y, limit: width, maxRows: contentEnd - 1 - y)
             }
-        } else if let gate = run.gate, !gate.passed, run.stoppedOutcome == nil {
+        } else if let gate = run.gate, run.stoppedByPreflight {
             canvas.titleBar("Preflight stopped the run")
             y += canvas.wrapped("\(g.failed) \(gate.summary)", x: 2, y: y, limit: canvas.width - 4, maxRows: 4,
                                 style: Style(.error, bold: true), continuation: "  ")
             y += 1
-            y += canvas.wrapped("Edit the answers (the Review screen shows each check with its fix), then run again.",
+            y += canvas.wrapped("The Review screen checks again and shows each check with its fix; e there edits the answers.",
                                 x: 4, y: y, limit: width, maxRows: 2, style: Style(.muted))
         } else if let outcome = run.stoppedOutcome {
             let title = run.rows.indices.contains(outcome.index) ? run.rows[outcome.index].title : outcome.stepID.rawValue
@@ -179,6 +179,7 @@ extension WizardView {
         case .skip: return run.stoppedOutcome.map { state.skipWarning(for: $0.stepID) } ?? ""
         case .resume: return "Continues where it stopped; complete steps are not run again."
         case .editAnswers: return "Back to the questions; steps already done stay done."
+        case .showChecks: return "Review checks again and shows what stops the run first, with its fix."
         case .quit: return "Leaves the wizard; nothing is undone."
         default: return ""
         }

@@ -4,10 +4,13 @@ Storage JSON API, plus the /__control endpoints for tests.
 Only what gcloud 528 sends for the wizard's commands is served; anything
 else gets a 404 and is logged as kind "unknown" so gaps are visible.
 """
+import base64
+import hashlib
 import json
 import re
 import time
 import uuid
+from urllib.parse import quote
 
 from core import LOCK, ApiError, GRPC_STATUS, Handler, etag_for
 import cloudtime
@@ -366,19 +369,109 @@ def delete_bucket(h, g):
 
 
 def object_json(bucket, name, data):
+    raw = data.encode("utf-8", "surrogateescape")
+    quoted = quote(name, safe="")
     return {"kind": "storage#object", "id": "%s/%s/1" % (bucket, name), "name": name, "bucket": bucket,
+            "selfLink": "https://www.googleapis.com/storage/v1/b/%s/o/%s" % (bucket, quoted),
+            # gcloud downloads from mediaLink, with its host replaced by the storage endpoint override's.
+            "mediaLink": "https://storage.googleapis.com/download/storage/v1/b/%s/o/%s?generation=1&alt=media"
+                         % (bucket, quoted),
             "generation": "1", "metageneration": "1", "contentType": "text/plain",
-            "size": str(len(data.encode())), "storageClass": "STANDARD",
+            "size": str(len(raw)), "storageClass": "STANDARD",
+            "md5Hash": base64.b64encode(hashlib.md5(raw).digest()).decode(),
+            "crc32c": base64.b64encode(crc32c(raw).to_bytes(4, "big")).decode(),
             "timeCreated": "2026-01-01T00:00:00.000Z", "updated": "2026-01-01T00:00:00.000Z"}
+
+
+def _crc32c_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
+def crc32c(data):
+    """CRC32C (Castagnoli), the checksum Cloud Storage returns and gcloud checks an upload against."""
+    c = 0xFFFFFFFF
+    for b in data:
+        c = CRC32C_TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def upload_parts(h):
+    """The object's name and bytes from an upload: `uploadType=media` (the body is the data, `name` in the query) or
+    `multipart` (a multipart/related body: the object's JSON metadata, then the data)."""
+    kind = (h.query.get("uploadType") or [""])[0]
+    if kind == "media":
+        return (h.query.get("name") or [""])[0], h.body
+    if kind != "multipart":
+        raise ApiError(400, "Upload requests must include an uploadType URL parameter and a URL path beginning with "
+                            "/upload/", "wrongUrlForUpload")
+    # gcloud 528 quotes the boundary in single quotes (boundary='===...=='), which Cloud Storage takes.
+    ctype = h.headers.get("Content-Type") or ""
+    boundary = next((p.split("=", 1)[1].strip().strip("'\"") for p in ctype.split(";")[1:]
+                     if p.strip().lower().startswith("boundary=")), "")
+    parts = []
+    if boundary:
+        for chunk in h.body.split(b"--" + boundary.encode())[1:]:
+            if chunk.startswith(b"--"):
+                break
+            # Lines end in CRLF or, as gcloud writes them, LF; the line break before the next boundary is not data.
+            head = re.match(rb"\r?\n?(?:[^\r\n]+\r?\n)*\r?\n", chunk)
+            payload = chunk[head.end():] if head else b""
+            parts.append(re.sub(rb"\r?\n\Z", b"", payload))
+    if len(parts) != 2:
+        raise ApiError(400, "Invalid multipart request with %d mime parts." % len(parts), "invalid")
+    try:
+        metadata = json.loads(parts[0] or b"{}")
+    except ValueError:
+        raise ApiError(400, "Invalid JSON payload received.")
+    return metadata.get("name") or (h.query.get("name") or [""])[0], parts[1]
+
+
+@route("POST", r"/upload/storage/v1/b/(?P<b>[^/]+)/o", "object-write")
+def upload_object(h, g):
+    """An object write as `gcloud storage cp` makes it (multipart for a small file); the data is kept as text,
+    bytes that are not UTF-8 as surrogates, so it goes back out unchanged."""
+    name, data = upload_parts(h)
+    if not name:
+        raise ApiError(400, "Required", "required")
+    with LOCK:
+        rec = bucket_rec(h, g["b"], "storage.objects.create")
+        project_policy.require(h.emu, rec["project"], "storage.objects.create")
+        refused = project_policy.storage_write_error(h.emu, rec["project"])
+        if refused:
+            raise refused
+        rec["objects"][name] = data.decode("utf-8", "surrogateescape")
+        return 200, object_json(g["b"], name, rec["objects"][name])
 
 
 @route("GET", r"/storage/v1/b/(?P<b>[^/]+)/o", "list-objects")
 def list_objects(h, g):
     prefix = (h.query.get("prefix") or [""])[0]
+    delimiter = (h.query.get("delimiter") or [""])[0]
     with LOCK:
         rec = bucket_rec(h, g["b"], "storage.objects.list")
-        return 200, {"kind": "storage#objects",
-                     "items": [object_json(g["b"], n, d) for n, d in sorted(rec["objects"].items()) if n.startswith(prefix)]}
+        items, prefixes = [], set()
+        for n, d in sorted(rec["objects"].items()):
+            if not n.startswith(prefix):
+                continue
+            # With a delimiter, names with one after the prefix are folded into their common prefix.
+            cut = n.find(delimiter, len(prefix)) if delimiter else -1
+            if cut >= 0:
+                prefixes.add(n[:cut + len(delimiter)])
+            else:
+                items.append(object_json(g["b"], n, d))
+        reply = {"kind": "storage#objects", "items": items}
+        if prefixes:
+            reply["prefixes"] = sorted(prefixes)
+        return 200, reply
 
 
 @route("DELETE", r"/storage/v1/b/(?P<b>[^/]+)/o/(?P<o>.+)", "delete-object")
@@ -471,6 +564,7 @@ def set_bucket_policy(h, g):
 
 
 @route("GET", r"/storage/v1/b/(?P<b>[^/]+)/o/(?P<o>.+)", "object-read")
+@route("GET", r"/download/storage/v1/b/(?P<b>[^/]+)/o/(?P<o>.+)", "object-read")
 def get_object(h, g):
     from urllib.parse import unquote
     with LOCK:
@@ -480,7 +574,7 @@ def get_object(h, g):
             raise ApiError(404, "No such object: %s/%s" % (g["b"], name), "notFound")
         data = rec["objects"][name]
     if (h.query.get("alt") or [""])[0] == "media":
-        return 200, data.encode(), "application/octet-stream"
+        return 200, data.encode("utf-8", "surrogateescape"), "application/octet-stream"
     return 200, object_json(g["b"], name, data)
 
 

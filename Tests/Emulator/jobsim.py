@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from core import LOCK, ApiError, self_signed_tls
 import authsim
+import drivermount
 import netpolsim
 import podsim
 import probesim
@@ -360,8 +361,11 @@ def start_driver(w, job, rt):
            # proxy, storage.googleapis.com through it by CONNECT, with a certificate its TLS trusts.
            "http_proxy": "http://127.0.0.1:%d" % endpoints.port, "https_proxy": "http://127.0.0.1:%d" % endpoints.port,
            "no_proxy": "127.0.0.1,localhost", "SSL_CERT_FILE": endpoints.ca_file}
-    proc = subprocess.Popen(["/bin/bash", "-c", job["spec"].get("entrypoint", "")], cwd=workdir, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # The bucket where the head has it mounted, in a folder of the driver's own (drivermount.py).
+    mountdir = tempfile.mkdtemp(prefix="rayjob-mount-")
+    mount = drivermount.DriverMount(w, head, mountdir)
+    proc = subprocess.Popen(mount.command(job["spec"].get("entrypoint", ""), [workdir, mountdir]), cwd=workdir,
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     rt.update(proc=proc, endpoints=endpoints, workdir=workdir, tail=[], exit=None)
 
@@ -372,6 +376,9 @@ def start_driver(w, job, rt):
                 log(w, key, line)
                 rt["tail"] = (rt["tail"] + [line])[-200:]
         code = proc.wait()
+        mount.write_back()
+        mount.remove()
+        shutil.rmtree(mountdir, ignore_errors=True)
         with LOCK:
             rt["exit"] = code
             later(w, rt)

@@ -229,6 +229,15 @@ scenario_standard_iam_sa() {
   kinds create-cluster=1 create-namespace=1 create-serviceaccount=1 create-service-account=1 \
     create-bucket=1 create-raycluster=1 enable-services=1 set-iam-policy=1 set-bucket-iam-policy=1 \
     object-write=2 object-read=1
+
+  echo "## objects with gcloud storage: rsync and cp -r up, ls, cat, a download"
+  mkdir -p "$DIR/src/lib" && printf 'print("hi")\n' >"$DIR/src/train.py" && printf 'x = 1\n' >"$DIR/src/lib/util.py"
+  t 0 "" gcloud storage rsync --recursive "$DIR/src" gs://my-bucket/code
+  t 0 "to gs://my-bucket/code/src/train.py" gcloud storage cp -r "$DIR/src" gs://my-bucket/code/
+  out "$(printf 'gs://my-bucket/code/train.py\ngs://my-bucket/code/lib/\ngs://my-bucket/code/src/')" gcloud storage ls gs://my-bucket/code
+  out 'print("hi")' gcloud storage cat gs://my-bucket/code/train.py
+  t 0 "" gcloud storage cp gs://my-bucket/code/lib/util.py "$DIR/util.py"
+  out 'x = 1' cat "$DIR/util.py"
   stop_emulator
 }
 
@@ -621,6 +630,47 @@ EOF
   stop_emulator
 }
 
+scenario_rayjob_mount() {  # a RayJob's driver and the head's bucket mount: only-dir, a write back, no access
+  echo "## RayJobs on a head with the bucket mounted (only-dir=data): code from the bucket, a file written back"
+  start_emulator
+  ctl POST seed '{"enabled_services":["container.googleapis.com","iam.googleapis.com","iamcredentials.googleapis.com"],
+    "clusters":[{"name":"cloud-bucket-cluster","location":"us-west1-b","workloadPool":"demo-project.svc.id.goog",
+    "rayOperator":true,"gcsFuse":true}],"buckets":["my-bucket"]}' >/dev/null
+  local member="principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/$P.svc.id.goog/subject/ns/default/sa/my-ksa"
+  t 0 "" gcloud container clusters get-credentials cloud-bucket-cluster --project $P --location us-west1-b
+  t 0 "created" kubectl create serviceaccount my-ksa --namespace default
+  t 0 "roles/storage.objectUser" gcloud storage buckets add-iam-policy-binding gs://my-bucket --member "$member" --role roles/storage.objectUser
+  mkdir -p "$DIR/src"
+  printf 'import sys\nopen("/mnt/data/out/result.txt", "w").write(sys.argv[1])\nprint("wrote", sys.argv[1])\n' >"$DIR/src/train.py"
+  t 0 "" gcloud storage rsync --recursive "$DIR/src" gs://my-bucket/data/code
+  t 0 "" gcloud storage cp "$DIR/src/train.py" gs://my-bucket/elsewhere/train.py
+  raycluster default yes | sed -e 's|^    template:$|    template:\n      metadata:\n        annotations: {gke-gcsfuse/volumes: "true"}|' >"$DIR/rc.yaml"
+  cat >>"$DIR/rc.yaml" <<EOF
+          volumeMounts: [{name: cluster-storage, mountPath: /mnt/data}]
+        volumes:
+        - name: cluster-storage
+          csi: {driver: gcsfuse.csi.storage.gke.io, volumeAttributes: {bucketName: my-bucket, mountOptions: "implicit-dirs,only-dir=data"}}
+EOF
+  t 0 "created" kubectl apply -f "$DIR/rc.yaml"
+  wait_head default 0 "condition met"
+  rayjob mounted no "'mkdir -p /mnt/data/out && python /mnt/data/code/train.py 42 && ls /mnt/data'" >"$DIR/job.yaml"
+  t 0 "created" kubectl apply -f "$DIR/job.yaml"
+  out "Complete//SUCCEEDED" job_ended mounted
+  t 0 "wrote 42" kubectl logs -l batch.kubernetes.io/job-name=mounted
+  out "code out" sh -c 'kubectl logs -l batch.kubernetes.io/job-name=mounted | tail -2 | tr "\n" " " | sed "s/ $//"'
+  out 42 gcloud storage cat gs://my-bucket/data/out/result.txt
+  t 0 "gs://my-bucket/elsewhere/" gcloud storage ls gs://my-bucket
+  # Without the identity's access the mount is not there: the path does not exist for the driver.
+  t 0 "" gcloud storage buckets remove-iam-policy-binding gs://my-bucket --member "$member" --role roles/storage.objectUser
+  rayjob unmounted no "'python /mnt/data/code/train.py 7'" >"$DIR/job.yaml"
+  t 0 "created" kubectl apply -f "$DIR/job.yaml"
+  out "Failed/AppFailed/FAILED" job_ended unmounted
+  t 0 "python: can't open file '/mnt/data/code/train.py': \[Errno 2\] No such file or directory" \
+    kubectl logs -l batch.kubernetes.io/job-name=unmounted
+  kinds fuse-write=1
+  stop_emulator
+}
+
 scenario_port_forward() {  # kubectl port-forward (SPDY through a websocket) to a Ready head: the dashboard, a drop, SPDY refused
   echo "## kubectl port-forward to the Ray head"
   start_emulator
@@ -650,7 +700,7 @@ scenario_port_forward() {  # kubectl port-forward (SPDY through a websocket) to 
 
 # Nothing may touch the user's gcloud or kube config.
 MARK=$(mktemp); KUBE_BEFORE=$(ls -d ~/.kube 2>/dev/null)
-for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order rayjob port_forward}; do "scenario_$s"; done
+for s in ${@:-standard_iam_sa autopilot_direct existing_update standard_no_selector faults realistic stockout quota facts no_egress key_login pool_order rayjob rayjob_mount port_forward}; do "scenario_$s"; done
 if [ -n "$(find ~/.config/gcloud -newer "$MARK" 2>/dev/null)" ] || [ "$(ls -d ~/.kube 2>/dev/null)" != "$KUBE_BEFORE" ]; then
   FAILS=$((FAILS + 1)); echo "FAIL: ~/.config/gcloud or ~/.kube was touched"
 fi

@@ -35,6 +35,22 @@ import Testing
         let written = log.filter { $0.kind == "fuse-write" }.map(\.path)
         #expect(written.allSatisfy { $0.hasPrefix("/storage/v1/b/\(bucket)/o/\(MountCheck.prefix)/") }, "\(written)")
 
+        // The README's flow: code copied to the bucket runs from the mount path, and what it writes there is an object.
+        try Self.writeTrainScript(in: emulator.root)
+        let synced = try await emulator.run("gcloud", Self.copyCode(bucket: bucket))
+        #expect(synced.status == 0, "\(synced.stdout + synced.stderr)")
+        let workspace = emulator.workspace.path
+        let trained = try await emulator.wizard(["submit", "--workspace", workspace, "--"] + Self.trainCommand)
+        #expect(trained.status == 0, "\(trained.stdout + trained.stderr)")
+        #expect(trained.stdout.contains("  | trained 3 epochs, wrote /mnt/cluster_storage/results/model.txt"), "\(trained.stdout)")
+        #expect(trained.stdout.hasSuffix("Succeeded.\n"), "\(trained.stdout)")
+        let state = try #require(try JSONSerialization.jsonObject(with: await emulator.control("GET", "state")) as? [String: Any])
+        let objects = ((state["buckets"] as? [String: Any])?[bucket] as? [String: Any])?["objects"] as? [String: String] ?? [:]
+        #expect(objects["results/model.txt"] == "weights after 3 epochs", "the file the job wrote: \(objects.keys.sorted())")
+        #expect(objects["code/train.py"] != nil, "\(objects.keys.sorted())")
+        let fuseWrites = try await emulator.log().filter { $0.kind == "fuse-write" && $0.server == "pod" }.map(\.path)
+        #expect(fuseWrites.last == "/storage/v1/b/\(bucket)/o/results/model.txt", "\(fuseWrites)")
+
         // The emulator's model of GKE without the add-on: a Ray pod asking for the mount is refused.
         let off = try await emulator.run("gcloud", ["container", "clusters", "update", "cloud-bucket-cluster", "--project", project,
                                                      "--location", "us-west1-b", "--update-addons", "GcsFuseCsiDriver=DISABLED"])
@@ -50,4 +66,27 @@ import Testing
         let pods = try await emulator.run("kubectl", ["get", "pods", "-l", "ray.io/cluster=raycluster-mini", "--context", context, "-o", "name"])
         #expect(pods.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "", "no Ray pod without the add-on")
     }
+
+    /// The README's example job: `src/train.py` under `root`, writing its result through the mount.
+    static func writeTrainScript(in root: URL) throws {
+        let src = root.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+        let code = """
+            import os, sys
+            epochs = sys.argv[sys.argv.index("--epochs") + 1]
+            out = "/mnt/cluster_storage/results/model.txt"
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            with open(out, "w") as f:
+                f.write("weights after %s epochs" % epochs)
+            print("trained %s epochs, wrote %s" % (epochs, out))
+
+            """
+        try code.write(to: src.appendingPathComponent("train.py"), atomically: true, encoding: .utf8)
+    }
+
+    /// The README's copy of `./src` to the bucket's `code/` folder (`gcloud` arguments, run where `src` is).
+    static func copyCode(bucket: String) -> [String] { ["storage", "rsync", "--recursive", "./src", "gs://\(bucket)/code"] }
+
+    /// The README's `submit` command after `--`.
+    static let trainCommand = ["python", "/mnt/cluster_storage/code/train.py", "--epochs", "3"]
 }

@@ -186,6 +186,27 @@ import Testing
         #expect(resumed.stdout.contains("gpu-"), "\(resumed.stdout)")
     }
 
+    /// A GPU group whose zone has no L4 left: its node pool (from 0 nodes) is created fine, and GKE's autoscaler then
+    /// fails to add the node (`GCE out of resources`). The wait's hint quotes that and names the region's other zones
+    /// that offer the type, read with gcloud, and the answer that moves there.
+    @Test func testAGPUStockoutAtScaleUpNamesTheOtherZones() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-gpu-stockout")
+        defer { emulator.stop() }
+        try await emulator.seed(["stockouts": [["zone": "us-west1-b", "accelerator": "nvidia-l4"]]])
+        let sets = ["project=\(Self.project)", "bucket.name=\(Self.bucket)",
+                    "ray.workers[1].name=gpu", "ray.workers[1].gpu.type=nvidia-l4", "ray.workers[1].minReplicas=1"]
+        // Preflight reads no capacity (no API says it ahead): skipped to spare its reads.
+        let first = try await emulator.apply(sets, extra: ["--timeout", "wait-workers=3", "--skip-preflight"])
+        #expect(first.status == 1, "\(first.stdout + first.stderr)")
+        let out = first.stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(out.contains("is Pending: FailedScaleUp: Node scale up in zones us-west1-b associated with this pod failed: "
+                              + "GCE out of resources."), "\(first.stdout)")
+        #expect(out.contains("Other zones of us-west1 offer nvidia-l4: us-west1-a, us-west1-c. Move there: resume with "
+                              + "--set zone=us-west1-a --replan"), "\(first.stdout)")
+        let log = try await emulator.log()
+        #expect(log.count("list-accelerator-types") == 1, "the other zones were read once")
+    }
+
     /// A cluster left PROVISIONING by an interrupted create (here seeded so) counts as created, and the run waits
     /// until it is RUNNING before getting credentials; the create is not sent again.
     @Test func testAClusterStillProvisioningIsWaitedFor() async throws {

@@ -50,6 +50,44 @@ import Testing
         #expect(journal.contains(#""preflight" : "passed""#), "\(journal)")
     }
 
+    /// What only warns, read by the real gcloud: an account holding roles/viewer (the grants that fix it), an
+    /// organisation policy limiting members to one domain, billing the account may not read (a ! naming the command,
+    /// never a ✗): `preflight` exits 0. Then a ✗ of its own: the nodes of n2-standard-32 against a new project's 24
+    /// N2 vCPUs stop `apply` before anything is sent that changes something.
+    @Test func testWarningsNeverStopAndTheCPUQuotaDoes() async throws {
+        let emulator = try await EmulatorHarness.start("e2e-preflight-warnings")
+        defer { emulator.stop() }
+        try await emulator.seed([
+            "account_roles": ["roles/viewer"],
+            "org_policies": ["iam.allowedPolicyMemberDomains": ["allowedValues": ["C0abc123"]]],
+            "billing_readable": false,
+            "enabled_services": ["container.googleapis.com", "compute.googleapis.com"],
+        ])
+        let warned = try await emulator.wizard(["preflight", "--set", "project=demo-project", "--set", "bucket.name=my-bucket"])
+        #expect(warned.status == 0, "\(warned.stdout + warned.stderr)")
+        for text in ["! Billing", "could not read: gcloud billing projects describe demo-project --format json",
+                     "If billing is off, enabling the APIs (the run's first change) fails and says so.",
+                     "! Your roles on the project", "tester@example.com holds roles/viewer",
+                     "to create the cluster (container.clusters.create): none of roles/owner, roles/editor, roles/container.admin",
+                     "fix: gcloud projects add-iam-policy-binding demo-project --member user:tester@example.com --role roles/serviceusage.serviceUsageAdmin",
+                     "then: gcloud projects add-iam-policy-binding demo-project --member user:tester@example.com --role roles/container.admin",
+                     "! Organisation policies on the Workload Identity member",
+                     "iam.allowedPolicyMemberDomains allows members of C0abc123 only",
+                     "Preflight passed: "] {
+            #expect(warned.stdout.contains(text), "\(text)\n\(warned.stdout)")
+        }
+        #expect(!warned.stdout.contains("✗"), "\(warned.stdout)")
+
+        try await emulator.seed(["account_roles": ["roles/owner"], "billing_readable": true, "quotas": ["preset": "new-project"]])
+        let stopped = try await emulator.apply(["project=demo-project", "bucket.name=my-bucket", "cluster.machineType=n2-standard-32"])
+        #expect(stopped.status == 1, "\(stopped.stdout + stopped.stderr)")
+        for text in ["✗ CPU quota in us-west1", "N2_CPUS in us-west1: 24 free (limit 24, used 0); the plan needs 32",
+                     "Request more N2_CPUS in us-west1", "Preflight stops the run: CPU quota in us-west1. Nothing was created."] {
+            #expect(stopped.stdout.contains(text), "\(text)\n\(stopped.stdout)")
+        }
+        #expect(changes(try await emulator.log()) == [], "preflight changed something")
+    }
+
     /// Every other ✗ kind in one project: billing off, a cluster name taken, a bucket name another project owns, a GPU
     /// type and a machine type the zone lacks; then an existing cluster answered wrongly and a bucket to reuse that
     /// is not there. Each apply stops before anything is sent that changes something; `preflight --output json` gives

@@ -117,6 +117,17 @@ import Testing
                 "\(slow.stdout)")
         #expect(slow.stdout.contains("  | slow\n"), "\(slow.stdout)")
 
+        // Code copied to the bucket as the README shows, on a setup without the mount: the path does not exist on the
+        // head, so Python says so and the job fails.
+        try BucketMountEndToEndTests.writeTrainScript(in: emulator.root)
+        let synced = try await emulator.run("gcloud", BucketMountEndToEndTests.copyCode(bucket: "my-bucket"))
+        #expect(synced.status == 0, "\(synced.stdout + synced.stderr)")
+        let unmounted = try await emulator.wizard(["submit", "--workspace", workspace, "--"] + BucketMountEndToEndTests.trainCommand)
+        #expect(unmounted.status == 1, "\(unmounted.stdout + unmounted.stderr)")
+        #expect(unmounted.stdout.contains("Failed (AppFailed):\n  Job entrypoint command failed with exit code 2"), "\(unmounted.stdout)")
+        #expect(unmounted.stdout.contains("can't open file '/mnt/cluster_storage/code/train.py': [Errno 2] No such file or directory"),
+                "\(unmounted.stdout)")
+
         // The workspace's example RayJobs run as they are: the one on the wizard's cluster, and the one that brings its
         // own cluster NAME-xxxxx (the operator sets that cluster's token on its submitter).
         for file in ["rayjob.yaml", "rayjob-own-cluster.yaml"] {

@@ -2,7 +2,7 @@ import Foundation
 import TestKit
 import Testing
 
-/// The wizard's destroy and doctor screens, and the Done screen's way into `session`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
+/// The wizard's destroy and doctor screens, and the Done screen's ways into `session` and `submit`, as a person uses them: the built binary in a real 80x24 terminal (tmux on
 /// a private socket) against the emulator, with the real gcloud and kubectl, after a setup made by `apply`.
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 @Suite struct WizardEmulatorTmuxTests {
@@ -202,6 +202,105 @@ import Testing
             screen = try waitForExit(tmux, 130)
             #expect(screen.contains("Stopped the forward."), "\(screen)")
             #expect(try httpStatus(url + "/api/version") == "none", "nothing listens on the dashboard's port any more")
+        }
+    }
+
+    /// On the Done screen of a run over a finished setup, `j`: the wizard ends and `submit` runs the example job in the
+    /// same terminal, its log live, the wizard's exit status the job's (0), and the job's object is in the bucket.
+    @Test func testTheDoneScreensJKeyEndsTheWizardIntoSubmitOfTheExampleJob() async throws {
+        try await DedicatedThread.run {
+            try withFinishedSetup("tmux-submit", ["project=demo-project", "bucket.name=my-bucket"]) { emulator, tmux in
+                #expect(try bucketObjects(emulator)["rayjob-example.txt"] == nil, "apply itself runs no job")
+                try startWizard(tmux)
+                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try tmux.keys("Enter")
+                for page in 1...7 {
+                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                    try tmux.keys("Enter")
+                }
+                // Over a finished run Review skips preflight; the run finds every step done and checks the bucket again.
+                try waitForAll(tmux, "Review", ["Review · 20 steps, finished ones are checked", "< Run >"])
+                try tmux.keys("r")
+                try waitForAll(tmux, "the Done screen", ["Done · 20 steps",
+                                                         "Press j to end the wizard and run a test job that writes to gs://my-bucket as the KSA.",
+                                                         "kuberay-gcs-wizard submit --workspace workspace -- ENTRYPOINT", "j test job"], seconds: 240)
+                try tmux.keys("j")
+                try waitForExit(tmux, 0)
+                #expect(try tmux.format("#{alternate_on}") == "0", "the full-screen UI is gone")
+                // The job's lines run past the pane's 24 rows: they are read with the rows scrolled off above it.
+                let screen = collapsed(tmux.capture(history: true))
+                #expect(screen.contains("Ray on GKE is ready."), "\(screen)")
+                #expect(screen.contains("applied; it runs on RayCluster raycluster-mini, the submitter as the KSA"), "\(screen)")
+                #expect(screen.contains("| wrote gs://my-bucket/rayjob-example.txt"), "the job's log, followed: \(screen)")
+                #expect(screen.contains("status: Complete, job SUCCEEDED"), "\(screen)")
+                #expect(screen.contains("Succeeded. EXIT=0"), "\(screen)")
+                #expect(try bucketObjects(emulator)["rayjob-example.txt"]?.hasPrefix("written by a RayJob on ") == true,
+                        "the object the job wrote from inside the cluster")
+                let jobs = try FileManager.default.contentsOfDirectory(atPath: emulator.workspace.appendingPathComponent("jobs").path)
+                #expect(jobs.count == 1 && jobs[0].hasPrefix("raycluster-mini-job-"), "submit's RayJob file: \(jobs)")
+            }
+        }
+    }
+
+    /// The objects of gs://my-bucket as the emulator holds them, by name.
+    private func bucketObjects(_ emulator: EmulatorHarness) throws -> [String: String] {
+        let state = try #require(try JSONSerialization.jsonObject(with: emulator.control("GET", "state")) as? [String: Any])
+        let buckets = try #require(state["buckets"] as? [String: Any])
+        let bucket = try #require(buckets["my-bucket"] as? [String: Any])
+        return bucket["objects"] as? [String: String] ?? [:]
+    }
+
+    /// Preflight in the wizard on a new project (GPU quota 0, its Compute Engine API off) with a GPU group that keeps a
+    /// pod: Review's checks can only warn, so Run starts; once the APIs are on, the run's gate stops it before anything
+    /// is created, and Show the checks opens Review on the ✗ naming the quota metric and region with the fix. With the
+    /// quota granted, Review reads again and the same answers run to Done.
+    @Test func testPreflightStopsAGPUGroupWithoutQuotaThenTheSameAnswersRunToDone() async throws {
+        try await DedicatedThread.run {
+            let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
+            let root = try TestPaths.newTemporaryFolder("tmux-preflight")
+            let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
+            defer { emulator.stop() }
+            try emulator.seed(["quotas": ["preset": "new-project"]])
+            // The answers a saved wizard leaves in the workspace: its pages open filled in.
+            let sets = ["project=demo-project", "bucket.name=my-bucket", "zone=us-west1-a", "ray.workers[0].gpu.type=nvidia-l4",
+                        "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
+            let exported = try emulator.wizard(["export", "--workspace", emulator.workspace.path] + sets.flatMap { ["--set", $0] })
+            #expect(exported.status == 0, "\(exported.stderr)")
+            var environment = emulator.environment
+            environment["TERM"] = "xterm-256color"
+            let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
+            defer { tmux.killServer() }
+            try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
+            try startWizard(tmux)
+            try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+            try tmux.keys("Enter")
+            for page in 1...7 {
+                try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                try tmux.keys("Enter")
+            }
+            try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "rechecked once the APIs are on"],
+                           seconds: Self.doctorRun)
+            try tmux.keys("r")
+            try waitForAll(tmux, "the gate's stop", ["Preflight stopped the run", "✗ Preflight stops the run: GPU quota in us-west1. Nothing was created.",
+                                                     "< Show the checks >"], seconds: Self.doctorRun)
+            let changed = try emulator.log().filter { entry in
+                ["create-", "set-", "update-", "patch-", "delete-"].contains { entry.kind.hasPrefix($0) }
+            }
+            #expect(changed.map(\.kind) == [], "only the APIs were enabled")
+            try tmux.keys("Enter")
+            try waitForAll(tmux, "the ✗ with its fix", ["✗ GPU quota in us-west1: Run is refused",
+                                                        "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
+                                                        "Request more NVIDIA_L4_GPUS in us-west1"], seconds: Self.doctorRun)
+
+            try emulator.seed(["quotas": ["regions": ["us-west1": ["NVIDIA_L4_GPUS": 4]], "global": ["GPUS_ALL_REGIONS": 4]]])
+            try tmux.keys("e")
+            try tmux.waitFor("the last page") { $0.contains("Page 7 of 7") }
+            try tmux.keys("Enter")
+            try waitForAll(tmux, "Review read again", ["Preflight passed"], seconds: Self.doctorRun)
+            try tmux.keys("r")
+            try waitForAll(tmux, "the Done screen", ["Done · 22 steps", "Ray on GKE is ready"], seconds: Self.destroyRun)
+            try tmux.keys("q")
+            try waitForExit(tmux, 0)
         }
     }
 

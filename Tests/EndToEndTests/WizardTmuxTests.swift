@@ -329,9 +329,9 @@ final class TmuxTerminal: @unchecked Sendable {
         try run(["send-keys", "-t", "e2e", "-l", text])
     }
 
-    /// The visible pane as text, trailing spaces trimmed.
-    func capture() -> String {
-        ((try? run(["capture-pane", "-p", "-t", "e2e"])) ?? "")
+    /// The visible pane as text, trailing spaces trimmed; with `history`, the lines scrolled off above it too.
+    func capture(history: Bool = false) -> String {
+        ((try? run(["capture-pane", "-p", "-t", "e2e"] + (history ? ["-S", "-"] : []))) ?? "")
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
             .joined(separator: "\n")

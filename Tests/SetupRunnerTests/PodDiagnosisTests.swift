@@ -82,6 +82,22 @@ final class PodDiagnosisTests: XCTestCase {
             "Node scale up in zones us-west1-b associated with this pod failed: GCE out of resources. Pod is at risk of not being scheduled.",
             at: "2026-12-07T10:00:12Z")])
         XCTAssertTrue(try XCTUnwrap(PodDiagnosis.hint(Self.workers, pods: pods, events: stockout)).fix.contains("stockout"))
+        // The group's GPU type and the zone the autoscaler tried: what the hint looks for elsewhere in the region.
+        var answers = Answers()
+        answers.project = "demo-project"
+        var gpu = WorkerGroup(name: "gpu")
+        gpu.gpu = WorkerGroup.GPU(type: "nvidia-l4")
+        answers.ray.workers = [WorkerGroup(name: "cpu"), gpu]
+        XCTAssertEqual(PodDiagnosis.stockout(Self.workers, pods: pods, events: stockout, answers: answers),
+                       Stockout(code: "GCE out of resources", zone: "us-west1-b", resource: .accelerator("nvidia-l4"), project: "demo-project"))
+        let quota = Self.list([Self.event("raycluster-mini-gpu-worker-abcde", reason: "FailedScaleUp", message: Self.quota, at: "2026-12-07T10:00:12Z")])
+        XCTAssertNil(PodDiagnosis.stockout(Self.workers, pods: pods, events: quota, answers: answers), "quota is not a stockout")
+        let regional = Self.list([Self.event("raycluster-mini-gpu-worker-abcde", reason: "FailedScaleUp", message:
+            "Node scale up in zones us-west1-a, us-west1-b, us-west1-c associated with this pod failed: GCE out of resources. Pod is at risk of not being scheduled.",
+            at: "2026-12-07T10:00:12Z")])
+        XCTAssertNil(PodDiagnosis.stockout(Self.workers, pods: pods, events: regional, answers: answers), "every zone tried: no zone to name")
+        XCTAssertEqual(PodDiagnosis.scaleUpZones("Node scale up in zones us-west1-a, us-west1-c associated with this pod failed: x"),
+                       ["us-west1-a", "us-west1-c"])
         let atMax = Self.list([Self.event("raycluster-mini-gpu-worker-abcde", type: "Normal", reason: "NotTriggerScaleUp",
                                           message: "pod didn't trigger scale-up: 1 max node group size reached", at: "2026-12-07T10:00:12Z")])
         let hint = try XCTUnwrap(PodDiagnosis.hint(Self.workers, pods: pods, events: atMax))

@@ -256,6 +256,25 @@ final class SetupRunnerTests: XCTestCase {
         XCTAssertEqual(refused.outcomes.last?.hint?.summary, "Permission denied: missing storage.buckets.setIamPolicy for tester@example.com.")
     }
 
+    func testAWaitEndsAtOnceOnAnOutputThatNeverSettles() async throws {
+        let retry = RetryPolicy.wait(for: "the cluster to be RUNNING", upTo: 20, initial: 5, max: 30, givesUpOn: ["ERROR": "Delete it, then resume."])
+        let broken = Step(id: .waitCluster, title: "Wait", why: "w", argv: ["gcloud", "print", "ERROR"], success: .equals("RUNNING"),
+                          kind: .check, retry: retry)
+        let observer = RecordingObserver()
+        let ran = try await fakes.runner(FakeTools.plan([broken])) { $0.retryDelayScale = 0.05 }.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        XCTAssertEqual(observer.waits.count, 0, "ERROR never becomes RUNNING: no wait")
+        XCTAssertEqual(observer.outcomes.last?.hint, Hint(summary: "It printed ERROR, which waiting does not change.", fix: "Delete it, then resume."))
+
+        let other = try FakeTools()
+        defer { other.remove() }
+        let provisioning = Step(id: .waitCluster, title: "Wait", why: "w", argv: ["gcloud", "print", "PROVISIONING"], success: .equals("RUNNING"),
+                                kind: .check, retry: retry)
+        let waited = RecordingObserver()
+        _ = try await other.runner(FakeTools.plan([provisioning])) { $0.retryDelayScale = 0.01 }.run(mode: .fresh, observer: waited)
+        XCTAssertGreaterThanOrEqual(waited.waits.count, 1, "PROVISIONING may still become RUNNING: waited for")
+    }
+
     func testTimeoutStopsTheStepWithAHint() async throws {
         let step = Step(id: .createKSA, title: "Slow", why: "w", argv: ["gcloud", "sleep", "30"], kind: .verify, timeoutSeconds: 1)
         let observer = RecordingObserver()

@@ -227,6 +227,18 @@ final class ReviewTests: XCTestCase {
             $0.screen = .page(WizardPage.all.count - 1)
             $0.message = nil
         }
+        // The same answers again: a ✗ is not kept (the quota may have been granted meanwhile), so Review reads anew.
+        store.send(.key(.enter), effects: [.startPreflight(answers)]) {
+            $0.screen = .review
+            $0.review?.preflight = PreflightProgress(answers: answers, pane: Layout.reviewPane(.minimum, summaryRows: Layout.reviewSummaryRows))
+        }
+        store.send(.preflightFinished(answers, [billing], waitsForAPIs: false)) {
+            $0.review?.preflight?.list.finish([billing])
+            $0.review?.preflight?.phase = .finished(waitsForAPIs: false)
+        }
+        // Checks that passed are kept: back and forth reads nothing again.
+        store.send(.key(.escape)) { $0.screen = .page(WizardPage.all.count - 1) }
+        store.send(.key(.enter)) { $0.screen = .review }
     }
 
     func testAnEarlierRunThatCreatedThingsIsNotCheckedAgain() {

@@ -300,6 +300,38 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(state.enterReview(), [.startPreflight(plan.answers)])
     }
 
+    /// Stopped by the gate, nothing failed: no step to retry or skip. The first button (and c) opens Review, which reads
+    /// the checks again and shows what stops the run with its fix; e edits the answers from there or from here.
+    func testAStopByTheGateOffersTheChecksNotARetryOrSkip() {
+        var state = Fixtures.state(Fixtures.answers)
+        _ = update(&state, .key(.enter))
+        state.screen = .run
+        state.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+        _ = update(&state, .runEvent(.gateFinished(GateVerdict(passed: false, summary: "Preflight stops the run: GPU quota in us-west1."))))
+        _ = update(&state, .runEvent(.runFinished(result: .failed, seconds: 30)))
+        XCTAssertEqual(state.screen, .stopped)
+        XCTAssertEqual(state.run?.stoppedByPreflight, true)
+        XCTAssertEqual(state.stoppedActions, [.showChecks, .editAnswers, .quit])
+        XCTAssertEqual(update(&state, .key(.char("s"))), [], "no step to skip")
+        XCTAssertEqual(state.screen, .stopped)
+        var viaKey = state
+        XCTAssertEqual(update(&viaKey, .key(.char("c"))), [.startPreflight(plan.answers)])
+        XCTAssertEqual(viaKey.screen, .review)
+        XCTAssertEqual(update(&state, .key(.enter)), [.startPreflight(plan.answers)])
+        XCTAssertEqual(state.screen, .review)
+        XCTAssertEqual(state.review?.preflight?.isChecking, true, "the checks are read again")
+
+        // A step that failed after a gate that passed keeps Retry and Skip.
+        var failed = Fixtures.state(Fixtures.answers)
+        failed.screen = .run
+        failed.run = RunProgress(plan: plan, mode: .fresh, startedAt: Fixtures.t0)
+        _ = update(&failed, .runEvent(.gateFinished(GateVerdict(passed: true, summary: "Preflight passed: 7 checks hold."))))
+        _ = update(&failed, .runEvent(.stepFinished(outcome(3, .failed, exitCode: 1))))
+        _ = update(&failed, .runEvent(.runFinished(result: .failed, seconds: 30)))
+        XCTAssertEqual(failed.run?.stoppedByPreflight, false)
+        XCTAssertEqual(failed.stoppedActions, [.retry, .skip, .editAnswers, .quit])
+    }
+
     func testSuccessShowsDoneWithTheTextReadBack() {
         let store = runStore()
         let last = plan.steps.count - 1
@@ -329,8 +361,28 @@ final class RunTests: XCTestCase {
             $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
             $0.screen = .done
         }
-        store.send(.key(.char("s")), effects: [.openSession(message: store.state.doneExitMessage)])
+        store.send(.key(.char("s")), effects: [.endWizard(then: .session, message: store.state.doneExitMessage)])
         XCTAssertTrue(store.state.doneExitMessage.contains("kuberay-gcs-wizard submit --workspace kuberay-gcs-setup -- ENTRYPOINT"))
+    }
+
+    func testJOnTheDoneScreenEndsTheWizardIntoSubmitOfTheExampleJob() {
+        let store = runStore()
+        store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
+            $0.run?.result = .succeeded
+            $0.run?.seconds = 600
+            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
+            $0.screen = .done
+        }
+        let argv = RayJobManifest.exampleArgv(Fixtures.answers)
+        store.send(.key(.char("j")), effects: [.endWizard(then: .submit(argv: argv), message: store.state.doneExitMessage)])
+        // The job `submit` runs is the workspace's example: the program of rayjob.yaml, writing its object to the bucket.
+        XCTAssertEqual(Array(argv.prefix(2)), ["python", "-c"])
+        XCTAssertEqual(RayJobManifest.exampleEntrypoint(Fixtures.answers), "python -c \"\(argv[2])\"")
+        XCTAssertTrue(argv[2].contains("/b/my-bucket/o?uploadType=media&name=rayjob-example.txt"), argv[2])
+        let binding = KeyBindings.bindings(.done).first { $0.command == .submitExample }
+        XCTAssertEqual(binding?.keys, [.char("j")])
+        XCTAssertEqual(binding?.inFooter, true, "the footer lists j")
+        XCTAssertEqual(KeyBindings.bindings(.done).filter { $0.keys.contains(.char("j")) }.count, 1, "j means one thing on Done")
     }
 
     func testSelectingAStepStopsFollowingTheRunningOne() {

@@ -135,9 +135,9 @@ final class RenderTests: XCTestCase {
     func testPreflightsLineUnderTheTitleTakesTheScreensMarks() {
         let passed = PreflightProgress.Verdict.passed(holding: 7, warnings: 2, checkedAgain: true)
         XCTAssertEqual(WizardView.preflightLine(passed, .unicode),
-                       "Preflight passed: 7 ✓, 2 ! (4 shows them); checked again once the APIs are on")
+                       "Preflight passed: 7 ✓, 2 ! (4 shows them); rechecked once the APIs are on")
         XCTAssertEqual(WizardView.preflightLine(passed, .ascii),
-                       "Preflight passed: 7 [x], 2 (!) (4 shows them); checked again once the APIs are on")
+                       "Preflight passed: 7 [x], 2 (!) (4 shows them); rechecked once the APIs are on")
         XCTAssertEqual(WizardView.preflightLine(.stops(first: "GPU quota in us-west1", more: 1), .ascii),
                        "[!] GPU quota in us-west1 (+1): Run is refused · 4 shows the fix · e edits")
         XCTAssertEqual(WizardView.preflightLine(.passed(holding: 3, warnings: 0, checkedAgain: false), .unicode), "Preflight passed: 3 ✓")
@@ -231,11 +231,18 @@ final class RenderTests: XCTestCase {
         let doneText = render(done)
         let answers = try XCTUnwrap(done.run?.plan.answers)
         let commands = Self.commands(in: doneText)
-        // The dashboard is the `s` key (and the command it runs); a job is the submit command to type.
+        // The dashboard is the `s` key (and the command it runs), a test job the `j` key; a job of one's own is the
+        // submit command to type.
         XCTAssertTrue(commands.contains(WorkspaceFiles.sessionCommand(workspace: done.workspace)), doneText)
         XCTAssertTrue(commands.contains(WorkspaceFiles.submitCommand(workspace: done.workspace)), doneText)
         XCTAssertTrue(doneText.contains("Press s to end the wizard and open the Ray dashboard"), doneText)
-        XCTAssertTrue(doneText.contains(" s dashboard "), "the footer offers the key:\n\(doneText)")
+        XCTAssertTrue(doneText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .contains("Press j to end the wizard and run a test job that writes to gs://\(answers.bucket.name) as the KSA."), doneText)
+        XCTAssertTrue(doneText.contains(" s dashboard ") && doneText.contains(" j test job "), "the footer offers the keys:\n\(doneText)")
+        var help = done
+        _ = update(&help, .key(.char("?")))
+        let helpText = render(help)
+        XCTAssertTrue(helpText.contains("j        end the wizard and submit a test job that writes to the bucket │"), helpText)
         XCTAssertFalse(doneText.contains("…"), doneText)
         // What was made includes the RayCluster itself, not only the cluster, KSA and bucket (with a short workspace
         // path: a long one takes a row, and the list ends in "and 2 more").

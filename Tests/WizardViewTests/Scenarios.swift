@@ -138,6 +138,15 @@ enum Scenarios {
         let plan = s.review?.plan ?? PlanBuilder.build(answers, checkScript: checkScript)
         send(&s, keys([.char("r")]))
         list.append(("run-starting", s))
+        // Preflight's gate read again once the APIs were on, and stopped the run before its first creating step.
+        var gateStopped = s
+        let gate = plan.changingStepIndices.first ?? 5
+        let gateStatuses = plan.steps.indices.map { $0 < gate ? StepStatus.done : .pending }
+        send(&gateStopped, [.runEvent(.runStarted(steps: plan.steps.count, statuses: gateStatuses)),
+                            .runEvent(.gateFinished(GateVerdict(passed: false, summary: "Preflight stops the run: GPU quota in us-west1. "
+                                                                + "Nothing was created.", broken: ["gpu-quota"]))),
+                            .runEvent(.runFinished(result: .failed, seconds: 31))])
+        list.append(("stopped-preflight", gateStopped))
         var statuses = Array(repeating: StepStatus.pending, count: plan.steps.count)
         statuses[0] = .done
         send(&s, [.runEvent(.runStarted(steps: plan.steps.count, statuses: statuses))])

@@ -27,6 +27,7 @@ gcloud)
     --version) echo "Google Cloud SDK 999.0.0 (fake)" ;;
     "config get-value account") echo "tester@example.com" ;;
     "config get-value "*) echo "(unset)" ;;
+    "config list --format json") echo '{"core": {"account": "tester@example.com"}}' ;;
     "projects describe "*projectNumber*) echo "123456789" ;;
     "projects describe "*) echo "$3" ;;
     "services list "*) has apis && printf '%s\n' container.googleapis.com storage.googleapis.com iamcredentials.googleapis.com ;;
