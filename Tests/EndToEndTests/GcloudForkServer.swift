@@ -50,16 +50,9 @@ final class GcloudForkServer: Sendable {
         log = folder.appendingPathComponent("forkserver.log")
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path,
                            "CLOUDSDK_CONFIG": config.path, "LANG": "C.UTF-8"]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        Spawn.closeInherited(&actions)
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : try RequiredTool.path("python3", for: "the gcloud fork server")
         pid = Spawn.launch([python, "-I", Self.script.path, "--launcher", gcloud, "--socket", socket, "--max-lifetime", "14400"],
-                           environment: environment, actions: &actions)
+                           environment: environment, output: log.path, append: true)
         guard pid > 0 else { throw EmulatorError("could not start \(Self.script.path)") }
         // The socket appears once the server listens, after gcloud's import: seconds, more on a loaded machine.
         let deadline = Date().addingTimeInterval(180)

@@ -104,15 +104,8 @@ import Glibc
 
         // The client in a process group of its own, as the wizard starts a step; its output in a file of this test's,
         // by which the forked gcloud is told from other tests' calls.
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        Spawn.closeInherited(&actions)
         let client = Spawn.launch([GcloudForkServer.client.path, "container", "clusters", "list"], environment: env,
-                                  actions: &actions, newSession: true)
+                                  output: output.path, append: false, newSession: true)
         try #require(client > 0)
         let forked = { Self.children(of: server.pid).filter { Self.writes(to: output, pid: $0) } }
         var deadline = Date().addingTimeInterval(60)

@@ -7,22 +7,30 @@ import Testing
 /// Assertions read `tmux capture-pane`; what the cloud holds afterwards is read from the emulator.
 @Suite struct WizardEmulatorTmuxTests {
 
-    /// Runs `body` with an emulator holding a finished setup in its workspace (`apply` with `sets`), and a terminal
-    /// whose shell runs in the emulator's folder with its environment, so the workspace is typed as `workspace`.
-    private func withFinishedSetup(_ name: String, _ sets: [String], _ body: (EmulatorHarness, TmuxTerminal) throws -> Void) throws {
+    /// Runs `body` with an emulator (made ready by `prepare`) and a terminal whose shell runs in the emulator's folder
+    /// with its environment, so the workspace is typed as `workspace`.
+    private func withEmulatorTerminal(_ name: String, prepare: (EmulatorHarness) throws -> Void = { _ in },
+                                      _ body: (EmulatorHarness, TmuxTerminal) throws -> Void) throws {
         let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
         let root = try TestPaths.newTemporaryFolder(name)
         let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
         defer { emulator.stop() }
-        // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination (with a GPU group).
-        let applied = try emulator.applyForSetup(sets)
-        #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
+        try prepare(emulator)
         var environment = emulator.environment
         environment["TERM"] = "xterm-256color"
         let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
         defer { tmux.killServer() }
         try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
         try body(emulator, tmux)
+    }
+
+    /// `withEmulatorTerminal` with a finished setup in the workspace (`apply` with `sets`).
+    private func withFinishedSetup(_ name: String, _ sets: [String], _ body: (EmulatorHarness, TmuxTerminal) throws -> Void) throws {
+        try withEmulatorTerminal(name, prepare: { emulator in
+            // Preflight for these answers: the create-standard/gke-addon/iam-service-account combination (with a GPU group).
+            let applied = try emulator.applyForSetup(sets)
+            #expect(applied.status == 0, "\(applied.stdout + applied.stderr)")
+        }, body)
     }
 
     /// How long Welcome may take: it shows what detection found, which runs the real gcloud (about a second of CPU
@@ -40,6 +48,12 @@ import Testing
     private func startWizard(_ tmux: TmuxTerminal) throws {
         try tmux.type("clear; \(shellQuoted(try TestPaths.wizard.path)) --workspace workspace; echo EXIT=$?")
         try tmux.keys("Enter")
+    }
+
+    /// Starts the wizard (see `startWizard`) and waits for Welcome with the account detection found.
+    private func startWizardToWelcome(_ tmux: TmuxTerminal) throws {
+        try startWizard(tmux)
+        try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
     }
 
     /// Waits until the screen shows every one of `texts` (line breaks read as spaces): ncurses draws a frame top to
@@ -122,8 +136,7 @@ import Testing
     @Test func testDoctorFromWelcomeIsHealthyThenFindsTheBrokenLinkAndItsFix() async throws {
         try await DedicatedThread.run {
             try withFinishedSetup("tmux-doctor", ["project=demo-project", "bucket.name=my-bucket"]) { emulator, tmux in
-                try startWizard(tmux)
-                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try startWizardToWelcome(tmux)
                 try tmux.keys("c")
                 let screen = try waitForAll(tmux, "the healthy verdict", [
                     "Check an existing setup", "Project demo-project, cluster cloud-bucket-cluster, bucket gs://my-bucket", "Healthy: all ", "q quit",
@@ -135,8 +148,7 @@ import Testing
                 let removed = try emulator.run("gcloud", ["iam", "service-accounts", "remove-iam-policy-binding", email, "--project", "demo-project",
                                                           "--role", "roles/iam.workloadIdentityUser", "--member", member])
                 #expect(removed.status == 0, "\(removed.stderr)")
-                try startWizard(tmux)
-                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try startWizardToWelcome(tmux)
                 try tmux.keys("c")
                 try waitForAll(tmux, "the broken verdict", [
                     "✗ roles/iam.workloadIdentityUser on \(email) for \(member)",
@@ -156,52 +168,44 @@ import Testing
     /// with 130 and no kubectl left.
     @Test func testTheDoneScreensSKeyEndsTheWizardIntoSession() async throws {
         try await DedicatedThread.run {
-            let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
-            let root = try TestPaths.newTemporaryFolder("tmux-session")
-            let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
-            defer { emulator.stop() }
-            var environment = emulator.environment
-            environment["TERM"] = "xterm-256color"
-            let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
-            defer { tmux.killServer() }
-            try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
-            try startWizard(tmux)
-            try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
-            try tmux.keys("Enter")
-            try tmux.waitFor("the first page") { $0.contains("Page 1 of 7") }
-            try tmux.keys("C-u")
-            try tmux.type("demo-project")
-            try tmux.keys("Enter")
-            for page in 2...4 {
-                try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+            try withEmulatorTerminal("tmux-session") { emulator, tmux in
+                try startWizardToWelcome(tmux)
                 try tmux.keys("Enter")
-            }
-            try tmux.waitFor("the bucket page") { $0.contains("Page 5 of 7 · Bucket") }
-            try tmux.keys("Tab")
-            try tmux.type("my-bucket")
-            try tmux.keys("Enter")
-            for page in 6...7 {
-                try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                try tmux.waitFor("the first page") { $0.contains("Page 1 of 7") }
+                try tmux.keys("C-u")
+                try tmux.type("demo-project")
                 try tmux.keys("Enter")
-            }
-            try tmux.waitFor("preflight passed on Review", seconds: 120) { $0.contains("Preflight passed") }
-            try tmux.keys("r")
-            try waitForAll(tmux, "the Done screen", ["Done · 20 steps", "Press s to end the wizard and open the Ray dashboard on localhost:",
-                                                     "kuberay-gcs-wizard session --workspace workspace",
-                                                     "kuberay-gcs-wizard submit --workspace workspace -- ENTRYPOINT", "s dashboard"], seconds: 240)
-            try tmux.keys("s")
-            var screen = try waitForAll(tmux, "session's addresses", ["Ray on GKE is ready.", "Ray dashboard: http://127.0.0.1:",
-                                                                      "Ray client: ray://127.0.0.1:", "base64 -d)"], seconds: 60)
-            #expect(try tmux.format("#{alternate_on}") == "0", "the full-screen UI is gone")
-            let url = try #require(screen.firstMatch(of: /Ray dashboard: (http:\/\/127\.0\.0\.1:\d+)/)?.1)
-            #expect(try httpStatus(url + "/api/version") == "401")
+                for page in 2...4 {
+                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                    try tmux.keys("Enter")
+                }
+                try tmux.waitFor("the bucket page") { $0.contains("Page 5 of 7 · Bucket") }
+                try tmux.keys("Tab")
+                try tmux.type("my-bucket")
+                try tmux.keys("Enter")
+                for page in 6...7 {
+                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                    try tmux.keys("Enter")
+                }
+                try tmux.waitFor("preflight passed on Review", seconds: 120) { $0.contains("Preflight passed") }
+                try tmux.keys("r")
+                try waitForAll(tmux, "the Done screen", ["Done · 20 steps", "Press s to end the wizard and open the Ray dashboard on localhost:",
+                                                         "kuberay-gcs-wizard session --workspace workspace",
+                                                         "kuberay-gcs-wizard submit --workspace workspace -- ENTRYPOINT", "s dashboard"], seconds: 240)
+                try tmux.keys("s")
+                var screen = try waitForAll(tmux, "session's addresses", ["Ray on GKE is ready.", "Ray dashboard: http://127.0.0.1:",
+                                                                          "Ray client: ray://127.0.0.1:", "base64 -d)"], seconds: 60)
+                #expect(try tmux.format("#{alternate_on}") == "0", "the full-screen UI is gone")
+                let url = try #require(screen.firstMatch(of: /Ray dashboard: (http:\/\/127\.0\.0\.1:\d+)/)?.1)
+                #expect(try httpStatus(url + "/api/version") == "401")
 
-            _ = try emulator.control("POST", "port-forward/drop")
-            screen = try waitForAll(tmux, "the reconnect", ["The forward dropped: error: lost connection to pod", "Reconnected: \(url) "])
-            try tmux.keys("C-c")
-            screen = try waitForExit(tmux, 130)
-            #expect(screen.contains("Stopped the forward."), "\(screen)")
-            #expect(try httpStatus(url + "/api/version") == "none", "nothing listens on the dashboard's port any more")
+                _ = try emulator.control("POST", "port-forward/drop")
+                screen = try waitForAll(tmux, "the reconnect", ["The forward dropped: error: lost connection to pod", "Reconnected: \(url) "])
+                try tmux.keys("C-c")
+                screen = try waitForExit(tmux, 130)
+                #expect(screen.contains("Stopped the forward."), "\(screen)")
+                #expect(try httpStatus(url + "/api/version") == "none", "nothing listens on the dashboard's port any more")
+            }
         }
     }
 
@@ -211,8 +215,7 @@ import Testing
         try await DedicatedThread.run {
             try withFinishedSetup("tmux-submit", ["project=demo-project", "bucket.name=my-bucket"]) { emulator, tmux in
                 #expect(try bucketObjects(emulator)["rayjob-example.txt"] == nil, "apply itself runs no job")
-                try startWizard(tmux)
-                try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
+                try startWizardToWelcome(tmux)
                 try tmux.keys("Enter")
                 for page in 1...7 {
                     try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
@@ -256,51 +259,44 @@ import Testing
     /// quota granted, Review reads again and the same answers run to Done.
     @Test func testPreflightStopsAGPUGroupWithoutQuotaThenTheSameAnswersRunToDone() async throws {
         try await DedicatedThread.run {
-            let tmuxPath = try RequiredTool.path("tmux", for: "the wizard's terminal test")
-            let root = try TestPaths.newTemporaryFolder("tmux-preflight")
-            let emulator = try EmulatorHarness(root: root, tools: try EndToEndTools.require(), removesRoot: true)
-            defer { emulator.stop() }
-            try emulator.seed(["quotas": ["preset": "new-project"]])
-            // The answers a saved wizard leaves in the workspace: its pages open filled in.
-            let sets = ["project=demo-project", "bucket.name=my-bucket", "zone=us-west1-a", "ray.workers[0].gpu.type=nvidia-l4",
-                        "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
-            let exported = try emulator.wizard(["export", "--workspace", emulator.workspace.path] + sets.flatMap { ["--set", $0] })
-            #expect(exported.status == 0, "\(exported.stderr)")
-            var environment = emulator.environment
-            environment["TERM"] = "xterm-256color"
-            let tmux = try TmuxTerminal(tmux: tmuxPath, root: emulator.root, environment: environment)
-            defer { tmux.killServer() }
-            try tmux.waitFor("the shell prompt") { $0.contains(TmuxTerminal.prompt) }
-            try startWizard(tmux)
-            try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
-            try tmux.keys("Enter")
-            for page in 1...7 {
-                try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+            try withEmulatorTerminal("tmux-preflight", prepare: { emulator in
+                try emulator.seed(["quotas": ["preset": "new-project"]])
+                // The answers a saved wizard leaves in the workspace: its pages open filled in.
+                let sets = ["project=demo-project", "bucket.name=my-bucket", "zone=us-west1-a", "ray.workers[0].gpu.type=nvidia-l4",
+                            "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
+                let exported = try emulator.wizard(["export", "--workspace", emulator.workspace.path] + sets.flatMap { ["--set", $0] })
+                #expect(exported.status == 0, "\(exported.stderr)")
+            }) { emulator, tmux in
+                try startWizardToWelcome(tmux)
                 try tmux.keys("Enter")
-            }
-            try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "rechecked once the APIs are on"],
-                           seconds: Self.doctorRun)
-            try tmux.keys("r")
-            try waitForAll(tmux, "the gate's stop", ["Preflight stopped the run", "✗ Preflight stops the run: GPU quota in us-west1. Nothing was created.",
-                                                     "< Show the checks >"], seconds: Self.doctorRun)
-            let changed = try emulator.log().filter { entry in
-                ["create-", "set-", "update-", "patch-", "delete-"].contains { entry.kind.hasPrefix($0) }
-            }
-            #expect(changed.map(\.kind) == [], "only the APIs were enabled")
-            try tmux.keys("Enter")
-            try waitForAll(tmux, "the ✗ with its fix", ["✗ GPU quota in us-west1: Run is refused",
-                                                        "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
-                                                        "Request more NVIDIA_L4_GPUS in us-west1"], seconds: Self.doctorRun)
+                for page in 1...7 {
+                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+                    try tmux.keys("Enter")
+                }
+                try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "rechecked once the APIs are on"],
+                               seconds: Self.doctorRun)
+                try tmux.keys("r")
+                try waitForAll(tmux, "the gate's stop", ["Preflight stopped the run", "✗ Preflight stops the run: GPU quota in us-west1. Nothing was created.",
+                                                         "< Show the checks >"], seconds: Self.doctorRun)
+                let changed = try emulator.log().filter { entry in
+                    ["create-", "set-", "update-", "patch-", "delete-"].contains { entry.kind.hasPrefix($0) }
+                }
+                #expect(changed.map(\.kind) == [], "only the APIs were enabled")
+                try tmux.keys("Enter")
+                try waitForAll(tmux, "the ✗ with its fix", ["✗ GPU quota in us-west1: Run is refused",
+                                                            "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
+                                                            "Request more NVIDIA_L4_GPUS in us-west1"], seconds: Self.doctorRun)
 
-            try emulator.seed(["quotas": ["regions": ["us-west1": ["NVIDIA_L4_GPUS": 4]], "global": ["GPUS_ALL_REGIONS": 4]]])
-            try tmux.keys("e")
-            try tmux.waitFor("the last page") { $0.contains("Page 7 of 7") }
-            try tmux.keys("Enter")
-            try waitForAll(tmux, "Review read again", ["Preflight passed"], seconds: Self.doctorRun)
-            try tmux.keys("r")
-            try waitForAll(tmux, "the Done screen", ["Done · 22 steps", "Ray on GKE is ready"], seconds: Self.destroyRun)
-            try tmux.keys("q")
-            try waitForExit(tmux, 0)
+                try emulator.seed(["quotas": ["regions": ["us-west1": ["NVIDIA_L4_GPUS": 4]], "global": ["GPUS_ALL_REGIONS": 4]]])
+                try tmux.keys("e")
+                try tmux.waitFor("the last page") { $0.contains("Page 7 of 7") }
+                try tmux.keys("Enter")
+                try waitForAll(tmux, "Review read again", ["Preflight passed"], seconds: Self.doctorRun)
+                try tmux.keys("r")
+                try waitForAll(tmux, "the Done screen", ["Done · 22 steps", "Ray on GKE is ready"], seconds: Self.destroyRun)
+                try tmux.keys("q")
+                try waitForExit(tmux, 0)
+            }
         }
     }
 

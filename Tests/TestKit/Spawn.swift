@@ -49,6 +49,20 @@ public enum Spawn {
         return pid > 0 ? wait(pid) : -1
     }
 
+    /// Starts `argv` with stdin on /dev/null and stdout and stderr both on the file `output` (appended to, or truncated
+    /// first), nothing else inherited; its pid, or -1. Not waited for.
+    public static func launch(_ argv: [String], environment: [String: String], output: String, append: Bool,
+                              newSession: Bool = false) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInherited(&actions)
+        return launch(argv, environment: environment, actions: &actions, newSession: newSession)
+    }
+
     /// Where `name` is on PATH, or nil.
     public static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

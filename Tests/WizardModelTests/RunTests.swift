@@ -353,7 +353,8 @@ final class RunTests: XCTestCase {
         store.send(.key(.char("q")), effects: [.quit(0, message: message)])
     }
 
-    func testSOnTheDoneScreenEndsTheWizardIntoSession() {
+    /// A run store whose run has just succeeded: on the Done screen.
+    private func doneStore() -> TestStore {
         let store = runStore()
         store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
             $0.run?.result = .succeeded
@@ -361,18 +362,17 @@ final class RunTests: XCTestCase {
             $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
             $0.screen = .done
         }
+        return store
+    }
+
+    func testSOnTheDoneScreenEndsTheWizardIntoSession() {
+        let store = doneStore()
         store.send(.key(.char("s")), effects: [.endWizard(then: .session, message: store.state.doneExitMessage)])
         XCTAssertTrue(store.state.doneExitMessage.contains("kuberay-gcs-wizard submit --workspace kuberay-gcs-setup -- ENTRYPOINT"))
     }
 
     func testJOnTheDoneScreenEndsTheWizardIntoSubmitOfTheExampleJob() {
-        let store = runStore()
-        store.send(.runEvent(.runFinished(result: .succeeded, seconds: 600))) {
-            $0.run?.result = .succeeded
-            $0.run?.seconds = 600
-            $0.journal = JournalSummary(answers: Fixtures.answers, steps: $0.run?.rows ?? [], result: .succeeded)
-            $0.screen = .done
-        }
+        let store = doneStore()
         let argv = RayJobManifest.exampleArgv(Fixtures.answers)
         store.send(.key(.char("j")), effects: [.endWizard(then: .submit(argv: argv), message: store.state.doneExitMessage)])
         // The job `submit` runs is the workspace's example: the program of rayjob.yaml, writing its object to the bucket.
