@@ -126,7 +126,7 @@ struct StepExecutor: Sendable {
             let hint = await failureHint(result, step: step, argv: argv, timeout: timeout, log: log)
             // A command that exited 0 failed on its output: the outcome says what the output had to show.
             let expected = result.ending == .exited(0) ? step.success.substituting(captures).expectation : nil
-            guard let retry = step.retry, attempt < attempts, retry.givesUp(on: Self.trimmed(result.stdout)) == nil,
+            guard let retry = step.retry, attempt < attempts, Self.neverSettles(result, step: step) == nil,
                   retry.retries(FailureClassifier.transient(stderr: result.stderrTail)) else {
                 var podsHint: Hint?
                 if let pods = step.pods { podsHint = await podHint(pods, result: result, timeout: timeout, log: log) }
@@ -236,7 +236,7 @@ struct StepExecutor: Sendable {
                 summary: "Timed out after \(DurationText.format(timeout))" + (known.map { ": " + $0.summary } ?? "."),
                 fix: known?.fix ?? "Check the log; if it was only slow, resume with a longer timeout.")
         }
-        if result.ending == .exited(0), let fix = step.retry?.givesUp(on: Self.trimmed(result.stdout)) {
+        if let fix = Self.neverSettles(result, step: step) {
             return Hint(summary: "It printed \(Self.trimmed(result.stdout)), which waiting does not change.", fix: fix)
         }
         if result.ending == .exited(0) {
@@ -308,6 +308,12 @@ struct StepExecutor: Sendable {
 
     /// `text` without leading and trailing whitespace and newlines, like Foundation's `trimmingCharacters(in:)`
     /// but looking only at the ends: stdout can be a megabyte, and Foundation's version copies it through UTF-16.
+    /// What to do instead when the command ran and printed an output its wait never sees change (a cluster in ERROR);
+    /// nil when trying again may help.
+    static func neverSettles(_ result: CommandResult, step: Step) -> String? {
+        result.ending == .exited(0) ? step.retry?.givesUp(on: trimmed(result.stdout)) : nil
+    }
+
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         let blank = CharacterSet.whitespacesAndNewlines

@@ -19,7 +19,7 @@ public final class SessionLoop {
     private var after: AfterWizard?
     private var dirty = true
     private var lastDraw = Date.distantPast
-    /// Detection asked for before the first frame: started right after it is drawn, so the probes' seven
+    /// Detection asked for before the first frame: started right after it is drawn, so the probes' five
     /// process launches do not compete with the first frame for the CPU.
     private var detectionDeferred = false
 

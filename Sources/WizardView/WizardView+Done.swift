@@ -95,14 +95,14 @@ extension WizardView {
         y = min(y + 1, nextTop)
         canvas.text("Next steps", x: 2, y: y, style: Style(bold: true))
         y += 1
-        drawKeyRow(&canvas, "Press s to end the wizard and open the Ray dashboard on localhost:", y: y, width: width)
+        drawKeyRow(&canvas, "Press s to end the wizard and open the Ray dashboard on localhost:", key: "s", y: y, width: width)
         y += 1
         for row in session {
             canvas.text(row, x: commandX, y: y, style: Style(.accent), limit: commandWidth)
             y += 1
         }
-        for row in testJob {
-            drawKeyRow(&canvas, row, y: y, width: width)
+        for (index, row) in testJob.enumerated() {
+            drawKeyRow(&canvas, row, key: index == 0 ? "j" : nil, y: y, width: width)
             y += 1
         }
         canvas.text("Run your own code on the cluster, as the bucket's identity, with:", x: 4, y: y, style: Style(.muted), limit: width)
@@ -125,15 +125,16 @@ extension WizardView {
         canvas.footer(KeyBindings.bindings(.done))
     }
 
-    /// A muted row at column 4 whose `Press K` lead shows the key K as keys are shown.
-    private static func drawKeyRow(_ canvas: inout Canvas, _ row: String, y: Int, width: Int) {
-        guard row.hasPrefix("Press "), row.count > 7 else {
+    /// A muted row at column 4; with `key`, the row starts "Press KEY" and KEY is shown as keys are shown.
+    private static func drawKeyRow(_ canvas: inout Canvas, _ row: String, key: String?, y: Int, width: Int) {
+        let lead = "Press "
+        guard let key, row.hasPrefix(lead + key) else {
             canvas.text(row, x: 4, y: y, style: Style(.muted), limit: width)
             return
         }
-        let start = canvas.text("Press ", x: 4, y: y, style: Style(.muted))
-        let afterKey = canvas.text(String(row.dropFirst(6).prefix(1)), x: start, y: y, style: Style(.accent, bold: true))
-        canvas.text(String(row.dropFirst(7)), x: afterKey, y: y, style: Style(.muted), limit: width - afterKey + 4)
+        let start = canvas.text(lead, x: 4, y: y, style: Style(.muted))
+        let afterKey = canvas.text(key, x: start, y: y, style: Style(.accent, bold: true))
+        canvas.text(String(row.dropFirst(lead.count + key.count)), x: afterKey, y: y, style: Style(.muted), limit: width - afterKey + 4)
     }
 
     /// After a destroy: what went, what was already gone, and what stays.
