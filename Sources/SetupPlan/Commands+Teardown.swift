@@ -63,8 +63,11 @@ extension Commands {
             why: "Its pods are stopped first, so nothing uses the identity or the bucket while they are removed.",
             wait: Step(id: .waitRayPodsGone, title: "Wait until the Ray pods are gone",
                        why: "The operator deletes the head and worker pods after the RayCluster; they may still write to the bucket until then.",
-                       argv: kubectl(["wait", "pod", "--for=delete", "-l", "ray.io/cluster=\(name)", "--namespace", ns, "--timeout=300s"]),
-                       kind: .check, timeoutSeconds: 360))
+                       // Listed rather than `kubectl wait --for=delete -l`, which fails with "no matching resources
+                       // found" when the pods are gone before it starts.
+                       argv: kubectl(["get", "pods", "-l", "ray.io/cluster=\(name)", "--namespace", ns, "-o", "name"]),
+                       success: .not(.nonEmpty), kind: .check, timeoutSeconds: 60,
+                       retry: .wait(for: "the operator to delete the Ray pods", upTo: 300, initial: 2, max: 10)))
         if a.ray.auth == .token {
             teardown.waits += tokenSecretTeardown.steps
         }

@@ -57,9 +57,16 @@ import Testing
         #expect(off.status == 0, "\(off.stderr)")
         let manifest = emulator.workspace.appendingPathComponent("raycluster.yaml").path
         #expect(try await emulator.run("kubectl", ["delete", "-f", manifest, "--context", context]).status == 0)
-        // Deletion is asynchronous: the old pods go first, so a pod listed below is one the new RayCluster made.
-        #expect(try await emulator.run("kubectl", ["wait", "pod", "--for=delete", "-l", "ray.io/cluster=raycluster-mini", "--timeout=120s",
-                                                   "--context", context]).status == 0)
+        // Deletion is asynchronous: the old pods go first, so a pod listed below is one the new RayCluster made. Listed
+        // until none is left, as destroy does (`kubectl wait --for=delete -l` fails when they are gone before it starts).
+        let listPods = ["get", "pods", "-l", "ray.io/cluster=raycluster-mini", "--context", context, "-o", "name"]
+        let deadline = Date().addingTimeInterval(120)
+        var left = try await emulator.run("kubectl", listPods)
+        while left.status != 0 || !left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, Date() < deadline {
+            try await Task.sleep(for: .seconds(1))
+            left = try await emulator.run("kubectl", listPods)
+        }
+        #expect(left.status == 0 && left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(left.stdout + left.stderr)")
         #expect(try await emulator.run("kubectl", ["apply", "-f", manifest, "--context", context]).status == 0)
         let reason = try await emulator.run("kubectl", ["get", "raycluster", "raycluster-mini", "--context", context, "-o", "jsonpath={.status.reason}"])
         #expect(reason.stdout.contains("GcsFuseCsiDriver"), "\(reason.stdout + reason.stderr)")
