@@ -47,6 +47,12 @@ public struct Journal: Codable, Equatable, Sendable {
         planVersion == Self.currentPlanVersion && normalizedAnswers == text
     }
 
+    /// Whether a run in `mode` may start from this journal with these normalized answers: the same answers, a
+    /// `replan`, or a fresh start in place of a run preflight stopped at its gate (nothing it creates was started).
+    public func admits(normalizedAnswers text: String, mode: RunMode) -> Bool {
+        isFor(normalizedAnswers: text) || mode == .replan || (mode == .fresh && preflight == .stopped)
+    }
+
     /// The entry for step `id`, if the journal has one.
     public func step(_ id: StepID) -> JournalStep? { steps.first { $0.id == id } }
 

@@ -6,7 +6,8 @@ extension Journal {
     /// The journal a run in `mode` starts from, given what is on disk (`existing`) and the plan.
     ///
     /// Throws `JournalError.noJournal` for `resume` without a journal and `.answersChanged` when it was written for
-    /// other answers outside `replan`: a journal is never silently reused for other answers.
+    /// other answers outside `replan`: a journal is never silently reused for other answers. A run of other answers
+    /// that preflight stopped is replaced by a fresh one.
     static func prepare(
         existing: Journal?, mode: RunMode, plan: Plan, normalizedAnswers: String, journalPath: String, now: Date = Date()
     ) throws -> Journal {
@@ -15,10 +16,11 @@ extension Journal {
             if mode == .resume { throw JournalError.noJournal(path: journalPath) }
             return fresh
         }
-        if !existing.isFor(normalizedAnswers: normalizedAnswers) && mode != .replan {
+        guard existing.admits(normalizedAnswers: normalizedAnswers, mode: mode) else {
             throw JournalError.answersChanged(
                 path: journalPath, diff: AnswersDiff.text(old: existing.normalizedAnswers, new: normalizedAnswers))
         }
+        if mode == .fresh && !existing.isFor(normalizedAnswers: normalizedAnswers) { return fresh }
         fresh.createdAt = existing.createdAt
         switch mode {
         case .fresh:

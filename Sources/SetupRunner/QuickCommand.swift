@@ -31,7 +31,8 @@ public enum QuickCommand {
         return .exited(status: status, firstLine: String(first.prefix(200)))
     }
 
-    /// Runs `argv` to its end and hands back its exit status and output (a pod list or a policy: a few hundred KiB).
+    /// Runs `argv` to its end and hands back its exit status and output (a pod list or a policy: a few hundred KiB);
+    /// cancelling the task stops the command as a time limit does.
     public static func read(_ argv: [String], environment: [String: String] = [:], timeoutSeconds: Double,
                             stdoutLimit: Int = 4 * 1024 * 1024) async -> Output {
         let runner = CommandRunner(workingDirectory: FileManager.default.currentDirectoryPath, environment: environment,
@@ -42,7 +43,12 @@ public enum QuickCommand {
         } catch {
             return Output(exitCode: nil, stdout: "", stderr: "cannot open /dev/null: \(error)")
         }
-        let result = await runner.run(argv: argv, timeout: timeoutSeconds, stop: StopSwitch(), log: log, output: nil)
+        let stop = StopSwitch()
+        let result = await withTaskCancellationHandler {
+            await runner.run(argv: argv, timeout: timeoutSeconds, stop: stop, log: log, output: nil)
+        } onCancel: {
+            stop.stop()
+        }
         var stderr = result.stderrTail
         if case .launchFailed(let why) = result.ending { stderr.append(why) }
         if result.stopReason == .timeout { stderr.append("stopped after \(Int(timeoutSeconds)) s") }

@@ -85,11 +85,12 @@ public final class SetupRunner: Sendable {
             let status = journal.steps[index].status
             return !status.isComplete && !(status == .skipped && mode == .resume)
         }
-        // Preflight decides where a run of one step at a time would: once the steps before the first that changes
-        // anything are over (the APIs are on, which its second read may need), before any changing step starts.
+        // Preflight decides where a run of one step at a time would: once the steps before it are over (the APIs are
+        // on, which its second read may need), before any later step starts.
         let gateIndex = gate == nil ? nil : RunGate.index(in: plan, statuses: journal.steps.map(\.status))
         var gatePending = gateIndex != nil
-        let changing = Set(plan.changingStepIndices)
+        // Asked first before the API enablement, where a verdict that needs no API stands.
+        var apisIndex = gate?.beforeAPIs == nil ? nil : gateIndex.flatMap { RunGate.apisIndex(in: plan, gateIndex: $0) }
         let limit = max(1, options.concurrency)
         var running: Set<Int> = []
         // Set when the run must start nothing more: a step failed, the gate said stop, or the run was stopped.
@@ -104,6 +105,19 @@ public final class SetupRunner: Sendable {
             }
         }
 
+        /// Whether every step before `index` is over.
+        func reached(_ index: Int) -> Bool {
+            !waiting.contains { $0 < index } && !running.contains { $0 < index }
+        }
+
+        /// Records the gate's decision and, when it stops the run, ends it.
+        func settle(_ verdict: GateVerdict?, _ record: PreflightRecord) async throws {
+            journal.preflight = record
+            try save(&journal)
+            if let verdict { await observer.handle(.gateFinished(verdict)) }
+            if stopSwitch.isStopped { ending = .interrupted } else if record == .stopped { ending = .failed }
+        }
+
         try await withThrowingTaskGroup(of: (Int, StepExecutor.Result).self) { group in
             while true {
                 // Start every step whose needs are done, in plan order, up to the limit.
@@ -112,19 +126,23 @@ public final class SetupRunner: Sendable {
                         if !waiting.isEmpty { ending = .interrupted }
                         break
                     }
-                    if gatePending, let gate, let gateIndex, !waiting.contains(where: { $0 < gateIndex }),
-                       !running.contains(where: { $0 < gateIndex }) {
-                        gatePending = false
-                        let (verdict, record) = await gate.decide()
-                        journal.preflight = record
-                        try save(&journal)
-                        if let verdict { await observer.handle(.gateFinished(verdict)) }
-                        if stopSwitch.isStopped { ending = .interrupted } else if record == .stopped { ending = .failed }
+                    if let index = apisIndex, let ask = gate?.beforeAPIs, reached(index) {
+                        apisIndex = nil
+                        if let verdict = await ask() {
+                            gatePending = false
+                            try await settle(verdict, verdict.passed ? .passed : .stopped)
+                        }
                         continue
                     }
-                    guard running.count < limit,
-                          let position = waiting.firstIndex(where: { isReady($0) && !(gatePending && changing.contains($0)) })
-                    else { break }
+                    if gatePending, let gate, let gateIndex, reached(gateIndex) {
+                        gatePending = false
+                        let (verdict, record) = await gate.decide()
+                        try await settle(verdict, record)
+                        continue
+                    }
+                    // No step at or after where preflight still has to decide starts before it does.
+                    let barrier = apisIndex ?? (gatePending ? gateIndex : nil) ?? plan.steps.count
+                    guard running.count < limit, let position = waiting.firstIndex(where: { isReady($0) && $0 < barrier }) else { break }
                     let index = waiting[position]
                     let step = plan.steps[index]
                     waiting.remove(at: position)
@@ -174,6 +192,7 @@ public final class SetupRunner: Sendable {
                 }
             }
         }
+        if gatePending { gate?.abandon() }
         // Nothing left waiting once every step ran; a step that could never start would be a plan whose needs are not
         // earlier steps, which PlanBuilder does not make.
         let result = ending ?? (waiting.isEmpty ? .succeeded : .failed)

@@ -39,7 +39,8 @@ public enum DoctorSession {
     }
 
     /// Runs the reads with `read`, showing each check as it is decided; returns every read's result. `known`: results
-    /// already in (those reads are not sent again), so the checks they decide show at once.
+    /// already in (those reads are not sent again), so the checks they decide show at once. A cancelled task sends
+    /// no more reads and is not retried.
     public static func results(_ doctor: some Diagnostic, known: [String: ReadResult] = [:],
                                read: @escaping @Sendable (DoctorRead) async -> ReadResult,
                                retryDelay: Duration = .zero, show: @escaping @Sendable (Check) -> Void) async -> [String: ReadResult] {
@@ -51,16 +52,16 @@ public enum DoctorSession {
             shown = max(shown, checks.count)
         }
         if !known.isEmpty { showNew() }
-        while true {
+        while !Task.isCancelled {
             let reads = doctor.reads(after: results)
             if reads.isEmpty { break }
             await withTaskGroup(of: (String, ReadResult).self) { group in
                 var pending = reads[...]
                 func startNext() {
-                    guard let next = pending.popFirst() else { return }
+                    guard !Task.isCancelled, let next = pending.popFirst() else { return }
                     group.addTask {
                         var result = await read(next)
-                        for _ in 1..<max(1, next.attempts) where !result.succeeded {
+                        for _ in 1..<max(1, next.attempts) where !result.succeeded && !Task.isCancelled {
                             try? await Task.sleep(for: retryDelay)
                             result = await read(next)
                         }

@@ -42,9 +42,11 @@ public enum PreflightSession {
         return Outcome(checks: preflight.checks(results), results: results)
     }
 
-    /// The gate for a run whose checks `earlier` decided before it started (nil: none ran): the same verdict when
-    /// every read answered, else, once the APIs are on, the reads that did not answer again and every check decided
-    /// anew from those and the ones that did, shown by `view`. `skip`: `--skip-preflight`.
+    /// The gate for a run whose checks `earlier` decided before it started: the same verdict when every read
+    /// answered, else, once the APIs are on, the reads that did not answer again and every check decided anew from
+    /// those and the ones that did, shown by `view`. With no checks yet (nil) the reads start at once, while the run's
+    /// first checks go, and their checks show before the API enablement when they stop the run or read everything,
+    /// else at the gate after it. `skip`: `--skip-preflight`.
     public static func gate(_ answers: Answers, earlier: Outcome?, skip: Bool, environment: [String: String] = [:],
                             view: PreflightView?) -> RunGate {
         gate(answers, earlier: earlier, skip: skip, view: view, read: DoctorSession.processRead(environment: environment),
@@ -55,13 +57,33 @@ public enum PreflightSession {
     static func gate(_ answers: Answers, earlier: Outcome?, skip: Bool, view: PreflightView?,
                      read: @escaping @Sendable (DoctorRead) async -> ReadResult, retryDelay: Duration = .zero) -> RunGate {
         if skip { return .skipped }
-        if let earlier, !earlier.waitsForAPIs { return .decided(earlier.verdict) }
-        let known = earlier.map { Preflight.answered($0.results) } ?? [:]
-        return .check {
-            view?.start()
-            // The closing line is the gate's event, which the run's view shows.
-            return await check(answers, known: known, read: read, retryDelay: retryDelay) { view?.show($0) }.verdict
+        guard let earlier else {
+            let reads = Task { await check(answers, read: read, retryDelay: retryDelay) { _ in } }
+            let beforeAPIs: @Sendable () async -> GateVerdict? = {
+                let first = await reads.value
+                // A ✗ stands whatever the APIs would let be read; else what waits for them is decided at the gate.
+                guard first.stops || !first.waitsForAPIs else { return nil }
+                return await verdict(answers, from: first, view: view, read: read, retryDelay: retryDelay)
+            }
+            return .check(beforeAPIs: beforeAPIs, abandon: { reads.cancel() }) {
+                await verdict(answers, from: await reads.value, view: view, read: read, retryDelay: retryDelay)
+            }
         }
+        if !earlier.waitsForAPIs { return .decided(earlier.verdict) }
+        return .check { await verdict(answers, from: earlier, view: view, read: read, retryDelay: retryDelay) }
+    }
+
+    /// The gate's verdict from the checks `earlier` read: shown as they are when every read answered or they stop the
+    /// run, else decided anew once the reads that did not answer are sent again (the APIs are on by the gate).
+    private static func verdict(_ answers: Answers, from earlier: Outcome, view: PreflightView?,
+                                read: @escaping @Sendable (DoctorRead) async -> ReadResult, retryDelay: Duration) async -> GateVerdict {
+        view?.start()
+        // The closing line is the gate's event, which the run's view shows.
+        guard earlier.waitsForAPIs && !earlier.stops else {
+            for check in earlier.checks { view?.show(check) }
+            return earlier.verdict
+        }
+        return await check(answers, known: Preflight.answered(earlier.results), read: read, retryDelay: retryDelay) { view?.show($0) }.verdict
     }
 
     /// `preflight`: the checks alone for the answers `source` gives (else the workspace's). Returns 0 when nothing

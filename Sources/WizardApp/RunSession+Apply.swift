@@ -3,8 +3,8 @@ import RunViews
 import SetupPlan
 
 extension RunSession {
-    /// `apply`: exports the workspace files, shows the plan and preflight's checks, asks `Proceed? [y/N]` (unless `yes`),
-    /// runs it. Returns the exit status: 0 all done (or nothing run at the question), 1 a step failed or preflight
+    /// `apply`: exports the workspace files, shows the plan and preflight's checks, asks `Proceed? [y/N]` (unless `yes`:
+    /// then the checks show at the run's gate), runs it. Returns the exit status: 0 all done (or nothing run at the question), 1 a step failed or preflight
     /// stopped it (nothing created), 2 refused, 130 interrupted.
     public static func apply(_ source: AnswersSource, workspace: String, yes: Bool, settings: RunSettings,
                              output: OutputFormat) async throws -> Int32 {
@@ -12,7 +12,7 @@ extension RunSession {
         let plan = plan(for: answers)
         let options = try settings.options(for: plan)
         let folder = URL(fileURLWithPath: workspace)
-        try checkJournal(workspace: folder, answers: answers, allowChanged: false)
+        try checkJournal(workspace: folder, answers: answers, mode: .fresh)
         if !yes && isatty(0) != 1 {
             Console.error("error: standard input is not a terminal, so apply cannot ask before running; add --yes to run, or use plan to review first")
             return 2
@@ -27,8 +27,10 @@ extension RunSession {
             Console.out(PlanText.render(plan))
             Console.out("Workspace: \(folder.path) (\(plan.workspaceListing))")
         }
+        // Asking first, the checks come before the question; with --yes their reads go alongside the run's first steps
+        // and the gate shows them before anything is created.
         var earlier: PreflightSession.Outcome?
-        if !settings.skipPreflight, try beforeAnythingCreated(plan: plan, workspace: folder) {
+        if !yes, !settings.skipPreflight, try beforeAnythingCreated(plan: plan, workspace: folder) {
             let view = PreflightView(output)
             view.start()
             let outcome = await PreflightSession.check(answers) { view.show($0) }

@@ -16,7 +16,7 @@ extension RunSession {
         let answers = try source.orWorkspace(workspace).load()
         let plan = plan(for: answers)
         let options = try settings.options(for: plan)
-        try checkJournal(workspace: folder, answers: answers, allowChanged: replan)
+        try checkJournal(workspace: folder, answers: answers, mode: replan ? .replan : .resume)
         if replan { _ = try WorkspaceExport.write(plan, to: folder) }
         return try await run(plan: plan, workspace: folder, mode: replan ? .replan : .resume, options: options,
                              verbose: settings.verbose, output: output, color: settings.colorsLines,

@@ -77,11 +77,11 @@ public enum RunSession {
         }
     }
 
-    /// Fails with exit 2 when the workspace's journal is unreadable or belongs to other answers.
-    static func checkJournal(workspace: URL, answers: Answers, allowChanged: Bool) throws {
+    /// Fails with exit 2 when the workspace's journal is unreadable or does not admit a run in `mode` of `answers`.
+    static func checkJournal(workspace: URL, answers: Answers, mode: RunMode) throws {
         let journal = try loadJournal(workspace: workspace)
         let normalized = AnswersFile.normalizedYAML(answers)
-        if let journal, !allowChanged, !journal.isFor(normalizedAnswers: normalized) {
+        if let journal, !journal.admits(normalizedAnswers: normalized, mode: mode) {
             let error = JournalError.answersChanged(path: Workspace(url: workspace).journalURL.path,
                                                     diff: AnswersDiff.text(old: journal.normalizedAnswers, new: normalized))
             Console.error("error: \(error)\nNothing was written; or use another --workspace.")

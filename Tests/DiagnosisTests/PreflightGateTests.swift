@@ -42,6 +42,78 @@ final class PreflightGateTests: XCTestCase {
         }
     }
 
+    func testWithNothingReadYetTheReadsStartAtOnceAndTheirChecksShowAtTheGate() async throws {
+        var world = PreflightWorld()
+        world.newProject()
+        let cloud = Cloud(world)
+        let written = Mutex<[String]>([])
+        let view = PreflightView(format: .jsonLines) { line in written.withLock { $0.append(line) } }
+        let gate = PreflightSession.gate(answers, earlier: nil, skip: false, view: view, read: cloud.read)
+        // Before the run reaches the gate the reads are already in, and nothing is shown yet.
+        let reads = Preflight(answers: answers).reads(after: [:]).count
+        let deadline = Date().addingTimeInterval(30)
+        while cloud.calls.withLock({ $0.values.reduce(0, +) }) < reads && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertGreaterThanOrEqual(cloud.calls.withLock { $0.values.reduce(0, +) }, reads)
+        XCTAssertEqual(written.withLock { $0 }, [])
+
+        let (verdict, record) = await gate.decide()
+        XCTAssertEqual(record, .stopped)
+        XCTAssertEqual(verdict?.summary, "Preflight stops the run: GPU quota in us-west1. Nothing was created.")
+        XCTAssertTrue(cloud.calls.withLock { $0 }.values.allSatisfy { $0 == 1 }, "every read answered: none is sent again at the gate")
+        let shown = try written.withLock { $0 }.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(shown.compactMap { $0["id"] as? String }, [
+            "billing", "roles", "cluster-name", "bucket-name", "accelerators", "machine-types", "gpu-quota", "cpu-quota", "org-policy",
+        ])
+        XCTAssertEqual(shown.first { $0["id"] as? String == "gpu-quota" }?["status"] as? String, "broken")
+    }
+
+    func testBeforeTheAPIsAStopOrAFullReadDecidesAndReadsThatWaitForThemDoNot() async throws {
+        // A new project with billing off and its Compute Engine and GKE APIs off: billing's ✗ stands before the APIs.
+        var world = PreflightWorld()
+        world.newProject()
+        world.billing = false
+        world.failing = ["compute": Self.computeOff, "container": Self.containerOff]
+        let stops = PreflightSession.gate(answers, earlier: nil, skip: false, view: nil, read: Cloud(world).read)
+        let early = await stops.beforeAPIs?()
+        XCTAssertEqual(early?.passed, false)
+        XCTAssertEqual(early?.broken, ["billing"])
+
+        // Billing on: nothing stops yet, and GPU quota waits for the Compute Engine API: the gate decides.
+        world.billing = true
+        let waits = PreflightSession.gate(answers, earlier: nil, skip: false, view: nil, read: Cloud(world).read)
+        let undecided = await waits.beforeAPIs?()
+        XCTAssertNil(undecided)
+
+        // Every read answered: decided before the APIs (here: the GPU quota of a new project stops it).
+        world.failing = [:]
+        let read = PreflightSession.gate(answers, earlier: nil, skip: false, view: nil, read: Cloud(world).read)
+        let full = await read.beforeAPIs?()
+        XCTAssertEqual(full?.broken, ["gpu-quota"])
+    }
+
+    func testAnAbandonedGateStopsItsReads() async throws {
+        let started = Mutex(0), cancelled = Mutex(0)
+        let gate = PreflightSession.gate(answers, earlier: nil, skip: false, view: nil) { _ in
+            started.withLock { $0 += 1 }
+            do {
+                try await Task.sleep(for: .seconds(600))
+            } catch {
+                cancelled.withLock { $0 += 1 }
+            }
+            return ReadResult(exitCode: 1, stdout: "", stderr: "stopped")
+        }
+        var deadline = Date().addingTimeInterval(30)
+        while started.withLock({ $0 }) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let inFlight = started.withLock { $0 }
+        XCTAssertGreaterThan(inFlight, 0)
+        gate.abandon()
+        deadline = Date().addingTimeInterval(30)
+        while cancelled.withLock({ $0 }) < inFlight && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertEqual(cancelled.withLock { $0 }, inFlight, "every read in flight is stopped")
+        try await Task.sleep(for: .milliseconds(200))
+        XCTAssertEqual(started.withLock { $0 }, inFlight, "and no read starts after")
+    }
+
     func testTheGateReadsAgainOnlyWhatDidNotAnswerAndDecidesEveryCheckAnew() async throws {
         var apisOff = PreflightWorld()
         apisOff.newProject()

@@ -237,15 +237,15 @@ import Testing
 
     /// With `ray.networkPolicy`, an existing Standard cluster that enforces no NetworkPolicy (no Dataplane V2, no
     /// network policy enforcement) stops the run before anything is created or changed, with a hint naming the
-    /// cluster's fields and the way out: at the plan's own check while the APIs are still off (preflight reads again
-    /// only at its gate), and at preflight when they are on.
+    /// cluster's fields and the way out: at the plan's own check with `--skip-preflight` (as `setup.sh` has it), and at
+    /// preflight otherwise.
     @Test func testAnExistingClusterWithoutPolicyEnforcementIsRefusedBeforeAnyChange() async throws {
         let emulator = try await EmulatorHarness.start("e2e-no-dataplane-v2")
         defer { emulator.stop() }
         try await emulator.seed(["clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b", "autopilot": false,
                                                 "workloadPool": "\(Self.project).svc.id.goog", "rayOperator": true]]])
         let result = try await emulator.apply(["project=\(Self.project)", "bucket.name=\(Self.bucket)", "cluster.mode=existing",
-                                               "ray.networkPolicy=true"])
+                                               "ray.networkPolicy=true"], extra: ["--skip-preflight"])
         #expect(result.status == 1, "\(result.stdout + result.stderr)")
         #expect(result.stdout.contains("failed: Check the cluster enforces NetworkPolicies"), "\(result.stdout)")
         for words in ["networkConfig.datapathProvider is ADVANCED_DATAPATH", "networkPolicy.enabled is true",
@@ -255,7 +255,7 @@ import Testing
         // apply wrote the policy beside raycluster.yaml, for review.
         #expect(FileManager.default.fileExists(atPath: emulator.workspace.appendingPathComponent("networkpolicy.yaml").path))
 
-        // With the APIs on (a project used before), preflight reads the cluster before `Proceed?` and stops there.
+        // With preflight (and the APIs on, as in a project used before), its checks stop the run before the plan's.
         try await emulator.seed(["enabled_services": ["container.googleapis.com", "compute.googleapis.com"]])
         let early = try await emulator.wizard(["apply", "--yes", "--workspace", emulator.root.appendingPathComponent("ws-2").path,
                                                "--set", "project=\(Self.project)", "--set", "bucket.name=\(Self.bucket)",
@@ -292,7 +292,8 @@ import Testing
         #expect(byZone.stdout.contains("Hint: The cluster cloud-bucket-cluster is not in us-west1-b; gcloud found it in us-west1."), "\(byZone.stdout)")
         #expect(byZone.stdout.contains("resume with --set cluster.location=us-west1 --replan"), "\(byZone.stdout)")
 
-        let asStandard = try await emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.location=us-west1", "--replan"])
+        let asStandard = try await emulator.wizard(["resume", "--workspace", workspace, "--set", "cluster.location=us-west1", "--replan",
+                                                    "--skip-preflight"])
         #expect(asStandard.status == 1, "\(asStandard.stdout + asStandard.stderr)")
         #expect(asStandard.stdout.contains("failed: Check the cluster is Standard"), "\(asStandard.stdout)")
         #expect(asStandard.stdout.contains("resume --set cluster.autopilot=true --replan"), "\(asStandard.stdout)")

@@ -204,7 +204,7 @@ final class EmulatorHarness: @unchecked Sendable {
     }
 
     /// `apply --skip-preflight`: the setup a test starts from, when what it tests comes after. Preflight reads twice on
-    /// a new project (before `Proceed?`, and again once the APIs are on): 20 of the apply's 37 gcloud calls, about half
+    /// a new project (as the run starts, and again once the APIs are on): 20 of the apply's 37 gcloud calls, about half
     /// its CPU. Its checks for every cluster mode, operator and identity mode are proven by the combinations of
     /// `EmulatorEndToEndTests.testApplySucceedsForEveryCombination` and its stops by PreflightEndToEndTests; a caller
     /// names the combination that covers its answers.

@@ -32,14 +32,18 @@ import Testing
                 #expect(event["event"] as? String != nil, "\(event)")
                 #expect(ISO8601DateFormatter().date(from: event["time"] as? String ?? "") != nil, "\(event)")
             }
-            // Preflight's checks come first, one event each, then its verdict, then the run.
-            let preflight = first.prefix { ($0["event"] as? String)?.hasPrefix("preflight-") == true }
-            #expect(preflight.first?["event"] as? String == "preflight-check")
+            // The run starts at once; preflight's checks (one event each) and its verdict come once the first checks
+            // are done, before the API enablement (every read answered) and any later step starts.
+            #expect(first.first?["event"] as? String == "run-started")
+            #expect(first.first?["steps"] as? Int == plan.steps.count)
+            let gate = try #require(first.firstIndex { $0["event"] as? String == "preflight-check" }, "\(first)")
+            let preflight = first[gate...].prefix { ($0["event"] as? String)?.hasPrefix("preflight-") == true }
             #expect(preflight.last?["event"] as? String == "preflight-finished")
             #expect(preflight.last?["passed"] as? Bool == true, "\(preflight)")
-            let run = first.dropFirst(preflight.count)
-            #expect(run.first?["event"] as? String == "run-started")
-            #expect(run.first?["steps"] as? Int == plan.steps.count)
+            let apis = (plan.steps.firstIndex { $0.id == .enableAPIs } ?? -1) + 1
+            let startedBefore = first[..<gate].filter { $0["event"] as? String == "step-started" }.compactMap { $0["index"] as? Int }
+            #expect(startedBefore == Array(1..<apis), "only the steps before the API enablement start before the gate: \(startedBefore)")
+            #expect(!first[(gate + preflight.count)...].contains { ($0["event"] as? String)?.hasPrefix("preflight-") == true })
             let failure = try #require(first.first { $0["event"] as? String == "step-failed" })
             #expect(failure["step"] as? String == "create-bucket")
             #expect(failure["index"] as? Int == (plan.steps.firstIndex { $0.id == .createBucket } ?? -1) + 1)

@@ -2,8 +2,9 @@ import Foundation
 import TestKit
 import Testing
 
-/// Preflight with the real gcloud against the emulator: each ✗ kind stops `apply` before it asks or creates anything
-/// (no mutating request in the emulator's log, no journal), and the same answers go through once the cause is gone.
+/// Preflight with the real gcloud against the emulator: each ✗ kind stops `apply --yes` at the run's gate, after the
+/// API enablement (which costs nothing) and before anything is created (no other mutating request in the emulator's
+/// log), and the same answers go through once the cause is gone; fixed answers start over in the same workspace.
 @Suite struct PreflightEndToEndTests {
     /// Request kinds that change something (see Tests/Emulator/README.md).
     private static let mutatingPrefixes = ["create-", "set-", "update-", "patch-", "delete-", "enable-"]
@@ -12,14 +13,19 @@ import Testing
         log.filter { entry in Self.mutatingPrefixes.contains { entry.kind.hasPrefix($0) } }.map { "\($0.kind) \($0.method) \($0.path)" }
     }
 
+    /// The changes but the API enablement the run makes before its gate.
+    private func creations(_ log: [EmulatorLogEntry]) -> [String] {
+        changes(log).filter { !$0.hasPrefix("enable-service") }
+    }
+
     /// The default answers with an L4 group that keeps one pod running.
     private static let gpuSets = ["project=demo-project", "bucket.name=my-bucket", "ray.workers[0].gpu.type=nvidia-l4",
                                   "ray.workers[0].minReplicas=1", "ray.workers[0].maxReplicas=2"]
 
-    /// A new project's GPU quota is 0, and its Compute Engine API is off: before `Proceed?` the quotas cannot be read
-    /// (a !), so the run enables the APIs (which costs nothing), reads again at its gate and stops there, naming the
-    /// quota metric and region, before anything is created. With the quota granted the same command goes through,
-    /// and the journal says preflight passed.
+    /// A new project's GPU quota is 0, and its Compute Engine API is off: the quotas cannot be read as the run starts,
+    /// so the run enables the APIs (which costs nothing), reads again at its gate and stops there, naming the quota
+    /// metric and region, before anything is created. With the quota granted the same command goes through, and the
+    /// journal says preflight passed.
     @Test func testGPUQuotaZeroStopsApplyThenTheSameAnswersGoThroughOnceGranted() async throws {
         let emulator = try await EmulatorHarness.start("e2e-preflight-quota")
         defer { emulator.stop() }
@@ -27,16 +33,14 @@ import Testing
 
         let stopped = try await emulator.apply(Self.gpuSets + ["zone=us-west1-a"])
         #expect(stopped.status == 1, "\(stopped.stdout + stopped.stderr)")
-        for text in ["! GPU quota in us-west1", "Its API is not enabled yet: the run enables the APIs first and reads this again",
-                     "✗ GPU quota in us-west1", "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
+        for text in ["✗ GPU quota in us-west1", "NVIDIA_L4_GPUS in us-west1: 0 free (limit 0, used 0); the plan needs 1 to 2",
                      "GPUS_ALL_REGIONS (all regions): 0 free (limit 0, used 0); the plan needs 1 to 2",
                      "Request more NVIDIA_L4_GPUS in us-west1", "--set ray.workers[0].minReplicas=0",
                      "Preflight stops the run: GPU quota in us-west1. Nothing was created."] {
             #expect(stopped.stdout.contains(text), "\(text)\n\(stopped.stdout)")
         }
         #expect(!(stopped.stdout.contains("Create the GKE Standard cluster ...")), "the run stopped before the cluster:\n\(stopped.stdout)")
-        let stoppedChanges = changes(try await emulator.log())
-        #expect(stoppedChanges.filter { !$0.hasPrefix("enable-service") } == [], "only the APIs were enabled")
+        #expect(creations(try await emulator.log()) == [], "only the APIs were enabled")
         let stoppedJournal = try String(contentsOf: emulator.workspace.appendingPathComponent("state.json"), encoding: .utf8)
         #expect(stoppedJournal.contains(#""preflight" : "stopped""#), "\(stoppedJournal)")
 
@@ -85,13 +89,14 @@ import Testing
                      "Request more N2_CPUS in us-west1", "Preflight stops the run: CPU quota in us-west1. Nothing was created."] {
             #expect(stopped.stdout.contains(text), "\(text)\n\(stopped.stdout)")
         }
-        #expect(changes(try await emulator.log()) == [], "preflight changed something")
+        #expect(creations(try await emulator.log()) == [], "something was created before the gate")
     }
 
     /// Every other ✗ kind in one project: billing off, a cluster name taken, a bucket name another project owns, a GPU
     /// type and a machine type the zone lacks; then an existing cluster answered wrongly and a bucket to reuse that
-    /// is not there. Each apply stops before anything is sent that changes something; `preflight --output json` gives
-    /// one event per check; `--skip-preflight` is on record in the journal.
+    /// is not there. Each apply stops before anything is created (`apply` that asks first: before the question, with
+    /// nothing sent); `preflight --output json` gives one event per check; `--skip-preflight` is on record in the
+    /// journal, in the workspace of the first stop, which the new answers start over in.
     @Test func testEachStopKindStopsApplyWithNothingChanged() async throws {
         let emulator = try await EmulatorHarness.start("e2e-preflight-kinds")
         defer { emulator.stop() }
@@ -101,7 +106,7 @@ import Testing
             "clusters": [["name": "cloud-bucket-cluster", "location": "us-west1-b"],
                          ["name": "autopilot-cluster", "location": "us-west1", "autopilot": true]],
             "missing_accelerators": ["us-west1-b": ["nvidia-l4"]],
-            // The APIs are on (as in a project used before): every check reads before `Proceed?`.
+            // The APIs are on (as in a project used before): every check reads at the first try.
             "enabled_services": ["container.googleapis.com", "compute.googleapis.com"],
         ])
 
@@ -125,8 +130,24 @@ import Testing
                      "✗ Existing bucket gs://missing-bucket", "Let the run create it: --set bucket.create=true"] {
             #expect(existing.stdout.contains(text), "\(text)\n\(existing.stdout)")
         }
-        let applyChanges = changes(try await emulator.log())
-        #expect(applyChanges == [], "preflight changed something")
+        #expect(creations(try await emulator.log()) == [], "something was created before the gate")
+
+        // Asking first (a terminal, no --yes), apply shows the checks before the question and stops there: nothing is
+        // enabled or written.
+        let enabledBefore = changes(try await emulator.log()).count
+        let asking = emulator.root.appendingPathComponent("ws-asking")
+        try await DedicatedThread.run {
+            let program = try PTYProgram([try TestPaths.wizard.path, "apply", "--workspace", asking.path, "--set", "project=demo-project",
+                                          "--set", "bucket.name=taken-bucket"], environment: emulator.environment)
+            #expect(try program.waitForExit(timeout: 300) == 1, "\(program.text)")
+            for text in ["Preflight (read-only: nothing is created until it passes):", "✗ Billing",
+                         "Preflight stops the run: Billing (and 2 more). Nothing was created."] {
+                #expect(program.text.contains(text), "\(text)\n\(program.text)")
+            }
+            #expect(!program.text.contains("Proceed?"), "\(program.text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: asking.appendingPathComponent("state.json").path))
+        #expect(changes(try await emulator.log()).count == enabledBefore, "nothing sent before the question")
 
         // The checks alone, as JSON lines: one event per check, then the verdict.
         let json = try await emulator.wizard(["preflight", "--output", "json", "--set", "project=demo-project", "--set", "bucket.name=taken-bucket"])
@@ -140,8 +161,7 @@ import Testing
         #expect(verdict["event"] as? String == "preflight-finished")
         #expect(verdict["passed"] as? Bool == false)
         #expect(verdict["broken"] as? [String] == ["billing", "cluster-name", "bucket-name"])
-        let jsonChanges = changes(try await emulator.log())
-        #expect(jsonChanges == [])
+        #expect(creations(try await emulator.log()) == [])
 
         // Skipped, the run goes on to the cloud's own refusal (billing), and the journal says preflight was skipped.
         let skipped = try await emulator.apply(["project=demo-project", "bucket.name=free-bucket", "cluster.name=another-cluster"],

@@ -40,6 +40,87 @@ final class RunGateTests: XCTestCase {
         XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.preflight, .passed)
     }
 
+    func testAVerdictBeforeTheAPIsStandsThereAndNoneLeavesItToTheGate() async throws {
+        let plan = FakeTools.plan()
+        let asked = Mutex(0)
+        let stopsEarly = RunGate.check(beforeAPIs: { GateVerdict(passed: false, summary: "Preflight stops the run: Billing") }) {
+            asked.withLock { $0 += 1 }
+            return GateVerdict(passed: true, summary: "Preflight passed")
+        }
+        let observer = RecordingObserver()
+        let stopped = try await fakes.runner(plan).run(mode: .fresh, gate: stopsEarly, observer: observer)
+        XCTAssertEqual(stopped, .failed)
+        XCTAssertEqual(observer.outcomes.map(\.stepID), [.checkGcloud], "the APIs are not enabled while a ✗ is known")
+        XCTAssertEqual(fakes.created(), [])
+        XCTAssertEqual(asked.withLock { $0 }, 0, "the gate after the APIs is not asked again")
+        XCTAssertTrue(observer.events.contains(.gateFinished(GateVerdict(passed: false, summary: "Preflight stops the run: Billing"))))
+        XCTAssertEqual(try Journal.load(workspace: fakes.workspace)?.preflight, .stopped)
+
+        // Undecided before the APIs (reads that wait for them): enabled, then decided at the gate.
+        let later = RunGate.check(beforeAPIs: { nil }) {
+            asked.withLock { $0 += 1 }
+            return GateVerdict(passed: false, summary: "Preflight stops the run: GPU quota")
+        }
+        let gated = RecordingObserver()
+        let second = try await fakes.runner(plan).run(mode: .fresh, gate: later, observer: gated)
+        XCTAssertEqual(second, .failed)
+        XCTAssertEqual(gated.outcomes.map(\.stepID), [.checkGcloud, .enableAPIs])
+        XCTAssertEqual(fakes.created(), ["apis"])
+        XCTAssertEqual(asked.withLock { $0 }, 1)
+    }
+
+    func testARunThatEndsBeforeTheGateAbandonsItAndAGateDecidedIsNot() async throws {
+        let plan = FakeTools.plan()
+        let abandoned = Mutex(0), asked = Mutex(0)
+        let gate = RunGate.check(abandon: { abandoned.withLock { $0 += 1 } }) {
+            asked.withLock { $0 += 1 }
+            return GateVerdict(passed: true, summary: "Preflight passed")
+        }
+        // The account check fails: the run ends before the gate, which is told so and never asked.
+        let failed = try await fakes.runner(plan, extra: ["FAKE_FAIL": "print alice"]).run(mode: .fresh, gate: gate, observer: RecordingObserver())
+        XCTAssertEqual(failed, .failed)
+        XCTAssertEqual(abandoned.withLock { $0 }, 1)
+        XCTAssertEqual(asked.withLock { $0 }, 0)
+
+        let passed = try await fakes.runner(plan).run(mode: .resume, gate: gate, observer: RecordingObserver())
+        XCTAssertEqual(passed, .succeeded)
+        XCTAssertEqual(asked.withLock { $0 }, 1)
+        XCTAssertEqual(abandoned.withLock { $0 }, 1, "a gate that decided is not abandoned")
+    }
+
+    func testAfterAPreflightStopOtherAnswersStartOverButAreNotResumed() async throws {
+        var plan = FakeTools.plan()
+        plan.answers.bucket.name = "b1"
+        let stop = RunGate.check { GateVerdict(passed: false, summary: "Preflight stops the run: Bucket name gs://b1") }
+        let stopped = try await fakes.runner(plan).run(mode: .fresh, gate: stop, observer: RecordingObserver())
+        XCTAssertEqual(stopped, .failed)
+        var fixed = plan
+        fixed.answers.bucket.name = "b2"
+        do {
+            _ = try await fakes.runner(fixed).run(mode: .resume, observer: RecordingObserver())
+            XCTFail("resume goes on with the answers it was started with")
+        } catch let error as JournalError {
+            guard case .answersChanged = error else { return XCTFail("\(error)") }
+        }
+        // Nothing was created before the gate, so a fresh run of the fixed answers replaces the stopped one.
+        let pass = RunGate.check { GateVerdict(passed: true, summary: "Preflight passed") }
+        let startedOver = try await fakes.runner(fixed).run(mode: .fresh, gate: pass, observer: RecordingObserver())
+        XCTAssertEqual(startedOver, .succeeded)
+        let journal = try XCTUnwrap(Journal.load(workspace: fakes.workspace))
+        XCTAssertTrue(journal.isFor(normalizedAnswers: AnswersFile.normalizedYAML(fixed.answers)))
+        XCTAssertEqual(journal.preflight, .passed)
+
+        // A run that got past its gate keeps its journal: other answers are refused.
+        var other = fixed
+        other.answers.bucket.name = "b3"
+        do {
+            _ = try await fakes.runner(other).run(mode: .fresh, observer: RecordingObserver())
+            XCTFail("a run that may have created something is not replaced")
+        } catch let error as JournalError {
+            guard case .answersChanged = error else { return XCTFail("\(error)") }
+        }
+    }
+
     func testSkippingIsRecordedAndAGateIsNotAskedOnceSomethingWasCreated() async throws {
         let plan = FakeTools.plan()
         let result = try await fakes.runner(plan).run(mode: .fresh, gate: .skipped, observer: RecordingObserver())

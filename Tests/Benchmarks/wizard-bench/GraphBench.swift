@@ -230,8 +230,8 @@ struct GraphBenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The emulator (Tests/Emulator) on the realistic profile, in `root`, with the hermetic environment the end-to-end
-/// tests use: gcloud logged in with the emulator's key, the fake helm first on PATH.
+/// The emulator (Tests/Emulator) on a profile (the realistic one unless told), in `root`, with the hermetic environment
+/// the end-to-end tests use: gcloud logged in with the emulator's key, the fake helm first on PATH.
 final class Emulator {
     let environment: [String: String]
     private let process: Process
@@ -240,14 +240,14 @@ final class Emulator {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    init(root: URL, scale: Double, tools: [String: String]) throws {
+    init(root: URL, scale: Double, tools: [String: String], profile: String = "realistic") throws {
         let state = root.appendingPathComponent("emulator"), home = root.appendingPathComponent("home"), bin = root.appendingPathComponent("bin")
         for dir in [state, home, bin] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : tools["python3"] ?? "python3"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [Self.packageRoot.appendingPathComponent("Tests/Emulator/emulator.py").path, "--state-dir", state.path,
-                             "--max-lifetime", "7200", "--profile", "realistic", "--time-scale", String(scale)]
+                             "--max-lifetime", "7200", "--profile", profile, "--time-scale", String(scale)]
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
