@@ -296,6 +296,16 @@ final class Emulator {
         return entries.compactMapValues { ($0["wall_seconds"] as? NSNumber)?.doubleValue }
     }
 
+    /// Seeds the emulator's state (`POST /__control/seed`, Tests/Emulator/README.md).
+    func seed(_ spec: [String: Any]) async throws {
+        guard let url = URL(string: "http://127.0.0.1:\(googlePort)/__control/seed") else { throw GraphBenchError("bad port") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: spec)
+        _ = try await URLSession.shared.data(for: request)
+    }
+
     /// SIGTERM, then SIGKILL after 5 s (the emulator's server can take a while to shut down), and waits for it.
     func stop() {
         guard process.isRunning else { return }

@@ -2,10 +2,12 @@ import Foundation
 import TestKit
 
 /// `wizard-bench preflight [--rounds N] [--wizard PATH]`: what preflight adds to `apply --yes` on the emulator's
-/// instant profile (default answers, every read answering at once), side by side in one sitting: each round runs
-/// `apply --yes --skip-preflight`, `apply --yes` and `preflight` alone, each on a fresh emulator of its own, one after
-/// another (the order turned round every other round). For each: the wall time, the CPU of the wizard and every
-/// process it waited for, and for the applies when the first step that creates something started.
+/// instant profile (default answers), side by side in one sitting: each round runs `apply --yes --skip-preflight`,
+/// `apply --yes` on a new project (the Compute Engine API off, so its reads wait for the run's API enablement and go
+/// again at the gate), `apply --yes` on a project used before (the APIs on: every read answers at once) and
+/// `preflight` alone (on a new project), each on a fresh emulator of its own, one after another (the order turned
+/// round every other round). For each: the wall time, the CPU of the wizard and every process it waited for, and for
+/// the applies when the first step that creates something started.
 enum PreflightBench {
     struct Measured {
         var seconds: Double
@@ -14,10 +16,11 @@ enum PreflightBench {
         var firstCreate: Double?
     }
 
-    static let commands: [(label: String, args: [String])] = [
-        ("apply --yes --skip-preflight", ["apply", "--yes", "--skip-preflight"]),
-        ("apply --yes", ["apply", "--yes"]),
-        ("preflight alone", ["preflight"]),
+    static let commands: [(label: String, args: [String], apisOn: Bool)] = [
+        ("apply --yes --skip-preflight", ["apply", "--yes", "--skip-preflight"], false),
+        ("apply --yes", ["apply", "--yes"], false),
+        ("apply --yes, APIs on", ["apply", "--yes"], true),
+        ("preflight alone", ["preflight"], false),
     ]
 
     static func main(_ arguments: [String]) async {
@@ -41,26 +44,32 @@ enum PreflightBench {
             for command in order {
                 let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
                 do {
-                    let m = try run(command.args, wizard: wizard, tools: tools)
+                    let m = try await run(command.args, apisOn: command.apisOn, wizard: wizard, tools: tools)
                     all[command.label, default: []].append(m)
                     let first = m.firstCreate.map { String(format: "%6.1f s", $0) } ?? "     -"
-                    say(String(format: "%5d  %-30@  %5@  %6.1f s  %5.1f s  %@", round, command.label as NSString, load as NSString,
-                               m.seconds, m.cpuSeconds, first as NSString))
+                    say(String(format: "%5d  ", round) + command.label.padding(toLength: 30, withPad: " ", startingAt: 0)
+                        + "  " + load.padding(toLength: 5, withPad: " ", startingAt: 0)
+                        + String(format: "  %6.1f s  %5.1f s  ", m.seconds, m.cpuSeconds) + first)
                 } catch {
                     say("\(round) \(command.label): \(error)")
                 }
             }
         }
-        guard let skipped = all[commands[0].label], let checked = all[commands[1].label], !skipped.isEmpty, !checked.isEmpty else { return }
+        guard let skipped = all[commands[0].label], !skipped.isEmpty else { return }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        let wall = median(checked.map(\.seconds)) - median(skipped.map(\.seconds))
-        let cpu = median(checked.map(\.cpuSeconds)) - median(skipped.map(\.cpuSeconds))
-        let first = median(checked.compactMap(\.firstCreate)) - median(skipped.compactMap(\.firstCreate))
-        say(String(format: "preflight adds (medians): %.1f s wall, %.1f s CPU, %.1f s before the first create", wall, cpu, first))
+        for command in commands[1...2] {
+            guard let checked = all[command.label], !checked.isEmpty else { continue }
+            let wall = median(checked.map(\.seconds)) - median(skipped.map(\.seconds))
+            let cpu = median(checked.map(\.cpuSeconds)) - median(skipped.map(\.cpuSeconds))
+            let first = median(checked.compactMap(\.firstCreate)) - median(skipped.compactMap(\.firstCreate))
+            say(String(format: "preflight adds to %@ (medians): %.1f s wall, %.1f s CPU, %.1f s before the first create",
+                       command.label, wall, cpu, first))
+        }
     }
 
-    /// Runs the wizard with `args` and the default answers on a fresh instant emulator.
-    static func run(_ args: [String], wizard: String, tools: [String: String]) throws -> Measured {
+    /// Runs the wizard with `args` and the default answers on a fresh instant emulator (`apisOn`: as a project used
+    /// before).
+    static func run(_ args: [String], apisOn: Bool, wizard: String, tools: [String: String]) async throws -> Measured {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("wizard-bench-preflight-\(getpid())")
         try? FileManager.default.removeItem(at: root)
         let emulator = try Emulator(root: root, scale: 1, tools: tools, profile: "instant")
@@ -68,6 +77,7 @@ enum PreflightBench {
             emulator.stop()
             try? FileManager.default.removeItem(at: root)
         }
+        if apisOn { try await emulator.seed(["enabled_services": ["container.googleapis.com", "compute.googleapis.com"]]) }
         let workspace = root.appendingPathComponent("workspace").path
         let sets = ["project=demo-project", "bucket.name=bench-bucket"].flatMap { ["--set", $0] }
         let plan = try runProcess(wizard, ["plan"] + sets + ["--format", "json"], env: emulator.environment, cwd: root, timeout: 60)
@@ -77,7 +87,9 @@ enum PreflightBench {
         let cpuBefore = childrenCPU()
         let launched = Date()
         let started = ContinuousClock.now
-        let result = try runProcess(wizard, args + sets + ["--workspace", workspace], env: emulator.environment, cwd: root, timeout: 1800)
+        // `preflight --workspace` reads the answers there; the applies write theirs.
+        let place = args.first == "apply" ? ["--workspace", workspace] : []
+        let result = try runProcess(wizard, args + sets + place, env: emulator.environment, cwd: root, timeout: 1800)
         let elapsed = ContinuousClock.now - started
         let cpu = childrenCPU() - cpuBefore
         guard result.status == 0 else {
