@@ -8,8 +8,7 @@ extension PodDiagnosis {
     static func stockout(_ wait: PodWait, pods: String, events: String, answers: Answers) -> Stockout? {
         guard let (list, allEvents) = decode(pods: pods, events: events),
               let first = list.items.first(where: { !$0.isReady }) else { return nil }
-        let own = allEvents.filter { $0.involvedObject?.kind == "Pod" && $0.involvedObject?.name == first.name }
-        let why = reason(first, events: own)
+        let why = reason(first, events: allEvents)
         guard why.kind == .capacity, let zones = scaleUpZones(why.text), zones.count == 1,
               let gpu = answers.ray.workers.first(where: { $0.name == first.group })?.gpu else { return nil }
         return Stockout(code: "GCE out of resources", zone: zones[0], resource: .accelerator(gpu.type), project: answers.project)

@@ -10,17 +10,25 @@ enum PodDiagnosis {
     static func hint(_ wait: PodWait, pods: String, events: String) -> Hint? {
         guard let (list, allEvents) = decode(pods: pods, events: events) else { return nil }
         let waiting = list.items.filter { !$0.isReady }
-        guard let first = waiting.first else {
+        let reasons = waiting.map { reason($0, events: allEvents) }
+        // A pod over quota leads: of the reasons, the one that does not pass by itself.
+        guard let at = reasons.firstIndex(where: { $0.kind == .quota }) ?? (waiting.isEmpty ? nil : 0) else {
             return list.items.isEmpty ? noPods(wait, events: allEvents) : nil
         }
+        let first = waiting[at], why = reasons[at]
         let names = wait.role == .head ? [] : waiting.map(\.group).uniqued()
         let groups = names.map { name in wait.groups.first { $0.name == name } ?? PodWait.Group(name: name, index: -1) }
         let subject = subject(wait.role, groups: names)
-        let ownEvents = allEvents.filter { $0.involvedObject?.kind == "Pod" && $0.involvedObject?.name == first.name }
-        let reason = reason(first, events: ownEvents)
         let more = waiting.count > 1 ? " (and \(waiting.count - 1) more)" : ""
-        let summary = "\(subject) did not become Ready: \(first.name)\(more) is \(first.status?.phase ?? "not Ready"): \(reason.text)"
-        return Hint(summary: summary, fix: fix(for: reason, pod: first.name, namespace: wait.namespace, groups: groups))
+        let summary = "\(subject) did not become Ready: \(first.name)\(more) is \(first.status?.phase ?? "not Ready"): \(why.text)"
+        return Hint(summary: summary, fix: fix(for: why, pod: first.name, namespace: wait.namespace, groups: groups))
+    }
+
+    /// Whether GKE's autoscaler says it cannot add a node for one of the pods for want of quota: that does not pass by
+    /// itself, as a stockout may, so a wait for them ends early.
+    static func overQuota(pods: String, events: String) -> Bool {
+        guard let (list, allEvents) = decode(pods: pods, events: events) else { return false }
+        return list.items.contains { !$0.isReady && reason($0, events: allEvents).kind == .quota }
     }
 
     /// The pod list, and the namespace's events in time order; nil when the pod list cannot be read.
@@ -64,8 +72,9 @@ enum PodDiagnosis {
     }
 
     /// An unscheduled pod: the autoscaler's answer, else the scheduler's message. A scheduled one: a container's waiting
-    /// reason, else its last warning.
+    /// reason, else its last warning. `events`: the namespace's, of which the pod's own are read.
     static func reason(_ pod: Pod, events: [Event]) -> Reason {
+        let events = events.filter { $0.involvedObject?.kind == "Pod" && $0.involvedObject?.name == pod.name }
         let conditions = pod.status?.conditions ?? []
         let scheduled = conditions.first { $0.type == "PodScheduled" }
         if scheduled?.status == "False" {

@@ -21,6 +21,9 @@ public struct RunOptions: Sendable, Equatable {
     /// stdout bytes kept in memory per command for captures and output checks. The largest real answer, a bucket's
     /// IAM policy, is a few KiB; the whole output is in the log anyway.
     public var stdoutCaptureBytes: Int = 256 * 1024
+    /// How often a wait for pods reads them and their events, to end early once GKE's autoscaler says their nodes are
+    /// over quota.
+    public var podWatchSeconds: Double = 15
     /// How many steps may run at once, each as soon as the steps it needs are done; 1 runs them one after another in
     /// the plan's order.
     public var concurrency: Int = 4

@@ -91,12 +91,24 @@ struct StepExecutor: Sendable {
                               deliver: { lines in await observer.handle(output: lines) })
         let attempts = max(1, step.retry?.attempts ?? 1)
         let timeout = options.timeout(for: step.id, default: step.timeoutSeconds)
+        // A wait for pods is watched, and stopped (through its own switch) once their nodes are over quota.
+        let commandStop = step.pods == nil ? stop : StopSwitch()
+        let quotaWatch = step.pods.map { wait in Task { [self] in await watchQuota(wait, commandStop: commandStop) } }
+        defer { quotaWatch?.cancel() }
         var attempt = 1
         while true {
             log.write("$ " + ShellQuote.join(argv))
-            let result = await runner.run(argv: argv, input: input, timeout: timeout, stop: stop, log: log, output: sink)
+            let result = await runner.run(argv: argv, input: input, timeout: timeout, stop: commandStop, log: log, output: sink)
             log.write("# \(Self.describe(result))")
-            if result.stopReason == .cancelled { return finish(.interrupted, result, attempts: attempt) }
+            if result.stopReason == .cancelled {
+                if !stop.isStopped, let hint = await quotaWatch?.value {
+                    log.write("# over quota, read with $ " + ShellQuote.join(step.pods?.listEvents ?? []) + ": " + hint.summary)
+                    let waited = DurationText.format(CommandRunner.seconds(ContinuousClock.now - started))
+                    return finish(.failed, hint: Hint(summary: "Stopped waiting after \(waited), as the quota will not grow by itself: "
+                                                          + hint.summary, fix: hint.fix), attempts: attempt)
+                }
+                return finish(.interrupted, result, attempts: attempt)
+            }
 
             if result.succeeded && step.success.substituting(captures).accepts(result.stdout) {
                 var captured: [String: String] = [:]
@@ -195,6 +207,26 @@ struct StepExecutor: Sendable {
               let hint = RayJobDiagnosis.hint(wait, job: outputs[0], pods: outputs[1], answers: plan.answers,
                                               workspace: workspace.url.path) else { return nil }
         return waited(hint, result: result, timeout: timeout, log: log)
+    }
+
+    /// Reads `wait`'s pods and their events every `podWatchSeconds` while its command runs: once GKE's autoscaler says
+    /// it cannot add a node for one of them for want of quota, stops the command (`commandStop`) and returns why. Nil
+    /// when the task is cancelled or the run stops, which stops the command too. It writes no log: the command's
+    /// output is being written there.
+    private func watchQuota(_ wait: PodWait, commandStop: StopSwitch) async -> Hint? {
+        var reader = runner
+        reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
+        while await stop.sleep(seconds: options.podWatchSeconds), !Task.isCancelled {
+            guard let discard = try? LogWriter(path: "/dev/null") else { break }
+            let pods = await reader.run(argv: wait.listPods, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+            let events = await reader.run(argv: wait.listEvents, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
+            guard pods.succeeded, events.succeeded, !Task.isCancelled, PodDiagnosis.overQuota(pods: pods.stdout, events: events.stdout),
+                  let hint = PodDiagnosis.hint(wait, pods: pods.stdout, events: events.stdout) else { continue }
+            commandStop.stop()
+            return hint
+        }
+        if stop.isStopped { commandStop.stop() }
+        return nil
     }
 
     /// The stdout of each read-only command in `reads`, each logged by its command line and outcome (the JSON itself goes

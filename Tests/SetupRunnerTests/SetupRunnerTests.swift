@@ -329,6 +329,44 @@ final class SetupRunnerTests: XCTestCase {
                       "\(String(describing: again.outcomes.last?.hint))")
     }
 
+    func testAWaitForPodsEndsOnceTheirNodesAreOverQuotaButWaitsOutAStockout() async throws {
+        let name = "raycluster-mini-gpu-worker-x7k2p"
+        let pods = PodDiagnosisTests.list([PodDiagnosisTests.pod(name, group: "gpu", conditions: PodDiagnosisTests.unschedulable)])
+        func events(_ message: String) -> String {
+            PodDiagnosisTests.list([PodDiagnosisTests.event(name, reason: "FailedScaleUp", message: message, at: "2026-12-07T10:00:12Z")])
+        }
+        try pods.write(to: fakes.state.appendingPathComponent("pods.json"), atomically: true, encoding: .utf8)
+        try events(PodDiagnosisTests.quota).write(to: fakes.state.appendingPathComponent("events.json"), atomically: true, encoding: .utf8)
+        let wait = PodWait(role: .workers, groups: [.init(name: "gpu", index: 1)], namespace: "ray", rayCluster: "raycluster-mini",
+                           listPods: ["kubectl", "show", "pods.json"], listEvents: ["kubectl", "show", "events.json"])
+        func step(seconds: Int) -> Step {
+            Step(id: .waitWorkers, title: "Wait for the Ray worker pods to be Ready", why: "w", argv: ["kubectl", "sleep", "\(seconds)"],
+                 kind: .check, pods: wait)
+        }
+        let observer = RecordingObserver()
+        let start = Date()
+        let ran = try await fakes.runner(FakeTools.plan([step(seconds: 60)])) { $0.podWatchSeconds = 0.2 }.run(mode: .fresh, observer: observer)
+        XCTAssertEqual(ran, .failed)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "the wait ended at the autoscaler's answer, not its own end")
+        let hint = try XCTUnwrap(observer.outcomes.last?.hint)
+        XCTAssertTrue(hint.summary.hasPrefix("Stopped waiting after "), hint.summary)
+        XCTAssertTrue(hint.summary.hasSuffix(", as the quota will not grow by itself: The Ray worker pods of group gpu did not become Ready: "
+                                             + "\(name) is Pending: FailedScaleUp: " + PodDiagnosisTests.quota), hint.summary)
+        XCTAssertTrue(hint.fix.contains("--set ray.workers[1].minReplicas=0"), hint.fix)
+        XCTAssertNil(observer.outcomes.last?.endingText, "neither an exit code nor a timeout of its own")
+        let child = try XCTUnwrap(fakes.pid("child.pid"))
+        XCTAssertFalse(isAlive(child), "the wait's process group is stopped")
+        let log = try String(contentsOf: fakes.workspace.appendingPathComponent("logs/01-wait-workers.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("# over quota, read with $ kubectl show events.json: The Ray worker pods of group gpu"), log)
+
+        // A zone out of GPUs may have them again: the wait goes on to its own end.
+        try events("Node scale up in zones us-west1-b associated with this pod failed: GCE out of resources. Pod is at risk of not being scheduled.")
+            .write(to: fakes.state.appendingPathComponent("events.json"), atomically: true, encoding: .utf8)
+        let waited = try await fakes.runner(FakeTools.plan([step(seconds: 2)])) { $0.podWatchSeconds = 0.2 }.run(mode: .fresh, observer: RecordingObserver())
+        XCTAssertEqual(waited, .succeeded)
+        XCTAssertGreaterThan(fakes.calls().filter { $0 == "kubectl show events.json" }.count, 1, "read while it waited")
+    }
+
     func testCancelStopsTheProcessGroupAndMarksInterrupted() async throws {
         let plan = FakeTools.plan([
             Step(id: .createNamespace, title: "First", why: "w", argv: ["gcloud", "create", "first"], kind: .create),
