@@ -145,6 +145,8 @@ def step(w, job, rt):
         pod = w.get("pods", job["metadata"]["namespace"], rt["pod"])
         if pod and raysim.pod_ready(pod):
             submit(w, job, rt, pod)
+    elif stage == "pending" and time.time() >= rt["start_at"] and w.get("pods", job["metadata"]["namespace"], rt["head"]) is None:
+        pass  # The head that took the job is gone, and the job with it (Ray keeps jobs in the head's GCS): it never starts.
     elif stage == "pending" and time.time() >= rt["start_at"]:
         start_driver(w, job, rt)
         rt["ray"] = {"jobStatus": "RUNNING"}
