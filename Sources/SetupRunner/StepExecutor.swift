@@ -214,14 +214,16 @@ struct StepExecutor: Sendable {
     /// when the task is cancelled or the run stops, which stops the command too. It writes no log: the command's
     /// output is being written there.
     private func watchQuota(_ wait: PodWait, commandStop: StopSwitch) async -> Hint? {
-        var reader = runner
-        reader.stdoutCaptureBytes = max(runner.stdoutCaptureBytes, 8 * 1024 * 1024)
+        // Reads that end with the task (QuickCommand's): none outlives the step.
+        func read(_ argv: [String]) async -> String? {
+            let output = await QuickCommand.read(argv, environment: options.environment, timeoutSeconds: options.probeTimeoutSeconds,
+                                                 stdoutLimit: 8 * 1024 * 1024)
+            return output.exitCode == 0 ? output.stdout : nil
+        }
         while await stop.sleep(seconds: options.podWatchSeconds), !Task.isCancelled {
-            guard let discard = try? LogWriter(path: "/dev/null") else { break }
-            let pods = await reader.run(argv: wait.listPods, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
-            let events = await reader.run(argv: wait.listEvents, timeout: options.probeTimeoutSeconds, stop: stop, log: discard, output: nil)
-            guard pods.succeeded, events.succeeded, !Task.isCancelled, PodDiagnosis.overQuota(pods: pods.stdout, events: events.stdout),
-                  let hint = PodDiagnosis.hint(wait, pods: pods.stdout, events: events.stdout) else { continue }
+            guard let pods = await read(wait.listPods), let events = await read(wait.listEvents), !Task.isCancelled,
+                  PodDiagnosis.overQuota(pods: pods, events: events), let hint = PodDiagnosis.hint(wait, pods: pods, events: events)
+            else { continue }
             commandStop.stop()
             return hint
         }

@@ -96,12 +96,7 @@ final class RunGateTests: XCTestCase {
         XCTAssertEqual(stopped, .failed)
         var fixed = plan
         fixed.answers.bucket.name = "b2"
-        do {
-            _ = try await fakes.runner(fixed).run(mode: .resume, observer: RecordingObserver())
-            XCTFail("resume goes on with the answers it was started with")
-        } catch let error as JournalError {
-            guard case .answersChanged = error else { return XCTFail("\(error)") }
-        }
+        await assertRefused(fixed, mode: .resume, "resume goes on with the answers it was started with")
         // Nothing was created before the gate, so a fresh run of the fixed answers replaces the stopped one.
         let pass = RunGate.check { GateVerdict(passed: true, summary: "Preflight passed") }
         let startedOver = try await fakes.runner(fixed).run(mode: .fresh, gate: pass, observer: RecordingObserver())
@@ -113,11 +108,17 @@ final class RunGateTests: XCTestCase {
         // A run that got past its gate keeps its journal: other answers are refused.
         var other = fixed
         other.answers.bucket.name = "b3"
+        await assertRefused(other, mode: .fresh, "a run that may have created something is not replaced")
+    }
+
+    /// Asserts that a run of `plan` in `mode` is refused for answers other than the journal's.
+    private func assertRefused(_ plan: Plan, mode: RunMode, _ message: String, line: UInt = #line) async {
         do {
-            _ = try await fakes.runner(other).run(mode: .fresh, observer: RecordingObserver())
-            XCTFail("a run that may have created something is not replaced")
-        } catch let error as JournalError {
-            guard case .answersChanged = error else { return XCTFail("\(error)") }
+            _ = try await fakes.runner(plan).run(mode: mode, observer: RecordingObserver())
+            XCTFail(message, line: line)
+        } catch JournalError.answersChanged {
+        } catch {
+            XCTFail("\(error)", line: line)
         }
     }
 
