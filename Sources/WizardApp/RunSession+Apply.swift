@@ -4,8 +4,8 @@ import SetupPlan
 
 extension RunSession {
     /// `apply`: exports the workspace files, shows the plan and preflight's checks, asks `Proceed? [y/N]` (unless `yes`:
-    /// then the checks show at the run's gate), runs it. Returns the exit status: 0 all done (or nothing run at the question), 1 a step failed or preflight
-    /// stopped it (nothing created), 2 refused, 130 interrupted.
+    /// then the checks show at the run's gate), runs it. Returns the exit status: 0 all done (or nothing run at the
+    /// question), 1 a step failed or preflight stopped it (nothing created), 2 refused, 130 interrupted.
     public static func apply(_ source: AnswersSource, workspace: String, yes: Bool, settings: RunSettings,
                              output: OutputFormat) async throws -> Int32 {
         let answers = try source.load()
