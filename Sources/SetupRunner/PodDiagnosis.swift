@@ -8,12 +8,24 @@ import SetupPlan
 enum PodDiagnosis {
     /// The hint for `wait`'s pods, or nil when the pod list cannot be read (the caller keeps its generic hint).
     static func hint(_ wait: PodWait, pods: String, events: String) -> Hint? {
+        diagnose(wait, pods: pods, events: events)?.hint
+    }
+
+    /// The hint when GKE's autoscaler says it cannot add a node for one of the pods for want of quota: that does not
+    /// pass by itself, as a stockout may, so a wait for them ends early. Nil for any other state.
+    static func overQuota(_ wait: PodWait, pods: String, events: String) -> Hint? {
+        guard let (hint, kind) = diagnose(wait, pods: pods, events: events), kind == .quota else { return nil }
+        return hint
+    }
+
+    /// The hint and the kind of the reason it quotes: a pod over quota leads, being the reason that does not pass by
+    /// itself; else the first pod not Ready.
+    private static func diagnose(_ wait: PodWait, pods: String, events: String) -> (hint: Hint, kind: Reason.Kind?)? {
         guard let (list, allEvents) = decode(pods: pods, events: events) else { return nil }
         let waiting = list.items.filter { !$0.isReady }
         let reasons = waiting.map { reason($0, events: allEvents) }
-        // A pod over quota leads: of the reasons, the one that does not pass by itself.
         guard let at = reasons.firstIndex(where: { $0.kind == .quota }) ?? (waiting.isEmpty ? nil : 0) else {
-            return list.items.isEmpty ? noPods(wait, events: allEvents) : nil
+            return list.items.isEmpty ? (noPods(wait, events: allEvents), nil) : nil
         }
         let first = waiting[at], why = reasons[at]
         let names = wait.role == .head ? [] : waiting.map(\.group).uniqued()
@@ -21,14 +33,7 @@ enum PodDiagnosis {
         let subject = subject(wait.role, groups: names)
         let more = waiting.count > 1 ? " (and \(waiting.count - 1) more)" : ""
         let summary = "\(subject) did not become Ready: \(first.name)\(more) is \(first.status?.phase ?? "not Ready"): \(why.text)"
-        return Hint(summary: summary, fix: fix(for: why, pod: first.name, namespace: wait.namespace, groups: groups))
-    }
-
-    /// Whether GKE's autoscaler says it cannot add a node for one of the pods for want of quota: that does not pass by
-    /// itself, as a stockout may, so a wait for them ends early.
-    static func overQuota(pods: String, events: String) -> Bool {
-        guard let (list, allEvents) = decode(pods: pods, events: events) else { return false }
-        return list.items.contains { !$0.isReady && reason($0, events: allEvents).kind == .quota }
+        return (Hint(summary: summary, fix: fix(for: why, pod: first.name, namespace: wait.namespace, groups: groups)), why.kind)
     }
 
     /// The pod list, and the namespace's events in time order; nil when the pod list cannot be read.

@@ -222,8 +222,7 @@ struct StepExecutor: Sendable {
         }
         while await stop.sleep(seconds: options.podWatchSeconds), !Task.isCancelled {
             guard let pods = await read(wait.listPods), let events = await read(wait.listEvents), !Task.isCancelled,
-                  PodDiagnosis.overQuota(pods: pods, events: events), let hint = PodDiagnosis.hint(wait, pods: pods, events: events)
-            else { continue }
+                  let hint = PodDiagnosis.overQuota(wait, pods: pods, events: events) else { continue }
             commandStop.stop()
             return hint
         }
@@ -340,14 +339,14 @@ struct StepExecutor: Sendable {
         }
     }
 
-    /// `text` without leading and trailing whitespace and newlines, like Foundation's `trimmingCharacters(in:)`
-    /// but looking only at the ends: stdout can be a megabyte, and Foundation's version copies it through UTF-16.
     /// What to do instead when the command ran and printed an output its wait never sees change (a cluster in ERROR);
     /// nil when trying again may help.
     static func neverSettles(_ result: CommandResult, step: Step) -> String? {
         result.ending == .exited(0) ? step.retry?.givesUp(on: trimmed(result.stdout)) : nil
     }
 
+    /// `text` without leading and trailing whitespace and newlines, like Foundation's `trimmingCharacters(in:)`
+    /// but looking only at the ends: stdout can be a megabyte, and Foundation's version copies it through UTF-16.
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         let blank = CharacterSet.whitespacesAndNewlines

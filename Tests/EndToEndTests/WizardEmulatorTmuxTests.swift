@@ -56,6 +56,14 @@ import Testing
         try tmux.waitFor("Welcome", seconds: Self.detection) { $0.contains("Welcome") && $0.contains("tester@example.com") }
     }
 
+    /// Keeps each of `pages` (1-7) as it is: waits for the page, then Enter.
+    private func enter(through pages: ClosedRange<Int>, _ tmux: TmuxTerminal) throws {
+        for page in pages {
+            try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
+            try tmux.keys("Enter")
+        }
+    }
+
     /// Waits until the screen shows every one of `texts` (line breaks read as spaces): ncurses draws a frame top to
     /// bottom, and a capture may come in between.
     @discardableResult
@@ -175,18 +183,12 @@ import Testing
                 try tmux.keys("C-u")
                 try tmux.type("demo-project")
                 try tmux.keys("Enter")
-                for page in 2...4 {
-                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
-                    try tmux.keys("Enter")
-                }
+                try enter(through: 2...4, tmux)
                 try tmux.waitFor("the bucket page") { $0.contains("Page 5 of 7 · Bucket") }
                 try tmux.keys("Tab")
                 try tmux.type("my-bucket")
                 try tmux.keys("Enter")
-                for page in 6...7 {
-                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
-                    try tmux.keys("Enter")
-                }
+                try enter(through: 6...7, tmux)
                 try tmux.waitFor("preflight passed on Review", seconds: 120) { $0.contains("Preflight passed") }
                 try tmux.keys("r")
                 try waitForAll(tmux, "the Done screen", ["Done · 20 steps", "Press s to end the wizard and open the Ray dashboard on localhost:",
@@ -217,10 +219,7 @@ import Testing
                 #expect(try bucketObjects(emulator)["rayjob-example.txt"] == nil, "apply itself runs no job")
                 try startWizardToWelcome(tmux)
                 try tmux.keys("Enter")
-                for page in 1...7 {
-                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
-                    try tmux.keys("Enter")
-                }
+                try enter(through: 1...7, tmux)
                 // Over a finished run Review skips preflight; the run finds every step done and checks the bucket again.
                 try waitForAll(tmux, "Review", ["Review · 20 steps, finished ones are checked", "< Run >"])
                 try tmux.keys("r")
@@ -269,10 +268,7 @@ import Testing
             }) { emulator, tmux in
                 try startWizardToWelcome(tmux)
                 try tmux.keys("Enter")
-                for page in 1...7 {
-                    try tmux.waitFor("page \(page)") { $0.contains("Page \(page) of 7") }
-                    try tmux.keys("Enter")
-                }
+                try enter(through: 1...7, tmux)
                 try waitForAll(tmux, "Review's checks, warnings while the APIs are off", ["Preflight passed", "rechecked once the APIs are on"],
                                seconds: Self.doctorRun)
                 try tmux.keys("r")
